@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import type { InstrumentType } from '../core/model';
+import { instrumentIdSchema, nonEmptyString, positiveNumber } from './schema-parts';
+
+/**
+ * Binance book feed: `diff` is `<symbol>@depth@100ms` kept in sync against
+ * a REST snapshot; `partial20` is `<symbol>@depth20@100ms`, a self-contained
+ * top-20 snapshot per message (no resync, but shallow).
+ */
+export type DepthStream = 'diff' | 'partial20';
+
+/** How one instrument is listed on one venue. */
+export interface VenueListing {
+  /** The venue's own symbol: `BTCUSDT`, `BTC-USDT-SWAP`, `BTC-USDT`. */
+  readonly symbol: string;
+  /** Binance only; null on OKX, which always uses its incremental `books` channel. */
+  readonly depthStream: DepthStream | null;
+  /**
+   * Index the instrument is compared with (basis_perp_index_bps,
+   * basis_mark_index_bps) when the venue publishes it apart, as
+   * `Instrument.indexSymbol`: OKX's index-tickers instId (`BTC-USDT`).
+   * Null on Binance, whose markPrice stream carries the symbol's own index,
+   * and for spot.
+   */
+  readonly index: string | null;
+  /** Fallback when venue metadata is not fetched (replay, simulation); null means fetch it. */
+  readonly tickSize: number | null;
+  /** Base units (linear) per contract; fallback like `tickSize`. */
+  readonly contractValue: number | null;
+}
+
+/** One canonical instrument from instruments.yaml. */
+export interface InstrumentConfig {
+  /** Canonical id, the key in instruments.yaml: `BTC-USDT-PERP`. */
+  readonly id: string;
+  readonly type: InstrumentType;
+  readonly base: string;
+  readonly quote: string;
+  readonly enabled: boolean;
+  /** Perpetuals and futures: canonical id of the spot instrument their basis is measured against. */
+  readonly spot: string | null;
+  readonly venues: {
+    readonly binance?: VenueListing;
+    readonly okx?: VenueListing;
+  };
+}
+
+/** instruments.yaml after validation, keyed by canonical id, in file order. */
+export type InstrumentsConfig = Readonly<Record<string, InstrumentConfig>>;
+
+const listingFields = {
+  symbol: nonEmptyString,
+  index: nonEmptyString.optional(),
+  tick_size: positiveNumber.optional(),
+  contract_value: positiveNumber.optional(),
+};
+
+const binanceListing = z
+  .object({
+    ...listingFields,
+    symbol: z.string().regex(/^[A-Z0-9]+$/, 'expected a Binance symbol such as BTCUSDT'),
+    depth_stream: z.enum(['diff', 'partial20']).optional(),
+  })
+  .strict();
+
+const okxListing = z
+  .object({
+    ...listingFields,
+    symbol: z.string().regex(/^[A-Z0-9]+(?:-[A-Z0-9]+)+$/, 'expected an OKX instId such as BTC-USDT-SWAP'),
+  })
+  .strict();
+
+const instrumentSchema = z
+  .object({
+    type: z.enum(['spot', 'perpetual', 'future']),
+    base: z.string().regex(/^[A-Z0-9]+$/, 'expected an upper-case asset such as BTC'),
+    quote: z.string().regex(/^[A-Z0-9]+$/, 'expected an upper-case asset such as USDT'),
+    enabled: z.boolean(),
+    spot: instrumentIdSchema.optional(),
+    venues: z
+      .object({ binance: binanceListing.optional(), okx: okxListing.optional() })
+      .strict()
+      .refine((v) => v.binance !== undefined || v.okx !== undefined, 'expected at least one venue (binance, okx)'),
+  })
+  .strict();
+
+type RawInstrument = z.infer<typeof instrumentSchema>;
+
+/** Schema of instruments.yaml: canonical id -> instrument, cross-checked within the file. */
+export const instrumentsSchema = z
+  .record(instrumentIdSchema, instrumentSchema)
+  .superRefine((all, ctx) => {
+    if (Object.keys(all).length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'expected at least one instrument' });
+    for (const [id, inst] of Object.entries(all)) checkInstrument(id, inst, all, ctx);
+  })
+  .transform((all): InstrumentsConfig => {
+    const out: Record<string, InstrumentConfig> = {};
+    for (const [id, raw] of Object.entries(all)) out[id] = toInstrument(id, raw);
+    return out;
+  });
+
+function checkInstrument(
+  id: string,
+  inst: RawInstrument,
+  all: Record<string, RawInstrument>,
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: (string | number)[], message: string): void =>
+    ctx.addIssue({ code: 'custom', path: [id, ...path], message });
+  const { binance, okx } = inst.venues;
+
+  if (inst.type === 'spot') {
+    if (inst.spot !== undefined) issue(['spot'], 'only perpetuals and futures have a spot leg');
+    if (binance?.index !== undefined) issue(['venues', 'binance', 'index'], 'spot instruments have no index');
+    if (okx?.index !== undefined) issue(['venues', 'okx', 'index'], 'spot instruments have no index');
+    if (okx?.symbol.endsWith('-SWAP')) issue(['venues', 'okx', 'symbol'], 'a -SWAP instId is a perpetual, not spot');
+    return;
+  }
+
+  if (inst.type === 'perpetual') {
+    if (inst.spot === undefined) {
+      issue(['spot'], 'missing required key (the canonical id of the spot instrument for basis)');
+    }
+    if (okx !== undefined && !okx.symbol.endsWith('-SWAP')) {
+      issue(['venues', 'okx', 'symbol'], 'expected an OKX swap instId ending in -SWAP');
+    }
+    // OKX publishes the index under its own instId, so it cannot be derived from the swap symbol safely.
+    if (okx !== undefined && okx.index === undefined) {
+      issue(['venues', 'okx', 'index'], 'missing required key (the index instId, e.g. BTC-USDT)');
+    }
+  }
+
+  if (inst.spot !== undefined) {
+    const leg = all[inst.spot];
+    if (leg === undefined) issue(['spot'], `unknown instrument "${inst.spot}" (not in this file)`);
+    else if (leg.type !== 'spot') issue(['spot'], `"${inst.spot}" is a ${leg.type}, expected a spot instrument`);
+  }
+}
+
+function toInstrument(id: string, raw: RawInstrument): InstrumentConfig {
+  const hasIndex = raw.type !== 'spot';
+  const { binance, okx } = raw.venues;
+  return {
+    id,
+    type: raw.type,
+    base: raw.base,
+    quote: raw.quote,
+    enabled: raw.enabled,
+    spot: raw.spot ?? null,
+    venues: {
+      ...(binance && {
+        binance: {
+          symbol: binance.symbol,
+          depthStream: binance.depth_stream ?? 'diff',
+          index: hasIndex ? (binance.index ?? null) : null,
+          tickSize: binance.tick_size ?? null,
+          contractValue: binance.contract_value ?? null,
+        },
+      }),
+      ...(okx && {
+        okx: {
+          symbol: okx.symbol,
+          depthStream: null,
+          index: hasIndex ? (okx.index ?? null) : null,
+          tickSize: okx.tick_size ?? null,
+          contractValue: okx.contract_value ?? null,
+        },
+      }),
+    },
+  };
+}

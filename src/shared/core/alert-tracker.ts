@@ -1,0 +1,228 @@
+import { compareSeverity, type RuleOutcome } from './alert-rules';
+import type { Acknowledgement, Alert, AlertEvent, AlertEventKind, MetricName, VenueId } from './model';
+
+/** What an alert is about: one metric of one venue instrument. */
+export interface AlertSubject {
+  readonly key: string;
+  readonly instrumentId: string;
+  readonly venue: VenueId;
+  readonly metric: MetricName;
+}
+
+/** The result of one evaluation step: audit events, and the alert as it stands after them. */
+export interface AlertStep {
+  readonly events: readonly AlertEvent[];
+  /** The alert after this step when it changed (a resolved or cancelled alert appears once, then null). */
+  readonly changed: Alert | null;
+}
+
+const NO_CHANGE: AlertStep = { events: [], changed: null };
+
+/**
+ * The lifecycle of the one alert a (instrument, metric) may have open:
+ * pending -> firing -> resolved, escalation warning -> critical and back.
+ *
+ * - A rule's episode starts when it fires (threshold AND z-score) and lasts while
+ *   its threshold holds on every sample; the rule is *active* once the episode
+ *   has lasted its persistence time. A false or unjudgeable sample ends it.
+ * - An alert is *pending* while some rule fires but none is active yet; it is
+ *   cancelled if every rule stops firing before persistence is met.
+ * - A firing alert escalates at once when a more severe rule becomes active,
+ *   de-escalates only once the higher rule's threshold has been clear for its
+ *   clear time (counted from the last sample on which it held), and resolves only
+ *   once no rule's threshold has held for the clear time (no flapping). Data that cannot be judged (stale, invalid book) neither
+ *   confirms nor clears: an alert never resolves on data nobody can see.
+ * - Escalation drops an acknowledgement: the operator acknowledged something milder.
+ */
+export class AlertTracker {
+  private readonly heldSince = new Map<string, number>();
+  private alert: MutableAlert | null = null;
+  /** Last sample on which some rule's threshold held (or the data could not be judged). */
+  private lastHoldAt = 0;
+  /** Last sample on which a rule at the alert's current severity held. */
+  private lastCurrentHoldAt = 0;
+
+  constructor(private readonly subject: AlertSubject) {}
+
+  /** The open alert (pending or firing), if any. */
+  get current(): Alert | null {
+    return this.alert ? snapshot(this.alert) : null;
+  }
+
+  /** Advances the lifecycle with the outcomes of this metric's rules on the sample at `time`. */
+  step(time: number, outcomes: readonly RuleOutcome[]): AlertStep {
+    let top: JudgedOutcome | null = null;
+    let topFiring: JudgedOutcome | null = null;
+    for (const o of outcomes) {
+      const since = this.episodeStart(o, time);
+      if (since === null) continue;
+      const judged = o as JudgedOutcome;
+      if (!topFiring || compareSeverity(o.rule.severity, topFiring.rule.severity) > 0) topFiring = judged;
+      if (time - since >= o.rule.persistSeconds * 1000) {
+        if (!top || compareSeverity(o.rule.severity, top.rule.severity) > 0) top = judged;
+      }
+    }
+
+    const alert = this.alert;
+    if (!alert) {
+      if (top) return this.open(time, top, 'firing');
+      if (topFiring) return this.open(time, topFiring, 'pending');
+      return NO_CHANGE;
+    }
+    if (alert.state === 'pending') {
+      if (top) {
+        alert.state = 'firing';
+        alert.firedAt = time;
+        return this.emit(time, 'firing', top);
+      }
+      if (!topFiring) return this.close(time, 'cancelled', outcomes);
+      return NO_CHANGE;
+    }
+    if (top && compareSeverity(top.rule.severity, alert.severity) > 0) {
+      alert.acknowledged = null;
+      return this.emit(time, 'escalated', top);
+    }
+    return this.settle(time, outcomes);
+  }
+
+  /**
+   * Tracks a rule's episode: it starts on a sample where the rule fires
+   * (threshold AND z-score) and goes on while the threshold holds. The z-score
+   * gates the onset only: a rolling window absorbs a lasting dislocation within
+   * a few dozen samples, so requiring z on every sample would make a 2-minute
+   * persistence unreachable. A sample that is false or cannot be judged ends it.
+   * Returns the episode's start, or null when none is running.
+   */
+  private episodeStart(o: RuleOutcome, time: number): number | null {
+    const name = o.rule.name;
+    if (o.status === 'judged') {
+      const since = this.heldSince.get(name);
+      if (since !== undefined && o.holds) return since;
+      if (o.fires) {
+        this.heldSince.set(name, time);
+        return time;
+      }
+    }
+    this.heldSince.delete(name);
+    return null;
+  }
+
+  /** Records who acknowledged the open alert; null when there is none. */
+  acknowledge(ack: Acknowledgement): AlertEvent | null {
+    const alert = this.alert;
+    if (!alert) return null;
+    alert.acknowledged = ack;
+    return this.event(ack.time, 'acknowledged', alert.value, alert.zscore, ack);
+  }
+
+  /** Resolution and de-escalation of a firing alert, both only after the clear time. */
+  private settle(time: number, outcomes: readonly RuleOutcome[]): AlertStep {
+    const alert = this.alert!;
+    let holdsAny = false;
+    let unknown = false;
+    let holdsCurrent = false;
+    let lowerHolding: RuleOutcome | null = null;
+    for (const o of outcomes) {
+      const holds = o.holds;
+      if (holds === null) {
+        unknown = true;
+        continue;
+      }
+      if (!holds) continue;
+      holdsAny = true;
+      if (compareSeverity(o.rule.severity, alert.severity) >= 0) holdsCurrent = true;
+      else if (!lowerHolding || compareSeverity(o.rule.severity, lowerHolding.rule.severity) > 0) lowerHolding = o;
+    }
+    const clearMs = alert.clearSeconds * 1000;
+    // Data nobody can see counts as holding: an alert never clears on it.
+    if (holdsAny || unknown) this.lastHoldAt = time;
+    if (holdsCurrent || unknown) this.lastCurrentHoldAt = time;
+    if (time - this.lastHoldAt >= clearMs) return this.close(time, 'resolved', outcomes);
+    if (lowerHolding && time - this.lastCurrentHoldAt >= clearMs) return this.emit(time, 'deescalated', lowerHolding);
+    return NO_CHANGE;
+  }
+
+  private open(time: number, cause: JudgedOutcome, state: 'pending' | 'firing'): AlertStep {
+    const s = this.subject;
+    this.alert = {
+      id: `${s.key}/${s.metric}/${time}`,
+      key: s.key,
+      instrumentId: s.instrumentId,
+      venue: s.venue,
+      metric: s.metric,
+      state,
+      severity: cause.rule.severity,
+      rule: cause.rule.name,
+      openedAt: time,
+      firedAt: state === 'firing' ? time : null,
+      resolvedAt: null,
+      value: cause.value,
+      zscore: cause.z,
+      threshold: cause.rule.threshold,
+      acknowledged: null,
+      zThreshold: cause.rule.zscore,
+      clearSeconds: cause.rule.clearSeconds,
+    };
+    return this.emit(time, state, cause);
+  }
+
+  /** Moves the alert to `cause`'s rule and severity and records the transition. */
+  private emit(time: number, kind: AlertEventKind, cause: JudgedOutcome | RuleOutcome): AlertStep {
+    const alert = this.alert!;
+    alert.severity = cause.rule.severity;
+    alert.rule = cause.rule.name;
+    alert.threshold = cause.rule.threshold;
+    alert.zThreshold = cause.rule.zscore;
+    alert.clearSeconds = cause.rule.clearSeconds;
+    alert.value = cause.value;
+    alert.zscore = cause.status === 'judged' ? cause.z : null;
+    this.lastHoldAt = time;
+    this.lastCurrentHoldAt = time;
+    return { events: [this.event(time, kind, alert.value, alert.zscore)], changed: snapshot(alert) };
+  }
+
+  private close(time: number, kind: 'resolved' | 'cancelled', outcomes: readonly RuleOutcome[]): AlertStep {
+    const alert = this.alert!;
+    const own = outcomes.find((o) => o.rule.name === alert.rule);
+    const value = own?.value ?? null;
+    const z = own?.status === 'judged' ? own.z : null;
+    alert.state = 'resolved';
+    alert.resolvedAt = time;
+    const event = this.event(time, kind, value, z);
+    this.alert = null;
+    this.heldSince.clear();
+    return { events: [event], changed: snapshot(alert) };
+  }
+
+  private event(
+    time: number,
+    kind: AlertEventKind,
+    value: number | null,
+    zscore: number | null,
+    ack?: Acknowledgement,
+  ): AlertEvent {
+    const alert = this.alert!;
+    return {
+      alertId: alert.id,
+      kind,
+      time,
+      severity: alert.severity,
+      rule: alert.rule,
+      metric: alert.metric,
+      value,
+      zscore,
+      threshold: alert.threshold,
+      zThreshold: alert.zThreshold,
+      ...(ack ? { by: ack.by, note: ack.note } : {}),
+    };
+  }
+}
+
+type JudgedOutcome = Extract<RuleOutcome, { status: 'judged' }>;
+
+type MutableAlert = { -readonly [K in keyof Alert]: Alert[K] } & { zThreshold: number | null; clearSeconds: number };
+
+function snapshot(alert: MutableAlert): Alert {
+  const { zThreshold: _z, clearSeconds: _c, ...rest } = alert;
+  return rest;
+}

@@ -1,0 +1,218 @@
+/**
+ * The normalized market model every layer shares: venues map their raw
+ * frames into these records, the core turns them into metrics and alerts.
+ * Records are readonly and tagged with `type`; each carries the exchange's
+ * own time (when the venue sends one) and the local receive time.
+ */
+
+/** Venue ids as used in captures: `binance-spot`, `binance-usdm`, `okx`. */
+export type VenueId = string;
+
+export type InstrumentType = 'spot' | 'perpetual' | 'future';
+
+/**
+ * How a size on the book becomes quote notional:
+ * - `spot`: size is in base units, notional = size x price
+ * - `linear`: size is in contracts of `contractValue` base units, notional = size x contractValue x price
+ * - `inverse`: size is in contracts worth `contractValue` quote (USD) each, notional = size x contractValue
+ */
+export type ContractKind = 'spot' | 'linear' | 'inverse';
+
+export interface Instrument {
+  readonly venue: VenueId;
+  /** The venue's own symbol: `BTCUSDT`, `BTC-USDT-SWAP`. */
+  readonly symbol: string;
+  /** Canonical id shared across venues: `BTC-USDT-PERP`. */
+  readonly id: string;
+  readonly type: InstrumentType;
+  readonly base: string;
+  readonly quote: string;
+  readonly tickSize: number;
+  readonly contractKind: ContractKind;
+  /** Base units per contract (linear) or quote per contract (inverse); 1 for spot. */
+  readonly contractValue: number;
+  /** The venue's index this derivative is priced against, when it publishes it apart (OKX `uly`: `BTC-USDT`). */
+  readonly indexSymbol?: string;
+}
+
+/** A price level exactly as the exchange sent it: [price, size] strings. */
+export type RawLevel = readonly [price: string, size: string];
+
+/**
+ * Sequence fields of a book message, mapped from each venue's own names:
+ * Binance `U` -> first, `u` -> last, `pu` -> prev, snapshot `lastUpdateId` -> last;
+ * OKX `seqId` -> last, `prevSeqId` -> prev.
+ */
+export interface SequenceFields {
+  readonly first?: number;
+  readonly last?: number;
+  readonly prev?: number;
+}
+
+interface EventBase {
+  readonly venue: VenueId;
+  readonly symbol: string;
+  /** Exchange event time, epoch ms, when the venue sends one. */
+  readonly exchangeTime?: number;
+  /** Local receive time, epoch ms. */
+  readonly receiveTime: number;
+}
+
+export interface BookSnapshotEvent extends EventBase {
+  readonly type: 'book_snapshot';
+  readonly bids: readonly RawLevel[];
+  readonly asks: readonly RawLevel[];
+  readonly seq: SequenceFields;
+  /** OKX CRC32 as a signed 32-bit integer; absent or 0 means none. */
+  readonly checksum?: number;
+}
+
+export interface BookDeltaEvent extends EventBase {
+  readonly type: 'book_delta';
+  /** Levels to set; a size of zero deletes the level. */
+  readonly bids: readonly RawLevel[];
+  readonly asks: readonly RawLevel[];
+  readonly seq: SequenceFields;
+  readonly checksum?: number;
+}
+
+/** Best bid and offer from a ticker stream (bookTicker, tickers). */
+export interface QuoteEvent extends EventBase {
+  readonly type: 'quote';
+  readonly bidPrice: number;
+  readonly bidSize: number;
+  readonly askPrice: number;
+  readonly askSize: number;
+}
+
+/** Mark price, index price and funding; any subset may be present. */
+export interface ReferencePriceEvent extends EventBase {
+  readonly type: 'reference';
+  readonly markPrice?: number;
+  readonly indexPrice?: number;
+  readonly fundingRate?: number;
+  readonly nextFundingTime?: number;
+}
+
+/** An index price published on its own (OKX `index-tickers`); `symbol` is the index name (`BTC-USDT`). */
+export interface IndexPriceEvent extends EventBase {
+  readonly type: 'index_price';
+  readonly price: number;
+}
+
+export type MarketEvent = BookSnapshotEvent | BookDeltaEvent | QuoteEvent | ReferencePriceEvent | IndexPriceEvent;
+
+/** Names of the metrics the core computes; rules refer to them. */
+export const METRIC_NAMES = [
+  'mid',
+  'spread_abs',
+  'spread_bps',
+  'imbalance',
+  'depth_bid_10bps',
+  'depth_ask_10bps',
+  /** The thinner side within 10 bps: what a depth rule watches. */
+  'depth_10bps',
+  'depth_bid_25bps',
+  'depth_ask_25bps',
+  'depth_bid_50bps',
+  'depth_ask_50bps',
+  'depth_bid_100bps',
+  'depth_ask_100bps',
+  /** Perpetual mid vs spot mid on the same venue. */
+  'basis_perp_spot_bps',
+  /** Perpetual mid vs the index price. */
+  'basis_perp_index_bps',
+  /** Mark price vs index price. */
+  'basis_mark_index_bps',
+  'funding_rate',
+  /** This instrument's mid vs the same canonical instrument on another venue. */
+  'cross_venue_bps',
+] as const;
+
+export type KnownMetricName = (typeof METRIC_NAMES)[number];
+/** Depth bands are configurable, so depth metric names are open-ended. */
+export type MetricName = KnownMetricName | `depth_${'bid' | 'ask'}_${number}bps`;
+
+export type Severity = 'warning' | 'critical';
+
+/** Why a value could not be judged: rules skip instead of guessing. */
+export type SkipReason = 'zscore_warmup' | 'stale_data' | 'book_invalid' | 'no_value';
+
+/** Health of the data behind an instrument at sampling time. */
+export interface DataHealth {
+  /** No frame for longer than the stale timeout. */
+  readonly stale: boolean;
+  /** Book out of sync (gap, checksum failure, crossed) and awaiting resync. */
+  readonly bookValid: boolean;
+}
+
+/** One sample per instrument per sampling interval. */
+export interface MetricSample {
+  /** `${venue}:${symbol}`, unique across venues. */
+  readonly key: string;
+  readonly instrumentId: string;
+  readonly venue: VenueId;
+  readonly time: number;
+  readonly values: Readonly<Partial<Record<MetricName, number>>>;
+  /** Depth bands the book does not reach, per side: `depth_bid_100bps` -> false. */
+  readonly covered: Readonly<Partial<Record<MetricName, boolean>>>;
+  readonly health: DataHealth;
+}
+
+/** Level of an alert: pending (condition held, persistence not yet met), firing, resolved. */
+export type AlertState = 'pending' | 'firing' | 'resolved';
+
+export type AlertEventKind =
+  | 'pending'
+  | 'firing'
+  | 'escalated'
+  | 'deescalated'
+  | 'resolved'
+  | 'cancelled'
+  | 'acknowledged';
+
+/** One entry of an alert's audit trail, with the values that caused it. */
+export interface AlertEvent {
+  readonly alertId: string;
+  readonly kind: AlertEventKind;
+  readonly time: number;
+  readonly severity: Severity;
+  readonly rule: string;
+  readonly metric: MetricName;
+  readonly value: number | null;
+  readonly zscore: number | null;
+  readonly threshold: number;
+  readonly zThreshold: number | null;
+  readonly by?: string;
+  readonly note?: string;
+}
+
+export interface Acknowledgement {
+  readonly by: string;
+  readonly time: number;
+  readonly note: string;
+}
+
+/** An alert per (instrument key, metric): one open at a time. */
+export interface Alert {
+  readonly id: string;
+  readonly key: string;
+  readonly instrumentId: string;
+  readonly venue: VenueId;
+  readonly metric: MetricName;
+  readonly state: AlertState;
+  readonly severity: Severity;
+  readonly rule: string;
+  readonly openedAt: number;
+  readonly firedAt: number | null;
+  readonly resolvedAt: number | null;
+  readonly value: number | null;
+  readonly zscore: number | null;
+  readonly threshold: number;
+  readonly acknowledged: Acknowledgement | null;
+}
+
+/** `${venue}:${symbol}`: the unique key of a venue instrument. */
+export function instrumentKey(venue: VenueId, symbol: string): string {
+  return `${venue}:${symbol}`;
+}

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, copyShippedConfig, editConfigFile, REPO_ROOT } from './helpers';
+
+afterEach(cleanupTempDirs);
+
+/** Runs the CLI as the npm script does, in a child process. */
+function surveil(args: string[], cwd = REPO_ROOT) {
+  const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'src/cli/index.ts'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, SURVEIL_DEBUG: '' },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('surveil config check', () => {
+  it('exits 0 on the shipped config and prints resolved rules', () => {
+    const { code, stdout, stderr } = surveil(['config', 'check']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Rules for BTC-USDT-PERP');
+    expect(stdout).toContain('Rules for default');
+    expect(stdout).toMatch(/depth_warning\s+depth_10bps\s+below\s+500000\s+-\s+0s\s+10s\s+warning/);
+    expect(stdout).toMatch(/basis_warning\s+basis_perp_spot_bps\s+abs_above\s+10\s+2\s+120s\s+10s\s+warning/);
+  });
+
+  it('exits 1 with file:line:path on stderr and no stack trace', () => {
+    const dir = copyShippedConfig();
+    editConfigFile(dir, 'alerts.yaml', '      threshold: 500000', '      threshold: lots');
+    // Run from the temp folder so the file shows as config/alerts.yaml, as operators see it.
+    const { code, stdout, stderr } = surveil(['config', 'check', '--config', 'config'], dirname(dir));
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('config/alerts.yaml:105: thresholds.BTC-USDT-PERP.depth_warning.threshold: expected a number, got "lots"\n');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('accepts --config=DIR with an absolute path', () => {
+    const dir = copyShippedConfig();
+    editConfigFile(dir, 'features.yaml', '  port: 8050', '  port: "8050"');
+    const { code, stderr } = surveil(['config', 'check', `--config=${dir}`]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${join(dir, 'features.yaml')}:33: web.port: expected a number, got "8050"`);
+  });
+
+  it('exits 2 with usage on unknown commands and flags', () => {
+    const unknownCommand = surveil(['frobnicate']);
+    expect(unknownCommand.code).toBe(2);
+    expect(unknownCommand.stderr).toContain('unknown command "frobnicate"');
+    expect(unknownCommand.stderr).toContain('Usage: surveil <command>');
+
+    const unknownFlag = surveil(['config', 'check', '--verbose']);
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toContain("unknown option '--verbose'");
+    expect(unknownFlag.stderr).toContain('Usage: surveil config check');
+
+    expect(surveil([]).code).toBe(2);
+  });
+
+  it('prints help with exit 0', () => {
+    const top = surveil(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('config check');
+    const command = surveil(['config', 'check', '--help']);
+    expect(command.code).toBe(0);
+    expect(command.stdout).toContain('--config DIR');
+  });
+});
