@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configCheck } from './commands/config-check';
+import { replay } from './commands/replay';
 
 // Headless entry point: `npm run -s surveil -- <command> [options]`.
 // A command is one file in ./commands exporting a `CliCommand`, plus one
@@ -51,7 +52,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [configCheck];
+export const COMMANDS: readonly CliCommand[] = [configCheck, replay];
 
 const PROGRAM = 'surveil';
 

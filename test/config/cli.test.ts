@@ -1,19 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, copyShippedConfig, editConfigFile, REPO_ROOT } from './helpers';
+import { surveil } from '../support/cli';
+import { cleanupTempDirs, copyShippedConfig, editConfigFile } from './helpers';
 
 afterEach(cleanupTempDirs);
-
-/** Runs the CLI as the npm script does, in a child process. */
-function surveil(args: string[], cwd = REPO_ROOT) {
-  const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'src/cli/index.ts'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, SURVEIL_DEBUG: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('surveil config check', () => {
   it('exits 0 on the shipped config and prints resolved rules', () => {

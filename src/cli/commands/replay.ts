@@ -1,0 +1,133 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { defaultConfigDir } from '../../engine/config/default-config-dir';
+import { loadConfig } from '../../engine/config/load-config';
+import { CaptureError } from '../../engine/capture/capture-reader';
+import { pipelineSettingsFrom } from '../../engine/pipeline/pipeline-settings';
+import { replayCapture, type ReplaySpeed } from '../../engine/replay/replay-capture';
+import type { ReplayReport } from '../../engine/replay/replay-report';
+import { isConfigError } from '../../shared/config/config-error';
+import type { CliCommand, CliIo } from '../index';
+
+/** `replay FILE [--speed max|N] [--report OUT.json] [--config DIR]` */
+export const replay: CliCommand = {
+  name: 'replay',
+  summary: 'Replay a capture through the engine: books, metrics, rules; print a summary, write a JSON report',
+  positionals: '<capture.jsonl[.gz]>',
+  options: {
+    speed: { type: 'string', valueName: 'max|N', description: 'max (as fast as possible, default) or a wall-clock multiple such as 10' },
+    report: { type: 'string', valueName: 'OUT.json', description: 'write the replay report as JSON (schema: docs/replay-report.md)' },
+    config: { type: 'string', valueName: 'DIR', description: `config folder (default: ${defaultConfigDir()})` },
+  },
+  async run(args, io) {
+    if (args.positionals.length !== 1) {
+      io.err('surveil replay: expected exactly one capture file');
+      return 2;
+    }
+    const file = args.positionals[0]!;
+    const speed = parseSpeed(args.values.speed);
+    if (speed === null) {
+      io.err(`surveil replay: --speed must be "max" or a positive number, got "${String(args.values.speed)}"`);
+      return 2;
+    }
+    if (!existsSync(file)) {
+      io.err(`surveil replay: ${file}: no such file`);
+      return 1;
+    }
+    let config;
+    try {
+      config = loadConfig(typeof args.values.config === 'string' ? args.values.config : defaultConfigDir());
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      for (const problem of error.problems) io.err(problem);
+      return 1;
+    }
+    const bar = process.stderr.isTTY ? progressBar() : undefined;
+    let report: ReplayReport;
+    try {
+      ({ report } = await replayCapture(file, { speed, settings: pipelineSettingsFrom(config), onProgress: bar?.update }));
+    } catch (error) {
+      bar?.done();
+      if (error instanceof CaptureError) {
+        io.err(`surveil replay: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+    bar?.done();
+    printSummary(report, io);
+    if (typeof args.values.report === 'string') {
+      writeFileSync(args.values.report, `${JSON.stringify(report, null, 2)}\n`);
+      io.out(`report written to ${args.values.report}`);
+    }
+    return 0;
+  },
+};
+
+function parseSpeed(value: string | boolean | undefined): ReplaySpeed | null {
+  if (value === undefined || value === 'max') return 'max';
+  if (typeof value !== 'string') return null;
+  const n = Number(value.replace(/^x/i, ''));
+  return Number.isFinite(n) && n > 0 ? n : null;
+}
+
+/** A one-line progress bar on stderr, redrawn in place. */
+function progressBar(): { update: (fraction: number) => void; done: () => void } {
+  let last = -1;
+  return {
+    update(fraction) {
+      const pct = Math.floor(fraction * 100);
+      if (pct === last) return;
+      last = pct;
+      const width = 30;
+      const filled = Math.round((pct / 100) * width);
+      process.stderr.write(`\rreplaying [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(pct).padStart(3)}%`);
+    },
+    done() {
+      if (last >= 0) process.stderr.write('\n');
+    },
+  };
+}
+
+function fmt(value: number | null, digits: number): string {
+  return value === null ? '-' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function printSummary(report: ReplayReport, io: CliIo): void {
+  const span = report.firstFrameAt !== null && report.lastFrameAt !== null ? (report.lastFrameAt - report.firstFrameAt) / 1000 : 0;
+  const rejected = Object.entries(report.rejected);
+  io.out(`${report.capture}: ${report.frames} frames over ${span.toFixed(1)} s, ${report.ignored} ignored, ${rejected.length === 0 ? 'none rejected' : `rejected ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}`}`);
+  io.out('');
+  const rows: string[][] = [
+    ['venue', 'symbol', 'id', 'best bid', 'best ask', 'levels', 'updates', 'gaps', 'resyncs', 'checksums', 'spread bps', 'depth 10bps bid/ask', 'alerts'],
+  ];
+  for (const i of report.instruments) {
+    rows.push([
+      i.venue,
+      i.symbol,
+      i.id + (i.metadata === 'guessed' ? ' (no metadata)' : ''),
+      i.bestBid ?? '-',
+      i.bestAsk ?? '-',
+      `${i.bidLevels}/${i.askLevels}`,
+      String(i.bookUpdates),
+      String(i.sequenceGaps),
+      String(i.resyncs),
+      i.checksumChecks === 0 ? '-' : `${i.checksumChecks - i.checksumFailures}/${i.checksumChecks} ok`,
+      fmt(i.spreadBps, 2),
+      `${fmt(i.depthBid10bps, 0)}${i.depthCovered10bps.bid ? '' : '*'} / ${fmt(i.depthAsk10bps, 0)}${i.depthCovered10bps.ask ? '' : '*'}`,
+      String(i.alerts.length),
+    ]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const row of rows) io.out(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+  if (report.instruments.some((i) => !i.depthCovered10bps.bid || !i.depthCovered10bps.ask)) {
+    io.out('* the book does not reach the band: depth is a lower bound');
+  }
+  io.out('');
+  if (report.alerts.length === 0) io.out('No alerts fired.');
+  else {
+    io.out(`${report.alerts.length} alert${report.alerts.length === 1 ? '' : 's'} fired:`);
+    for (const a of report.alerts) {
+      io.out(`  ${new Date(a.firedAt ?? a.openedAt).toISOString()}  ${a.severity.padEnd(8)} ${a.venue} ${a.instrumentId} ${a.rule} value ${fmt(a.value, 2)} (threshold ${a.threshold}${a.zscore === null ? '' : `, z ${a.zscore.toFixed(1)}`})${a.resolvedAt ? ' resolved' : ''}`);
+    }
+  }
+}

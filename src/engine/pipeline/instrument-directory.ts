@@ -1,0 +1,132 @@
+import type { Instrument, VenueId } from '../../shared/core/model';
+import { instrumentKey } from '../../shared/core/model';
+import type { InstrumentsConfig } from '../../shared/config';
+import { venueIdOf } from '../../shared/config';
+import { exchangeOf } from '../venues/registry';
+
+/**
+ * Every instrument the engine knows, by `venue:symbol`: from venue metadata
+ * (exchangeInfo, public/instruments), with canonical ids and links from
+ * instruments.yaml where it lists the symbol. Replayed captures bring
+ * instruments nobody configured; they keep the ids their metadata implies.
+ */
+export class InstrumentDirectory {
+  private readonly byKey = new Map<string, Instrument>();
+  /** venue:symbol -> canonical id from instruments.yaml */
+  private readonly configuredIds = new Map<string, string>();
+  /** canonical id -> keys listed under it */
+  private readonly keysById = new Map<string, Set<string>>();
+  /** Instruments built without venue metadata (contract values guessed). */
+  readonly guessed = new Set<string>();
+
+  constructor(private readonly config: InstrumentsConfig = {}) {
+    for (const instrument of Object.values(config)) {
+      for (const [exchange, listing] of Object.entries(instrument.venues)) {
+        if (!listing) continue;
+        const venue = venueIdOf(exchange as 'binance' | 'okx', instrument.type);
+        this.configuredIds.set(instrumentKey(venue, listing.symbol), instrument.id);
+      }
+    }
+  }
+
+  /** Adds venue metadata; the canonical id from config wins over the one the venue implies. */
+  addMetadata(instruments: readonly Instrument[]): void {
+    for (const instrument of instruments) {
+      const key = instrumentKey(instrument.venue, instrument.symbol);
+      const id = this.configuredIds.get(key) ?? instrument.id;
+      this.put(key, id === instrument.id ? instrument : { ...instrument, id });
+      this.guessed.delete(key);
+    }
+  }
+
+  get(key: string): Instrument | undefined {
+    return this.byKey.get(key);
+  }
+
+  /**
+   * The instrument behind a market event. Without metadata, it falls back to
+   * the config listing, then to a guess (contract value 1) that is flagged.
+   */
+  resolve(venue: VenueId, symbol: string): Instrument {
+    const key = instrumentKey(venue, symbol);
+    const known = this.byKey.get(key);
+    if (known) return known;
+    const instrument = this.fromConfig(venue, symbol) ?? guessInstrument(venue, symbol);
+    this.guessed.add(key);
+    this.put(key, instrument);
+    return instrument;
+  }
+
+  /** The spot instrument a perpetual or future is measured against, on the same exchange. */
+  spotKeyFor(instrument: Instrument): string | undefined {
+    if (instrument.type === 'spot') return undefined;
+    const configured = this.config[instrument.id]?.spot;
+    const spotId = configured ?? `${instrument.base}-${instrument.quote}-SPOT`;
+    const exchange = exchangeOf(instrument.venue);
+    for (const key of this.keysById.get(spotId) ?? []) {
+      const candidate = this.byKey.get(key);
+      if (candidate && exchangeOf(candidate.venue) === exchange) return key;
+    }
+    return undefined;
+  }
+
+  /** The same canonical instrument on other exchanges. */
+  otherVenueKeysFor(instrument: Instrument): string[] {
+    const exchange = exchangeOf(instrument.venue);
+    const out: string[] = [];
+    for (const key of this.keysById.get(instrument.id) ?? []) {
+      const other = this.byKey.get(key);
+      if (other && exchangeOf(other.venue) !== exchange) out.push(key);
+    }
+    return out;
+  }
+
+  private put(key: string, instrument: Instrument): void {
+    const previous = this.byKey.get(key);
+    if (previous) this.keysById.get(previous.id)?.delete(key);
+    this.byKey.set(key, instrument);
+    let keys = this.keysById.get(instrument.id);
+    if (!keys) this.keysById.set(instrument.id, (keys = new Set()));
+    keys.add(key);
+  }
+
+  private fromConfig(venue: VenueId, symbol: string): Instrument | undefined {
+    const id = this.configuredIds.get(instrumentKey(venue, symbol));
+    const config = id === undefined ? undefined : this.config[id];
+    if (!config) return undefined;
+    const exchange = exchangeOf(venue) as 'binance' | 'okx';
+    const listing = config.venues[exchange];
+    return {
+      venue,
+      symbol,
+      id: config.id,
+      type: config.type,
+      base: config.base,
+      quote: config.quote,
+      tickSize: listing?.tickSize ?? Number.NaN,
+      contractKind: config.type === 'spot' ? 'spot' : 'linear',
+      contractValue: listing?.contractValue ?? 1,
+      ...(listing?.index ? { indexSymbol: listing.index } : {}),
+    };
+  }
+}
+
+/** Best effort for a symbol with neither metadata nor config: counted as guessed in reports. */
+function guessInstrument(venue: VenueId, symbol: string): Instrument {
+  const spot = venue === 'binance-spot' || (venue === 'okx' && symbol.split('-').length === 2);
+  const parts = symbol.split('-');
+  const base = parts.length > 1 ? parts[0]! : symbol;
+  const quote = parts.length > 1 ? parts[1]! : '';
+  const perp = !spot && (venue === 'binance-usdm' || symbol.endsWith('-SWAP'));
+  return {
+    venue,
+    symbol,
+    id: parts.length > 1 ? `${base}-${quote}-${spot ? 'SPOT' : perp ? 'PERP' : parts.slice(2).join('-')}` : symbol,
+    type: spot ? 'spot' : perp ? 'perpetual' : 'future',
+    base,
+    quote,
+    tickSize: Number.NaN,
+    contractKind: spot ? 'spot' : 'linear',
+    contractValue: 1,
+  };
+}

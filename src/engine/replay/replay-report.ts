@@ -1,0 +1,147 @@
+import { bookMetrics } from '../../shared/core/metrics';
+import type { Alert, AlertEvent } from '../../shared/core/model';
+import type { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
+
+/** An alert as the report lists it. */
+export interface ReportAlert {
+  readonly id: string;
+  readonly instrumentId: string;
+  readonly venue: string;
+  readonly metric: string;
+  readonly rule: string;
+  readonly severity: string;
+  readonly state: string;
+  readonly openedAt: number;
+  readonly firedAt: number | null;
+  readonly resolvedAt: number | null;
+  readonly value: number | null;
+  readonly zscore: number | null;
+  readonly threshold: number;
+}
+
+/** One venue instrument at the end of the replay (see docs/replay-report.md). */
+export interface ReportInstrument {
+  readonly id: string;
+  readonly venue: string;
+  readonly symbol: string;
+  readonly type: string;
+  /** Where contract sizes came from: venue metadata in the capture, or a guess (contract value 1). */
+  readonly metadata: 'venue' | 'guessed';
+  /** The exchange's own strings. */
+  readonly bestBid: string | null;
+  readonly bestAsk: string | null;
+  readonly bidLevels: number;
+  readonly askLevels: number;
+  readonly bookValid: boolean;
+  readonly bookUpdates: number;
+  readonly sequenceGaps: number;
+  readonly resyncs: number;
+  readonly checksumChecks: number;
+  readonly checksumFailures: number;
+  readonly rejectedLevels: number;
+  readonly spreadBps: number | null;
+  /** Quote notional within 10 bps of the mid (USD for inverse contracts). */
+  readonly depthBid10bps: number | null;
+  readonly depthAsk10bps: number | null;
+  readonly depthCovered10bps: { readonly bid: boolean; readonly ask: boolean };
+  readonly lagMs: number | null;
+  readonly alerts: readonly ReportAlert[];
+}
+
+export interface ReplayReport {
+  readonly capture: string;
+  readonly frames: number;
+  readonly ignored: number;
+  readonly rejected: Readonly<Record<string, number>>;
+  readonly firstFrameAt: number | null;
+  readonly lastFrameAt: number | null;
+  readonly instruments: readonly ReportInstrument[];
+  /** Alerts that fired (pending ones that were cancelled are left out), in order. */
+  readonly alerts: readonly ReportAlert[];
+  readonly alertEvents: number;
+}
+
+function reportAlert(alert: Alert): ReportAlert {
+  return {
+    id: alert.id,
+    instrumentId: alert.instrumentId,
+    venue: alert.venue,
+    metric: alert.metric,
+    rule: alert.rule,
+    severity: alert.severity,
+    state: alert.state,
+    openedAt: alert.openedAt,
+    firedAt: alert.firedAt,
+    resolvedAt: alert.resolvedAt,
+    value: alert.value,
+    zscore: alert.zscore,
+    threshold: alert.threshold,
+  };
+}
+
+/** Severity an alert reached at its worst, from the audit trail. */
+function worstSeverity(events: readonly AlertEvent[], alert: Alert): Alert {
+  const critical = events.some((e) => e.alertId === alert.id && e.severity === 'critical' && e.kind !== 'cancelled');
+  return critical ? { ...alert, severity: 'critical' } : alert;
+}
+
+export function buildReplayReport(
+  capture: string,
+  pipeline: SurveillancePipeline,
+  firstFrameAt: number | null,
+  lastFrameAt: number | null,
+): ReplayReport {
+  const trail = pipeline.auditTrail();
+  const fired = pipeline
+    .allAlerts()
+    .filter((a) => a.firedAt !== null)
+    .map((a) => reportAlert(worstSeverity(trail, a)))
+    .sort((a, b) => a.openedAt - b.openedAt);
+  const instruments = pipeline.instrumentStates().map((state): ReportInstrument => {
+    const sync = state.sync;
+    const book = sync?.book;
+    const metrics = book ? bookMetrics(book, state.instrument, [10]) : null;
+    const stats = sync?.stats;
+    return {
+      id: state.instrument.id,
+      venue: state.instrument.venue,
+      symbol: state.instrument.symbol,
+      type: state.instrument.type,
+      metadata: pipeline.directory.guessed.has(state.key) ? 'guessed' : 'venue',
+      bestBid: book?.bestBid()?.priceText ?? null,
+      bestAsk: book?.bestAsk()?.priceText ?? null,
+      bidLevels: book?.levelCount('bid') ?? 0,
+      askLevels: book?.levelCount('ask') ?? 0,
+      bookValid: sync ? sync.valid && metrics?.state !== 'crossed' : false,
+      bookUpdates: stats?.bookUpdates ?? 0,
+      sequenceGaps: stats?.sequenceGaps ?? 0,
+      resyncs: stats?.resyncs ?? 0,
+      checksumChecks: stats?.checksumChecks ?? 0,
+      checksumFailures: stats?.checksumFailures ?? 0,
+      rejectedLevels: stats?.rejectedLevels ?? 0,
+      spreadBps: metrics?.values.spread_bps ?? null,
+      depthBid10bps: metrics?.values.depth_bid_10bps ?? null,
+      depthAsk10bps: metrics?.values.depth_ask_10bps ?? null,
+      depthCovered10bps: {
+        bid: metrics?.covered.depth_bid_10bps ?? false,
+        ask: metrics?.covered.depth_ask_10bps ?? false,
+      },
+      lagMs: state.lagMs,
+      alerts: fired.filter((a) => a.venue === state.instrument.venue && a.instrumentId === state.instrument.id),
+    };
+  });
+  const rejected: Record<string, number> = { ...pipeline.counters.rejected };
+  const badLevels = instruments.reduce((sum, i) => sum + i.rejectedLevels, 0);
+  if (badLevels > 0) rejected.bad_level = badLevels;
+  return {
+    capture,
+    frames: pipeline.counters.frames,
+    ignored: pipeline.counters.ignored,
+    rejected,
+    firstFrameAt,
+    lastFrameAt,
+    instruments,
+    alerts: fired,
+    alertEvents: trail.length,
+  };
+}

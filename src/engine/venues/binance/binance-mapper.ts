@@ -1,0 +1,383 @@
+import type {
+  BookDeltaEvent,
+  BookSnapshotEvent,
+  MarketEvent,
+  QuoteEvent,
+  RawLevel,
+  ReferencePriceEvent,
+  SequenceFields,
+  VenueId,
+} from '../../../shared/core/model';
+import type { MapResult, RawFrame, RejectReason, VenueMapper } from '../venue';
+import { BINANCE_VENUE_IDS, instrumentsFromExchangeInfo, type BinanceMarket } from './exchange-info';
+import type {
+  WireBookTicker,
+  WireCombined,
+  WireDepthSnapshot,
+  WireDepthUpdate,
+  WireError,
+  WireExchangeInfo,
+  WireMarkPrice,
+  WirePayload,
+} from './wire-types';
+
+/** Event types we read and deliberately do not use. */
+const IGNORED_EVENTS = new Set([
+  'trade',
+  'aggTrade',
+  'kline',
+  'continuous_kline',
+  'markPriceKline',
+  'indexPriceKline',
+  '24hrTicker',
+  '24hrMiniTicker',
+  'forceOrder',
+  'compositeIndex',
+]);
+
+/** Partial book depth streams: `<symbol>@depth5`, `@depth10`, `@depth20`, optionally `@100ms`/`@500ms`. */
+const PARTIAL_DEPTH = /@depth\d+/;
+
+/** REST paths per service. */
+const REST_PATHS: Readonly<Record<BinanceMarket, { readonly depth: string; readonly exchangeInfo: string }>> = {
+  spot: { depth: '/api/v3/depth', exchangeInfo: '/api/v3/exchangeInfo' },
+  usdm: { depth: '/fapi/v1/depth', exchangeInfo: '/fapi/v1/exchangeInfo' },
+};
+
+/** Thrown inside the mapper only, caught in `map`: a malformed frame never escapes as an exception. */
+class Reject {
+  constructor(
+    readonly reason: RejectReason,
+    readonly detail: string,
+  ) {}
+}
+
+/**
+ * Binance frames -> normalized events, for spot or USD-M. One JSON.parse per
+ * frame; level strings are checked character by character (no Number
+ * conversion, no copies) and handed to the book, which parses them once.
+ * A frame with any malformed level is rejected whole: applying half a diff
+ * would silently corrupt the book.
+ */
+export class BinanceMapper implements VenueMapper {
+  readonly venue: VenueId;
+  private readonly paths: (typeof REST_PATHS)[BinanceMarket];
+
+  constructor(readonly market: BinanceMarket) {
+    this.venue = BINANCE_VENUE_IDS[market];
+    this.paths = REST_PATHS[market];
+  }
+
+  map(frame: RawFrame): MapResult {
+    if (frame.kind === 'rest' && frame.status !== undefined && frame.status >= 400) {
+      return rejected('http_error', `HTTP ${frame.status} from ${pathOf(frame.url)}`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(frame.data);
+    } catch {
+      return rejected('bad_json', `unparseable ${frame.kind} frame (${frame.data.length} bytes)`);
+    }
+    try {
+      return frame.kind === 'rest' ? this.mapRest(frame, value) : this.mapWs(frame, value);
+    } catch (error) {
+      if (error instanceof Reject) return rejected(error.reason, error.detail);
+      throw error;
+    }
+  }
+
+  private mapRest(frame: RawFrame, value: unknown): MapResult {
+    if (!isObject(value)) throw new Reject('unknown_message', 'REST body is not an object');
+    const error = value as WireError;
+    if (typeof error.code === 'number' && typeof error.msg === 'string') {
+      throw new Reject('venue_error', `${error.code}: ${error.msg}`);
+    }
+    const path = pathOf(frame.url);
+    if (path.endsWith(this.paths.depth)) return this.restDepth(frame, value as WireDepthSnapshot);
+    if (path.endsWith(this.paths.exchangeInfo)) {
+      const { symbols } = value as WireExchangeInfo;
+      if (!Array.isArray(symbols)) throw new Reject('missing_field', 'exchangeInfo without symbols');
+      return { kind: 'instruments', instruments: instrumentsFromExchangeInfo(this.market, symbols) };
+    }
+    throw new Reject('unknown_message', `unknown REST path ${path}`);
+  }
+
+  private restDepth(frame: RawFrame, body: WireDepthSnapshot): MapResult {
+    const symbol = querySymbol(frame.url);
+    if (symbol === undefined) throw new Reject('missing_field', 'depth URL without symbol=');
+    return events([this.depthSnapshot(frame, symbol, body, optionalTime(body.E) ?? optionalTime(body.T))]);
+  }
+
+  private mapWs(frame: RawFrame, value: unknown): MapResult {
+    if (!isObject(value)) throw new Reject('unknown_message', 'frame is not an object');
+    let payload: unknown = value;
+    let stream: string | undefined;
+    const combined = value as WireCombined;
+    if (typeof combined.stream === 'string' && combined.data !== undefined) {
+      stream = combined.stream;
+      payload = combined.data;
+    } else if ('result' in value && 'id' in value) {
+      return { kind: 'ignored', what: 'subscription ack' };
+    } else if (isObject((value as { error?: unknown }).error)) {
+      const error = (value as { error: WireError }).error;
+      throw new Reject('venue_error', `${String(error.code)}: ${String(error.msg)}`);
+    }
+    // `!markPrice@arr` and `!bookTicker`-style all-market streams send arrays.
+    if (Array.isArray(payload)) {
+      const out: MarketEvent[] = [];
+      for (const item of payload) {
+        const result = this.mapPayload(frame, item, stream);
+        if (result.kind === 'events') out.push(...result.events);
+        else if (result.kind !== 'ignored') return result;
+      }
+      return out.length > 0 ? events(out) : { kind: 'ignored', what: 'empty array' };
+    }
+    return this.mapPayload(frame, payload, stream);
+  }
+
+  private mapPayload(frame: RawFrame, payload: unknown, stream: string | undefined): MapResult {
+    if (!isObject(payload)) throw new Reject('unknown_message', 'payload is not an object');
+    const p = payload as WirePayload;
+    switch (p.e) {
+      case 'depthUpdate':
+        return events([this.depthUpdate(frame, p as WireDepthUpdate, stream ?? rawStreamOf(frame.url))]);
+      case 'bookTicker':
+        return events([this.quote(frame, p as WireBookTicker)]);
+      case 'markPriceUpdate':
+        return events([this.reference(frame, p as WireMarkPrice)]);
+      case undefined:
+        break;
+      default:
+        if (typeof p.e === 'string' && IGNORED_EVENTS.has(p.e)) return { kind: 'ignored', what: p.e };
+        throw new Reject('unknown_message', `unknown event type ${String(p.e)}`);
+    }
+    // Spot sends two payloads without `e`: partial depth and bookTicker.
+    if ('lastUpdateId' in p) {
+      // Spot partial depth carries no symbol: only the stream name says whose book it is.
+      const name = stream ?? rawStreamOf(frame.url);
+      const symbol = name === undefined ? undefined : symbolOfStream(name);
+      if (symbol === undefined) throw new Reject('missing_field', 'partial depth without a stream name for its symbol');
+      return events([this.depthSnapshot(frame, symbol, p as WireDepthSnapshot, undefined)]);
+    }
+    if ('b' in p && 'a' in p && 'B' in p && 'A' in p) return events([this.quote(frame, p as WireBookTicker)]);
+    throw new Reject('unknown_message', 'payload without event type');
+  }
+
+  /**
+   * Diff depth -> book_delta. USD-M partial depth (`@depth20`) has the diff
+   * shape but is a complete top-N picture, so it becomes a snapshot.
+   */
+  private depthUpdate(frame: RawFrame, p: WireDepthUpdate, stream: string | undefined): BookDeltaEvent | BookSnapshotEvent {
+    const symbol = requireString(p.s, 's');
+    const first = requireInteger(p.U, 'U');
+    const last = requireInteger(p.u, 'u');
+    // USD-M chains diffs by `pu`; spot has no `pu` and chains by U = previous u + 1.
+    const prev = this.market === 'usdm' ? requireInteger(p.pu, 'pu') : undefined;
+    const bids = requireLevels(p.b, 'b');
+    const asks = requireLevels(p.a, 'a');
+    const seq: SequenceFields = prev === undefined ? { first, last } : { first, last, prev };
+    const type = stream !== undefined && PARTIAL_DEPTH.test(stream) ? 'book_snapshot' : 'book_delta';
+    return {
+      type,
+      venue: this.venue,
+      symbol,
+      exchangeTime: optionalTime(p.E),
+      receiveTime: frame.t,
+      bids,
+      asks,
+      seq,
+    };
+  }
+
+  private depthSnapshot(frame: RawFrame, symbol: string, body: WireDepthSnapshot, exchangeTime: number | undefined): BookSnapshotEvent {
+    const last = requireInteger(body.lastUpdateId, 'lastUpdateId');
+    return {
+      type: 'book_snapshot',
+      venue: this.venue,
+      symbol,
+      exchangeTime,
+      receiveTime: frame.t,
+      bids: requireLevels(body.bids, 'bids'),
+      asks: requireLevels(body.asks, 'asks'),
+      seq: { last },
+    };
+  }
+
+  private quote(frame: RawFrame, p: WireBookTicker): QuoteEvent {
+    return {
+      type: 'quote',
+      venue: this.venue,
+      symbol: requireString(p.s, 's'),
+      exchangeTime: optionalTime(p.E) ?? optionalTime(p.T),
+      receiveTime: frame.t,
+      bidPrice: requirePrice(p.b, 'b'),
+      bidSize: requireSize(p.B, 'B'),
+      askPrice: requirePrice(p.a, 'a'),
+      askSize: requireSize(p.A, 'A'),
+    };
+  }
+
+  private reference(frame: RawFrame, p: WireMarkPrice): ReferencePriceEvent {
+    const event: { -readonly [K in keyof ReferencePriceEvent]: ReferencePriceEvent[K] } = {
+      type: 'reference',
+      venue: this.venue,
+      symbol: requireString(p.s, 's'),
+      exchangeTime: optionalTime(p.E),
+      receiveTime: frame.t,
+    };
+    const mark = optionalNumber(p.p, 'p');
+    if (mark !== undefined) event.markPrice = mark;
+    const index = optionalNumber(p.i, 'i');
+    if (index !== undefined) event.indexPrice = index;
+    // Delivery contracts send `"r": ""`: no funding, not an error.
+    const funding = optionalNumber(p.r, 'r');
+    if (funding !== undefined) event.fundingRate = funding;
+    const next = optionalTime(p.T);
+    if (next !== undefined && next > 0) event.nextFundingTime = next;
+    return event;
+  }
+}
+
+function rejected(reason: RejectReason, detail: string): MapResult {
+  return { kind: 'rejected', reason, detail };
+}
+
+function events(list: readonly MarketEvent[]): MapResult {
+  return { kind: 'events', events: list };
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+function requireString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw new Reject('missing_field', `missing ${field}`);
+  return value;
+}
+
+function requireInteger(value: unknown, field: string): number {
+  if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Reject('bad_number', `${field} is not an integer`);
+  return value;
+}
+
+function optionalTime(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** A numeric string field that may be absent or "" (funding on delivery contracts). */
+function optionalNumber(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || checkDecimal(value) === DECIMAL_BAD) throw new Reject('bad_number', `${field} is not a number`);
+  return Number(value);
+}
+
+function requirePrice(value: unknown, field: string): number {
+  if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
+  if (typeof value !== 'string' || checkDecimal(value) !== DECIMAL_OK) throw new Reject('bad_number', `${field} is not a price`);
+  return Number(value);
+}
+
+function requireSize(value: unknown, field: string): number {
+  if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
+  if (typeof value !== 'string') throw new Reject('bad_number', `${field} is not a size`);
+  const check = checkDecimal(value);
+  if (check === DECIMAL_NEGATIVE) throw new Reject('negative_size', `${field} is negative`);
+  if (check === DECIMAL_BAD) throw new Reject('bad_number', `${field} is not a size`);
+  return Number(value);
+}
+
+/**
+ * Checks a `[[price, size], ...]` array in place and returns it as is: the
+ * strings go to the book untouched (it keeps the exchange's text).
+ */
+function requireLevels(value: unknown, field: string): readonly RawLevel[] {
+  if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
+  if (!Array.isArray(value)) throw new Reject('bad_number', `${field} is not a list of levels`);
+  for (let i = 0; i < value.length; i += 1) {
+    const level: unknown = value[i];
+    if (!Array.isArray(level) || level.length < 2) throw new Reject('missing_field', `${field}[${i}] is not [price, size]`);
+    const price: unknown = level[0];
+    const size: unknown = level[1];
+    if (typeof price !== 'string' || checkDecimal(price) !== DECIMAL_OK) throw new Reject('bad_number', `${field}[${i}] price ${String(price)}`);
+    if (typeof size !== 'string') throw new Reject('bad_number', `${field}[${i}] size ${String(size)}`);
+    const check = checkDecimal(size);
+    if (check === DECIMAL_NEGATIVE) throw new Reject('negative_size', `${field}[${i}] size ${size}`);
+    if (check === DECIMAL_BAD) throw new Reject('bad_number', `${field}[${i}] size ${size}`);
+  }
+  return value as RawLevel[];
+}
+
+const DECIMAL_OK = 0;
+const DECIMAL_BAD = 1;
+const DECIMAL_NEGATIVE = 2;
+
+/**
+ * Validates a decimal string without converting it: optional `-`, digits with
+ * at most one `.`, optional exponent. Cheaper than Number() + isFinite and
+ * allocation free, so levels are scanned here and parsed once, by the book.
+ */
+function checkDecimal(text: string): number {
+  const n = text.length;
+  let i = 0;
+  let negative = false;
+  if (n > 0 && text.charCodeAt(0) === 45 /* - */) {
+    negative = true;
+    i = 1;
+  }
+  let digits = 0;
+  let dot = false;
+  for (; i < n; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 1;
+    else if (c === 46 /* . */ && !dot) dot = true;
+    else break;
+  }
+  if (digits === 0) return DECIMAL_BAD;
+  if (i < n) {
+    const c = text.charCodeAt(i);
+    if (c !== 101 && c !== 69 /* e E */) return DECIMAL_BAD;
+    i += 1;
+    if (i < n && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i += 1;
+    const start = i;
+    for (; i < n; i += 1) {
+      const d = text.charCodeAt(i);
+      if (d < 48 || d > 57) return DECIMAL_BAD;
+    }
+    if (i === start) return DECIMAL_BAD;
+  }
+  return negative ? DECIMAL_NEGATIVE : DECIMAL_OK;
+}
+
+/** Path of a URL without scheme, host or query; tolerant of relative URLs. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  const noQuery = query === -1 ? url : url.slice(0, query);
+  const scheme = noQuery.indexOf('://');
+  if (scheme === -1) return noQuery;
+  const slash = noQuery.indexOf('/', scheme + 3);
+  return slash === -1 ? '/' : noQuery.slice(slash);
+}
+
+/** `symbol=` of a REST URL's query, uppercased as Binance symbols are. */
+function querySymbol(url: string): string | undefined {
+  const query = url.indexOf('?');
+  if (query === -1) return undefined;
+  const symbol = new URLSearchParams(url.slice(query + 1)).get('symbol');
+  return symbol === null || symbol === '' ? undefined : symbol.toUpperCase();
+}
+
+/** Stream name of a raw (unwrapped) stream endpoint: `wss://.../ws/nknusdt@depth20` -> `nknusdt@depth20`. */
+function rawStreamOf(url: string): string | undefined {
+  const at = url.lastIndexOf('/ws/');
+  if (at === -1) return undefined;
+  const name = url.slice(at + 4);
+  return name === '' || name.includes('/') ? undefined : name;
+}
+
+/** `nknusdt@depth20@100ms` -> `NKNUSDT`. */
+function symbolOfStream(stream: string): string | undefined {
+  const at = stream.indexOf('@');
+  const symbol = at === -1 ? stream : stream.slice(0, at);
+  return symbol === '' ? undefined : symbol.toUpperCase();
+}

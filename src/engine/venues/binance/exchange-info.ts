@@ -1,0 +1,97 @@
+import type { Instrument, VenueId } from '../../../shared/core/model';
+import type { WireSymbolInfo } from './wire-types';
+
+/** Which Binance service: spot (`api.binance.com`) or USD-M futures (`fapi.binance.com`). */
+export type BinanceMarket = 'spot' | 'usdm';
+
+/** Venue id of each Binance service, as used in captures. */
+export const BINANCE_VENUE_IDS: Readonly<Record<BinanceMarket, VenueId>> = {
+  spot: 'binance-spot',
+  usdm: 'binance-usdm',
+};
+
+/**
+ * Instruments from an `exchangeInfo` body's `symbols` array. Entries without a
+ * symbol, assets or a positive PRICE_FILTER tickSize are skipped rather than
+ * failing the whole list: one odd listing must not hide the other thousand.
+ * All statuses are kept (`TRADING`, `BREAK`, ...): a replay needs the
+ * instruments the capture saw, whatever they are trading as today.
+ */
+export function instrumentsFromExchangeInfo(market: BinanceMarket, symbols: readonly unknown[]): Instrument[] {
+  const venue = BINANCE_VENUE_IDS[market];
+  const out: Instrument[] = [];
+  for (const entry of symbols) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const instrument = market === 'spot' ? spotInstrument(venue, entry as WireSymbolInfo) : usdmInstrument(venue, entry as WireSymbolInfo);
+    if (instrument !== undefined) out.push(instrument);
+  }
+  return out;
+}
+
+interface CommonFields {
+  readonly symbol: string;
+  readonly base: string;
+  readonly quote: string;
+  readonly tickSize: number;
+}
+
+function commonFields(info: WireSymbolInfo): CommonFields | undefined {
+  const { symbol, baseAsset, quoteAsset } = info;
+  if (typeof symbol !== 'string' || symbol === '') return undefined;
+  if (typeof baseAsset !== 'string' || baseAsset === '') return undefined;
+  if (typeof quoteAsset !== 'string' || quoteAsset === '') return undefined;
+  const tickSize = priceTick(info.filters);
+  if (!(tickSize > 0)) return undefined;
+  return { symbol, base: baseAsset, quote: quoteAsset, tickSize };
+}
+
+/** `tickSize` of the PRICE_FILTER entry; NaN when absent or unreadable. */
+function priceTick(filters: unknown): number {
+  if (!Array.isArray(filters)) return NaN;
+  for (const filter of filters) {
+    if (typeof filter !== 'object' || filter === null) continue;
+    const { filterType, tickSize } = filter as { filterType?: unknown; tickSize?: unknown };
+    if (filterType === 'PRICE_FILTER' && typeof tickSize === 'string' && tickSize !== '') return Number(tickSize);
+  }
+  return NaN;
+}
+
+function spotInstrument(venue: VenueId, info: WireSymbolInfo): Instrument | undefined {
+  const common = commonFields(info);
+  if (common === undefined) return undefined;
+  return {
+    venue,
+    ...common,
+    id: `${common.base}-${common.quote}-SPOT`,
+    type: 'spot',
+    contractKind: 'spot',
+    contractValue: 1,
+  };
+}
+
+function usdmInstrument(venue: VenueId, info: WireSymbolInfo): Instrument | undefined {
+  const common = commonFields(info);
+  if (common === undefined) return undefined;
+  const contractType = typeof info.contractType === 'string' ? info.contractType : '';
+  // USD-M quantities are in base units, so a "contract" is one base unit.
+  const linear = { contractKind: 'linear', contractValue: 1 } as const;
+  // PERPETUAL, PERPETUAL_DELIVERING (being delisted), TRADIFI_PERPETUAL are all perpetuals.
+  // A pending listing has contractType "" and the year-2100 delivery date of a perpetual.
+  const deliveryDate = typeof info.deliveryDate === 'number' ? info.deliveryDate : NaN;
+  const isPerpetual = contractType.includes('PERPETUAL') || (contractType === '' && !(deliveryDate < PERPETUAL_DELIVERY));
+  if (isPerpetual) return { venue, ...common, ...linear, id: `${common.base}-${common.quote}-PERP`, type: 'perpetual' };
+  if (!Number.isFinite(deliveryDate)) return undefined;
+  return { venue, ...common, ...linear, id: `${common.base}-${common.quote}-${yymmdd(deliveryDate)}`, type: 'future' };
+}
+
+/** Binance gives perpetuals a delivery date of 2100-01-01 (4133404800000). */
+const PERPETUAL_DELIVERY = 4133404800000;
+
+/** `210924` for 2021-09-24, in UTC (Binance delivers at 08:00 UTC). */
+export function yymmdd(epochMs: number): string {
+  const d = new Date(epochMs);
+  const yy = String(d.getUTCFullYear() % 100).padStart(2, '0');
+  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
+  const dd = String(d.getUTCDate()).padStart(2, '0');
+  return `${yy}${mm}${dd}`;
+}

@@ -1,0 +1,23 @@
+import type { Venue } from '../venue';
+import { BinanceBookSync } from './binance-book-sync';
+import { BinanceMapper } from './binance-mapper';
+import { BINANCE_VENUE_IDS, type BinanceMarket } from './exchange-info';
+
+export { BinanceBookSync, DEFAULT_BUFFER_CAP } from './binance-book-sync';
+export { BinanceMapper } from './binance-mapper';
+export { BINANCE_VENUE_IDS, instrumentsFromExchangeInfo, yymmdd, type BinanceMarket } from './exchange-info';
+
+function binanceVenue(market: BinanceMarket): Venue {
+  return {
+    id: BINANCE_VENUE_IDS[market],
+    createMapper: () => new BinanceMapper(market),
+    // Binance rules depend only on the service, not on the instrument.
+    createBookSync: () => new BinanceBookSync(market),
+  };
+}
+
+/** Binance spot (`binance-spot`): diff depth chained by `U = previous u + 1`. */
+export const binanceSpot: Venue = binanceVenue('spot');
+
+/** Binance USD-M futures (`binance-usdm`): diff depth chained by `pu`. */
+export const binanceUsdm: Venue = binanceVenue('usdm');

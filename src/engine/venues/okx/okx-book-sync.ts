@@ -1,0 +1,228 @@
+import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../shared/core/model';
+import { OrderBook } from '../../../shared/core/order-book';
+import type { BookSync, BookSyncStats, SyncResult } from '../venue';
+import { okxBookChecksum } from './okx-checksum';
+
+/**
+ * Most updates held while waiting for a snapshot; the oldest go first. A
+ * snapshot that would need a dropped update is too old anyway, so dropping
+ * them only bounds memory when no snapshot ever comes.
+ */
+export const OKX_MAX_BUFFERED_UPDATES = 10_000;
+
+/** An update that carries both OKX sequence numbers (2022+ protocol). */
+type Sequenced = BookDeltaEvent & { readonly seq: { readonly last: number; readonly prev: number } };
+
+const isSequenced = (event: BookDeltaEvent): event is Sequenced =>
+  event.seq.last !== undefined && event.seq.prev !== undefined;
+
+/**
+ * `seqId < prevSeqId`: OKX renumbers the sequence after maintenance. The docs
+ * call it a reset, not a loss, so we accept the message and carry on from
+ * the new seqId rather than resyncing every book after each upgrade.
+ * https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-order-book-channel
+ */
+const isReset = (event: Sequenced): boolean => event.seq.last < event.seq.prev;
+
+/** `prevSeqId == seqId` and no levels: OKX's keepalive for a book that did not change. */
+const isKeepalive = (event: Sequenced): boolean =>
+  event.seq.prev === event.seq.last && event.bids.length === 0 && event.asks.length === 0;
+
+/**
+ * OKX v5 `books` sync rules for one instrument. Pure state machine: it never
+ * fetches, a live feed watches `wantsSnapshot`.
+ * https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-order-book-channel
+ *
+ * - Snapshots: a socket `snapshot` (older recordings, the simulator) replaces
+ *   the book. Since 2026 `books` may start with updates only: they are
+ *   buffered and the book is built from a REST `market/books` snapshot aligned
+ *   on seqId: buffered updates with seqId <= the snapshot's are dropped, the
+ *   first one applied must have prevSeqId <= the snapshot's seqId (else the
+ *   snapshot is too old and we wait for a newer one), the rest apply in order.
+ *   The first live update after a REST snapshot is aligned the same way;
+ *   after a socket snapshot (which sends prevSeqId -1) the chain is strict.
+ * - Sequence (when both seqId and prevSeqId are present; the older protocol,
+ *   like the real 2022 recording, has neither and skips these checks): each
+ *   prevSeqId must equal the previous seqId, else a gap; a keepalive
+ *   (`prevSeqId == seqId`, no levels) is dropped; `seqId < prevSeqId` is a
+ *   reset after maintenance, accepted.
+ * - Checksum: every message with a non-zero checksum (0 = none: OKX fixed the
+ *   field at 0 in June 2026) is checked after applying it.
+ * - A gap or a checksum mismatch marks the book invalid and wants a snapshot;
+ *   the book keeps its last (suspect) levels for inspection but takes no
+ *   updates until a snapshot rebuilds it, which counts a resync.
+ *
+ * `stats.bookUpdates` counts every message that changed the book, snapshots included.
+ */
+export class OkxBookSync implements BookSync {
+  readonly book = new OrderBook();
+  readonly stats: BookSyncStats = {
+    bookUpdates: 0,
+    sequenceGaps: 0,
+    resyncs: 0,
+    checksumChecks: 0,
+    checksumFailures: 0,
+    rejectedLevels: 0,
+  };
+
+  private synced = false;
+  private waiting = true;
+  /** seqId of the last message applied; undefined when unknown (older protocol, after a resync). */
+  private lastSeq: number | undefined;
+  /** True between a REST snapshot and the first update applied on top of it. */
+  private aligning = false;
+  /** Sequenced updates held until a snapshot can be aligned with them. */
+  private buffer: Sequenced[] = [];
+  /** A gap or checksum failure happened: the next completed snapshot is a resync. */
+  private resyncPending = false;
+
+  constructor(readonly instrument: Instrument) {}
+
+  /** Synced, in sequence, checksum good. */
+  get valid(): boolean {
+    return this.synced;
+  }
+
+  /** Waiting for a snapshot: at start and after a gap or checksum failure. */
+  get wantsSnapshot(): boolean {
+    return this.waiting;
+  }
+
+  /** How many updates are held for the next snapshot. */
+  get bufferedCount(): number {
+    return this.buffer.length;
+  }
+
+  /** Applies one book message per the rules above. */
+  apply(event: BookSnapshotEvent | BookDeltaEvent): SyncResult {
+    return event.type === 'book_snapshot' ? this.applySnapshot(event) : this.applyDelta(event);
+  }
+
+  /** Forgets the book (disconnect, stale feed) and waits for a new snapshot. */
+  reset(): void {
+    this.book.clear();
+    this.synced = false;
+    this.waiting = true;
+    this.lastSeq = undefined;
+    this.aligning = false;
+    this.buffer = [];
+  }
+
+  private applySnapshot(snapshot: BookSnapshotEvent): SyncResult {
+    const snapSeq = snapshot.seq.last;
+    // A REST snapshot fetched late can be older than a book already in sequence: keep the book.
+    if (this.synced && snapSeq !== undefined && this.lastSeq !== undefined && snapSeq < this.lastSeq) return 'dropped';
+
+    let pending: Sequenced[] = [];
+    if (snapSeq !== undefined) {
+      pending = this.buffer.filter((update) => update.seq.last > snapSeq);
+      const first = pending[0];
+      if (first !== undefined && first.seq.prev > snapSeq && !isReset(first)) {
+        // Updates between the snapshot and the buffer are missing: too old, wait for a newer one.
+        this.buffer = pending;
+        return 'dropped';
+      }
+    }
+    // An unsequenced snapshot (socket snapshot of the older protocol) comes in
+    // stream order: whatever was buffered before it is older, and is dropped.
+    this.buffer = [];
+
+    this.stats.rejectedLevels += this.book.applySnapshot(snapshot.bids, snapshot.asks);
+    this.stats.bookUpdates += 1;
+    if (!this.checksumOk(snapshot.checksum)) return this.invalidate();
+    this.synced = true;
+    this.waiting = false;
+    this.lastSeq = snapSeq;
+    // Only a REST snapshot (seqId without prevSeqId: see the mapper) may be
+    // straddled by the first update; after a socket snapshot (prevSeqId -1)
+    // the next update must chain on it exactly.
+    this.aligning = snapSeq !== undefined && snapshot.seq.prev === undefined;
+    if (this.resyncPending) {
+      this.stats.resyncs += 1;
+      this.resyncPending = false;
+    }
+    for (const update of pending) {
+      if (this.applyDelta(update) === 'resync') return 'resync';
+    }
+    return this.synced ? 'applied' : 'resync';
+  }
+
+  private applyDelta(delta: BookDeltaEvent): SyncResult {
+    const sequenced = isSequenced(delta);
+    if (!this.synced) {
+      // Without seqIds nothing can be aligned: the older protocol's socket snapshot will replace the book.
+      return sequenced ? this.hold(delta) : 'dropped';
+    }
+    if (!sequenced) {
+      this.lastSeq = undefined;
+    } else if (this.lastSeq !== undefined && !isReset(delta)) {
+      const { last, prev } = delta.seq;
+      if (this.aligning) {
+        if (last <= this.lastSeq) return 'dropped'; // already in the snapshot (or a keepalive)
+        if (prev > this.lastSeq) {
+          // The snapshot predates this update's predecessor: too old, not a gap in the stream.
+          this.invalidate(false);
+          return this.hold(delta);
+        }
+      } else if (prev !== this.lastSeq) {
+        this.stats.sequenceGaps += 1;
+        this.invalidate();
+        // Newer than anything we have: keep it for the REST snapshot the feed will fetch.
+        this.hold(delta);
+        return 'resync';
+      } else if (isKeepalive(delta)) {
+        return 'dropped';
+      }
+    }
+
+    this.stats.rejectedLevels += this.book.applyLevels('bid', delta.bids) + this.book.applyLevels('ask', delta.asks);
+    this.stats.bookUpdates += 1;
+    this.aligning = false;
+    if (sequenced) this.lastSeq = delta.seq.last;
+    if (!this.checksumOk(delta.checksum)) return this.invalidate();
+    return 'applied';
+  }
+
+  /** Buffers a sequenced update while no snapshot is in place. */
+  private hold(update: Sequenced): SyncResult {
+    if (isKeepalive(update)) return 'dropped';
+    const tail = this.buffer[this.buffer.length - 1];
+    if (isReset(update)) {
+      // Pre-reset numbers cannot be aligned with a post-reset snapshot.
+      this.buffer = [];
+    } else if (tail !== undefined && update.seq.prev !== tail.seq.last) {
+      // A hole inside the buffer: only a snapshot newer than it can help, so the older part is useless.
+      this.stats.sequenceGaps += 1;
+      this.buffer = [];
+    }
+    if (this.buffer.length >= OKX_MAX_BUFFERED_UPDATES) this.buffer.shift();
+    this.buffer.push(update);
+    this.waiting = true;
+    return 'buffered';
+  }
+
+  /** Checks a message's checksum against the book; 0 or absent means none was sent. */
+  private checksumOk(checksum: number | undefined): boolean {
+    if (checksum === undefined || checksum === 0) return true;
+    this.stats.checksumChecks += 1;
+    if (okxBookChecksum(this.book) === checksum) return true;
+    this.stats.checksumFailures += 1;
+    return false;
+  }
+
+  /** Marks the book invalid and wants a snapshot; `resync` false for a too-old snapshot (no failure to count). */
+  private invalidate(resync = true): SyncResult {
+    this.synced = false;
+    this.waiting = true;
+    this.lastSeq = undefined;
+    this.aligning = false;
+    this.buffer = [];
+    if (resync) this.resyncPending = true;
+    return 'resync';
+  }
+}
+
+/** A new sync for one OKX instrument. */
+export function createOkxBookSync(instrument: Instrument): OkxBookSync {
+  return new OkxBookSync(instrument);
+}

@@ -1,0 +1,86 @@
+import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent, VenueId } from '../../shared/core/model';
+import type { OrderBook } from '../../shared/core/order-book';
+
+/**
+ * A frame exactly as received: a capture line's frame, or what a live feed
+ * hands over (see docs/capture-format.md).
+ */
+export interface RawFrame {
+  /** Local receive time, epoch ms. */
+  readonly t: number;
+  readonly venue: VenueId;
+  readonly kind: 'ws' | 'rest';
+  /** Websocket endpoint, or the full REST request URL with its query. */
+  readonly url: string;
+  /** Frame text or response body, byte for byte. */
+  readonly data: string;
+  readonly conn?: string;
+  /** HTTP status of a REST frame; absent means 200. */
+  readonly status?: number;
+}
+
+/** Why a frame was refused; counted per reason and surfaced, never fatal. */
+export type RejectReason =
+  | 'bad_json'
+  | 'missing_field'
+  | 'bad_number'
+  | 'negative_size'
+  | 'unknown_message'
+  | 'http_error'
+  | 'venue_error';
+
+/** What a mapper made of one frame. */
+export type MapResult =
+  | { readonly kind: 'events'; readonly events: readonly MarketEvent[] }
+  | { readonly kind: 'instruments'; readonly instruments: readonly Instrument[] }
+  /** Frames we read but do not use: trades, klines, subscription acks, pongs. */
+  | { readonly kind: 'ignored'; readonly what: string }
+  | { readonly kind: 'rejected'; readonly reason: RejectReason; readonly detail: string };
+
+/** Raw frame -> normalized records. Pure: no sockets, no clocks (time comes with the frame). */
+export interface VenueMapper {
+  map(frame: RawFrame): MapResult;
+}
+
+/**
+ * What a sync did with a book message:
+ * - `applied`: the book changed and is valid
+ * - `buffered`: held until a snapshot arrives (Binance diff before its REST snapshot)
+ * - `dropped`: already covered by the snapshot, or a keepalive that changes nothing
+ * - `resync`: a gap or checksum failure: the book is invalid until a new snapshot
+ */
+export type SyncResult = 'applied' | 'buffered' | 'dropped' | 'resync';
+
+export interface BookSyncStats {
+  bookUpdates: number;
+  sequenceGaps: number;
+  resyncs: number;
+  checksumChecks: number;
+  checksumFailures: number;
+  /** Levels refused by the book (NaN, negative size). */
+  rejectedLevels: number;
+}
+
+/**
+ * A venue's book sync rules for one instrument: snapshot, sequence and
+ * checksum. Pure state machine: it never fetches; a live feed watches
+ * `wantsSnapshot` and fetches, replay waits for the recorded REST frame.
+ */
+export interface BookSync {
+  readonly book: OrderBook;
+  /** Synced, in sequence, checksum good. (Crossed books are reported by the book itself.) */
+  readonly valid: boolean;
+  /** Waiting for a snapshot (first sync or after a gap / checksum failure). */
+  readonly wantsSnapshot: boolean;
+  readonly stats: Readonly<BookSyncStats>;
+  apply(event: BookSnapshotEvent | BookDeltaEvent): SyncResult;
+  /** Forget the book after a disconnect or stale feed; wait for a new snapshot. */
+  reset(): void;
+}
+
+/** One venue: what replay and live share. The live feed joins it in the venue's folder. */
+export interface Venue {
+  readonly id: VenueId;
+  createMapper(): VenueMapper;
+  createBookSync(instrument: Instrument): BookSync;
+}
