@@ -6,6 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { coreBench } from './core-bench';
+import { evaluatorBench } from './evaluator-bench';
+import { replayBench } from './replay-bench';
 
 /** One measured figure: `ops` operations in `seconds`. */
 export interface BenchResult {
@@ -45,7 +47,7 @@ export interface BenchModule {
 }
 
 /** The benches `npm run bench` runs, in order. */
-export const MODULES: readonly BenchModule[] = [coreBench];
+export const MODULES: readonly BenchModule[] = [coreBench, evaluatorBench, replayBench];
 
 export const harness: BenchHarness = {
   measure(name, unit, batch, options = {}) {

@@ -84,15 +84,23 @@ class BookSide {
     this.sorted.clear();
   }
 
-  /** Rebuilds from a price-keyed map in one sort instead of n inserts. */
-  load(levels: Map<number, MutableLevel>): void {
-    this.byPrice.clear();
-    const items: MutableLevel[] = [];
-    for (const [price, level] of levels) {
-      this.byPrice.set(price, level);
-      items.push(level);
+  /**
+   * Rebuilds from a snapshot's validated levels in one sort instead of n
+   * inserts. Exchanges send snapshots sorted, which TimSort handles in one
+   * linear pass; a repeated price keeps its last entry, a zero size drops it.
+   */
+  load(levels: readonly MutableLevel[]): void {
+    const byPrice = this.byPrice;
+    byPrice.clear();
+    for (let i = 0; i < levels.length; i += 1) {
+      const level = levels[i]!;
+      if (level.size === 0) byPrice.delete(level.price);
+      else byPrice.set(level.price, level);
     }
-    items.sort((a, b) => a.price - b.price);
+    const items = [...byPrice.values()];
+    // Snapshots arrive best first: bids descending, asks ascending. Check before sorting.
+    if (isStrictlyOrdered(items, -1)) items.reverse();
+    else if (!isStrictlyOrdered(items, 1)) items.sort((a, b) => a.price - b.price);
     this.sorted.reset(items);
   }
 }
@@ -204,9 +212,17 @@ export class OrderBook {
   }
 }
 
+/** True when prices strictly rise (direction 1) or strictly fall (-1). */
+function isStrictlyOrdered(items: readonly MutableLevel[], direction: 1 | -1): boolean {
+  for (let i = 1; i < items.length; i += 1) {
+    if ((items[i]!.price - items[i - 1]!.price) * direction <= 0) return false;
+  }
+  return true;
+}
+
 function loadSide(side: BookSide, raw: readonly RawLevel[]): number {
   let rejected = 0;
-  const levels = new Map<number, MutableLevel>();
+  const levels: MutableLevel[] = [];
   for (let i = 0; i < raw.length; i += 1) {
     const [priceText, sizeText] = raw[i]!;
     const price = parseLevelNumber(priceText);
@@ -215,8 +231,7 @@ function loadSide(side: BookSide, raw: readonly RawLevel[]): number {
       rejected += 1;
       continue;
     }
-    if (size === 0) levels.delete(price);
-    else levels.set(price, { price, size, priceText, sizeText });
+    levels.push({ price, size, priceText, sizeText });
   }
   side.load(levels);
   return rejected;

@@ -57,4 +57,14 @@ describe('okxBookChecksum', () => {
     expect(okxBookChecksum(book)).toBe(crc32('5.140:427:5.148:60:5.137:146'));
     expect(okxBookChecksum(book)).not.toBe(crc32('5.14:427:5.148:60:5.137:146'));
   });
+
+  it('hashed straight from the book, equals the CRC32 of the joined text on deep, uneven books', () => {
+    for (let depth = 0; depth < 40; depth += 3) {
+      const book = new OrderBook();
+      const bids = Array.from({ length: depth }, (_, i) => [(100 - i * 0.5).toFixed(1), String(i + 1)] as const);
+      const asks = Array.from({ length: Math.floor(depth / 2) }, (_, i) => [(101 + i).toFixed(2), `${i}.5`] as const);
+      book.applySnapshot(bids, asks);
+      expect(okxBookChecksum(book)).toBe(crc32(okxChecksumText(book.top('bid', 25), book.top('ask', 25))));
+    }
+  });
 });

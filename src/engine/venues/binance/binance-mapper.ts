@@ -197,8 +197,8 @@ export class BinanceMapper implements VenueMapper {
       symbol,
       exchangeTime,
       receiveTime: frame.t,
-      bids: requireLevels(body.bids, 'bids'),
-      asks: requireLevels(body.asks, 'asks'),
+      bids: requireLevelShapes(body.bids, 'bids'),
+      asks: requireLevelShapes(body.asks, 'asks'),
       seq: { last },
     };
   }
@@ -291,6 +291,25 @@ function requireSize(value: unknown, field: string): number {
  * Checks a `[[price, size], ...]` array in place and returns it as is: the
  * strings go to the book untouched (it keeps the exchange's text).
  */
+/**
+ * Snapshot levels: shape only. A REST snapshot carries up to 5,000 levels a
+ * side and replaces the book whole, so the book validates each number as it
+ * parses it (once) and counts a bad level as rejected instead of refusing the
+ * snapshot; scanning every string here first doubled the cost of a resync.
+ * Diffs keep the full check below: a half-applied diff would corrupt the book.
+ */
+function requireLevelShapes(value: unknown, field: string): readonly RawLevel[] {
+  if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
+  if (!Array.isArray(value)) throw new Reject('bad_number', `${field} is not a list of levels`);
+  for (let i = 0; i < value.length; i += 1) {
+    const level: unknown = value[i];
+    if (!Array.isArray(level) || typeof level[0] !== 'string' || typeof level[1] !== 'string') {
+      throw new Reject('missing_field', `${field}[${i}] is not [price, size]`);
+    }
+  }
+  return value as RawLevel[];
+}
+
 function requireLevels(value: unknown, field: string): readonly RawLevel[] {
   if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
   if (!Array.isArray(value)) throw new Reject('bad_number', `${field} is not a list of levels`);
