@@ -1,0 +1,474 @@
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { once } from 'node:events';
+import { constants as zlibConstants, createGzip, type Gzip } from 'node:zlib';
+import type { FeedSink, RawFrame } from '../venues/venue';
+
+// The one writer every recording goes through (`surveil record`, the console):
+// the format is docs/capture-format.md, and anything that breaks a line would
+// make the whole file unreadable, so frames are checked before they are written.
+
+/** Default size (uncompressed bytes) after which a recording continues in a new part. */
+export const DEFAULT_ROTATE_BYTES = 256 * 1024 * 1024;
+/** Default interval of the periodic flush: at most this much is lost when the process dies. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+/**
+ * Default ceiling on bytes held in memory waiting for the disk. Past it the
+ * writer fails loudly: a recording that stops with an error is better than a
+ * console killed for running out of memory.
+ */
+export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+
+// Lines are joined into batches of about this size before they reach the file
+// or zlib: one write (and one zlib pass on the thread pool) per batch, not per frame.
+const BATCH_BYTES = 64 * 1024;
+
+/** Free header fields (line 1). `capture`, `created`, `part` and `previous` are set by the writer. */
+export interface CaptureHeaderFields {
+  /** Who made the capture; defaults to `recorded`. */
+  readonly source?: string;
+  readonly venue?: string | readonly string[];
+  readonly instruments?: readonly string[];
+  readonly note?: string;
+  readonly [field: string]: unknown;
+}
+
+/** How to open a capture writer. */
+export interface CaptureWriterOptions {
+  /** File to write; ending in `.gz` means gzip. Parts after rotation are named by {@link capturePartPath}. */
+  readonly path: string;
+  readonly header?: CaptureHeaderFields;
+  /** Start a new part once the current one holds this many uncompressed bytes. */
+  readonly rotateBytes?: number;
+  /** Period of the flush to the OS (and gzip sync flush); 0 turns the timer off. */
+  readonly flushIntervalMs?: number;
+  /** See {@link DEFAULT_MAX_BUFFERED_BYTES}. */
+  readonly maxBufferedBytes?: number;
+  /** Replace existing files instead of refusing to (a recording is never overwritten by accident). */
+  readonly overwrite?: boolean;
+  /** Called once when writing fails (disk full, part cannot be created, disk too slow). */
+  readonly onError?: (error: CaptureWriteError) => void;
+  /** Clock for the header's `created`; defaults to Date.now. */
+  readonly now?: () => number;
+}
+
+/** What the writer has done so far. */
+export interface CaptureWriterStats {
+  /** Frames accepted (written or on their way to the disk). */
+  readonly frames: number;
+  /** Uncompressed bytes, header lines included. */
+  readonly bytes: number;
+  /** Bytes handed to the OS across all parts (compressed for gzip). */
+  readonly diskBytes: number;
+  /** Every file started, in order: the first path, then its parts. */
+  readonly files: readonly string[];
+  /** Frames refused because they would have broken the capture (non-finite `t`, unknown `kind`, ...). */
+  readonly invalid: number;
+  /** Frames that arrived after close() or after a write failure. */
+  readonly dropped: number;
+  /** Bytes in memory not yet handed to the OS. */
+  readonly bufferedBytes: number;
+  /** Completed flushes (periodic or requested). */
+  readonly flushes: number;
+}
+
+/** A capture that cannot be written: names the file. */
+export class CaptureWriteError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+    this.name = 'CaptureWriteError';
+  }
+}
+
+/**
+ * Path of rotation part `n` (1, 2, ...) of a recording: the number goes before
+ * the extension, so `rec.jsonl.gz` continues in `rec.0001.jsonl.gz`.
+ */
+export function capturePartPath(path: string, n: number): string {
+  const ext = /(\.jsonl)?(\.gz)?$/i.exec(path)![0];
+  return `${path.slice(0, path.length - ext.length)}.${String(n).padStart(4, '0')}${ext}`;
+}
+
+/** The files of a recording that exist, in order: the path itself, then its parts until one is missing. */
+export function capturePartPaths(path: string): string[] {
+  const files: string[] = [];
+  if (!existsSync(path)) return files;
+  files.push(path);
+  for (let n = 1; existsSync(capturePartPath(path, n)); n++) files.push(capturePartPath(path, n));
+  return files;
+}
+
+/** One frame as a capture line (no newline), keys in the order of the format's example. */
+export function captureLine(frame: RawFrame): string {
+  const line: Record<string, unknown> = { t: frame.t, venue: frame.venue, kind: frame.kind, url: frame.url, data: frame.data };
+  if (typeof frame.conn === 'string') line.conn = frame.conn;
+  if (typeof frame.status === 'number') line.status = frame.status;
+  return JSON.stringify(line);
+}
+
+// Mirrors the reader's checks (parseCaptureFrame): a line it would refuse makes the whole file unreadable.
+function isWritable(frame: RawFrame): boolean {
+  return (
+    typeof frame.t === 'number' &&
+    Number.isFinite(frame.t) &&
+    typeof frame.venue === 'string' &&
+    frame.venue !== '' &&
+    (frame.kind === 'ws' || frame.kind === 'rest') &&
+    typeof frame.url === 'string' &&
+    typeof frame.data === 'string' &&
+    (frame.conn === undefined || typeof frame.conn === 'string') &&
+    (frame.status === undefined || (typeof frame.status === 'number' && Number.isFinite(frame.status)))
+  );
+}
+
+/** One file of a recording: a file stream, behind a gzip stream for `.gz`. */
+class CapturePart {
+  readonly file: WriteStream;
+  readonly gzip: Gzip | null;
+  /** Uncompressed bytes written to this part, header included. */
+  bytes = 0;
+  /** Bytes given to zlib since its last sync flush: an idle recording adds no empty flush blocks. */
+  private unflushed = 0;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private failWaiters: (() => void)[] = [];
+  private ending = false;
+  error: Error | null = null;
+
+  constructor(
+    readonly path: string,
+    gzip: boolean,
+    overwrite: boolean,
+    private readonly onError: (error: Error) => void,
+  ) {
+    this.file = createWriteStream(path, { flags: overwrite ? 'w' : 'wx' });
+    this.file.on('error', (error) => this.fail(error));
+    this.gzip = gzip ? createGzip() : null;
+    if (this.gzip) {
+      this.gzip.on('data', (chunk: Buffer) => this.toFile(chunk));
+      this.gzip.on('error', (error) => this.fail(error));
+    }
+  }
+
+  /** Resolves when the file is open (rejects when it cannot be created). */
+  async opened(): Promise<void> {
+    if (this.error) throw this.error;
+    if (this.file.pending) await once(this.file, 'ready');
+  }
+
+  /** Bytes held in memory by the streams of this part. */
+  get buffered(): number {
+    return this.file.writableLength + (this.gzip?.writableLength ?? 0) + (this.gzip?.readableLength ?? 0);
+  }
+
+  write(text: string, bytes: number): void {
+    if (this.error || this.ending) return;
+    if (this.gzip) {
+      this.unflushed += bytes;
+      this.gzip.write(text);
+    } else this.toFile(text);
+  }
+
+  /**
+   * Everything written so far reaches the OS; for gzip after a Z_SYNC_FLUSH,
+   * which ends the deflate block on a byte boundary so that a streaming reader
+   * of a file cut here still decodes every line written before it.
+   */
+  async sync(): Promise<void> {
+    if (this.error) throw this.error;
+    if (this.ending) return;
+    const gzip = this.gzip;
+    if (gzip && this.unflushed > 0) {
+      this.unflushed = 0;
+      await new Promise<void>((resolve) => {
+        // A stream that fails mid-flush may never call back: the failure releases the wait too.
+        this.failWaiters.push(resolve);
+        gzip.flush(zlibConstants.Z_SYNC_FLUSH, () => resolve());
+      });
+      this.failWaiters = [];
+      // Output pushed while the readable side was busy is emitted on a later tick.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await this.idle();
+    if (this.error) throw this.error;
+  }
+
+  /** Ends the gzip stream, writes what is left, closes the file and syncs it to the disk. */
+  async end(): Promise<void> {
+    if (this.ending) return;
+    this.ending = true;
+    if (this.error) {
+      this.destroy();
+      throw this.error;
+    }
+    try {
+      if (this.gzip) {
+        const ended = once(this.gzip, 'end');
+        this.gzip.end();
+        await ended;
+      }
+      // A file stream that failed is already closed: waiting for 'close' again would hang.
+      if (!this.file.closed) {
+        const closed = once(this.file, 'close');
+        this.file.end();
+        await closed;
+      }
+    } catch (error) {
+      this.destroy();
+      throw error;
+    }
+    if (this.error) throw this.error;
+    // The stream closes its descriptor without fsync; a second descriptor syncs the same file.
+    const handle = await open(this.path, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  destroy(): void {
+    this.gzip?.destroy();
+    this.file.destroy();
+  }
+
+  private toFile(chunk: string | Buffer): void {
+    this.inFlight++;
+    this.file.write(chunk, () => {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    });
+  }
+
+  private idle(): Promise<void> {
+    if (this.inFlight === 0 || this.error) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private fail(error: Error): void {
+    if (this.error) return;
+    this.error = error;
+    for (const wake of [...this.idleWaiters.splice(0), ...this.failWaiters.splice(0)]) wake();
+    this.onError(error);
+  }
+}
+
+/**
+ * Writes a capture (docs/capture-format.md) from frames as they arrive. A
+ * {@link FeedSink}: `onFrame` can be handed to a feed directly. Frames are
+ * serialized at once and buffered; they reach the OS in batches, every
+ * `flushIntervalMs` and at close, so the hot path never waits on the disk.
+ * Long recordings rotate into numbered parts, each a capture of its own.
+ * Open one with {@link openCaptureWriter}.
+ */
+export class CaptureWriter implements FeedSink {
+  private part: CapturePart;
+  private partNo = 0;
+  private readonly gzip: boolean;
+  private readonly rotateBytes: number;
+  private readonly maxBufferedBytes: number;
+  private readonly now: () => number;
+  private readonly timer: NodeJS.Timeout | null;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private readonly closing: Promise<void>[] = [];
+  private closed: Promise<void> | null = null;
+  private flushChain: Promise<void> = Promise.resolve();
+  private failure: CaptureWriteError | null = null;
+  private closedDiskBytes = 0;
+  /** Parts not yet closed (the current one, and any still ending after a rotation). */
+  private readonly liveParts = new Set<CapturePart>();
+  private counts = { frames: 0, bytes: 0, invalid: 0, dropped: 0, flushes: 0 };
+  private readonly fileList: string[] = [];
+
+  /** Use {@link openCaptureWriter}, which also waits until the first file exists. */
+  constructor(private readonly options: CaptureWriterOptions) {
+    this.gzip = /\.gz$/i.test(options.path);
+    this.rotateBytes = options.rotateBytes ?? DEFAULT_ROTATE_BYTES;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.now = options.now ?? Date.now;
+    if (!(this.rotateBytes > 0)) throw new RangeError('rotateBytes must be positive');
+    this.part = this.startPart(options.path, null);
+    const interval = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    this.timer = interval > 0 ? setInterval(() => void this.flush().catch(() => undefined), interval) : null;
+    // A recorder must not keep the process alive on its own; close() is what ends a recording.
+    this.timer?.unref();
+  }
+
+  /** Path of the file being written now. */
+  get currentFile(): string {
+    return this.part.path;
+  }
+
+  /** The failure that stopped the writer, if any. */
+  get error(): CaptureWriteError | null {
+    return this.failure;
+  }
+
+  /** Resolves when the first file exists; rejects with a CaptureWriteError when it cannot be created. */
+  async opened(): Promise<void> {
+    try {
+      await this.part.opened();
+    } catch (error) {
+      throw this.failure ?? this.fail(this.part.path, error as Error);
+    }
+  }
+
+  /** Records one frame. Never throws and never waits: problems are counted and reported via onError. */
+  readonly onFrame = (frame: RawFrame): void => {
+    if (this.closed !== null || this.failure !== null) {
+      this.counts.dropped++;
+      return;
+    }
+    if (!isWritable(frame)) {
+      this.counts.invalid++;
+      return;
+    }
+    const line = `${captureLine(frame)}\n`;
+    const bytes = Buffer.byteLength(line);
+    this.pending.push(line);
+    this.pendingBytes += bytes;
+    this.part.bytes += bytes;
+    this.counts.frames++;
+    this.counts.bytes += bytes;
+    if (this.part.bytes >= this.rotateBytes) this.rotate();
+    else if (this.pendingBytes >= BATCH_BYTES) {
+      this.writeOut();
+      if (this.part.buffered > this.maxBufferedBytes) {
+        this.fail(this.part.path, new Error(`the disk does not keep up: ${this.part.buffered} bytes waiting`));
+      }
+    }
+  };
+
+  /** Same as onFrame, for callers that are not feeds. */
+  write(frame: RawFrame): void {
+    this.onFrame(frame);
+  }
+
+  /** Hands everything buffered to the OS (gzip: sync flush); resolves when it is written. */
+  flush(): Promise<void> {
+    const run = this.flushChain.then(async () => {
+      if (this.failure) throw this.failure;
+      this.writeOut();
+      const part = this.part;
+      try {
+        await part.sync();
+      } catch (error) {
+        throw this.failure ?? this.fail(part.path, error as Error);
+      }
+      this.counts.flushes++;
+    });
+    this.flushChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Stops accepting frames, writes what is buffered, ends every part and
+   * syncs it to the disk. Resolves when all of it is on disk; rejects with
+   * the failure if writing failed at any point. Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    if (this.closed) return this.closed;
+    if (this.timer) clearInterval(this.timer);
+    this.writeOut();
+    this.endPart(this.part);
+    this.closed = Promise.allSettled(this.closing).then(() => {
+      if (this.failure) throw this.failure;
+    });
+    return this.closed;
+  }
+
+  /** Counters: frames, bytes, files, refused and dropped frames, memory held. */
+  stats(): CaptureWriterStats {
+    return {
+      ...this.counts,
+      diskBytes: [...this.liveParts].reduce((sum, part) => sum + part.file.bytesWritten, this.closedDiskBytes),
+      files: [...this.fileList],
+      bufferedBytes: this.pendingBytes + this.part.buffered,
+    };
+  }
+
+  private startPart(path: string, previous: string | null): CapturePart {
+    const part = new CapturePart(path, this.gzip, this.options.overwrite === true, (error) => this.fail(path, error));
+    this.fileList.push(path);
+    this.liveParts.add(part);
+    const fields: CaptureHeaderFields = this.options.header ?? {};
+    const { capture: _c, created: _cr, part: _p, previous: _pr, source, ...free } = fields;
+    const header: Record<string, unknown> = {
+      capture: 1,
+      source: source ?? 'recorded',
+      created: new Date(this.now()).toISOString(),
+      ...free,
+    };
+    if (previous !== null) {
+      header.part = this.partNo;
+      header.previous = basename(previous);
+    }
+    const line = `${JSON.stringify(header)}\n`;
+    const bytes = Buffer.byteLength(line);
+    this.pending.push(line);
+    this.pendingBytes += bytes;
+    part.bytes += bytes;
+    this.counts.bytes += bytes;
+    return part;
+  }
+
+  private rotate(): void {
+    this.writeOut();
+    const previous = this.part;
+    this.endPart(previous);
+    this.partNo++;
+    this.part = this.startPart(capturePartPath(this.options.path, this.partNo), previous.path);
+  }
+
+  private endPart(part: CapturePart): void {
+    const settle = (): void => {
+      this.liveParts.delete(part);
+      this.closedDiskBytes += part.file.bytesWritten;
+    };
+    this.closing.push(
+      part.end().then(settle, (error: Error) => {
+        settle();
+        this.fail(part.path, error);
+      }),
+    );
+  }
+
+  private writeOut(): void {
+    if (this.pending.length === 0) return;
+    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.part.write(text, bytes);
+  }
+
+  private fail(file: string, error: Error): CaptureWriteError {
+    if (this.failure) return this.failure;
+    const code = (error as NodeJS.ErrnoException).code;
+    this.failure = error instanceof CaptureWriteError ? error : new CaptureWriteError(file, code ? `cannot write: ${code} (${error.message})` : error.message);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.options.onError?.(this.failure);
+    return this.failure;
+  }
+}
+
+/**
+ * Opens a capture writer and waits until its first file is created, so that
+ * a bad path or an existing recording is reported before any frame arrives.
+ */
+export async function openCaptureWriter(options: CaptureWriterOptions): Promise<CaptureWriter> {
+  const writer = new CaptureWriter(options);
+  try {
+    await writer.opened();
+  } catch (error) {
+    await writer.close().catch(() => undefined);
+    throw error;
+  }
+  return writer;
+}
