@@ -139,6 +139,20 @@ describe('replay of damaged recordings', () => {
     expect(uni.bookValid).toBe(false);
   });
 
+  it('marks a venue stale once when it goes silent past the stale timeout', async () => {
+    // Shift every frame after the 50th by 20 s: a 20 s silence in the middle of the OKX recording.
+    const path = editedCapture(REAL.okx, (lines) =>
+      lines.map((line, i) => {
+        if (i < 50) return line;
+        const frame = JSON.parse(line) as { t: number };
+        return JSON.stringify({ ...frame, t: frame.t + 20_000 });
+      }),
+    );
+    const { report } = await replayCapture(path, { speed: 'max', settings });
+    expect(report.venues).toEqual([{ venue: 'okx', staleEpisodes: 1, sequenceGaps: 0, checksumFailures: 0, resyncs: 0 }]);
+    expect(reports.okx.venues).toEqual([{ venue: 'okx', staleEpisodes: 0, sequenceGaps: 0, checksumFailures: 0, resyncs: 0 }]);
+  });
+
   it('reads gzip captures by content and reports the same books', async () => {
     const path = editedCapture(REAL.okx, (lines) => lines, true);
     const { report } = await replayCapture(path, { speed: 'max', settings });

@@ -24,11 +24,24 @@ export interface PipelineSettings {
   readonly instruments?: InstrumentsConfig;
 }
 
-/** Book sync happenings worth a line in the feed log. */
-export type SyncEventKind = 'gap' | 'checksum_failure' | 'resync';
+/** Feed happenings worth a line in the feed log. `stale` and `fresh` concern a whole venue. */
+export type SyncEventKind = 'gap' | 'checksum_failure' | 'resync' | 'stale' | 'fresh';
+
+/** What the pipeline saw of one venue's data: the replay report's and the feed view's counters. */
+export interface VenueHealth {
+  readonly venue: string;
+  lastFrameAt: number;
+  stale: boolean;
+  /** Times the venue went silent for longer than the stale timeout. */
+  staleEpisodes: number;
+  gaps: number;
+  checksumFailures: number;
+  resyncs: number;
+}
 
 export interface PipelineListener {
   onEvaluation?(evaluation: SampleEvaluation, instrument: Instrument): void;
+  /** `key` is `venue:symbol`, or the venue id for `stale` / `fresh`. */
   onSyncEvent?(key: string, kind: SyncEventKind, time: number): void;
 }
 
@@ -81,8 +94,7 @@ export class SurveillancePipeline {
   private readonly alerts = new Map<string, Alert>();
   private readonly alertEvents: AlertEvent[] = [];
   private nextSampleAt: number | null = null;
-  /** venue -> receive time of its latest frame */
-  private readonly venueLastFrame = new Map<string, number>();
+  private readonly venues = new Map<string, VenueHealth>();
 
   constructor(
     private readonly settings: PipelineSettings,
@@ -99,7 +111,7 @@ export class SurveillancePipeline {
   /** Decodes one frame and applies what it says. Bad frames are counted, never thrown. */
   ingest(frame: RawFrame): void {
     this.counters.frames++;
-    this.venueLastFrame.set(frame.venue, frame.t);
+    this.venueHealth(frame.venue).lastFrameAt = frame.t;
     const result = this.mapperFor(frame.venue).map(frame);
     switch (result.kind) {
       case 'events':
@@ -142,6 +154,11 @@ export class SurveillancePipeline {
     return [...this.states.values()];
   }
 
+  /** Per venue: last frame, stale state and episodes, gaps, checksum failures, resyncs. */
+  venueStates(): VenueHealth[] {
+    return [...this.venues.values()];
+  }
+
   /** Every alert the run opened, latest state of each. */
   allAlerts(): Alert[] {
     return [...this.alerts.values()];
@@ -163,6 +180,20 @@ export class SurveillancePipeline {
   resetVenue(venue: string): void {
     for (const state of this.states.values()) {
       if (state.instrument.venue !== venue || !state.sync) continue;
+      state.sync.reset();
+      this.evaluator.markGap(state.key);
+    }
+  }
+
+  /**
+   * Forgets the books of these instrument keys (`venue:symbol`) after one
+   * connection of a venue dropped: they wait for a new snapshot, while the
+   * venue's other connections carry on.
+   */
+  resetInstruments(keys: readonly string[]): void {
+    for (const key of keys) {
+      const state = this.states.get(key);
+      if (!state?.sync) continue;
       state.sync.reset();
       this.evaluator.markGap(state.key);
     }
@@ -205,9 +236,19 @@ export class SurveillancePipeline {
         const badChecksum = after.checksumFailures > failures;
         // The book was wrong for a while: the samples taken from it say nothing about the next ones.
         if (result === 'resync' || gap || badChecksum) this.evaluator.markGap(state.key);
-        if (gap) this.listener.onSyncEvent?.(state.key, 'gap', receivedAt);
-        if (badChecksum) this.listener.onSyncEvent?.(state.key, 'checksum_failure', receivedAt);
-        if (after.resyncs > resyncs) this.listener.onSyncEvent?.(state.key, 'resync', receivedAt);
+        const venue = this.venueHealth(event.venue);
+        if (gap) {
+          venue.gaps++;
+          this.listener.onSyncEvent?.(state.key, 'gap', receivedAt);
+        }
+        if (badChecksum) {
+          venue.checksumFailures++;
+          this.listener.onSyncEvent?.(state.key, 'checksum_failure', receivedAt);
+        }
+        if (after.resyncs > resyncs) {
+          venue.resyncs++;
+          this.listener.onSyncEvent?.(state.key, 'resync', receivedAt);
+        }
         return;
       }
       case 'quote':
@@ -239,7 +280,28 @@ export class SurveillancePipeline {
     return state;
   }
 
+  private venueHealth(venue: string): VenueHealth {
+    let health = this.venues.get(venue);
+    if (!health) {
+      health = { venue, lastFrameAt: 0, stale: false, staleEpisodes: 0, gaps: 0, checksumFailures: 0, resyncs: 0 };
+      this.venues.set(venue, health);
+    }
+    return health;
+  }
+
+  /** Marks venues silent for longer than the stale timeout, once per episode. */
+  private updateStaleness(time: number): void {
+    for (const health of this.venues.values()) {
+      const stale = time - health.lastFrameAt > this.settings.staleTimeoutMs;
+      if (stale === health.stale) continue;
+      health.stale = stale;
+      if (stale) health.staleEpisodes++;
+      this.listener.onSyncEvent?.(health.venue, stale ? 'stale' : 'fresh', time);
+    }
+  }
+
   private sampleAll(time: number): void {
+    this.updateStaleness(time);
     const mids = new Map<string, number>();
     const partial: { state: InstrumentState; values: Partial<Record<MetricName, number>>; covered: Partial<Record<MetricName, boolean>>; bookValid: boolean }[] = [];
     for (const state of this.states.values()) {
@@ -280,7 +342,7 @@ export class SurveillancePipeline {
         time,
         values,
         covered,
-        health: { stale: time - (this.venueLastFrame.get(instrument.venue) ?? 0) > this.settings.staleTimeoutMs, bookValid },
+        health: { stale: this.venues.get(instrument.venue)?.stale ?? true, bookValid },
       };
       const evaluation = this.evaluator.evaluate(sample);
       state.last = evaluation;

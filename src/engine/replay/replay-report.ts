@@ -48,6 +48,16 @@ export interface ReportInstrument {
   readonly alerts: readonly ReportAlert[];
 }
 
+/** One venue's feed health over the replay. */
+export interface ReportVenue {
+  readonly venue: string;
+  /** Times the venue went silent past the stale timeout (features.yaml). */
+  readonly staleEpisodes: number;
+  readonly sequenceGaps: number;
+  readonly checksumFailures: number;
+  readonly resyncs: number;
+}
+
 export interface ReplayReport {
   readonly capture: string;
   readonly frames: number;
@@ -55,6 +65,7 @@ export interface ReplayReport {
   readonly rejected: Readonly<Record<string, number>>;
   readonly firstFrameAt: number | null;
   readonly lastFrameAt: number | null;
+  readonly venues: readonly ReportVenue[];
   readonly instruments: readonly ReportInstrument[];
   /** Alerts that fired (pending ones that were cancelled are left out), in order. */
   readonly alerts: readonly ReportAlert[];
@@ -140,6 +151,13 @@ export function buildReplayReport(
     rejected,
     firstFrameAt,
     lastFrameAt,
+    venues: pipeline.venueStates().map((v) => ({
+      venue: v.venue,
+      staleEpisodes: v.staleEpisodes,
+      sequenceGaps: v.gaps,
+      checksumFailures: v.checksumFailures,
+      resyncs: v.resyncs,
+    })),
     instruments,
     alerts: fired,
     alertEvents: trail.length,
