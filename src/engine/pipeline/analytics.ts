@@ -1,0 +1,133 @@
+import { basisMetrics, crossVenueBps } from '../../shared/core/basis';
+import type { Acknowledgement, Alert, AlertEvent, Instrument, MetricSample } from '../../shared/core/model';
+import type { RuleSpec, ZScoreSettings } from '../../shared/core/rule-types';
+import { SurveillanceEvaluator, type SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import type { InstrumentsConfig } from '../../shared/config';
+import { InstrumentDirectory } from './instrument-directory';
+import type { BookSample } from './venue-books';
+
+export interface AnalyticsSettings {
+  readonly sampleIntervalMs: number;
+  readonly zscore: ZScoreSettings;
+  /** Rules for an instrument: its profile in alerts.yaml, or `default`. */
+  rulesFor(instrument: Instrument): readonly RuleSpec[];
+  readonly instruments?: InstrumentsConfig;
+}
+
+export interface AnalyticsListener {
+  onEvaluation?(evaluation: SampleEvaluation, instrument: Instrument): void;
+}
+
+/** Kept in memory for reports and the UI; the full history lives in the database. */
+const MAX_ALERTS = 10_000;
+const MAX_TRAIL = 50_000;
+
+/**
+ * The analytics side of the pipeline: book samples of every venue for one
+ * sampling boundary in, basis and cross-venue figures across venues, then
+ * z-scores, rules and alert lifecycles. It needs every venue's samples at
+ * once, which is why it is one place (one worker) however many feeds run.
+ */
+export class Analytics {
+  readonly evaluator: SurveillanceEvaluator;
+  /** Links perpetuals to their spot leg and an instrument to its twins on other venues. */
+  private readonly directory: InstrumentDirectory;
+  private readonly instruments = new Map<string, Instrument>();
+  private readonly alerts = new Map<string, Alert>();
+  private readonly trail: AlertEvent[] = [];
+
+  constructor(
+    settings: AnalyticsSettings,
+    private readonly listener: AnalyticsListener = {},
+  ) {
+    this.directory = new InstrumentDirectory(settings.instruments);
+    this.evaluator = new SurveillanceEvaluator({
+      zscore: settings.zscore,
+      sampleIntervalMs: settings.sampleIntervalMs,
+      rulesFor: (_id, key) => settings.rulesFor(this.instruments.get(key)!),
+    });
+  }
+
+  /** Evaluates one sampling boundary: `samples` are every venue's book samples for that time. */
+  evaluate(samples: readonly BookSample[]): SampleEvaluation[] {
+    for (const s of samples) {
+      if (this.instruments.get(s.key) !== s.instrument) {
+        this.instruments.set(s.key, s.instrument);
+        this.directory.addMetadata([s.instrument]);
+      }
+    }
+    const mids = new Map<string, number>();
+    for (const s of samples) if (s.values.mid !== undefined) mids.set(s.key, s.values.mid);
+    const out: SampleEvaluation[] = [];
+    for (const s of samples) {
+      const instrument = s.instrument;
+      const values = { ...s.values };
+      if (instrument.type !== 'spot') {
+        const spotKey = this.directory.spotKeyFor(instrument);
+        Object.assign(
+          values,
+          basisMetrics({
+            perpMid: values.mid,
+            spotMid: spotKey === undefined ? undefined : mids.get(spotKey),
+            indexPrice: s.indexPrice,
+            markPrice: s.markPrice,
+            fundingRate: s.fundingRate,
+          }),
+        );
+      }
+      for (const other of this.directory.otherVenueKeysFor(instrument)) {
+        const cross = crossVenueBps(values.mid, mids.get(other));
+        if (cross !== undefined) {
+          values.cross_venue_bps = cross;
+          break;
+        }
+      }
+      if (s.gapSinceSample) this.evaluator.markGap(s.key);
+      const sample: MetricSample = {
+        key: s.key,
+        instrumentId: instrument.id,
+        venue: instrument.venue,
+        time: s.time,
+        values,
+        covered: s.covered,
+        health: { stale: s.venueStale, bookValid: s.bookValid },
+      };
+      const evaluation = this.evaluator.evaluate(sample);
+      this.remember(evaluation);
+      out.push(evaluation);
+      this.listener.onEvaluation?.(evaluation, instrument);
+    }
+    return out;
+  }
+
+  /** Acknowledges an open alert; the event joins the audit trail. Null when no open alert has that id. */
+  acknowledge(alertId: string, ack: Acknowledgement): AlertEvent | null {
+    const event = this.evaluator.acknowledge(alertId, ack);
+    if (!event) return null;
+    this.trail.push(event);
+    const open = this.evaluator.openAlerts().find((a) => a.id === alertId);
+    if (open) this.alerts.set(alertId, open);
+    return event;
+  }
+
+  /** Alerts seen lately (the most recent 10,000), latest state of each. */
+  allAlerts(): Alert[] {
+    return [...this.alerts.values()];
+  }
+
+  /** The audit trail of recent alerts (the most recent 50,000 events), in order. */
+  auditTrail(): readonly AlertEvent[] {
+    return this.trail;
+  }
+
+  private remember(evaluation: SampleEvaluation): void {
+    for (const alert of evaluation.alerts) {
+      this.alerts.delete(alert.id);
+      this.alerts.set(alert.id, alert);
+    }
+    this.trail.push(...evaluation.events);
+    // Bounded for days-long sessions: the oldest go first (Map keeps insertion order).
+    while (this.alerts.size > MAX_ALERTS) this.alerts.delete(this.alerts.keys().next().value!);
+    if (this.trail.length > MAX_TRAIL) this.trail.splice(0, this.trail.length - MAX_TRAIL);
+  }
+}

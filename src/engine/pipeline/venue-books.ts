@@ -1,0 +1,310 @@
+import { bookMetrics } from '../../shared/core/metrics';
+import type { Instrument, MarketEvent, MetricName, QuoteEvent } from '../../shared/core/model';
+import { instrumentKey } from '../../shared/core/model';
+import type { InstrumentsConfig } from '../../shared/config';
+import { venueById } from '../venues/registry';
+import type { BookSync, RawFrame, VenueMapper } from '../venues/venue';
+import { InstrumentDirectory } from './instrument-directory';
+
+/** Feed happenings worth a line in the feed log. `stale` and `fresh` concern a whole venue. */
+export type SyncEventKind = 'gap' | 'checksum_failure' | 'resync' | 'stale' | 'fresh';
+
+/** What the books side reports as it goes. */
+export interface BookEventListener {
+  /** `key` is `venue:symbol`, or the venue id for `stale` / `fresh`. */
+  onSyncEvent?(key: string, kind: SyncEventKind, time: number): void;
+}
+
+/** What the pipeline saw of one venue's data: the replay report's and the feed view's counters. */
+export interface VenueHealth {
+  readonly venue: string;
+  lastFrameAt: number;
+  stale: boolean;
+  /** Times the venue went silent for longer than the stale timeout. */
+  staleEpisodes: number;
+  gaps: number;
+  checksumFailures: number;
+  resyncs: number;
+}
+
+/** What is kept per venue instrument. */
+export interface InstrumentState {
+  readonly key: string;
+  instrument: Instrument;
+  sync: BookSync | null;
+  quote: QuoteEvent | null;
+  markPrice?: number;
+  indexPrice?: number;
+  fundingRate?: number;
+  lastFrameAt: number;
+  /** Receive time minus exchange time of the latest event that had one. */
+  lagMs: number | null;
+  /** The book was out of sync since the last sample: the z-score windows must start over. */
+  gapSinceSample: boolean;
+}
+
+/**
+ * One instrument's book-side figures at a sampling boundary: what a feed
+ * worker sends to the analytics worker. Small, plain and structured-clone safe.
+ */
+export interface BookSample {
+  readonly key: string;
+  readonly instrument: Instrument;
+  readonly time: number;
+  readonly values: Partial<Record<MetricName, number>>;
+  readonly covered: Partial<Record<MetricName, boolean>>;
+  readonly bookValid: boolean;
+  readonly venueStale: boolean;
+  readonly gapSinceSample: boolean;
+  readonly markPrice?: number;
+  readonly indexPrice?: number;
+  readonly fundingRate?: number;
+}
+
+export interface FrameCounters {
+  frames: number;
+  ignored: number;
+  rejected: Record<string, number>;
+}
+
+/** A frame from a venue the engine does not speak. */
+export class UnknownVenueError extends Error {
+  constructor(readonly venue: string) {
+    super(`unknown venue "${venue}"`);
+    this.name = 'UnknownVenueError';
+  }
+}
+
+export interface VenueBooksSettings {
+  readonly staleTimeoutMs: number;
+  readonly depthBandsBps: readonly number[];
+  readonly instruments?: InstrumentsConfig;
+}
+
+/**
+ * The books side of the pipeline: frames -> mapper -> book sync -> books and
+ * reference prices, and book metrics at each sampling boundary. It runs where
+ * the sockets are (a feed worker), so raw frames never leave it.
+ */
+export class VenueBooks {
+  readonly directory: InstrumentDirectory;
+  readonly counters: FrameCounters = { frames: 0, ignored: 0, rejected: {} };
+  private readonly states = new Map<string, InstrumentState>();
+  private readonly mappers = new Map<string, VenueMapper>();
+  /** `venue:indexSymbol` -> latest index price (OKX publishes indices apart). */
+  private readonly indexPrices = new Map<string, number>();
+  private readonly venues = new Map<string, VenueHealth>();
+
+  constructor(
+    private readonly settings: VenueBooksSettings,
+    private readonly listener: BookEventListener = {},
+  ) {
+    this.directory = new InstrumentDirectory(settings.instruments);
+  }
+
+  /** Decodes one frame and applies what it says. Bad frames are counted, never thrown. */
+  ingest(frame: RawFrame): void {
+    this.counters.frames++;
+    this.venueHealth(frame.venue).lastFrameAt = frame.t;
+    const result = this.mapperFor(frame.venue).map(frame);
+    switch (result.kind) {
+      case 'events':
+        for (const event of result.events) this.apply(event, frame.t);
+        return;
+      case 'instruments':
+        this.directory.addMetadata(result.instruments);
+        for (const instrument of result.instruments) {
+          const state = this.states.get(instrumentKey(instrument.venue, instrument.symbol));
+          if (state) state.instrument = this.directory.get(state.key)!;
+        }
+        return;
+      case 'ignored':
+        this.counters.ignored++;
+        return;
+      case 'rejected':
+        this.counters.rejected[result.reason] = (this.counters.rejected[result.reason] ?? 0) + 1;
+        return;
+    }
+  }
+
+  /** Book figures of every instrument that has shown data, at a sampling boundary. */
+  sample(time: number): BookSample[] {
+    this.updateStaleness(time);
+    const out: BookSample[] = [];
+    for (const state of this.states.values()) {
+      if (state.lastFrameAt === 0) continue;
+      const instrument = state.instrument;
+      const indexPrice =
+        state.indexPrice ??
+        (instrument.indexSymbol ? this.indexPrices.get(instrumentKey(instrument.venue, instrument.indexSymbol)) : undefined);
+      out.push({
+        key: state.key,
+        instrument,
+        time,
+        ...this.bookValues(state),
+        venueStale: this.venues.get(instrument.venue)?.stale ?? true,
+        gapSinceSample: state.gapSinceSample,
+        ...(state.markPrice === undefined ? {} : { markPrice: state.markPrice }),
+        ...(indexPrice === undefined ? {} : { indexPrice }),
+        ...(state.fundingRate === undefined ? {} : { fundingRate: state.fundingRate }),
+      });
+      state.gapSinceSample = false;
+    }
+    return out;
+  }
+
+  /** Venue instruments that have shown market data, in first-seen order. */
+  instrumentStates(): InstrumentState[] {
+    return [...this.states.values()];
+  }
+
+  /** Per venue: last frame, stale state and episodes, gaps, checksum failures, resyncs. */
+  venueStates(): VenueHealth[] {
+    return [...this.venues.values()];
+  }
+
+  /** Keys whose book waits for a REST snapshot (a live feed fetches one). */
+  booksWantingSnapshot(): string[] {
+    const keys: string[] = [];
+    for (const state of this.states.values()) if (state.sync?.wantsSnapshot) keys.push(state.key);
+    return keys;
+  }
+
+  /**
+   * Forgets the books of these instrument keys (`venue:symbol`) after a
+   * connection dropped: they wait for a new snapshot, and their z-scores
+   * start over at the next sample.
+   */
+  resetInstruments(keys: readonly string[]): void {
+    for (const key of keys) {
+      const state = this.states.get(key);
+      if (!state?.sync) continue;
+      state.sync.reset();
+      state.gapSinceSample = true;
+    }
+  }
+
+  /** Forgets every book of a venue. */
+  resetVenue(venue: string): void {
+    this.resetInstruments([...this.states.values()].filter((s) => s.instrument.venue === venue).map((s) => s.key));
+  }
+
+  private mapperFor(venue: string): VenueMapper {
+    let mapper = this.mappers.get(venue);
+    if (!mapper) {
+      const v = venueById(venue);
+      if (!v) throw new UnknownVenueError(venue);
+      mapper = v.createMapper();
+      this.mappers.set(venue, mapper);
+    }
+    return mapper;
+  }
+
+  private apply(event: MarketEvent, receivedAt: number): void {
+    if (event.type === 'index_price') {
+      this.indexPrices.set(instrumentKey(event.venue, event.symbol), event.price);
+      return;
+    }
+    const state = this.stateFor(event.venue, event.symbol);
+    state.lastFrameAt = receivedAt;
+    if (event.exchangeTime !== undefined) state.lagMs = event.receiveTime - event.exchangeTime;
+    switch (event.type) {
+      case 'book_snapshot':
+      case 'book_delta':
+        this.applyBook(state, event, receivedAt);
+        return;
+      case 'quote':
+        state.quote = event;
+        return;
+      case 'reference':
+        if (event.markPrice !== undefined) state.markPrice = event.markPrice;
+        if (event.indexPrice !== undefined) state.indexPrice = event.indexPrice;
+        if (event.fundingRate !== undefined) state.fundingRate = event.fundingRate;
+        return;
+    }
+  }
+
+  private applyBook(state: InstrumentState, event: Extract<MarketEvent, { type: 'book_snapshot' | 'book_delta' }>, time: number): void {
+    if (!state.sync) state.sync = venueById(event.venue)!.createBookSync(state.instrument);
+    const before = state.sync.stats;
+    const gaps = before.sequenceGaps;
+    const failures = before.checksumFailures;
+    const resyncs = before.resyncs;
+    const result = state.sync.apply(event);
+    const stats = state.sync.stats;
+    const gap = stats.sequenceGaps > gaps;
+    const badChecksum = stats.checksumFailures > failures;
+    // The book was wrong for a while: the samples taken from it say nothing about the next ones.
+    if (result === 'resync' || gap || badChecksum) state.gapSinceSample = true;
+    const venue = this.venueHealth(event.venue);
+    if (gap) {
+      venue.gaps++;
+      this.listener.onSyncEvent?.(state.key, 'gap', time);
+    }
+    if (badChecksum) {
+      venue.checksumFailures++;
+      this.listener.onSyncEvent?.(state.key, 'checksum_failure', time);
+    }
+    if (stats.resyncs > resyncs) {
+      venue.resyncs++;
+      this.listener.onSyncEvent?.(state.key, 'resync', time);
+    }
+  }
+
+  private stateFor(venue: string, symbol: string): InstrumentState {
+    const key = instrumentKey(venue, symbol);
+    let state = this.states.get(key);
+    if (!state) {
+      state = {
+        key,
+        instrument: this.directory.resolve(venue, symbol),
+        sync: null,
+        quote: null,
+        lastFrameAt: 0,
+        lagMs: null,
+        gapSinceSample: false,
+      };
+      this.states.set(key, state);
+    }
+    return state;
+  }
+
+  private venueHealth(venue: string): VenueHealth {
+    let health = this.venues.get(venue);
+    if (!health) {
+      health = { venue, lastFrameAt: 0, stale: false, staleEpisodes: 0, gaps: 0, checksumFailures: 0, resyncs: 0 };
+      this.venues.set(venue, health);
+    }
+    return health;
+  }
+
+  /** Marks venues silent for longer than the stale timeout, once per episode. */
+  private updateStaleness(time: number): void {
+    for (const health of this.venues.values()) {
+      const stale = time - health.lastFrameAt > this.settings.staleTimeoutMs;
+      if (stale === health.stale) continue;
+      health.stale = stale;
+      if (stale) health.staleEpisodes++;
+      this.listener.onSyncEvent?.(health.venue, stale ? 'stale' : 'fresh', time);
+    }
+  }
+
+  /** Book metrics, or top-of-book figures from the ticker for an instrument without a book. */
+  private bookValues(state: InstrumentState): Pick<BookSample, 'values' | 'covered' | 'bookValid'> {
+    if (state.sync) {
+      const metrics = bookMetrics(state.sync.book, state.instrument, this.settings.depthBandsBps);
+      const bookValid = state.sync.valid && metrics.state !== 'crossed' && metrics.state !== 'empty';
+      return { values: { ...metrics.values }, covered: metrics.covered, bookValid };
+    }
+    const q = state.quote;
+    if (q && q.bidPrice > 0 && q.askPrice >= q.bidPrice) {
+      const mid = (q.bidPrice + q.askPrice) / 2;
+      return {
+        values: { mid, spread_abs: q.askPrice - q.bidPrice, spread_bps: ((q.askPrice - q.bidPrice) / mid) * 1e4 },
+        covered: {},
+        bookValid: true,
+      };
+    }
+    return { values: {}, covered: {}, bookValid: q === null };
+  }
+}
