@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configCheck } from './commands/config-check';
+import { record } from './commands/record';
 import { replay } from './commands/replay';
 
 // Headless entry point: `npm run -s surveil -- <command> [options]`.
@@ -52,7 +53,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [configCheck, replay];
+export const COMMANDS: readonly CliCommand[] = [configCheck, record, replay];
 
 const PROGRAM = 'surveil';
 

@@ -4,6 +4,7 @@ import type { RuleSpec, ZScoreSettings } from '../../shared/core/rule-types';
 import type { SampleEvaluation, SurveillanceEvaluator } from '../../shared/core/surveillance-evaluator';
 import type { RawFrame } from '../venues/venue';
 import { Analytics } from './analytics';
+import { SampleClock } from './sample-clock';
 import type { InstrumentDirectory } from './instrument-directory';
 import {
   VenueBooks,
@@ -38,9 +39,6 @@ export interface PipelineListener {
   onSyncEvent?(key: string, kind: SyncEventKind, time: number): void;
 }
 
-/** Samples more than this many intervals behind are skipped: the evaluator sees the hole as a gap. */
-const MAX_CATCH_UP_INTERVALS = 3600;
-
 /**
  * Raw frames in, alerts out, on one thread: the books side (mapper -> book
  * sync -> books) and the analytics side (basis, z-scores, rules, alerts)
@@ -51,12 +49,13 @@ const MAX_CATCH_UP_INTERVALS = 3600;
 export class SurveillancePipeline {
   readonly books: VenueBooks;
   readonly analytics: Analytics;
-  private nextSampleAt: number | null = null;
+  private readonly clock: SampleClock;
 
   constructor(
-    private readonly settings: PipelineSettings,
+    settings: PipelineSettings,
     listener: PipelineListener = {},
   ) {
+    this.clock = new SampleClock(settings.sampleIntervalMs);
     this.books = new VenueBooks(settings, listener);
     this.analytics = new Analytics(settings, listener);
   }
@@ -80,18 +79,7 @@ export class SurveillancePipeline {
 
   /** Takes every sample due up to `now` (one per instrument per interval boundary). */
   advance(now: number): void {
-    const interval = this.settings.sampleIntervalMs;
-    if (this.nextSampleAt === null) {
-      this.nextSampleAt = Math.ceil(now / interval) * interval;
-      return;
-    }
-    if (now - this.nextSampleAt > MAX_CATCH_UP_INTERVALS * interval) {
-      this.nextSampleAt = Math.floor(now / interval) * interval;
-    }
-    while (now >= this.nextSampleAt) {
-      this.analytics.evaluate(this.books.sample(this.nextSampleAt));
-      this.nextSampleAt += interval;
-    }
+    for (const time of this.clock.due(now)) this.analytics.evaluate(this.books.sample(time));
   }
 
   instrumentStates(): InstrumentState[] {

@@ -1,5 +1,6 @@
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent, VenueId } from '../../shared/core/model';
 import type { OrderBook } from '../../shared/core/order-book';
+import type { ExchangesConfig } from '../../shared/config';
 
 /**
  * A frame exactly as received: a capture line's frame, or what a live feed
@@ -78,9 +79,83 @@ export interface BookSync {
   reset(): void;
 }
 
-/** One venue: what replay and live share. The live feed joins it in the venue's folder. */
+/** One venue: what replay and live share, plus the live feed. */
 export interface Venue {
   readonly id: VenueId;
   createMapper(): VenueMapper;
   createBookSync(instrument: Instrument): BookSync;
+  /** Live connections for these symbols; replay never calls it. */
+  createFeed(options: FeedOptions): Feed;
+}
+
+/** State of one socket of a feed, as the feed-health view shows it. */
+export type ConnectionState = 'connecting' | 'connected' | 'stale' | 'reconnecting' | 'backing_off' | 'stopped';
+
+/** Health of one connection: what an operator needs to trust (or distrust) its data. */
+export interface ConnectionStatus {
+  readonly id: string;
+  readonly url: string;
+  readonly state: ConnectionState;
+  /** Venue symbols this connection carries. */
+  readonly symbols: readonly string[];
+  readonly since: number;
+  readonly messages: number;
+  /** Frames per second over the last few seconds. */
+  readonly messageRate: number;
+  readonly lastFrameAt: number | null;
+  /** Receive time minus exchange event time of the latest frame that carried one. */
+  readonly lagMs: number | null;
+  readonly reconnects: number;
+  /** Consecutive failed attempts; past max_reconnect_attempts the feed keeps retrying slowly. */
+  readonly failedAttempts: number;
+  readonly lastError: string | null;
+}
+
+export interface FeedStatus {
+  readonly venue: VenueId;
+  readonly connections: readonly ConnectionStatus[];
+  readonly snapshotsRequested: number;
+  readonly snapshotsFailed: number;
+}
+
+/** What a live feed reports to whoever runs it (the engine, `surveil record`, tests). */
+export interface FeedSink {
+  /** Every frame received (websocket text or REST body), exactly as received. */
+  onFrame(frame: RawFrame): void;
+  /**
+   * A connection dropped or went stale: the books of these symbols are no
+   * longer in sync and must wait for a new snapshot.
+   */
+  onDisconnect?(venue: VenueId, symbols: readonly string[]): void;
+  onStatus?(status: FeedStatus): void;
+}
+
+/** A live venue connection group: the only place that opens sockets or calls REST. */
+export interface Feed {
+  readonly venue: VenueId;
+  start(): void;
+  /** Closes every socket; resolves when they are closed. */
+  stop(): Promise<void>;
+  /** Fetches a REST book snapshot for a symbol whose book wants one (deduplicated, rate-limited). */
+  requestSnapshot(symbol: string): void;
+  status(): FeedStatus;
+}
+
+/** One symbol a feed subscribes to. */
+export interface FeedSubscription {
+  /** The venue's symbol: `BTCUSDT`, `BTC-USDT-SWAP`. */
+  readonly symbol: string;
+  /** Binance: `diff` (`@depth@100ms`, synced against REST) or `partial20` (`@depth20@100ms`). */
+  readonly depthStream: 'diff' | 'partial20' | null;
+  /** OKX: the index (`BTC-USDT`) to follow on `index-tickers`; null for none. */
+  readonly index: string | null;
+}
+
+export interface FeedOptions {
+  readonly subscriptions: readonly FeedSubscription[];
+  /** URLs and connection settings from exchanges.yaml (a simulator is just other URLs). */
+  readonly exchanges: ExchangesConfig;
+  readonly sink: FeedSink;
+  /** Clock, injectable for tests; defaults to Date.now. */
+  readonly now?: () => number;
 }

@@ -10,9 +10,15 @@ export type ExchangeName = (typeof EXCHANGE_NAMES)[number];
 export interface ConnectionSettings {
   /** Outgoing messages (subscribe, ping) per second the venue tolerates. */
   readonly rateLimitPerSecond: number;
-  /** Initial delay before reconnecting; adapters may back off from here. */
+  /** REST requests (book snapshots, metadata) per second: the venue's request-weight budget, as requests. */
+  readonly restRateLimitPerSecond: number;
+  /** Initial delay before reconnecting; adapters back off exponentially (with jitter) from here. */
   readonly reconnectDelaySeconds: number;
-  /** Reconnect attempts before giving up; 0 never gives up. */
+  /**
+   * Fast reconnect attempts (exponential backoff); past them the feed never
+   * gives up but retries slowly (about once a minute) and reports `backing_off`.
+   * 0: no slow phase, exponential backoff (capped) forever.
+   */
   readonly maxReconnectAttempts: number;
   readonly pingIntervalSeconds: number;
   /** A socket silent for this long is treated as dead and reconnected. */
@@ -54,6 +60,7 @@ export interface ExchangesConfig {
 const connectionSchema = z
   .object({
     rate_limit_per_second: positiveNumber,
+    rest_rate_limit_per_second: positiveNumber,
     reconnect_delay_seconds: seconds,
     max_reconnect_attempts: z.number().int().min(0),
     ping_interval_seconds: positiveNumber,
@@ -63,6 +70,7 @@ const connectionSchema = z
   .transform(
     (c): ConnectionSettings => ({
       rateLimitPerSecond: c.rate_limit_per_second,
+      restRateLimitPerSecond: c.rest_rate_limit_per_second,
       reconnectDelaySeconds: c.reconnect_delay_seconds,
       maxReconnectAttempts: c.max_reconnect_attempts,
       pingIntervalSeconds: c.ping_interval_seconds,

@@ -1,10 +1,19 @@
 import type { Venue } from '../venue';
 import { BinanceBookSync } from './binance-book-sync';
+import { BinanceFeed } from './binance-feed';
 import { BinanceMapper } from './binance-mapper';
 import { BINANCE_VENUE_IDS, type BinanceMarket } from './exchange-info';
 
 export { BinanceBookSync, DEFAULT_BUFFER_CAP } from './binance-book-sync';
 export { BinanceMapper } from './binance-mapper';
+export {
+  BinanceFeed,
+  BINANCE_MAX_MESSAGES_PER_SECOND,
+  BINANCE_MAX_STREAMS,
+  planBinanceConnections,
+  type BinanceConnectionPlan,
+  type BinanceFeedOptions,
+} from './binance-feed';
 export { BINANCE_VENUE_IDS, instrumentsFromExchangeInfo, yymmdd, type BinanceMarket } from './exchange-info';
 
 function binanceVenue(market: BinanceMarket): Venue {
@@ -13,6 +22,7 @@ function binanceVenue(market: BinanceMarket): Venue {
     createMapper: () => new BinanceMapper(market),
     // Binance rules depend only on the service, not on the instrument.
     createBookSync: () => new BinanceBookSync(market),
+    createFeed: (options) => new BinanceFeed(market, options),
   };
 }
 

@@ -1,20 +1,22 @@
 import type { Venue } from '../venue';
 import { OKX_VENUE_ID } from './instruments';
 import { OkxBookSync } from './okx-book-sync';
+import { OkxFeed } from './okx-feed';
 import { OkxMapper } from './okx-mapper';
 
 export { crc32, okxBookChecksum, okxChecksumText, OKX_CHECKSUM_DEPTH } from './okx-checksum';
 export { mapOkxInstrument, mapOkxInstruments, OKX_VENUE_ID, type OkxInstrumentsResult } from './instruments';
 export { createOkxBookSync, OkxBookSync, OKX_MAX_BUFFERED_UPDATES } from './okx-book-sync';
 export { createOkxMapper, OkxMapper } from './okx-mapper';
+export { OkxFeed, okxInstType, planOkxConnections, type OkxArg, type OkxConnectionPlan, type OkxFeedOptions } from './okx-feed';
 
 /**
- * OKX v5 public market data (spot, perpetual swaps, futures) for replay.
- * The live socket feed joins this folder later.
+ * OKX v5 public market data (spot, perpetual swaps, futures): replay and the live feed.
  * https://www.okx.com/docs-v5/en/
  */
 export const okx: Venue = {
   id: OKX_VENUE_ID,
   createMapper: () => new OkxMapper(),
   createBookSync: (instrument) => new OkxBookSync(instrument),
+  createFeed: (options) => new OkxFeed(options),
 };

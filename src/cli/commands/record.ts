@@ -1,0 +1,119 @@
+import { openCaptureWriter } from '../../engine/capture/capture-writer';
+import { defaultConfigDir } from '../../engine/config/default-config-dir';
+import { loadConfig } from '../../engine/config/load-config';
+import { LiveSession } from '../../engine/live/live-session';
+import { pipelineSettingsFrom } from '../../engine/pipeline/pipeline-settings';
+import { SurveillancePipeline } from '../../engine/pipeline/surveillance-pipeline';
+import { knownVenueIds, venueById } from '../../engine/venues/registry';
+import type { FeedStatus, FeedSubscription } from '../../engine/venues/venue';
+import { isConfigError } from '../../shared/config/config-error';
+import { enabledVenueInstruments, type Config } from '../../shared/config';
+import type { CliCommand, CliIo } from '../index';
+
+/**
+ * `record --venue V --instruments A,B --out FILE [--duration S]`: the raw feed
+ * of one venue into a capture, through the same live session and writer the
+ * console uses. The pipeline runs too: it is what asks for the REST snapshots
+ * a replay needs, and its health shows while recording.
+ */
+export const record: CliCommand = {
+  name: 'record',
+  summary: 'Record a venue\'s raw feed (and the REST metadata and snapshots replay needs) into a capture',
+  options: {
+    venue: { type: 'string', valueName: 'VENUE', description: `venue id: ${knownVenueIds().join(', ')}` },
+    instruments: { type: 'string', valueName: 'IDS', description: 'canonical ids from instruments.yaml, comma separated (default: every enabled one on the venue)' },
+    out: { type: 'string', valueName: 'FILE', description: 'capture to write (.jsonl, or .jsonl.gz for gzip); rotates by size into FILE.0001...' },
+    duration: { type: 'string', valueName: 'S', description: 'stop after S seconds (default: until Ctrl-C)' },
+    config: { type: 'string', valueName: 'DIR', description: `config folder (default: ${defaultConfigDir()})` },
+  },
+  async run(args, io) {
+    const venueId = args.values.venue;
+    const out = args.values.out;
+    if (typeof venueId !== 'string' || !venueById(venueId)) {
+      io.err(`surveil record: --venue must be one of ${knownVenueIds().join(', ')}`);
+      return 2;
+    }
+    if (typeof out !== 'string') {
+      io.err('surveil record: --out FILE is required');
+      return 2;
+    }
+    const duration = args.values.duration === undefined ? null : Number(args.values.duration);
+    if (duration !== null && !(duration > 0)) {
+      io.err(`surveil record: --duration must be a positive number of seconds, got "${String(args.values.duration)}"`);
+      return 2;
+    }
+    let config: Config;
+    try {
+      config = loadConfig(typeof args.values.config === 'string' ? args.values.config : defaultConfigDir());
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      for (const problem of error.problems) io.err(problem);
+      return 1;
+    }
+    const wanted = typeof args.values.instruments === 'string' ? args.values.instruments.split(',').map((s) => s.trim()).filter(Boolean) : null;
+    const selection = selectInstruments(config, venueId, wanted);
+    if (typeof selection === 'string') {
+      io.err(`surveil record: ${selection}`);
+      return 1;
+    }
+
+    const writer = await openCaptureWriter({
+      path: out,
+      header: { source: 'recorded', venue: venueId, instruments: selection.ids },
+      onError: (error) => io.err(`surveil record: ${error.message}`),
+    });
+    const pipeline = new SurveillancePipeline(pipelineSettingsFrom(config));
+    const venue = venueById(venueId)!;
+    const session = new LiveSession({
+      pipeline,
+      sampleIntervalMs: config.features.sampling.intervalMs,
+      createFeeds: (sink) => [venue.createFeed({ subscriptions: selection.subscriptions, exchanges: config.exchanges, sink })],
+      extraSink: writer,
+    });
+    session.start();
+    io.out(`recording ${venueId} ${selection.ids.join(', ')} into ${out}${duration ? ` for ${duration} s` : ' until Ctrl-C'}`);
+    const statusTimer = setInterval(() => printStatus(session.status(), writer.stats().frames, io), 10_000);
+    await waitForStop(duration);
+    clearInterval(statusTimer);
+    await session.stop();
+    await writer.close();
+    const stats = writer.stats();
+    io.out(`recorded ${stats.frames} frames, ${stats.bytes} bytes in ${stats.files.join(', ')}${stats.dropped > 0 ? `; ${stats.dropped} frames DROPPED` : ''}`);
+    return stats.dropped > 0 || writer.error ? 1 : 0;
+  },
+};
+
+function selectInstruments(config: Config, venueId: string, wanted: string[] | null) {
+  const ids: string[] = [];
+  const subscriptions: FeedSubscription[] = [];
+  for (const { venue, instrument, listing } of enabledVenueInstruments(config)) {
+    if (venue !== venueId || (wanted && !wanted.includes(instrument.id))) continue;
+    ids.push(instrument.id);
+    subscriptions.push({ symbol: listing.symbol, depthStream: listing.depthStream, index: listing.index });
+  }
+  const unknown = (wanted ?? []).filter((id) => !ids.includes(id));
+  if (unknown.length > 0) return `not enabled on ${venueId} in instruments.yaml: ${unknown.join(', ')}`;
+  if (subscriptions.length === 0) return `no enabled instrument on ${venueId}`;
+  return { ids, subscriptions };
+}
+
+function waitForStop(duration: number | null): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      if (timer) clearTimeout(timer);
+      resolve();
+    };
+    const timer = duration === null ? null : setTimeout(done, duration * 1000);
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+function printStatus(statuses: readonly FeedStatus[], frames: number, io: CliIo): void {
+  for (const status of statuses) {
+    const conns = status.connections.map((c) => `${c.id} ${c.state} ${c.messageRate.toFixed(1)}/s${c.lagMs === null ? '' : ` lag ${c.lagMs} ms`}`);
+    io.out(`${status.venue}: ${frames} frames written; ${conns.join('; ')}`);
+  }
+}

@@ -1,0 +1,211 @@
+import { FeedCore, chunk } from '../../feed/feed-core';
+import { peekNumber, peekString, type StreamPosition } from '../../feed/frame-peek';
+import { resolveTuning, socketSettingsFrom, type FeedTuning } from '../../feed/feed-tuning';
+import { ManagedSocket, type SocketLink } from '../../feed/managed-socket';
+import type { Feed, FeedOptions, FeedStatus, FeedSubscription } from '../venue';
+import { BINANCE_VENUE_IDS, type BinanceMarket } from './exchange-info';
+
+/**
+ * Streams one connection may carry: spot 1024
+ * (https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams),
+ * USD-M 200 on the 2026 `/public` and `/market` endpoints
+ * (https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams).
+ */
+export const BINANCE_MAX_STREAMS: Readonly<Record<BinanceMarket, number>> = { spot: 1024, usdm: 200 };
+
+/** Messages per second Binance accepts from us on one connection before it drops it. */
+export const BINANCE_MAX_MESSAGES_PER_SECOND: Readonly<Record<BinanceMarket, number>> = { spot: 5, usdm: 10 };
+
+/** Depth of the REST snapshot: spot up to 5000 levels (weight 250), USD-M 1000 (weight 20). */
+const SNAPSHOT_PATH: Readonly<Record<BinanceMarket, string>> = {
+  spot: '/api/v3/depth?limit=5000&symbol=',
+  usdm: '/fapi/v1/depth?limit=1000&symbol=',
+};
+
+/** Above this many symbols the spot exchangeInfo filter makes too long a URL: fetch everything. */
+const MAX_EXCHANGE_INFO_FILTER = 100;
+
+/** One planned connection: a base URL and the streams it carries. */
+export interface BinanceConnectionPlan {
+  /** `spot`, or for USD-M `public` (depth, bookTicker) / `market` (markPrice). */
+  readonly role: 'spot' | 'public' | 'market';
+  readonly base: string;
+  readonly streams: readonly string[];
+  readonly symbols: readonly string[];
+  /** Symbols whose book streams are on this connection. */
+  readonly bookSymbols: readonly string[];
+}
+
+export interface BinanceFeedOptions extends FeedOptions {
+  readonly tuning?: Partial<FeedTuning>;
+}
+
+/**
+ * Splits the subscriptions over connections within the per-connection stream
+ * limit, keeping a symbol's streams together so a drop maps to whole books.
+ * USD-M: depth and bookTicker go to the high-frequency `/public` endpoint,
+ * markPrice to `/market` (legacy URLs retired 2026-04-23).
+ */
+export function planBinanceConnections(
+  market: BinanceMarket,
+  subscriptions: readonly FeedSubscription[],
+  bases: { readonly primary: string; readonly market?: string },
+  maxStreams: number,
+): BinanceConnectionPlan[] {
+  const groups: { role: BinanceConnectionPlan['role']; base: string; perSymbol: [string, string[], boolean][] }[] = [
+    { role: market === 'spot' ? 'spot' : 'public', base: bases.primary, perSymbol: [] },
+  ];
+  if (market === 'usdm') groups.push({ role: 'market', base: bases.market ?? bases.primary, perSymbol: [] });
+  for (const sub of subscriptions) {
+    const s = sub.symbol.toLowerCase();
+    const book = sub.depthStream === 'diff' ? `${s}@depth@100ms` : sub.depthStream === 'partial20' ? `${s}@depth20@100ms` : null;
+    groups[0]!.perSymbol.push([sub.symbol, book === null ? [`${s}@bookTicker`] : [book, `${s}@bookTicker`], book !== null]);
+    if (market === 'usdm') groups[1]!.perSymbol.push([sub.symbol, [`${s}@markPrice@1s`], false]);
+  }
+  const plans: BinanceConnectionPlan[] = [];
+  for (const group of groups) {
+    let streams: string[] = [];
+    let symbols: string[] = [];
+    let books: string[] = [];
+    const flush = (): void => {
+      if (streams.length > 0) plans.push({ role: group.role, base: group.base, streams, symbols, bookSymbols: books });
+      streams = [];
+      symbols = [];
+      books = [];
+    };
+    for (const [symbol, names, hasBook] of group.perSymbol) {
+      if (streams.length + names.length > maxStreams) flush();
+      streams.push(...names);
+      symbols.push(symbol);
+      if (hasBook) books.push(symbol);
+    }
+    flush();
+  }
+  return plans;
+}
+
+/**
+ * Live Binance spot or USD-M market data: combined-stream sockets, REST
+ * depth snapshots on demand, exchangeInfo once at start.
+ * https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
+ */
+export class BinanceFeed implements Feed {
+  readonly venue;
+  private readonly core: FeedCore;
+  private readonly restBase: string;
+  private readonly diffSymbols = new Set<string>();
+  private readonly socketOf = new Map<string, ManagedSocket>();
+  private subscribeId = 0;
+
+  constructor(
+    readonly market: BinanceMarket,
+    private readonly options: BinanceFeedOptions,
+  ) {
+    this.venue = BINANCE_VENUE_IDS[market];
+    const config = options.exchanges.binance;
+    const tuning = resolveTuning(options.tuning);
+    const connection = {
+      ...config.connection,
+      rateLimitPerSecond: Math.min(config.connection.rateLimitPerSecond, BINANCE_MAX_MESSAGES_PER_SECOND[market]),
+    };
+    this.core = new FeedCore(this.venue, options.sink, connection, tuning, options.now);
+    this.restBase = trimSlash(market === 'spot' ? config.spot.restUrl : config.futures.restUrl);
+    const bases =
+      market === 'spot'
+        ? { primary: trimSlash(config.spot.websocketUrl) }
+        : { primary: trimSlash(config.futures.websocketPublicUrl), market: trimSlash(config.futures.websocketMarketUrl) };
+    const maxStreams = Math.min(tuning.maxStreamsPerConnection ?? Infinity, BINANCE_MAX_STREAMS[market]);
+    const plans = planBinanceConnections(market, options.subscriptions, bases, maxStreams);
+    for (const sub of options.subscriptions) if (sub.depthStream === 'diff') this.diffSymbols.add(sub.symbol);
+    const settings = socketSettingsFrom(connection, tuning, false);
+    plans.forEach((plan, index) => {
+      const { url, rest } = streamUrl(plan.base, plan.streams, tuning.maxUrlLength);
+      const socket = new ManagedSocket({
+        id: `${this.venue}-${plan.role}-${index}`,
+        venue: this.venue,
+        url,
+        symbols: plan.symbols,
+        bookSymbols: plan.bookSymbols,
+        settings,
+        now: this.core.now,
+        hooks: {
+          onFrame: (frame) => this.core.sink.onFrame(frame),
+          onDisconnect: (symbols) => this.core.sink.onDisconnect?.(this.venue, symbols),
+          onStateChange: () => this.core.reportStatus(),
+          onOpen: (link) => this.subscribeRest(link, rest, tuning.subscribeBatch),
+          eventTime: (text) => peekNumber(text, 'E'),
+          position: binancePosition,
+        },
+      });
+      this.core.sockets.push(socket);
+      for (const symbol of plan.bookSymbols) this.socketOf.set(symbol, socket);
+    });
+  }
+
+  start(): void {
+    const symbols = this.options.subscriptions.map((s) => s.symbol);
+    if (this.market === 'spot') {
+      const filter = symbols.length > 0 && symbols.length <= MAX_EXCHANGE_INFO_FILTER ? `?symbols=${encodeURIComponent(JSON.stringify(symbols))}` : '';
+      this.core.fetchMetadata(`${this.restBase}/api/v3/exchangeInfo${filter}`);
+    } else {
+      this.core.fetchMetadata(`${this.restBase}/fapi/v1/exchangeInfo`);
+    }
+    this.core.start();
+  }
+
+  stop(): Promise<void> {
+    return this.core.stop();
+  }
+
+  /**
+   * Fetches the REST depth snapshot of a diff-depth symbol. Only while its
+   * socket is up: Binance's procedure buffers the stream first, then fetches
+   * (a snapshot taken before the stream starts is too old anyway).
+   */
+  requestSnapshot(symbol: string): void {
+    if (!this.diffSymbols.has(symbol) || !this.socketOf.get(symbol)?.isConnected) return;
+    this.core.requestSnapshot(symbol, `${this.restBase}${SNAPSHOT_PATH[this.market]}${encodeURIComponent(symbol)}`);
+  }
+
+  status(): FeedStatus {
+    return this.core.status();
+  }
+
+  /** Streams that did not fit in the URL, as paced SUBSCRIBE messages. */
+  private subscribeRest(link: SocketLink, streams: readonly string[], batch: number): void {
+    for (const params of chunk(streams, batch)) {
+      this.core.pacer.schedule(() => {
+        this.subscribeId += 1;
+        link.send(JSON.stringify({ method: 'SUBSCRIBE', params, id: this.subscribeId }));
+      });
+    }
+  }
+}
+
+/** `<base>/stream?streams=a/b/c` with as many streams as fit in `maxLength` (at least one), and the rest. */
+export function streamUrl(base: string, streams: readonly string[], maxLength: number): { url: string; rest: string[] } {
+  let url = `${base}/stream?streams=${streams[0] ?? ''}`;
+  let i = 1;
+  while (i < streams.length && url.length + 1 + streams[i]!.length <= maxLength) {
+    url += `/${streams[i]}`;
+    i += 1;
+  }
+  return { url, rest: streams.slice(i) };
+}
+
+/**
+ * Position of a combined-stream frame in its stream: the update id `u`
+ * (depth, bookTicker), `lastUpdateId` (spot partial depth) or the event time
+ * `E` (markPrice). Every socket gets the same events with the same ids, so an
+ * equal or lower position is a frame already forwarded from the other socket.
+ */
+export function binancePosition(text: string): StreamPosition | undefined {
+  const stream = peekString(text, 'stream');
+  if (stream === undefined) return undefined;
+  const position = peekNumber(text, 'u') ?? peekNumber(text, 'lastUpdateId') ?? peekNumber(text, 'E');
+  return position === undefined ? undefined : { stream, position };
+}
+
+function trimSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url;
+}

@@ -1,0 +1,186 @@
+import { FeedCore, chunk } from '../../feed/feed-core';
+import { peekNumber, peekString, type StreamPosition } from '../../feed/frame-peek';
+import { resolveTuning, socketSettingsFrom, type FeedTuning } from '../../feed/feed-tuning';
+import { ManagedSocket, type SocketLink } from '../../feed/managed-socket';
+import type { Feed, FeedOptions, FeedStatus, FeedSubscription } from '../venue';
+import { OKX_VENUE_ID } from './instruments';
+
+/** One subscription arg of `{"op":"subscribe","args":[...]}`. */
+export interface OkxArg {
+  readonly channel: string;
+  readonly instId: string;
+}
+
+/** One planned OKX connection: the instruments whose `books` it carries, and all its args. */
+export interface OkxConnectionPlan {
+  readonly symbols: readonly string[];
+  readonly args: readonly OkxArg[];
+}
+
+export interface OkxFeedOptions extends FeedOptions {
+  readonly tuning?: Partial<FeedTuning>;
+}
+
+/** `BTC-USDT` spot, `BTC-USDT-SWAP` perpetual, `BTC-USD-250627` future. */
+export function okxInstType(instId: string): 'SPOT' | 'SWAP' | 'FUTURES' {
+  if (instId.endsWith('-SWAP')) return 'SWAP';
+  return instId.split('-').length >= 3 ? 'FUTURES' : 'SPOT';
+}
+
+/**
+ * Args per connection: `books` (400 levels) and `tickers` for every
+ * instrument, `mark-price` for derivatives, `funding-rate` for swaps,
+ * `index-tickers` once per index. At most `maxBooks` instruments per
+ * connection: OKX advises no more than 30 `books` channels on one socket.
+ * https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-order-book-channel
+ */
+export function planOkxConnections(subscriptions: readonly FeedSubscription[], maxBooks: number): OkxConnectionPlan[] {
+  const indices = new Set<string>();
+  return chunk(subscriptions, maxBooks).map((group) => {
+    const args: OkxArg[] = [];
+    for (const sub of group) {
+      const instId = sub.symbol;
+      const type = okxInstType(instId);
+      args.push({ channel: 'books', instId }, { channel: 'tickers', instId });
+      if (type !== 'SPOT') args.push({ channel: 'mark-price', instId });
+      if (type === 'SWAP') args.push({ channel: 'funding-rate', instId });
+      if (sub.index !== null && !indices.has(sub.index)) {
+        indices.add(sub.index);
+        args.push({ channel: 'index-tickers', instId: sub.index });
+      }
+    }
+    return { symbols: group.map((s) => s.symbol), args };
+  });
+}
+
+/**
+ * Live OKX v5 public market data. Since 2026 `books` may start without a
+ * socket snapshot: the book sync then wants one and this fetches REST
+ * `market/books` (seqId-aligned by the sync). After a checksum failure or
+ * sequence break it also fetches REST rather than resubscribing: a
+ * resubscribe yields no snapshot under the 2026 behaviour anyway, costs
+ * subscribe budget (480 requests/hour per connection) and stops the updates
+ * the sync buffers meanwhile, whereas REST keeps the stream flowing.
+ */
+export class OkxFeed implements Feed {
+  readonly venue = OKX_VENUE_ID;
+  private readonly core: FeedCore;
+  private readonly restBase: string;
+  private readonly socketOf = new Map<string, ManagedSocket>();
+  /** When the `books` subscribe for a symbol last went out (cleared when its socket drops). */
+  private readonly booksSubscribedAt = new Map<string, number>();
+  /** When a socket snapshot for a symbol last arrived. */
+  private readonly socketSnapshotAt = new Map<string, number>();
+  private readonly deferred = new Set<string>();
+
+  constructor(private readonly options: OkxFeedOptions) {
+    const config = options.exchanges.okx;
+    const tuning = resolveTuning(options.tuning);
+    this.core = new FeedCore(this.venue, options.sink, config.connection, tuning, options.now);
+    this.restBase = config.restUrl.endsWith('/') ? config.restUrl.slice(0, -1) : config.restUrl;
+    const settings = socketSettingsFrom(config.connection, tuning, true);
+    planOkxConnections(options.subscriptions, tuning.maxBooksPerConnection).forEach((plan, index) => {
+      const socket = new ManagedSocket({
+        id: `okx-${index}`,
+        venue: this.venue,
+        url: config.websocketPublicUrl,
+        symbols: plan.symbols,
+        bookSymbols: plan.symbols,
+        settings,
+        now: this.core.now,
+        // OKX limits new connections to 3 per second per IP.
+        pace: (task) => this.core.pacer.schedule(task),
+        hooks: {
+          onFrame: (frame) => {
+            this.noteSnapshot(frame.data, frame.t);
+            this.core.sink.onFrame(frame);
+          },
+          onDisconnect: (symbols) => {
+            for (const symbol of symbols) this.booksSubscribedAt.delete(symbol);
+            this.core.sink.onDisconnect?.(this.venue, symbols);
+          },
+          onStateChange: () => this.core.reportStatus(),
+          onOpen: (link) => this.subscribe(link, plan.args, tuning.subscribeBatch),
+          eventTime: (text) => peekNumber(text, 'ts'),
+          position: okxPosition,
+          // A service upgrade notice precedes a disconnect: move to a new socket first.
+          // https://www.okx.com/docs-v5/en/#overview-websocket-notification-of-websocket-disconnect
+          wantsRotation: (text) => text.length < 2000 && text.includes('"event":"notice"'),
+        },
+      });
+      this.core.sockets.push(socket);
+      for (const symbol of plan.symbols) this.socketOf.set(symbol, socket);
+    });
+  }
+
+  start(): void {
+    const types = new Set(this.options.subscriptions.map((s) => okxInstType(s.symbol)));
+    for (const type of ['SPOT', 'SWAP', 'FUTURES'] as const) {
+      if (types.has(type)) this.core.fetchMetadata(`${this.restBase}/api/v5/public/instruments?instType=${type}`);
+    }
+    this.core.start();
+  }
+
+  stop(): Promise<void> {
+    return this.core.stop();
+  }
+
+  /**
+   * REST `market/books` for a symbol whose book wants a snapshot. Right after
+   * subscribing, waits `snapshotGraceMs` for a socket snapshot (older OKX
+   * behaviour, the simulator) that would make the request unnecessary.
+   */
+  requestSnapshot(symbol: string): void {
+    const subscribedAt = this.booksSubscribedAt.get(symbol);
+    if (subscribedAt === undefined || !this.socketOf.get(symbol)?.isConnected) return;
+    const graceEnd = subscribedAt + this.core.tuning.snapshotGraceMs;
+    const wait = graceEnd - this.core.now();
+    if (wait <= 0) return this.fetchSnapshot(symbol);
+    if (this.deferred.has(symbol)) return;
+    this.deferred.add(symbol);
+    this.core.later(() => {
+      this.deferred.delete(symbol);
+      if ((this.socketSnapshotAt.get(symbol) ?? -Infinity) >= subscribedAt) return;
+      this.fetchSnapshot(symbol);
+    }, wait);
+  }
+
+  status(): FeedStatus {
+    return this.core.status();
+  }
+
+  private fetchSnapshot(symbol: string): void {
+    this.core.requestSnapshot(symbol, `${this.restBase}/api/v5/market/books?instId=${encodeURIComponent(symbol)}&sz=400`);
+  }
+
+  /** Subscribe requests in batches, paced (OKX: 3 requests per second per IP). */
+  private subscribe(link: SocketLink, args: readonly OkxArg[], batch: number): void {
+    for (const part of chunk(args, batch)) {
+      this.core.pacer.schedule(() => {
+        const now = this.core.now();
+        for (const arg of part) if (arg.channel === 'books') this.booksSubscribedAt.set(arg.instId, now);
+        link.send(JSON.stringify({ op: 'subscribe', args: part }));
+      });
+    }
+  }
+
+  private noteSnapshot(text: string, t: number): void {
+    if (!text.startsWith('{"arg":{"channel":"books"')) return;
+    if (peekString(text, 'action') !== 'snapshot') return;
+    const instId = peekString(text, 'instId');
+    if (instId !== undefined) this.socketSnapshotAt.set(instId, t);
+  }
+}
+
+/**
+ * Position of a push in its channel: `seqId` for books (shared by every
+ * socket), else the exchange `ts`. Event messages (acks, pong) have none.
+ */
+export function okxPosition(text: string): StreamPosition | undefined {
+  if (!text.startsWith('{"arg":')) return undefined;
+  const channel = peekString(text, 'channel');
+  const instId = peekString(text, 'instId');
+  if (channel === undefined || instId === undefined) return undefined;
+  const position = peekNumber(text, 'seqId') ?? peekNumber(text, 'ts');
+  return position === undefined ? undefined : { stream: `${channel}:${instId}`, position };
+}
