@@ -5,10 +5,12 @@ import { CaptureError } from '../../engine/capture/capture-reader';
 import { pipelineSettingsFrom } from '../../engine/pipeline/pipeline-settings';
 import { replayCapture, type ReplaySpeed } from '../../engine/replay/replay-capture';
 import type { ReplayReport } from '../../engine/replay/replay-report';
+import { checkpointHistoryDb, openHistoryDb, resolveHistoryPath, type HistoryDatabase } from '../../engine/storage/history-db';
+import { HistoryWriter } from '../../engine/storage/history-writer';
 import { isConfigError } from '../../shared/config/config-error';
 import type { CliCommand, CliIo } from '../index';
 
-/** `replay FILE [--speed max|N] [--report OUT.json] [--config DIR]` */
+/** `replay FILE [--speed max|N] [--report OUT.json] [--db FILE] [--config DIR]` */
 export const replay: CliCommand = {
   name: 'replay',
   summary: 'Replay a capture through the engine: books, metrics, rules; print a summary, write a JSON report',
@@ -16,6 +18,7 @@ export const replay: CliCommand = {
   options: {
     speed: { type: 'string', valueName: 'max|N', description: 'max (as fast as possible, default) or a wall-clock multiple such as 10' },
     report: { type: 'string', valueName: 'OUT.json', description: 'write the replay report as JSON (schema: docs/replay-report.md)' },
+    db: { type: 'string', valueName: 'FILE', description: "write the replay's history (samples, alerts, audit trail, feed events) to this SQLite database" },
     config: { type: 'string', valueName: 'DIR', description: `config folder (default: ${defaultConfigDir()})` },
   },
   async run(args, io) {
@@ -41,10 +44,22 @@ export const replay: CliCommand = {
       for (const problem of error.problems) io.err(problem);
       return 1;
     }
+    let db: HistoryDatabase | undefined;
+    let dbPath: string | undefined;
+    if (typeof args.values.db === 'string') {
+      dbPath = resolveHistoryPath({ explicit: args.values.db });
+      try {
+        db = openHistoryDb(dbPath);
+      } catch (error) {
+        io.err(`surveil replay: ${dbPath}: cannot open the history database: ${error instanceof Error ? error.message : String(error)}`);
+        return 1;
+      }
+    }
+    const writer = db ? new HistoryWriter(db) : undefined;
     const bar = process.stderr.isTTY ? progressBar() : undefined;
     let report: ReplayReport;
     try {
-      ({ report } = await replayCapture(file, { speed, settings: pipelineSettingsFrom(config), onProgress: bar?.update }));
+      ({ report } = await replayCapture(file, { speed, settings: pipelineSettingsFrom(config), onProgress: bar?.update, listener: writer }));
     } catch (error) {
       bar?.done();
       if (error instanceof CaptureError) {
@@ -52,6 +67,11 @@ export const replay: CliCommand = {
         return 1;
       }
       throw error;
+    } finally {
+      // What was replayed up to a failure is still history worth keeping.
+      writer?.close();
+      if (db) checkpointHistoryDb(db);
+      db?.close();
     }
     bar?.done();
     printSummary(report, io);
@@ -59,6 +79,7 @@ export const replay: CliCommand = {
       writeFileSync(args.values.report, `${JSON.stringify(report, null, 2)}\n`);
       io.out(`report written to ${args.values.report}`);
     }
+    if (writer) io.out(`history written to ${dbPath}: ${writer.stats.committedSamples} samples`);
     return 0;
   },
 };

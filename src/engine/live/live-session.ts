@@ -5,8 +5,14 @@ import type { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
 import { venueById } from '../venues/registry';
 import type { Feed, FeedOptions, FeedSink, FeedStatus, FeedSubscription, RawFrame } from '../venues/venue';
 
+/**
+ * What a live session drives: the whole pipeline on one thread, or in a feed
+ * worker the books side with a sampler that posts to the analytics worker.
+ */
+export type LiveTarget = Pick<SurveillancePipeline, 'ingest' | 'booksWantingSnapshot' | 'resetInstruments' | 'advance'>;
+
 export interface LiveSessionOptions {
-  readonly pipeline: SurveillancePipeline;
+  readonly pipeline: LiveTarget;
   /** Makes the feeds, handed the sink that routes their frames to the pipeline. */
   readonly createFeeds: (sink: FeedSink) => readonly Feed[];
   /** `pipeline.advance` runs this often (features.yaml sampling interval). */
@@ -54,12 +60,23 @@ export class LiveSession {
   start(): void {
     if (this.timer) return;
     this.options.pipeline.advance(this.now());
-    this.timer = setInterval(() => this.options.pipeline.advance(this.now()), this.options.sampleIntervalMs);
+    this.scheduleTick();
     for (const feed of this.feeds) feed.start();
   }
 
+  /** Ticks just after each sampling boundary, so a sample is taken when it is due, not up to an interval late. */
+  private scheduleTick(): void {
+    const interval = this.options.sampleIntervalMs;
+    const now = this.now();
+    const wait = interval - (now % interval) + 5;
+    this.timer = setTimeout(() => {
+      this.options.pipeline.advance(this.now());
+      if (this.timer) this.scheduleTick();
+    }, wait);
+  }
+
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await Promise.all(this.feeds.map((feed) => feed.stop()));
   }

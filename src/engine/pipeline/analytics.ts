@@ -100,6 +100,11 @@ export class Analytics {
     return out;
   }
 
+  /** Drops the z-score windows of a venue's instruments (its worker restarted, its books were rebuilt). */
+  markVenueGap(venue: string): void {
+    for (const [key, instrument] of this.instruments) if (instrument.venue === venue) this.evaluator.markGap(key);
+  }
+
   /** Acknowledges an open alert; the event joins the audit trail. Null when no open alert has that id. */
   acknowledge(alertId: string, ack: Acknowledgement): AlertEvent | null {
     const event = this.evaluator.acknowledge(alertId, ack);

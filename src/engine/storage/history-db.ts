@@ -1,0 +1,110 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, posix, resolve, win32 } from 'node:path';
+import Database from 'better-sqlite3';
+import type { StorageSettings } from '../../shared/config/features-schema';
+import { migrate } from './migrations';
+
+/** A history database handle (better-sqlite3). */
+export type HistoryDatabase = Database.Database;
+
+/** Folder name under the platform's user data folder. */
+export const HISTORY_APP_DIR = 'surveil-console';
+/** File name used when only a folder is given. */
+export const HISTORY_FILE_NAME = 'history.sqlite';
+
+export interface HistoryPathOptions {
+  /** `--db FILE`: wins over everything. */
+  readonly explicit?: string | null;
+  /** features.yaml `storage`; its `path` may name a file or a folder. */
+  readonly storage?: Pick<StorageSettings, 'path'> | null;
+  /** Injected for tests; default the real process values. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly platform?: NodeJS.Platform;
+  readonly home?: string;
+  readonly cwd?: string;
+}
+
+/**
+ * The platform's per-user data folder for this app: `$XDG_DATA_HOME` or
+ * `~/.local/share` on Linux, `~/Library/Application Support` on macOS,
+ * `%APPDATA%` on Windows.
+ */
+export function defaultDataDir(options: HistoryPathOptions = {}): string {
+  const env = options.env ?? process.env;
+  const platform = options.platform ?? process.platform;
+  const home = options.home ?? homedir();
+  if (platform === 'win32') return win32.join(env.APPDATA || win32.join(home, 'AppData', 'Roaming'), HISTORY_APP_DIR);
+  if (platform === 'darwin') return posix.join(home, 'Library', 'Application Support', HISTORY_APP_DIR);
+  // XDG says a relative XDG_DATA_HOME is invalid and must be ignored.
+  const xdg = env.XDG_DATA_HOME;
+  return posix.join(xdg && posix.isAbsolute(xdg) ? xdg : posix.join(home, '.local', 'share'), HISTORY_APP_DIR);
+}
+
+/**
+ * Where the history database lives: the explicit path, else
+ * features.storage.path, else `<user data folder>/history.sqlite`. A
+ * configured path that is an existing folder, or that does not end in a
+ * database extension, is taken as a folder (features.yaml documents
+ * `path: /some/folder`). `~` is expanded; relative paths are taken from the cwd.
+ */
+export function resolveHistoryPath(options: HistoryPathOptions = {}): string {
+  const platform = options.platform ?? process.platform;
+  const path = platform === 'win32' ? win32 : posix;
+  const home = options.home ?? homedir();
+  const cwd = options.cwd ?? process.cwd();
+  const expand = (p: string): string => path.resolve(cwd, p === '~' ? home : p.replace(/^~(?=[/\\])/, home));
+  if (options.explicit) return expand(options.explicit);
+  const configured = options.storage?.path;
+  if (configured) {
+    const full = expand(configured);
+    return isFolder(full) || !/\.(sqlite3?|db)$/i.test(full) ? path.join(full, HISTORY_FILE_NAME) : full;
+  }
+  return path.join(defaultDataDir(options), HISTORY_FILE_NAME);
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export interface OpenHistoryOptions {
+  /** How long a statement waits for another connection's lock before SQLITE_BUSY. Default 5 s. */
+  readonly busyTimeoutMs?: number;
+  /** Open without migrating or writing (a viewer of a file another process writes). */
+  readonly readonly?: boolean;
+}
+
+/**
+ * Opens (creating folder and file if needed) and migrates the history
+ * database. WAL lets the console read while the writer writes;
+ * synchronous=NORMAL in WAL mode keeps every committed transaction across a
+ * process crash (SIGKILL), and risks only the last ones on power loss, in
+ * exchange for no fsync per commit.
+ */
+export function openHistoryDb(file: string, options: OpenHistoryOptions = {}): HistoryDatabase {
+  const memory = file === ':memory:';
+  if (!memory && !options.readonly) mkdirSync(dirname(resolve(file)), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5000))}`);
+    if (!options.readonly) {
+      if (!memory) db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Folds the WAL back into the main file and truncates it (on close, before measuring size). */
+export function checkpointHistoryDb(db: HistoryDatabase): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}

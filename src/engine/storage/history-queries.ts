@@ -1,0 +1,249 @@
+import type { Acknowledgement, AlertEvent, AlertState, Severity } from '../../shared/core/model';
+import type { HistoryDatabase } from './history-db';
+import type { FeedEventKind } from './history-writer';
+import { seriesExpression } from './sample-row';
+
+/** One series' figures over a bucket; for a single-sample bucket all four are the sample's value. */
+export interface SeriesStats {
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly avg: number | null;
+  /** The value of the bucket's latest sample (null if that sample lacked it). */
+  readonly last: number | null;
+}
+
+export interface SeriesPoint {
+  /** Time of the bucket's first sample. */
+  readonly time: number;
+  readonly lastTime: number;
+  readonly count: number;
+  /** Some sample in the bucket had a stale feed / an invalid book. */
+  readonly stale: boolean;
+  readonly bookInvalid: boolean;
+  readonly values: Readonly<Record<string, SeriesStats>>;
+}
+
+export interface SeriesQuery {
+  /** `venue:symbol`. */
+  readonly key: string;
+  /** Metric names (`spread_bps`, `depth_bid_200bps`) and z-scores (`z_spread_bps`). */
+  readonly metrics: readonly string[];
+  /** Half-open range [from, to), epoch ms. */
+  readonly from: number;
+  readonly to: number;
+  /** At most this many points; longer ranges are bucketed. Default 1,000. */
+  readonly maxPoints?: number;
+}
+
+export interface SeriesResult {
+  readonly key: string;
+  readonly from: number;
+  readonly to: number;
+  /** Width of a bucket, ms; a bucket narrower than the sampling interval holds one sample. */
+  readonly bucketMs: number;
+  readonly points: readonly SeriesPoint[];
+}
+
+/** An unknown metric name in a query: it could not be a stored series. */
+export class UnknownSeriesError extends Error {
+  constructor(readonly metric: string) {
+    super(`unknown series "${metric}"`);
+    this.name = 'UnknownSeriesError';
+  }
+}
+
+/**
+ * A series for one instrument and time range, downsampled in SQL to at most
+ * `maxPoints` buckets of equal width, each with min / max / avg / last per
+ * metric. "last" joins back to the bucket's latest row through the
+ * (instrument_id, time) index, so the whole query stays in one statement.
+ */
+export function querySeries(db: HistoryDatabase, query: SeriesQuery): SeriesResult {
+  const maxPoints = Math.max(1, Math.floor(query.maxPoints ?? 1000));
+  const from = Math.floor(query.from);
+  const to = Math.ceil(query.to);
+  const bucketMs = Math.max(1, Math.ceil((to - from) / maxPoints));
+  for (const m of query.metrics) if (seriesExpression(m) === null) throw new UnknownSeriesError(m);
+  const expressions = query.metrics.map((m) => seriesExpression(m)!);
+  const instrument = db.prepare('SELECT id FROM instruments WHERE key = ?').pluck().get(query.key) as number | undefined;
+  if (instrument === undefined || to <= from) return { key: query.key, from, to, bucketMs, points: [] };
+
+  const aggregates = expressions.map((e, i) => `min(${e}) AS min${i}, max(${e}) AS max${i}, avg(${e}) AS avg${i}`);
+  const lasts = query.metrics.map((m, i) => `${seriesExpression(m, 's')!} AS last${i}`);
+  const sql = `WITH b AS (
+      SELECT CAST((time - @from) / @bucket AS INTEGER) AS bucket, min(time) AS t0, max(time) AS t1, count(*) AS n,
+        max(flags & 1) AS stale, max((flags & 2) != 0) AS invalid${aggregates.map((a) => `, ${a}`).join('')}
+      FROM samples WHERE instrument_id = @id AND time >= @from AND time < @to GROUP BY bucket)
+    SELECT b.*${lasts.map((l) => `, ${l}`).join('')}
+    FROM b JOIN samples s ON s.instrument_id = @id AND s.time = b.t1 ORDER BY b.bucket`;
+  const rows = db.prepare(sql).all({ id: instrument, from, to, bucket: bucketMs }) as Record<string, number | null>[];
+  const points = rows.map((row): SeriesPoint => {
+    const values: Record<string, SeriesStats> = {};
+    query.metrics.forEach((m, i) => {
+      values[m] = { min: row[`min${i}`] ?? null, max: row[`max${i}`] ?? null, avg: row[`avg${i}`] ?? null, last: row[`last${i}`] ?? null };
+    });
+    return { time: row.t0!, lastTime: row.t1!, count: row.n!, stale: row.stale === 1, bookInvalid: row.invalid === 1, values };
+  });
+  return { key: query.key, from, to, bucketMs, points };
+}
+
+/** An alert as stored: its latest state, the worst severity it reached and its local row id. */
+export interface AlertRecord {
+  /** Local row id (grows; the sync's idempotency key with the desk id). */
+  readonly localId: number;
+  readonly id: string;
+  readonly key: string;
+  readonly instrumentId: string;
+  readonly venue: string;
+  readonly metric: string;
+  readonly rule: string;
+  readonly state: AlertState;
+  /** Pending alerts that never fired and ended: resolved without `firedAt`. */
+  readonly cancelled: boolean;
+  readonly severity: Severity;
+  readonly peakSeverity: Severity;
+  readonly openedAt: number;
+  readonly firedAt: number | null;
+  readonly resolvedAt: number | null;
+  readonly value: number | null;
+  readonly zscore: number | null;
+  readonly threshold: number;
+  readonly acknowledged: Acknowledgement | null;
+}
+
+export interface AlertQuery {
+  readonly key?: string;
+  /** Canonical instrument id (`BTC-USDT-PERP`), any venue. */
+  readonly instrumentId?: string;
+  readonly venue?: string;
+  /** Matches the worst severity the alert reached. */
+  readonly severity?: Severity;
+  readonly state?: AlertState;
+  readonly metric?: string;
+  /** Alerts open at some point in [from, to). */
+  readonly from?: number;
+  readonly to?: number;
+  /** Leave out pending alerts that were cancelled (what the replay report lists). */
+  readonly firedOnly?: boolean;
+  /** Default 1,000, newest first. */
+  readonly limit?: number;
+}
+
+const ALERT_COLUMNS = `a.id AS localId, a.alert_id AS id, i.key, i.canonical_id AS instrumentId, i.venue, a.metric, a.rule,
+  a.state, a.severity, a.peak_severity AS peakSeverity, a.opened_at AS openedAt, a.fired_at AS firedAt,
+  a.resolved_at AS resolvedAt, a.value, a.zscore, a.threshold, a.ack_by AS ackBy, a.ack_at AS ackAt, a.ack_note AS ackNote`;
+
+/** Alert history with filters, newest first. */
+export function queryAlerts(db: HistoryDatabase, query: AlertQuery = {}): AlertRecord[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: Math.max(1, Math.floor(query.limit ?? 1000)) };
+  const add = (clause: string, name: string, value: unknown): void => {
+    if (value === undefined) return;
+    where.push(clause);
+    params[name] = value;
+  };
+  add('i.key = @key', 'key', query.key);
+  add('i.canonical_id = @instrumentId', 'instrumentId', query.instrumentId);
+  add('i.venue = @venue', 'venue', query.venue);
+  add('a.peak_severity = @severity', 'severity', query.severity);
+  add('a.state = @state', 'state', query.state);
+  add('a.metric = @metric', 'metric', query.metric);
+  add('a.opened_at < @to', 'to', query.to);
+  add('(a.resolved_at IS NULL OR a.resolved_at >= @from)', 'from', query.from);
+  if (query.firedOnly) where.push('a.fired_at IS NOT NULL');
+  const sql = `SELECT ${ALERT_COLUMNS} FROM alerts a JOIN instruments i ON i.id = a.instrument_id
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.opened_at DESC, a.id DESC LIMIT @limit`;
+  return (db.prepare(sql).all(params) as AlertRow[]).map(toAlertRecord);
+}
+
+/** One alert by its id, or null. */
+export function getAlert(db: HistoryDatabase, alertId: string): AlertRecord | null {
+  const row = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts a JOIN instruments i ON i.id = a.instrument_id WHERE a.alert_id = ?`).get(alertId);
+  return row ? toAlertRecord(row as AlertRow) : null;
+}
+
+type AlertRow = Omit<AlertRecord, 'acknowledged' | 'cancelled'> & { ackBy: string | null; ackAt: number | null; ackNote: string | null };
+
+function toAlertRecord(row: AlertRow): AlertRecord {
+  const { ackBy, ackAt, ackNote, ...rest } = row;
+  return {
+    ...rest,
+    cancelled: row.state === 'resolved' && row.firedAt === null,
+    acknowledged: ackAt === null ? null : { by: ackBy ?? '', time: ackAt, note: ackNote ?? '' },
+  };
+}
+
+/** An audit event as stored, with its local append-only id. */
+export type AlertEventRecord = AlertEvent & { readonly localId: number };
+
+/** The audit trail of one alert, oldest first (acknowledgements included). */
+export function alertTrail(db: HistoryDatabase, alertId: string): AlertEventRecord[] {
+  const rows = db
+    .prepare(`SELECT id AS localId, alert_id AS alertId, kind, time, severity, rule, metric, value, zscore, threshold,
+      z_threshold AS zThreshold, by, note FROM alert_events WHERE alert_id = ? ORDER BY id`)
+    .all(alertId) as (AlertEventRecord & { by: string | null; note: string | null })[];
+  return rows.map(({ by, note, ...rest }) => ({ ...rest, ...(by === null ? {} : { by }), ...(note === null ? {} : { note }) }));
+}
+
+/** A feed log line as stored. */
+export interface FeedEventRecord {
+  readonly localId: number;
+  readonly time: number;
+  readonly venue: string;
+  readonly key: string | null;
+  readonly kind: FeedEventKind;
+  readonly detail: string | null;
+}
+
+export interface FeedEventQuery {
+  readonly venue?: string;
+  readonly key?: string;
+  readonly kinds?: readonly FeedEventKind[];
+  readonly from?: number;
+  readonly to?: number;
+  /** Default 1,000, newest first. */
+  readonly limit?: number;
+}
+
+/** Feed events with filters, newest first. */
+export function queryFeedEvents(db: HistoryDatabase, query: FeedEventQuery = {}): FeedEventRecord[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, ...values: unknown[]): void => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (query.venue !== undefined) add('f.venue = ?', query.venue);
+  if (query.key !== undefined) add('i.key = ?', query.key);
+  if (query.kinds !== undefined) add(`f.kind IN (${query.kinds.map(() => '?').join(', ') || 'NULL'})`, ...query.kinds);
+  if (query.from !== undefined) add('f.time >= ?', query.from);
+  if (query.to !== undefined) add('f.time < ?', query.to);
+  params.push(Math.max(1, Math.floor(query.limit ?? 1000)));
+  return db
+    .prepare(`SELECT f.id AS localId, f.time, f.venue, i.key, f.kind, f.detail FROM feed_events f
+      LEFT JOIN instruments i ON i.id = f.instrument_id ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY f.time DESC, f.id DESC LIMIT ?`)
+    .all(...params) as FeedEventRecord[];
+}
+
+/** A venue instrument that has history, with the time span of its samples. */
+export interface InstrumentRecord {
+  readonly key: string;
+  readonly venue: string;
+  readonly symbol: string;
+  readonly instrumentId: string;
+  readonly type: string | null;
+  readonly firstSample: number | null;
+  readonly lastSample: number | null;
+}
+
+/** Every instrument in the database (the console's picker). */
+export function listInstruments(db: HistoryDatabase): InstrumentRecord[] {
+  // min/max per instrument come straight off the (instrument_id, time) index.
+  return db
+    .prepare(`SELECT key, venue, symbol, canonical_id AS instrumentId, type,
+      (SELECT min(time) FROM samples WHERE instrument_id = i.id) AS firstSample,
+      (SELECT max(time) FROM samples WHERE instrument_id = i.id) AS lastSample
+      FROM instruments i ORDER BY key`)
+    .all() as InstrumentRecord[];
+}

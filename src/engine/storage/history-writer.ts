@@ -1,0 +1,209 @@
+import type { Acknowledgement, Alert, AlertEvent, Instrument } from '../../shared/core/model';
+import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import type { PipelineListener, SyncEventKind } from '../pipeline/surveillance-pipeline';
+import type { HistoryDatabase } from './history-db';
+import { HistoryStatements } from './history-statements';
+import { sampleParams } from './sample-row';
+
+/** Feed happenings the feed log keeps: the pipeline's sync events plus connection and worker events. */
+export type FeedEventKind = SyncEventKind | 'connect' | 'disconnect' | 'worker_restart';
+
+/** One line of the feed log. */
+export interface FeedEventInput {
+  readonly time: number;
+  readonly venue: string;
+  /** `venue:symbol` when the event concerns one instrument. */
+  readonly key?: string | null;
+  readonly kind: FeedEventKind;
+  readonly detail?: string | null;
+}
+
+/** What one flush wrote, and the running total of sample rows committed. */
+export interface FlushStats {
+  readonly samples: number;
+  readonly alerts: number;
+  readonly alertEvents: number;
+  readonly feedEvents: number;
+  readonly totalSamples: number;
+}
+
+export interface HistoryWriterOptions {
+  /** Pending rows are committed at least this often. Default 1,000 ms: a crash loses at most that much. */
+  readonly flushIntervalMs?: number;
+  /** Commit early once this many rows wait, to bound transaction size and memory. Default 5,000. */
+  readonly maxBatchRows?: number;
+  /** Past this many waiting rows (the disk is stuck) the oldest samples are dropped and counted. Default 500,000. */
+  readonly maxPendingRows?: number;
+  readonly onFlush?: (stats: FlushStats) => void;
+  /** A failed flush; its rows stay queued and are retried on the next one. Default: printed to stderr. */
+  readonly onError?: (error: unknown) => void;
+}
+
+interface PendingSample {
+  readonly instrument: Instrument;
+  readonly params: unknown[];
+}
+
+/**
+ * Batches samples, alerts, the alert audit trail and feed events into one
+ * transaction per batch, committed at least once per flush interval and on
+ * close. It is a {@link PipelineListener}, so it can be handed straight to
+ * the pipeline (live or replay). Writes are synchronous (better-sqlite3):
+ * a batch of a few thousand rows commits in milliseconds, which is cheaper
+ * than a worker round trip.
+ */
+export class HistoryWriter implements PipelineListener {
+  private readonly statements: HistoryStatements;
+  private samples: PendingSample[] = [];
+  private alerts: Alert[] = [];
+  private events: AlertEvent[] = [];
+  private feed: FeedEventInput[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private totalSamples = 0;
+  private droppedSamples = 0;
+  private readonly flushIntervalMs: number;
+  private readonly maxBatchRows: number;
+  private readonly maxPendingRows: number;
+
+  constructor(
+    readonly db: HistoryDatabase,
+    private readonly options: HistoryWriterOptions = {},
+  ) {
+    this.statements = new HistoryStatements(db);
+    this.flushIntervalMs = options.flushIntervalMs ?? 1000;
+    this.maxBatchRows = options.maxBatchRows ?? 5000;
+    this.maxPendingRows = options.maxPendingRows ?? 500_000;
+  }
+
+  /** Queues the sample, the alerts that changed and their audit events. */
+  onEvaluation(evaluation: SampleEvaluation, instrument: Instrument): void {
+    // A sample that arrives during shutdown, after close, must not throw into the pipeline.
+    if (this.closed) {
+      this.droppedSamples++;
+      return;
+    }
+    this.samples.push({ instrument, params: sampleParams(evaluation) });
+    for (const alert of evaluation.alerts) this.alerts.push(alert);
+    for (const event of evaluation.events) this.events.push(event);
+    this.queued();
+  }
+
+  /** Pipeline sync events: `key` is `venue:symbol`, or a venue id for `stale` / `fresh`. */
+  onSyncEvent(key: string, kind: SyncEventKind, time: number): void {
+    const colon = key.indexOf(':');
+    this.recordFeedEvent(colon < 0 ? { time, venue: key, kind } : { time, venue: key.slice(0, colon), key, kind });
+  }
+
+  /** Queues a feed log line (connect, disconnect, ...). */
+  recordFeedEvent(event: FeedEventInput): void {
+    if (this.closed) return;
+    this.feed.push(event);
+    this.queued();
+  }
+
+  /** A feed worker was restarted (it crashed or hung); `detail` says why. */
+  recordWorkerRestart(venue: string, time: number, detail?: string): void {
+    this.recordFeedEvent({ time, venue, kind: 'worker_restart', detail: detail ?? null });
+  }
+
+  /**
+   * Records an acknowledgement now: an `acknowledged` audit event and the ack
+   * on the alert row. Pass the event the evaluator returned to keep its
+   * values; without it the event copies the alert row. Queued rows are
+   * committed first so the alert exists. A resolved alert may still be
+   * acknowledged (marked reviewed): policy is the caller's. False when no
+   * alert has that id.
+   */
+  acknowledge(alertId: string, ack: Acknowledgement, event?: AlertEvent): boolean {
+    this.flush();
+    return this.statements.acknowledge(alertId, ack, event);
+  }
+
+  /** Starts the periodic flush (done lazily on the first queued row; explicit for clarity). */
+  start(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => this.flushSafely(), this.flushIntervalMs);
+    // The history writer alone must not keep a finished process alive.
+    this.timer.unref();
+  }
+
+  /** Commits everything queued in one transaction. Throws if the database refuses; rows stay queued. */
+  flush(): FlushStats {
+    const samples = this.samples;
+    const alerts = this.alerts;
+    const events = this.events;
+    const feed = this.feed;
+    if (samples.length + alerts.length + events.length + feed.length === 0) {
+      return { samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0, totalSamples: this.totalSamples };
+    }
+    const s = this.statements;
+    s.transaction(() => {
+      for (const row of samples) s.insertSample(row.instrument, row.params);
+      for (const alert of alerts) s.upsertAlert(alert);
+      for (const event of events) s.insertAlertEvent(event);
+      for (const e of feed) s.insertFeedEvent(e);
+    });
+    // Only after the commit: a failed batch is retried whole.
+    this.samples = [];
+    this.alerts = [];
+    this.events = [];
+    this.feed = [];
+    this.totalSamples += samples.length;
+    const stats = { samples: samples.length, alerts: alerts.length, alertEvents: events.length, feedEvents: feed.length, totalSamples: this.totalSamples };
+    this.options.onFlush?.(stats);
+    return stats;
+  }
+
+  /** Commits what is queued and stops the timer. The database stays open (its owner closes it). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.flush();
+  }
+
+  /** Rows waiting, samples committed so far, samples dropped (disk did not keep up, bad batch, after close). */
+  get stats(): { pending: number; committedSamples: number; droppedSamples: number } {
+    return { pending: this.pendingRows(), committedSamples: this.totalSamples, droppedSamples: this.droppedSamples };
+  }
+
+  private pendingRows(): number {
+    return this.samples.length + this.alerts.length + this.events.length + this.feed.length;
+  }
+
+  private queued(): void {
+    if (!this.timer) this.start();
+    const pending = this.pendingRows();
+    if (pending >= this.maxBatchRows) this.flushSafely();
+    if (this.samples.length > this.maxPendingRows) {
+      // Samples go first: alerts and the audit trail are what an investigation needs.
+      const drop = this.samples.length - this.maxPendingRows;
+      this.samples.splice(0, drop);
+      this.droppedSamples += drop;
+    }
+  }
+
+  private flushSafely(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      // A busy, full or failing disk may recover: keep the rows. Anything else
+      // (a constraint the rows break) would fail the same way forever.
+      const code = (error as { code?: unknown }).code;
+      const transient = typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(code);
+      if (!transient) this.discardPending();
+      if (this.options.onError) this.options.onError(error);
+      else process.stderr.write(`history: write failed${transient ? ', will retry' : ', batch dropped'}: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+
+  private discardPending(): void {
+    this.droppedSamples += this.samples.length;
+    this.samples = [];
+    this.alerts = [];
+    this.events = [];
+    this.feed = [];
+  }
+}

@@ -1,0 +1,192 @@
+import type Database from 'better-sqlite3';
+
+/** One forward-only schema step; `version` is what `PRAGMA user_version` holds once it has run. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * Metrics stored as their own REAL column in `samples`, frozen with schema
+ * version 1: a metric added to the core later lands in `samples.extra` (JSON)
+ * until a migration gives it a column, so the schema never depends on code.
+ */
+export const SAMPLE_METRIC_COLUMNS = [
+  'mid',
+  'spread_abs',
+  'spread_bps',
+  'imbalance',
+  'depth_bid_10bps',
+  'depth_ask_10bps',
+  'depth_10bps',
+  'depth_bid_25bps',
+  'depth_ask_25bps',
+  'depth_bid_50bps',
+  'depth_ask_50bps',
+  'depth_bid_100bps',
+  'depth_ask_100bps',
+  'basis_perp_spot_bps',
+  'basis_perp_index_bps',
+  'basis_mark_index_bps',
+  'funding_rate',
+  'cross_venue_bps',
+] as const;
+
+/**
+ * Metrics whose z-score has a column (`z_<metric>`); other z-scores go to
+ * `samples.extra`. The columns hold round(z x {@link ZSCORE_SCALE}) as INTEGER:
+ * SQLite stores small integers in 1-3 bytes instead of 8 for a REAL, which
+ * saves ~45 bytes a row, and a thousandth of a z is finer than any rule needs.
+ */
+export const SAMPLE_ZSCORE_COLUMNS = [
+  'spread_bps',
+  'depth_10bps',
+  'imbalance',
+  'basis_perp_spot_bps',
+  'basis_perp_index_bps',
+  'basis_mark_index_bps',
+  'funding_rate',
+  'cross_venue_bps',
+] as const;
+
+/** z-score columns hold z x this, rounded. */
+export const ZSCORE_SCALE = 1000;
+
+/** Depth metrics with a bit in `samples.covered` (bit i = column i of this list reaches its band). */
+export const COVERAGE_BITS = SAMPLE_METRIC_COLUMNS.filter((m) => m.startsWith('depth_'));
+
+const FEED_EVENT_KINDS = ['connect', 'disconnect', 'stale', 'fresh', 'gap', 'resync', 'checksum_failure', 'worker_restart'];
+
+const v1 = `
+CREATE TABLE instruments (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  venue TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  canonical_id TEXT NOT NULL,
+  type TEXT
+);
+
+CREATE TABLE samples (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  instrument_id INTEGER NOT NULL REFERENCES instruments(id),
+  time INTEGER NOT NULL,
+  -- bit 0 stale, 1 book invalid, 2 z-score windows reset
+  flags INTEGER NOT NULL,
+  -- bit i: COVERAGE_BITS[i] reaches its band
+  covered INTEGER NOT NULL,
+  ${SAMPLE_METRIC_COLUMNS.map((m) => `${m} REAL,`).join('\n  ')}
+  -- z-scores x ${ZSCORE_SCALE}, rounded
+  ${SAMPLE_ZSCORE_COLUMNS.map((m) => `z_${m} INTEGER,`).join('\n  ')}
+  -- JSON {v: values, c: coverage, z: z-scores} of metrics without a column
+  extra TEXT,
+  UNIQUE (instrument_id, time)
+);
+
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  alert_id TEXT NOT NULL UNIQUE,
+  instrument_id INTEGER NOT NULL REFERENCES instruments(id),
+  metric TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+  severity TEXT NOT NULL CHECK (severity IN ('warning', 'critical')),
+  peak_severity TEXT NOT NULL CHECK (peak_severity IN ('warning', 'critical')),
+  opened_at INTEGER NOT NULL,
+  fired_at INTEGER,
+  resolved_at INTEGER,
+  value REAL,
+  zscore REAL,
+  threshold REAL NOT NULL,
+  ack_by TEXT,
+  ack_at INTEGER,
+  ack_note TEXT,
+  revision INTEGER NOT NULL
+);
+CREATE INDEX alerts_opened ON alerts (opened_at);
+CREATE INDEX alerts_instrument ON alerts (instrument_id, opened_at);
+CREATE INDEX alerts_revision ON alerts (revision);
+
+CREATE TABLE alert_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  alert_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  severity TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL,
+  zscore REAL,
+  threshold REAL NOT NULL,
+  z_threshold REAL,
+  by TEXT,
+  note TEXT
+);
+CREATE INDEX alert_events_alert ON alert_events (alert_id, id);
+
+CREATE TABLE feed_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,
+  venue TEXT NOT NULL,
+  instrument_id INTEGER REFERENCES instruments(id),
+  kind TEXT NOT NULL CHECK (kind IN (${FEED_EVENT_KINDS.map((k) => `'${k}'`).join(', ')})),
+  detail TEXT
+);
+CREATE INDEX feed_events_time ON feed_events (time);
+
+CREATE TABLE captures (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  path TEXT NOT NULL,
+  venue TEXT,
+  started INTEGER NOT NULL,
+  ended INTEGER,
+  frames INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0
+);
+`;
+
+/** Every schema step, in order. Never edit a released one: add the next. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'history tables', sql: v1 }];
+
+/** The database was written by a newer build: opening it here could corrupt what that build expects. */
+export class HistorySchemaError extends Error {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(`history database schema version ${found} is newer than this build supports (${supported})`);
+    this.name = 'HistorySchemaError';
+  }
+}
+
+/**
+ * Brings the database up to the latest schema. Each step runs in its own
+ * IMMEDIATE transaction together with its `user_version` bump, so a crash
+ * mid-migration leaves the previous version intact, and two processes
+ * opening the same file at once cannot both run a step.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration ${m.name}: version ${m.version}, expected ${i + 1}`);
+  });
+  const latest = migrations.length;
+  const from = schemaVersion(db);
+  if (from > latest) throw new HistorySchemaError(from, latest);
+  for (const m of migrations) {
+    // Steps already applied take no lock: an up-to-date file opens without writing.
+    if (m.version <= from) continue;
+    db.transaction(() => {
+      // Re-read inside the lock: another process may have migrated meanwhile.
+      if (schemaVersion(db) >= m.version) return;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return { from, to: schemaVersion(db) };
+}
+
+/** `PRAGMA user_version`: the last migration applied (0 for a new file). */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,151 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { HistoryDatabase } from './history-db';
+
+const DAY_MS = 86_400_000;
+
+export interface RetentionOptions {
+  /** features.yaml storage.retention_days. */
+  readonly retentionDays: number;
+  /** Rows deleted per transaction: small, so a writer waits milliseconds at most. Default 2,000. */
+  readonly chunkRows?: number;
+  readonly now?: () => number;
+}
+
+/** Rows deleted by one retention pass, per table. */
+export interface RetentionResult {
+  samples: number;
+  alerts: number;
+  alertEvents: number;
+  feedEvents: number;
+}
+
+/** Epoch ms before which rows are deleted. */
+export function retentionCutoff(retentionDays: number, now: number): number {
+  return Math.floor(now - retentionDays * DAY_MS);
+}
+
+/**
+ * Deletes rows older than the retention period, in chunks of `chunkRows`,
+ * each in its own short transaction, yielding to the event loop between
+ * chunks so the history writer's flush (same process) and other processes
+ * (busy_timeout) get the lock in between. Samples go by time; alerts go once
+ * resolved before the cutoff, with their audit trail; open alerts stay
+ * however old. Captures are kept: their files outlive the retention period.
+ */
+export async function applyRetention(
+  db: HistoryDatabase,
+  options: RetentionOptions,
+  shouldStop: () => boolean = () => false,
+): Promise<RetentionResult> {
+  const result: RetentionResult = { samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0 };
+  const steps = retentionSteps(db, options, result);
+  for (;;) {
+    if (shouldStop()) break;
+    const more = steps.next();
+    if (more.done) break;
+    await yieldToLoop();
+  }
+  return result;
+}
+
+/** The same as {@link applyRetention} without yielding (tests, a one-off CLI purge). */
+export function applyRetentionSync(db: HistoryDatabase, options: RetentionOptions): RetentionResult {
+  const result: RetentionResult = { samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0 };
+  const steps = retentionSteps(db, options, result);
+  while (!steps.next().done) {
+    // each step is one committed chunk
+  }
+  return result;
+}
+
+/** One committed chunk per iteration. */
+function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result: RetentionResult): Generator<void> {
+  if (!(options.retentionDays > 0)) return;
+  const cutoff = retentionCutoff(options.retentionDays, (options.now ?? Date.now)());
+  const chunk = Math.max(1, Math.floor(options.chunkRows ?? 2000));
+  const inChunk = (fn: () => number): number => db.transaction(fn).immediate();
+
+  // Per instrument, so each chunk is a range of the (instrument_id, time) index rather than a table scan.
+  const deleteSamples = db.prepare(`DELETE FROM samples WHERE id IN
+    (SELECT id FROM samples WHERE instrument_id = ? AND time < ? ORDER BY time LIMIT ?)`);
+  const instruments = db.prepare('SELECT id FROM instruments ORDER BY id').pluck().all() as number[];
+  for (const id of instruments) {
+    for (;;) {
+      const n = inChunk(() => deleteSamples.run(id, cutoff, chunk).changes);
+      result.samples += n;
+      if (n < chunk) break;
+      yield;
+    }
+    yield;
+  }
+
+  // resolved_at >= opened_at, so the opened_at index narrows the search.
+  const oldAlerts = db
+    .prepare(`SELECT alert_id FROM alerts WHERE opened_at < @cutoff AND state = 'resolved' AND resolved_at < @cutoff LIMIT @chunk`)
+    .pluck();
+  const deleteEvents = db.prepare('DELETE FROM alert_events WHERE alert_id = ?');
+  const deleteAlert = db.prepare('DELETE FROM alerts WHERE alert_id = ?');
+  for (;;) {
+    const ids = inChunk(() => {
+      const found = oldAlerts.all({ cutoff, chunk }) as string[];
+      for (const alertId of found) {
+        result.alertEvents += deleteEvents.run(alertId).changes;
+        result.alerts += deleteAlert.run(alertId).changes;
+      }
+      return found.length;
+    });
+    if (ids < chunk) break;
+    yield;
+  }
+  yield;
+
+  const deleteFeed = db.prepare('DELETE FROM feed_events WHERE id IN (SELECT id FROM feed_events WHERE time < ? LIMIT ?)');
+  for (;;) {
+    const n = inChunk(() => deleteFeed.run(cutoff, chunk).changes);
+    result.feedEvents += n;
+    if (n < chunk) break;
+    yield;
+  }
+}
+
+/** A running retention schedule. */
+export interface RetentionSchedule {
+  /** Runs a pass now (or joins the one running). */
+  runNow(): Promise<RetentionResult>;
+  /** Stops the timer and the pass in progress after its current chunk. */
+  stop(): void;
+}
+
+/**
+ * Applies retention now and then every `intervalMs` (default one hour).
+ * Errors (a busy database) are reported and the next pass tries again.
+ */
+export function scheduleRetention(
+  db: HistoryDatabase,
+  options: RetentionOptions & { readonly intervalMs?: number; readonly onError?: (error: unknown) => void },
+): RetentionSchedule {
+  let stopped = false;
+  let running: Promise<RetentionResult> | null = null;
+  const runNow = (): Promise<RetentionResult> => {
+    running ??= applyRetention(db, options, () => stopped).finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  const tick = (): void => {
+    runNow().catch((error: unknown) => {
+      if (options.onError) options.onError(error);
+      else process.stderr.write(`history: retention failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+  };
+  const timer = setInterval(tick, options.intervalMs ?? 3_600_000);
+  timer.unref();
+  tick();
+  return {
+    runNow,
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Analytics worker: every venue's book samples for a sampling boundary in,
+ * basis, z-scores, rules and alerts out, and the history database written
+ * here, next to where its rows are made. Main gets alert events at once and
+ * the latest evaluation per instrument a few times a second.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { Alert, AlertEvent, VenueId } from '../../shared/core/model';
+import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
+import { Analytics } from '../pipeline/analytics';
+import type { BookSample } from '../pipeline/venue-books';
+import { openHistoryDb } from '../storage/history-db';
+import { HistoryWriter } from '../storage/history-writer';
+import type { AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics } from './messages';
+
+const data = (workerData as { data: AnalyticsWorkerData }).data;
+const toMain = (message: AnalyticsEvent) => parentPort!.postMessage(message);
+/** UI updates at most this often: the latest evaluation per instrument, older ones coalesced away. */
+const UI_INTERVAL_MS = 250;
+
+const db = data.dbPath ? openHistoryDb(data.dbPath) : null;
+const history = db ? new HistoryWriter(db) : null;
+history?.start();
+
+const latest = new Map<string, SampleEvaluation>();
+const analytics = new Analytics(pipelineSettingsFrom(data.config), {
+  onEvaluation(evaluation, instrument) {
+    history?.onEvaluation(evaluation, instrument);
+    latest.set(evaluation.sample.key, evaluation);
+  },
+});
+
+/** Boundary time -> venue -> samples; a boundary is evaluated once every venue has reported it. */
+const pending = new Map<number, Map<VenueId, readonly BookSample[]>>();
+const venues = new Set<VenueId>(data.venues);
+const ports = new Map<VenueId, MessagePort>();
+
+function onFeedMessage(message: FeedToAnalytics): void {
+  if (message.type === 'sync_event') {
+    history?.onSyncEvent(message.key, message.kind, message.time);
+    return;
+  }
+  let byVenue = pending.get(message.time);
+  if (!byVenue) pending.set(message.time, (byVenue = new Map()));
+  byVenue.set(message.venue, message.samples);
+  // A boundary is complete when every venue reported it, or when a later one
+  // arrives (a venue whose worker is down or late must not hold the others back).
+  for (const [time, reported] of [...pending].sort((a, b) => a[0] - b[0])) {
+    const complete = [...venues].every((v) => reported.has(v));
+    if (!complete && time >= message.time) break;
+    pending.delete(time);
+    evaluateBoundary([...reported.values()].flat());
+  }
+}
+
+function evaluateBoundary(samples: BookSample[]): void {
+  const events: AlertEvent[] = [];
+  const alerts: Alert[] = [];
+  for (const evaluation of analytics.evaluate(samples)) {
+    events.push(...evaluation.events);
+    alerts.push(...evaluation.alerts);
+  }
+  if (events.length > 0) toMain({ type: 'alerts', events, alerts });
+}
+
+const uiTimer = setInterval(() => {
+  if (latest.size === 0) return;
+  toMain({ type: 'evaluations', items: [...latest.values()] });
+  latest.clear();
+}, UI_INTERVAL_MS);
+
+parentPort!.on('message', (command: AnalyticsCommand) => {
+  switch (command.type) {
+    case 'attach':
+      ports.get(command.venue)?.close();
+      ports.set(command.venue, command.port);
+      venues.add(command.venue);
+      command.port.on('message', onFeedMessage);
+      return;
+    case 'acknowledge': {
+      const event = analytics.acknowledge(command.alertId, command.ack);
+      if (event) history?.acknowledge(command.alertId, command.ack, event);
+      toMain({ type: 'acknowledged', requestId: command.requestId, event });
+      return;
+    }
+    case 'worker_restarted':
+      if (command.venue !== null) analytics.markVenueGap(command.venue);
+      history?.recordWorkerRestart(command.worker, command.time, command.reason);
+      return;
+    case 'stop':
+      clearInterval(uiTimer);
+      for (const port of ports.values()) port.close();
+      history?.close();
+      db?.close();
+      toMain({ type: 'stopped' });
+      parentPort!.close();
+      return;
+    case 'crash':
+      setImmediate(() => {
+        throw new Error('analytics worker crash requested');
+      });
+      return;
+  }
+});

@@ -1,0 +1,194 @@
+import { MessageChannel, type Worker } from 'node:worker_threads';
+import type { Config } from '../../shared/config';
+import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
+import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import { subscriptionsFromConfig } from '../live/live-session';
+import type { FeedStatus } from '../venues/venue';
+import type { AnalyticsCommand, AnalyticsEvent, FeedCommand, FeedEvent } from './messages';
+import { spawnWorker } from './spawn-worker';
+
+const FEED_ENTRY = new URL(`./feed-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const ANALYTICS_ENTRY = new URL(`./analytics-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+/** A worker that died and was started again: shown to the operator and stored. */
+export interface WorkerRestart {
+  readonly worker: string;
+  readonly reason: string;
+  readonly time: number;
+}
+
+export interface EngineHostListener {
+  onEvaluations?(items: readonly SampleEvaluation[]): void;
+  /** Every alert transition, in order; never coalesced or dropped. */
+  onAlerts?(events: readonly AlertEvent[], alerts: readonly Alert[]): void;
+  onFeedStatus?(status: Extract<FeedEvent, { type: 'feed_status' }>): void;
+  onWorkerRestart?(restart: WorkerRestart): void;
+}
+
+export interface EngineHostOptions {
+  readonly config: Config;
+  /** History database for the analytics worker; null keeps no history. */
+  readonly dbPath: string | null;
+  readonly listener?: EngineHostListener;
+  /** After this many restarts of one worker within a minute, wait this long before the next. */
+  readonly restartBurst?: number;
+  readonly restartBackoffMs?: number;
+}
+
+/**
+ * The engine off the main thread: one feed worker per venue (sockets, decode,
+ * books) and one analytics worker (basis, z-scores, rules, alerts, history).
+ * Feed workers talk to the analytics worker over their own MessageChannel;
+ * main only starts, restarts and listens. A worker that dies is started again,
+ * its books resync from fresh snapshots and its z-scores start over.
+ */
+export class EngineHost {
+  readonly restarts: WorkerRestart[] = [];
+  private analytics: Worker | null = null;
+  private readonly feeds = new Map<VenueId, Worker>();
+  private readonly statuses = new Map<VenueId, FeedStatus>();
+  private readonly recentRestarts = new Map<string, number[]>();
+  private readonly pendingAcks = new Map<number, (event: AlertEvent | null) => void>();
+  private nextRequest = 1;
+  private stopping = false;
+  private readonly subscriptions;
+
+  constructor(private readonly options: EngineHostOptions) {
+    this.subscriptions = subscriptionsFromConfig(options.config);
+  }
+
+  /** Venues with a feed worker. */
+  get venues(): VenueId[] {
+    return [...this.subscriptions.keys()];
+  }
+
+  start(): void {
+    this.startAnalytics();
+    for (const venue of this.subscriptions.keys()) this.startFeed(venue);
+  }
+
+  /** The latest status each feed worker reported. */
+  feedStatuses(): FeedStatus[] {
+    return [...this.statuses.values()];
+  }
+
+  acknowledge(alertId: string, ack: Acknowledgement): Promise<AlertEvent | null> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve) => {
+      this.pendingAcks.set(requestId, resolve);
+      this.toAnalytics({ type: 'acknowledge', requestId, alertId, ack });
+    });
+  }
+
+  /** Stops feeds first (their last samples and captures flush), then analytics (history flushes). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.feeds.values()].map((w) => stopWorker(w, { type: 'stop' } satisfies FeedCommand)));
+    if (this.analytics) await stopWorker(this.analytics, { type: 'stop' } satisfies AnalyticsCommand);
+    for (const resolve of this.pendingAcks.values()) resolve(null);
+    this.pendingAcks.clear();
+  }
+
+  /** Tests: makes a worker fail as a bug would (`analytics` or a venue id). */
+  crash(worker: 'analytics' | VenueId): void {
+    const target = worker === 'analytics' ? this.analytics : this.feeds.get(worker);
+    target?.postMessage({ type: 'crash' });
+  }
+
+  private toAnalytics(command: AnalyticsCommand, transfer: readonly MessagePortLike[] = []): void {
+    this.analytics?.postMessage(command, transfer as never);
+  }
+
+  private startAnalytics(): void {
+    const worker = spawnWorker(ANALYTICS_ENTRY, { config: this.options.config, venues: this.venues, dbPath: this.options.dbPath });
+    this.analytics = worker;
+    worker.on('message', (event: AnalyticsEvent) => this.onAnalyticsEvent(event));
+    worker.on('error', (error) => this.onWorkerExit('analytics', null, `error: ${error.message}`));
+    worker.on('exit', (code) => this.onWorkerExit('analytics', null, `exit code ${code}`));
+  }
+
+  private startFeed(venue: VenueId): void {
+    const channel = new MessageChannel();
+    const worker = spawnWorker(
+      FEED_ENTRY,
+      { venue, subscriptions: this.subscriptions.get(venue) ?? [], config: this.options.config, analytics: channel.port1 },
+      { transferList: [channel.port1] },
+    );
+    this.feeds.set(venue, worker);
+    this.toAnalytics({ type: 'attach', venue, port: channel.port2 }, [channel.port2]);
+    worker.on('message', (event: FeedEvent) => {
+      if (event.type !== 'feed_status') return;
+      this.statuses.set(venue, event.status);
+      this.options.listener?.onFeedStatus?.(event);
+    });
+    worker.on('error', (error) => this.onWorkerExit(`feed:${venue}`, venue, `error: ${error.message}`));
+    worker.on('exit', (code) => this.onWorkerExit(`feed:${venue}`, venue, `exit code ${code}`));
+  }
+
+  private onAnalyticsEvent(event: AnalyticsEvent): void {
+    const listener = this.options.listener;
+    switch (event.type) {
+      case 'evaluations':
+        listener?.onEvaluations?.(event.items);
+        return;
+      case 'alerts':
+        listener?.onAlerts?.(event.events, event.alerts);
+        return;
+      case 'acknowledged':
+        this.pendingAcks.get(event.requestId)?.(event.event);
+        this.pendingAcks.delete(event.requestId);
+        return;
+      case 'stopped':
+        return;
+    }
+  }
+
+  /** `error` and `exit` both fire for a crash: the first one restarts, the second is ignored. */
+  private onWorkerExit(name: string, venue: VenueId | null, reason: string): void {
+    const current = venue === null ? this.analytics : this.feeds.get(venue);
+    if (this.stopping || !current) return;
+    if (venue === null) this.analytics = null;
+    else this.feeds.delete(venue);
+    void current.terminate();
+    const time = Date.now();
+    const restart: WorkerRestart = { worker: name, reason, time };
+    this.restarts.push(restart);
+    this.options.listener?.onWorkerRestart?.(restart);
+    setTimeout(() => this.restart(name, venue, restart), this.restartDelay(name, time)).unref();
+  }
+
+  private restart(name: string, venue: VenueId | null, restart: WorkerRestart): void {
+    if (this.stopping) return;
+    if (venue === null) {
+      // A new analytics worker needs every feed's port again: restart the feeds too (their books resync).
+      for (const worker of this.feeds.values()) void worker.terminate();
+      this.feeds.clear();
+      this.startAnalytics();
+      for (const v of this.subscriptions.keys()) this.startFeed(v);
+    } else {
+      this.startFeed(venue);
+    }
+    this.toAnalytics({ type: 'worker_restarted', worker: name, venue, reason: restart.reason, time: restart.time });
+  }
+
+  /** Immediate for an occasional crash; spaced out when a worker keeps dying. */
+  private restartDelay(name: string, now: number): number {
+    const recent = (this.recentRestarts.get(name) ?? []).filter((t) => now - t < 60_000);
+    recent.push(now);
+    this.recentRestarts.set(name, recent);
+    return recent.length > (this.options.restartBurst ?? 5) ? (this.options.restartBackoffMs ?? 10_000) : 0;
+  }
+}
+
+type MessagePortLike = import('node:worker_threads').MessagePort;
+
+function stopWorker(worker: Worker, command: FeedCommand | AnalyticsCommand): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => void worker.terminate(), 5_000);
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    worker.postMessage(command);
+  });
+}

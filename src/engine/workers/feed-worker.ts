@@ -1,0 +1,77 @@
+/**
+ * Feed worker: one venue's sockets, decode and books, off the main thread.
+ * At each sampling boundary it posts the books' figures to the analytics
+ * worker; raw frames never leave this thread (except into a capture file).
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { openCaptureWriter, type CaptureWriter } from '../capture/capture-writer';
+import { LiveSession, type LiveTarget } from '../live/live-session';
+import { SampleClock } from '../pipeline/sample-clock';
+import { VenueBooks } from '../pipeline/venue-books';
+import { venueById } from '../venues/registry';
+import type { FeedCommand, FeedEvent, FeedToAnalytics, FeedWorkerData } from './messages';
+
+const data = (workerData as { data: FeedWorkerData }).data;
+const { config, venue: venueId } = data;
+const port: MessagePort = data.analytics;
+const toAnalytics = (message: FeedToAnalytics) => port.postMessage(message);
+const toMain = (message: FeedEvent) => parentPort!.postMessage(message);
+
+const books = new VenueBooks(
+  {
+    staleTimeoutMs: config.features.staleTimeoutSeconds * 1000,
+    depthBandsBps: config.features.depthBandsBps,
+    instruments: config.instruments,
+  },
+  { onSyncEvent: (key, kind, time) => toAnalytics({ type: 'sync_event', key, kind, time }) },
+);
+const clock = new SampleClock(config.features.sampling.intervalMs);
+const target: LiveTarget = {
+  ingest: (frame) => books.ingest(frame),
+  booksWantingSnapshot: () => books.booksWantingSnapshot(),
+  resetInstruments: (keys) => books.resetInstruments(keys),
+  advance(now) {
+    for (const time of clock.due(now)) toAnalytics({ type: 'book_samples', venue: venueId, time, samples: books.sample(time) });
+  },
+};
+
+const venue = venueById(venueId);
+if (!venue) throw new Error(`feed worker: unknown venue ${venueId}`);
+const writer: CaptureWriter | null = data.captureOut
+  ? await openCaptureWriter({ path: data.captureOut, header: { source: 'recorded', venue: venueId } })
+  : null;
+const session = new LiveSession({
+  pipeline: target,
+  sampleIntervalMs: config.features.sampling.intervalMs,
+  createFeeds: (sink) => [venue.createFeed({ subscriptions: data.subscriptions, exchanges: config.exchanges, sink })],
+  ...(writer ? { extraSink: writer } : {}),
+});
+session.start();
+
+const statusTimer = setInterval(() => {
+  const [status] = session.status();
+  if (status) toMain({ type: 'feed_status', status, counters: books.counters, venues: books.venueStates() });
+}, 1000);
+
+parentPort!.on('message', (command: FeedCommand) => {
+  switch (command.type) {
+    case 'stop':
+      void stop();
+      return;
+    case 'crash':
+      // Thrown outside any handler, as a bug would be: the worker dies and the host restarts it.
+      setImmediate(() => {
+        throw new Error('feed worker crash requested');
+      });
+      return;
+  }
+});
+
+async function stop(): Promise<void> {
+  clearInterval(statusTimer);
+  await session.stop();
+  await writer?.close();
+  toMain({ type: 'stopped' });
+  port.close();
+  parentPort!.close();
+}

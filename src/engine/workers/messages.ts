@@ -1,0 +1,66 @@
+/**
+ * Every message between the engine's threads, as one discriminated union per
+ * direction. Workers send normalized batches (book samples, evaluations,
+ * alert events), never raw frames.
+ *
+ *   main (EngineHost) ──workerData──▶ feed worker (one per venue)
+ *   feed worker ──port: BookSamplesMessage──▶ analytics worker (one)
+ *   analytics worker ──parentPort: AnalyticsEvent──▶ main
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { Config } from '../../shared/config';
+import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
+import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import type { BookSample, FrameCounters, SyncEventKind, VenueHealth } from '../pipeline/venue-books';
+import type { FeedStatus, FeedSubscription } from '../venues/venue';
+
+/** How a feed worker starts. */
+export interface FeedWorkerData {
+  readonly venue: VenueId;
+  readonly subscriptions: readonly FeedSubscription[];
+  readonly config: Config;
+  /** Where its book samples go: a port of the analytics worker. */
+  readonly analytics: MessagePort;
+  /** Record this venue's raw frames into a capture (the capture writer runs in the worker). */
+  readonly captureOut?: string;
+}
+
+/** How the analytics worker starts. */
+export interface AnalyticsWorkerData {
+  readonly config: Config;
+  /** Venues whose samples make up one sampling boundary. */
+  readonly venues: readonly VenueId[];
+  /** History database; null keeps history in memory only. */
+  readonly dbPath: string | null;
+}
+
+/** Feed worker -> analytics worker, on the port. */
+export type FeedToAnalytics =
+  | { readonly type: 'book_samples'; readonly venue: VenueId; readonly time: number; readonly samples: readonly BookSample[] }
+  | { readonly type: 'sync_event'; readonly key: string; readonly kind: SyncEventKind; readonly time: number };
+
+/** Main -> feed worker. */
+export type FeedCommand =
+  | { readonly type: 'stop' }
+  /** Tests only: makes the worker fail as a bug would. */
+  | { readonly type: 'crash' };
+
+/** Feed worker -> main. */
+export type FeedEvent =
+  | { readonly type: 'feed_status'; readonly status: FeedStatus; readonly counters: FrameCounters; readonly venues: readonly VenueHealth[] }
+  | { readonly type: 'stopped' };
+
+/** Main -> analytics worker. */
+export type AnalyticsCommand =
+  | { readonly type: 'attach'; readonly venue: VenueId; readonly port: MessagePort }
+  | { readonly type: 'acknowledge'; readonly requestId: number; readonly alertId: string; readonly ack: Acknowledgement }
+  | { readonly type: 'worker_restarted'; readonly worker: string; readonly venue: VenueId | null; readonly reason: string; readonly time: number }
+  | { readonly type: 'stop' }
+  | { readonly type: 'crash' };
+
+/** Analytics worker -> main. Alert events are never dropped; evaluations are the latest per instrument. */
+export type AnalyticsEvent =
+  | { readonly type: 'evaluations'; readonly items: readonly SampleEvaluation[] }
+  | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[] }
+  | { readonly type: 'acknowledged'; readonly requestId: number; readonly event: AlertEvent | null }
+  | { readonly type: 'stopped' };

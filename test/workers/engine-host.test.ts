@@ -1,0 +1,128 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
+import { openHistoryDb } from '../../src/engine/storage/history-db';
+import { queryAlerts, queryFeedEvents, alertTrail, listInstruments } from '../../src/engine/storage/history-queries';
+import type { RawFrame } from '../../src/engine/venues/venue';
+import { EngineHost, type WorkerRestart } from '../../src/engine/workers/engine-host';
+import type { Config } from '../../src/shared/config';
+import type { Alert } from '../../src/shared/core/model';
+import type { SampleEvaluation } from '../../src/shared/core/surveillance-evaluator';
+import { Broadcaster, LoopbackExchange, loopbackConfig, waitFor } from '../support/loopback-exchange';
+import { REAL, realRecording } from '../support/shared-data';
+
+let okxFrames: RawFrame[];
+beforeAll(async () => {
+  okxFrames = await readCaptureFrames(realRecording(REAL.okx));
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/**
+ * An OKX exchange that plays the real UNI-USD-SWAP recording to every
+ * subscriber, over and over (each pass starts with its socket snapshot).
+ */
+async function okxExchange(): Promise<LoopbackExchange> {
+  const exchange = await LoopbackExchange.start();
+  const wsFrames = okxFrames.filter((f) => f.kind === 'ws').map((f) => f.data);
+  const loops: Broadcaster[] = [];
+  exchange.onMessage = (connection, text) => {
+    if (!text.startsWith('{"op":"subscribe"')) return;
+    const play = () => {
+      if (connection.closed) return;
+      const b = new Broadcaster(wsFrames, () => (connection.closed ? [] : [connection]), { intervalMs: 20, perTick: 1 });
+      loops.push(b);
+      b.start();
+      void b.done.then(play);
+    };
+    play();
+  };
+  exchange.rest = (url) => {
+    const recorded = okxFrames.find((f) => f.kind === 'rest' && f.url.endsWith(`${url.pathname}${url.search}`));
+    return recorded && { body: recorded.data };
+  };
+  cleanups.push(async () => {
+    for (const b of loops) b.stop();
+    await exchange.close();
+  });
+  return exchange;
+}
+
+function uniConfig(exchange: LoopbackExchange): Config {
+  const base = loopbackConfig(exchange);
+  return {
+    ...base,
+    exchanges: { ...base.exchanges, binance: { ...base.exchanges.binance, enabled: false } },
+    instruments: {
+      'UNI-USD-PERP': {
+        id: 'UNI-USD-PERP',
+        type: 'perpetual',
+        base: 'UNI',
+        quote: 'USD',
+        enabled: true,
+        spot: null,
+        venues: { okx: { symbol: 'UNI-USD-SWAP', depthStream: null, index: 'UNI-USD', tickSize: null, contractValue: null } },
+      },
+    },
+    alerts: { ...base.alerts, thresholds: { default: base.alerts.thresholds.default! } },
+  };
+}
+
+describe('EngineHost (feed and analytics worker threads)', () => {
+  it('runs feeds and analytics in workers, restarts a crashed feed worker, persists history and acknowledgements', async () => {
+    const exchange = await okxExchange();
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'surveil-host-')), 'history.sqlite');
+    const evaluations: SampleEvaluation[] = [];
+    const alerts: Alert[] = [];
+    const restarts: WorkerRestart[] = [];
+    const host = new EngineHost({
+      config: uniConfig(exchange),
+      dbPath,
+      listener: {
+        onEvaluations: (items) => evaluations.push(...items),
+        onAlerts: (_events, changed) => alerts.push(...changed),
+        onWorkerRestart: (r) => restarts.push(r),
+      },
+    });
+    let stopped = false;
+    cleanups.push(async () => {
+      if (!stopped) await host.stop();
+    });
+    host.start();
+    expect(host.venues).toEqual(['okx']);
+
+    const valid = () => evaluations.filter((e) => e.sample.key === 'okx:UNI-USD-SWAP' && e.sample.health.bookValid);
+    await waitFor(() => valid().length >= 2, 'evaluations of a valid UNI book from the analytics worker', 15_000);
+    expect(valid().at(-1)!.sample.values.spread_bps).toBeGreaterThan(0);
+    // The thin UNI book (500 USD within 10 bps on the ask) trips the default depth rule at once.
+    await waitFor(() => alerts.some((a) => a.metric === 'depth_10bps' && a.state === 'firing'), 'a depth alert', 10_000);
+    const depthAlert = alerts.find((a) => a.metric === 'depth_10bps')!;
+    const ack = await host.acknowledge(depthAlert.id, { by: 'desk-1', time: Date.now(), note: 'thin book, known' });
+    expect(ack).toMatchObject({ kind: 'acknowledged', by: 'desk-1', note: 'thin book, known' });
+
+    host.crash('okx');
+    await waitFor(() => restarts.length === 1, 'the feed worker restart', 10_000);
+    expect(restarts[0]).toMatchObject({ worker: 'feed:okx' });
+    const before = valid().length;
+    await waitFor(() => valid().length >= before + 2, 'evaluations after the restart', 15_000);
+    expect(exchange.connections.length).toBeGreaterThanOrEqual(2);
+
+    await host.stop();
+    stopped = true;
+    const db = openHistoryDb(dbPath);
+    try {
+      expect(listInstruments(db).map((i) => i.key)).toContain('okx:UNI-USD-SWAP');
+      const stored = queryAlerts(db, {});
+      expect(stored.map((a) => a.id)).toContain(depthAlert.id);
+      expect(alertTrail(db, depthAlert.id).map((e) => e.kind)).toContain('acknowledged');
+      expect(queryFeedEvents(db, {}).map((e) => e.kind)).toContain('worker_restart');
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+});
