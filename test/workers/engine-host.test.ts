@@ -10,7 +10,8 @@ import { EngineHost, type WorkerRestart } from '../../src/engine/workers/engine-
 import type { Config } from '../../src/shared/config';
 import type { Alert } from '../../src/shared/core/model';
 import type { SampleEvaluation } from '../../src/shared/core/surveillance-evaluator';
-import { Broadcaster, LoopbackExchange, loopbackConfig, waitFor } from '../support/loopback-exchange';
+import { LoopbackExchange, loopbackConfig, waitFor } from '../support/loopback-exchange';
+import { startOkxLoop } from '../support/okx-loop-exchange';
 import { REAL, realRecording } from '../support/shared-data';
 
 let okxFrames: RawFrame[];
@@ -23,34 +24,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/**
- * An OKX exchange that plays the real UNI-USD-SWAP recording to every
- * subscriber, over and over (each pass starts with its socket snapshot).
- */
 async function okxExchange(): Promise<LoopbackExchange> {
-  const exchange = await LoopbackExchange.start();
-  const wsFrames = okxFrames.filter((f) => f.kind === 'ws').map((f) => f.data);
-  const loops: Broadcaster[] = [];
-  exchange.onMessage = (connection, text) => {
-    if (!text.startsWith('{"op":"subscribe"')) return;
-    const play = () => {
-      if (connection.closed) return;
-      const b = new Broadcaster(wsFrames, () => (connection.closed ? [] : [connection]), { intervalMs: 20, perTick: 1 });
-      loops.push(b);
-      b.start();
-      void b.done.then(play);
-    };
-    play();
-  };
-  exchange.rest = (url) => {
-    const recorded = okxFrames.find((f) => f.kind === 'rest' && f.url.endsWith(`${url.pathname}${url.search}`));
-    return recorded && { body: recorded.data };
-  };
-  cleanups.push(async () => {
-    for (const b of loops) b.stop();
-    await exchange.close();
-  });
-  return exchange;
+  const loop = await startOkxLoop(okxFrames);
+  cleanups.push(() => loop.close());
+  return loop.exchange;
 }
 
 function uniConfig(exchange: LoopbackExchange): Config {

@@ -37,7 +37,10 @@ export interface InstrumentConfig {
   readonly base: string;
   readonly quote: string;
   readonly enabled: boolean;
-  /** Perpetuals and futures: canonical id of the spot instrument their basis is measured against. */
+  /**
+   * Perpetuals and futures: canonical id of the spot instrument their basis is
+   * measured against; null when there is none (perp vs spot basis is then not measured).
+   */
   readonly spot: string | null;
   readonly venues: {
     readonly binance?: VenueListing;
@@ -118,9 +121,8 @@ function checkInstrument(
   }
 
   if (inst.type === 'perpetual') {
-    if (inst.spot === undefined) {
-      issue(['spot'], 'missing required key (the canonical id of the spot instrument for basis)');
-    }
+    // `spot` may be left out: an inverse swap (BTC-USD) has no spot market in its quote currency,
+    // and then only perp-vs-index and mark-vs-index basis are measured.
     if (okx !== undefined && !okx.symbol.endsWith('-SWAP')) {
       issue(['venues', 'okx', 'symbol'], 'expected an OKX swap instId ending in -SWAP');
     }
