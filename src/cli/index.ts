@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { configCheck } from './commands/config-check';
 import { record } from './commands/record';
 import { replay } from './commands/replay';
+import { simulate } from './commands/simulate';
 
 // Headless entry point: `npm run -s surveil -- <command> [options]`.
 // A command is one file in ./commands exporting a `CliCommand`, plus one
@@ -53,7 +54,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [configCheck, record, replay];
+export const COMMANDS: readonly CliCommand[] = [configCheck, record, replay, simulate];
 
 const PROGRAM = 'surveil';
 

@@ -1,0 +1,107 @@
+import type { InstrumentType, VenueId } from '../../shared/core/model';
+import type { SimAsset } from './fair-value';
+
+/** The venues the simulator speaks, as capture venue ids. */
+export const SIM_VENUES = ['binance-spot', 'binance-usdm', 'okx'] as const;
+export type SimVenue = (typeof SIM_VENUES)[number];
+
+/** One listing on one simulated venue, with the exchange's own precision rules. */
+export interface SimInstrument {
+  readonly venue: SimVenue;
+  /** The venue's symbol: `BTCUSDT`, `BTC-USDT-SWAP`. */
+  readonly symbol: string;
+  /** Canonical id, as in config/instruments.yaml. */
+  readonly id: string;
+  readonly type: Extract<InstrumentType, 'spot' | 'perpetual'>;
+  readonly base: SimAsset;
+  readonly quote: 'USDT';
+  /** Decimals of the tick (0.01 -> 2) and of the price strings sent (Binance spot pads to 8). */
+  readonly tickDecimals: number;
+  readonly priceDecimals: number;
+  /** Decimals of the size step (lot) and of the size strings sent; OKX trims trailing zeros. */
+  readonly lotDecimals: number;
+  readonly sizeDecimals: number;
+  readonly trimZeros: boolean;
+  /** Base units per contract (OKX swaps); 1 for spot and Binance. */
+  readonly contractValue: number;
+  /** Nominal quote notional per side within 10 bps of the mid in calm markets. */
+  readonly depth10: number;
+  /** OKX index the swap is priced against (`uly`). */
+  readonly index?: string;
+}
+
+function listing(
+  venue: SimVenue,
+  symbol: string,
+  id: string,
+  base: SimAsset,
+  p: Pick<SimInstrument, 'tickDecimals' | 'priceDecimals' | 'lotDecimals' | 'sizeDecimals' | 'contractValue' | 'depth10'> & { index?: string },
+): SimInstrument {
+  const type = id.endsWith('-PERP') ? 'perpetual' : 'spot';
+  return { venue, symbol, id, type, base, quote: 'USDT', trimZeros: venue === 'okx', ...p };
+}
+
+/**
+ * The simulated listings. Precisions follow the real venues: Binance spot
+ * prints 8 decimals, USD-M BTCUSDT ticks 0.10, OKX swaps trade contracts of
+ * 0.01 BTC / 0.1 ETH. Depths are set so that BTC-USDT-PERP holds several
+ * $M within 10 bps (its depth rule warns under $500K) and every other book
+ * is far above the default $50K.
+ */
+export const SIM_INSTRUMENTS: readonly SimInstrument[] = [
+  listing('binance-spot', 'BTCUSDT', 'BTC-USDT-SPOT', 'BTC', { tickDecimals: 2, priceDecimals: 8, lotDecimals: 5, sizeDecimals: 8, contractValue: 1, depth10: 1_800_000 }),
+  listing('binance-spot', 'ETHUSDT', 'ETH-USDT-SPOT', 'ETH', { tickDecimals: 2, priceDecimals: 8, lotDecimals: 4, sizeDecimals: 8, contractValue: 1, depth10: 900_000 }),
+  listing('binance-usdm', 'BTCUSDT', 'BTC-USDT-PERP', 'BTC', { tickDecimals: 1, priceDecimals: 2, lotDecimals: 3, sizeDecimals: 3, contractValue: 1, depth10: 5_000_000 }),
+  listing('binance-usdm', 'ETHUSDT', 'ETH-USDT-PERP', 'ETH', { tickDecimals: 2, priceDecimals: 2, lotDecimals: 3, sizeDecimals: 3, contractValue: 1, depth10: 2_500_000 }),
+  listing('okx', 'BTC-USDT-SWAP', 'BTC-USDT-PERP', 'BTC', { tickDecimals: 1, priceDecimals: 1, lotDecimals: 2, sizeDecimals: 2, contractValue: 0.01, depth10: 3_000_000, index: 'BTC-USDT' }),
+  listing('okx', 'BTC-USDT', 'BTC-USDT-SPOT', 'BTC', { tickDecimals: 1, priceDecimals: 1, lotDecimals: 8, sizeDecimals: 8, contractValue: 1, depth10: 1_200_000 }),
+  listing('okx', 'ETH-USDT-SWAP', 'ETH-USDT-PERP', 'ETH', { tickDecimals: 2, priceDecimals: 2, lotDecimals: 2, sizeDecimals: 2, contractValue: 0.1, depth10: 1_500_000, index: 'ETH-USDT' }),
+  listing('okx', 'ETH-USDT', 'ETH-USDT-SPOT', 'ETH', { tickDecimals: 2, priceDecimals: 2, lotDecimals: 6, sizeDecimals: 6, contractValue: 1, depth10: 600_000 }),
+];
+
+/** The listings of one venue, in the order above. */
+export function instrumentsOf(venue: VenueId): SimInstrument[] {
+  return SIM_INSTRUMENTS.filter((i) => i.venue === venue);
+}
+
+/** Tick size as a number (for level arithmetic only: strings are built from integers). */
+export function tickOf(instrument: SimInstrument): number {
+  return 10 ** -instrument.tickDecimals;
+}
+
+/** Lot (size step) as a number. */
+export function lotOf(instrument: SimInstrument): number {
+  return 10 ** -instrument.lotDecimals;
+}
+
+/**
+ * An integer count of `10^-decimals` units as a decimal string with `pad`
+ * decimals, built from the digits so no float rounding can creep in
+ * (OKX checksums hash these exact strings).
+ */
+export function scaledText(units: number, decimals: number, pad: number, trim: boolean): string {
+  const negative = units < 0;
+  let digits = String(Math.abs(Math.round(units)));
+  if (decimals === 0) return (negative ? '-' : '') + (pad > 0 && !trim ? `${digits}.${'0'.repeat(pad)}` : digits);
+  digits = digits.padStart(decimals + 1, '0');
+  const whole = digits.slice(0, digits.length - decimals);
+  let frac = digits.slice(digits.length - decimals).padEnd(pad, '0');
+  if (trim) frac = frac.replace(/0+$/, '');
+  return (negative ? '-' : '') + (frac === '' ? whole : `${whole}.${frac}`);
+}
+
+/** Price string of a level `ticks` ticks above zero, as the venue prints it. */
+export function priceText(instrument: SimInstrument, ticks: number): string {
+  return scaledText(ticks, instrument.tickDecimals, instrument.priceDecimals, instrument.trimZeros);
+}
+
+/** Size string of `lots` lots, as the venue prints it. */
+export function sizeText(instrument: SimInstrument, lots: number): string {
+  return scaledText(lots, instrument.lotDecimals, instrument.sizeDecimals, instrument.trimZeros);
+}
+
+/** A price rounded to the tick, as a string: marks, indices, tickers. */
+export function roundedPriceText(instrument: SimInstrument, price: number, extraDecimals = 0): string {
+  const decimals = instrument.tickDecimals + extraDecimals;
+  return scaledText(Math.round(price * 10 ** decimals), decimals, Math.max(decimals, instrument.priceDecimals), instrument.trimZeros);
+}

@@ -1,0 +1,282 @@
+import { binanceBookTicker, binanceCombined, binanceDepthSnapshot, binanceDepthUpdate, binanceLevels, binanceMarkPrice, binanceStream } from './binance-protocol';
+import { FairValueProcess, type SimAsset } from './fair-value';
+import { okxBooksPush, okxChecksumOf, okxLevels, okxRestBooks, okxTicker, type OkxLevel, type OkxProtocol } from './okx-protocol';
+import { Prng } from './prng';
+import type { ScenarioEffects } from './scenario-effects';
+import { SimBook, type BookChanges } from './sim-book';
+import { roundedPriceText, SIM_INSTRUMENTS, tickOf, type SimInstrument, type SimVenue } from './sim-instruments';
+import { SimReference } from './sim-reference';
+
+/** Which socket endpoint carries a message: Binance spot, USD-M `/public` or `/market`, OKX public. */
+export type Endpoint = 'spot' | 'public' | 'market' | 'okx';
+
+/** One message the simulated exchanges publish. */
+export interface Emission {
+  readonly venue: SimVenue;
+  readonly endpoint: Endpoint;
+  /** Binance stream name (`btcusdt@depth@100ms`) or OKX `channel:instId`. */
+  readonly stream: string;
+  readonly symbol: string;
+  readonly kind: 'depth' | 'quote' | 'mark' | 'index' | 'funding';
+  /** Exchange event time, epoch ms. */
+  readonly time: number;
+  readonly text: string;
+  /** Produced (its sequence ids used up) but never delivered: a sequence gap. */
+  readonly dropped?: boolean;
+  /** Sent with a wrong checksum. */
+  readonly corrupt?: boolean;
+}
+
+/** One listing's book and its sequence state. */
+export interface SimListing {
+  readonly instrument: SimInstrument;
+  readonly book: SimBook;
+  readonly rng: Prng;
+  nextDue: number;
+  /** Binance `u` of the last diff, OKX `seqId` of the last message. */
+  lastId: number;
+  lastQuoteAt: number;
+  lastTop: string;
+  /** Where this listing starts on the low-discrepancy sequence of forced spreads. */
+  readonly spreadPhase: number;
+}
+
+/** Golden-ratio stride: consecutive seconds visit the spread range evenly, in a jumpy order. */
+const GOLDEN = 0.6180339887498949;
+
+/** Book updates come on a 100 ms grid (Binance `@depth@100ms`, OKX `books`); not every tick changes something. */
+const CADENCE_MS = 100;
+const UPDATE_PROBABILITY: Readonly<Record<SimVenue, number>> = { 'binance-spot': 0.55, 'binance-usdm': 0.55, okx: 0.45 };
+const QUOTE_THROTTLE_MS: Readonly<Record<SimVenue, number>> = { 'binance-spot': 250, 'binance-usdm': 250, okx: 500 };
+
+export interface SimMarketOptions {
+  readonly seed: number;
+  readonly startTime: number;
+  readonly effects: ScenarioEffects;
+  readonly okxProtocol: OkxProtocol;
+}
+
+/**
+ * The simulated exchanges: one fair value per asset, every listing's book
+ * built around it with the venue's own offsets, sequence numbers and
+ * checksums, and the scenario's effects applied. `step(now)` moves time on
+ * and returns what the venues publish; capture and live server alike
+ * deliver those messages, so both see the same market.
+ */
+export class SimMarket {
+  readonly listings: SimListing[];
+  readonly reference: SimReference;
+  private readonly fair: FairValueProcess;
+  private readonly effects: ScenarioEffects;
+  private usdmCounter: number;
+  private lastStep: number;
+
+  constructor(readonly options: SimMarketOptions) {
+    const root = new Prng(options.seed, 'market');
+    this.effects = options.effects;
+    this.fair = new FairValueProcess(root.fork('fair'), options.effects.plan.regime);
+    this.reference = new SimReference(root.fork('reference'), this.fair, options.effects, options.startTime);
+    this.lastStep = options.startTime;
+    this.usdmCounter = 6_000_000_000_000 + root.int(0, 1e9);
+    this.listings = SIM_INSTRUMENTS.map((instrument, index) => {
+      const rng = root.fork(`book/${instrument.venue}/${instrument.symbol}`);
+      const midTicks = this.targetMid(instrument, options.startTime) / tickOf(instrument);
+      const firstId = instrument.venue === 'okx' ? 10_000_000_000 + rng.int(0, 1e9) : 40_000_000_000 + rng.int(0, 1e10);
+      return {
+        instrument,
+        book: new SimBook(instrument, rng, midTicks, 1),
+        rng,
+        // Listings tick at different offsets inside the 100 ms grid, as independent engines do.
+        nextDue: options.startTime + ((index * 37) % CADENCE_MS),
+        lastId: firstId,
+        lastQuoteAt: -Infinity,
+        lastTop: '',
+        spreadPhase: rng.next(),
+      };
+    });
+  }
+
+  get okxProtocol(): OkxProtocol {
+    return this.options.okxProtocol;
+  }
+
+  /** The listing of a venue symbol. */
+  listing(venue: SimVenue, symbol: string): SimListing | undefined {
+    return this.listings.find((l) => l.instrument.venue === venue && l.instrument.symbol === symbol);
+  }
+
+  /** Moves the market to `now` and returns what the venues published meanwhile, in time order. */
+  step(now: number): Emission[] {
+    const out: Emission[] = [];
+    this.fair.step(now - this.lastStep);
+    this.lastStep = now;
+    for (const listing of this.listings) {
+      // A stalled server or event loop: skip ahead rather than replaying every missed tick.
+      if (now - listing.nextDue > 1_000) listing.nextDue = now - (now % CADENCE_MS);
+      while (listing.nextDue <= now) {
+        const due = listing.nextDue;
+        listing.nextDue += CADENCE_MS;
+        if (this.effects.silent(listing.instrument.venue, due)) continue;
+        if (!listing.rng.chance(UPDATE_PROBABILITY[listing.instrument.venue])) continue;
+        this.updateBook(listing, due, out);
+      }
+    }
+    this.reference.step(now, out);
+    out.sort((a, b) => a.time - b.time);
+    return out;
+  }
+
+  /** Mid the book of a listing aims at: fair value plus venue offsets (plus a basis shift). */
+  private targetMid(instrument: SimInstrument, time: number): number {
+    const fair = this.fair.price(instrument.base);
+    let bps = this.reference.spotOffsetBps(instrument.venue, instrument.base);
+    if (instrument.type === 'perpetual') {
+      bps += this.reference.premiumBps(instrument.venue, instrument.base) + this.effects.basisShiftBps(instrument.venue, instrument.id, time);
+    }
+    return fair * (1 + bps / 1e4);
+  }
+
+  private spreadTicks(listing: SimListing, midTicks: number, time: number): number {
+    const { instrument, rng } = listing;
+    const range = this.effects.spreadBps(instrument.venue, instrument.id, time);
+    if (range !== null) {
+      // A forced spread is re-quoted once a second along a golden-ratio sequence
+      // (with a little noise), arcsine-shaped: wide and jumpy, yet any 30
+      // consecutive seconds cover the range evenly and no value lies more than
+      // ~1.5 sd from the mean. i.i.d. draws would let a 30-sample z-score
+      // window (the warmup) now and then see an ordinary value as a 2-sigma
+      // outlier; a blowout, judged against a calm window, does not care.
+      const second = Math.floor(time / 1_000);
+      const u = Math.min(1, Math.max(0, ((second * GOLDEN + listing.spreadPhase) % 1) + rng.uniform(-0.03, 0.03)));
+      const x = (1 - Math.cos(Math.PI * u)) / 2;
+      return Math.max(1, Math.round(((range[0] + (range[1] - range[0]) * x) / 1e4) * midTicks));
+    }
+    return this.fair.regime === 'calm' ? (rng.chance(0.75) ? 1 : 2) : rng.int(1, 3);
+  }
+
+  private updateBook(listing: SimListing, time: number, out: Emission[]): void {
+    const { instrument } = listing;
+    const midTicks = this.targetMid(instrument, time) / tickOf(instrument);
+    const changes = listing.book.update({
+      midTicks,
+      spreadTicks: this.spreadTicks(listing, midTicks, time),
+      nearDepthFactor: this.effects.depthFactor(instrument.venue, instrument.id, time),
+      churn: 0.7,
+    });
+    if (changes.bids.length === 0 && changes.asks.length === 0) return;
+    const dropped = this.effects.takeDrop(instrument.venue, instrument.id, time);
+    if (instrument.venue === 'okx') out.push(this.okxUpdate(listing, changes, time, dropped));
+    else out.push(this.binanceDiff(listing, changes, time, dropped));
+    this.maybeQuote(listing, time, out);
+  }
+
+  private binanceDiff(listing: SimListing, changes: BookChanges, time: number, dropped: boolean): Emission {
+    const { instrument, rng } = listing;
+    let ids: { first: number; last: number; prev?: number };
+    if (instrument.venue === 'binance-spot') {
+      const first = listing.lastId + 1;
+      ids = { first, last: first + rng.int(0, 9) };
+    } else {
+      // USD-M ids are shared by every symbol: a symbol's next diff starts past other symbols' updates.
+      const first = this.usdmCounter + rng.int(1, 40);
+      ids = { first, last: first + rng.int(0, 25), prev: listing.lastId };
+      this.usdmCounter = ids.last;
+    }
+    listing.lastId = ids.last;
+    const stream = binanceStream(instrument.symbol, 'depth');
+    const payload = binanceDepthUpdate(instrument, time, ids, binanceLevels(instrument, changes.bids), binanceLevels(instrument, changes.asks));
+    return {
+      venue: instrument.venue,
+      endpoint: instrument.venue === 'binance-spot' ? 'spot' : 'public',
+      stream,
+      symbol: instrument.symbol,
+      kind: 'depth',
+      time,
+      text: binanceCombined(stream, payload),
+      ...(dropped ? { dropped } : {}),
+    };
+  }
+
+  private okxUpdate(listing: SimListing, changes: BookChanges, time: number, dropped: boolean): Emission {
+    const { instrument, rng } = listing;
+    const prev = listing.lastId;
+    listing.lastId = prev + rng.int(1, 6);
+    let checksum = this.okxChecksum(listing);
+    const corrupt = checksum !== 0 && this.effects.takeCorruption(instrument.venue, instrument.id, time);
+    if (corrupt) checksum = (checksum ^ 0x2f1a) | 0;
+    const text = okxBooksPush(instrument.symbol, 'update', okxLevels(instrument, changes.asks), okxLevels(instrument, changes.bids), time, checksum, prev, listing.lastId);
+    return {
+      venue: 'okx',
+      endpoint: 'okx',
+      stream: `books:${instrument.symbol}`,
+      symbol: instrument.symbol,
+      kind: 'depth',
+      time,
+      text,
+      ...(dropped ? { dropped } : {}),
+      ...(corrupt ? { corrupt } : {}),
+    };
+  }
+
+  /** The CRC32 OKX would send for the book as it stands (0 under the 2026 protocol). */
+  private okxChecksum(listing: SimListing): number {
+    if (this.options.okxProtocol !== 'legacy') return 0;
+    return okxChecksumOf(listing.book.textLevels('bid', 25), listing.book.textLevels('ask', 25));
+  }
+
+  private maybeQuote(listing: SimListing, time: number, out: Emission[]): void {
+    const { instrument, book } = listing;
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    const top = `${bid}:${book.bids.get(bid)}:${ask}:${book.asks.get(ask)}`;
+    if (top === listing.lastTop || time - listing.lastQuoteAt < QUOTE_THROTTLE_MS[instrument.venue]) return;
+    listing.lastTop = top;
+    listing.lastQuoteAt = time;
+    const bidText = book.textLevels('bid', 1)[0]!;
+    const askText = book.textLevels('ask', 1)[0]!;
+    if (instrument.venue === 'okx') {
+      const last = roundedPriceText(instrument, ((bid + ask) / 2) * tickOf(instrument));
+      const open = roundedPriceText(instrument, this.reference.openPrice(instrument.base));
+      out.push({ venue: 'okx', endpoint: 'okx', stream: `tickers:${instrument.symbol}`, symbol: instrument.symbol, kind: 'quote', time, text: okxTicker(instrument, time, last, bidText, askText, open) });
+      return;
+    }
+    const stream = binanceStream(instrument.symbol, 'bookTicker');
+    const payload = binanceBookTicker(instrument, time, listing.lastId, bidText, askText);
+    out.push({ venue: instrument.venue, endpoint: instrument.venue === 'binance-spot' ? 'spot' : 'public', stream, symbol: instrument.symbol, kind: 'quote', time, text: binanceCombined(stream, payload) });
+  }
+
+  /** REST depth snapshot body of a Binance listing, as `/api/v3/depth` or `/fapi/v1/depth` returns it now. */
+  binanceSnapshot(listing: SimListing, time: number, limit: number): string {
+    const { instrument, book } = listing;
+    return binanceDepthSnapshot(instrument, listing.lastId, time, book.textLevels('bid', limit), book.textLevels('ask', limit));
+  }
+
+  /** REST `market/books` body of an OKX listing (with `seqId`, which the 2026 protocol aligns on). */
+  okxRestSnapshot(listing: SimListing, time: number, size: number): string {
+    const [bids, asks] = this.okxSides(listing, size);
+    return okxRestBooks(asks, bids, time, listing.lastId);
+  }
+
+  /** Socket `books` snapshot (legacy protocol, on subscribe): `prevSeqId` -1 and the full book's checksum. */
+  okxSocketSnapshot(listing: SimListing, time: number): string {
+    const [bids, asks] = this.okxSides(listing, 400);
+    return okxBooksPush(listing.instrument.symbol, 'snapshot', asks, bids, time, this.okxChecksum(listing), -1, listing.lastId);
+  }
+
+  private okxSides(listing: SimListing, size: number): [OkxLevel[], OkxLevel[]] {
+    const side = (s: 'bid' | 'ask') => okxLevels(listing.instrument, listing.book.sorted(s).slice(0, size));
+    return [side('bid'), side('ask')];
+  }
+
+  /** Index price (composite of spot venues) of an asset as a venue computes it. */
+  indexPrice(venue: SimVenue, asset: SimAsset): number {
+    return this.reference.indexPrice(venue, asset);
+  }
+
+  /** Mark/index/funding for a Binance perp, as its `markPriceUpdate` shows them (for tests and REST). */
+  binanceMarkText(listing: SimListing, time: number): string {
+    const r = this.reference.referenceOf(listing.instrument, time);
+    const stream = binanceStream(listing.instrument.symbol, 'markPrice');
+    return binanceCombined(stream, binanceMarkPrice(listing.instrument.symbol, time, r.mark, r.index, r.index, r.funding, r.nextFunding));
+  }
+}

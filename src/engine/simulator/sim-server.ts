@@ -1,0 +1,268 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { ExchangesConfig } from '../../shared/config';
+import { loadConfig } from '../config/load-config';
+import { binanceExchangeInfo } from './binance-protocol';
+import type { SimLabels } from './labels';
+import { okxInstruments, type OkxProtocol } from './okx-protocol';
+import { Prng } from './prng';
+import { ScenarioEffects } from './scenario-effects';
+import { planSimulation, type SimulateOptions } from './sim-capture';
+import { instrumentsOf, SIM_VENUES, type SimVenue } from './sim-instruments';
+import { SimMarket, type Emission, type Endpoint } from './sim-market';
+import { handleBinanceMessage, handleOkxMessage, type SimClient } from './sim-server-sockets';
+
+/** Options of a live simulated exchange. */
+export interface SimServerOptions extends Omit<SimulateOptions, 'startTime' | 'scenario'> {
+  readonly scenario?: SimulateOptions['scenario'];
+  /** Interface to listen on (loopback by default: the simulator has no authentication). */
+  readonly host?: string;
+  /** Fixed ports per venue; 0 or absent picks a free one. */
+  readonly ports?: Partial<Record<SimVenue, number>>;
+  /** How often the market moves and messages go out (ms, default 50). */
+  readonly tickMs?: number;
+  /** Binance sends a WebSocket ping this often (spot: every 20 s). */
+  readonly pingIntervalMs?: number;
+}
+
+/** Base URLs of one simulated venue. */
+export interface SimVenueUrls {
+  readonly http: string;
+  readonly ws: string;
+  readonly port: number;
+}
+
+interface VenueServer {
+  readonly venue: SimVenue;
+  readonly http: Server;
+  readonly wss: WebSocketServer;
+  readonly clients: Set<SimClient>;
+  readonly port: number;
+  cut: boolean;
+}
+
+/** WebSocket paths per venue and the endpoint each serves (`null`: every stream, the pre-2026 USD-M path). */
+const WS_PATHS: Readonly<Record<SimVenue, Readonly<Record<string, Endpoint | null>>>> = {
+  'binance-spot': { '/stream': 'spot', '/ws': 'spot' },
+  'binance-usdm': { '/public/stream': 'public', '/market/stream': 'market', '/public/ws': 'public', '/market/ws': 'market', '/stream': null, '/ws': null },
+  okx: { '/ws/v5/public': 'okx' },
+};
+
+/**
+ * Binance spot, Binance USD-M and OKX on loopback ports, speaking their real
+ * protocols (REST metadata and book snapshots, combined streams and
+ * SUBSCRIBE, OKX subscribe/ping), fed by the same simulated market and
+ * scenarios as the captures. Point exchanges.yaml at {@link exchangesConfig}
+ * and the live feeds connect to it as to the venues.
+ */
+export class SimServer {
+  private timer: NodeJS.Timeout | null = null;
+  private pinger: NodeJS.Timeout | null = null;
+
+  private constructor(
+    readonly market: SimMarket,
+    readonly effects: ScenarioEffects,
+    readonly labels: SimLabels,
+    private readonly venues: Map<SimVenue, VenueServer>,
+    private readonly host: string,
+    private readonly rng: Prng,
+  ) {}
+
+  /** Starts the three venues; the scenario clock starts now. */
+  static async start(options: SimServerOptions = {}): Promise<SimServer> {
+    const startTime = Date.now();
+    const okxProtocol: OkxProtocol = options.okxProtocol ?? 'legacy';
+    const { plan, labels } = planSimulation({ ...options, scenario: options.scenario ?? 'calm', startTime, okxProtocol });
+    const effects = new ScenarioEffects(plan);
+    const seed = options.seed ?? 1;
+    const market = new SimMarket({ seed, startTime, effects, okxProtocol });
+    const host = options.host ?? '127.0.0.1';
+    const venues = new Map<SimVenue, VenueServer>();
+    const server = new SimServer(market, effects, labels, venues, host, new Prng(seed, 'server'));
+    for (const venue of SIM_VENUES) venues.set(venue, await server.listen(venue, host, options.ports?.[venue] ?? 0));
+    server.timer = setInterval(() => server.tick(), options.tickMs ?? 50);
+    server.pinger = setInterval(() => server.pingBinance(), options.pingIntervalMs ?? 20_000);
+    return server;
+  }
+
+  /** Base URLs per venue. */
+  get urls(): Record<SimVenue, SimVenueUrls> {
+    const out = {} as Record<SimVenue, SimVenueUrls>;
+    for (const [venue, v] of this.venues) out[venue] = { http: `http://${this.host}:${v.port}`, ws: `ws://${this.host}:${v.port}`, port: v.port };
+    return out;
+  }
+
+  /** Open sockets per venue (tests watch disconnects with it). */
+  connections(venue: SimVenue): number {
+    return this.venues.get(venue)!.clients.size;
+  }
+
+  /**
+   * exchanges.yaml pointed at this server: the base config's connection
+   * settings (default: the shipped config) with every URL replaced.
+   */
+  exchangesConfig(base: ExchangesConfig = loadConfig().exchanges): ExchangesConfig {
+    const u = this.urls;
+    return {
+      binance: {
+        ...base.binance,
+        enabled: true,
+        spot: { websocketUrl: u['binance-spot'].ws, restUrl: u['binance-spot'].http },
+        futures: {
+          websocketPublicUrl: `${u['binance-usdm'].ws}/public`,
+          websocketMarketUrl: `${u['binance-usdm'].ws}/market`,
+          restUrl: u['binance-usdm'].http,
+        },
+      },
+      okx: { ...base.okx, enabled: true, websocketPublicUrl: `${u.okx.ws}/ws/v5/public`, restUrl: u.okx.http },
+    };
+  }
+
+  /** Stops the clock, closes every socket and server. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.pinger) clearInterval(this.pinger);
+    this.timer = null;
+    this.pinger = null;
+    await Promise.all(
+      [...this.venues.values()].map(async (v) => {
+        for (const client of v.clients) client.ws.terminate();
+        await new Promise<void>((resolve) => v.wss.close(() => resolve()));
+        v.http.closeAllConnections();
+        await new Promise<void>((resolve) => v.http.close(() => resolve()));
+      }),
+    );
+  }
+
+  private async listen(venue: SimVenue, host: string, port: number): Promise<VenueServer> {
+    const http = createServer((req, res) => this.rest(venue, req, res));
+    const wss = new WebSocketServer({ noServer: true });
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, host, () => resolve());
+    });
+    const state: VenueServer = { venue, http, wss, clients: new Set(), port: (http.address() as AddressInfo).port, cut: false };
+    http.on('upgrade', (req, socket, head) => this.upgrade(state, req, socket, head));
+    return state;
+  }
+
+  private upgrade(state: VenueServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const paths = WS_PATHS[state.venue];
+    const path = url.pathname.startsWith('/ws/') && state.venue !== 'okx' ? url.pathname.slice(0, url.pathname.indexOf('/ws/') + 3) : url.pathname;
+    if (!(path in paths) || this.effects.disconnected(state.venue, Date.now())) {
+      // Unknown path, or the venue is "down": refuse the handshake as a load balancer would.
+      socket.end(`HTTP/1.1 ${path in paths ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    state.wss.handleUpgrade(req, socket, head, (ws) => {
+      const streams = new Set((url.searchParams.get('streams') ?? '').split('/').filter((s) => s !== ''));
+      const connId = Math.floor(this.rng.uniform(0, 0xffffffff)).toString(16).padStart(8, '0');
+      const client: SimClient = { ws, venue: state.venue, endpoint: paths[path] ?? null, streams, connId };
+      state.clients.add(client);
+      ws.on('close', () => state.clients.delete(client));
+      ws.on('error', () => state.clients.delete(client));
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return;
+        const text = data.toString();
+        if (state.venue === 'okx') handleOkxMessage(client, text, this.market, Date.now());
+        else handleBinanceMessage(client, text);
+      });
+    });
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const v of this.venues.values()) {
+      const down = this.effects.disconnected(v.venue, now);
+      if (down && !v.cut) for (const client of v.clients) client.ws.terminate();
+      v.cut = down;
+    }
+    for (const emission of this.market.step(now)) if (!emission.dropped) this.broadcast(emission);
+  }
+
+  private broadcast(emission: Emission): void {
+    for (const client of this.venues.get(emission.venue)!.clients) {
+      if (client.endpoint !== null && client.endpoint !== emission.endpoint) continue;
+      if (!client.streams.has(emission.stream) || client.ws.readyState !== WebSocket.OPEN) continue;
+      client.ws.send(emission.text);
+    }
+  }
+
+  private pingBinance(): void {
+    for (const v of this.venues.values()) if (v.venue !== 'okx') for (const client of v.clients) client.ws.ping();
+  }
+
+  private rest(venue: SimVenue, req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const reply = (status: number, body: string): void => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
+    };
+    const now = Date.now();
+    if (venue === 'okx') return this.okxRest(url, now, reply);
+    const spot = venue === 'binance-spot';
+    const prefix = spot ? '/api/v3' : '/fapi/v1';
+    const listings = instrumentsOf(venue);
+    const invalid = () => reply(400, JSON.stringify({ code: -1121, msg: 'Invalid symbol.' }));
+    switch (url.pathname) {
+      case `${prefix}/ping`:
+        return reply(200, '{}');
+      case `${prefix}/time`:
+        return reply(200, JSON.stringify({ serverTime: now }));
+      case `${prefix}/exchangeInfo`: {
+        const one = url.searchParams.get('symbol');
+        const many = url.searchParams.get('symbols');
+        let wanted: string[] | null = one !== null ? [one] : null;
+        if (many !== null) {
+          try {
+            wanted = JSON.parse(many) as string[];
+          } catch {
+            return reply(400, JSON.stringify({ code: -1100, msg: "Illegal characters found in parameter 'symbols'." }));
+          }
+        }
+        const chosen = wanted === null ? listings : listings.filter((i) => wanted.includes(i.symbol));
+        if (wanted !== null && chosen.length !== wanted.length) return invalid();
+        return reply(200, binanceExchangeInfo(spot ? 'spot' : 'usdm', chosen, now));
+      }
+      case `${prefix}/depth`: {
+        const listing = this.market.listing(venue, (url.searchParams.get('symbol') ?? '').toUpperCase());
+        if (listing === undefined) return invalid();
+        const limit = Number(url.searchParams.get('limit') ?? 100);
+        return reply(200, this.market.binanceSnapshot(listing, now, Number.isFinite(limit) && limit > 0 ? limit : 100));
+      }
+      default:
+        return reply(404, JSON.stringify({ code: -1000, msg: `unknown path ${url.pathname}` }));
+    }
+  }
+
+  private okxRest(url: URL, now: number, reply: (status: number, body: string) => void): void {
+    const fail = (code: string, msg: string) => reply(200, JSON.stringify({ code, msg, data: [] }));
+    switch (url.pathname) {
+      case '/api/v5/public/time':
+        return reply(200, JSON.stringify({ code: '0', msg: '', data: [{ ts: String(now) }] }));
+      case '/api/v5/public/instruments': {
+        const type = url.searchParams.get('instType');
+        if (type === null) return fail('50014', 'Parameter instType can not be empty.');
+        const listings = instrumentsOf('okx').filter((i) => (type === 'SPOT' ? i.type === 'spot' : type === 'SWAP' && i.type === 'perpetual'));
+        return reply(200, okxInstruments(listings));
+      }
+      case '/api/v5/market/books': {
+        const listing = this.market.listing('okx', url.searchParams.get('instId') ?? '');
+        if (listing === undefined) return fail('51001', "Instrument ID, Instrument ID code, or Spread ID doesn't exist.");
+        const size = Math.min(400, Number(url.searchParams.get('sz') ?? 1) || 1);
+        return reply(200, this.market.okxRestSnapshot(listing, now, size));
+      }
+      default:
+        return reply(404, JSON.stringify({ code: '50000', msg: `unknown path ${url.pathname}`, data: [] }));
+    }
+  }
+}
+
+/** Starts a simulated exchange server (see {@link SimServer}). */
+export function startSimServer(options: SimServerOptions = {}): Promise<SimServer> {
+  return SimServer.start(options);
+}
+

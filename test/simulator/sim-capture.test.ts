@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
+import type { GroundTruth } from '../../src/engine/evaluation/ground-truth';
+import type { ReplayReport } from '../../src/engine/replay/replay-report';
+import { familyOf } from '../../src/engine/evaluation/ground-truth';
+import { simulateToCapture, type SimLabels } from '../../src/engine/simulator';
+import { cleanupSimDirs, CONFIG, simDir, simulateAndReplay } from './helpers';
+
+afterAll(cleanupSimDirs);
+
+const SHORT = { durationMs: 90_000, injectAtMs: 45_000 } as const;
+
+describe('simulated captures', () => {
+  it('are byte-identical for the same seed and differ for another', async () => {
+    const dir = simDir();
+    const run = (seed: number, name: string) =>
+      simulateToCapture({ scenario: 'sequence_gap', seed, ...SHORT, alerts: CONFIG.alerts, staleTimeoutMs: 5_000, out: join(dir, name), labels: join(dir, `${name}.json`) });
+    await run(7, 'a.jsonl');
+    await run(7, 'b.jsonl');
+    await run(8, 'c.jsonl');
+    const a = readFileSync(join(dir, 'a.jsonl'));
+    expect(a.equals(readFileSync(join(dir, 'b.jsonl')))).toBe(true);
+    expect(a.equals(readFileSync(join(dir, 'c.jsonl')))).toBe(false);
+    expect(readFileSync(join(dir, 'a.jsonl.json'), 'utf8')).toBe(readFileSync(join(dir, 'b.jsonl.json'), 'utf8'));
+  });
+
+  it('follow the capture format: REST metadata first, non-decreasing t, conn ids on every ws frame', async () => {
+    const dir = simDir();
+    const path = join(dir, 'calm.jsonl');
+    await simulateToCapture({ scenario: 'calm', durationMs: 20_000, alerts: CONFIG.alerts, staleTimeoutMs: 5_000, out: path });
+    const header = JSON.parse(readFileSync(path, 'utf8').split('\n')[0]!) as Record<string, unknown>;
+    expect(header).toMatchObject({ capture: 1, source: 'simulator', scenario: 'calm', seed: 1 });
+    const frames = await readCaptureFrames(path);
+    for (const venue of ['binance-spot', 'binance-usdm', 'okx']) {
+      const first = frames.find((f) => f.venue === venue)!;
+      expect(first.kind, venue).toBe('rest');
+      expect(first.url).toMatch(/exchangeInfo|public\/instruments/);
+    }
+    for (let i = 1; i < frames.length; i += 1) expect(frames[i]!.t).toBeGreaterThanOrEqual(frames[i - 1]!.t);
+    expect(frames.filter((f) => f.kind === 'ws').every((f) => typeof f.conn === 'string')).toBe(true);
+    expect(frames.some((f) => f.url.includes('/api/v3/depth?limit=5000&symbol=BTCUSDT'))).toBe(true);
+    expect(frames.some((f) => f.url.includes('/fapi/v1/depth?limit=1000&symbol=ETHUSDT'))).toBe(true);
+    // 8 books ticking every 100-250 ms plus tickers and marks: moderate volume.
+    expect(frames.length / 20).toBeGreaterThan(40);
+    expect(frames.length / 20).toBeLessThan(120);
+  });
+
+  it('calm replays with no alert, no gap, no rejected frame and valid, checksummed books on all venues', async () => {
+    const { sim, replay } = await simulateAndReplay({ scenario: 'calm', seed: 2 });
+    const { report } = replay;
+    expect(sim.labels.injections).toEqual([]);
+    expect(report.alerts).toEqual([]);
+    expect(report.rejected).toEqual({});
+    expect(report.instruments).toHaveLength(8);
+    for (const i of report.instruments) {
+      expect(i.bookValid, `${i.venue} ${i.symbol}`).toBe(true);
+      expect(i.metadata).toBe('venue');
+      expect(i.sequenceGaps + i.resyncs + i.checksumFailures).toBe(0);
+      expect(i.spreadBps!).toBeLessThan(0.1);
+    }
+    const okx = report.instruments.filter((i) => i.venue === 'okx');
+    expect(okx.every((i) => i.checksumChecks > 1000)).toBe(true);
+    const btcPerp = report.instruments.find((i) => i.venue === 'binance-usdm' && i.id === 'BTC-USDT-PERP')!;
+    expect(Math.min(btcPerp.depthBid10bps!, btcPerp.depthAsk10bps!)).toBeGreaterThan(1_500_000);
+    expect(report.firstFrameAt! - sim.labels.captureStart).toBeLessThan(1_000);
+  });
+
+  it('labels keep the evaluator shape', () => {
+    const labels: SimLabels = { scenario: 'calm', seed: 1, captureStart: 0, captureEnd: 1, injections: [] };
+    const truth: GroundTruth = labels;
+    expect(truth.injections).toEqual([]);
+  });
+});
+
+/** Anomaly scenarios: the expected family fires on the labeled instruments after the labeled start, nothing else fires. */
+describe.each(['spread_blowout', 'liquidity_drain', 'basis_dislocation', 'mark_index_divergence'] as const)('%s', (scenario) => {
+  it('fires the labeled alert family and nothing else', async () => {
+    const { sim, replay } = await simulateAndReplay({ scenario, seed: 3 });
+    const [injection] = sim.labels.injections;
+    expect(sim.labels.injections).toHaveLength(1);
+    expect(injection!.expect.map((e) => e.severity)).toEqual(['warning', 'critical']);
+    const alerts = replay.report.alerts;
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const alert of alerts) {
+      expect(alert.venue).toBe(injection!.venue);
+      expect(injection!.instruments).toContain(alert.instrumentId);
+      expect(familyOf(alert.metric)).toBe(injection!.expect[0]!.family);
+      expect(alert.firedAt!).toBeGreaterThanOrEqual(injection!.start);
+      expect(alert.firedAt!).toBeLessThanOrEqual(injection!.end);
+      expect(alert.severity).toBe('critical');
+    }
+    expect(replay.report.rejected).toEqual({});
+  });
+});
+
+describe('volatile_but_normal', () => {
+  it('keeps spreads wide all run long and fires nothing', async () => {
+    const { sim, replay } = await simulateAndReplay({ scenario: 'volatile_but_normal', seed: 4 });
+    expect(sim.labels.injections.map((i) => i.venue).sort()).toEqual(['binance-spot', 'binance-usdm', 'okx']);
+    expect(sim.labels.injections.every((i) => i.expect.length === 0 && i.start === sim.labels.captureStart)).toBe(true);
+    expect(replay.report.alerts).toEqual([]);
+    expect(replay.report.instruments.every((i) => i.spreadBps! > 1)).toBe(true);
+  });
+});
+
+describe('feed scenarios', () => {
+  const venueOf = (report: ReplayReport, venue: string) => report.venues.find((v) => v.venue === venue)!;
+
+  it('sequence_gap shows a gap and a resync on the labeled book', async () => {
+    const { sim, replay } = await simulateAndReplay({ scenario: 'sequence_gap', ...SHORT });
+    const [injection] = sim.labels.injections;
+    expect(injection).toMatchObject({ venue: 'binance-spot', instruments: ['BTC-USDT-SPOT'], expect: [], expectFeed: ['gap', 'resync'] });
+    const book = replay.report.instruments.find((i) => i.venue === 'binance-spot' && i.id === 'BTC-USDT-SPOT')!;
+    expect([book.sequenceGaps, book.resyncs, book.bookValid]).toEqual([1, 1, true]);
+    expect(replay.report.alerts).toEqual([]);
+  });
+
+  it('checksum_corruption (legacy OKX) fails one checksum, then resyncs from REST', async () => {
+    const { replay } = await simulateAndReplay({ scenario: 'checksum_corruption', ...SHORT });
+    const book = replay.report.instruments.find((i) => i.venue === 'okx' && i.id === 'BTC-USDT-PERP')!;
+    expect([book.checksumFailures, book.resyncs, book.bookValid]).toEqual([1, 1, true]);
+    expect(replay.report.alerts).toEqual([]);
+  });
+
+  it('stale_feed silences a venue past the stale timeout, and its books carry on in sequence', async () => {
+    const { replay } = await simulateAndReplay({ scenario: 'stale_feed', ...SHORT });
+    expect(venueOf(replay.report, 'okx').staleEpisodes).toBe(1);
+    expect(replay.report.instruments.filter((i) => i.venue === 'okx').every((i) => i.bookValid && i.sequenceGaps === 0)).toBe(true);
+    expect(replay.report.alerts).toEqual([]);
+  });
+
+  it('disconnect: silence, then a fresh REST snapshot per book (OKX 2026 too)', async () => {
+    const usdm = await simulateAndReplay({ scenario: 'disconnect', ...SHORT });
+    expect(usdm.sim.labels.injections[0]!.expectFeed).toEqual(['stale', 'gap', 'resync']);
+    expect(venueOf(usdm.replay.report, 'binance-usdm')).toMatchObject({ staleEpisodes: 1, sequenceGaps: 2, resyncs: 2 });
+    const okx = await simulateAndReplay({ scenario: 'disconnect', venue: 'okx', okxProtocol: '2026', ...SHORT });
+    expect(venueOf(okx.replay.report, 'okx')).toMatchObject({ staleEpisodes: 1, sequenceGaps: 4, resyncs: 4 });
+    expect(okx.replay.report.instruments.every((i) => i.bookValid)).toBe(true);
+    expect([...usdm.replay.report.alerts, ...okx.replay.report.alerts]).toEqual([]);
+  });
+});
