@@ -1,0 +1,296 @@
+/**
+ * The one contract between the console (renderer) and the engine. Electron IPC
+ * (preload + main) and the browser fallback (WebSocket to `surveil serve`)
+ * both implement it; both validate every request with `REQUEST_SCHEMAS` at the
+ * boundary. Pure: types and zod schemas only.
+ */
+import { z } from 'zod';
+import type { Alert, AlertEvent, AlertState, DataHealth, InstrumentType, MetricName, Severity, VenueId } from './core/model';
+import type { RuleSpec } from './core/rule-types';
+
+export const API_VERSION = 1;
+
+/** The colour an instrument shows in the overview, worst first. */
+export type InstrumentStatus = 'critical' | 'warning' | 'invalid' | 'stale' | 'warming_up' | 'normal';
+
+/** A z-score as shown: null while the window warms up (`samples` of `needed`). */
+export interface ZScoreView {
+  readonly z: number | null;
+  readonly samples: number;
+  readonly needed: number;
+}
+
+/** One row of the market overview: the latest sample of one venue instrument. */
+export interface OverviewRow {
+  readonly key: string;
+  readonly venue: VenueId;
+  readonly symbol: string;
+  readonly instrumentId: string;
+  readonly type: InstrumentType;
+  readonly time: number;
+  readonly values: Readonly<Partial<Record<MetricName, number>>>;
+  readonly covered: Readonly<Partial<Record<MetricName, boolean>>>;
+  readonly zscores: Readonly<Partial<Record<MetricName, ZScoreView>>>;
+  readonly health: DataHealth;
+  readonly status: InstrumentStatus;
+  readonly openAlerts: number;
+}
+
+/** Top of one book, the exchange's strings, best first. */
+export interface BookLadder {
+  readonly key: string;
+  readonly time: number;
+  readonly bids: readonly (readonly [price: string, size: string])[];
+  readonly asks: readonly (readonly [price: string, size: string])[];
+  readonly bidLevels: number;
+  readonly askLevels: number;
+  readonly valid: boolean;
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'stale' | 'reconnecting' | 'backing_off' | 'stopped';
+
+export interface ConnectionView {
+  readonly id: string;
+  readonly url: string;
+  readonly state: ConnectionState;
+  readonly symbols: readonly string[];
+  readonly since: number;
+  readonly messages: number;
+  readonly messageRate: number;
+  readonly lastFrameAt: number | null;
+  readonly lagMs: number | null;
+  readonly reconnects: number;
+  readonly failedAttempts: number;
+  readonly lastError: string | null;
+}
+
+/** Health of one venue's feed: what an operator needs to trust (or distrust) its data. */
+export interface FeedView {
+  readonly venue: VenueId;
+  readonly connections: readonly ConnectionView[];
+  readonly frames: number;
+  readonly rejected: Readonly<Record<string, number>>;
+  readonly sequenceGaps: number;
+  readonly resyncs: number;
+  readonly checksumFailures: number;
+  readonly staleEpisodes: number;
+  readonly snapshotsRequested: number;
+  readonly snapshotsFailed: number;
+  /** z-score warmup across the venue's instruments: the least warmed window. */
+  readonly warmup: { readonly samples: number; readonly needed: number } | null;
+}
+
+export type ReplaySpeed = 'max' | number;
+
+export interface ReplayState {
+  readonly capture: string;
+  readonly state: 'playing' | 'paused' | 'done' | 'error';
+  readonly speed: ReplaySpeed;
+  /** Share of the file read, 0..1. */
+  readonly progress: number;
+  /** Receive time of the latest replayed frame: the replay's "now". */
+  readonly frameTime: number | null;
+  readonly frames: number;
+  readonly error: string | null;
+}
+
+export type ConsoleMode =
+  | { readonly kind: 'live' }
+  | { readonly kind: 'demo'; readonly scenario: string }
+  | { readonly kind: 'replay'; readonly capture: string };
+
+export interface ConsoleSnapshot {
+  readonly apiVersion: number;
+  readonly mode: ConsoleMode;
+  /** True for the simulator: the UI must say so on screen at all times. */
+  readonly simulated: boolean;
+  readonly overview: readonly OverviewRow[];
+  /** Alerts pending or firing. */
+  readonly alerts: readonly Alert[];
+  readonly feeds: readonly FeedView[];
+  readonly replay: ReplayState | null;
+  /** Resolved rules per instrument key (thresholds drawn on charts). */
+  readonly rules: Readonly<Record<string, readonly RuleSpec[]>>;
+  readonly serverTime: number;
+}
+
+/** Pushed from the engine; the renderer applies them in order. */
+export type ConsoleEvent =
+  /** Rows that changed, at most a few times a second. */
+  | { readonly type: 'overview'; readonly rows: readonly OverviewRow[] }
+  /** Every alert transition, in order; never coalesced or dropped. */
+  | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[] }
+  | { readonly type: 'feeds'; readonly feeds: readonly FeedView[] }
+  /** The book chosen with `watchBook`, a few times a second. */
+  | { readonly type: 'book'; readonly ladder: BookLadder }
+  | { readonly type: 'replay'; readonly state: ReplayState }
+  /** An alert the notification policy says to show on the desktop. */
+  | { readonly type: 'notify'; readonly alert: Alert; readonly event: AlertEvent }
+  /** The engine switched mode (live <-> replay): reload the snapshot. */
+  | { readonly type: 'mode'; readonly mode: ConsoleMode; readonly simulated: boolean };
+
+export interface SeriesStatsView {
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly avg: number | null;
+  readonly last: number | null;
+}
+
+export interface SeriesPointView {
+  readonly time: number;
+  readonly count: number;
+  readonly stale: boolean;
+  readonly bookInvalid: boolean;
+  readonly values: Readonly<Record<string, SeriesStatsView>>;
+}
+
+export interface SeriesResponse {
+  readonly key: string;
+  readonly from: number;
+  readonly to: number;
+  readonly bucketMs: number;
+  readonly points: readonly SeriesPointView[];
+}
+
+export interface AlertHistoryRow {
+  readonly id: string;
+  readonly key: string;
+  readonly instrumentId: string;
+  readonly venue: VenueId;
+  readonly metric: string;
+  readonly rule: string;
+  readonly state: AlertState;
+  readonly cancelled: boolean;
+  readonly severity: Severity;
+  readonly peakSeverity: Severity;
+  readonly openedAt: number;
+  readonly firedAt: number | null;
+  readonly resolvedAt: number | null;
+  readonly value: number | null;
+  readonly zscore: number | null;
+  readonly threshold: number;
+  readonly ackBy: string | null;
+  readonly ackAt: number | null;
+  readonly ackNote: string | null;
+}
+
+export interface CaptureInfo {
+  readonly path: string;
+  readonly bytes: number;
+  readonly modified: number;
+}
+
+const key = z.string().min(3).max(200).regex(/^[a-z0-9-]+:[A-Za-z0-9._-]+$/, 'expected venue:symbol');
+const time = z.number().finite().nonnegative();
+const speed = z.union([z.literal('max'), z.number().positive().max(10_000)]);
+
+/**
+ * Every request the console may make, with its argument schema. The engine
+ * side refuses anything else; the names are the methods of `ConsoleApi`.
+ */
+export const REQUEST_SCHEMAS = {
+  snapshot: z.tuple([]),
+  series: z.tuple([
+    z
+      .object({
+        key,
+        metrics: z.array(z.string().regex(/^[a-z0-9_]+$/).max(60)).min(1).max(16),
+        from: time,
+        to: time,
+        maxPoints: z.number().int().min(10).max(5000).optional(),
+      })
+      .strict(),
+  ]),
+  alertHistory: z.tuple([
+    z
+      .object({
+        key: key.optional(),
+        instrumentId: z.string().max(100).optional(),
+        venue: z.string().max(40).optional(),
+        severity: z.enum(['warning', 'critical']).optional(),
+        state: z.enum(['pending', 'firing', 'resolved']).optional(),
+        from: time.optional(),
+        to: time.optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict(),
+  ]),
+  alertTrail: z.tuple([z.string().min(1).max(300)]),
+  acknowledge: z.tuple([
+    z
+      .object({
+        alertId: z.string().min(1).max(300),
+        by: z.string().trim().min(1).max(80),
+        note: z.string().max(2000),
+      })
+      .strict(),
+  ]),
+  watchBook: z.tuple([key.nullable()]),
+  listCaptures: z.tuple([]),
+  openCapture: z.tuple([z.object({ path: z.string().min(1).max(4096), speed }).strict()]),
+  controlReplay: z.tuple([
+    z.discriminatedUnion('action', [
+      z.object({ action: z.literal('play') }).strict(),
+      z.object({ action: z.literal('pause') }).strict(),
+      z.object({ action: z.literal('stop') }).strict(),
+      z.object({ action: z.literal('speed'), speed }).strict(),
+    ]),
+  ]),
+  startRecording: z.tuple([z.object({ venue: z.string().max(40) }).strict()]),
+  stopRecording: z.tuple([]),
+} as const;
+
+export type ApiMethod = keyof typeof REQUEST_SCHEMAS;
+export type ApiArgs<M extends ApiMethod> = z.infer<(typeof REQUEST_SCHEMAS)[M]>;
+
+/** What each request answers. */
+export interface ApiResults {
+  snapshot: ConsoleSnapshot;
+  series: SeriesResponse;
+  alertHistory: readonly AlertHistoryRow[];
+  alertTrail: readonly AlertEvent[];
+  acknowledge: AlertEvent | null;
+  watchBook: null;
+  listCaptures: readonly CaptureInfo[];
+  openCapture: ReplayState;
+  controlReplay: ReplayState | null;
+  startRecording: { readonly path: string };
+  stopRecording: { readonly path: string; readonly frames: number } | null;
+}
+
+/** The console's view of the engine: request/response plus a push stream. */
+export type ConsoleApi = {
+  [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResults[M]>;
+} & {
+  /** Events from the engine; returns the unsubscribe. */
+  subscribe(listener: (event: ConsoleEvent) => void): () => void;
+};
+
+/** A refused request: the method is unknown or its arguments do not fit. */
+export class ApiRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+/** Validates a request at the boundary; returns the parsed arguments or throws ApiRequestError. */
+export function validateRequest(method: unknown, args: unknown): { method: ApiMethod; args: unknown[] } {
+  if (typeof method !== 'string' || !Object.hasOwn(REQUEST_SCHEMAS, method)) {
+    throw new ApiRequestError(`unknown method ${JSON.stringify(method)}`);
+  }
+  const schema = REQUEST_SCHEMAS[method as ApiMethod];
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiRequestError(`${method}: ${issue ? `${issue.path.join('.') || 'arguments'}: ${issue.message}` : 'bad arguments'}`);
+  }
+  return { method: method as ApiMethod, args: parsed.data as unknown[] };
+}
+
+/** WebSocket wire format of the browser fallback (JSON text frames). */
+export type WireMessage =
+  | { readonly kind: 'request'; readonly id: number; readonly method: string; readonly args: unknown }
+  | { readonly kind: 'response'; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly kind: 'response'; readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly kind: 'event'; readonly event: ConsoleEvent };
