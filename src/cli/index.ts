@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { configCheck } from './commands/config-check';
 import { record } from './commands/record';
 import { replay } from './commands/replay';
+import { sync } from './commands/sync';
 import { simulate } from './commands/simulate';
 
 // Headless entry point: `npm run -s surveil -- <command> [options]`.
@@ -54,7 +55,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [configCheck, record, replay, simulate];
+export const COMMANDS: readonly CliCommand[] = [configCheck, record, replay, simulate, sync];
 
 const PROGRAM = 'surveil';
 
