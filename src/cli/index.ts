@@ -2,9 +2,9 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configCheck } from './commands/config-check';
+import { evaluate } from './commands/evaluate';
 import { record } from './commands/record';
 import { replay } from './commands/replay';
-import { sync } from './commands/sync';
 import { simulate } from './commands/simulate';
 
 // Headless entry point: `npm run -s surveil -- <command> [options]`.
@@ -55,7 +55,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [configCheck, record, replay, simulate, sync];
+export const COMMANDS: readonly CliCommand[] = [configCheck, evaluate, record, replay, simulate];
 
 const PROGRAM = 'surveil';
 
