@@ -1,0 +1,220 @@
+import type { ClientBase } from 'pg';
+import { checkSchemaName, ident, SYNC_TABLES, TIME_TABLES, type SyncTable } from './sync-tables';
+
+/** How the central tables are stored. */
+export type CentralMode = 'timescaledb' | 'postgres';
+
+/** Central schema version this build writes; a newer one in the database stops sync. */
+export const CENTRAL_SCHEMA_VERSION = 1;
+
+export interface CentralSchemaOptions {
+  /** PostgreSQL schema holding the tables. Default `surveil`; tests use a fresh one each. */
+  readonly schema?: string;
+  /** `off` forces plain tables even where TimescaleDB exists. Default `auto`. */
+  readonly timescale?: 'auto' | 'off';
+  /** TimescaleDB: chunks older than this are compressed. Default 7 days. */
+  readonly compressAfterDays?: number;
+  /** TimescaleDB: chunks older than this are dropped; null keeps everything. Default 365 days. */
+  readonly retentionDays?: number | null;
+}
+
+/** What {@link ensureCentralSchema} did. */
+export interface CentralSchemaResult {
+  readonly mode: CentralMode;
+  /** TimescaleDB version, when used. */
+  readonly timescaleVersion: string | null;
+  /** One line for the log: the mode and why. */
+  readonly detail: string;
+  /** Policies that could not be added (sync works without them). */
+  readonly warnings: readonly string[];
+}
+
+/** The central schema was written by a newer build. */
+export class CentralSchemaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CentralSchemaError';
+  }
+}
+
+/** Central DDL for one table: desk_id and local_id first, then the synced columns. */
+function tableSql(schema: string, table: SyncTable): string[] {
+  const t = `${ident(schema)}.${ident(table.name)}`;
+  // A TimescaleDB unique index must contain the partitioning column, hence
+  // `time` in the key of the append-only tables. A local row's id and time
+  // never change, so (desk_id, local_id, time) is as strict as (desk_id, local_id),
+  // and the same key works in both modes (a plain schema can later become hypertables).
+  const key = table.kind === 'append' ? 'desk_id, local_id, time' : table.kind === 'upsert' ? 'desk_id, alert_id' : 'desk_id, local_id';
+  const extra = table.kind === 'mirror' ? ', UNIQUE (desk_id, key)' : table.kind === 'upsert' ? ', synced_at timestamptz NOT NULL DEFAULT now()' : '';
+  const columns = table.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ');
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t} (desk_id text NOT NULL, local_id bigint NOT NULL, ${columns}${extra}, PRIMARY KEY (${key}))`,
+    ...table.indexes.map((cols) => `CREATE INDEX IF NOT EXISTS ${ident(`${table.name}_${cols.replace(/\W+/g, '_')}`)} ON ${t} (${cols})`),
+  ];
+}
+
+/** Schema, bookkeeping and data tables, all `IF NOT EXISTS`: safe to run on every connect, by every desk. */
+export function plainSchemaSql(schemaName: string): string[] {
+  const s = ident(checkSchemaName(schemaName));
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${s}`,
+    `CREATE TABLE IF NOT EXISTS ${s}.schema_meta (key text PRIMARY KEY, value text NOT NULL)`,
+    // source_id ties a desk id to one local database: a second machine (or a
+    // recreated file, whose ids restart at 1) under the same desk id would
+    // otherwise have its rows silently skipped as duplicates.
+    `CREATE TABLE IF NOT EXISTS ${s}.desks (desk_id text PRIMARY KEY, source_id text NOT NULL, host text,
+      first_sync timestamptz NOT NULL DEFAULT now(), last_sync timestamptz NOT NULL DEFAULT now())`,
+    ...SYNC_TABLES.flatMap((t) => tableSql(schemaName, t)),
+  ];
+}
+
+/** Plain-mode time indexes (a hypertable gets its own). */
+export function timeIndexSql(schemaName: string): string[] {
+  return TIME_TABLES.map((t) => `CREATE INDEX IF NOT EXISTS ${ident(`${t.name}_time`)} ON ${ident(schemaName)}.${ident(t.name)} (time)`);
+}
+
+/** TimescaleDB statements for one append-only table. */
+export interface TimescaleTablePlan {
+  readonly table: string;
+  /** create_hypertable: without it the mode is not TimescaleDB, so a failure fails the schema. */
+  readonly hypertable: string;
+  /** Enables compression: run only while the table has none (re-setting it over compressed chunks is an error). */
+  readonly compression: string;
+  /** Compression and retention policies: best effort, sync works without them. */
+  readonly policies: readonly string[];
+}
+
+/** The TimescaleDB statements, per append-only table. */
+export function timescaleSql(schemaName: string, options: CentralSchemaOptions = {}): TimescaleTablePlan[] {
+  const compressAfter = options.compressAfterDays ?? 7;
+  const retention = options.retentionDays === undefined ? 365 : options.retentionDays;
+  return TIME_TABLES.map((t) => {
+    const table = `${ident(schemaName)}.${ident(t.name)}`;
+    const rel = `'${table}'::regclass`;
+    const chunk = t.name === 'samples' ? '1 day' : '7 days';
+    // Every key column must be a segment-by or order-by column for compressed chunks to enforce the key.
+    const segment = t.name === 'samples' ? 'desk_id, instrument_id' : 'desk_id';
+    const policies = [`SELECT add_compression_policy(${rel}, INTERVAL '${compressAfter} days', if_not_exists => TRUE)`];
+    if (retention !== null) policies.push(`SELECT add_retention_policy(${rel}, INTERVAL '${retention} days', if_not_exists => TRUE)`);
+    return {
+      table: t.name,
+      hypertable: `SELECT create_hypertable(${rel}, 'time', chunk_time_interval => INTERVAL '${chunk}', if_not_exists => TRUE, migrate_data => TRUE)`,
+      compression: `ALTER TABLE ${table} SET (timescaledb.compress, timescaledb.compress_segmentby = '${segment}', timescaledb.compress_orderby = 'time DESC, local_id DESC')`,
+      policies,
+    };
+  });
+}
+
+/** Whether TimescaleDB is installed in the database, or can be (then it is created), and why not otherwise. */
+export async function detectTimescale(client: ClientBase): Promise<{ version: string | null; reason: string }> {
+  const installed = await client.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'`);
+  if (installed.rows[0]) return { version: installed.rows[0].extversion, reason: 'extension installed' };
+  const available = await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
+  if (available.rowCount === 0) return { version: null, reason: 'timescaledb extension not available on the server' };
+  try {
+    // Needs shared_preload_libraries and the right to create extensions; either may be missing.
+    await client.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
+  } catch (error) {
+    return { version: null, reason: `timescaledb is available but could not be created: ${(error as Error).message}` };
+  }
+  const created = await client.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'`);
+  return { version: created.rows[0]?.extversion ?? null, reason: 'extension created' };
+}
+
+/**
+ * Creates the central schema idempotently and picks the storage mode:
+ * hypertables with compression and retention when TimescaleDB is there,
+ * plain tables with time indexes otherwise. The DDL runs in one transaction
+ * under an advisory lock, so desks starting together do not race on it.
+ */
+export async function ensureCentralSchema(client: ClientBase, options: CentralSchemaOptions = {}): Promise<CentralSchemaResult> {
+  const schema = checkSchemaName(options.schema ?? 'surveil');
+  const ts = options.timescale === 'off' ? { version: null, reason: 'timescale disabled by option' } : await detectTimescale(client);
+  const wanted: CentralMode = ts.version === null ? 'postgres' : 'timescaledb';
+  const warnings: string[] = [];
+  const stored = await storedMode(client, schema);
+  // Hypertables cannot go back to plain tables: a schema made in TimescaleDB mode stays so.
+  const mode = stored === 'timescaledb' ? stored : wanted;
+  if (stored !== mode) await createSchema(client, schema, options, ts.version, warnings);
+  if (mode === 'postgres') {
+    return { mode, timescaleVersion: null, detail: `plain PostgreSQL tables with time indexes (${ts.reason})`, warnings };
+  }
+  const retention = options.retentionDays === undefined ? 365 : options.retentionDays;
+  const policy = `compression after ${options.compressAfterDays ?? 7} d, ${retention === null ? 'no retention' : `retention ${retention} d`}`;
+  if (ts.version === null) return { mode, timescaleVersion: null, detail: `TimescaleDB hypertables (schema "${schema}" was created so; ${ts.reason})`, warnings };
+  return { mode, timescaleVersion: ts.version, detail: `TimescaleDB ${ts.version} hypertables, ${policy} (${ts.reason})`, warnings };
+}
+
+/**
+ * The mode the schema was completed in, when every table is there; null when
+ * the DDL has to run.
+ * The fast path matters: the DDL takes table locks that would make every
+ * desk's reconnect wait on (and hold up) the other desks' inserts, and a
+ * desk role without CREATE rights can then still sync into a schema an
+ * administrator created.
+ */
+async function storedMode(client: ClientBase, schema: string): Promise<CentralMode | null> {
+  const s = ident(schema);
+  const names = ['schema_meta', 'desks', ...SYNC_TABLES.map((t) => t.name)].map((n) => `${s}.${ident(n)}`);
+  const present = await client.query<{ n: string }>('SELECT count(to_regclass(n)) AS n FROM unnest($1::text[]) AS n', [names]);
+  if (Number(present.rows[0]?.n) !== names.length) return null;
+  const meta = await client.query<{ key: string; value: string }>(`SELECT key, value FROM ${s}.schema_meta`);
+  const get = (key: string): string | undefined => meta.rows.find((r) => r.key === key)?.value;
+  const version = Number(get('version'));
+  if (version > CENTRAL_SCHEMA_VERSION) throw newerSchema(schema, version);
+  const mode = get('mode');
+  return version === CENTRAL_SCHEMA_VERSION && (mode === 'postgres' || mode === 'timescaledb') ? mode : null;
+}
+
+function newerSchema(schema: string, found: number): CentralSchemaError {
+  return new CentralSchemaError(`central schema "${schema}" is version ${found}, newer than this build (${CENTRAL_SCHEMA_VERSION}): update the console`);
+}
+
+async function createSchema(client: ClientBase, schema: string, options: CentralSchemaOptions, timescale: string | null, warnings: string[]): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`surveil-sync-schema:${schema}`]);
+    for (const sql of plainSchemaSql(schema)) await client.query(sql);
+    await checkVersion(client, schema);
+    if (timescale === null) {
+      for (const sql of timeIndexSql(schema)) await client.query(sql);
+    } else {
+      const plan = timescaleSql(schema, options);
+      for (const t of plan) await client.query(t.hypertable);
+      const compressed = await client.query<{ name: string }>(
+        `SELECT hypertable_name AS name FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 AND compression_enabled`,
+        [schema],
+      );
+      const done = new Set(compressed.rows.map((r) => r.name));
+      const steps = plan.flatMap((t) => (done.has(t.table) ? t.policies : [t.compression, ...t.policies]));
+      for (const sql of steps) {
+        // A policy the server refuses (old version, license) must not stop the data flowing.
+        await client.query('SAVEPOINT policy');
+        try {
+          await client.query(sql);
+          await client.query('RELEASE SAVEPOINT policy');
+        } catch (error) {
+          await client.query('ROLLBACK TO SAVEPOINT policy');
+          warnings.push(`${sql.slice(0, 60)}...: ${(error as Error).message}`);
+        }
+      }
+    }
+    await client.query(
+      `INSERT INTO ${ident(schema)}.schema_meta (key, value) VALUES ('mode', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [timescale === null ? 'postgres' : 'timescaledb'],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function checkVersion(client: ClientBase, schema: string): Promise<void> {
+  await client.query(`INSERT INTO ${ident(schema)}.schema_meta (key, value) VALUES ('version', $1) ON CONFLICT (key) DO NOTHING`, [
+    String(CENTRAL_SCHEMA_VERSION),
+  ]);
+  const row = await client.query<{ value: string }>(`SELECT value FROM ${ident(schema)}.schema_meta WHERE key = 'version'`);
+  const found = Number(row.rows[0]?.value);
+  if (found > CENTRAL_SCHEMA_VERSION) throw newerSchema(schema, found);
+}

@@ -1,0 +1,151 @@
+import { SAMPLE_METRIC_COLUMNS, SAMPLE_ZSCORE_COLUMNS, ZSCORE_SCALE } from '../storage/migrations';
+
+/**
+ * One synced column: read from SQLite, shipped to PostgreSQL as an array
+ * element of `wire` type (one `unnest` parameter per column, so a batch is
+ * one statement whatever its size), turned into `type` by `convert`.
+ */
+export interface SyncColumn {
+  /** Column name in both databases. */
+  readonly name: string;
+  /** Element type of the array the column travels in. */
+  readonly wire: 'int8' | 'float8' | 'text';
+  /** Central column type (with NOT NULL where the local column has it). */
+  readonly type: string;
+  /** SQL turning the shipped value (an expression) into the stored one. */
+  readonly convert?: (value: string) => string;
+}
+
+/** The local tables sync reads, each with a cursor (instruments are re-sent whole: small and mutable). */
+export type SyncTableName = 'instruments' | 'alerts' | 'alert_events' | 'feed_events' | 'samples';
+
+/** How a local table is synced. */
+export interface SyncTable {
+  readonly name: SyncTableName;
+  /**
+   * append: immutable rows, cursor = last local id, insert-or-skip on
+   * (desk_id, local_id, time). upsert: alerts, cursor = last revision, newer
+   * revision wins. mirror: every row every pass, changed rows updated.
+   */
+  readonly kind: 'append' | 'upsert' | 'mirror';
+  /** Columns after desk_id and local_id (the local `id`). */
+  readonly columns: readonly SyncColumn[];
+  /** Central secondary indexes (columns lists), beyond the primary key. */
+  readonly indexes: readonly string[];
+}
+
+// Local times are epoch milliseconds; the central tables use timestamptz so
+// TimescaleDB can partition on them and SQL users get real timestamps.
+const msToTime = (v: string): string => `to_timestamp(${v}::float8 / 1000)`;
+const int = (name: string, notNull = false, type = 'bigint'): SyncColumn => ({ name, wire: 'int8', type: notNull ? `${type} NOT NULL` : type });
+const real = (name: string, notNull = false): SyncColumn => ({ name, wire: 'float8', type: notNull ? 'double precision NOT NULL' : 'double precision' });
+const text = (name: string, notNull = false): SyncColumn => ({ name, wire: 'text', type: notNull ? 'text NOT NULL' : 'text' });
+const time = (name: string, notNull = false): SyncColumn => ({ name, wire: 'int8', type: notNull ? 'timestamptz NOT NULL' : 'timestamptz', convert: msToTime });
+
+/** `instruments`: the lookup table every other table's instrument_id points into (per desk). */
+export const INSTRUMENTS: SyncTable = {
+  name: 'instruments',
+  kind: 'mirror',
+  columns: [text('key', true), text('venue', true), text('symbol', true), text('canonical_id', true), text('type')],
+  indexes: [],
+};
+
+/** `alerts`: one mutable row per alert; `revision` orders its versions. */
+export const ALERTS: SyncTable = {
+  name: 'alerts',
+  kind: 'upsert',
+  columns: [
+    text('alert_id', true),
+    int('instrument_id', true, 'integer'),
+    text('metric', true),
+    text('rule', true),
+    text('state', true),
+    text('severity', true),
+    text('peak_severity', true),
+    time('opened_at', true),
+    time('fired_at'),
+    time('resolved_at'),
+    real('value'),
+    real('zscore'),
+    real('threshold', true),
+    text('ack_by'),
+    time('ack_at'),
+    text('ack_note'),
+    int('revision', true),
+  ],
+  indexes: ['opened_at', 'desk_id, instrument_id, opened_at'],
+};
+
+/** `alert_events`: the append-only audit trail of every alert. */
+export const ALERT_EVENTS: SyncTable = {
+  name: 'alert_events',
+  kind: 'append',
+  columns: [
+    text('alert_id', true),
+    text('kind', true),
+    time('time', true),
+    text('severity', true),
+    text('rule', true),
+    text('metric', true),
+    real('value'),
+    real('zscore'),
+    real('threshold', true),
+    real('z_threshold'),
+    text('by'),
+    text('note'),
+  ],
+  indexes: ['desk_id, alert_id'],
+};
+
+/** `feed_events`: connects, gaps, resyncs, worker restarts. */
+export const FEED_EVENTS: SyncTable = {
+  name: 'feed_events',
+  kind: 'append',
+  columns: [time('time', true), text('venue', true), int('instrument_id', false, 'integer'), text('kind', true), text('detail')],
+  indexes: ['desk_id, venue, time'],
+};
+
+/**
+ * `samples`: one row per instrument per sampling interval. z-scores are
+ * stored locally as round(z x 1000) integers to save bytes; centrally they
+ * are scaled back to plain doubles (compression takes care of size there),
+ * and `extra` becomes jsonb so it can be queried.
+ */
+export const SAMPLES: SyncTable = {
+  name: 'samples',
+  kind: 'append',
+  columns: [
+    int('instrument_id', true, 'integer'),
+    time('time', true),
+    int('flags', true, 'integer'),
+    int('covered', true, 'integer'),
+    ...SAMPLE_METRIC_COLUMNS.map((m) => real(m)),
+    ...SAMPLE_ZSCORE_COLUMNS.map((m): SyncColumn => ({ name: `z_${m}`, wire: 'int8', type: 'double precision', convert: (v) => `${v}::float8 / ${ZSCORE_SCALE}` })),
+    { name: 'extra', wire: 'text', type: 'jsonb', convert: (v) => `${v}::jsonb` },
+  ],
+  indexes: ['desk_id, instrument_id, time'],
+};
+
+/**
+ * Every synced table in the order a round visits them: the small tables an
+ * investigation needs first, so a long samples backlog (a desk back after a
+ * day offline) does not hold back its alerts.
+ */
+export const SYNC_TABLES: readonly SyncTable[] = [INSTRUMENTS, ALERTS, ALERT_EVENTS, FEED_EVENTS, SAMPLES];
+
+/** The tables with a cursor, in round order. */
+export const CURSOR_TABLES: readonly SyncTable[] = SYNC_TABLES.filter((t) => t.kind !== 'mirror');
+
+/** Append-only tables: TimescaleDB hypertables on `time` when the extension is there. */
+export const TIME_TABLES: readonly SyncTable[] = SYNC_TABLES.filter((t) => t.kind === 'append');
+
+/** A double-quoted SQL identifier. */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A PostgreSQL schema name we accept: plain lower-case identifiers only (it is spliced into SQL). */
+export function checkSchemaName(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`sync schema name "${schema}" must match [a-z_][a-z0-9_]*`);
+  return schema;
+}
