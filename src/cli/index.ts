@@ -5,6 +5,7 @@ import { configCheck } from './commands/config-check';
 import { evaluate } from './commands/evaluate';
 import { record } from './commands/record';
 import { replay } from './commands/replay';
+import { serve } from './commands/serve';
 import { sync } from './commands/sync';
 import { simulate } from './commands/simulate';
 
@@ -56,7 +57,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [configCheck, evaluate, record, replay, simulate, sync];
+export const COMMANDS: readonly CliCommand[] = [configCheck, evaluate, record, replay, serve, simulate, sync];
 
 const PROGRAM = 'surveil';
 

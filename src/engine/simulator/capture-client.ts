@@ -3,7 +3,7 @@ import { binanceExchangeInfo, binanceStream } from './binance-protocol';
 import { okxInstruments, okxSubscribeAck } from './okx-protocol';
 import type { Prng } from './prng';
 import type { ScenarioEffects } from './scenario-effects';
-import { instrumentsOf, SIM_VENUES, type SimVenue } from './sim-instruments';
+import { instrumentsOf, SIM_INSTRUMENTS, SIM_VENUES, type SimInstrument, type SimVenue } from './sim-instruments';
 import type { Emission, Endpoint, SimMarket } from './sim-market';
 
 /** The production URLs a recording of the real venues would carry. */
@@ -66,7 +66,7 @@ export class CaptureClient {
     startTime: number,
   ) {
     for (const venue of SIM_VENUES) {
-      const state: VenueState = { venue, connections: connectionsOf(venue), open: false, awaitingDiff: new Set(), lost: new Set() };
+      const state: VenueState = { venue, connections: connectionsOf(venue, market.instruments), open: false, awaitingDiff: new Set(), lost: new Set() };
       this.venues.set(venue, state);
       this.fetchMetadata(state, startTime);
       this.at(startTime + 60 + this.rng.uniform(0, 20), () => this.connect(state, this.now));
@@ -144,7 +144,7 @@ export class CaptureClient {
 
   private fetchMetadata(state: VenueState, startTime: number): void {
     const venue = state.venue;
-    const listings = instrumentsOf(venue);
+    const listings = this.market.instrumentsOf(venue);
     if (venue === 'okx') {
       for (const type of ['SPOT', 'SWAP'] as const) {
         const of = listings.filter((i) => (i.type === 'spot') === (type === 'SPOT'));
@@ -175,7 +175,7 @@ export class CaptureClient {
 
   /** Opens (or reopens) a venue's sockets and subscribes, as its feed does. */
   private connect(state: VenueState, at: number): void {
-    const symbols = instrumentsOf(state.venue).map((i) => i.symbol);
+    const symbols = this.market.instrumentsOf(state.venue).map((i) => i.symbol);
     if (state.venue !== 'okx') {
       // Combined-stream URLs subscribe on connect; the feed fetches each snapshot once a diff has arrived.
       state.open = true;
@@ -187,7 +187,7 @@ export class CaptureClient {
     const serverTime = at + LATENCY.okx;
     state.lost.clear();
     const connId = Math.floor(this.rng.uniform(0, 0xffffffff)).toString(16).padStart(8, '0');
-    for (const arg of okxArgs()) {
+    for (const arg of okxArgs(this.market.instruments)) {
       this.push({ t: this.receive(okx, serverTime + LATENCY.okx), venue: 'okx', kind: 'ws', url: okx.url, data: okxSubscribeAck(arg, connId), conn: okx.id });
     }
     if (this.market.okxProtocol === 'legacy') {
@@ -206,11 +206,11 @@ export class CaptureClient {
   }
 }
 
-/** OKX subscription args in the feed's order (books, tickers, mark-price, funding-rate, index once). */
-export function okxArgs(): { channel: string; instId: string }[] {
+/** OKX subscription args in the feed's order (books, tickers, mark-price, funding-rate, index once) for a run's listings. */
+export function okxArgs(instruments: readonly SimInstrument[] = SIM_INSTRUMENTS): { channel: string; instId: string }[] {
   const args: { channel: string; instId: string }[] = [];
   const indices = new Set<string>();
-  for (const i of instrumentsOf('okx')) {
+  for (const i of instrumentsOf('okx', instruments)) {
     args.push({ channel: 'books', instId: i.symbol }, { channel: 'tickers', instId: i.symbol });
     if (i.type === 'perpetual') args.push({ channel: 'mark-price', instId: i.symbol }, { channel: 'funding-rate', instId: i.symbol });
     if (i.index !== undefined && !indices.has(i.index)) {
@@ -222,8 +222,8 @@ export function okxArgs(): { channel: string; instId: string }[] {
 }
 
 /** The sockets a venue's feed opens, with the ids the feed-health view gives them. */
-function connectionsOf(venue: SimVenue): Connection[] {
-  const symbols = instrumentsOf(venue).map((i) => i.symbol);
+function connectionsOf(venue: SimVenue, instruments: readonly SimInstrument[]): Connection[] {
+  const symbols = instrumentsOf(venue, instruments).map((i) => i.symbol);
   const book = symbols.flatMap((s) => [binanceStream(s, 'depth'), binanceStream(s, 'bookTicker')]).join('/');
   if (venue === 'binance-spot') {
     return [{ id: 'binance-spot-spot-0', url: `wss://stream.binance.com:9443/stream?streams=${book}`, endpoint: 'spot', lastT: 0 }];

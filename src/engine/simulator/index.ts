@@ -25,5 +25,6 @@ export {
   type SimulateToCaptureOptions,
   type SimulationResult,
 } from './sim-capture';
-export { SIM_INSTRUMENTS, SIM_VENUES, type SimInstrument, type SimVenue } from './sim-instruments';
+export { extraAssetProfiles, MAX_EXTRA_ASSETS, type ExtraAssetProfile } from './fair-value';
+export { SIM_INSTRUMENTS, SIM_VENUES, simInstruments, simInstrumentsConfig, type SimInstrument, type SimVenue } from './sim-instruments';
 export { SimServer, startSimServer, type SimServerOptions, type SimVenueUrls } from './sim-server';

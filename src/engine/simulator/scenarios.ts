@@ -237,3 +237,21 @@ export function planScenario(request: ScenarioRequest, context: PlanContext): Sc
   });
   return { scenario, startTime: context.startTime, endTime, regime: scenario === 'volatile_but_normal' ? 'volatile' : null, injections };
 }
+
+/**
+ * Several plans of the same run as one (a live demo's schedule): every
+ * injection of each, the widest window, and the volatile regime if any plan
+ * forces it. Injections of different scenarios never interfere: the market
+ * asks for each scenario's effect by name.
+ */
+export function mergePlans(plans: readonly ScenarioPlan[]): ScenarioPlan {
+  const first = plans[0];
+  if (first === undefined) throw new Error('mergePlans: no plan');
+  return {
+    scenario: first.scenario,
+    startTime: Math.min(...plans.map((p) => p.startTime)),
+    endTime: Math.max(...plans.map((p) => p.endTime)),
+    regime: plans.find((p) => p.regime !== null)?.regime ?? null,
+    injections: plans.flatMap((p) => p.injections),
+  };
+}

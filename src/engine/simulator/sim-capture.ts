@@ -9,7 +9,7 @@ import type { OkxProtocol } from './okx-protocol';
 import { Prng } from './prng';
 import { ScenarioEffects } from './scenario-effects';
 import { planScenario, type ScenarioPlan, type ScenarioRequest } from './scenarios';
-import { SIM_INSTRUMENTS, SIM_VENUES } from './sim-instruments';
+import { SIM_VENUES, simInstruments } from './sim-instruments';
 import { SimMarket } from './sim-market';
 
 /** 2026-03-02 00:00 UTC: a fixed start, so a seed alone decides the bytes. */
@@ -29,6 +29,13 @@ export interface SimulateOptions extends ScenarioRequest {
   readonly alerts?: AlertsConfig;
   /** features.yaml stale timeout (default: the shipped config's). */
   readonly staleTimeoutMs?: number;
+  /**
+   * Synthetic assets `S01`, `S02`, ... listed beside BTC and ETH (default 0),
+   * four listings each (spot and perp on Binance and OKX), priced from ~0.05
+   * to ~5,000 and correlated with BTC: scale and soak runs. Scenarios still
+   * strike the BTC/ETH listings they name; 0 leaves every capture unchanged.
+   */
+  readonly extraAssets?: number;
 }
 
 /** What a run produced. */
@@ -77,7 +84,7 @@ export function simulateFrames(options: SimulateOptions, onFrame: (frame: RawFra
   const { plan, labels } = planSimulation(options);
   const seed = labels.seed;
   const effects = new ScenarioEffects(plan);
-  const market = new SimMarket({ seed, startTime: plan.startTime, effects, okxProtocol: options.okxProtocol ?? 'legacy' });
+  const market = new SimMarket({ seed, startTime: plan.startTime, effects, okxProtocol: options.okxProtocol ?? 'legacy', extraAssets: options.extraAssets ?? 0 });
   let frames = 0;
   const client = new CaptureClient(market, effects, new Prng(seed, 'client'), (frame) => {
     frames += 1;
@@ -120,7 +127,7 @@ export async function simulateToCapture(options: SimulateToCaptureOptions): Prom
       seed: options.seed ?? 1,
       okxProtocol: options.okxProtocol ?? 'legacy',
       venue: [...SIM_VENUES],
-      instruments: [...new Set(SIM_INSTRUMENTS.map((i) => i.id))],
+      instruments: [...new Set(simInstruments(options.extraAssets ?? 0).map((i) => i.id))],
     },
   });
   let result: SimulationResult;

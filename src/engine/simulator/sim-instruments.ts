@@ -1,5 +1,6 @@
+import type { InstrumentConfig, InstrumentsConfig } from '../../shared/config';
 import type { InstrumentType, VenueId } from '../../shared/core/model';
-import type { SimAsset } from './fair-value';
+import { extraAssetProfiles, type ExtraAssetProfile, type SimAsset } from './fair-value';
 
 /** The venues the simulator speaks, as capture venue ids. */
 export const SIM_VENUES = ['binance-spot', 'binance-usdm', 'okx'] as const;
@@ -59,9 +60,91 @@ export const SIM_INSTRUMENTS: readonly SimInstrument[] = [
   listing('okx', 'ETH-USDT', 'ETH-USDT-SPOT', 'ETH', { tickDecimals: 2, priceDecimals: 2, lotDecimals: 6, sizeDecimals: 6, contractValue: 1, depth10: 600_000 }),
 ];
 
-/** The listings of one venue, in the order above. */
-export function instrumentsOf(venue: VenueId): SimInstrument[] {
-  return SIM_INSTRUMENTS.filter((i) => i.venue === venue);
+/** Decimals of a step no coarser than `fraction` of `price` (an epsilon keeps exact powers of ten exact). */
+function decimalsFor(price: number, fraction: number): number {
+  return Math.max(0, Math.min(8, Math.ceil(-Math.log10(price * fraction) - 1e-9)));
+}
+
+/**
+ * The four listings of a synthetic asset, as BTC and ETH are listed: spot and
+ * USD-M perp on Binance, spot and linear swap on OKX. The tick is at most
+ * 0.2 bps of the price (a calm 1-3 tick spread stays far under the 3 bps
+ * spread rule), the lot at most ~$1 for spot; USD-M lots are ten times
+ * coarser and OKX swaps trade contracts worth ~$3-30, as the venues do.
+ * Depths sit well above the default $50K depth rule.
+ */
+function extraListings(profile: ExtraAssetProfile): SimInstrument[] {
+  const { asset, start } = profile;
+  const tick = decimalsFor(start, 2e-5);
+  const lot = Math.max(0, Math.min(8, Math.ceil(Math.log10(start) - 1e-9)));
+  const usdmLot = Math.max(0, lot - 1);
+  const contractValue = Number(`1e${Math.round(Math.log10(10 / start))}`);
+  const spotId = `${asset}-USDT-SPOT`;
+  const perpId = `${asset}-USDT-PERP`;
+  return [
+    listing('binance-spot', `${asset}USDT`, spotId, asset, { tickDecimals: tick, priceDecimals: 8, lotDecimals: lot, sizeDecimals: 8, contractValue: 1, depth10: 600_000 }),
+    listing('binance-usdm', `${asset}USDT`, perpId, asset, { tickDecimals: tick, priceDecimals: tick, lotDecimals: usdmLot, sizeDecimals: usdmLot, contractValue: 1, depth10: 900_000 }),
+    listing('okx', `${asset}-USDT-SWAP`, perpId, asset, { tickDecimals: tick, priceDecimals: tick, lotDecimals: 1, sizeDecimals: 1, contractValue, depth10: 600_000, index: `${asset}-USDT` }),
+    listing('okx', `${asset}-USDT`, spotId, asset, { tickDecimals: tick, priceDecimals: tick, lotDecimals: lot + 1, sizeDecimals: lot + 1, contractValue: 1, depth10: 500_000 }),
+  ];
+}
+
+/** Built lists per `extraAssets`, shared: every market, client and server of a run looks at the same objects. */
+const byExtraCount = new Map<number, readonly SimInstrument[]>([[0, SIM_INSTRUMENTS]]);
+
+/**
+ * Every listing of a run with `extraAssets` synthetic assets: the eight
+ * {@link SIM_INSTRUMENTS} first (so their order, and a default run's bytes,
+ * never change), then four listings per synthetic asset.
+ */
+export function simInstruments(extraAssets = 0): readonly SimInstrument[] {
+  let list = byExtraCount.get(extraAssets);
+  if (list === undefined) {
+    list = [...SIM_INSTRUMENTS, ...extraAssetProfiles(extraAssets).flatMap(extraListings)];
+    byExtraCount.set(extraAssets, list);
+  }
+  return list;
+}
+
+/** The listings of one venue, in the order above (of the given run's list; the default eight if none). */
+export function instrumentsOf(venue: VenueId, instruments: readonly SimInstrument[] = SIM_INSTRUMENTS): SimInstrument[] {
+  return instruments.filter((i) => i.venue === venue);
+}
+
+/**
+ * instruments.yaml for a simulated run, so an engine subscribes to every
+ * simulated listing (config/instruments.yaml names only BTC and ETH). Same
+ * shape and order as the shipped file: per asset the perp (with its spot leg
+ * and OKX index and contract value) then the spot. Tick sizes are left to
+ * the venue metadata, which the simulator always serves.
+ */
+export function simInstrumentsConfig(extraAssets = 0): InstrumentsConfig {
+  const instruments = simInstruments(extraAssets);
+  const out: Record<string, InstrumentConfig> = {};
+  const assets = [...new Set(instruments.map((i) => i.base))];
+  for (const asset of assets) {
+    for (const type of ['perpetual', 'spot'] as const) {
+      const of = instruments.filter((i) => i.base === asset && i.type === type);
+      const binance = of.find((i) => i.venue !== 'okx');
+      const okx = of.find((i) => i.venue === 'okx');
+      const id = of[0]!.id;
+      out[id] = {
+        id,
+        type,
+        base: asset,
+        quote: 'USDT',
+        enabled: true,
+        spot: type === 'perpetual' ? `${asset}-USDT-SPOT` : null,
+        venues: {
+          ...(binance && { binance: { symbol: binance.symbol, depthStream: 'diff', index: null, tickSize: null, contractValue: null } }),
+          ...(okx && {
+            okx: { symbol: okx.symbol, depthStream: null, index: okx.index ?? null, tickSize: null, contractValue: type === 'perpetual' ? okx.contractValue : null },
+          }),
+        },
+      };
+    }
+  }
+  return out;
 }
 
 /** Tick size as a number (for level arithmetic only: strings are built from integers). */

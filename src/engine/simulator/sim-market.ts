@@ -1,10 +1,10 @@
 import { binanceBookTicker, binanceCombined, binanceDepthSnapshot, binanceDepthUpdate, binanceLevels, binanceMarkPrice, binanceStream } from './binance-protocol';
-import { FairValueProcess, type SimAsset } from './fair-value';
+import { extraAssetProfiles, FairValueProcess, type SimAsset } from './fair-value';
 import { okxBooksPush, okxChecksumOf, okxLevels, okxRestBooks, okxTicker, type OkxLevel, type OkxProtocol } from './okx-protocol';
 import { Prng } from './prng';
 import type { ScenarioEffects } from './scenario-effects';
 import { SimBook, type BookChanges } from './sim-book';
-import { roundedPriceText, SIM_INSTRUMENTS, tickOf, type SimInstrument, type SimVenue } from './sim-instruments';
+import { instrumentsOf, roundedPriceText, simInstruments, tickOf, type SimInstrument, type SimVenue } from './sim-instruments';
 import { SimReference } from './sim-reference';
 
 /** Which socket endpoint carries a message: Binance spot, USD-M `/public` or `/market`, OKX public. */
@@ -54,6 +54,8 @@ export interface SimMarketOptions {
   readonly startTime: number;
   readonly effects: ScenarioEffects;
   readonly okxProtocol: OkxProtocol;
+  /** Synthetic assets listed beside BTC and ETH, four listings each (default 0). */
+  readonly extraAssets?: number;
 }
 
 /**
@@ -64,21 +66,26 @@ export interface SimMarketOptions {
  * deliver those messages, so both see the same market.
  */
 export class SimMarket {
+  /** Every listing of this run: the eight BTC/ETH ones, then the synthetic assets'. */
+  readonly instruments: readonly SimInstrument[];
   readonly listings: SimListing[];
   readonly reference: SimReference;
   private readonly fair: FairValueProcess;
   private readonly effects: ScenarioEffects;
+  private readonly byVenueSymbol = new Map<string, SimListing>();
   private usdmCounter: number;
   private lastStep: number;
 
   constructor(readonly options: SimMarketOptions) {
     const root = new Prng(options.seed, 'market');
     this.effects = options.effects;
-    this.fair = new FairValueProcess(root.fork('fair'), options.effects.plan.regime);
-    this.reference = new SimReference(root.fork('reference'), this.fair, options.effects, options.startTime);
+    const extraAssets = options.extraAssets ?? 0;
+    this.instruments = simInstruments(extraAssets);
+    this.fair = new FairValueProcess(root.fork('fair'), options.effects.plan.regime, extraAssetProfiles(extraAssets));
+    this.reference = new SimReference(root.fork('reference'), this.fair, options.effects, options.startTime, this.instruments);
     this.lastStep = options.startTime;
     this.usdmCounter = 6_000_000_000_000 + root.int(0, 1e9);
-    this.listings = SIM_INSTRUMENTS.map((instrument, index) => {
+    this.listings = this.instruments.map((instrument, index) => {
       const rng = root.fork(`book/${instrument.venue}/${instrument.symbol}`);
       const midTicks = this.targetMid(instrument, options.startTime) / tickOf(instrument);
       const firstId = instrument.venue === 'okx' ? 10_000_000_000 + rng.int(0, 1e9) : 40_000_000_000 + rng.int(0, 1e10);
@@ -94,15 +101,22 @@ export class SimMarket {
         spreadPhase: rng.next(),
       };
     });
+    for (const listing of this.listings) this.byVenueSymbol.set(`${listing.instrument.venue}:${listing.instrument.symbol}`, listing);
   }
 
   get okxProtocol(): OkxProtocol {
     return this.options.okxProtocol;
   }
 
+  /** The listings of one venue in this run, in list order. */
+  instrumentsOf(venue: SimVenue): SimInstrument[] {
+    return instrumentsOf(venue, this.instruments);
+  }
+
   /** The listing of a venue symbol. */
   listing(venue: SimVenue, symbol: string): SimListing | undefined {
-    return this.listings.find((l) => l.instrument.venue === venue && l.instrument.symbol === symbol);
+    // A map, not a scan: REST snapshots and socket subscriptions look listings up by symbol, and runs may hold hundreds.
+    return this.byVenueSymbol.get(`${venue}:${symbol}`);
   }
 
   /** Moves the market to `now` and returns what the venues published meanwhile, in time order. */

@@ -44,19 +44,22 @@ export interface ReferenceTexts {
  */
 export class SimReference {
   private readonly offsets = new Map<string, Offsets>();
-  private readonly open: Record<SimAsset, number>;
+  private readonly open = new Map<SimAsset, number>();
   private nextRefAt: number;
   private nextFundingPushAt: number;
 
+  /** @param instruments the run's listings (perps publish marks, OKX swaps their index); every asset of `fair` gets offsets. */
   constructor(
     private readonly rng: Prng,
     private readonly fair: FairValueProcess,
     private readonly effects: ScenarioEffects,
     startTime: number,
+    private readonly instruments: readonly SimInstrument[] = SIM_INSTRUMENTS,
   ) {
-    this.open = { BTC: fair.price('BTC'), ETH: fair.price('ETH') };
+    for (const asset of fair.assets) this.open.set(asset, fair.price(asset));
     for (const exchange of ['binance', 'okx'] as const) {
-      for (const asset of ['BTC', 'ETH'] as const) {
+      // Each offset draws from a stream named after its exchange and asset, so more assets shift no one's numbers.
+      for (const asset of fair.assets) {
         const r = rng.fork(`${exchange}/${asset}`);
         const spot = new MeanReverting(r.fork('spot'), exchange === 'okx' ? 0.6 : 0, 0.3, 20);
         const premium = new MeanReverting(r.fork('premium'), exchange === 'okx' ? 2.2 : 1.5, 0.5, 60);
@@ -82,7 +85,7 @@ export class SimReference {
 
   /** The price an asset opened the run at (24 h open in tickers). */
   openPrice(asset: SimAsset): number {
-    return this.open[asset];
+    return this.open.get(asset)!;
   }
 
   indexPrice(venue: SimVenue, asset: SimAsset): number {
@@ -127,7 +130,7 @@ export class SimReference {
 
   private publish(t: number, funding: boolean, out: Emission[]): void {
     const indices = new Set<string>();
-    for (const instrument of SIM_INSTRUMENTS) {
+    for (const instrument of this.instruments) {
       if (instrument.type !== 'perpetual' || this.effects.silent(instrument.venue, t)) continue;
       const r = this.referenceOf(instrument, t);
       const symbol = instrument.symbol;
@@ -141,7 +144,7 @@ export class SimReference {
       const index = instrument.index!;
       if (!indices.has(index)) {
         indices.add(index);
-        const open = roundedPriceText(instrument, this.open[instrument.base]);
+        const open = roundedPriceText(instrument, this.openPrice(instrument.base));
         out.push({ venue: 'okx', endpoint: 'okx', stream: `index-tickers:${index}`, symbol: index, kind: 'index', time: t + 5, text: okxIndexTicker(index, t + 5, r.index, open) });
       }
       if (funding) {

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import { okxError, okxSubscribeAck } from './okx-protocol';
-import { instrumentsOf, type SimVenue } from './sim-instruments';
+import type { SimVenue } from './sim-instruments';
 import type { Endpoint, SimMarket } from './sim-market';
 
 /** One accepted socket and what it is subscribed to. */
@@ -70,7 +70,7 @@ export function handleOkxMessage(client: SimClient, text: string, market: SimMar
     client.ws.send(okxError('60012', `Invalid request: ${text.slice(0, 60)}`, client.connId));
     return;
   }
-  const indices = new Set(instrumentsOf('okx').flatMap((i) => (i.index === undefined ? [] : [i.index])));
+  const indices = new Set(market.instrumentsOf('okx').flatMap((i) => (i.index === undefined ? [] : [i.index])));
   for (const raw of request.args as unknown[]) {
     const arg = (typeof raw === 'object' && raw !== null ? raw : {}) as { channel?: unknown; instId?: unknown };
     const channel = typeof arg.channel === 'string' ? arg.channel : '';

@@ -9,8 +9,9 @@ import type { SimLabels } from './labels';
 import { okxInstruments, type OkxProtocol } from './okx-protocol';
 import { Prng } from './prng';
 import { ScenarioEffects } from './scenario-effects';
+import { mergePlans, type ScenarioRequest } from './scenarios';
 import { planSimulation, type SimulateOptions } from './sim-capture';
-import { instrumentsOf, SIM_VENUES, type SimVenue } from './sim-instruments';
+import { SIM_VENUES, type SimVenue } from './sim-instruments';
 import { SimMarket, type Emission, type Endpoint } from './sim-market';
 import { handleBinanceMessage, handleOkxMessage, type SimClient } from './sim-server-sockets';
 
@@ -25,6 +26,11 @@ export interface SimServerOptions extends Omit<SimulateOptions, 'startTime' | 's
   readonly tickMs?: number;
   /** Binance sends a WebSocket ping this often (spot: every 20 s). */
   readonly pingIntervalMs?: number;
+  /**
+   * Several scenarios in one run, each with its own timing (a live demo);
+   * replaces `scenario` and its timing options when given.
+   */
+  readonly schedule?: readonly ScenarioRequest[];
 }
 
 /** Base URLs of one simulated venue. */
@@ -74,10 +80,12 @@ export class SimServer {
   static async start(options: SimServerOptions = {}): Promise<SimServer> {
     const startTime = Date.now();
     const okxProtocol: OkxProtocol = options.okxProtocol ?? 'legacy';
-    const { plan, labels } = planSimulation({ ...options, scenario: options.scenario ?? 'calm', startTime, okxProtocol });
+    const { plan, labels } = options.schedule?.length
+      ? planSchedule(options, options.schedule, startTime, okxProtocol)
+      : planSimulation({ ...options, scenario: options.scenario ?? 'calm', startTime, okxProtocol });
     const effects = new ScenarioEffects(plan);
     const seed = options.seed ?? 1;
-    const market = new SimMarket({ seed, startTime, effects, okxProtocol });
+    const market = new SimMarket({ seed, startTime, effects, okxProtocol, extraAssets: options.extraAssets ?? 0 });
     const host = options.host ?? '127.0.0.1';
     const venues = new Map<SimVenue, VenueServer>();
     const server = new SimServer(market, effects, labels, venues, host, new Prng(seed, 'server'));
@@ -205,7 +213,7 @@ export class SimServer {
     if (venue === 'okx') return this.okxRest(url, now, reply);
     const spot = venue === 'binance-spot';
     const prefix = spot ? '/api/v3' : '/fapi/v1';
-    const listings = instrumentsOf(venue);
+    const listings = this.market.instrumentsOf(venue);
     const invalid = () => reply(400, JSON.stringify({ code: -1121, msg: 'Invalid symbol.' }));
     switch (url.pathname) {
       case `${prefix}/ping`:
@@ -246,7 +254,7 @@ export class SimServer {
       case '/api/v5/public/instruments': {
         const type = url.searchParams.get('instType');
         if (type === null) return fail('50014', 'Parameter instType can not be empty.');
-        const listings = instrumentsOf('okx').filter((i) => (type === 'SPOT' ? i.type === 'spot' : type === 'SWAP' && i.type === 'perpetual'));
+        const listings = this.market.instrumentsOf('okx').filter((i) => (type === 'SPOT' ? i.type === 'spot' : type === 'SWAP' && i.type === 'perpetual'));
         return reply(200, okxInstruments(listings));
       }
       case '/api/v5/market/books': {
@@ -259,6 +267,24 @@ export class SimServer {
         return reply(404, JSON.stringify({ code: '50000', msg: `unknown path ${url.pathname}`, data: [] }));
     }
   }
+}
+
+/** Plans every request of a schedule from the same start and merges plans and labels. */
+function planSchedule(
+  options: SimServerOptions,
+  schedule: readonly ScenarioRequest[],
+  startTime: number,
+  okxProtocol: OkxProtocol,
+): { plan: ReturnType<typeof planSimulation>['plan']; labels: SimLabels } {
+  const planned = schedule.map((request) => planSimulation({ ...options, ...request, startTime, okxProtocol }));
+  const plan = mergePlans(planned.map((p) => p.plan));
+  const labels: SimLabels = {
+    ...planned[0]!.labels,
+    scenario: schedule.map((r) => r.scenario).join('+'),
+    captureEnd: plan.endTime,
+    injections: planned.flatMap((p) => p.labels.injections),
+  };
+  return { plan, labels };
 }
 
 /** Starts a simulated exchange server (see {@link SimServer}). */

@@ -1,4 +1,5 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
+import type { BookLadder } from '../../shared/contract';
 import type { Config } from '../../shared/config';
 import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
@@ -23,6 +24,8 @@ export interface EngineHostListener {
   onAlerts?(events: readonly AlertEvent[], alerts: readonly Alert[]): void;
   onFeedStatus?(status: Extract<FeedEvent, { type: 'feed_status' }>): void;
   onWorkerRestart?(restart: WorkerRestart): void;
+  /** The book chosen with `watchBook`, a few times a second. */
+  onBook?(ladder: BookLadder): void;
 }
 
 export interface EngineHostOptions {
@@ -51,6 +54,7 @@ export class EngineHost {
   private readonly pendingAcks = new Map<number, (event: AlertEvent | null) => void>();
   private nextRequest = 1;
   private stopping = false;
+  private watched: string | null = null;
   private readonly subscriptions;
 
   constructor(private readonly options: EngineHostOptions) {
@@ -78,6 +82,16 @@ export class EngineHost {
       this.pendingAcks.set(requestId, resolve);
       this.toAnalytics({ type: 'acknowledge', requestId, alertId, ack });
     });
+  }
+
+  /** Sends the top of this book (`venue:symbol`) to `onBook` a few times a second; null stops. */
+  watchBook(key: string | null): void {
+    this.watched = key;
+    for (const [venue, worker] of this.feeds) worker.postMessage(this.watchCommand(venue));
+  }
+
+  private watchCommand(venue: VenueId): FeedCommand {
+    return { type: 'watch_book', key: this.watched?.startsWith(`${venue}:`) ? this.watched : null };
   }
 
   /** Stops feeds first (their last samples and captures flush), then analytics (history flushes). */
@@ -116,7 +130,10 @@ export class EngineHost {
     );
     this.feeds.set(venue, worker);
     this.toAnalytics({ type: 'attach', venue, port: channel.port2 }, [channel.port2]);
+    // A restarted feed worker keeps showing the watched book.
+    if (this.watched !== null) worker.postMessage(this.watchCommand(venue));
     worker.on('message', (event: FeedEvent) => {
+      if (event.type === 'book') this.options.listener?.onBook?.(event.ladder);
       if (event.type !== 'feed_status') return;
       this.statuses.set(venue, event.status);
       this.options.listener?.onFeedStatus?.(event);

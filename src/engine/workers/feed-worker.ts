@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openCaptureWriter, type CaptureWriter } from '../capture/capture-writer';
+import { bookLadder, LADDER_INTERVAL_MS } from '../console/book-watch';
 import { LiveSession, type LiveTarget } from '../live/live-session';
 import { SampleClock } from '../pipeline/sample-clock';
 import { VenueBooks } from '../pipeline/venue-books';
@@ -53,10 +54,21 @@ const statusTimer = setInterval(() => {
   if (status) toMain({ type: 'feed_status', status, counters: books.counters, venues: books.venueStates() });
 }, 1000);
 
+/** The book the console watches, if it is one of this venue's. */
+let watched: string | null = null;
+const bookTimer = setInterval(() => {
+  if (watched === null) return;
+  const state = books.instrumentStates().find((s) => s.key === watched);
+  if (state) toMain({ type: 'book', ladder: bookLadder(state.key, Date.now(), state.sync) });
+}, LADDER_INTERVAL_MS);
+
 parentPort!.on('message', (command: FeedCommand) => {
   switch (command.type) {
     case 'stop':
       void stop();
+      return;
+    case 'watch_book':
+      watched = command.key;
       return;
     case 'crash':
       // Thrown outside any handler, as a bug would be: the worker dies and the host restarts it.
@@ -69,6 +81,7 @@ parentPort!.on('message', (command: FeedCommand) => {
 
 async function stop(): Promise<void> {
   clearInterval(statusTimer);
+  clearInterval(bookTimer);
   await session.stop();
   await writer?.close();
   toMain({ type: 'stopped' });

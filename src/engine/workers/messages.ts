@@ -8,6 +8,7 @@
  *   analytics worker ──parentPort: AnalyticsEvent──▶ main
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { BookLadder } from '../../shared/contract';
 import type { Config } from '../../shared/config';
 import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
@@ -42,12 +43,16 @@ export type FeedToAnalytics =
 /** Main -> feed worker. */
 export type FeedCommand =
   | { readonly type: 'stop' }
+  /** Send the top of this book (`venue:symbol`) a few times a second; null stops. */
+  | { readonly type: 'watch_book'; readonly key: string | null }
   /** Tests only: makes the worker fail as a bug would. */
   | { readonly type: 'crash' };
 
 /** Feed worker -> main. */
 export type FeedEvent =
   | { readonly type: 'feed_status'; readonly status: FeedStatus; readonly counters: FrameCounters; readonly venues: readonly VenueHealth[] }
+  /** The watched book's ladder (see `watch_book`). */
+  | { readonly type: 'book'; readonly ladder: BookLadder }
   | { readonly type: 'stopped' };
 
 /** Main -> analytics worker. */

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultConfigDir } from '../engine/config/default-config-dir';
+import { loadConfig } from '../engine/config/load-config';
+import { appBuilt, buildApp, electronBinary, repoRoot } from '../engine/console/launch';
+import { parseServeArgs, serve, startServe, untilSignal, type ServeRequest } from './commands/serve';
+import type { CliIo } from './index';
+
+// `npm start` (and, with a demo, `npm run demo`): the desktop console when
+// the Electron binary is installed; otherwise the same console in a browser,
+// served by `surveil serve`. Extra arguments are serve's (`npm start -- --port 8060`).
+
+const io: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/**
+ * Starts the console: Electron on the built app (built first if needed), or
+ * the browser console on `request`. `electronArgs` go to the Electron main
+ * process (`--demo=showcase`, a Chromium-style switch). Returns the exit code.
+ */
+export async function launchConsole(argv: readonly string[], defaults: ServeRequest, electronArgs: readonly string[]): Promise<number> {
+  let request: ServeRequest | string;
+  try {
+    const parsed = parseArgs({ args: [...argv], options: toParseArgs(), strict: true, allowPositionals: false });
+    request = parseServeArgs(parsed.values);
+  } catch (error) {
+    request = error instanceof Error ? error.message : String(error);
+  }
+  if (typeof request === 'string') {
+    io.err(`surveil: ${request}`);
+    return 2;
+  }
+  request = { ...defaults, ...request };
+  const root = repoRoot();
+  const electron = electronBinary(root);
+  if (electron) {
+    if (!appBuilt(root) && !buildApp(root)) return 1;
+    const child = spawn(electron, ['.', ...electronArgs], { cwd: root, stdio: 'inherit' });
+    return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  }
+  const web = webDefaults(request.configDir);
+  io.out(`The Electron binary is missing (node_modules/electron/dist): the console is served at http://${request.host ?? web.host}:${request.port ?? web.port} instead.`);
+  if (!appBuilt(root, true) && !buildApp(root)) return 1;
+  let running;
+  try {
+    running = await startServe(request, io);
+  } catch (error) {
+    io.err(`surveil: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  if (!running) return 1;
+  const signal = await untilSignal();
+  io.out(`console: ${signal}, stopping`);
+  await running.stop();
+  return 0;
+}
+
+/** features.yaml `web`, for the one line said before serving; a broken config is reported by serve itself. */
+function webDefaults(configDir: string | undefined): { host: string; port: number } {
+  try {
+    return loadConfig(configDir ?? defaultConfigDir()).features.web;
+  } catch {
+    return { host: '127.0.0.1', port: 8050 };
+  }
+}
+
+function toParseArgs(): Record<string, { type: 'string' | 'boolean' }> {
+  return Object.fromEntries(Object.entries(serve.options ?? {}).map(([name, o]) => [name, { type: o.type }]));
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.exitCode = await launchConsole(process.argv.slice(2), {}, []);
+}

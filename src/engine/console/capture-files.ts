@@ -1,0 +1,56 @@
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { CaptureInfo } from '../../shared/contract';
+
+const CAPTURE_FILE = /\.jsonl(\.gz)?$|\.jsonl\.\d{4}(\.gz)?$/;
+
+/** Captures in these folders (not recursive) plus these known paths, newest first; missing ones left out. */
+export function findCaptures(dirs: readonly string[], known: readonly string[] = []): CaptureInfo[] {
+  const paths = new Set<string>();
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) if (CAPTURE_FILE.test(name)) paths.add(resolve(dir, name));
+  }
+  for (const path of known) paths.add(resolve(path));
+  const out: CaptureInfo[] = [];
+  for (const path of paths) {
+    try {
+      const stat = statSync(path);
+      if (stat.isFile()) out.push({ path, bytes: stat.size, modified: stat.mtimeMs });
+    } catch {
+      // Deleted or moved since it was recorded: nothing to offer.
+    }
+  }
+  return out.sort((a, b) => b.modified - a.modified);
+}
+
+/**
+ * Whether a client may open this path as a capture: a capture file inside
+ * one of the folders (symlinks resolved, so `..` or a link cannot leave
+ * them), or one of the known recordings. A browser client must not make the
+ * engine read arbitrary files.
+ */
+export function captureAllowed(path: string, dirs: readonly string[], known: readonly string[] = []): boolean {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return false;
+  }
+  if (known.some((k) => safeReal(k) === real)) return true;
+  if (!CAPTURE_FILE.test(real)) return false;
+  return dirs.some((dir) => {
+    const base = safeReal(dir);
+    if (base === null) return false;
+    const rel = relative(base, real);
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  });
+}
+
+function safeReal(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}

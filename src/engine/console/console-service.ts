@@ -1,0 +1,281 @@
+import { dirname } from 'node:path';
+import { enabledVenueInstruments, resolveRules, type Config } from '../../shared/config';
+import {
+  API_VERSION,
+  type AlertHistoryRow,
+  type ApiArgs,
+  type CaptureInfo,
+  type ConsoleApi,
+  type ConsoleEvent,
+  type ConsoleMode,
+  type ConsoleSnapshot,
+  type ReplayState,
+  type SeriesResponse,
+} from '../../shared/contract';
+import type { Acknowledgement, Alert, AlertEvent, InstrumentType } from '../../shared/core/model';
+import type { RuleSpec } from '../../shared/core/rule-types';
+import { listCaptures } from '../storage/capture-log';
+import { EngineHost } from '../workers/engine-host';
+import { captureAllowed, findCaptures } from './capture-files';
+import { HistoryReader } from './history-api';
+import { MarketView } from './market-view';
+import { defaultNotificationPolicy, type NotificationPolicy } from './notifications';
+import { rowContext, type RowContext } from './overview';
+import { ConsoleReplay } from './console-replay';
+
+export type { Notification, NotificationPolicy } from './notifications';
+
+/** An acknowledgement the analytics worker has not answered by then is reported as failed. */
+const ACK_TIMEOUT_MS = 10_000;
+
+export interface ConsoleServiceOptions {
+  readonly config: Config;
+  /** `live` on the configured exchanges, or `demo` on the simulator. */
+  readonly mode: Extract<ConsoleMode, { kind: 'live' | 'demo' }>;
+  /** True when the exchanges are the simulator: the UI says so at all times. */
+  readonly simulated: boolean;
+  /** History the analytics worker writes (read here for series and alert history); null keeps none. */
+  readonly dbPath: string | null;
+  /** Folders whose captures `listCaptures` offers and `openCapture` accepts (default: `captures` beside the database). */
+  readonly captureDirs?: readonly string[];
+  /** Accept any capture path (Electron, where the user picked the file); a browser client never gets this. */
+  readonly openAnyCapture?: boolean;
+  /** Default: {@link defaultNotificationPolicy}. */
+  readonly notificationPolicy?: NotificationPolicy;
+}
+
+/**
+ * The engine side of {@link ConsoleApi}: the live engine (EngineHost, its
+ * workers and history) or a replayed capture, behind the one contract the
+ * renderer speaks. Electron IPC and the WebSocket server both wrap one of these.
+ * Live data keeps flowing into history and notifications while a replay is
+ * on screen: surveillance does not pause because someone is investigating.
+ */
+export class ConsoleService implements ConsoleApi {
+  private readonly host: EngineHost;
+  private readonly context: RowContext;
+  private readonly live: MarketView;
+  private readonly history: HistoryReader;
+  private readonly listeners = new Set<(event: ConsoleEvent) => void>();
+  private readonly notify: NotificationPolicy;
+  private readonly captureDirs: readonly string[];
+  private replay: ConsoleReplay | null = null;
+  private watched: string | null = null;
+  private started = false;
+
+  constructor(private readonly options: ConsoleServiceOptions) {
+    const { config } = options;
+    this.context = rowContext(config);
+    this.live = new MarketView(this.context);
+    this.history = new HistoryReader(options.dbPath);
+    this.notify = options.notificationPolicy ?? defaultNotificationPolicy(config.features.notifications);
+    this.captureDirs = options.captureDirs ?? (options.dbPath ? [`${dirname(options.dbPath)}/captures`] : []);
+    this.host = new EngineHost({
+      config,
+      dbPath: options.dbPath,
+      listener: {
+        onEvaluations: (items) => {
+          const rows = this.live.applyEvaluations(items);
+          if (!this.replay && rows.length > 0) this.emit({ type: 'overview', rows });
+        },
+        onAlerts: (events, alerts) => this.onLiveAlerts(events, alerts),
+        onFeedStatus: (event) => {
+          const feeds = this.live.applyFeed({ venue: event.status.venue, status: event.status, counters: event.counters, health: event.venues });
+          if (!this.replay) this.emit({ type: 'feeds', feeds });
+        },
+        onBook: (ladder) => {
+          if (!this.replay && ladder.key === this.watched) this.emit({ type: 'book', ladder });
+        },
+      },
+    });
+  }
+
+  /** Starts the engine's workers. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.host.start();
+  }
+
+  /** Stops a replay, then the engine (feeds flush, then history), then closes the history reader. */
+  async stop(): Promise<void> {
+    await this.replay?.close();
+    this.replay = null;
+    if (this.started) await this.host.stop();
+    this.history.close();
+    this.listeners.clear();
+  }
+
+  /** The engine (tests, restart counts). */
+  get engine(): EngineHost {
+    return this.host;
+  }
+
+  get mode(): ConsoleMode {
+    return this.replay ? { kind: 'replay', capture: this.replay.capture } : this.options.mode;
+  }
+
+  subscribe(listener: (event: ConsoleEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async snapshot(): Promise<ConsoleSnapshot> {
+    const view = this.replay?.view ?? this.live;
+    const overview = view.overview();
+    return {
+      apiVersion: API_VERSION,
+      mode: this.mode,
+      simulated: this.replay ? this.replay.simulated : this.options.simulated,
+      overview,
+      alerts: view.openAlerts(),
+      feeds: view.feedViews(),
+      replay: this.replay?.current ?? null,
+      rules: this.rules(overview.map((r) => [r.key, r.instrumentId, r.type] as const)),
+      serverTime: Date.now(),
+    };
+  }
+
+  async series(query: ApiArgs<'series'>[0]): Promise<SeriesResponse> {
+    return this.reader().series(query);
+  }
+
+  async alertHistory(query: ApiArgs<'alertHistory'>[0]): Promise<readonly AlertHistoryRow[]> {
+    return this.reader().alerts(query);
+  }
+
+  async alertTrail(alertId: string): Promise<readonly AlertEvent[]> {
+    return this.reader().trail(alertId);
+  }
+
+  async acknowledge(request: ApiArgs<'acknowledge'>[0]): Promise<AlertEvent | null> {
+    const ack = { by: request.by, note: request.note, time: Date.now() };
+    const replay = this.replay;
+    const event = replay ? replay.acknowledge(request.alertId, ack) : await this.liveAcknowledge(request.alertId, ack);
+    const view = replay?.view ?? this.live;
+    const alert = view.alert(request.alertId);
+    if (event && alert) {
+      const changed = { ...alert, acknowledged: { by: ack.by, time: event.time, note: ack.note } };
+      view.applyAlerts([changed]);
+      if (this.replay === replay) this.emit({ type: 'alerts', events: [event], alerts: [changed] });
+    }
+    return event;
+  }
+
+  async watchBook(key: string | null): Promise<null> {
+    this.watched = key;
+    this.host.watchBook(this.replay ? null : key);
+    this.replay?.watchBook(key);
+    return null;
+  }
+
+  async listCaptures(): Promise<readonly CaptureInfo[]> {
+    return findCaptures(this.captureDirs, this.recordedCaptures());
+  }
+
+  async openCapture(request: ApiArgs<'openCapture'>[0]): Promise<ReplayState> {
+    if (!this.options.openAnyCapture && !captureAllowed(request.path, this.captureDirs, this.recordedCaptures())) {
+      throw new Error(`not a capture this console offers: ${request.path} (see listCaptures)`);
+    }
+    await this.closeReplay(false);
+    const replay = await ConsoleReplay.open(request.path, request.speed, this.options.config, this.context, (event) => {
+      if (this.replay === replay) this.emit(event);
+    });
+    this.replay = replay;
+    this.host.watchBook(null);
+    this.emit({ type: 'mode', mode: this.mode, simulated: replay.simulated });
+    replay.start();
+    replay.watchBook(this.watched);
+    return replay.current;
+  }
+
+  async controlReplay(control: ApiArgs<'controlReplay'>[0]): Promise<ReplayState | null> {
+    const replay = this.replay;
+    if (!replay) return null;
+    switch (control.action) {
+      case 'play':
+        return replay.session.play();
+      case 'pause':
+        return replay.session.pause();
+      case 'speed':
+        return replay.session.setSpeed(control.speed);
+      case 'stop':
+        await this.closeReplay(true);
+        return null;
+    }
+  }
+
+  async startRecording(_request: ApiArgs<'startRecording'>[0]): Promise<{ readonly path: string }> {
+    throw new Error('recording from the console is not available yet: use `npm run -s surveil -- record`');
+  }
+
+  async stopRecording(): Promise<{ readonly path: string; readonly frames: number } | null> {
+    return null;
+  }
+
+  /** Through the analytics worker; an engine that is down or restarting must not leave the request hanging. */
+  private async liveAcknowledge(alertId: string, ack: Acknowledgement): Promise<AlertEvent | null> {
+    if (!this.started) throw new Error('the engine is not running');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the engine did not answer the acknowledgement in time: try again')), ACK_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([this.host.acknowledge(alertId, ack), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private onLiveAlerts(events: readonly AlertEvent[], alerts: readonly Alert[]): void {
+    const latest = new Map(alerts.map((a) => [a.id, a]));
+    const rows = this.live.applyAlerts(alerts);
+    if (!this.replay) {
+      this.emit({ type: 'alerts', events, alerts });
+      if (rows.length > 0) this.emit({ type: 'overview', rows });
+    }
+    // Live notifications go out even while a replay is on screen.
+    for (const n of this.notify(events, (id) => latest.get(id) ?? this.live.alert(id))) this.emit({ type: 'notify', ...n });
+  }
+
+  private async closeReplay(announce: boolean): Promise<void> {
+    const replay = this.replay;
+    if (!replay) return;
+    this.replay = null;
+    await replay.close();
+    this.host.watchBook(this.watched);
+    if (announce) this.emit({ type: 'mode', mode: this.mode, simulated: this.options.simulated });
+  }
+
+  private reader(): HistoryReader {
+    return this.replay?.history ?? this.history;
+  }
+
+  /** Recordings the history database knows of. */
+  private recordedCaptures(): string[] {
+    const db = this.history.handle();
+    return db ? listCaptures(db).map((c) => c.path) : [];
+  }
+
+  /** Resolved rules of every configured instrument and of every instrument on screen (a replay brings others). */
+  private rules(keys: readonly (readonly [key: string, id: string, type: InstrumentType])[]): Record<string, readonly RuleSpec[]> {
+    const out: Record<string, readonly RuleSpec[]> = {};
+    const config = this.options.config;
+    for (const { venue, instrument, listing } of enabledVenueInstruments(config)) {
+      out[`${venue}:${listing.symbol}`] = resolveRules(config.alerts, instrument.id, instrument.type);
+    }
+    for (const [key, id, type] of keys) out[key] ??= resolveRules(config.alerts, id, type);
+    return out;
+  }
+
+  private emit(event: ConsoleEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // One broken subscriber (a closed socket) must not starve the others.
+        process.stderr.write(`console: event listener failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
+  }
+}

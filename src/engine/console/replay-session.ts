@@ -1,0 +1,196 @@
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { createGunzip } from 'node:zlib';
+import type { Config } from '../../shared/config';
+import type { ReplaySpeed, ReplayState } from '../../shared/contract';
+import type { Acknowledgement, AlertEvent, Instrument } from '../../shared/core/model';
+import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import { isGzipFile, readCapture } from '../capture/capture-reader';
+import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
+import { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
+import { openHistoryDb, type HistoryDatabase } from '../storage/history-db';
+import { HistoryWriter } from '../storage/history-writer';
+
+/** What a replay reports as it goes (called on the main thread, between slices). */
+export interface ReplayListener {
+  onEvaluation(evaluation: SampleEvaluation, instrument: Instrument): void;
+  /** Each frame as it goes in (per-venue counts for the feed view). */
+  onFrame?(venue: string): void;
+  onState(state: ReplayState): void;
+}
+
+/** At `max` speed the loop hands the thread back this often, so requests and events keep flowing. */
+const SLICE_MS = 12;
+/** Progress reported at most this often (wall clock). */
+const STATE_INTERVAL_MS = 250;
+
+/**
+ * A capture replayed for the console: the same pipeline as `surveil replay`
+ * (time comes from the frames), but driven by a loop that can pause, change
+ * speed and stop, and that yields to the event loop between slices so the
+ * main thread never blocks. History goes to a database in a temp folder, so
+ * series and alert history answer on the replayed market; it is deleted on
+ * close.
+ */
+export class ReplaySession {
+  readonly pipeline: SurveillancePipeline;
+  readonly db: HistoryDatabase;
+  private readonly writer: HistoryWriter;
+  private readonly folder: string;
+  private state: ReplayState;
+  private wake: (() => void) | null = null;
+  private stopped = false;
+  private anchor: { frameT: number; wall: number } | null = null;
+  private lastStateAt = 0;
+  private done: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly capture: string,
+    speed: ReplaySpeed,
+    config: Config,
+    private readonly listener: ReplayListener,
+  ) {
+    statSync(capture);
+    this.folder = mkdtempSync(join(tmpdir(), 'surveil-console-replay-'));
+    this.db = openHistoryDb(join(this.folder, 'history.sqlite'));
+    this.writer = new HistoryWriter(this.db);
+    this.pipeline = new SurveillancePipeline(pipelineSettingsFrom(config), {
+      onEvaluation: (evaluation, instrument) => {
+        this.writer.onEvaluation(evaluation, instrument);
+        listener.onEvaluation(evaluation, instrument);
+      },
+      onSyncEvent: (key, kind, time) => this.writer.onSyncEvent(key, kind, time),
+    });
+    this.state = { capture, state: 'playing', speed, progress: 0, frameTime: null, frames: 0, error: null };
+  }
+
+  /** Starts playing; resolves when the replay is done, failed or stopped. */
+  start(): Promise<void> {
+    this.done = this.run();
+    return this.done;
+  }
+
+  get current(): ReplayState {
+    return this.state;
+  }
+
+  play(): ReplayState {
+    if (this.state.state === 'paused') this.update({ state: 'playing' }, true);
+    return this.state;
+  }
+
+  pause(): ReplayState {
+    if (this.state.state === 'playing') this.update({ state: 'paused' }, true);
+    return this.state;
+  }
+
+  setSpeed(speed: ReplaySpeed): ReplayState {
+    this.update({ speed }, true);
+    return this.state;
+  }
+
+  acknowledge(alertId: string, ack: Acknowledgement): AlertEvent | null {
+    const event = this.pipeline.acknowledge(alertId, ack);
+    if (event) this.writer.acknowledge(alertId, ack, event);
+    return event;
+  }
+
+  /** Stops the loop, closes the database and deletes its folder. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.wakeUp();
+    await this.done;
+    this.writer.close();
+    this.db.close();
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+
+  private async run(): Promise<void> {
+    try {
+      const total = statSync(this.capture).size || 1;
+      let slice = performance.now();
+      for await (const { frame, bytesRead } of readCapture(this.capture)) {
+        await this.pace(frame.t);
+        if (this.stopped) return;
+        this.pipeline.advance(frame.t);
+        this.pipeline.ingest(frame);
+        this.listener.onFrame?.(frame.venue);
+        this.state = { ...this.state, frameTime: frame.t, frames: this.state.frames + 1, progress: Math.min(1, bytesRead / total) };
+        if (performance.now() - slice > SLICE_MS) {
+          await yieldToLoop();
+          slice = performance.now();
+          this.update({}, false);
+        }
+      }
+      if (this.state.frameTime !== null) this.pipeline.advance(this.state.frameTime);
+      this.writer.flush();
+      this.update({ state: 'done', progress: 1 }, true);
+    } catch (error) {
+      if (this.stopped) return;
+      this.writer.flush();
+      this.update({ state: 'error', error: error instanceof Error ? error.message : String(error) }, true);
+    }
+  }
+
+  /** Waits while paused, then until this frame is due at the current speed (scaled from an anchor reset on every change). */
+  private async pace(frameT: number): Promise<void> {
+    for (;;) {
+      while (this.state.state === 'paused' && !this.stopped) await this.sleep(null);
+      const speed = this.state.speed;
+      if (this.stopped || speed === 'max') return;
+      const now = performance.now();
+      if (this.anchor === null) this.anchor = { frameT, wall: now };
+      const due = this.anchor.wall + (frameT - this.anchor.frameT) / speed - now;
+      if (due <= 5) return;
+      // Woken early by pause, speed or stop: the loop looks again.
+      await this.sleep(due);
+    }
+  }
+
+  private sleep(ms: number | null): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = ms === null ? null : setTimeout(() => done(), ms);
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      this.wake = done;
+    });
+  }
+
+  private wakeUp(): void {
+    this.wake?.();
+  }
+
+  private update(change: Partial<ReplayState>, force: boolean): void {
+    this.state = { ...this.state, ...change };
+    if (change.speed !== undefined || change.state !== undefined) {
+      this.anchor = null;
+      this.wakeUp();
+    }
+    const now = performance.now();
+    if (!force && now - this.lastStateAt < STATE_INTERVAL_MS) return;
+    this.lastStateAt = now;
+    this.listener.onState(this.state);
+  }
+}
+
+/** True when a capture's header says the simulator made it (the console must say so on screen). */
+export async function captureIsSimulated(path: string): Promise<boolean> {
+  const source = createReadStream(path);
+  const input = isGzipFile(path) ? source.pipe(createGunzip()) : source;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) return (JSON.parse(line) as { source?: unknown }).source === 'simulator';
+    return false;
+  } catch {
+    return false;
+  } finally {
+    lines.close();
+    source.destroy();
+  }
+}

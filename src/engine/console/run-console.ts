@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../../shared/config';
+import { startSimServer, type SimServer } from '../simulator';
+import { resolveHistoryPath } from '../storage/history-db';
+import { ConsoleService, type ConsoleServiceOptions } from './console-service';
+import { demoSchedule } from './demo-schedule';
+import { startWebServer, type WebServer } from './web-server';
+
+/** The built renderer: `out/renderer` at the repository root. */
+export function defaultRendererDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // src/engine/console -> repo root; a bundled build sits at out/<part>, one level under the root.
+  return here.includes(`${join('src', 'engine', 'console')}`) ? resolve(here, '../../../out/renderer') : resolve(here, '../renderer');
+}
+
+export interface ConsoleRunOptions {
+  readonly config: Config;
+  /** Simulator scenario (or `showcase`): the exchanges become a local simulator. */
+  readonly demo?: string | null;
+  readonly seed?: number;
+  /** `--db FILE`; default features.storage, or a temp file in demo mode. */
+  readonly db?: string | null;
+  /** Default features.web. */
+  readonly host?: string;
+  readonly port?: number;
+  readonly rendererDir?: string;
+  readonly captureDirs?: readonly string[];
+  /** Fixed access token (tests). */
+  readonly token?: string;
+}
+
+/** A running console: simulator (demo), engine and web server. */
+export interface RunningConsole {
+  readonly service: ConsoleService;
+  readonly web: WebServer;
+  readonly sim: SimServer | null;
+  readonly dbPath: string | null;
+  /** Web server, then engine (feeds, then history), then simulator. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what `surveil serve` runs. In demo mode the simulator comes up
+ * first on loopback ports and the config's exchanges point at it; its
+ * history goes to a temp database unless `db` is given, so simulated data
+ * never mixes into the desk's real history.
+ */
+export async function runConsole(options: ConsoleRunOptions): Promise<RunningConsole> {
+  let config = options.config;
+  let sim: SimServer | null = null;
+  let tempDir: string | null = null;
+  let service: ConsoleService | null = null;
+  try {
+    if (options.demo) {
+      const schedule = demoSchedule(options.demo);
+      sim = await startSimServer({
+        schedule,
+        seed: options.seed ?? 1,
+        alerts: config.alerts,
+        staleTimeoutMs: config.features.staleTimeoutSeconds * 1000,
+      });
+      config = { ...config, exchanges: sim.exchangesConfig(config.exchanges) };
+    }
+    let dbPath: string | null;
+    if (options.db) dbPath = resolveHistoryPath({ explicit: options.db });
+    else if (options.demo) dbPath = join((tempDir = mkdtempSync(join(tmpdir(), 'surveil-demo-'))), 'history.sqlite');
+    else dbPath = config.features.storage.enabled ? resolveHistoryPath({ storage: config.features.storage }) : null;
+
+    const mode: ConsoleServiceOptions['mode'] = options.demo ? { kind: 'demo', scenario: options.demo } : { kind: 'live' };
+    const svc = new ConsoleService({
+      config,
+      mode,
+      simulated: sim !== null,
+      dbPath,
+      ...(options.captureDirs ? { captureDirs: options.captureDirs } : {}),
+    });
+    service = svc;
+    const host = options.host ?? config.features.web.host;
+    const port = options.port ?? config.features.web.port;
+    const web = await startWebServer({
+      api: svc,
+      host,
+      port,
+      rootDir: options.rendererDir ?? defaultRendererDir(),
+      ...(options.token ? { token: options.token } : {}),
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') throw new Error(`${host}:${port} is already in use (another console?): pass --port N`);
+      if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot bind ${host}: not an address of this machine`);
+      throw error;
+    });
+    svc.start();
+    const simServer = sim;
+    return {
+      service: svc,
+      web,
+      sim,
+      dbPath,
+      async stop() {
+        await web.close();
+        await svc.stop();
+        await simServer?.close();
+        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await service?.stop();
+    await sim?.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,165 @@
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { ConsoleApi } from '../../shared/contract';
+import { serveSocket } from './web-socket';
+import { cookieValue, isLoopbackHost, newAccessToken, saneHost, securityHeaders, TOKEN_COOKIE, tokenMatches } from './web-security';
+
+export interface WebServerOptions {
+  readonly api: ConsoleApi;
+  /** Interface to bind; default 127.0.0.1. Any other than loopback needs the access token. */
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** The built renderer (`out/renderer`). */
+  readonly rootDir: string;
+  /** Fixed token (tests); default a fresh one when the host is not loopback. */
+  readonly token?: string;
+}
+
+export interface WebServer {
+  readonly host: string;
+  readonly port: number;
+  /** Null on loopback (nobody else can connect); otherwise required on the page and WebSocket URLs. */
+  readonly token: string | null;
+  /** The page URL to open, with the token when one is needed. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Why the console cannot be served from `rootDir`, or null when it can. */
+export function rendererProblem(rootDir: string): string | null {
+  return existsSync(join(rootDir, 'index.html')) ? null : `the console is not built (${join(rootDir, 'index.html')} is missing): run \`npm run build\` first`;
+}
+
+/**
+ * The browser console: the built renderer as static files and the
+ * {@link ConsoleApi} on a WebSocket at `/api`, on one port. Loopback by
+ * default (Host header checked, against DNS rebinding); any other bind
+ * requires an access token on the page URL (then a SameSite cookie) and on
+ * the WebSocket, and WebSocket upgrades must come from the served origin.
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const problem = rendererProblem(options.rootDir);
+  if (problem) throw new Error(problem);
+  const root = realpathSync(options.rootDir);
+  const host = options.host ?? '127.0.0.1';
+  const loopback = isLoopbackHost(host);
+  const token = loopback ? null : (options.token ?? newAccessToken());
+  let port = options.port;
+
+  /** The Host header when it names this server; loopback accepts only loopback names (DNS rebinding). */
+  const servedHost = (req: IncomingMessage): string | null => {
+    const h = saneHost(req.headers.host);
+    if (h === null) return null;
+    if (!loopback) return h;
+    const name = h.replace(/:\d+$/, '');
+    return isLoopbackHost(name) && h.endsWith(`:${port}`) ? h : null;
+  };
+  const presented = (req: IncomingMessage, url: URL) => url.searchParams.get('token') ?? cookieValue(req.headers.cookie, TOKEN_COOKIE);
+
+  const server = createServer((req, res) => {
+    const hostHeader = servedHost(req);
+    const headers = securityHeaders(hostHeader ?? `${host}:${port}`);
+    const fail = (status: number, text: string) => {
+      res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${text}\n`);
+    };
+    if (hostHeader === null) return fail(403, 'unexpected Host header');
+    const url = new URL(req.url ?? '/', `http://${hostHeader}`);
+    if (token !== null && !tokenMatches(token, presented(req, url))) return fail(401, 'access token required: open the URL printed by `surveil serve`');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'method not allowed');
+    // The raw path, not url.pathname: URL parsing would quietly fold `..` away instead of refusing it.
+    const file = staticFile(root, (req.url ?? '/').split('?')[0]!);
+    if (file === 'refused') return fail(403, 'path refused');
+    if (file === null) return fail(404, 'not found');
+    const extra: Record<string, string> = {};
+    if (token !== null && url.searchParams.get('token') !== null) {
+      extra['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    }
+    const body = readFileSync(file);
+    res.writeHead(200, { ...headers, ...extra, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: string) => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    const hostHeader = servedHost(req);
+    if (hostHeader === null) return refuse('403 Forbidden');
+    const url = new URL(req.url ?? '/', `http://${hostHeader}`);
+    if (url.pathname !== '/api') return refuse('404 Not Found');
+    // A browser always sends Origin: a page of another site must not drive the console (cross-site WebSocket hijacking).
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${hostHeader}`) return refuse('403 Forbidden');
+    if (token !== null && !tokenMatches(token, presented(req, url))) return refuse('401 Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.api));
+  });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolvePromise());
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    host,
+    port,
+    token,
+    url: `http://${shownHost}:${port}/${token === null ? '' : `?token=${token}`}`,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/**
+ * The file a URL path names under `root`: `/` is index.html; `..`, NUL and
+ * anything resolving (symlinks included) outside the root are refused; a
+ * folder is not found (no listings).
+ */
+function staticFile(root: string, pathname: string): string | 'refused' | null {
+  let path: string;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    return 'refused';
+  }
+  if (!path.startsWith('/') || path.includes('\0') || path.includes('\\') || path.split('/').some((part) => part === '..')) return 'refused';
+  const wanted = resolve(root, `.${path === '/' ? '/index.html' : path}`);
+  if (!inside(root, wanted)) return 'refused';
+  try {
+    const real = realpathSync(wanted);
+    if (!inside(root, real)) return 'refused';
+    return statSync(real).isFile() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}

@@ -1,0 +1,52 @@
+import type { ConsoleApi } from '../../../shared/contract';
+import type { ConsoleClient, LinkState } from './connection';
+
+declare global {
+  interface Window {
+    /** Exposed by the Electron preload (contextBridge); absent in a plain browser. */
+    readonly surveil?: ConsoleApi;
+  }
+}
+
+/** The desktop-only member the renderer uses, feature-tested (the browser has no such thing). */
+interface FocusAlertSource {
+  onFocusAlert?: (listener: (alertId: string) => void) => () => void;
+}
+
+/** True when the Electron preload exposed the API (not the older `{ version }` stub). */
+export function hasElectronApi(win: Window): boolean {
+  return typeof win.surveil?.snapshot === 'function' && typeof win.surveil.subscribe === 'function';
+}
+
+/**
+ * The ConsoleApi over Electron IPC. IPC has no link to lose, so it is always
+ * open; desktop notifications come from the main process, so the renderer
+ * must not raise its own (kind `electron`).
+ */
+export function createElectronClient(api: ConsoleApi): ConsoleClient {
+  const link: LinkState = { status: 'open', since: Date.now() };
+  return {
+    kind: 'electron',
+    snapshot: () => api.snapshot(),
+    series: (query) => api.series(query),
+    alertHistory: (query) => api.alertHistory(query),
+    alertTrail: (id) => api.alertTrail(id),
+    acknowledge: (ack) => api.acknowledge(ack),
+    watchBook: (key) => api.watchBook(key),
+    listCaptures: () => api.listCaptures(),
+    openCapture: (open) => api.openCapture(open),
+    controlReplay: (control) => api.controlReplay(control),
+    startRecording: (start) => api.startRecording(start),
+    stopRecording: () => api.stopRecording(),
+    subscribe: (listener) => api.subscribe(listener),
+    link: () => link,
+    onLink: () => () => undefined,
+    close: () => undefined,
+    ...focusAlert(api as ConsoleApi & FocusAlertSource),
+  };
+}
+
+function focusAlert(api: ConsoleApi & FocusAlertSource): Pick<ConsoleClient, 'onFocusAlert'> {
+  const source = api.onFocusAlert;
+  return typeof source === 'function' ? { onFocusAlert: (listener) => source(listener) } : {};
+}

@@ -1,0 +1,112 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { AlertHistoryRow } from '../../../../shared/contract';
+import type { Severity } from '../../../../shared/core/model';
+import { formatDateTime, formatDuration, formatMetric, formatZ } from '../../format/format';
+import { useClient, useConsole } from '../context';
+import { AlertTrail } from './alert-trail';
+
+type HistoryState = '' | 'pending' | 'firing' | 'resolved';
+
+/** Alerts from the local database (newest first) with their audit trail on the side. */
+export function AlertHistory() {
+  const client = useClient();
+  const epoch = useConsole((s) => s.dataEpoch);
+  const [venue, setVenue] = useState('');
+  const [severity, setSeverity] = useState<'' | Severity>('');
+  const [state, setState] = useState<HistoryState>('');
+  const [rows, setRows] = useState<readonly AlertHistoryRow[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    setError(null);
+    client
+      .alertHistory({ ...(venue ? { venue } : {}), ...(severity ? { severity } : {}), ...(state ? { state } : {}), limit: 500 })
+      .then(setRows)
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [client, venue, severity, state]);
+
+  useEffect(load, [load, epoch]);
+
+  return (
+    <div className="pane pane-history">
+      <div className="toolbar">
+        <span className="pane-title">History</span>
+        <input className="input input-small" placeholder="venue" value={venue} onChange={(e) => setVenue(e.target.value.trim())} />
+        <select className="select" value={severity} onChange={(e) => setSeverity(e.target.value as '' | Severity)}>
+          <option value="">any severity</option>
+          <option value="critical">critical</option>
+          <option value="warning">warning</option>
+        </select>
+        <select className="select" value={state} onChange={(e) => setState(e.target.value as HistoryState)}>
+          <option value="">any state</option>
+          <option value="firing">firing</option>
+          <option value="pending">pending</option>
+          <option value="resolved">resolved</option>
+        </select>
+        <button type="button" className="btn" data-testid="history-refresh" onClick={load}>
+          Refresh
+        </button>
+        {error ? <span className="error">{error}</span> : <span className="muted count">{rows.length} alerts</span>}
+      </div>
+      <div className="split">
+        <div className="table-scroll">
+          <table className="table history-table" data-testid="alerts-history">
+            <colgroup>
+              <col className="col-time" />
+              <col className="col-sev" />
+              <col className="col-inst" />
+              <col className="col-rule" />
+              <col className="col-value" />
+              <col className="col-z" />
+              <col className="col-dur" />
+              <col className="col-state" />
+              <col className="col-ackby" />
+            </colgroup>
+            <thead>
+              <tr>
+                <th className="txt">Opened (UTC)</th>
+                <th className="txt">Peak</th>
+                <th className="txt">Instrument</th>
+                <th className="txt">Rule</th>
+                <th className="num">Value vs thr.</th>
+                <th className="num">z</th>
+                <th className="num">Lasted</th>
+                <th className="txt">State</th>
+                <th className="txt">Ack</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr
+                  key={r.id}
+                  className={`row${r.id === selected ? ' selected' : ''}`}
+                  data-testid="alert-history-row"
+                  data-alert-id={r.id}
+                  onClick={() => setSelected(r.id)}
+                >
+                  <td className="num">{formatDateTime(r.openedAt)}</td>
+                  <td className={`txt sev-${r.peakSeverity}`}>{r.peakSeverity === 'critical' ? 'CRIT' : 'WARN'}</td>
+                  <td className="txt" title={r.key}>
+                    {r.instrumentId} <span className="muted">{r.venue}</span>
+                  </td>
+                  <td className="txt">{r.rule}</td>
+                  <td className="num">
+                    {formatMetric(r.metric, r.value)} <span className="muted">vs {formatMetric(r.metric, r.threshold)}</span>
+                  </td>
+                  <td className="num">{formatZ(r.zscore)}</td>
+                  <td className="num">{r.resolvedAt === null ? 'open' : formatDuration(r.resolvedAt - r.openedAt)}</td>
+                  <td className={`txt state-${r.state}`}>{r.cancelled ? 'cancelled' : r.state}</td>
+                  <td className="txt" title={r.ackNote ?? ''}>
+                    {r.ackBy ?? ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <AlertTrail alertId={selected} />
+      </div>
+    </div>
+  );
+}

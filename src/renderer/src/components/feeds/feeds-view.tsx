@@ -1,0 +1,109 @@
+import type { FeedView } from '../../../../shared/contract';
+import { formatClock, formatLag, formatRate } from '../../format/format';
+import { feedTotals, rejectedTotal, venueLinkState } from '../../model/feed-health';
+import { useConsole } from '../context';
+
+/** Per venue: link state, throughput, lag, book-sync troubles, last error, z-score warmup; connections below. */
+export function FeedsView() {
+  const feeds = useConsole((s) => s.feeds);
+  return (
+    <section className="view view-feeds" data-testid="feeds">
+      {feeds.length === 0 ? <div className="empty">No feed reported yet.</div> : null}
+      <div className="table-scroll">
+        <table className="table feeds-table">
+          <colgroup>
+            <col className="col-venue" />
+            <col className="col-link" />
+            <col className="col-n" />
+            <col className="col-n" />
+            <col className="col-n" />
+            <col className="col-n" />
+            <col className="col-n" />
+            <col className="col-n" />
+            <col className="col-n" />
+            <col className="col-warm" />
+            <col className="col-error" />
+          </colgroup>
+          <thead>
+            <tr>
+              <th className="txt">Venue</th>
+              <th className="txt">Link</th>
+              <th className="num">Msgs</th>
+              <th className="num">Lag</th>
+              <th className="num">Gaps</th>
+              <th className="num">Resyncs</th>
+              <th className="num">Checksum</th>
+              <th className="num">Stale</th>
+              <th className="num">Rejected</th>
+              <th className="txt">Z warmup</th>
+              <th className="txt">Last error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {feeds.map((f) => (
+              <FeedRows key={f.venue} feed={f} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function FeedRows({ feed }: { feed: FeedView }) {
+  const link = venueLinkState(feed);
+  const totals = feedTotals(feed);
+  const warm = feed.warmup;
+  return (
+    <>
+      <tr className={`row feed-row link-row-${link}`} data-testid="feed-row" data-venue={feed.venue} data-link={link}>
+        <td className="txt strong">{feed.venue}</td>
+        <td className={`txt link-${link}`} data-testid="feed-link">
+          {link}
+        </td>
+        <td className="num">{formatRate(totals.messageRate)}</td>
+        <td className="num">{formatLag(totals.lagMs)}</td>
+        <td className={`num${feed.sequenceGaps > 0 ? ' warn' : ''}`}>{feed.sequenceGaps}</td>
+        <td className="num">{feed.resyncs}</td>
+        <td className={`num${feed.checksumFailures > 0 ? ' warn' : ''}`}>{feed.checksumFailures}</td>
+        <td className="num">{feed.staleEpisodes}</td>
+        <td className="num">{rejectedTotal(feed)}</td>
+        <td className="txt" data-testid="feed-warmup">
+          {warm === null ? (
+            <span className="muted">–</span>
+          ) : warm.samples >= warm.needed ? (
+            'ready'
+          ) : (
+            <>
+              <progress className="warm-bar" max={warm.needed} value={warm.samples} /> {warm.samples}/{warm.needed}
+            </>
+          )}
+        </td>
+        <td className="txt error-text" title={totals.lastError ?? ''}>
+          {totals.lastError ?? ''}
+        </td>
+      </tr>
+      {feed.connections.map((c) => (
+        <tr key={c.id} className="row conn-row" data-testid="connection-row">
+          <td className="txt muted" title={c.url}>
+            ↳ {c.id}
+          </td>
+          <td className={`txt conn-${c.state}`}>{c.state.replace('_', ' ')}</td>
+          <td className="num">{formatRate(c.messageRate)}</td>
+          <td className="num">{formatLag(c.lagMs)}</td>
+          <td className="num muted" colSpan={2}>
+            {c.reconnects} reconnects
+          </td>
+          <td className="num muted" colSpan={2}>
+            since {formatClock(c.since)}Z
+          </td>
+          <td className="num muted">{c.symbols.length} sym</td>
+          <td className="txt muted">{c.lastFrameAt === null ? 'no frame' : `frame ${formatClock(c.lastFrameAt)}Z`}</td>
+          <td className="txt error-text" title={c.lastError ?? ''}>
+            {c.lastError ?? ''}
+          </td>
+        </tr>
+      ))}
+    </>
+  );
+}

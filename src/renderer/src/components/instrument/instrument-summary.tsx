@@ -1,0 +1,37 @@
+import { STATUS_LABEL } from '../../model/overview-columns';
+import { formatBps, formatFunding, formatNotional, formatSignedBps } from '../../format/format';
+import { useConsole } from '../context';
+
+/** One line of the selected instrument's latest figures above the panels. */
+export function InstrumentSummary() {
+  const row = useConsole((s) => (s.selectedKey === null ? undefined : s.rows[s.selectedKey]));
+  if (!row) return null;
+  const v = row.values;
+  return (
+    <div className="summary" data-testid="instrument-summary">
+      <span className={`badge st-${row.status}`}>{STATUS_LABEL[row.status]}</span>
+      <span className="strong">{row.instrumentId}</span>
+      <span className="muted">{row.key}</span>
+      <Figure label="spread" value={`${formatBps(v.spread_bps)} bp`} />
+      <Figure label="bid 10bp" value={formatNotional(v.depth_bid_10bps)} />
+      <Figure label="ask 10bp" value={formatNotional(v.depth_ask_10bps)} />
+      {row.type !== 'spot' ? (
+        <>
+          <Figure label="perp-spot" value={formatSignedBps(v.basis_perp_spot_bps)} />
+          <Figure label="perp-idx" value={formatSignedBps(v.basis_perp_index_bps)} />
+          <Figure label="mark-idx" value={formatSignedBps(v.basis_mark_index_bps)} />
+          <Figure label="funding" value={formatFunding(v.funding_rate)} />
+        </>
+      ) : null}
+      <Figure label="open alerts" value={String(row.openAlerts)} />
+    </div>
+  );
+}
+
+function Figure({ label, value }: { label: string; value: string }) {
+  return (
+    <span className="figure">
+      <span className="muted">{label}</span> <span className="num">{value}</span>
+    </span>
+  );
+}

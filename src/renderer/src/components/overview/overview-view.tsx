@@ -1,0 +1,69 @@
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { StatusFilter } from '../../model/overview-columns';
+import { visibleOverviewKeys } from '../../store/selectors';
+import { useConsole } from '../context';
+import { OverviewTable } from './overview-table';
+
+const STATUS_OPTIONS: readonly { readonly value: StatusFilter; readonly label: string }[] = [
+  { value: 'all', label: 'all states' },
+  { value: 'problems', label: 'problems only' },
+  { value: 'critical', label: 'critical' },
+  { value: 'warning', label: 'warning' },
+  { value: 'invalid', label: 'invalid book' },
+  { value: 'stale', label: 'stale' },
+  { value: 'warming_up', label: 'warming up' },
+  { value: 'normal', label: 'normal' },
+];
+
+/** The market overview: filters above the instrument table. */
+export function OverviewView() {
+  const filter = useConsole((s) => s.overviewFilter);
+  const setFilter = useConsole((s) => s.setOverviewFilter);
+  const resort = useConsole((s) => s.resort);
+  const keys = useConsole((s) => s.keys);
+  const shown = useConsole(useShallow((s) => visibleOverviewKeys(s).length));
+  const venues = useMemo(() => [...new Set(keys.map((k) => k.slice(0, k.indexOf(':'))))].sort(), [keys]);
+  return (
+    <section className="view view-overview">
+      <div className="toolbar">
+        <input
+          className="input input-filter"
+          data-filter
+          data-testid="overview-filter"
+          placeholder="filter  ( / )"
+          value={filter.text}
+          onChange={(e) => setFilter({ text: e.target.value })}
+        />
+        <select className="select" data-testid="overview-venue" value={filter.venue} onChange={(e) => setFilter({ venue: e.target.value })}>
+          <option value="">all venues</option>
+          {venues.map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+        <select
+          className="select"
+          data-testid="overview-status"
+          value={filter.status}
+          onChange={(e) => setFilter({ status: e.target.value as StatusFilter })}
+        >
+          {STATUS_OPTIONS.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        <span className="muted count">
+          {shown} / {keys.length}
+        </span>
+        <span className="spacer" />
+        <button type="button" className="btn" onClick={resort} title="rows keep their order while values change; re-sort now (s)">
+          Re-sort
+        </button>
+      </div>
+      <OverviewTable />
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+import { useShallow } from 'zustand/react/shallow';
+import { formatDateTime, formatMetric } from '../../format/format';
+import { useConsole } from '../context';
+
+/** Alerts the replay raised, in order; a click opens the instrument view centred on when the alert fired. */
+export function ReplayAlerts() {
+  const ids = useConsole(useShallow((s) => [...s.seenOrder].reverse()));
+  const seen = useConsole((s) => s.seen);
+  const jump = useConsole((s) => s.jumpToAlert);
+  return (
+    <div className="pane">
+      <div className="toolbar">
+        <span className="pane-title">Alerts in this run</span>
+        <span className="muted count">{ids.length}</span>
+      </div>
+      <div className="table-scroll">
+        <table className="table replay-alerts" data-testid="replay-alerts">
+          <colgroup>
+            <col className="col-time" />
+            <col className="col-sev" />
+            <col className="col-inst" />
+            <col className="col-rule" />
+            <col className="col-value" />
+            <col className="col-state" />
+          </colgroup>
+          <tbody>
+            {ids.map((id) => {
+              const a = seen[id];
+              if (!a) return null;
+              return (
+                <tr key={id} className="row clickable" data-testid="replay-alert" data-alert-id={id} onClick={() => jump(a)} title="show on the charts">
+                  <td className="num">{formatDateTime(a.firedAt ?? a.openedAt)}</td>
+                  <td className={`txt sev-${a.severity}`}>{a.severity === 'critical' ? 'CRIT' : 'WARN'}</td>
+                  <td className="txt">
+                    {a.instrumentId} <span className="muted">{a.venue}</span>
+                  </td>
+                  <td className="txt">{a.rule}</td>
+                  <td className="num">{formatMetric(a.metric, a.value)}</td>
+                  <td className={`txt state-${a.state}`}>{a.state}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {ids.length === 0 ? <div className="empty">No alert yet.</div> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * Number and time formatting for the tables. Every formatter returns a
+ * fixed-shape string (same decimals for a column) so tabular digits keep
+ * columns still as values change; a missing value is an en dash.
+ */
+export const MISSING = '–';
+
+const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * Basis points: two decimals, three below 1 bp (a BTC spot spread is a
+ * fraction of a bp, and `0.00` would hide it): `3.25`, `0.015`.
+ */
+export function formatBps(v: number | null | undefined): string {
+  if (!finite(v)) return MISSING;
+  return Math.abs(v) < 1 && v !== 0 ? v.toFixed(3) : v.toFixed(2);
+}
+
+/** Signed basis points: `+1.20`, `-0.35`. */
+export function formatSignedBps(v: number | null | undefined): string {
+  if (!finite(v)) return MISSING;
+  return `${v > 0 ? '+' : ''}${v.toFixed(2)}`;
+}
+
+/**
+ * Quote notional, compact: `950`, `12.3k`, `4.56M`, `1.20B`.
+ * @example formatNotional(1_234_567) // '1.23M'
+ */
+export function formatNotional(v: number | null | undefined): string {
+  if (!finite(v)) return MISSING;
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${(v / 1e9).toFixed(2)}B`;
+  if (a >= 1e6) return `${(v / 1e6).toFixed(2)}M`;
+  if (a >= 1e3) return `${(v / 1e3).toFixed(1)}k`;
+  return v.toFixed(0);
+}
+
+/** Funding rate as a percentage with 4 decimals: 0.0001 -> `0.0100%`. */
+export function formatFunding(v: number | null | undefined): string {
+  return finite(v) ? `${(v * 100).toFixed(4)}%` : MISSING;
+}
+
+/** A z-score, signed, one decimal: `+2.4`. */
+export function formatZ(v: number | null | undefined): string {
+  if (!finite(v)) return MISSING;
+  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
+}
+
+/** A metric value by its kind: bps metrics, depth notional, funding, plain. */
+export function formatMetric(metric: string, v: number | null | undefined): string {
+  if (metric.startsWith('depth_')) return formatNotional(v);
+  if (metric === 'funding_rate') return formatFunding(v);
+  if (metric.endsWith('_bps')) return formatBps(v);
+  if (metric === 'imbalance') return finite(v) ? v.toFixed(3) : MISSING;
+  return finite(v) ? String(Number(v.toPrecision(8))) : MISSING;
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** UTC clock time: `14:03:07`. Desks across regions read UTC. */
+export function formatClock(ms: number | null | undefined): string {
+  if (!finite(ms)) return MISSING;
+  const d = new Date(ms);
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
+/** UTC date and time: `2026-03-01 14:03:07`. */
+export function formatDateTime(ms: number | null | undefined): string {
+  if (!finite(ms)) return MISSING;
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${formatClock(ms)}`;
+}
+
+/**
+ * A duration, two units at most: `45s`, `3m 05s`, `2h 10m`, `3d 04h`.
+ * @example formatDuration(185_000) // '3m 05s'
+ */
+export function formatDuration(ms: number | null | undefined): string {
+  if (!finite(ms)) return MISSING;
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${pad(s % 60)}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${pad(m % 60)}m`;
+  return `${Math.floor(h / 24)}d ${pad(h % 24)}h`;
+}
+
+/** Milliseconds of lag: `12 ms`, `1.4 s`. */
+export function formatLag(ms: number | null | undefined): string {
+  if (!finite(ms)) return MISSING;
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A rate per second with one decimal: `42.0/s`. */
+export function formatRate(v: number | null | undefined): string {
+  return finite(v) ? `${v.toFixed(1)}/s` : MISSING;
+}
+
+/** A byte count: `512 B`, `3.4 MB`. */
+export function formatBytes(v: number): string {
+  if (v < 1024) return `${v} B`;
+  if (v < 1024 ** 2) return `${(v / 1024).toFixed(1)} KB`;
+  if (v < 1024 ** 3) return `${(v / 1024 ** 2).toFixed(1)} MB`;
+  return `${(v / 1024 ** 3).toFixed(2)} GB`;
+}

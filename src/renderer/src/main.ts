@@ -1,2 +1,0 @@
-const root = document.getElementById('root');
-if (root) root.textContent = 'Surveillance console';

@@ -1,0 +1,60 @@
+import type { OverviewRow, SeriesResponse } from '../../../shared/contract';
+import type { MetricName } from '../../../shared/core/model';
+
+/** A chart point in lightweight-charts' terms: seconds; no value draws a gap. */
+export interface ChartPoint {
+  readonly time: number;
+  readonly value?: number;
+}
+
+/** One line of a chart panel: the stored series it loads and how a live row extends it. */
+export interface LineDef {
+  /** Name in `series` requests: a metric or `z_<metric>`. */
+  readonly series: string;
+  readonly label: string;
+  /** Palette slot (palette.ts): the line's colour and its legend swatch. */
+  readonly color: number;
+  /** The metric whose rules draw threshold lines on this line (none for z lines). */
+  readonly ruleMetric: string | null;
+  live(row: OverviewRow): number | null | undefined;
+}
+
+/** A metric line: history from `series`, live from `row.values`. */
+export function metricLine(metric: MetricName, label: string, color: number): LineDef {
+  return { series: metric, label, color, ruleMetric: metric, live: (row) => row.values[metric] };
+}
+
+/** A z-score line: history from `z_<metric>`, live from `row.zscores` (null while warming up: a gap). */
+export function zLine(metric: MetricName, label: string, color: number): LineDef {
+  return { series: `z_${metric}`, label, color, ruleMetric: null, live: (row) => row.zscores[metric]?.z };
+}
+
+/** Epoch ms to chart seconds; charts need whole, strictly rising times (sampling is 1 s). */
+export const toChartTime = (ms: number): number => Math.floor(ms / 1000);
+
+/**
+ * The history of one series as chart points: the bucket average (the line
+ * through a downsampled range), a gap where the bucket had no value, times
+ * strictly rising (a bucket landing on the same second as the one before is dropped).
+ */
+export function historyPoints(response: SeriesResponse, series: string): ChartPoint[] {
+  const points: ChartPoint[] = [];
+  let last = -Infinity;
+  for (const p of response.points) {
+    const time = toChartTime(p.time);
+    if (time <= last) continue;
+    last = time;
+    const stats = p.values[series];
+    const value = response.bucketMs <= 1000 ? (stats?.last ?? stats?.avg) : stats?.avg;
+    points.push(value === null || value === undefined || !Number.isFinite(value) ? { time } : { time, value });
+  }
+  return points;
+}
+
+/** The point a live row adds to a line, or null when it is not newer than `lastTime` (seconds). */
+export function livePoint(row: OverviewRow, line: LineDef, lastTime: number): ChartPoint | null {
+  const time = toChartTime(row.time);
+  if (time <= lastTime) return null;
+  const value = line.live(row);
+  return value === null || value === undefined || !Number.isFinite(value) ? { time } : { time, value };
+}

@@ -1,0 +1,57 @@
+import type { ConnectionState, FeedView } from '../../../shared/contract';
+
+/** A venue's link in the operator's words. */
+export type VenueLinkState = 'connected' | 'reconnecting' | 'stale' | 'down';
+
+const CONNECTION_LINK: Readonly<Record<ConnectionState, VenueLinkState>> = {
+  connected: 'connected',
+  stale: 'stale',
+  connecting: 'reconnecting',
+  reconnecting: 'reconnecting',
+  backing_off: 'reconnecting',
+  stopped: 'down',
+};
+
+const WORST: readonly VenueLinkState[] = ['down', 'stale', 'reconnecting', 'connected'];
+
+/** The worst state of a venue's connections: one stale socket makes the venue's data suspect. */
+export function venueLinkState(feed: FeedView): VenueLinkState {
+  if (feed.connections.length === 0) return 'down';
+  let worst = WORST.length - 1;
+  for (const c of feed.connections) worst = Math.min(worst, WORST.indexOf(CONNECTION_LINK[c.state]));
+  return WORST[worst]!;
+}
+
+/** Figures summed or maxed over a venue's connections. */
+export interface FeedTotals {
+  readonly messageRate: number;
+  readonly lagMs: number | null;
+  readonly reconnects: number;
+  readonly lastError: string | null;
+}
+
+export function feedTotals(feed: FeedView): FeedTotals {
+  let messageRate = 0;
+  let lagMs: number | null = null;
+  let reconnects = 0;
+  let lastError: string | null = null;
+  let errorSince = -Infinity;
+  for (const c of feed.connections) {
+    messageRate += c.messageRate;
+    if (c.lagMs !== null) lagMs = lagMs === null ? c.lagMs : Math.max(lagMs, c.lagMs);
+    reconnects += c.reconnects;
+    // The most recent connection's error is the relevant one.
+    if (c.lastError !== null && c.since >= errorSince) {
+      lastError = c.lastError;
+      errorSince = c.since;
+    }
+  }
+  return { messageRate, lagMs, reconnects, lastError };
+}
+
+/** Rejected frames, all reasons. */
+export function rejectedTotal(feed: FeedView): number {
+  let n = 0;
+  for (const v of Object.values(feed.rejected)) n += v;
+  return n;
+}

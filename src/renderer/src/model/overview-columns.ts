@@ -1,0 +1,135 @@
+import type { InstrumentStatus, OverviewRow } from '../../../shared/contract';
+import type { MetricName } from '../../../shared/core/model';
+import { formatBps, formatFunding, formatNotional, formatSignedBps, formatZ } from '../format/format';
+
+/** Worst first: the order the status column sorts in. */
+export const STATUS_RANK: Readonly<Record<InstrumentStatus, number>> = {
+  critical: 0,
+  warning: 1,
+  invalid: 2,
+  stale: 3,
+  warming_up: 4,
+  normal: 5,
+};
+
+export const STATUS_LABEL: Readonly<Record<InstrumentStatus, string>> = {
+  critical: 'CRIT',
+  warning: 'WARN',
+  invalid: 'INVALID',
+  stale: 'STALE',
+  warming_up: 'WARMUP',
+  normal: 'OK',
+};
+
+/** One overview column: how it reads, sorts and shows a row. Widths live in CSS (`col-<id>`). */
+export interface OverviewColumn {
+  readonly id: string;
+  readonly label: string;
+  readonly title: string;
+  readonly numeric: boolean;
+  /** The sort value; null sorts last either way. */
+  sortValue(row: OverviewRow): number | string | null;
+  text(row: OverviewRow): string;
+  /** Extra CSS class for the cell (a z-score past a bar, a warming window). */
+  tone?(row: OverviewRow): string;
+}
+
+/** CSS class of a z-score cell: warming, or past 2 / 3 sigma. */
+export function zTone(view: { readonly z: number | null } | undefined): string {
+  if (!view) return '';
+  if (view.z === null) return 'z-warm';
+  const a = Math.abs(view.z);
+  return a >= 3 ? 'z-3' : a >= 2 ? 'z-2' : '';
+}
+
+const metricColumn = (id: string, label: string, title: string, metric: MetricName, format: (v: number | undefined) => string): OverviewColumn => ({
+  id,
+  label,
+  title,
+  numeric: true,
+  sortValue: (row) => row.values[metric] ?? null,
+  text: (row) => format(row.values[metric]),
+});
+
+const zColumn = (id: string, label: string, metric: MetricName): OverviewColumn => ({
+  id,
+  label,
+  title: `z-score of ${metric}`,
+  numeric: true,
+  // Sort by how unusual, either direction.
+  sortValue: (row) => {
+    const z = row.zscores[metric]?.z;
+    return z === null || z === undefined ? null : Math.abs(z);
+  },
+  text: (row) => {
+    const view = row.zscores[metric];
+    if (!view) return formatZ(null);
+    return view.z === null ? `${view.samples}/${view.needed}` : formatZ(view.z);
+  },
+  tone: (row) => zTone(row.zscores[metric]),
+});
+
+export const OVERVIEW_COLUMNS: readonly OverviewColumn[] = [
+  { id: 'status', label: 'State', title: 'worst state: alerts, book, feed, warmup', numeric: false, sortValue: (r) => STATUS_RANK[r.status], text: (r) => STATUS_LABEL[r.status] },
+  { id: 'instrument', label: 'Instrument', title: 'canonical instrument', numeric: false, sortValue: (r) => r.instrumentId, text: (r) => r.instrumentId },
+  { id: 'venue', label: 'Venue', title: 'venue and symbol', numeric: false, sortValue: (r) => r.key, text: (r) => r.key },
+  metricColumn('spread', 'Spread bp', 'spread, bps of mid', 'spread_bps', formatBps),
+  metricColumn('depthBid', 'Bid 10bp', 'bid depth within 10 bps, quote notional', 'depth_bid_10bps', formatNotional),
+  metricColumn('depthAsk', 'Ask 10bp', 'ask depth within 10 bps, quote notional', 'depth_ask_10bps', formatNotional),
+  metricColumn('basisSpot', 'Perp-spot', 'perp mid vs spot mid, bps', 'basis_perp_spot_bps', formatSignedBps),
+  metricColumn('basisIndex', 'Perp-idx', 'perp mid vs index, bps', 'basis_perp_index_bps', formatSignedBps),
+  metricColumn('markIndex', 'Mark-idx', 'mark vs index, bps', 'basis_mark_index_bps', formatSignedBps),
+  metricColumn('funding', 'Funding', 'funding rate', 'funding_rate', formatFunding),
+  zColumn('zSpread', 'z spr', 'spread_bps'),
+  zColumn('zDepth', 'z dep', 'depth_10bps'),
+  zColumn('zBasis', 'z bas', 'basis_perp_spot_bps'),
+  { id: 'alerts', label: 'Alerts', title: 'open alerts', numeric: true, sortValue: (r) => r.openAlerts, text: (r) => (r.openAlerts > 0 ? String(r.openAlerts) : '') },
+];
+
+export type SortDirection = 'asc' | 'desc';
+
+export interface OverviewSort {
+  readonly column: string;
+  readonly direction: SortDirection;
+}
+
+/**
+ * Keys ordered by `sort`, stable: ties keep the key order, missing values
+ * go last in both directions so a blank never tops a list.
+ */
+export function sortOverviewKeys(rows: Readonly<Record<string, OverviewRow>>, keys: readonly string[], sort: OverviewSort): string[] {
+  const column = OVERVIEW_COLUMNS.find((c) => c.id === sort.column) ?? OVERVIEW_COLUMNS[0]!;
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  const decorated = keys.map((key) => ({ key, v: rows[key] ? column.sortValue(rows[key]) : null }));
+  decorated.sort((a, b) => {
+    if (a.v === null || b.v === null) {
+      if (a.v === b.v) return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+      return a.v === null ? 1 : -1;
+    }
+    const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v).localeCompare(String(b.v));
+    if (c !== 0) return c * sign;
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  });
+  return decorated.map((d) => d.key);
+}
+
+export type StatusFilter = 'all' | 'problems' | InstrumentStatus;
+
+export interface OverviewFilter {
+  readonly text: string;
+  readonly venue: string;
+  readonly status: StatusFilter;
+}
+
+export const EMPTY_OVERVIEW_FILTER: OverviewFilter = { text: '', venue: '', status: 'all' };
+
+/** Whether a row passes the filter: words all match key, instrument or type; `problems` is anything but normal. */
+export function rowMatches(row: OverviewRow, filter: OverviewFilter): boolean {
+  if (filter.venue && row.venue !== filter.venue) return false;
+  if (filter.status === 'problems' && row.status === 'normal') return false;
+  if (filter.status !== 'all' && filter.status !== 'problems' && row.status !== filter.status) return false;
+  const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const hay = `${row.key} ${row.instrumentId} ${row.type}`.toLowerCase();
+  return words.every((w) => hay.includes(w));
+}

@@ -1,0 +1,100 @@
+import type { Alert, AlertEvent, Severity } from '../../../shared/core/model';
+import type { SliceCreator } from './types';
+
+/** How many alerts the session remembers for the replay list (oldest dropped first). */
+export const SEEN_LIMIT = 2000;
+
+export interface AlertFilter {
+  readonly text: string;
+  readonly severity: '' | Severity;
+  readonly state: '' | 'pending' | 'firing';
+  readonly unackedOnly: boolean;
+}
+
+export const EMPTY_ALERT_FILTER: AlertFilter = { text: '', severity: '', state: '', unackedOnly: false };
+
+export interface AlertsSlice {
+  /** Alerts pending or firing, by id. */
+  readonly active: Readonly<Record<string, Alert>>;
+  /** Every alert this session saw (latest state), by id, and their ids by first sight. */
+  readonly seen: Readonly<Record<string, Alert>>;
+  readonly seenOrder: readonly string[];
+  readonly alertFilter: AlertFilter;
+  setAlertFilter(patch: Partial<AlertFilter>): void;
+}
+
+export const createAlertsSlice: SliceCreator<AlertsSlice> = (set) => ({
+  active: {},
+  seen: {},
+  seenOrder: [],
+  alertFilter: EMPTY_ALERT_FILTER,
+  setAlertFilter: (patch) => set((s) => ({ alertFilter: { ...s.alertFilter, ...patch } })),
+});
+
+type AlertState = Pick<AlertsSlice, 'active' | 'seen' | 'seenOrder'>;
+
+/** The alert set of a snapshot: replaces the active alerts, adds to what was seen. */
+export function reduceAlertSnapshot(state: AlertState, alerts: readonly Alert[]): AlertState {
+  const active: Record<string, Alert> = {};
+  for (const alert of alerts) if (alert.state !== 'resolved') active[alert.id] = alert;
+  return { active, ...remember(state, alerts) };
+}
+
+/**
+ * One `alerts` event: `alerts` carry the latest state of the alerts the
+ * events touched; a resolved (or cancelled) alert leaves the active set.
+ * Applied in order, never coalesced: every transition counts.
+ */
+export function reduceAlertEvents(state: AlertState, events: readonly AlertEvent[], alerts: readonly Alert[]): AlertState {
+  const active: Record<string, Alert> = { ...state.active };
+  for (const alert of alerts) {
+    if (alert.state === 'resolved') delete active[alert.id];
+    else active[alert.id] = alert;
+  }
+  const updated = new Set(alerts.map((a) => a.id));
+  for (const event of events) {
+    if ((event.kind === 'resolved' || event.kind === 'cancelled') && !updated.has(event.alertId)) delete active[event.alertId];
+  }
+  return { active, ...remember(state, alerts) };
+}
+
+function remember(state: AlertState, alerts: readonly Alert[]): Pick<AlertState, 'seen' | 'seenOrder'> {
+  if (alerts.length === 0) return { seen: state.seen, seenOrder: state.seenOrder };
+  const seen: Record<string, Alert> = { ...state.seen };
+  let order = state.seenOrder;
+  for (const alert of alerts) {
+    if (!seen[alert.id]) order = [...order, alert.id];
+    seen[alert.id] = alert;
+  }
+  if (order.length > SEEN_LIMIT) {
+    const drop = order.slice(0, order.length - SEEN_LIMIT);
+    for (const id of drop) delete seen[id];
+    order = order.slice(-SEEN_LIMIT);
+  }
+  return { seen, seenOrder: order };
+}
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning: 1 };
+
+/**
+ * Active alerts to show: filtered, critical first, firing before pending,
+ * then oldest first (an alert keeps its place while it lasts), id as the tie-break.
+ */
+export function visibleAlerts(active: Readonly<Record<string, Alert>>, filter: AlertFilter): Alert[] {
+  const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
+  return Object.values(active)
+    .filter((a) => {
+      if (filter.severity && a.severity !== filter.severity) return false;
+      if (filter.state && a.state !== filter.state) return false;
+      if (filter.unackedOnly && a.acknowledged) return false;
+      const hay = `${a.key} ${a.instrumentId} ${a.rule} ${a.metric}`.toLowerCase();
+      return words.every((w) => hay.includes(w));
+    })
+    .sort(
+      (a, b) =>
+        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+        (a.state === b.state ? 0 : a.state === 'firing' ? -1 : 1) ||
+        (a.firedAt ?? a.openedAt) - (b.firedAt ?? b.openedAt) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+}

@@ -1,0 +1,94 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { BookLadder, ConsoleMode, ConsoleSnapshot, FeedView, OverviewRow, ReplayState } from '../../../shared/contract';
+import type { Alert, AlertEvent } from '../../../shared/core/model';
+import { sortOverviewKeys } from '../model/overview-columns';
+import { createAlertsSlice, reduceAlertEvents, reduceAlertSnapshot } from './alerts-slice';
+import { createFeedsSlice, reduceFeeds } from './feeds-slice';
+import { createMarketSlice, reduceOverview } from './market-slice';
+import type { Prefs } from './prefs';
+import type { ConsoleState } from './types';
+import { createUiSlice } from './ui-slice';
+
+/** Engine events gathered over one frame, applied with one store update. */
+export interface EventBatch {
+  /** Latest row per key in the frame. */
+  readonly rows: readonly OverviewRow[];
+  /** Every alerts event of the frame, in order. */
+  readonly alerts: readonly { readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[] }[];
+  readonly feeds: readonly FeedView[] | null;
+  readonly book: BookLadder | null;
+  readonly replay: ReplayState | null;
+  readonly mode: { readonly mode: ConsoleMode; readonly simulated: boolean } | null;
+}
+
+export interface IngestActions {
+  /** Replaces the engine's side of the state with a snapshot (start, reconnect, mode switch). */
+  loadSnapshot(snapshot: ConsoleSnapshot, wallNow: number): void;
+  ingest(batch: EventBatch): void;
+}
+
+export type ConsoleStore = StoreApi<ConsoleState>;
+
+const sameMode = (a: ConsoleMode | null, b: ConsoleMode): boolean => a !== null && JSON.stringify(a) === JSON.stringify(b);
+
+/** The console's one store: market, alerts, feeds and UI slices plus the ingest actions that feed them. */
+export function createConsoleStore(prefs: Prefs): ConsoleStore {
+  return createStore<ConsoleState>()((set, get, api) => ({
+    ...createMarketSlice(set, get, api),
+    ...createAlertsSlice(set, get, api),
+    ...createFeedsSlice(set, get, api),
+    ...createUiSlice(prefs)(set, get, api),
+    loadSnapshot: (snapshot, wallNow) => {
+      const s = get();
+      const rows: Record<string, OverviewRow> = {};
+      for (const row of snapshot.overview) rows[row.key] = row;
+      const keys = Object.keys(rows);
+      // A different mode is a different market: forget the alerts seen in the previous one.
+      const previous = sameMode(s.mode, snapshot.mode) ? s : { active: {}, seen: {}, seenOrder: [] };
+      const selectedKey = s.selectedKey !== null && rows[s.selectedKey] ? s.selectedKey : (keys[0] ?? null);
+      set({
+        mode: snapshot.mode,
+        simulated: snapshot.simulated,
+        rules: snapshot.rules,
+        rows,
+        keys,
+        order: sortOverviewKeys(rows, keys, s.sort),
+        clockOffsetMs: snapshot.serverTime - wallNow,
+        dataEpoch: s.dataEpoch + 1,
+        feeds: snapshot.feeds,
+        replay: snapshot.replay,
+        selectedKey,
+        book: s.book !== null && rows[s.book.key] ? s.book : null,
+        ...reduceAlertSnapshot(previous, snapshot.alerts),
+      });
+    },
+    ingest: (batch) => {
+      const s = get();
+      const patch: { -readonly [K in keyof ConsoleState]?: ConsoleState[K] } = {};
+      const market = reduceOverview(s, batch.rows);
+      if (market) {
+        Object.assign(patch, market);
+        if (market.keys !== s.keys) {
+          const known = new Set(s.order);
+          patch.order = [...s.order, ...market.keys.filter((k) => !known.has(k))];
+        }
+        if (s.selectedKey === null) patch.selectedKey = market.keys[0] ?? null;
+      }
+      if (batch.alerts.length > 0) {
+        let alerts = { active: s.active, seen: s.seen, seenOrder: s.seenOrder };
+        for (const a of batch.alerts) alerts = reduceAlertEvents(alerts, a.events, a.alerts);
+        Object.assign(patch, alerts);
+      }
+      if (batch.feeds) patch.feeds = reduceFeeds(s.feeds, batch.feeds);
+      if (batch.book) patch.book = batch.book;
+      if (batch.replay) patch.replay = batch.replay;
+      if (batch.mode) {
+        // A different mode is a different market: its alerts start from the snapshot that follows.
+        if (!sameMode(s.mode, batch.mode.mode)) Object.assign(patch, { active: {}, seen: {}, seenOrder: [] });
+        patch.mode = batch.mode.mode;
+        patch.simulated = batch.mode.simulated;
+      }
+      if (Object.keys(patch).length > 0) set(patch);
+    },
+  }));
+}

@@ -1,0 +1,34 @@
+import { rowMatches } from '../model/overview-columns';
+import { visibleAlerts } from './alerts-slice';
+import type { ConsoleState } from './types';
+
+/** Overview keys to show: the frozen order, filtered by the current filter. */
+export function visibleOverviewKeys(s: Pick<ConsoleState, 'order' | 'rows' | 'overviewFilter'>): string[] {
+  return s.order.filter((key) => {
+    const row = s.rows[key];
+    return row !== undefined && rowMatches(row, s.overviewFilter);
+  });
+}
+
+/** Ids of the active alerts shown, in table order. */
+export function visibleAlertIds(s: Pick<ConsoleState, 'active' | 'alertFilter'>): string[] {
+  return visibleAlerts(s.active, s.alertFilter).map((a) => a.id);
+}
+
+/**
+ * The console's "now": the replayed frame's time during a replay (the
+ * replay's clock is what the data means), else the engine's clock estimated
+ * from the snapshot's serverTime.
+ */
+export function consoleNow(s: Pick<ConsoleState, 'mode' | 'replay' | 'clockOffsetMs'>, wallNow: number): number {
+  if (s.mode?.kind === 'replay' && s.replay?.frameTime != null) return s.replay.frameTime;
+  return wallNow + s.clockOffsetMs;
+}
+
+/** The next key in `list` from `current` by `delta`, clamped; the first when nothing is selected. */
+export function stepSelection(list: readonly string[], current: string | null, delta: number): string | null {
+  if (list.length === 0) return null;
+  const at = current === null ? -1 : list.indexOf(current);
+  if (at < 0) return delta >= 0 ? list[0]! : list[list.length - 1]!;
+  return list[Math.max(0, Math.min(list.length - 1, at + delta))]!;
+}

@@ -1,0 +1,117 @@
+import { EMPTY_OVERVIEW_FILTER, sortOverviewKeys, type OverviewFilter, type OverviewSort } from '../model/overview-columns';
+import { addPanel, clampColumns, movePanel, parseLayout, removePanel, setPanelKey, type PanelKind, type PanelLayout } from '../model/panel-layout';
+import { centredOn, LIVE_RANGE, type TimeRange } from '../model/time-range';
+import type { LinkState } from '../api/connection';
+import type { Alert } from '../../../shared/core/model';
+import { PREF_LAYOUT, PREF_OPERATOR, type Prefs } from './prefs';
+import type { SliceCreator } from './types';
+
+export type ViewId = 'overview' | 'instrument' | 'alerts' | 'feeds' | 'replay';
+
+export const VIEWS: readonly { readonly id: ViewId; readonly label: string }[] = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'instrument', label: 'Instrument' },
+  { id: 'alerts', label: 'Alerts' },
+  { id: 'feeds', label: 'Feeds' },
+  { id: 'replay', label: 'Replay' },
+];
+
+/** What the operator is doing: view, selections, sort, filters, layout, name; the link state. */
+export interface UiSlice {
+  readonly view: ViewId;
+  /** The instrument the instrument view shows. */
+  readonly selectedKey: string | null;
+  /** Highlighted row of the overview and of the active alerts (j/k). */
+  readonly overviewSel: string | null;
+  readonly alertSel: string | null;
+  readonly sort: OverviewSort;
+  /**
+   * Overview row order, computed when the user sorts (or rows arrive): live
+   * values never reorder rows under the operator's eyes; re-sorting does.
+   */
+  readonly order: readonly string[];
+  readonly overviewFilter: OverviewFilter;
+  readonly timeRange: TimeRange;
+  readonly layout: PanelLayout;
+  readonly operator: string;
+  /** The alert whose acknowledge dialog is open. */
+  readonly ackTarget: string | null;
+  readonly link: LinkState;
+  /** The replay view's capture path (kept across view switches). */
+  readonly replayPath: string;
+  setView(view: ViewId): void;
+  selectInstrument(key: string | null): void;
+  setOverviewSel(key: string | null): void;
+  setAlertSel(id: string | null): void;
+  /** Sorts by `column`; the same column again flips the direction. */
+  sortBy(column: string): void;
+  /** Re-applies the current sort to the current values. */
+  resort(): void;
+  setOverviewFilter(patch: Partial<OverviewFilter>): void;
+  setTimeRange(range: TimeRange): void;
+  /** Opens the instrument view on an alert's instrument, the range centred on when it fired. */
+  jumpToAlert(alert: Alert): void;
+  addPanel(kind: PanelKind): void;
+  removePanel(id: string): void;
+  movePanel(id: string, delta: number): void;
+  setPanelKey(id: string, key: string | null): void;
+  setColumns(columns: number): void;
+  resetLayout(): void;
+  setOperator(name: string): void;
+  openAck(alertId: string | null): void;
+  setLink(link: LinkState): void;
+  setReplayPath(path: string): void;
+}
+
+export function createUiSlice(prefs: Prefs): SliceCreator<UiSlice> {
+  return (set, get) => {
+    const setLayout = (layout: PanelLayout): void => {
+      prefs.set(PREF_LAYOUT, JSON.stringify(layout));
+      set({ layout });
+    };
+    return {
+      view: 'overview',
+      selectedKey: null,
+      overviewSel: null,
+      alertSel: null,
+      sort: { column: 'status', direction: 'asc' },
+      order: [],
+      overviewFilter: EMPTY_OVERVIEW_FILTER,
+      timeRange: LIVE_RANGE,
+      layout: parseLayout(prefs.get(PREF_LAYOUT)),
+      operator: prefs.get(PREF_OPERATOR) ?? '',
+      ackTarget: null,
+      link: { status: 'connecting', attempt: 0 },
+      replayPath: '',
+      setView: (view) => set({ view }),
+      selectInstrument: (key) => set({ selectedKey: key }),
+      setOverviewSel: (key) => set({ overviewSel: key }),
+      setAlertSel: (id) => set({ alertSel: id }),
+      sortBy: (column) => {
+        const current = get().sort;
+        const sort: OverviewSort =
+          current.column === column ? { column, direction: current.direction === 'asc' ? 'desc' : 'asc' } : { column, direction: 'asc' };
+        set({ sort, order: sortOverviewKeys(get().rows, get().keys, sort) });
+      },
+      resort: () => set((s) => ({ order: sortOverviewKeys(s.rows, s.keys, s.sort) })),
+      setOverviewFilter: (patch) => set((s) => ({ overviewFilter: { ...s.overviewFilter, ...patch } })),
+      setTimeRange: (timeRange) => set({ timeRange }),
+      jumpToAlert: (alert) =>
+        set({ selectedKey: alert.key, timeRange: centredOn(alert.firedAt ?? alert.openedAt), view: 'instrument', alertSel: alert.id }),
+      addPanel: (kind) => setLayout(addPanel(get().layout, kind)),
+      removePanel: (id) => setLayout(removePanel(get().layout, id)),
+      movePanel: (id, delta) => setLayout(movePanel(get().layout, id, delta)),
+      setPanelKey: (id, key) => setLayout(setPanelKey(get().layout, id, key)),
+      setColumns: (columns) => setLayout({ ...get().layout, columns: clampColumns(columns) }),
+      resetLayout: () => setLayout(parseLayout(null)),
+      setOperator: (name) => {
+        const operator = name.trim().slice(0, 80);
+        prefs.set(PREF_OPERATOR, operator);
+        set({ operator });
+      },
+      openAck: (alertId) => set({ ackTarget: alertId }),
+      setLink: (link) => set({ link }),
+      setReplayPath: (replayPath) => set({ replayPath }),
+    };
+  };
+}

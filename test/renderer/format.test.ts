@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatBps,
+  formatClock,
+  formatDateTime,
+  formatDuration,
+  formatFunding,
+  formatLag,
+  formatMetric,
+  formatNotional,
+  formatSignedBps,
+  formatZ,
+  MISSING,
+} from '../../src/renderer/src/format/format';
+
+describe('format', () => {
+  it('formats bps with fixed decimals and a dash for missing values', () => {
+    expect(formatBps(3.14159)).toBe('3.14');
+    expect(formatBps(0.0149)).toBe('0.015');
+    expect(formatBps(0)).toBe('0.00');
+    expect(formatBps(undefined)).toBe(MISSING);
+    expect(formatBps(Number.NaN)).toBe(MISSING);
+    expect(formatSignedBps(1.2)).toBe('+1.20');
+    expect(formatSignedBps(-0.35)).toBe('-0.35');
+    expect(formatSignedBps(0)).toBe('0.00');
+  });
+
+  it('formats notional compactly', () => {
+    expect(formatNotional(950)).toBe('950');
+    expect(formatNotional(12_345)).toBe('12.3k');
+    expect(formatNotional(1_234_567)).toBe('1.23M');
+    expect(formatNotional(2_500_000_000)).toBe('2.50B');
+    expect(formatNotional(null)).toBe(MISSING);
+  });
+
+  it('formats funding as a percentage and z with a sign', () => {
+    expect(formatFunding(0.0001)).toBe('0.0100%');
+    expect(formatZ(2.44)).toBe('+2.4');
+    expect(formatZ(-3.06)).toBe('-3.1');
+    expect(formatZ(null)).toBe(MISSING);
+  });
+
+  it('picks the format from the metric name', () => {
+    expect(formatMetric('depth_10bps', 20_000)).toBe('20.0k');
+    expect(formatMetric('spread_bps', 5)).toBe('5.00');
+    expect(formatMetric('basis_perp_spot_bps', -0.5)).toBe('-0.500');
+    expect(formatMetric('funding_rate', 0.0002)).toBe('0.0200%');
+    expect(formatMetric('imbalance', 0.12345)).toBe('0.123');
+  });
+
+  it('formats UTC times, durations and lag', () => {
+    const t = Date.UTC(2026, 2, 1, 14, 3, 7);
+    expect(formatClock(t)).toBe('14:03:07');
+    expect(formatDateTime(t)).toBe('2026-03-01 14:03:07');
+    expect(formatDuration(45_000)).toBe('45s');
+    expect(formatDuration(185_000)).toBe('3m 05s');
+    expect(formatDuration(2 * 3600_000 + 10 * 60_000)).toBe('2h 10m');
+    expect(formatDuration(3 * 86_400_000 + 4 * 3600_000)).toBe('3d 04h');
+    expect(formatDuration(-5)).toBe('0s');
+    expect(formatLag(12.4)).toBe('12 ms');
+    expect(formatLag(1400)).toBe('1.4 s');
+  });
+});
