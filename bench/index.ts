@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { coreBench } from './core-bench';
 import { evaluatorBench } from './evaluator-bench';
 import { historyBench } from './history-bench';
+import { memoryBench } from './memory-bench';
 import { replayBench } from './replay-bench';
 
 /** One measured figure: `ops` operations in `seconds`. */
@@ -48,7 +49,7 @@ export interface BenchModule {
 }
 
 /** The benches `npm run bench` runs, in order. */
-export const MODULES: readonly BenchModule[] = [coreBench, evaluatorBench, replayBench, historyBench];
+export const MODULES: readonly BenchModule[] = [coreBench, evaluatorBench, replayBench, historyBench, memoryBench];
 
 export const harness: BenchHarness = {
   measure(name, unit, batch, options = {}) {

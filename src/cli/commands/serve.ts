@@ -28,6 +28,13 @@ export function parseServeArgs(values: CliArgs['values']): ServeRequest | string
   const demo = str('demo');
   if (demo !== undefined && demo !== SHOWCASE && !isScenarioName(demo)) return `--demo: unknown scenario "${demo}" (${SHOWCASE} or a simulator scenario)`;
   if (demo !== undefined) out.demo = demo;
+  const extra = str('extra-assets');
+  if (extra !== undefined) {
+    const n = Number(extra);
+    if (!Number.isInteger(n) || n < 0 || n > 999) return `--extra-assets must be a whole number from 0 to 999, got "${extra}"`;
+    if (demo === undefined) return '--extra-assets needs --demo: only the simulator has synthetic assets';
+    out.extraAssets = n;
+  }
   const host = str('host');
   if (host !== undefined) out.host = host;
   const db = str('db');
@@ -82,6 +89,7 @@ export const serve: CliCommand = {
     config: { type: 'string', valueName: 'DIR', description: `config folder (default: ${defaultConfigDir()})` },
     demo: { type: 'string', valueName: 'SCENARIO', description: `run on the local simulator: ${SHOWCASE} (every alert family in two minutes) or a simulator scenario` },
     seed: { type: 'string', valueName: 'N', description: 'simulator seed (default 1)' },
+    'extra-assets': { type: 'string', valueName: 'N', description: 'with --demo: N synthetic assets beyond BTC and ETH, 4 listings each (11 -> 52 instruments)' },
     captures: { type: 'string', valueName: 'DIR', description: 'folder of captures the console may replay (default: captures beside the database)' },
   },
   async run(args, io) {

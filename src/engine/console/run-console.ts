@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../shared/config';
-import { startSimServer, type SimServer } from '../simulator';
+import { simInstrumentsConfig, startSimServer, type SimServer } from '../simulator';
 import { resolveHistoryPath } from '../storage/history-db';
 import { ConsoleService, type ConsoleServiceOptions } from './console-service';
 import { demoSchedule } from './demo-schedule';
@@ -20,6 +20,8 @@ export interface ConsoleRunOptions {
   readonly config: Config;
   /** Simulator scenario (or `showcase`): the exchanges become a local simulator. */
   readonly demo?: string | null;
+  /** Demo only: synthetic assets beyond BTC and ETH, four listings each (11 -> 52 instruments). */
+  readonly extraAssets?: number;
   readonly seed?: number;
   /** `--db FILE`; default features.storage, or a temp file in demo mode. */
   readonly db?: string | null;
@@ -56,13 +58,17 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
   try {
     if (options.demo) {
       const schedule = demoSchedule(options.demo);
+      const extraAssets = options.extraAssets ?? 0;
       sim = await startSimServer({
         schedule,
+        extraAssets,
         seed: options.seed ?? 1,
         alerts: config.alerts,
         staleTimeoutMs: config.features.staleTimeoutSeconds * 1000,
       });
       config = { ...config, exchanges: sim.exchangesConfig(config.exchanges) };
+      // The simulator lists more than instruments.yaml: subscribe to every simulated listing.
+      if (extraAssets > 0) config = { ...config, instruments: simInstrumentsConfig(extraAssets) };
     }
     let dbPath: string | null;
     if (options.db) dbPath = resolveHistoryPath({ explicit: options.db });
