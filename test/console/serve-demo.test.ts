@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/engine/config';
 import { runConsole, type RunningConsole } from '../../src/engine/console/run-console';
 import { simulateToCapture } from '../../src/engine/simulator';
+import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
+import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
+import { replayCapture } from '../../src/engine/replay/replay-capture';
 import type { Config } from '../../src/shared/config';
 import type { ConsoleEvent, ReplayState } from '../../src/shared/contract';
 import { SHIPPED_CONFIG } from '../config/helpers';
@@ -170,4 +173,27 @@ describe('surveil serve --demo (simulator, engine workers, WebSocket API)', () =
     await waitFor(() => (ofType('replay').at(-1)?.state.state ?? '') === 'done', 'the replay to finish', 20_000);
     await client.call('controlReplay', { action: 'stop' });
   });
+
+  it('records a venue from the console into a capture that replays, and logs it in the history', async () => {
+    const { path } = await client.call('startRecording', { venue: 'okx' });
+    expect(path.startsWith(captures)).toBe(true);
+    expect(path).toMatch(/okx-\d{8}-\d{6}\.jsonl\.gz$/);
+    // The restarted okx worker subscribes again and its books come back in the recording.
+    await waitFor(() => (client.rows.get('okx:BTC-USDT-SWAP')?.health.bookValid ?? false) && running.service.engine.recordingPaths().has('okx'), 'okx back', 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const stopped = await client.call('stopRecording');
+    expect(stopped).toMatchObject({ path });
+    expect(stopped!.frames).toBeGreaterThan(20);
+    expect(await client.call('stopRecording')).toBeNull();
+
+    const frames = await readCaptureFrames(path);
+    expect(frames[0]).toMatchObject({ kind: 'rest', venue: 'okx' });
+    expect(frames.some((f) => f.url.includes('/api/v5/public/instruments'))).toBe(true);
+    const { report } = await replayCapture(path, { speed: 'max', settings: pipelineSettingsFrom(SHIPPED) });
+    expect(report.rejected).toEqual({});
+    expect(report.instruments.find((i) => i.symbol === 'BTC-USDT-SWAP')).toMatchObject({ bookValid: true, sequenceGaps: 0, checksumFailures: 0 });
+    const listed = await client.call('listCaptures');
+    expect(listed.map((c) => c.path)).toContain(path);
+    await expect(client.call('startRecording', { venue: 'kraken' })).rejects.toThrow(/no live feed for "kraken"/);
+  }, 40_000);
 });

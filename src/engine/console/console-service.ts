@@ -1,4 +1,5 @@
-import { dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { enabledVenueInstruments, resolveRules, type Config } from '../../shared/config';
 import {
   API_VERSION,
@@ -205,12 +206,29 @@ export class ConsoleService implements ConsoleApi {
     }
   }
 
-  async startRecording(_request: ApiArgs<'startRecording'>[0]): Promise<{ readonly path: string }> {
-    throw new Error('recording from the console is not available yet: use `npm run -s surveil -- record`');
+  /** Records a venue's raw feed into the first capture folder, as `surveil record` would. */
+  async startRecording(request: ApiArgs<'startRecording'>[0]): Promise<{ readonly path: string }> {
+    if (!this.started) throw new Error('the engine is not running');
+    if (!this.host.venues.includes(request.venue)) {
+      throw new Error(`no live feed for "${request.venue}" (running: ${this.host.venues.join(', ')})`);
+    }
+    const dir = this.captureDirs[0];
+    if (!dir) throw new Error('no capture folder: start the console with a history database or --captures DIR');
+    mkdirSync(dir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+    const path = join(dir, `${request.venue}-${stamp}.jsonl.gz`);
+    await this.host.startRecording(request.venue, path);
+    return { path };
   }
 
+  /** Closes every recording under way; answers the last one closed, or null when none was. */
   async stopRecording(): Promise<{ readonly path: string; readonly frames: number } | null> {
-    return null;
+    let last: { path: string; frames: number } | null = null;
+    for (const venue of [...this.host.recordingPaths().keys()]) {
+      const stopped = await this.host.stopRecording(venue);
+      if (stopped?.path) last = { path: stopped.path, frames: stopped.frames };
+    }
+    return last;
   }
 
   /** Through the analytics worker; an engine that is down or restarting must not leave the request hanging. */

@@ -12,6 +12,7 @@ import { Analytics } from '../pipeline/analytics';
 import type { BookSample } from '../pipeline/venue-books';
 import { openHistoryDb } from '../storage/history-db';
 import { HistoryWriter } from '../storage/history-writer';
+import { recordCaptureProgress, recordCaptureStart } from '../storage/capture-log';
 import type { AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics } from './messages';
 
 const data = (workerData as { data: AnalyticsWorkerData }).data;
@@ -24,6 +25,8 @@ const history = db ? new HistoryWriter(db) : null;
 history?.start();
 
 const latest = new Map<string, SampleEvaluation>();
+/** Capture path -> its row in the captures table, while recording. */
+const captureIds = new Map<string, number>();
 const analytics = new Analytics(pipelineSettingsFrom(data.config), {
   onEvaluation(evaluation, instrument) {
     history?.onEvaluation(evaluation, instrument);
@@ -84,6 +87,16 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
       toMain({ type: 'acknowledged', requestId: command.requestId, event });
       return;
     }
+    case 'capture_log':
+      if (db) {
+        const id = captureIds.get(command.path) ?? recordCaptureStart(db, { path: command.path, venue: command.venue, started: command.started });
+        captureIds.set(command.path, id);
+        if (command.ended !== null) {
+          recordCaptureProgress(db, id, { frames: command.frames, bytes: command.bytes, ended: command.ended });
+          captureIds.delete(command.path);
+        }
+      }
+      return;
     case 'worker_restarted':
       if (command.venue !== null) analytics.markVenueGap(command.venue);
       history?.recordWorkerRestart(command.worker, command.time, command.reason);

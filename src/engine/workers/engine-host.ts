@@ -54,6 +54,8 @@ export class EngineHost {
   private readonly pendingAcks = new Map<number, (event: AlertEvent | null) => void>();
   private nextRequest = 1;
   private stopping = false;
+  private readonly recordings = new Map<VenueId, string>();
+  private readonly recordingStopped = new Map<Worker, (event: Extract<FeedEvent, { type: 'recording_stopped' }>) => void>();
   private watched: string | null = null;
   private readonly subscriptions;
 
@@ -117,15 +119,21 @@ export class EngineHost {
     const worker = spawnWorker(ANALYTICS_ENTRY, { config: this.options.config, venues: this.venues, dbPath: this.options.dbPath });
     this.analytics = worker;
     worker.on('message', (event: AnalyticsEvent) => this.onAnalyticsEvent(event));
-    worker.on('error', (error) => this.onWorkerExit('analytics', null, `error: ${error.message}`));
-    worker.on('exit', (code) => this.onWorkerExit('analytics', null, `exit code ${code}`));
+    worker.on('error', (error) => this.onWorkerExit(worker, 'analytics', null, `error: ${error.message}`));
+    worker.on('exit', (code) => this.onWorkerExit(worker, 'analytics', null, `exit code ${code}`));
   }
 
-  private startFeed(venue: VenueId): void {
+  private startFeed(venue: VenueId, captureOut?: string): void {
     const channel = new MessageChannel();
     const worker = spawnWorker(
       FEED_ENTRY,
-      { venue, subscriptions: this.subscriptions.get(venue) ?? [], config: this.options.config, analytics: channel.port1 },
+      {
+        venue,
+        subscriptions: this.subscriptions.get(venue) ?? [],
+        config: this.options.config,
+        analytics: channel.port1,
+        ...(captureOut ? { captureOut } : {}),
+      },
       { transferList: [channel.port1] },
     );
     this.feeds.set(venue, worker);
@@ -134,12 +142,54 @@ export class EngineHost {
     if (this.watched !== null) worker.postMessage(this.watchCommand(venue));
     worker.on('message', (event: FeedEvent) => {
       if (event.type === 'book') this.options.listener?.onBook?.(event.ladder);
+      if (event.type === 'recording_stopped') this.recordingStopped.get(worker)?.(event);
       if (event.type !== 'feed_status') return;
       this.statuses.set(venue, event.status);
       this.options.listener?.onFeedStatus?.(event);
     });
-    worker.on('error', (error) => this.onWorkerExit(`feed:${venue}`, venue, `error: ${error.message}`));
-    worker.on('exit', (code) => this.onWorkerExit(`feed:${venue}`, venue, `exit code ${code}`));
+    worker.on('error', (error) => this.onWorkerExit(worker, `feed:${venue}`, venue, `error: ${error.message}`));
+    worker.on('exit', (code) => this.onWorkerExit(worker, `feed:${venue}`, venue, `exit code ${code}`));
+  }
+
+  /**
+   * Records a venue's raw feed into `path`. The venue's worker is started
+   * afresh with the capture open, so the file holds what replay needs from its
+   * first line (instrument metadata, book snapshots), exactly as received. The
+   * price: that venue's books resync and its z-scores start over.
+   */
+  async startRecording(venue: VenueId, path: string): Promise<void> {
+    const old = this.feeds.get(venue);
+    if (!old) throw new Error(`no feed for ${venue}`);
+    if (this.recordings.has(venue)) throw new Error(`${venue} is already recording to ${this.recordings.get(venue)}`);
+    // Out of the map first: its exit is planned, not a crash to restart from.
+    this.feeds.delete(venue);
+    await stopWorker(old, { type: 'stop' } satisfies FeedCommand);
+    this.recordings.set(venue, path);
+    this.startFeed(venue, path);
+    this.toAnalytics({ type: 'capture_log', path, venue, started: Date.now(), ended: null, frames: 0, bytes: 0 });
+    this.toAnalytics({ type: 'worker_restarted', worker: `feed:${venue}`, venue, reason: `recording to ${path}`, time: Date.now() });
+  }
+
+  /** Closes a venue's capture; the feed carries on. Null when it was not recording. */
+  stopRecording(venue: VenueId): Promise<Extract<FeedEvent, { type: 'recording_stopped' }> | null> {
+    const worker = this.feeds.get(venue);
+    if (!worker || !this.recordings.has(venue)) return Promise.resolve(null);
+    this.recordings.delete(venue);
+    return new Promise((resolve) => {
+      this.recordingStopped.set(worker, (event) => {
+        this.recordingStopped.delete(worker);
+        if (event.path) {
+          this.toAnalytics({ type: 'capture_log', path: event.path, venue, started: 0, ended: Date.now(), frames: event.frames, bytes: event.bytes });
+        }
+        resolve(event);
+      });
+      worker.postMessage({ type: 'record_stop' } satisfies FeedCommand);
+    });
+  }
+
+  /** Venue -> capture path of the recordings under way. */
+  recordingPaths(): ReadonlyMap<VenueId, string> {
+    return this.recordings;
   }
 
   private onAnalyticsEvent(event: AnalyticsEvent): void {
@@ -160,10 +210,15 @@ export class EngineHost {
     }
   }
 
-  /** `error` and `exit` both fire for a crash: the first one restarts, the second is ignored. */
-  private onWorkerExit(name: string, venue: VenueId | null, reason: string): void {
+  /**
+   * `error` and `exit` both fire for a crash: the first one restarts, the
+   * second is ignored, as is the exit of a worker already replaced.
+   */
+  private onWorkerExit(worker: Worker, name: string, venue: VenueId | null, reason: string): void {
     const current = venue === null ? this.analytics : this.feeds.get(venue);
-    if (this.stopping || !current) return;
+    if (this.stopping || current !== worker) return;
+    // A crashed worker's capture ends with it: the restarted one does not record.
+    if (venue !== null) this.recordings.delete(venue);
     if (venue === null) this.analytics = null;
     else this.feeds.delete(venue);
     void current.terminate();

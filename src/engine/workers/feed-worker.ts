@@ -38,14 +38,19 @@ const target: LiveTarget = {
 
 const venue = venueById(venueId);
 if (!venue) throw new Error(`feed worker: unknown venue ${venueId}`);
-const writer: CaptureWriter | null = data.captureOut
-  ? await openCaptureWriter({ path: data.captureOut, header: { source: 'recorded', venue: venueId } })
+// A worker records from its first frame (metadata and snapshots included), so a
+// console recording starts a fresh worker; stopping only closes the file.
+let writer: CaptureWriter | null = data.captureOut
+  ? await openCaptureWriter({
+      path: data.captureOut,
+      header: { source: 'recorded', venue: venueId, instruments: data.subscriptions.map((s) => s.symbol) },
+    })
   : null;
 const session = new LiveSession({
   pipeline: target,
   sampleIntervalMs: config.features.sampling.intervalMs,
   createFeeds: (sink) => [venue.createFeed({ subscriptions: data.subscriptions, exchanges: config.exchanges, sink })],
-  ...(writer ? { extraSink: writer } : {}),
+  extraSink: { onFrame: (frame) => writer?.onFrame(frame) },
 });
 session.start();
 
@@ -70,6 +75,9 @@ parentPort!.on('message', (command: FeedCommand) => {
     case 'watch_book':
       watched = command.key;
       return;
+    case 'record_stop':
+      void stopRecording();
+      return;
     case 'crash':
       // Thrown outside any handler, as a bug would be: the worker dies and the host restarts it.
       setImmediate(() => {
@@ -78,6 +86,18 @@ parentPort!.on('message', (command: FeedCommand) => {
       return;
   }
 });
+
+async function stopRecording(): Promise<void> {
+  const closing = writer;
+  writer = null;
+  if (!closing) {
+    toMain({ type: 'recording_stopped', path: null, frames: 0, bytes: 0, files: [] });
+    return;
+  }
+  await closing.close().catch(() => undefined);
+  const stats = closing.stats();
+  toMain({ type: 'recording_stopped', path: data.captureOut ?? null, frames: stats.frames, bytes: stats.bytes, files: stats.files });
+}
 
 async function stop(): Promise<void> {
   clearInterval(statusTimer);

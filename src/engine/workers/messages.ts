@@ -43,6 +43,8 @@ export type FeedToAnalytics =
 /** Main -> feed worker. */
 export type FeedCommand =
   | { readonly type: 'stop' }
+  /** Closes the capture the worker was started with; the feed carries on. */
+  | { readonly type: 'record_stop' }
   /** Send the top of this book (`venue:symbol`) a few times a second; null stops. */
   | { readonly type: 'watch_book'; readonly key: string | null }
   /** Tests only: makes the worker fail as a bug would. */
@@ -53,12 +55,15 @@ export type FeedEvent =
   | { readonly type: 'feed_status'; readonly status: FeedStatus; readonly counters: FrameCounters; readonly venues: readonly VenueHealth[] }
   /** The watched book's ladder (see `watch_book`). */
   | { readonly type: 'book'; readonly ladder: BookLadder }
+  | { readonly type: 'recording_stopped'; readonly path: string | null; readonly frames: number; readonly bytes: number; readonly files: readonly string[] }
   | { readonly type: 'stopped' };
 
 /** Main -> analytics worker. */
 export type AnalyticsCommand =
   | { readonly type: 'attach'; readonly venue: VenueId; readonly port: MessagePort }
   | { readonly type: 'acknowledge'; readonly requestId: number; readonly alertId: string; readonly ack: Acknowledgement }
+  /** A console recording started or ended: kept in the history's captures table. */
+  | { readonly type: 'capture_log'; readonly path: string; readonly venue: VenueId; readonly started: number; readonly ended: number | null; readonly frames: number; readonly bytes: number }
   | { readonly type: 'worker_restarted'; readonly worker: string; readonly venue: VenueId | null; readonly reason: string; readonly time: number }
   | { readonly type: 'stop' }
   | { readonly type: 'crash' };
