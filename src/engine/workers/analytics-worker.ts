@@ -13,6 +13,8 @@ import type { BookSample } from '../pipeline/venue-books';
 import { openHistoryDb } from '../storage/history-db';
 import { HistoryWriter } from '../storage/history-writer';
 import { recordCaptureProgress, recordCaptureStart } from '../storage/capture-log';
+import { scheduleRetention } from '../storage/retention';
+import { startBackgroundSync, type SyncLoop } from '../sync';
 import type { AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics } from './messages';
 
 const data = (workerData as { data: AnalyticsWorkerData }).data;
@@ -23,6 +25,20 @@ const UI_INTERVAL_MS = 250;
 const db = data.dbPath ? openHistoryDb(data.dbPath) : null;
 const history = db ? new HistoryWriter(db) : null;
 history?.start();
+// Old rows go in small chunks between writes, hourly; a replay's database is never opened here.
+const retention = db
+  ? scheduleRetention(db, {
+      retentionDays: data.config.features.storage.retentionDays,
+      onError: (error) => process.stderr.write(`history retention: ${String(error)}\n`),
+    })
+  : null;
+// The central upload, when features.yaml enables it (URL from SURVEIL_PG_URL only).
+let syncLoop: SyncLoop | null = null;
+try {
+  syncLoop = db ? startBackgroundSync(db, data.config.features.sync) : null;
+} catch (error) {
+  process.stderr.write(`sync not started: ${error instanceof Error ? error.message : String(error)}\n`);
+}
 
 const latest = new Map<string, SampleEvaluation>();
 /** Capture path -> its row in the captures table, while recording. */
@@ -102,12 +118,7 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
       history?.recordWorkerRestart(command.worker, command.time, command.reason);
       return;
     case 'stop':
-      clearInterval(uiTimer);
-      for (const port of ports.values()) port.close();
-      history?.close();
-      db?.close();
-      toMain({ type: 'stopped' });
-      parentPort!.close();
+      void stopAll();
       return;
     case 'crash':
       setImmediate(() => {
@@ -116,3 +127,16 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
       return;
   }
 });
+
+/** History flushes, sync finishes its batch, then the thread ends. */
+async function stopAll(): Promise<void> {
+  clearInterval(uiTimer);
+  for (const port of ports.values()) port.close();
+  retention?.stop();
+  // History first: nothing already received may wait on a slow central server.
+  history?.close();
+  if (syncLoop) await Promise.race([syncLoop.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  db?.close();
+  toMain({ type: 'stopped' });
+  parentPort!.close();
+}
