@@ -7,8 +7,9 @@ import { loadConfig } from '../../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
 import type { RawFrame } from '../../src/engine/venues/venue';
-import { cleanupTempDirs, copyShippedConfig, editConfigFile } from '../config/helpers';
+import { cleanupTempDirs, copyShippedConfig, editConfigFile, SHIPPED_CONFIG } from '../config/helpers';
 import { startOkxLoop, type OkxLoop } from '../support/okx-loop-exchange';
+import { startSimServer } from '../../src/engine/simulator';
 import { REAL, realRecording, repoRoot } from '../support/shared-data';
 
 let okxFrames: RawFrame[];
@@ -79,10 +80,53 @@ describe('surveil record', () => {
   }, 30_000);
 
   it('refuses an unknown venue, a missing --out and an instrument not on the venue', async () => {
-    expect((await record(['--venue', 'kraken', '--out', '/tmp/x.jsonl'])).stderr).toContain('--venue must be one of binance-spot, binance-usdm, okx');
+    expect((await record(['--venue', 'kraken', '--out', '/tmp/x.jsonl'])).stderr).toContain('--venue must be one or more of binance-spot, binance-usdm, okx');
     expect((await record(['--venue', 'okx'])).stderr).toContain('--out FILE is required');
     const bad = await record(['--venue', 'binance-spot', '--instruments', 'BTC-USDT-PERP', '--out', '/tmp/x.jsonl']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('not enabled on binance-spot in instruments.yaml: BTC-USDT-PERP');
   }, 30_000);
+
+  it('records two venues into one capture, so perp vs spot basis replays', async () => {
+    const sim = await startSimServer({ scenario: 'calm', seed: 2 });
+    try {
+      const ex = sim.exchangesConfig(loadConfig(SHIPPED_CONFIG).exchanges);
+      const dir = copyShippedConfig();
+      const path = join(dir, 'exchanges.yaml');
+      const urls: [string, string][] = [
+        ['wss://stream.binance.com:9443', ex.binance.spot.websocketUrl],
+        ['https://api.binance.com', ex.binance.spot.restUrl],
+        ['wss://fstream.binance.com/public', ex.binance.futures.websocketPublicUrl],
+        ['wss://fstream.binance.com/market', ex.binance.futures.websocketMarketUrl],
+        ['https://fapi.binance.com', ex.binance.futures.restUrl],
+      ];
+      let text = readFileSync(path, 'utf8');
+      for (const [from, to] of urls) text = text.replace(`: ${from}`, `: ${to}`);
+      writeFileSync(path, text);
+      const out = join(dir, '..', 'btc.jsonl');
+      const run = await record(['--venue', 'binance-usdm,binance-spot', '--instruments', 'BTC-USDT-PERP,BTC-USDT-SPOT', '--out', out, '--duration', '4', '--config', dir]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const frames = await readCaptureFrames(out);
+      expect(new Set(frames.map((f) => f.venue))).toEqual(new Set(['binance-usdm', 'binance-spot']));
+      // The perp's samples carry a basis against the spot book of the same exchange.
+      let basis: number | undefined;
+      const { report } = await replayCapture(out, {
+        speed: 'max',
+        settings: pipelineSettingsFrom(loadConfig(dir)),
+        listener: {
+          onEvaluation: (e) => {
+            if (e.sample.key === 'binance-usdm:BTCUSDT') basis = e.sample.values.basis_perp_spot_bps ?? basis;
+          },
+        },
+      });
+      expect(report.instruments.map((i) => `${i.venue}:${i.id}`).sort()).toEqual(['binance-spot:BTC-USDT-SPOT', 'binance-usdm:BTC-USDT-PERP']);
+      expect(report.instruments.every((i) => i.bookValid && i.sequenceGaps === 0)).toBe(true);
+      expect(report.alerts).toEqual([]);
+      expect(basis).toBeDefined();
+      expect(Math.abs(basis!)).toBeLessThan(10);
+    } finally {
+      await sim.close();
+    }
+  }, 40_000);
 });

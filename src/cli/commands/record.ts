@@ -20,17 +20,21 @@ export const record: CliCommand = {
   name: 'record',
   summary: 'Record a venue\'s raw feed (and the REST metadata and snapshots replay needs) into a capture',
   options: {
-    venue: { type: 'string', valueName: 'VENUE', description: `venue id: ${knownVenueIds().join(', ')}` },
+    venue: {
+      type: 'string',
+      valueName: 'VENUES',
+      description: `venue ids, comma separated: ${knownVenueIds().join(', ')} (binance-usdm,binance-spot keeps perp vs spot basis replayable)`,
+    },
     instruments: { type: 'string', valueName: 'IDS', description: 'canonical ids from instruments.yaml, comma separated (default: every enabled one on the venue)' },
     out: { type: 'string', valueName: 'FILE', description: 'capture to write (.jsonl, or .jsonl.gz for gzip); rotates by size into FILE.0001...' },
     duration: { type: 'string', valueName: 'S', description: 'stop after S seconds (default: until Ctrl-C)' },
     config: { type: 'string', valueName: 'DIR', description: `config folder (default: ${defaultConfigDir()})` },
   },
   async run(args, io) {
-    const venueId = args.values.venue;
+    const venueIds = typeof args.values.venue === 'string' ? args.values.venue.split(',').map((v) => v.trim()).filter(Boolean) : [];
     const out = args.values.out;
-    if (typeof venueId !== 'string' || !venueById(venueId)) {
-      io.err(`surveil record: --venue must be one of ${knownVenueIds().join(', ')}`);
+    if (venueIds.length === 0 || venueIds.some((v) => !venueById(v))) {
+      io.err(`surveil record: --venue must be one or more of ${knownVenueIds().join(', ')}`);
       return 2;
     }
     if (typeof out !== 'string') {
@@ -51,27 +55,34 @@ export const record: CliCommand = {
       return 1;
     }
     const wanted = typeof args.values.instruments === 'string' ? args.values.instruments.split(',').map((s) => s.trim()).filter(Boolean) : null;
-    const selection = selectInstruments(config, venueId, wanted);
-    if (typeof selection === 'string') {
-      io.err(`surveil record: ${selection}`);
+    const selections = venueIds.map((venueId) => ({ venueId, selection: selectInstruments(config, venueId, wanted) }));
+    const unknown = (wanted ?? []).filter((id) => !selections.some(({ selection }) => typeof selection !== 'string' && selection.ids.includes(id)));
+    if (unknown.length > 0) {
+      io.err(`surveil record: not enabled on ${venueIds.join(' or ')} in instruments.yaml: ${unknown.join(', ')}`);
       return 1;
     }
+    const active = selections.flatMap(({ venueId, selection }) => (typeof selection === 'string' ? [] : [{ venueId, ...selection }]));
+    if (active.length === 0) {
+      io.err(`surveil record: no enabled instrument on ${venueIds.join(', ')}`);
+      return 1;
+    }
+    const ids = [...new Set(active.flatMap((a) => a.ids))];
 
     const writer = await openCaptureWriter({
       path: out,
-      header: { source: 'recorded', venue: venueId, instruments: selection.ids },
+      header: { source: 'recorded', venue: active.length === 1 ? active[0]!.venueId : active.map((a) => a.venueId), instruments: ids },
       onError: (error) => io.err(`surveil record: ${error.message}`),
     });
     const pipeline = new SurveillancePipeline(pipelineSettingsFrom(config));
-    const venue = venueById(venueId)!;
     const session = new LiveSession({
       pipeline,
       sampleIntervalMs: config.features.sampling.intervalMs,
-      createFeeds: (sink) => [venue.createFeed({ subscriptions: selection.subscriptions, exchanges: config.exchanges, sink })],
+      createFeeds: (sink) =>
+        active.map((a) => venueById(a.venueId)!.createFeed({ subscriptions: a.subscriptions, exchanges: config.exchanges, sink })),
       extraSink: writer,
     });
     session.start();
-    io.out(`recording ${venueId} ${selection.ids.join(', ')} into ${out}${duration ? ` for ${duration} s` : ' until Ctrl-C'}`);
+    io.out(`recording ${active.map((a) => a.venueId).join(' + ')} ${ids.join(', ')} into ${out}${duration ? ` for ${duration} s` : ' until Ctrl-C'}`);
     const statusTimer = setInterval(() => printStatus(session.status(), writer.stats().frames, io), 10_000);
     await waitForStop(duration);
     clearInterval(statusTimer);
@@ -83,6 +94,7 @@ export const record: CliCommand = {
   },
 };
 
+/** The enabled instruments of instruments.yaml on one venue (all, or those in `wanted`); a string when none. */
 function selectInstruments(config: Config, venueId: string, wanted: string[] | null) {
   const ids: string[] = [];
   const subscriptions: FeedSubscription[] = [];
@@ -91,8 +103,6 @@ function selectInstruments(config: Config, venueId: string, wanted: string[] | n
     ids.push(instrument.id);
     subscriptions.push({ symbol: listing.symbol, depthStream: listing.depthStream, index: listing.index });
   }
-  const unknown = (wanted ?? []).filter((id) => !ids.includes(id));
-  if (unknown.length > 0) return `not enabled on ${venueId} in instruments.yaml: ${unknown.join(', ')}`;
   if (subscriptions.length === 0) return `no enabled instrument on ${venueId}`;
   return { ids, subscriptions };
 }
