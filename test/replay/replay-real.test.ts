@@ -7,6 +7,8 @@ import { loadConfig } from '../../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import type { PipelineSettings } from '../../src/engine/pipeline/surveillance-pipeline';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
+import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
+import { openCaptureWriter } from '../../src/engine/capture/capture-writer';
 import type { ReplayReport, ReportInstrument } from '../../src/engine/replay/replay-report';
 import { REAL, realRecording, repoRoot } from '../support/shared-data';
 
@@ -151,6 +153,18 @@ describe('replay of damaged recordings', () => {
     const { report } = await replayCapture(path, { speed: 'max', settings });
     expect(report.venues).toEqual([{ venue: 'okx', staleEpisodes: 1, sequenceGaps: 0, checksumFailures: 0, resyncs: 0 }]);
     expect(reports.okx.venues).toEqual([{ venue: 'okx', staleEpisodes: 0, sequenceGaps: 0, checksumFailures: 0, resyncs: 0 }]);
+  });
+
+  it('replays a recording rotated into parts as one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'surveil-parts-'));
+    const path = join(dir, 'okx.jsonl.gz');
+    const writer = await openCaptureWriter({ path, rotateBytes: 40_000, header: { venue: 'okx' } });
+    for (const frame of await readCaptureFrames(realRecording(REAL.okx))) writer.write(frame);
+    await writer.close();
+    expect(writer.stats().files.length).toBeGreaterThan(3);
+    const { report } = await replayCapture(path, { speed: 'max', settings });
+    expect(report.frames).toBe(reports.okx.frames);
+    expect(report.instruments).toEqual(reports.okx.instruments);
   });
 
   it('reads gzip captures by content and reports the same books', async () => {
