@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/renderer/src/api/backoff';
 import { apiSocketUrl } from '../../src/renderer/src/api/ws-url';
 import { historyPoints, livePoint, metricLine, zLine } from '../../src/renderer/src/model/chart-series';
-import { feedTotals, venueLinkState } from '../../src/renderer/src/model/feed-health';
+import { feedTotals, rejectedBreakdown, rejectedTotal, venueLinkState } from '../../src/renderer/src/model/feed-health';
 import { addPanel, DEFAULT_LAYOUT, movePanel, parseLayout, removePanel } from '../../src/renderer/src/model/panel-layout';
 import { centredOn, presetId, resolveRange } from '../../src/renderer/src/model/time-range';
 import { leastWarmed, warmupLabel } from '../../src/renderer/src/model/warmup';
@@ -110,5 +110,14 @@ describe('panel layout', () => {
       columns: 2,
       panels: [{ id: 'y', kind: 'depth', key: null }],
     });
+  });
+});
+
+describe('rejected frames in the feed view', () => {
+  it('lists the reasons, most first, and the REST snapshot failures', () => {
+    const f = feed('okx', { rejected: { bad_json: 2, negative_size: 5, http_error: 0 }, snapshotsRequested: 4, snapshotsFailed: 1 });
+    expect(rejectedTotal(f)).toBe(7);
+    expect(rejectedBreakdown(f)).toBe('negative_size: 5\nbad_json: 2\nREST snapshots: 4 requested, 1 failed');
+    expect(rejectedBreakdown(feed('okx'))).toBe('no frame rejected\nREST snapshots: 0 requested, 0 failed');
   });
 });

@@ -50,6 +50,16 @@ export function feedTotals(feed: FeedView): FeedTotals {
 }
 
 /** Rejected frames, all reasons. */
+/** Rejected frames by reason, and failed REST snapshots: the hover text of the Rejected cell. */
+export function rejectedBreakdown(feed: FeedView): string {
+  const reasons = Object.entries(feed.rejected)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => `${reason}: ${n}`);
+  const snapshots = `REST snapshots: ${feed.snapshotsRequested} requested, ${feed.snapshotsFailed} failed`;
+  return [...(reasons.length > 0 ? reasons : ['no frame rejected']), snapshots].join('\n');
+}
+
 export function rejectedTotal(feed: FeedView): number {
   let n = 0;
   for (const v of Object.values(feed.rejected)) n += v;

@@ -1,6 +1,6 @@
 import type { FeedView } from '../../../../shared/contract';
 import { formatClock, formatLag, formatRate } from '../../format/format';
-import { feedTotals, rejectedTotal, venueLinkState } from '../../model/feed-health';
+import { feedTotals, rejectedBreakdown, rejectedTotal, venueLinkState } from '../../model/feed-health';
 import { useConsole } from '../context';
 
 /** Per venue: link state, throughput, lag, book-sync troubles, last error, z-score warmup; connections below. */
@@ -67,7 +67,9 @@ function FeedRows({ feed }: { feed: FeedView }) {
         <td className="num">{feed.resyncs}</td>
         <td className={`num${feed.checksumFailures > 0 ? ' warn' : ''}`}>{feed.checksumFailures}</td>
         <td className="num">{feed.staleEpisodes}</td>
-        <td className="num">{rejectedTotal(feed)}</td>
+        <td className={`num${rejectedTotal(feed) > 0 ? ' warn' : ''}`} title={rejectedBreakdown(feed)} data-testid="feed-rejected">
+          {rejectedTotal(feed)}
+        </td>
         <td className="txt" data-testid="feed-warmup">
           {warm === null ? (
             <span className="muted">–</span>
