@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,10 +33,26 @@ export function electronBinary(root = repoRoot()): string | null {
   }
 }
 
-/** True when `electron-vite build` has produced the app (main, preload and renderer). */
+/** Newest modification time of any file under `dir` (0 when it does not exist). */
+function newestIn(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newestIn(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+/** True when `electron-vite build` has produced the app (main, preload and renderer) from the current sources. */
 export function appBuilt(root = repoRoot(), rendererOnly = false): boolean {
-  const renderer = existsSync(join(root, 'out', 'renderer', 'index.html'));
-  return rendererOnly ? renderer : renderer && existsSync(join(root, 'out', 'main', 'index.js'));
+  const renderer = join(root, 'out', 'renderer', 'index.html');
+  const main = join(root, 'out', 'main', 'index.js');
+  const outputs = rendererOnly ? [renderer] : [renderer, main];
+  if (!outputs.every((f) => existsSync(f))) return false;
+  // A checkout newer than its build (a pull, an edit) would serve yesterday's console.
+  const sources = Math.max(...['renderer', 'shared', ...(rendererOnly ? [] : ['main', 'preload', 'engine'])].map((d) => newestIn(join(root, 'src', d))));
+  return outputs.every((f) => statSync(f).mtimeMs >= sources);
 }
 
 /** Runs `electron-vite build` in the repository; false (its output shown) when it fails. */
