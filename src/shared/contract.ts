@@ -78,6 +78,9 @@ export interface FeedView {
   readonly snapshotsFailed: number;
   /** z-score warmup across the venue's instruments: the least warmed window. */
   readonly warmup: { readonly samples: number; readonly needed: number } | null;
+  /** Times this venue's worker (or the analytics worker) died and was started again. */
+  readonly workerRestarts: number;
+  readonly lastWorkerRestart: { readonly time: number; readonly worker: string; readonly reason: string } | null;
 }
 
 export type ReplaySpeed = 'max' | number;

@@ -196,4 +196,23 @@ describe('surveil serve --demo (simulator, engine workers, WebSocket API)', () =
     expect(listed.map((c) => c.path)).toContain(path);
     await expect(client.call('startRecording', { venue: 'kraken' })).rejects.toThrow(/no live feed for "kraken"/);
   }, 40_000);
+
+  it('shows a crashed feed worker as a restart on its venue, and the books come back', async () => {
+    running.service.engine.crash('binance-spot');
+    await waitFor(
+      () => ofType('feeds').some((e) => e.feeds.some((f) => f.venue === 'binance-spot' && f.workerRestarts === 1)),
+      'the restart in the feed view',
+      10_000,
+    );
+    const feed = ofType('feeds').at(-1)!.feeds.find((f) => f.venue === 'binance-spot')!;
+    expect(feed.lastWorkerRestart).toMatchObject({ worker: 'feed:binance-spot' });
+    expect(feed.lastWorkerRestart!.reason).toMatch(/crash requested/);
+    expect(ofType('feeds').at(-1)!.feeds.find((f) => f.venue === 'okx')!.workerRestarts).toBe(0);
+    const before = client.events.length;
+    await waitFor(
+      () => client.events.slice(before).some((e) => e.type === 'overview' && e.rows.some((r) => r.key === 'binance-spot:BTCUSDT' && r.health.bookValid)),
+      'binance-spot books valid again',
+      15_000,
+    );
+  }, 30_000);
 });

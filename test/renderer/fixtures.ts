@@ -59,6 +59,8 @@ export function feed(venue: string, patch: Partial<FeedView> = {}): FeedView {
     snapshotsRequested: 0,
     snapshotsFailed: 0,
     warmup: null,
+    workerRestarts: 0,
+    lastWorkerRestart: null,
     ...patch,
   };
 }

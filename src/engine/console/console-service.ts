@@ -84,6 +84,11 @@ export class ConsoleService implements ConsoleApi {
           const feeds = this.live.applyFeed({ venue: event.status.venue, status: event.status, counters: event.counters, health: event.venues });
           if (!this.replay) this.emit({ type: 'feeds', feeds });
         },
+        onWorkerRestart: (restart) => {
+          const venue = restart.worker.startsWith('feed:') ? restart.worker.slice('feed:'.length) : null;
+          const feeds = this.live.applyRestart(venue, restart);
+          if (!this.replay) this.emit({ type: 'feeds', feeds });
+        },
         onBook: (ladder) => {
           if (!this.replay && ladder.key === this.watched) this.emit({ type: 'book', ladder });
         },

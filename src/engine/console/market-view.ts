@@ -14,6 +14,7 @@ export class MarketView {
   private readonly rows = new Map<string, OverviewRow>();
   private readonly open = new Map<string, Alert>();
   private readonly feeds = new Map<string, FeedReport>();
+  private readonly restarts = new Map<string, { count: number; last: { time: number; worker: string; reason: string } }>();
 
   constructor(private readonly context: RowContext) {}
 
@@ -34,7 +35,23 @@ export class MarketView {
 
   /** Takes a feed report; returns every feed view. */
   applyFeed(report: FeedReport): FeedView[] {
-    this.feeds.set(report.venue, report);
+    const restarts = this.restarts.get(report.venue);
+    this.feeds.set(report.venue, restarts ? { ...report, restarts } : report);
+    return this.feedViews();
+  }
+
+  /**
+   * A worker died and was started again: a feed worker concerns its venue,
+   * the analytics worker every venue (all their z-scores start over).
+   */
+  applyRestart(venue: string | null, restart: { time: number; worker: string; reason: string }): FeedView[] {
+    const venues = venue === null ? [...this.feeds.keys()] : [venue];
+    for (const v of venues) {
+      const restarts = { count: (this.restarts.get(v)?.count ?? 0) + 1, last: restart };
+      this.restarts.set(v, restarts);
+      const report = this.feeds.get(v);
+      if (report) this.feeds.set(v, { ...report, restarts });
+    }
     return this.feedViews();
   }
 

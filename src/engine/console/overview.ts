@@ -86,6 +86,8 @@ export interface FeedReport {
   readonly status: FeedStatus | null;
   readonly counters: FrameCounters;
   readonly health: readonly VenueHealth[];
+  /** Worker restarts that took this venue's data down. */
+  readonly restarts?: { readonly count: number; readonly last: { readonly time: number; readonly worker: string; readonly reason: string } };
 }
 
 /** The least warmed z-score window across a venue's rows; null before any row. */
@@ -115,5 +117,7 @@ export function feedView(report: FeedReport, rows: readonly OverviewRow[]): Feed
     snapshotsRequested: report.status?.snapshotsRequested ?? 0,
     snapshotsFailed: report.status?.snapshotsFailed ?? 0,
     warmup: venueWarmup(rows.filter((r) => r.venue === report.venue)),
+    workerRestarts: report.restarts?.count ?? 0,
+    lastWorkerRestart: report.restarts?.last ?? null,
   };
 }

@@ -35,6 +35,7 @@ export function FeedsView() {
               <th className="num">Checksum</th>
               <th className="num">Stale</th>
               <th className="num">Rejected</th>
+              <th className="num">Restarts</th>
               <th className="txt">Z warmup</th>
               <th className="txt">Last error</th>
             </tr>
@@ -70,6 +71,13 @@ function FeedRows({ feed }: { feed: FeedView }) {
         <td className={`num${rejectedTotal(feed) > 0 ? ' warn' : ''}`} title={rejectedBreakdown(feed)} data-testid="feed-rejected">
           {rejectedTotal(feed)}
         </td>
+        <td
+          className={`num${feed.workerRestarts > 0 ? ' warn' : ''}`}
+          title={feed.lastWorkerRestart ? `last: ${feed.lastWorkerRestart.worker} at ${new Date(feed.lastWorkerRestart.time).toISOString()}, ${feed.lastWorkerRestart.reason}` : 'no worker restart'}
+          data-testid="feed-restarts"
+        >
+          {feed.workerRestarts}
+        </td>
         <td className="txt" data-testid="feed-warmup">
           {warm === null ? (
             <span className="muted">–</span>
@@ -99,7 +107,9 @@ function FeedRows({ feed }: { feed: FeedView }) {
           <td className="num muted" colSpan={2}>
             since {formatClock(c.since)}Z
           </td>
-          <td className="num muted">{c.symbols.length} sym</td>
+          <td className="num muted" colSpan={2}>
+            {c.symbols.length} sym
+          </td>
           <td className="txt muted">{c.lastFrameAt === null ? 'no frame' : `frame ${formatClock(c.lastFrameAt)}Z`}</td>
           <td className="txt error-text" title={c.lastError ?? ''}>
             {c.lastError ?? ''}
