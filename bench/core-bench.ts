@@ -7,6 +7,7 @@ import type { Instrument, RawLevel } from '../src/shared/core/model';
 import { OrderBook, type Side } from '../src/shared/core/order-book';
 import { bookMetrics } from '../src/shared/core/metrics';
 import type { BenchModule, BenchResult } from './index';
+import { mulberry32 } from '../test/support/prng';
 
 const LEVELS = 1000;
 /** Price slots per side; 1,000 of 1,500 start filled so inserts and deletes both have room. */
@@ -29,17 +30,7 @@ const instrument: Instrument = {
   contractValue: 0.01,
 };
 
-/** Deterministic PRNG (mulberry32): the same stream on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const priceText = (side: Side, slot: number): string =>
   (side === 'bid' ? 29_999.5 - slot * 0.5 : 30_000.5 + slot * 0.5).toFixed(1);

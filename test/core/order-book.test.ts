@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { OrderBook, parseLevelNumber, type BookLevel, type Side } from '../../src/shared/core/order-book';
 import { SortedLevels } from '../../src/shared/core/sorted-levels';
+import { mulberry32 } from '../support/prng';
 
-/** Deterministic PRNG (mulberry32) so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** The naive reference: a plain Map per side, sorted on demand. */
 class ReferenceBook {

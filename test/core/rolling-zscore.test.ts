@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RollingZScore, Z_CAP } from '../../src/shared/core/rolling-zscore';
+import { mulberry32 } from '../support/prng';
 
 /**
  * Two-pass reference: mean and sample std of the window, then z of the new value.
@@ -19,17 +20,7 @@ function reference(raw: readonly number[], rawValue: number): number {
   return (value - mean) / Math.sqrt(ss / (n - 1));
 }
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 describe('RollingZScore', () => {
   it('reports warmup progress until min_samples, then a z-score', () => {

@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { defaultConfigDir } from '../../engine/config/default-config-dir';
-import { loadConfig } from '../../engine/config/load-config';
 import { evaluateScenarios } from '../../engine/evaluation/evaluate-scenarios';
 import { formatSummary, summarize } from '../../engine/evaluation/quality-table';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../../engine/simulator';
-import { isConfigError } from '../../shared/config/config-error';
+import { CONFIG_OPTION, loadConfigOption } from '../config-option';
 import type { CliCommand } from '../index';
 
 /** `evaluate [--seeds N] [--scenarios a,b] [--json OUT]`: detection quality over simulated scenarios. */
@@ -15,7 +13,7 @@ export const evaluate: CliCommand = {
     seeds: { type: 'string', valueName: 'N', description: 'seeds per scenario (default 5)' },
     scenarios: { type: 'string', valueName: 'LIST', description: `comma-separated subset of: ${SCENARIO_NAMES.join(', ')}` },
     json: { type: 'string', valueName: 'OUT', description: 'also write the run scores and the summary as JSON' },
-    config: { type: 'string', valueName: 'DIR', description: `config folder (default: ${defaultConfigDir()})` },
+    config: CONFIG_OPTION,
   },
   async run(args, io) {
     const seeds = args.values.seeds === undefined ? 5 : Number(args.values.seeds);
@@ -33,14 +31,8 @@ export const evaluate: CliCommand = {
       }
       scenarios = names as ScenarioName[];
     }
-    let config;
-    try {
-      config = loadConfig(typeof args.values.config === 'string' ? args.values.config : defaultConfigDir());
-    } catch (error) {
-      if (!isConfigError(error)) throw error;
-      for (const problem of error.problems) io.err(problem);
-      return 1;
-    }
+    const config = loadConfigOption(args, io);
+    if (!config) return 1;
     const started = performance.now();
     const scores = await evaluateScenarios({
       config,

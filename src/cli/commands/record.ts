@@ -1,13 +1,11 @@
 import { openCaptureWriter } from '../../engine/capture/capture-writer';
-import { defaultConfigDir } from '../../engine/config/default-config-dir';
-import { loadConfig } from '../../engine/config/load-config';
 import { LiveSession } from '../../engine/live/live-session';
 import { pipelineSettingsFrom } from '../../engine/pipeline/pipeline-settings';
 import { SurveillancePipeline } from '../../engine/pipeline/surveillance-pipeline';
 import { knownVenueIds, venueById } from '../../engine/venues/registry';
 import type { FeedStatus, FeedSubscription } from '../../engine/venues/venue';
-import { isConfigError } from '../../shared/config/config-error';
 import { enabledVenueInstruments, type Config } from '../../shared/config';
+import { CONFIG_OPTION, loadConfigOption } from '../config-option';
 import type { CliCommand, CliIo } from '../index';
 
 /**
@@ -28,7 +26,7 @@ export const record: CliCommand = {
     instruments: { type: 'string', valueName: 'IDS', description: 'canonical ids from instruments.yaml, comma separated (default: every enabled one on the venue)' },
     out: { type: 'string', valueName: 'FILE', description: 'capture to write (.jsonl, or .jsonl.gz for gzip); rotates by size into FILE.0001...' },
     duration: { type: 'string', valueName: 'S', description: 'stop after S seconds (default: until Ctrl-C)' },
-    config: { type: 'string', valueName: 'DIR', description: `config folder (default: ${defaultConfigDir()})` },
+    config: CONFIG_OPTION,
   },
   async run(args, io) {
     const venueIds = typeof args.values.venue === 'string' ? args.values.venue.split(',').map((v) => v.trim()).filter(Boolean) : [];
@@ -46,14 +44,8 @@ export const record: CliCommand = {
       io.err(`surveil record: --duration must be a positive number of seconds, got "${String(args.values.duration)}"`);
       return 2;
     }
-    let config: Config;
-    try {
-      config = loadConfig(typeof args.values.config === 'string' ? args.values.config : defaultConfigDir());
-    } catch (error) {
-      if (!isConfigError(error)) throw error;
-      for (const problem of error.problems) io.err(problem);
-      return 1;
-    }
+    const config = loadConfigOption(args, io);
+    if (!config) return 1;
     const wanted = typeof args.values.instruments === 'string' ? args.values.instruments.split(',').map((s) => s.trim()).filter(Boolean) : null;
     const selections = venueIds.map((venueId) => ({ venueId, selection: selectInstruments(config, venueId, wanted) }));
     const unknown = (wanted ?? []).filter((id) => !selections.some(({ selection }) => typeof selection !== 'string' && selection.ids.includes(id)));

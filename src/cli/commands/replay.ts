@@ -1,13 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { defaultConfigDir } from '../../engine/config/default-config-dir';
-import { loadConfig } from '../../engine/config/load-config';
 import { CaptureError } from '../../engine/capture/capture-reader';
 import { pipelineSettingsFrom } from '../../engine/pipeline/pipeline-settings';
 import { replayCapture, type ReplaySpeed } from '../../engine/replay/replay-capture';
 import type { ReplayReport } from '../../engine/replay/replay-report';
 import { checkpointHistoryDb, openHistoryDb, resolveHistoryPath, type HistoryDatabase } from '../../engine/storage/history-db';
 import { HistoryWriter } from '../../engine/storage/history-writer';
-import { isConfigError } from '../../shared/config/config-error';
+import { CONFIG_OPTION, loadConfigOption } from '../config-option';
 import type { CliCommand, CliIo } from '../index';
 
 /** `replay FILE [--speed max|N] [--report OUT.json] [--db FILE] [--config DIR]` */
@@ -19,7 +17,7 @@ export const replay: CliCommand = {
     speed: { type: 'string', valueName: 'max|N', description: 'max (as fast as possible, default) or a wall-clock multiple such as 10' },
     report: { type: 'string', valueName: 'OUT.json', description: 'write the replay report as JSON (schema: docs/replay-report.md)' },
     db: { type: 'string', valueName: 'FILE', description: "write the replay's history (samples, alerts, audit trail, feed events) to this SQLite database" },
-    config: { type: 'string', valueName: 'DIR', description: `config folder (default: ${defaultConfigDir()})` },
+    config: CONFIG_OPTION,
   },
   async run(args, io) {
     if (args.positionals.length !== 1) {
@@ -36,14 +34,8 @@ export const replay: CliCommand = {
       io.err(`surveil replay: ${file}: no such file`);
       return 1;
     }
-    let config;
-    try {
-      config = loadConfig(typeof args.values.config === 'string' ? args.values.config : defaultConfigDir());
-    } catch (error) {
-      if (!isConfigError(error)) throw error;
-      for (const problem of error.problems) io.err(problem);
-      return 1;
-    }
+    const config = loadConfigOption(args, io);
+    if (!config) return 1;
     let db: HistoryDatabase | undefined;
     let dbPath: string | undefined;
     if (typeof args.values.db === 'string') {

@@ -1,4 +1,3 @@
-import { loadConfig } from '../../engine/config/load-config';
 import { defaultConfigDir } from '../../engine/config/default-config-dir';
 import {
   isScenarioName,
@@ -10,7 +9,7 @@ import {
   type SimulateOptions,
   type SimVenue,
 } from '../../engine/simulator';
-import { isConfigError } from '../../shared/config/config-error';
+import { loadConfigOption } from '../config-option';
 import type { CliArgs, CliCommand, CliIo } from '../index';
 
 /**
@@ -43,14 +42,8 @@ export const simulate: CliCommand = {
       io.err('surveil simulate: give --out CAPTURE (with --labels LABELS.json) or --serve');
       return 2;
     }
-    let config;
-    try {
-      config = loadConfig(stringOption(args, 'config') ?? defaultConfigDir());
-    } catch (error) {
-      if (!isConfigError(error)) throw error;
-      for (const problem of error.problems) io.err(problem);
-      return 1;
-    }
+    const config = loadConfigOption(args, io);
+    if (!config) return 1;
     const options: SimulateOptions = { ...parsed, alerts: config.alerts, staleTimeoutMs: config.features.staleTimeoutSeconds * 1000 };
     if (out !== undefined) {
       const labels = stringOption(args, 'labels');

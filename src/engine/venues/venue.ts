@@ -1,6 +1,7 @@
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent, VenueId } from '../../shared/core/model';
 import type { OrderBook } from '../../shared/core/order-book';
 import type { ExchangesConfig } from '../../shared/config';
+import type { ConnectionView } from '../../shared/contract';
 
 /**
  * A frame exactly as received: a capture line's frame, or what a live feed
@@ -88,28 +89,9 @@ export interface Venue {
   createFeed(options: FeedOptions): Feed;
 }
 
-/** State of one socket of a feed, as the feed-health view shows it. */
-export type ConnectionState = 'connecting' | 'connected' | 'stale' | 'reconnecting' | 'backing_off' | 'stopped';
-
-/** Health of one connection: what an operator needs to trust (or distrust) its data. */
-export interface ConnectionStatus {
-  readonly id: string;
-  readonly url: string;
-  readonly state: ConnectionState;
-  /** Venue symbols this connection carries. */
-  readonly symbols: readonly string[];
-  readonly since: number;
-  readonly messages: number;
-  /** Frames per second over the last few seconds. */
-  readonly messageRate: number;
-  readonly lastFrameAt: number | null;
-  /** Receive time minus exchange event time of the latest frame that carried one. */
-  readonly lagMs: number | null;
-  readonly reconnects: number;
-  /** Consecutive failed attempts; past max_reconnect_attempts the feed keeps retrying slowly. */
-  readonly failedAttempts: number;
-  readonly lastError: string | null;
-}
+/** State and health of one socket of a feed: the console's own view of it (src/shared/contract.ts). */
+export type { ConnectionState } from '../../shared/contract';
+export type ConnectionStatus = ConnectionView;
 
 export interface FeedStatus {
   readonly venue: VenueId;
