@@ -56,8 +56,8 @@ export interface MemorySample {
   readonly frames: number;
   /**
    * Price levels held by the engine's books, all instruments: what the
-   * engine's memory should scale with (the simulated books fill in over
-   * hours, so this is not constant; see the slope per level).
+   * engine's memory should scale with (about flat: the simulator keeps its
+   * books' shape stationary).
    */
   readonly bookLevels: number;
   /** Sample rows the history writer has committed so far. */

@@ -6,10 +6,10 @@
  * Prints RSS and heapUsed (after a forced GC) every `--every` simulated
  * minutes, the peak RSS at 10 and 60 minutes, the sample rows written and
  * the slope of heapUsed from minute 10 to the end in MB per hour, beside
- * the slope of the book levels the engine holds (the simulated books fill
- * in slowly, ~2-3 MB per hour at 52 instruments, and the engine's mirror of
- * them grows with them). Exits 1 when the heap grows faster than 10 MB per
- * hour: a leak, not book growth or noise.
+ * the slope of the book levels the engine holds (the engine's memory
+ * scales with them; the simulator keeps its books' shape stationary, so they
+ * stay about flat). Exits 1 when the heap grows faster than 10 MB per hour:
+ * a leak, not book size or noise.
  */
 import { parseArgs } from 'node:util';
 import { formatMemorySample, runMemorySoak } from './memory-bench';
@@ -60,7 +60,7 @@ function main(): number {
     console.log(`book levels min ${first.minute} -> ${last.minute} ${first.bookLevels.toLocaleString('en-US')} -> ${last.bookLevels.toLocaleString('en-US')}`);
   }
   console.log(`heapUsed slope         ${result.heapSlopeMbPerHour.toFixed(2)} MB per hour (minute 10 to ${result.minutes}${result.gcExposed ? ', after forced GC' : ', no forced GC'})`);
-  // The engine's books mirror the simulated ones, whose level count creeps up over hours: read the heap against it.
+  // The engine's books mirror the simulated ones: read the heap against their level count.
   console.log(`book levels slope      ${Math.round(result.levelSlopePerHour).toLocaleString('en-US')} levels per hour`);
   if (result.levelSlopePerHour > 0) {
     console.log(`heap per added level   ${((result.heapSlopeMbPerHour * 1024 * 1024) / result.levelSlopePerHour).toFixed(0)} bytes (engine + simulator book level: ~250-300)`);

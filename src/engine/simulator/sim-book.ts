@@ -32,6 +32,17 @@ const MAX_DISTANCE_BPS = 130;
 const KEEP_DISTANCE_BPS = 150;
 /** Gap filling stops here: far levels change slowly, as in a real book. */
 const FILL_DISTANCE_BPS = 30;
+/**
+ * Upkeep starts here: nearer in, churn keeps the book fresh (and quotes
+ * between levels on purpose), and a drain caps and restores its own band.
+ */
+const UPKEEP_FROM_BPS = 5;
+/** A level closer than this share of the spacing at its distance to the level inside it is pulled. */
+const CROWDED_SPACING = 0.6;
+/** A level whose size is off the profile for its distance by more than this factor is requoted. */
+const OFF_PROFILE_FACTOR = 4;
+/** Levels pulled or requoted per side and update, at most: the book mends a few orders at a time. */
+const UPKEEP_PER_UPDATE = 3;
 
 /** Typical gap between levels `d` bps from the mid, in bps: tight at the top, wider further out. */
 function spacingBps(d: number): number {
@@ -147,6 +158,7 @@ export class SimBook {
     for (const side of ['bid', 'ask'] as const) {
       this.fillGaps(side, mid, target.nearDepthFactor, set);
       this.trimFar(side, mid, set);
+      this.upkeep(side, mid, target.nearDepthFactor, set);
       if (drain) this.capNear(side, mid, target.nearDepthFactor, set);
       else if (this.drained) this.restoreNear(side, mid, set);
       if (this.rng.chance(target.churn)) this.churn(side, mid, target.nearDepthFactor, set);
@@ -172,6 +184,13 @@ export class SimBook {
     const notional = perBps * spacingBps(d) * factor * this.rng.lognormal(0.45) * 0.9;
     const price = this.midPrice();
     return Math.max(1, Math.round(notional / (price * this.lotNotional)));
+  }
+
+  /** Median lots of a new level at `d` bps (drawLots without its noise). */
+  private profileLots(d: number, nearFactor: number): number {
+    const perBps = (this.instrument.depth10 / 8) * (0.3 + d / 10);
+    const factor = d < DRAIN_BAND_BPS ? nearFactor : 1;
+    return (perBps * spacingBps(d) * factor * 0.9) / (this.midPrice() * this.lotNotional);
   }
 
   private midPrice(): number {
@@ -232,6 +251,48 @@ export class SimBook {
       const d = this.distanceBps(farthest, mid);
       const at = farthest + (side === 'bid' ? -1 : 1) * Math.max(1, Math.round(this.spacingTicks(d, mid)));
       set(side, at, this.drawLots(this.distanceBps(at, mid), 1));
+    }
+  }
+
+  /**
+   * Keeps the book's shape stationary as the mid wanders. A level is placed
+   * with the spacing and size of its distance at the time; once the mid has
+   * moved away from it, it sits among levels that should be spaced more
+   * widely and sized larger, and once the mid has come towards it, it is too
+   * large for where it now is. Filling only adds levels and trimming only
+   * cuts past the far end, so without this the book gains levels for as long
+   * as the price moves (a BTC book grew from ~250 to ~1,200 levels in four
+   * simulated hours) and walls drift into the top 10 bps. Beyond
+   * UPKEEP_FROM_BPS, a few levels per update: one crowded against the level
+   * inside it is pulled, one whose size is off its distance's profile by
+   * more than OFF_PROFILE_FACTOR is requoted at the profile.
+   */
+  private upkeep(side: 'bid' | 'ask', mid: number, nearFactor: number, set: (s: 'bid' | 'ask', t: number, l: number) => void): void {
+    const prices = this.prices(side);
+    const map = side === 'bid' ? this.bids : this.asks;
+    let changed = 0;
+    let i = this.position(side, side === 'bid' ? Math.floor(mid * (1 - UPKEEP_FROM_BPS / 1e4)) : Math.ceil(mid * (1 + UPKEEP_FROM_BPS / 1e4)));
+    i = Math.max(1, i);
+    while (i < prices.length && changed < UPKEEP_PER_UPDATE) {
+      const p = prices[i]!;
+      const d = this.distanceBps(p, mid);
+      if (Math.abs(p - prices[i - 1]!) < CROWDED_SPACING * this.spacingTicks(d, mid)) {
+        // Pulled: the next level is now compared with the one inside this.
+        set(side, p, 0);
+        changed += 1;
+        continue;
+      }
+      const lots = map.get(p)!;
+      const profile = this.profileLots(d, nearFactor);
+      // A level is at least one lot: a profile under a lot judges nothing too large.
+      if (lots > OFF_PROFILE_FACTOR * Math.max(1, profile) || lots * OFF_PROFILE_FACTOR < profile) {
+        const fresh = this.drawLots(d, nearFactor);
+        if (fresh !== lots) {
+          set(side, p, fresh);
+          changed += 1;
+        }
+      }
+      i += 1;
     }
   }
 

@@ -155,6 +155,18 @@ describe('USD-M book sync', () => {
     expect(sync.valid).toBe(true);
   });
 
+  it('a snapshot taken exactly between two events is bridged by the next one chaining on it (pu == lastUpdateId)', () => {
+    const live = new BinanceBookSync('usdm');
+    live.apply(snapshot(100));
+    expect(live.apply(marked(101, 110, '1', 100))).toBe('applied');
+    expect(live.stats.sequenceGaps).toBe(0);
+    const buffered = new BinanceBookSync('usdm');
+    buffered.apply(marked(101, 110, '1', 100));
+    expect(buffered.apply(snapshot(100))).toBe('applied');
+    expect(buffered.stats.sequenceGaps).toBe(0);
+    expect(bidPrices(buffered)).toEqual(['10', '1']);
+  });
+
   it('a first diff after the snapshot that does not bridge it is a gap', () => {
     const sync = new BinanceBookSync('usdm');
     sync.apply(snapshot(100));

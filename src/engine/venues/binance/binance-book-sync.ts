@@ -99,7 +99,8 @@ export class BinanceBookSync implements BookSync {
     }
     if (keep > 0) this.buffer = this.buffer.slice(keep);
     const first = this.buffer[0];
-    if (first !== undefined && (first.seq.first ?? 0) > (spot ? id + 1 : id)) {
+    const chainsOn = !spot && first?.seq.prev === id;
+    if (first !== undefined && !chainsOn && (first.seq.first ?? 0) > (spot ? id + 1 : id)) {
       // The buffered diffs start after the snapshot: it is too old. Per the docs, fetch again.
       return 'dropped';
     }
@@ -138,7 +139,9 @@ export class BinanceBookSync implements BookSync {
       if (first > this.bookId + 1) return this.gap(event);
     } else if (this.bridging) {
       if (last < this.bookId) return 'dropped';
-      if (first > this.bookId) return this.gap(event);
+      // The documented bridge is U <= lastUpdateId <= u; a snapshot taken exactly
+      // between two events is bridged by the next one chaining on it (pu == lastUpdateId).
+      if (first > this.bookId && prev !== this.bookId) return this.gap(event);
     } else if (prev !== this.bookId) {
       return this.gap(event);
     }
