@@ -55,6 +55,30 @@ describe('retention', () => {
     db.close();
   });
 
+  it('holds back what the central sync has not sent yet', () => {
+    const db = seeded();
+    // Never synced: nothing may go.
+    expect(applyRetentionSync(db, { retentionDays: 7, now: () => NOW, holdUnsynced: true })).toEqual({ samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0 });
+    // The sync's cursors (its own table, as src/engine/sync/outbox.ts keeps it): samples sent up to id 1000,
+    // the old alert's revision but not its last event, and every feed event.
+    db.exec(`CREATE TABLE sync_cursors (target TEXT NOT NULL, table_name TEXT NOT NULL, position INTEGER NOT NULL,
+      last_key TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (target, table_name))`);
+    const put = db.prepare('INSERT INTO sync_cursors VALUES (?, ?, ?, NULL, 0)');
+    const lastEvent = db.prepare("SELECT max(id) FROM alert_events WHERE alert_id = 'old-resolved'").pluck().get() as number;
+    put.run('desk', 'samples', 1000);
+    put.run('desk', 'alerts', 1_000_000);
+    put.run('desk', 'alert_events', lastEvent - 1);
+    put.run('desk', 'feed_events', 1_000_000);
+    const held = applyRetentionSync(db, { retentionDays: 7, now: () => NOW, holdUnsynced: true });
+    expect(held).toEqual({ samples: 1000, alerts: 0, alertEvents: 0, feedEvents: 1 });
+    // A second target that is further behind holds samples back for everyone.
+    put.run('other-server', 'samples', 1500);
+    db.prepare("UPDATE sync_cursors SET position = 2000 WHERE target = 'desk' AND table_name = 'samples'").run();
+    db.prepare("UPDATE sync_cursors SET position = ? WHERE table_name = 'alert_events'").run(lastEvent);
+    expect(applyRetentionSync(db, { retentionDays: 7, now: () => NOW, holdUnsynced: true })).toEqual({ samples: 500, alerts: 1, alertEvents: 2, feedEvents: 0 });
+    db.close();
+  });
+
   it('yields between chunks so a writer in the same process commits while a long purge runs', async () => {
     const db = seeded();
     const writer = new HistoryWriter(db);

@@ -9,6 +9,12 @@ export interface RetentionOptions {
   /** Rows deleted per transaction: small, so a writer waits milliseconds at most. Default 2,000. */
   readonly chunkRows?: number;
   readonly now?: () => number;
+  /**
+   * Keep rows the central sync has not sent yet (features.yaml sync.enabled):
+   * nothing past the lowest sync cursor of its table is deleted, so a desk
+   * offline longer than the retention period loses nothing centrally.
+   */
+  readonly holdUnsynced?: boolean;
 }
 
 /** Rows deleted by one retention pass, per table. */
@@ -63,15 +69,18 @@ function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result:
   if (!(options.retentionDays > 0)) return;
   const cutoff = retentionCutoff(options.retentionDays, (options.now ?? Date.now)());
   const chunk = Math.max(1, Math.floor(options.chunkRows ?? 2000));
+  const synced = options.holdUnsynced ? syncedPositions(db) : null;
+  // Without sync every row may go; with it, only rows at or below the table's cursor.
+  const upTo = (table: string): number => (synced ? (synced.get(table) ?? 0) : Number.MAX_SAFE_INTEGER);
   const inChunk = (fn: () => number): number => db.transaction(fn).immediate();
 
   // Per instrument, so each chunk is a range of the (instrument_id, time) index rather than a table scan.
   const deleteSamples = db.prepare(`DELETE FROM samples WHERE id IN
-    (SELECT id FROM samples WHERE instrument_id = ? AND time < ? ORDER BY time LIMIT ?)`);
+    (SELECT id FROM samples WHERE instrument_id = ? AND time < ? AND id <= ? ORDER BY time LIMIT ?)`);
   const instruments = db.prepare('SELECT id FROM instruments ORDER BY id').pluck().all() as number[];
   for (const id of instruments) {
     for (;;) {
-      const n = inChunk(() => deleteSamples.run(id, cutoff, chunk).changes);
+      const n = inChunk(() => deleteSamples.run(id, cutoff, upTo('samples'), chunk).changes);
       result.samples += n;
       if (n < chunk) break;
       yield;
@@ -81,13 +90,18 @@ function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result:
 
   // resolved_at >= opened_at, so the opened_at index narrows the search.
   const oldAlerts = db
-    .prepare(`SELECT alert_id FROM alerts WHERE opened_at < @cutoff AND state = 'resolved' AND resolved_at < @cutoff LIMIT @chunk`)
+    .prepare(
+      `SELECT alert_id FROM alerts a WHERE opened_at < @cutoff AND state = 'resolved' AND resolved_at < @cutoff
+         AND revision <= @alertsUpTo
+         AND NOT EXISTS (SELECT 1 FROM alert_events e WHERE e.alert_id = a.alert_id AND e.id > @eventsUpTo)
+       LIMIT @chunk`,
+    )
     .pluck();
   const deleteEvents = db.prepare('DELETE FROM alert_events WHERE alert_id = ?');
   const deleteAlert = db.prepare('DELETE FROM alerts WHERE alert_id = ?');
   for (;;) {
     const ids = inChunk(() => {
-      const found = oldAlerts.all({ cutoff, chunk }) as string[];
+      const found = oldAlerts.all({ cutoff, chunk, alertsUpTo: upTo('alerts'), eventsUpTo: upTo('alert_events') }) as string[];
       for (const alertId of found) {
         result.alertEvents += deleteEvents.run(alertId).changes;
         result.alerts += deleteAlert.run(alertId).changes;
@@ -99,9 +113,9 @@ function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result:
   }
   yield;
 
-  const deleteFeed = db.prepare('DELETE FROM feed_events WHERE id IN (SELECT id FROM feed_events WHERE time < ? LIMIT ?)');
+  const deleteFeed = db.prepare('DELETE FROM feed_events WHERE id IN (SELECT id FROM feed_events WHERE time < ? AND id <= ? LIMIT ?)');
   for (;;) {
-    const n = inChunk(() => deleteFeed.run(cutoff, chunk).changes);
+    const n = inChunk(() => deleteFeed.run(cutoff, upTo('feed_events'), chunk).changes);
     result.feedEvents += n;
     if (n < chunk) break;
     yield;
@@ -148,4 +162,21 @@ export function scheduleRetention(
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * The lowest sync cursor per table over every sync target the database has
+ * known (the sync's own `sync_cursors` table; see src/engine/sync/outbox.ts).
+ * Empty when it never synced: then nothing is synced and nothing may go.
+ */
+function syncedPositions(db: HistoryDatabase): Map<string, number> {
+  const out = new Map<string, number>();
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_cursors'").get();
+  if (!exists) return out;
+  const rows = db.prepare('SELECT table_name AS name, MIN(position) AS position FROM sync_cursors GROUP BY table_name').all() as {
+    name: string;
+    position: number;
+  }[];
+  for (const row of rows) out.set(row.name, row.position);
+  return out;
 }

@@ -29,6 +29,7 @@ history?.start();
 const retention = db
   ? scheduleRetention(db, {
       retentionDays: data.config.features.storage.retentionDays,
+      holdUnsynced: data.config.features.sync.enabled,
       onError: (error) => process.stderr.write(`history retention: ${String(error)}\n`),
     })
   : null;
