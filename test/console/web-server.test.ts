@@ -6,6 +6,7 @@ import { startWebServer, type WebServer } from '../../src/engine/console/web-ser
 import { tokenMatches } from '../../src/engine/console/web-security';
 import { SHIPPED_CONFIG } from '../config/helpers';
 import { ApiClient, cleanupDirs, fakeRenderer } from './helpers';
+import { networkInterfaces } from 'node:os';
 
 /** A raw GET: fetch would normalize `..` away before it left the client. */
 function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
@@ -81,7 +82,9 @@ describe('console web server', () => {
     try {
       const token = open.token!;
       expect(token).toMatch(/^[0-9a-f]{64}$/);
-      expect(open.url).toBe(`http://127.0.0.1:${open.port}/?token=${token}`);
+      // Shown with an address other machines can reach (loopback only on a machine without one).
+      const external = Object.values(networkInterfaces()).flat().find((a) => a?.family === 'IPv4' && !a.internal)?.address ?? '127.0.0.1';
+      expect(open.url).toBe(`http://${external}:${open.port}/?token=${token}`);
       expect((await get(open.port, '/')).status).toBe(401);
       expect((await get(open.port, `/?token=${'0'.repeat(64)}`)).status).toBe(401);
       const page = await get(open.port, `/?token=${token}`);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -120,7 +121,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     server.listen(options.port, host, () => resolvePromise());
   });
   port = (server.address() as AddressInfo).port;
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  // A wildcard bind is meant for other machines: show an address they can reach.
+  const shownHost = host === '0.0.0.0' || host === '::' ? (externalAddress() ?? '127.0.0.1') : host.includes(':') ? `[${host}]` : host;
   return {
     host,
     port,
@@ -133,6 +135,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** The machine's first non-internal IPv4 address, if it has one. */
+function externalAddress(): string | null {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return null;
 }
 
 /**
