@@ -63,6 +63,11 @@ export interface BookSyncStats {
   rejectedLevels: number;
 }
 
+/** Counters of a book sync that has seen nothing yet. */
+export function emptySyncStats(): BookSyncStats {
+  return { bookUpdates: 0, sequenceGaps: 0, resyncs: 0, checksumChecks: 0, checksumFailures: 0, rejectedLevels: 0 };
+}
+
 /**
  * A venue's book sync rules for one instrument: snapshot, sequence and
  * checksum. Pure state machine: it never fetches; a live feed watches

@@ -1,6 +1,6 @@
 import type { BookDeltaEvent, BookSnapshotEvent } from '../../../shared/core/model';
 import { OrderBook } from '../../../shared/core/order-book';
-import type { BookSync, BookSyncStats, SyncResult } from '../venue';
+import { emptySyncStats, type BookSync, type BookSyncStats, type SyncResult } from '../venue';
 import type { BinanceMarket } from './exchange-info';
 
 /** Diffs held while waiting for a snapshot; beyond this the snapshot is hopeless. */
@@ -26,14 +26,7 @@ export const DEFAULT_BUFFER_CAP = 10_000;
  */
 export class BinanceBookSync implements BookSync {
   readonly book = new OrderBook();
-  readonly stats: BookSyncStats = {
-    bookUpdates: 0,
-    sequenceGaps: 0,
-    resyncs: 0,
-    checksumChecks: 0,
-    checksumFailures: 0,
-    rejectedLevels: 0,
-  };
+  readonly stats: BookSyncStats = emptySyncStats();
 
   /** Book loaded from a snapshot and every diff since applied in sequence. */
   private synced = false;

@@ -1,6 +1,6 @@
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../shared/core/model';
 import { OrderBook } from '../../../shared/core/order-book';
-import type { BookSync, BookSyncStats, SyncResult } from '../venue';
+import { emptySyncStats, type BookSync, type BookSyncStats, type SyncResult } from '../venue';
 import { okxBookChecksum } from './okx-checksum';
 
 /**
@@ -56,14 +56,7 @@ const isKeepalive = (event: Sequenced): boolean =>
  */
 export class OkxBookSync implements BookSync {
   readonly book = new OrderBook();
-  readonly stats: BookSyncStats = {
-    bookUpdates: 0,
-    sequenceGaps: 0,
-    resyncs: 0,
-    checksumChecks: 0,
-    checksumFailures: 0,
-    rejectedLevels: 0,
-  };
+  readonly stats: BookSyncStats = emptySyncStats();
 
   private synced = false;
   private waiting = true;
