@@ -185,6 +185,8 @@ export interface AlertEvent {
   readonly zThreshold: number | null;
   readonly by?: string;
   readonly note?: string;
+  /** Feed-integrity alerts: the condition in words at this transition. */
+  readonly detail?: string;
 }
 
 export interface Acknowledgement {
@@ -210,6 +212,14 @@ export interface Alert {
   readonly zscore: number | null;
   readonly threshold: number;
   readonly acknowledged: Acknowledgement | null;
+  /**
+   * Feed-integrity alerts: what is wrong in words an operator acts on
+   * (`ENOTFOUND fstream.binance.com, retry #7 in 16 s`). Absent for market alerts.
+   */
+  readonly detail?: string;
+  /** The episode's most extreme value and z so far (the audit trail keeps the value at open). */
+  readonly peakValue?: number | null;
+  readonly peakZscore?: number | null;
 }
 
 /** `${venue}:${symbol}`: the unique key of a venue instrument. */
