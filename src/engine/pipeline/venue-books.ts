@@ -7,7 +7,7 @@ import type { BookSync, RawFrame, VenueMapper } from '../venues/venue';
 import { InstrumentDirectory } from './instrument-directory';
 
 /** Feed happenings worth a line in the feed log. `stale` and `fresh` concern a whole venue. */
-export type SyncEventKind = 'gap' | 'checksum_failure' | 'resync' | 'stale' | 'fresh';
+export type SyncEventKind = 'gap' | 'checksum_failure' | 'resync' | 'stale' | 'fresh' | 'book_drift';
 
 /** What the books side reports as it goes. */
 export interface BookEventListener {
@@ -25,6 +25,10 @@ export interface VenueHealth {
   gaps: number;
   checksumFailures: number;
   resyncs: number;
+  /** Book top compared with the venue's own top-of-book stream (bookTicker, tickers / bbo). */
+  driftChecks: number;
+  /** Comparisons where the book's best bid or ask disagreed with the venue's top of book. */
+  driftMismatches: number;
 }
 
 /** What is kept per venue instrument. */
@@ -272,7 +276,7 @@ export class VenueBooks {
   private venueHealth(venue: string): VenueHealth {
     let health = this.venues.get(venue);
     if (!health) {
-      health = { venue, lastFrameAt: 0, stale: false, staleEpisodes: 0, gaps: 0, checksumFailures: 0, resyncs: 0 };
+      health = { venue, lastFrameAt: 0, stale: false, staleEpisodes: 0, gaps: 0, checksumFailures: 0, resyncs: 0, driftChecks: 0, driftMismatches: 0 };
       this.venues.set(venue, health);
     }
     return health;
