@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MetricName, Severity } from '../core/model';
 import type { RuleDirection } from '../core/rule-types';
+import { DEFAULT_FEED_ALERTS, feedAlertsSchema, type FeedAlertsConfig } from './feed-alerts-schema';
 import { isMetricName } from './metric-names';
 import { positiveNumber, seconds } from './schema-parts';
 
@@ -32,6 +33,8 @@ export interface AlertsConfig {
   };
   /** `default` plus one profile per canonical instrument id. */
   readonly thresholds: Readonly<Record<string, RuleProfile>> & { readonly default: RuleProfile };
+  /** Feed-integrity rules (`feed:`); the built-in defaults when the section is left out. */
+  readonly feed: FeedAlertsConfig;
 }
 
 const metricSchema = z
@@ -77,11 +80,13 @@ export const alertsSchema = z
     lifecycle: z.object({ clear_seconds: seconds }).strict(),
     // `default` is required; every other key must be an instrument id (checked against instruments.yaml later).
     thresholds: z.object({ [DEFAULT_PROFILE]: profileSchema }).catchall(profileSchema),
+    feed: feedAlertsSchema.optional(),
   })
   .strict()
   .transform(
     (a): AlertsConfig => ({
       lifecycle: { clearSeconds: a.lifecycle.clear_seconds },
       thresholds: a.thresholds as AlertsConfig['thresholds'],
+      feed: a.feed ?? DEFAULT_FEED_ALERTS,
     }),
   );

@@ -1,4 +1,4 @@
-import { METRIC_NAMES, type InstrumentType, type MetricName } from '../core/model';
+import { FEED_METRIC_NAMES, METRIC_NAMES, type FeedMetricName, type InstrumentType, type MetricName } from '../core/model';
 
 /** Depth metrics for configurable bands: `depth_bid_25bps`, `depth_ask_100bps`. */
 const DEPTH_SIDE_BAND = /^depth_(?:bid|ask)_(\d+(?:\.\d+)?)bps$/;
@@ -6,8 +6,13 @@ const DEPTH_SIDE_BAND = /^depth_(?:bid|ask)_(\d+(?:\.\d+)?)bps$/;
 const DEPTH_BAND = /^depth_(\d+(?:\.\d+)?)bps$/;
 
 const KNOWN: ReadonlySet<string> = new Set(METRIC_NAMES);
+const FEED: ReadonlySet<string> = new Set(FEED_METRIC_NAMES);
 
-/** True for the fixed metric names and for any `depth_(bid|ask)_<n>bps` band metric. */
+/**
+ * True for the fixed market metric names and for any `depth_(bid|ask)_<n>bps`
+ * band metric. Feed metrics are not market metrics: an instrument's sample
+ * never carries one, so a market rule on one would never have a value.
+ */
 export function isMetricName(name: string): name is MetricName {
   return KNOWN.has(name) || DEPTH_SIDE_BAND.test(name);
 }
@@ -27,4 +32,9 @@ export function metricAppliesTo(metric: MetricName, type: InstrumentType): boole
   if (type === 'spot') return !metric.startsWith('basis_') && metric !== 'funding_rate';
   if (type === 'future') return metric !== 'funding_rate';
   return true;
+}
+
+/** True for a feed-integrity metric (`feed_down_seconds`, `gaps_in_window`, ...). */
+export function isFeedMetricName(name: string): name is FeedMetricName {
+  return FEED.has(name);
 }

@@ -130,8 +130,35 @@ export const METRIC_NAMES = [
 ] as const;
 
 export type KnownMetricName = (typeof METRIC_NAMES)[number];
+
+/**
+ * What feed-integrity alerts watch: the health of a venue's connection and
+ * data, or of the engine, rather than a market. Never in a MetricSample;
+ * only feed rules (alerts.yaml `feed:`) refer to them.
+ */
+export const FEED_METRIC_NAMES = [
+  /** Seconds the venue's worst connection has been down or unreachable. */
+  'feed_down_seconds',
+  /** Seconds since the venue's last frame, while it is stale and its connections are up. */
+  'feed_stale_seconds',
+  'resyncs_in_window',
+  'gaps_in_window',
+  'checksum_failures_in_window',
+  'rejected_frames_in_window',
+  /** Seconds a book has been crossed or locked without a break. */
+  'crossed_seconds',
+  /** Book-top cross-check mismatches (book vs the venue's own top-of-book stream). */
+  'book_drift_in_window',
+  'worker_restarts_in_window',
+  /** Seconds between a sampling boundary and its evaluation. */
+  'analytics_lag_seconds',
+  'history_write_failures_in_window',
+] as const;
+
+export type FeedMetricName = (typeof FEED_METRIC_NAMES)[number];
+
 /** Depth bands are configurable, so depth metric names are open-ended. */
-export type MetricName = KnownMetricName | `depth_${'bid' | 'ask'}_${number}bps`;
+export type MetricName = KnownMetricName | FeedMetricName | `depth_${'bid' | 'ask'}_${number}bps`;
 
 export type Severity = 'warning' | 'critical';
 
