@@ -15,6 +15,7 @@ function evaluation(health: { stale: boolean; bookValid: boolean }, spreadReady:
     sample: { key: 'okx:BTC-USDT-SWAP', instrumentId: 'BTC-USDT-PERP', venue: 'okx', time: 1_000, values: { spread_bps: 1 }, covered: {}, health },
     zscores: { spread_bps: spreadReady ? { ready: true, z: 0.5, mean: 1, std: 0.1 } : { ready: false, samples: 12, needed: 30 } },
     outcomes: [],
+    rules: [],
     events: [],
     alerts: [],
     reset: false,

@@ -152,29 +152,40 @@ describe('alert evaluation', () => {
     expect(h.kinds()).toEqual(['firing:warning']);
   });
 
-  it('skips rules on stale data and on an invalid book, and resets z-scores on the gap', () => {
+  it('skips rules on stale data and on an invalid book, then re-warms judging against the window before the gap', () => {
     const h = new Harness(SPREAD_RULES);
     h.calm(60);
     const stale = h.sample({ spread_bps: 9 }, { stale: true, bookValid: true });
     expect(stale.outcomes.map((o) => o.status === 'skipped' && o.reason)).toEqual(['stale_data', 'stale_data']);
-    expect(stale.reset).toBe(true);
+    expect(stale.rules.map((r) => r.kind)).toEqual(['blind', 'blind']);
     const invalid = h.sample({ spread_bps: 9 }, { stale: false, bookValid: false });
     expect(invalid.outcomes.map((o) => o.status === 'skipped' && o.reason)).toEqual(['book_invalid', 'book_invalid']);
-    // Back to health: the window starts over, and a wide spread cannot fire while it re-warms.
-    for (let i = 0; i < 30; i++) {
-      const r = h.sample({ spread_bps: i === 10 ? 9 : 2 });
-      expect(r.outcomes[0]).toMatchObject({ status: 'skipped', reason: 'zscore_warmup' });
-    }
+    // Back to health: the window starts over, and while it re-warms samples are
+    // judged against the last good window, so a calm value stays quiet...
+    const back = h.sample({ spread_bps: 2 });
+    expect(back.reset).toBe(true);
+    expect(back.zscores.spread_bps).toMatchObject({ ready: true, rewarm: { samples: 0, needed: 30 } });
+    expect(back.rules[0]).toMatchObject({ kind: 'armed', rewarming: true });
+    for (let i = 0; i < 9; i++) h.sample({ spread_bps: 2 + (i % 3) * 0.05 });
     expect(h.events).toEqual([]);
+    // ...and an anomaly that begins during the re-warm is still unusual.
+    const wide = h.sample({ spread_bps: 9 });
+    expect(wide.events.map((e) => `${e.kind}:${e.severity}`)).toEqual(['firing:critical']);
   });
 
-  it('treats missing samples as a gap and re-warms', () => {
+  it('treats missing samples as a gap: a short one re-warms against the last window, a long one starts cold', () => {
     const h = new Harness(SPREAD_RULES);
     h.calm(60);
     h.t += 10_000; // ten seconds without a sample
     const r = h.sample({ spread_bps: 2 });
     expect(r.reset).toBe(true);
-    expect(r.zscores.spread_bps).toEqual({ ready: false, samples: 0, needed: 30 });
+    expect(r.zscores.spread_bps).toMatchObject({ ready: true, rewarm: { samples: 0, needed: 30 } });
+    h.calm(60);
+    h.t += 11 * 60_000; // longer than the 10 min a last good window is trusted
+    const cold = h.sample({ spread_bps: 9 });
+    expect(cold.zscores.spread_bps).toEqual({ ready: false, samples: 0, needed: 30 });
+    expect(cold.outcomes[0]).toMatchObject({ status: 'skipped', reason: 'zscore_warmup' });
+    expect(h.events).toEqual([]);
   });
 
   it('keeps resolution on hold while the data cannot be judged', () => {

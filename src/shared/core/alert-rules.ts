@@ -1,6 +1,7 @@
 import type { DataHealth, Severity, SkipReason } from './model';
 import type { RuleDirection, RuleSpec } from './rule-types';
 import type { ZScoreResult } from './rolling-zscore';
+import { blindingReason } from './metric-sources';
 
 /**
  * One rule judged on one sample.
@@ -60,8 +61,10 @@ export function pastZScore(direction: RuleDirection, z: number, k: number): bool
 }
 
 /**
- * Judges a rule on one sample. Data health is checked first: a stale feed or
- * an invalid book means the value may be wrong, so nothing is concluded.
+ * Judges a rule on one sample. The health of the sources its metric reads is
+ * checked first: a stale feed or an invalid book means the value may be
+ * wrong, so nothing is concluded; a source the metric does not read (the book,
+ * for mark vs index) does not blind it.
  */
 export function evaluateRule(
   rule: RuleSpec,
@@ -69,8 +72,8 @@ export function evaluateRule(
   zscore: ZScoreResult | undefined,
   health: DataHealth,
 ): RuleOutcome {
-  if (health.stale) return { rule, status: 'skipped', reason: 'stale_data', value: value ?? null, holds: null };
-  if (!health.bookValid) return { rule, status: 'skipped', reason: 'book_invalid', value: value ?? null, holds: null };
+  const blind = blindingReason(rule.metric, health);
+  if (blind !== null) return { rule, status: 'skipped', reason: blind, value: value ?? null, holds: null };
   if (value === undefined || !Number.isFinite(value)) {
     return { rule, status: 'skipped', reason: 'no_value', value: null, holds: null };
   }

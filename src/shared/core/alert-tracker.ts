@@ -18,48 +18,91 @@ export interface AlertStep {
 
 const NO_CHANGE: AlertStep = { events: [], changed: null };
 
+/** A rule's episode: since when its condition has held, and since when it is unseen (paused), if it is. */
+export interface RuleEpisode {
+  readonly since: number;
+  readonly pausedSince: number | null;
+}
+
+export interface AlertTrackerOptions {
+  /**
+   * A pending episode bridges data nobody can judge for up to this long;
+   * after a longer blind spell its persistence counts again from the first
+   * judged sample. Default 60 s.
+   */
+  readonly maxPauseMs?: number;
+}
+
 /**
  * The lifecycle of the one alert a (instrument, metric) may have open:
  * pending -> firing -> resolved, escalation warning -> critical and back.
  *
  * - A rule's episode starts when it fires (threshold AND z-score) and lasts while
- *   its threshold holds on every sample; the rule is *active* once the episode
- *   has lasted its persistence time. A false or unjudgeable sample ends it.
- * - An alert is *pending* while some rule fires but none is active yet; it is
- *   cancelled if every rule stops firing before persistence is met.
+ *   its threshold holds on every judged sample; the rule is *active* once the
+ *   episode has lasted its persistence time. A judged false sample ends it.
+ * - A sample that cannot be judged (stale, invalid book, missing input) pauses
+ *   the episode: it neither confirms, cancels nor clears. The episode keeps its
+ *   start, so one dropped diff does not push a dislocation's alert back by its
+ *   whole persistence; the first judged sample after the pause decides.
+ * - An alert is *pending* while some rule's episode runs but none is active yet; it is
+ *   cancelled only when a judged sample ends every episode before persistence is met.
  * - A firing alert escalates at once when a more severe rule becomes active,
  *   de-escalates only once the higher rule's threshold has been clear for its
  *   clear time (counted from the last sample on which it held), and resolves only
  *   once no rule's threshold has held for the clear time (no flapping). Data that cannot be judged (stale, invalid book) neither
  *   confirms nor clears: an alert never resolves on data nobody can see.
  * - Escalation drops an acknowledgement: the operator acknowledged something milder.
+ * - The open alert carries the episode's peak value and z, updated as they grow.
  */
 export class AlertTracker {
-  private readonly heldSince = new Map<string, number>();
+  private readonly episodes = new Map<string, { since: number; pausedSince: number | null }>();
   private alert: MutableAlert | null = null;
   /** Last sample on which some rule's threshold held (or the data could not be judged). */
   private lastHoldAt = 0;
   /** Last sample on which a rule at the alert's current severity held. */
   private lastCurrentHoldAt = 0;
+  private readonly maxPauseMs: number;
 
-  constructor(private readonly subject: AlertSubject) {}
+  constructor(
+    private readonly subject: AlertSubject,
+    options: AlertTrackerOptions = {},
+  ) {
+    this.maxPauseMs = options.maxPauseMs ?? 60_000;
+  }
 
   /** The open alert (pending or firing), if any. */
   get current(): Alert | null {
     return this.alert ? snapshot(this.alert) : null;
   }
 
+  /** The episode of a rule under way, if any (for explaining rule states). */
+  episode(rule: string): RuleEpisode | undefined {
+    return this.episodes.get(rule);
+  }
+
   /** Advances the lifecycle with the outcomes of this metric's rules on the sample at `time`. */
   step(time: number, outcomes: readonly RuleOutcome[]): AlertStep {
-    let top: JudgedOutcome | null = null;
-    let topFiring: JudgedOutcome | null = null;
+    const peakChanged = this.trackPeak(outcomes);
+    const result = this.transition(time, outcomes);
+    if (result === NO_CHANGE && peakChanged && this.alert) return { events: [], changed: snapshot(this.alert) };
+    return result;
+  }
+
+  private transition(time: number, outcomes: readonly RuleOutcome[]): AlertStep {
+    let top: TrustedOutcome | null = null;
+    let topFiring: TrustedOutcome | null = null;
+    let paused = false;
     for (const o of outcomes) {
-      const since = this.episodeStart(o, time);
-      if (since === null) continue;
-      const judged = o as JudgedOutcome;
-      if (!topFiring || compareSeverity(o.rule.severity, topFiring.rule.severity) > 0) topFiring = judged;
-      if (time - since >= o.rule.persistSeconds * 1000) {
-        if (!top || compareSeverity(o.rule.severity, top.rule.severity) > 0) top = judged;
+      const episode = this.episodeOf(o, time);
+      if (episode === null) continue;
+      if (!episode.judged) {
+        paused = true;
+        continue;
+      }
+      const trusted = o as TrustedOutcome;
+      if (!topFiring || compareSeverity(o.rule.severity, topFiring.rule.severity) > 0) topFiring = trusted;
+      if (time - episode.since >= o.rule.persistSeconds * 1000) {
+        if (!top || compareSeverity(o.rule.severity, top.rule.severity) > 0) top = trusted;
       }
     }
 
@@ -75,7 +118,8 @@ export class AlertTracker {
         alert.firedAt = time;
         return this.emit(time, 'firing', top);
       }
-      if (!topFiring) return this.close(time, 'cancelled', outcomes);
+      // Only a judged sample may cancel: a paused episode is still an episode.
+      if (!topFiring && !paused) return this.close(time, 'cancelled', outcomes);
       return NO_CHANGE;
     }
     if (top && compareSeverity(top.rule.severity, alert.severity) > 0) {
@@ -90,21 +134,51 @@ export class AlertTracker {
    * (threshold AND z-score) and goes on while the threshold holds. The z-score
    * gates the onset only: a rolling window absorbs a lasting dislocation within
    * a few dozen samples, so requiring z on every sample would make a 2-minute
-   * persistence unreachable. A sample that is false or cannot be judged ends it.
-   * Returns the episode's start, or null when none is running.
+   * persistence unreachable (the threshold alone carries an episode through a
+   * z-score warmup). A judged false sample ends it; a sample that cannot be
+   * judged pauses it. Returns the episode's start and whether this sample was
+   * judged, or null when no episode is running.
    */
-  private episodeStart(o: RuleOutcome, time: number): number | null {
+  private episodeOf(o: RuleOutcome, time: number): { since: number; judged: boolean } | null {
     const name = o.rule.name;
-    if (o.status === 'judged') {
-      const since = this.heldSince.get(name);
-      if (since !== undefined && o.holds) return since;
-      if (o.fires) {
-        this.heldSince.set(name, time);
-        return time;
-      }
+    const episode = this.episodes.get(name);
+    if (o.status === 'skipped' && o.holds === null) {
+      if (!episode) return null;
+      episode.pausedSince ??= time;
+      return { since: episode.since, judged: false };
     }
-    this.heldSince.delete(name);
+    if (episode && o.holds) {
+      // Blind for too long to call it one episode: persistence counts again from here.
+      if (episode.pausedSince !== null && time - episode.pausedSince > this.maxPauseMs) episode.since = time;
+      episode.pausedSince = null;
+      return { since: episode.since, judged: true };
+    }
+    if (o.status === 'judged' && o.fires) {
+      this.episodes.set(name, { since: time, pausedSince: null });
+      return { since: time, judged: true };
+    }
+    this.episodes.delete(name);
     return null;
+  }
+
+  /** Raises the open alert's peak value and z when this sample goes further; true when it did. */
+  private trackPeak(outcomes: readonly RuleOutcome[]): boolean {
+    const alert = this.alert;
+    if (!alert) return false;
+    const own = outcomes.find((o) => o.rule.name === alert.rule) ?? outcomes[0];
+    if (!own || own.value === null || (own.status === 'skipped' && own.holds === null)) return false;
+    const direction = own.rule.direction;
+    let changed = false;
+    if (alert.peakValue === null || alert.peakValue === undefined || further(direction, own.value, alert.peakValue)) {
+      alert.peakValue = own.value;
+      changed = true;
+    }
+    const z = own.status === 'judged' ? own.z : null;
+    if (z !== null && (alert.peakZscore === null || alert.peakZscore === undefined || further(direction, z, alert.peakZscore))) {
+      alert.peakZscore = z;
+      changed = true;
+    }
+    return changed;
   }
 
   /** Records who acknowledged the open alert; null when there is none. */
@@ -142,7 +216,7 @@ export class AlertTracker {
     return NO_CHANGE;
   }
 
-  private open(time: number, cause: JudgedOutcome, state: 'pending' | 'firing'): AlertStep {
+  private open(time: number, cause: TrustedOutcome, state: 'pending' | 'firing'): AlertStep {
     const s = this.subject;
     this.alert = {
       id: `${s.key}/${s.metric}/${time}`,
@@ -157,9 +231,11 @@ export class AlertTracker {
       firedAt: state === 'firing' ? time : null,
       resolvedAt: null,
       value: cause.value,
-      zscore: cause.z,
+      zscore: cause.status === 'judged' ? cause.z : null,
       threshold: cause.rule.threshold,
       acknowledged: null,
+      peakValue: cause.value,
+      peakZscore: cause.status === 'judged' ? cause.z : null,
       zThreshold: cause.rule.zscore,
       clearSeconds: cause.rule.clearSeconds,
     };
@@ -167,7 +243,7 @@ export class AlertTracker {
   }
 
   /** Moves the alert to `cause`'s rule and severity and records the transition. */
-  private emit(time: number, kind: AlertEventKind, cause: JudgedOutcome | RuleOutcome): AlertStep {
+  private emit(time: number, kind: AlertEventKind, cause: RuleOutcome): AlertStep {
     const alert = this.alert!;
     alert.severity = cause.rule.severity;
     alert.rule = cause.rule.name;
@@ -190,7 +266,7 @@ export class AlertTracker {
     alert.resolvedAt = time;
     const event = this.event(time, kind, value, z);
     this.alert = null;
-    this.heldSince.clear();
+    this.episodes.clear();
     return { events: [event], changed: snapshot(alert) };
   }
 
@@ -218,7 +294,15 @@ export class AlertTracker {
   }
 }
 
-type JudgedOutcome = Extract<RuleOutcome, { status: 'judged' }>;
+/** An outcome whose threshold condition is known (judged, or warming up with a trustworthy value). */
+type TrustedOutcome = RuleOutcome & { readonly value: number };
+
+/** True when `a` is further out than `b` in the rule's direction. */
+function further(direction: RuleOutcome['rule']['direction'], a: number, b: number): boolean {
+  if (direction === 'above') return a > b;
+  if (direction === 'below') return a < b;
+  return Math.abs(a) > Math.abs(b);
+}
 
 type MutableAlert = { -readonly [K in keyof Alert]: Alert[K] } & { zThreshold: number | null; clearSeconds: number };
 

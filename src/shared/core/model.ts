@@ -83,6 +83,12 @@ export interface QuoteEvent extends EventBase {
   readonly bidSize: number;
   readonly askPrice: number;
   readonly askSize: number;
+  /**
+   * The venue's order-book update id this top of book is as of, when it sends
+   * one (Binance bookTicker `u`, the same id space as the diff depth `u`); the
+   * book cross-check lines quotes up with the book by it, else by time.
+   */
+  readonly updateId?: number;
 }
 
 /** Mark price, index price and funding; any subset may be present. */
@@ -125,6 +131,8 @@ export const METRIC_NAMES = [
   /** Mark price vs index price. */
   'basis_mark_index_bps',
   'funding_rate',
+  /** Funding normalized to bps per 8 hours, whatever the venue's funding interval. */
+  'funding_bps_8h',
   /** This instrument's mid vs the same canonical instrument on another venue. */
   'cross_venue_bps',
 ] as const;
@@ -162,8 +170,30 @@ export type MetricName = KnownMetricName | FeedMetricName | `depth_${'bid' | 'as
 
 export type Severity = 'warning' | 'critical';
 
-/** Why a value could not be judged: rules skip instead of guessing. */
-export type SkipReason = 'zscore_warmup' | 'stale_data' | 'book_invalid' | 'no_value';
+/**
+ * Why a value could not be judged: rules skip instead of guessing.
+ * `reference_stale`: the mark/index/funding stream went quiet; `leg_invalid`:
+ * the other book a metric compares with (spot leg, other venue) is stale or invalid.
+ */
+export type SkipReason = 'zscore_warmup' | 'stale_data' | 'book_invalid' | 'reference_stale' | 'leg_invalid' | 'no_value';
+
+/**
+ * Where a metric's inputs come from. A rule is blinded only by the sources its
+ * metric reads: a crossed book blinds spread and depth, not mark vs index.
+ * - `book`: this instrument's order book (or its ticker when it has no book)
+ * - `reference`: the venue's mark price, index price and funding streams
+ * - `spot_leg`: the spot book a perpetual's basis is taken against
+ * - `peer`: the same canonical instrument's book on another venue
+ */
+export type DataSource = 'book' | 'reference' | 'spot_leg' | 'peer';
+
+/** One source's health at sampling time. */
+export interface SourceHealth {
+  /** `ok`, or why its data cannot be trusted now. */
+  readonly state: 'ok' | 'stale' | 'invalid';
+  /** The source was interrupted since the previous sample (resync, reconnect): its series has a hole. */
+  readonly gap: boolean;
+}
 
 /** Health of the data behind an instrument at sampling time. */
 export interface DataHealth {
@@ -171,6 +201,11 @@ export interface DataHealth {
   readonly stale: boolean;
   /** Book out of sync (gap, checksum failure, crossed) and awaiting resync. */
   readonly bookValid: boolean;
+  /**
+   * Per source; a source not listed follows `stale` and `bookValid` (the book)
+   * or is taken as healthy (the others), so older producers keep working.
+   */
+  readonly sources?: Readonly<Partial<Record<DataSource, SourceHealth>>>;
 }
 
 /** One sample per instrument per sampling interval. */
@@ -184,6 +219,8 @@ export interface MetricSample {
   /** Depth bands the book does not reach, per side: `depth_bid_100bps` -> false. */
   readonly covered: Readonly<Partial<Record<MetricName, boolean>>>;
   readonly health: DataHealth;
+  /** The instrument's tick size: z-score variance floors given in ticks need it. */
+  readonly tickSize?: number;
 }
 
 /** Level of an alert: pending (condition held, persistence not yet met), firing, resolved. */

@@ -2,8 +2,26 @@ import type { ZScoreSettings } from './rule-types';
 
 /** What a z-score update yields: a value once warm, progress while warming up. */
 export type ZScoreResult =
-  | { readonly ready: true; readonly z: number; readonly mean: number; readonly std: number }
+  | {
+      readonly ready: true;
+      readonly z: number;
+      readonly mean: number;
+      readonly std: number;
+      /**
+       * Present while the window re-warms after a gap: the sample was judged
+       * against the last good window, and this is the new window's progress.
+       */
+      readonly rewarm?: { readonly samples: number; readonly needed: number };
+    }
   | { readonly ready: false; readonly samples: number; readonly needed: number };
+
+/** Least std a score may use: absolute, and relative to |mean|. */
+export interface StdFloorValue {
+  readonly abs: number;
+  readonly relative: number;
+}
+
+const NO_FLOOR: StdFloorValue = { abs: 0, relative: 0 };
 
 /** |z| is capped so that a flat series that moves reports a large, finite value. */
 export const Z_CAP = 1e6;
@@ -29,6 +47,8 @@ export class RollingZScore {
   private mean = 0;
   private m2 = 0;
   private sinceExact = 0;
+  /** The window as it was before the last gap, while the new one re-warms. */
+  private lastGood: { readonly mean: number; readonly std: number } | null = null;
 
   constructor(
     private readonly windowSize: number,
@@ -51,29 +71,53 @@ export class RollingZScore {
   }
 
   /** Scores `value` against the current window, then adds it. Non-finite values are ignored. */
-  update(value: number): ZScoreResult {
+  update(value: number, floor: StdFloorValue = NO_FLOOR): ZScoreResult {
     if (!Number.isFinite(value)) return this.progress();
-    const result = this.score(value);
+    const result = this.score(value, floor);
     this.push(value);
+    if (this.count >= this.minSamples) this.lastGood = null;
     return result;
   }
 
-  /** Scores `value` against the current window without adding it. */
-  score(value: number): ZScoreResult {
-    if (this.count < this.minSamples) return this.progress();
+  /**
+   * Scores `value` against the current window without adding it; while the
+   * window re-warms after a gap, against the last good window.
+   */
+  score(value: number, floor: StdFloorValue = NO_FLOOR): ZScoreResult {
+    if (this.count < this.minSamples) {
+      const ref = this.lastGood;
+      if (!ref) return this.progress();
+      return { ...scoreAgainst(value - ref.mean, ref.mean, ref.std, floor), rewarm: { samples: this.count, needed: this.minSamples } };
+    }
     const std = Math.sqrt(this.m2 / (this.count - 1));
-    const mean = this.mean + this.pivot;
-    const diff = value - this.pivot - this.mean;
-    let z: number;
-    if (std > 0) z = diff / std;
-    else z = diff === 0 ? 0 : Math.sign(diff) * Z_CAP;
-    if (z > Z_CAP) z = Z_CAP;
-    else if (z < -Z_CAP) z = -Z_CAP;
-    return { ready: true, z, mean, std };
+    // The difference is taken on shifted values: prices near 1e5 with a tiny std keep their digits.
+    return scoreAgainst(value - this.pivot - this.mean, this.mean + this.pivot, std, floor);
   }
 
-  /** Forgets the window: after a data gap the old distribution says nothing about the new one. */
+  /** True while samples are judged against the last good window. */
+  get rewarming(): boolean {
+    return this.lastGood !== null;
+  }
+
+  /**
+   * Starts the window over after a gap, keeping the last good window to judge
+   * against until the new one has `minSamples`. A window that had not warmed
+   * up keeps the reference it had (two gaps in a row), or none.
+   */
+  rewarm(): void {
+    if (this.count >= this.minSamples) {
+      this.lastGood = { mean: this.mean + this.pivot, std: Math.sqrt(this.m2 / (this.count - 1)) };
+    }
+    this.clear();
+  }
+
+  /** Forgets the window and any last good window: the next z needs a full warmup. */
   reset(): void {
+    this.lastGood = null;
+    this.clear();
+  }
+
+  private clear(): void {
     this.head = 0;
     this.count = 0;
     this.mean = 0;
@@ -126,4 +170,18 @@ export class RollingZScore {
     this.mean = mean - shift;
     this.m2 = m2;
   }
+}
+
+/**
+ * z of a value `diff` away from `mean`, the std raised to its floor. With no
+ * floor a flat window that moves reports a capped z of ±1e6.
+ */
+function scoreAgainst(diff: number, mean: number, rawStd: number, floor: StdFloorValue): { ready: true; z: number; mean: number; std: number } {
+  const std = Math.max(rawStd, floor.abs, floor.relative * Math.abs(mean));
+  let z: number;
+  if (std > 0) z = diff / std;
+  else z = diff === 0 ? 0 : Math.sign(diff) * Z_CAP;
+  if (z > Z_CAP) z = Z_CAP;
+  else if (z < -Z_CAP) z = -Z_CAP;
+  return { ready: true, z, mean, std };
 }

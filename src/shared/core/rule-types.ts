@@ -30,6 +30,26 @@ export interface ZScoreSettings {
   readonly windowSize: number;
   /** Samples needed before a z-score is reported (warmup). */
   readonly minSamples: number;
-  /** Drop the window when the data behind it had a gap. */
+  /**
+   * Start the window over when the data behind it had a gap. Until the new
+   * window has `minSamples`, samples are judged against the last good window
+   * (see `referenceMaxAgeMs`), so an anomaly that begins during a re-warm is
+   * still seen as unusual.
+   */
   readonly resetOnGap: boolean;
+  /** The last good window is trusted for this long after its last sample; past it the re-warm starts cold. Default 10 min. */
+  readonly referenceMaxAgeMs?: number;
+  /** Least standard deviation per metric, so a flat series cannot yield z = ±1e6. */
+  readonly stdFloors?: Readonly<Partial<Record<MetricName, StdFloor>>>;
+}
+
+/**
+ * A standard-deviation floor; the largest of the parts given applies.
+ * `abs` in the metric's units; `ticks` (bps metrics) that many ticks of the
+ * instrument in bps of its mid; `relative` a fraction of |window mean| (depth).
+ */
+export interface StdFloor {
+  readonly abs?: number;
+  readonly ticks?: number;
+  readonly relative?: number;
 }

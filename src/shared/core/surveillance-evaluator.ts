@@ -1,7 +1,9 @@
 import { evaluateRule, type RuleOutcome } from './alert-rules';
 import { AlertTracker } from './alert-tracker';
+import { blindingReason, sourcesInterrupted } from './metric-sources';
 import type { Acknowledgement, Alert, AlertEvent, MetricName, MetricSample } from './model';
-import { RollingZScore, type ZScoreResult } from './rolling-zscore';
+import { RollingZScore, type StdFloorValue, type ZScoreResult } from './rolling-zscore';
+import { ruleStatus, type RuleStatus } from './rule-status';
 import type { RuleSpec, ZScoreSettings } from './rule-types';
 
 /** Metrics that always get a z-score (for display), besides those rules ask for. */
@@ -12,7 +14,7 @@ export const DEFAULT_ZSCORE_METRICS: readonly MetricName[] = [
   'basis_perp_spot_bps',
   'basis_perp_index_bps',
   'basis_mark_index_bps',
-  'funding_rate',
+  'funding_bps_8h',
   'cross_venue_bps',
 ];
 
@@ -21,6 +23,8 @@ export interface EvaluatorOptions {
   /** The sampling interval; a silence longer than `gapIntervals` of them is a gap. */
   readonly sampleIntervalMs: number;
   readonly gapIntervals?: number;
+  /** How long a pending episode bridges samples that cannot be judged (alerts.yaml lifecycle). */
+  readonly maxPauseMs?: number;
   /** Resolved rules for an instrument (the `default` profile for unconfigured ones). */
   rulesFor(instrumentId: string, key: string): readonly RuleSpec[];
 }
@@ -30,78 +34,110 @@ export interface SampleEvaluation {
   readonly sample: MetricSample;
   readonly zscores: Readonly<Partial<Record<MetricName, ZScoreResult>>>;
   readonly outcomes: readonly RuleOutcome[];
+  /** Where each rule stands after this sample: why it is (not) alerting. */
+  readonly rules: readonly RuleStatus[];
   readonly events: readonly AlertEvent[];
-  /** Alerts that changed on this sample (opened, escalated, resolved...). */
+  /** Alerts that changed on this sample (opened, escalated, resolved, a new peak...). */
   readonly alerts: readonly Alert[];
-  /** True when the z-score windows were dropped on this sample (gap, stale, invalid book). */
+  /** True when some z-score window started over on this sample (gap, stale, invalid source). */
   readonly reset: boolean;
+}
+
+interface WindowState {
+  readonly window: RollingZScore;
+  /** Time of the last sample added. */
+  lastGoodAt: number | null;
+  /** A source of this metric was unhealthy or missing since the last sample added: re-warm before the next. */
+  dirty: boolean;
 }
 
 interface InstrumentState {
   readonly rulesByMetric: ReadonlyMap<MetricName, readonly RuleSpec[]>;
   readonly trackers: Map<MetricName, AlertTracker>;
-  readonly windows: Map<MetricName, RollingZScore>;
+  readonly windows: Map<MetricName, WindowState>;
   lastTime: number | null;
-  wasHealthy: boolean;
 }
+
+const DEFAULT_REFERENCE_MAX_AGE_MS = 600_000;
 
 /**
  * Turns metric samples into z-scores, rule outcomes and alert transitions, one
  * sample per instrument per sampling interval. Pure and clock-free: time comes
  * with the sample, so live, replay and tests run the same code.
+ *
+ * Bad data is handled per source (see metric-sources.ts): a window re-warms
+ * only when a source its metric reads had a hole, judging against the last
+ * good window meanwhile; a rule skips only when its own inputs are unhealthy.
  */
 export class SurveillanceEvaluator {
   private readonly instruments = new Map<string, InstrumentState>();
   private readonly gapMs: number;
+  private readonly referenceMaxAgeMs: number;
 
   constructor(private readonly options: EvaluatorOptions) {
     this.gapMs = options.sampleIntervalMs * (options.gapIntervals ?? 2.5);
+    this.referenceMaxAgeMs = options.zscore.referenceMaxAgeMs ?? DEFAULT_REFERENCE_MAX_AGE_MS;
   }
 
   evaluate(sample: MetricSample): SampleEvaluation {
     const state = this.stateFor(sample);
-    const healthy = !sample.health.stale && sample.health.bookValid;
-    const silent = state.lastTime !== null && sample.time - state.lastTime > this.gapMs;
+    const time = sample.time;
+    const silent = state.lastTime !== null && time - state.lastTime > this.gapMs;
+    state.lastTime = time;
+    const resetOnGap = this.options.zscore.resetOnGap;
     let reset = false;
-    if (this.options.zscore.resetOnGap && (silent || (!healthy && state.wasHealthy))) {
-      for (const w of state.windows.values()) w.reset();
-      reset = true;
-    }
-    state.lastTime = sample.time;
-    state.wasHealthy = healthy;
 
     const zscores: Partial<Record<MetricName, ZScoreResult>> = {};
-    for (const [metric, window] of state.windows) {
+    for (const [metric, ws] of state.windows) {
       const value = sample.values[metric];
-      if (value === undefined || !Number.isFinite(value)) continue;
-      zscores[metric] = healthy ? window.update(value) : window.score(value);
+      const finite = value !== undefined && Number.isFinite(value);
+      const floor = finite ? this.floorFor(metric, sample) : undefined;
+      if (!finite || blindingReason(metric, sample.health) !== null) {
+        // Nothing added while a source is unhealthy; the series has a hole once it is back.
+        ws.dirty = true;
+        if (finite) zscores[metric] = ws.window.score(value, floor);
+        continue;
+      }
+      if (resetOnGap && (ws.dirty || silent || sourcesInterrupted(metric, sample.health))) {
+        if (ws.lastGoodAt !== null && time - ws.lastGoodAt > this.referenceMaxAgeMs) ws.window.reset();
+        else ws.window.rewarm();
+        reset = true;
+      }
+      ws.dirty = false;
+      ws.lastGoodAt = time;
+      zscores[metric] = ws.window.update(value, floor);
     }
 
     const outcomes: RuleOutcome[] = [];
+    const rules: RuleStatus[] = [];
     const events: AlertEvent[] = [];
     const alerts: Alert[] = [];
-    for (const [metric, rules] of state.rulesByMetric) {
-      const metricOutcomes = rules.map((rule) =>
+    for (const [metric, metricRules] of state.rulesByMetric) {
+      const metricOutcomes = metricRules.map((rule) =>
         evaluateRule(this.effective(rule), sample.values[metric], zscores[metric], sample.health),
       );
       outcomes.push(...metricOutcomes);
       let tracker = state.trackers.get(metric);
       if (!tracker) {
-        tracker = new AlertTracker({ key: sample.key, instrumentId: sample.instrumentId, venue: sample.venue, metric });
+        tracker = new AlertTracker(
+          { key: sample.key, instrumentId: sample.instrumentId, venue: sample.venue, metric },
+          this.options.maxPauseMs === undefined ? {} : { maxPauseMs: this.options.maxPauseMs },
+        );
         state.trackers.set(metric, tracker);
       }
-      const step = tracker.step(sample.time, metricOutcomes);
+      const step = tracker.step(time, metricOutcomes);
       events.push(...step.events);
       if (step.changed) alerts.push(step.changed);
+      for (const o of metricOutcomes) rules.push(ruleStatus(time, o, tracker.episode(o.rule.name), zscores[metric]));
     }
-    return { sample, zscores, outcomes, events, alerts, reset };
+    return { sample, zscores, outcomes, rules, events, alerts, reset };
   }
 
-  /** Drops the z-score windows of an instrument after a gap the sampler saw (resync, reconnect). */
+  /** The series of an instrument had a hole the sampler saw (resync, reconnect, worker restart): its windows re-warm. */
   markGap(key: string): void {
     const state = this.instruments.get(key);
     if (!state || !this.options.zscore.resetOnGap) return;
-    for (const w of state.windows.values()) w.reset();
+    for (const ws of state.windows.values()) ws.dirty = true;
   }
 
   /** Acknowledges an open alert; null when no open alert has that id. */
@@ -131,6 +167,18 @@ export class SurveillanceEvaluator {
     return this.options.zscore.enabled || rule.zscore === null ? rule : { ...rule, zscore: null };
   }
 
+  /** The std floor of a metric on this sample: `ticks` needs the tick size and the mid. */
+  private floorFor(metric: MetricName, sample: MetricSample): StdFloorValue | undefined {
+    const spec = this.options.zscore.stdFloors?.[metric];
+    if (!spec) return undefined;
+    let abs = spec.abs ?? 0;
+    const mid = sample.values.mid;
+    if (spec.ticks !== undefined && sample.tickSize !== undefined && mid !== undefined && mid > 0) {
+      abs = Math.max(abs, (spec.ticks * sample.tickSize * 1e4) / mid);
+    }
+    return { abs, relative: spec.relative ?? 0 };
+  }
+
   private stateFor(sample: MetricSample): InstrumentState {
     let state = this.instruments.get(sample.key);
     if (state) return state;
@@ -141,13 +189,13 @@ export class SurveillanceEvaluator {
       list.push(rule);
       rulesByMetric.set(rule.metric, list);
     }
-    const windows = new Map<MetricName, RollingZScore>();
+    const windows = new Map<MetricName, WindowState>();
     if (this.options.zscore.enabled) {
       const metrics = new Set<MetricName>(DEFAULT_ZSCORE_METRICS);
       for (const rule of rules) if (rule.zscore !== null) metrics.add(rule.metric);
-      for (const metric of metrics) windows.set(metric, RollingZScore.fromSettings(this.options.zscore));
+      for (const metric of metrics) windows.set(metric, { window: RollingZScore.fromSettings(this.options.zscore), lastGoodAt: null, dirty: false });
     }
-    state = { rulesByMetric, trackers: new Map(), windows, lastTime: null, wasHealthy: true };
+    state = { rulesByMetric, trackers: new Map(), windows, lastTime: null };
     this.instruments.set(sample.key, state);
     return state;
   }
