@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Alert, AlertEvent, AlertState, DataHealth, InstrumentType, MetricName, Severity, VenueId } from './core/model';
 import type { RuleSpec } from './core/rule-types';
+import type { RuleStatus } from './core/rule-status';
 
 export const API_VERSION = 1;
 
@@ -34,6 +35,8 @@ export interface OverviewRow {
   readonly health: DataHealth;
   readonly status: InstrumentStatus;
   readonly openAlerts: number;
+  /** Where each of the instrument's rules stands: why it is (or is not) alerting. */
+  readonly rules: readonly RuleStatus[];
 }
 
 /** Top of one book, the exchange's strings, best first. */
@@ -62,6 +65,10 @@ export interface ConnectionView {
   readonly reconnects: number;
   readonly failedAttempts: number;
   readonly lastError: string | null;
+  /** Since when this connection has delivered nothing (dropped, or never opened); null while it delivers. */
+  readonly downSince: number | null;
+  /** When the next connection attempt starts; null while connected or while an attempt is under way. */
+  readonly nextRetryAt: number | null;
 }
 
 /** Health of one venue's feed: what an operator needs to trust (or distrust) its data. */

@@ -17,6 +17,7 @@ export function row(key: string, patch: Partial<OverviewRow> = {}): OverviewRow 
     health: { stale: false, bookValid: true },
     status: 'normal',
     openAlerts: 0,
+    rules: [],
     ...patch,
   };
 }

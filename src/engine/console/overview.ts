@@ -77,6 +77,7 @@ export function overviewRow(evaluation: SampleEvaluation, open: readonly Alert[]
     health: sample.health,
     status: instrumentStatus(evaluation, open, context),
     openAlerts: open.length,
+    rules: evaluation.rules ?? [],
   };
 }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { ZScoreSettings } from '../core/rule-types';
+import type { MetricName } from '../core/model';
+import type { StdFloor, ZScoreSettings } from '../core/rule-types';
+import { isMetricName } from './metric-names';
 import { nonEmptyString, positiveInt, positiveNumber, seconds } from './schema-parts';
 
 /** Local storage of samples and alerts. */
@@ -30,6 +32,8 @@ export interface FeaturesConfig {
   readonly depthBandsBps: readonly number[];
   /** An instrument with no frame for this long is stale and its rules skip. */
   readonly staleTimeoutSeconds: number;
+  /** No mark or index update for this long: mark/index, index basis and funding rules skip (reference_stale). */
+  readonly referenceStaleSeconds: number;
   readonly storage: StorageSettings;
   readonly sync: SyncSettings;
   readonly web: { readonly host: string; readonly port: number };
@@ -44,12 +48,21 @@ export interface FeaturesConfig {
 /** The variable the Postgres URL is read from; named in error messages. */
 export const PG_URL_ENV = 'SURVEIL_PG_URL';
 
+const stdFloorSchema = z
+  .object({ abs: z.number().nonnegative().optional(), ticks: z.number().nonnegative().optional(), relative: z.number().nonnegative().max(1).optional() })
+  .strict()
+  .refine((f) => f.abs !== undefined || f.ticks !== undefined || f.relative !== undefined, 'give at least one of abs, ticks, relative');
+
 const zscoreSchema = z
   .object({
     enabled: z.boolean(),
     window_size: z.number().int().min(2),
     min_samples: z.number().int().min(2),
     reset_on_gap: z.boolean(),
+    reference_max_age_seconds: positiveNumber.optional(),
+    std_floor: z
+      .record(z.string().refine(isMetricName, 'expected a metric name such as spread_bps, depth_10bps, basis_perp_spot_bps'), stdFloorSchema)
+      .optional(),
   })
   .strict()
   .superRefine((z_, ctx) => {
@@ -95,6 +108,7 @@ export const featuresSchema = z
     sampling: z.object({ interval_ms: positiveInt }).strict(),
     depth_bands_bps: depthBandsSchema,
     stale_timeout_seconds: positiveNumber,
+    reference_stale_seconds: positiveNumber.optional(),
     storage: z
       .object({ enabled: z.boolean(), path: nonEmptyString.optional(), retention_days: positiveNumber })
       .strict(),
@@ -112,7 +126,10 @@ export const featuresSchema = z
         windowSize: f.zscore.window_size,
         minSamples: f.zscore.min_samples,
         resetOnGap: f.zscore.reset_on_gap,
+        referenceMaxAgeMs: (f.zscore.reference_max_age_seconds ?? 600) * 1000,
+        stdFloors: (f.zscore.std_floor ?? {}) as Readonly<Partial<Record<MetricName, StdFloor>>>,
       },
+      referenceStaleSeconds: f.reference_stale_seconds ?? 30,
       sampling: { intervalMs: f.sampling.interval_ms },
       depthBandsBps: f.depth_bands_bps,
       staleTimeoutSeconds: f.stale_timeout_seconds,
