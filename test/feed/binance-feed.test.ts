@@ -201,6 +201,43 @@ describe('Binance live feed on loopback', () => {
     expect(run.exchange.requests.filter((r) => r.path.includes('/depth')).length).toBe(2);
   });
 
+  it('opens a replacement connection at once on serverShutdown, before the old one closes: no disconnect, no book reset', async () => {
+    const run = await runBinance('usdm', { perTick: 2, intervalMs: 3, tuning: { overlapMs: 100 } });
+    const publicSockets = (): typeof run.exchange.connections => run.exchange.connections.filter((c) => c.path.startsWith('/public'));
+    await waitFor(() => USDM_SYMBOLS.every((s) => syncOf(run.pipeline, 'binance-usdm', s)?.valid === true), 'books in sync');
+    const old = publicSockets()[0]!;
+    // When the replacement arrives at the exchange, was the old socket still open?
+    let oldOpenWhenReplaced: boolean | null = null;
+    const accept = run.exchange.onConnection;
+    run.exchange.onConnection = (connection) => {
+      if (connection.path.startsWith('/public') && oldOpenWhenReplaced === null) oldOpenWhenReplaced = !old.closed;
+      accept(connection);
+    };
+    const before = USDM_SYMBOLS.map((s) => syncOf(run.pipeline, 'binance-usdm', s)!.stats.resyncs);
+    // https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams: "A serverShutdown
+    // event will be sent when the server is about to shutdown ... establish a new connection as soon as possible".
+    old.send('{"e":"serverShutdown","E":1770123456789}');
+    await waitFor(() => publicSockets().length === 2, 'a replacement connection', 2_000);
+    expect(oldOpenWhenReplaced).toBe(true);
+    // The replacement subscribes by URL, carries the streams, and the old socket is closed after the overlap.
+    expect(publicSockets()[1]!.path).toBe(old.path);
+    await waitFor(() => old.closed, 'the old socket closed after the overlap', 2_000);
+    await settle(run, 'binance-usdm', USDM_SYMBOLS);
+    expect(run.disconnects).toEqual([]);
+    expect(run.states).not.toContain('reconnecting');
+    for (const [i, symbol] of USDM_SYMBOLS.entries()) {
+      const sync = syncOf(run.pipeline, 'binance-usdm', symbol)!;
+      expect(sync.valid).toBe(true);
+      expect(sync.stats).toMatchObject({ sequenceGaps: 0, resyncs: before[i] });
+      expect(summarize(sync.book)).toEqual(run.recorded.finalSummary(symbol));
+    }
+    expect(run.wrongBooks).toEqual([]);
+    // No new REST snapshot: the books carried on across the switch.
+    expect(run.exchange.requests.filter((r) => r.path.includes('/depth')).length).toBe(2);
+    // The event itself is read and set aside, not rejected.
+    expect(run.pipeline.counters.rejected).toEqual({});
+  });
+
   it('marks a silent connection stale, resets its books and reconnects', async () => {
     const run = await runBinance('spot', { connection: { staleTimeoutSeconds: 0.3 } });
     // Publish the first 40 frames only, then go silent with the socket open.

@@ -89,14 +89,21 @@ describe('BinanceMapper quotes and references', () => {
     const event = only(spot.map(combined('nknusdt@bookTicker', { u: 400, s: 'NKNUSDT', b: '0.3527', B: '31', a: '0.3531', A: '40.5' })));
     expect(event).toEqual({
       type: 'quote', venue: 'binance-spot', symbol: 'NKNUSDT', exchangeTime: undefined, receiveTime: 1000,
-      bidPrice: 0.3527, bidSize: 31, askPrice: 0.3531, askSize: 40.5,
+      bidPrice: 0.3527, bidSize: 31, askPrice: 0.3531, askSize: 40.5, updateId: 400,
     });
+  });
+
+  it('carries the bookTicker update id u (the diff depth id space) for the book cross-check', () => {
+    const quote = (u: unknown) => spot.map(combined('nknusdt@bookTicker', { u, s: 'NKNUSDT', b: '0.3527', B: '31', a: '0.3531', A: '40.5' }));
+    expect(only(quote(499869768))).toMatchObject({ updateId: 499869768 });
+    expect(reason(quote('x'))).toBe('bad_number');
+    expect(only(spot.map(combined('nknusdt@bookTicker', { s: 'NKNUSDT', b: '1', B: '1', a: '2', A: '1' })))).not.toHaveProperty('updateId');
   });
 
   it('maps USD-M bookTicker (e, E, T)', () => {
     const payload = { e: 'bookTicker', u: 1, s: 'SUSHIUSDT', b: '7.6110', B: '2', a: '7.6120', A: '297', T: 1626992741012, E: 1626992741017 };
     expect(only(usdm.map(combined('sushiusdt@bookTicker', payload)))).toMatchObject({
-      type: 'quote', symbol: 'SUSHIUSDT', exchangeTime: 1626992741017, bidPrice: 7.611, askPrice: 7.612, askSize: 297,
+      type: 'quote', symbol: 'SUSHIUSDT', exchangeTime: 1626992741017, bidPrice: 7.611, askPrice: 7.612, askSize: 297, updateId: 1,
     });
   });
 
@@ -131,6 +138,13 @@ describe('BinanceMapper ignored frames', () => {
 
   it('ignores subscription acks', () => {
     expect(spot.map(ws({ result: null, id: 1 }))).toEqual({ kind: 'ignored', what: 'subscription ack' });
+  });
+
+  it('reads serverShutdown (bare, wrapped in event, inside a combined stream) as ignored: the feed rotates on it', () => {
+    const ignored = { kind: 'ignored', what: 'serverShutdown' };
+    expect(spot.map(ws({ e: 'serverShutdown', E: 1770123456789 }))).toEqual(ignored);
+    expect(usdm.map(ws({ event: { e: 'serverShutdown', E: 1770123456789 } }))).toEqual(ignored);
+    expect(usdm.map(combined('btcusdt@depth@100ms', { e: 'serverShutdown', E: 1770123456789 }))).toEqual(ignored);
   });
 });
 

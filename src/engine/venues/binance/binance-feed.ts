@@ -135,6 +135,9 @@ export class BinanceFeed implements Feed {
           onOpen: (link) => this.subscribeRest(link, rest, tuning.subscribeBatch),
           eventTime: (text) => peekNumber(text, 'E'),
           position: binancePosition,
+          // The server is about to shut down and drop us: move to a new socket
+          // now, with overlap, as for OKX notices (the books carry on).
+          wantsRotation: isServerShutdownText,
         },
       });
       this.core.sockets.push(socket);
@@ -204,6 +207,18 @@ export function binancePosition(text: string): StreamPosition | undefined {
   if (stream === undefined) return undefined;
   const position = peekNumber(text, 'u') ?? peekNumber(text, 'lastUpdateId') ?? peekNumber(text, 'E');
   return position === undefined ? undefined : { stream, position };
+}
+
+/**
+ * Binance's `serverShutdown` event, sent when the server is about to shut
+ * down and close the connection ("establish a new connection as soon as
+ * possible"): `{"e":"serverShutdown","E":...}`, also seen wrapped in `event`
+ * or a combined stream's `data`. A text test, before any parse: short frames
+ * only, so depth frames are never scanned.
+ * https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
+ */
+export function isServerShutdownText(text: string): boolean {
+  return text.length < 400 && text.includes('"serverShutdown"');
 }
 
 function trimSlash(url: string): string {

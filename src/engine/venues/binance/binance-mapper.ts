@@ -118,6 +118,10 @@ export class BinanceMapper implements VenueMapper {
       payload = combined.data;
     } else if ('result' in value && 'id' in value) {
       return { kind: 'ignored', what: 'subscription ack' };
+    } else if (isServerShutdown(value)) {
+      // The server is about to close the connection: the live feed has already
+      // opened a replacement (see binance-feed.ts); replay has nothing to do.
+      return { kind: 'ignored', what: SERVER_SHUTDOWN };
     } else if (isObject((value as { error?: unknown }).error)) {
       const error = (value as { error: WireError }).error;
       throw new Reject('venue_error', `${String(error.code)}: ${String(error.msg)}`);
@@ -139,6 +143,8 @@ export class BinanceMapper implements VenueMapper {
     if (!isObject(payload)) throw new Reject('unknown_message', 'payload is not an object');
     const p = payload as WirePayload;
     switch (p.e) {
+      case SERVER_SHUTDOWN:
+        return { kind: 'ignored', what: SERVER_SHUTDOWN };
       case 'depthUpdate':
         return events([this.depthUpdate(frame, p as WireDepthUpdate, stream ?? rawStreamOf(frame.url))]);
       case 'bookTicker':
@@ -204,6 +210,7 @@ export class BinanceMapper implements VenueMapper {
   }
 
   private quote(frame: RawFrame, p: WireBookTicker): QuoteEvent {
+    const updateId = p.u === undefined ? undefined : requireInteger(p.u, 'u');
     return {
       type: 'quote',
       venue: this.venue,
@@ -214,6 +221,7 @@ export class BinanceMapper implements VenueMapper {
       bidSize: requireSize(p.B, 'B'),
       askPrice: requirePrice(p.a, 'a'),
       askSize: requireSize(p.A, 'A'),
+      ...(updateId === undefined ? {} : { updateId }),
     };
   }
 
@@ -236,6 +244,22 @@ export class BinanceMapper implements VenueMapper {
     if (next !== undefined && next > 0) event.nextFundingTime = next;
     return event;
   }
+}
+
+/**
+ * Binance's notice that a server is about to shut down and close our
+ * connection: `{"e":"serverShutdown","E":...}`, or wrapped as
+ * `{"event":{"e":"serverShutdown","E":...}}` (WebSocket API connection events);
+ * on a combined stream it may also come inside `data`, handled in mapPayload.
+ * https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
+ * https://developers.binance.com/docs/binance-spot-api-docs/websocket-api/connection-events
+ */
+export const SERVER_SHUTDOWN = 'serverShutdown';
+
+function isServerShutdown(value: object): boolean {
+  const v = value as { e?: unknown; event?: unknown };
+  if (v.e === SERVER_SHUTDOWN) return true;
+  return isObject(v.event) && (v.event as { e?: unknown }).e === SERVER_SHUTDOWN;
 }
 
 function rejected(reason: RejectReason, detail: string): MapResult {

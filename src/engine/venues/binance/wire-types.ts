@@ -46,6 +46,8 @@ export interface WireDepthSnapshot {
 
 /** `bookTicker`: spot `{u,s,b,B,a,A}`, USD-M adds `e`, `E`, `T`. */
 export interface WireBookTicker extends WirePayload {
+  /** Order book update id of this top of book (same id space as diff depth `u`). */
+  readonly u?: unknown;
   readonly b?: unknown;
   readonly B?: unknown;
   readonly a?: unknown;
