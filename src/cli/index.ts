@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configCheck } from './commands/config-check';
 import { evaluate } from './commands/evaluate';
+import { explain } from './commands/explain';
 import { record } from './commands/record';
 import { replay } from './commands/replay';
 import { serve } from './commands/serve';
@@ -57,7 +58,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [configCheck, evaluate, record, replay, serve, simulate, sync];
+export const COMMANDS: readonly CliCommand[] = [configCheck, evaluate, explain, record, replay, serve, simulate, sync];
 
 const PROGRAM = 'surveil';
 

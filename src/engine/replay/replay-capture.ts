@@ -5,9 +5,13 @@ import { capturePartPaths } from '../capture/capture-writer';
 import { SurveillancePipeline, UnknownVenueError, type PipelineListener, type PipelineSettings } from '../pipeline/surveillance-pipeline';
 import { CaptureError } from '../capture/capture-reader';
 import { buildReplayReport, type ReplayReport } from './replay-report';
+import { RuleSummary } from './rule-summary';
 
 /** `max`: as fast as the machine allows; a number: that multiple of wall-clock time. */
 export type ReplaySpeed = 'max' | number;
+
+/** Where a replay stops: an absolute time (epoch ms) or an offset from the capture's first frame. */
+export type ReplayUntil = { readonly time: number } | { readonly offsetMs: number };
 
 export interface ReplayOptions {
   readonly speed: ReplaySpeed;
@@ -16,11 +20,17 @@ export interface ReplayOptions {
   /** Called now and then with the share of the file read (0..1). */
   readonly onProgress?: (fraction: number) => void;
   readonly signal?: AbortSignal;
+  /** Stop at this instant: frames after it are not read, samples up to it are taken. */
+  readonly until?: ReplayUntil;
 }
 
 export interface ReplayResult {
   readonly pipeline: SurveillancePipeline;
   readonly report: ReplayReport;
+  /** Every rule's status over the run, per instrument. */
+  readonly rules: RuleSummary;
+  /** Where the replay stopped (the `until` instant, or the last frame); null for a capture without frames. */
+  readonly stoppedAt: number | null;
 }
 
 /**
@@ -29,7 +39,16 @@ export interface ReplayResult {
  * boundary the frames cross, so a replay at any speed yields the same alerts.
  */
 export async function replayCapture(path: string, options: ReplayOptions): Promise<ReplayResult> {
-  const pipeline = new SurveillancePipeline(options.settings, options.listener);
+  const rules = new RuleSummary();
+  const outer = options.listener;
+  const pipeline = new SurveillancePipeline(options.settings, {
+    onEvaluation: (evaluation, instrument) => {
+      rules.onEvaluation(evaluation);
+      outer?.onEvaluation?.(evaluation, instrument);
+    },
+    onSyncEvent: (key, kind, time) => outer?.onSyncEvent?.(key, kind, time),
+    onFeedAlerts: (step) => outer?.onFeedAlerts?.(step),
+  });
   // A long recording rotated into parts (rec.0001.jsonl.gz, ...) replays as one.
   const files = capturePartPaths(path);
   if (files.length === 0) throw new CaptureError(path, null, 'cannot open: no such file');
@@ -41,11 +60,20 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
   const wallStart = performance.now();
   let progressAt = 0;
   let doneBytes = 0;
-  for (let part = 0; part < files.length && !options.signal?.aborted; part++) {
+  let until: number | null = options.until && 'time' in options.until ? options.until.time : null;
+  let reachedUntil = false;
+  for (let part = 0; part < files.length && !options.signal?.aborted && !reachedUntil; part++) {
     const file = files[part]!;
     for await (const { line, frame, bytesRead } of readCapture(file)) {
       if (options.signal?.aborted) break;
-      if (firstT === null) firstT = frame.t;
+      if (firstT === null) {
+        firstT = frame.t;
+        if (options.until && 'offsetMs' in options.until) until = firstT + options.until.offsetMs;
+      }
+      if (until !== null && frame.t > until) {
+        reachedUntil = true;
+        break;
+      }
       if (speed !== 'max') {
         const due = (frame.t - firstT) / speed - (performance.now() - wallStart);
         if (due > 5) await sleep(due);
@@ -65,7 +93,9 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
     }
     doneBytes += sizes[part]!;
   }
-  if (lastT !== null) pipeline.advance(lastT);
+  // Past the last frame read, the samples due up to the stop instant are still taken: "at TIME" means the state at TIME.
+  const stoppedAt = reachedUntil ? until : lastT;
+  if (stoppedAt !== null) pipeline.advance(stoppedAt);
   options.onProgress?.(1);
-  return { pipeline, report: buildReplayReport(path, pipeline, firstT, lastT) };
+  return { pipeline, report: buildReplayReport(path, pipeline, firstT, lastT, rules), rules, stoppedAt };
 }

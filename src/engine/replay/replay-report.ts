@@ -1,6 +1,7 @@
 import { bookMetrics } from '../../shared/core/metrics';
 import type { Alert, AlertEvent } from '../../shared/core/model';
 import type { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
+import type { RuleSummary, RuleSummaryEntry } from './rule-summary';
 
 /** An alert as the report lists it. */
 export interface ReportAlert {
@@ -46,6 +47,8 @@ export interface ReportInstrument {
   readonly depthCovered10bps: { readonly bid: boolean; readonly ask: boolean };
   readonly lagMs: number | null;
   readonly alerts: readonly ReportAlert[];
+  /** Each rule of the instrument: its final status and the samples it spent in each status kind. */
+  readonly rules: readonly RuleSummaryEntry[];
 }
 
 /** One venue's feed health over the replay. */
@@ -101,6 +104,7 @@ export function buildReplayReport(
   pipeline: SurveillancePipeline,
   firstFrameAt: number | null,
   lastFrameAt: number | null,
+  rules?: RuleSummary,
 ): ReplayReport {
   const trail = pipeline.auditTrail();
   const fired = pipeline
@@ -139,6 +143,7 @@ export function buildReplayReport(
       },
       lagMs: state.lagMs,
       alerts: fired.filter((a) => a.venue === state.instrument.venue && a.instrumentId === state.instrument.id),
+      rules: rules?.forInstrument(state.key) ?? [],
     };
   });
   const rejected: Record<string, number> = { ...pipeline.counters.rejected };
