@@ -5,6 +5,9 @@ import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
 import type { GroundTruth } from '../../src/engine/evaluation/ground-truth';
 import type { ReplayReport } from '../../src/engine/replay/replay-report';
 import { familyOf } from '../../src/engine/evaluation/ground-truth';
+import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
+import type { SyncEventKind } from '../../src/engine/pipeline/venue-books';
+import { replayCapture } from '../../src/engine/replay/replay-capture';
 import { simulateToCapture, type SimLabels } from '../../src/engine/simulator';
 import { cleanupSimDirs, CONFIG, simDir, simulateAndReplay } from './helpers';
 
@@ -59,6 +62,9 @@ describe('simulated captures', () => {
       expect(i.metadata).toBe('venue');
       expect(i.sequenceGaps + i.resyncs + i.checksumFailures).toBe(0);
       expect(i.spreadBps!).toBeLessThan(0.1);
+      // Every book agrees with the venue's own top of book (bookTicker by update id, OKX tickers by time).
+      expect(i.driftChecks, `${i.venue} ${i.symbol}`).toBeGreaterThan(500);
+      expect([i.driftMismatches, i.bookDrifts]).toEqual([0, 0]);
     }
     const okx = report.instruments.filter((i) => i.venue === 'okx');
     expect(okx.every((i) => i.checksumChecks > 1000)).toBe(true);
@@ -122,6 +128,44 @@ describe('feed scenarios', () => {
     const book = replay.report.instruments.find((i) => i.venue === 'okx' && i.id === 'BTC-USDT-PERP')!;
     expect([book.checksumFailures, book.resyncs, book.bookValid]).toEqual([1, 1, true]);
     expect(replay.report.alerts).toEqual([]);
+  });
+
+  it('silent_book_corruption (OKX 2026): no gap, no checksum; the book-top cross-check flags the drift, forces a resync, and the rebuilt book agrees again', async () => {
+    const path = join(simDir(), 'silent.jsonl');
+    const sim = await simulateToCapture({ scenario: 'silent_book_corruption', okxProtocol: '2026', ...SHORT, alerts: CONFIG.alerts, staleTimeoutMs: 5_000, out: path });
+    const [injection] = sim.labels.injections;
+    expect(injection).toMatchObject({ venue: 'okx', instruments: ['BTC-USDT-PERP'], expect: [], expectFeed: ['book_drift', 'resync'] });
+    const events: { key: string; kind: SyncEventKind; time: number }[] = [];
+    const replay = await replayCapture(path, {
+      speed: 'max',
+      settings: pipelineSettingsFrom(CONFIG),
+      listener: { onSyncEvent: (key, kind, time) => events.push({ key, kind, time }) },
+    });
+    const key = 'okx:BTC-USDT-SWAP';
+    const book = replay.report.instruments.find((i) => i.venue === 'okx' && i.id === 'BTC-USDT-PERP')!;
+    // The sequence held and no checksum was sent: only the cross-check could see it.
+    expect([book.sequenceGaps, book.checksumChecks, book.checksumFailures]).toEqual([0, 0, 0]);
+    expect([book.bookDrifts, book.resyncs, book.bookValid]).toEqual([1, 1, true]);
+    expect(book.driftMismatches).toBeGreaterThanOrEqual(3);
+    expect(venueOf(replay.report, 'okx')).toMatchObject({ bookDrifts: 1, resyncs: 1, sequenceGaps: 0, checksumFailures: 0 });
+    // Drift inside the injection, then the resync from the REST snapshot taken after it.
+    const mine = events.filter((e) => e.key === key && e.kind !== 'stale' && e.kind !== 'fresh');
+    expect(mine.map((e) => e.kind)).toEqual(['book_drift', 'resync']);
+    expect(mine[0]!.time).toBeGreaterThanOrEqual(injection!.start);
+    expect(mine[0]!.time).toBeLessThanOrEqual(injection!.end);
+    // The rebuilt book agrees with the tickers again: the checks after the resync all match.
+    const resyncAt = mine[1]!.time;
+    const after = await replayCapture(path, { speed: 'max', settings: pipelineSettingsFrom(CONFIG), until: { time: resyncAt } });
+    const checksAtResync = after.report.instruments.find((i) => i.symbol === 'BTC-USDT-SWAP')!.driftChecks;
+    expect(book.driftChecks - checksAtResync).toBeGreaterThan(50);
+    // Every other book, on every venue, agreed with its venue all along.
+    for (const other of replay.report.instruments.filter((i) => i !== book)) {
+      expect([other.driftMismatches, other.bookDrifts], `${other.venue} ${other.symbol}`).toEqual([0, 0]);
+      expect(other.driftChecks).toBeGreaterThan(100);
+    }
+    expect(replay.report.alerts.filter((a) => a.metric !== 'book_drift_in_window')).toEqual([]);
+    // Under the legacy protocol a checksum would catch it: that is checksum_corruption, not this.
+    await expect(simulateToCapture({ scenario: 'silent_book_corruption', okxProtocol: 'legacy', ...SHORT, alerts: CONFIG.alerts, staleTimeoutMs: 5_000, out: join(simDir(), 'x.jsonl') })).rejects.toThrow(/2026/);
   });
 
   it('stale_feed silences a venue past the stale timeout, and its books carry on in sequence', async () => {

@@ -355,3 +355,42 @@ describe('live adapters against the simulator: OKX 2026 protocol through a disco
     await expectBooksMatchServer(run, okxKeys);
   });
 });
+
+describe('live adapters against the simulator: OKX 2026 silent book corruption', () => {
+  let run: Run | undefined;
+  afterAll(() => stopRun(run));
+
+  it('flags the drift from the tickers, resets the book, fetches a REST snapshot and ends with the server book', async () => {
+    const at = 3_000;
+    const lasts = 3_000;
+    run = await startRun(
+      [{ scenario: 'silent_book_corruption', venue: 'okx', instruments: ['BTC-USDT-PERP'], injectAtMs: at, injectForMs: lasts, durationMs: 60_000 }],
+      '2026',
+    );
+    const { seen, pipeline, t0 } = run;
+    const key = 'okx:BTC-USDT-SWAP';
+    await waitFor(() => allValid(run!), 'every book valid', at);
+    await waitFor(() => seen.syncEvents.some((e) => e.kind === 'book_drift'), 'a book_drift', at + lasts + 2_000 - (Date.now() - t0));
+    const drift = seen.syncEvents.find((e) => e.kind === 'book_drift')!;
+    expect(drift.key).toBe(key);
+    expect(drift.t).toBeGreaterThanOrEqual(t0 + at);
+    // After the corruption stops: valid again, rebuilt from a REST snapshot fetched after the drift.
+    await waitFor(() => Date.now() > t0 + at + lasts && allValid(run!), 'the book valid after the corruption', 5_000);
+    expect(seen.syncEvents.some((e) => e.kind === 'resync' && e.key === key && e.t >= drift.t)).toBe(true);
+    expectResetThenValid(seen, key, drift.t - 1);
+    await expectBooksMatchServer(run, KEYS.filter((k) => k.startsWith('okx:')));
+    const health = venueHealth(pipeline, 'okx');
+    // Neither the sequence nor a checksum saw anything: only the cross-check did.
+    expect([health.gaps, health.checksumFailures]).toEqual([0, 0]);
+    expect(health.bookDrifts).toBeGreaterThanOrEqual(1);
+    expect(health.driftMismatches).toBeGreaterThanOrEqual(3);
+    expect(health.driftChecks).toBeGreaterThan(health.driftMismatches);
+    // Only the struck book drifted; every other book of every venue agreed with its venue.
+    expect(seen.syncEvents.filter((e) => e.kind === 'book_drift' && e.key !== key)).toEqual([]);
+    for (const venue of ['binance-spot', 'binance-usdm']) {
+      const other = venueHealth(pipeline, venue);
+      expect(other.driftChecks, venue).toBeGreaterThan(10);
+      expect(other.driftMismatches, venue).toBe(0);
+    }
+  });
+});

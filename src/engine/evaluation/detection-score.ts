@@ -79,6 +79,7 @@ const FEED_COUNTER: Readonly<Record<ExpectedFeedEvent, keyof ReportVenue>> = {
   checksum_failure: 'checksumFailures',
   stale: 'staleEpisodes',
   resync: 'resyncs',
+  book_drift: 'bookDrifts',
 };
 
 /**

@@ -27,9 +27,11 @@ function typeOf(instrumentId: string): InstrumentType {
 /**
  * Odd seeds run OKX's older protocol (socket snapshots, real checksums), even
  * seeds the 2026 one (REST snapshot, no checksum), so both stay covered;
- * checksum corruption only exists in the older one.
+ * checksum corruption only exists in the older one, silent book corruption
+ * (a wrong size with the right seqId, which a checksum would catch) only in the 2026 one.
  */
 function okxProtocolFor(scenario: ScenarioName, seed: number): OkxProtocol {
+  if (scenario === 'silent_book_corruption') return '2026';
   return scenario === 'checksum_corruption' || seed % 2 === 1 ? 'legacy' : '2026';
 }
 

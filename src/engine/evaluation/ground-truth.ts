@@ -15,7 +15,7 @@ export function familyOf(metric: MetricName | string): RuleFamily {
 }
 
 /** Feed happenings a scenario should produce, as the replay report counts them per venue. */
-export type ExpectedFeedEvent = 'gap' | 'checksum_failure' | 'stale' | 'resync';
+export type ExpectedFeedEvent = 'gap' | 'checksum_failure' | 'stale' | 'resync' | 'book_drift';
 
 /** One injected anomaly and what a correct console should make of it. */
 export interface Injection {

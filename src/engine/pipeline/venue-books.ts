@@ -4,6 +4,7 @@ import { instrumentKey } from '../../shared/core/model';
 import type { InstrumentsConfig } from '../../shared/config';
 import { venueById } from '../venues/registry';
 import type { BookSync, RawFrame, VenueMapper } from '../venues/venue';
+import { BookTruth, type TruthVerdict } from './book-truth';
 import { InstrumentDirectory } from './instrument-directory';
 
 /** Feed happenings worth a line in the feed log. `stale` and `fresh` concern a whole venue. */
@@ -29,6 +30,8 @@ export interface VenueHealth {
   driftChecks: number;
   /** Comparisons where the book's best bid or ask disagreed with the venue's top of book. */
   driftMismatches: number;
+  /** Sustained mismatches (book-truth.ts): each a `book_drift` event and a forced resync. */
+  bookDrifts: number;
 }
 
 /** What is kept per venue instrument. */
@@ -45,6 +48,8 @@ export interface InstrumentState {
   lagMs: number | null;
   /** The book was out of sync since the last sample: the z-score windows must start over. */
   gapSinceSample: boolean;
+  /** Book-top cross-check against the venue's quotes; made with the first quote of an instrument with a book. */
+  truth?: BookTruth;
 }
 
 /**
@@ -219,6 +224,10 @@ export class VenueBooks {
         return;
       case 'quote':
         state.quote = event;
+        if (state.sync) {
+          state.truth ??= new BookTruth();
+          this.judge(state, state.truth.onQuote(event, state.sync, receivedAt), receivedAt);
+        }
         return;
       case 'reference':
         if (event.markPrice !== undefined) state.markPrice = event.markPrice;
@@ -234,6 +243,8 @@ export class VenueBooks {
     const gaps = before.sequenceGaps;
     const failures = before.checksumFailures;
     const resyncs = before.resyncs;
+    const truth = state.truth;
+    if (truth) this.judge(state, truth.beforeBook(event, state.sync, time), time);
     const result = state.sync.apply(event);
     const stats = state.sync.stats;
     const gap = stats.sequenceGaps > gaps;
@@ -253,6 +264,26 @@ export class VenueBooks {
       venue.resyncs++;
       this.listener.onSyncEvent?.(state.key, 'resync', time);
     }
+    if (truth) this.judge(state, truth.afterBook(state.sync, time), time);
+  }
+
+  /**
+   * Counts a cross-check verdict; a sustained drift is a `book_drift` event
+   * and forces a resync: the book is forgotten (invalid) and waits for a
+   * fresh snapshot (a live feed fetches one), and the z-scores start over.
+   */
+  private judge(state: InstrumentState, verdict: TruthVerdict, time: number): void {
+    if (verdict === 'none') return;
+    const venue = this.venueHealth(state.instrument.venue);
+    venue.driftChecks++;
+    if (verdict === 'match') return;
+    venue.driftMismatches++;
+    if (verdict !== 'drift') return;
+    venue.bookDrifts++;
+    this.listener.onSyncEvent?.(state.key, 'book_drift', time);
+    state.sync!.invalidate();
+    state.truth!.reset();
+    state.gapSinceSample = true;
   }
 
   private stateFor(venue: string, symbol: string): InstrumentState {
@@ -276,7 +307,7 @@ export class VenueBooks {
   private venueHealth(venue: string): VenueHealth {
     let health = this.venues.get(venue);
     if (!health) {
-      health = { venue, lastFrameAt: 0, stale: false, staleEpisodes: 0, gaps: 0, checksumFailures: 0, resyncs: 0, driftChecks: 0, driftMismatches: 0 };
+      health = { venue, lastFrameAt: 0, stale: false, staleEpisodes: 0, gaps: 0, checksumFailures: 0, resyncs: 0, driftChecks: 0, driftMismatches: 0, bookDrifts: 0 };
       this.venues.set(venue, health);
     }
     return health;

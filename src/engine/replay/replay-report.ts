@@ -40,6 +40,12 @@ export interface ReportInstrument {
   readonly checksumChecks: number;
   readonly checksumFailures: number;
   readonly rejectedLevels: number;
+  /** Book-top cross-checks against the venue's own top-of-book stream (bookTicker, tickers). */
+  readonly driftChecks: number;
+  /** Checks where the book's best bid or ask (price or size) disagreed with the venue's. */
+  readonly driftMismatches: number;
+  /** Sustained mismatches: each a `book_drift` feed event and a forced resync. */
+  readonly bookDrifts: number;
   readonly spreadBps: number | null;
   /** Quote notional within 10 bps of the mid (USD for inverse contracts). */
   readonly depthBid10bps: number | null;
@@ -59,6 +65,9 @@ export interface ReportVenue {
   readonly sequenceGaps: number;
   readonly checksumFailures: number;
   readonly resyncs: number;
+  readonly driftChecks: number;
+  readonly driftMismatches: number;
+  readonly bookDrifts: number;
 }
 
 export interface ReplayReport {
@@ -134,6 +143,9 @@ export function buildReplayReport(
       checksumChecks: stats?.checksumChecks ?? 0,
       checksumFailures: stats?.checksumFailures ?? 0,
       rejectedLevels: stats?.rejectedLevels ?? 0,
+      driftChecks: state.truth?.checks ?? 0,
+      driftMismatches: state.truth?.mismatches ?? 0,
+      bookDrifts: state.truth?.drifts ?? 0,
       spreadBps: metrics?.values.spread_bps ?? null,
       depthBid10bps: metrics?.values.depth_bid_10bps ?? null,
       depthAsk10bps: metrics?.values.depth_ask_10bps ?? null,
@@ -162,6 +174,9 @@ export function buildReplayReport(
       sequenceGaps: v.gaps,
       checksumFailures: v.checksumFailures,
       resyncs: v.resyncs,
+      driftChecks: v.driftChecks,
+      driftMismatches: v.driftMismatches,
+      bookDrifts: v.bookDrifts,
     })),
     instruments,
     alerts: fired,

@@ -16,6 +16,14 @@ const REST_BASE: Readonly<Record<SimVenue, string>> = {
 const LATENCY: Readonly<Record<SimVenue, number>> = { 'binance-spot': 9, 'binance-usdm': 7, okx: 24 };
 /** OKX feed: how long after subscribing it waits for a socket snapshot before asking REST. */
 const OKX_SNAPSHOT_GRACE_MS = 1_000;
+/**
+ * silent_book_corruption: the console's book-top cross-check has flagged the
+ * drift (three mismatching ticker checks over at least a second, well inside
+ * the injection) and its feed asks REST for a snapshot; the capture holds the
+ * one answered this long after the corruption stops, so the book a replay
+ * rebuilds from it is clean.
+ */
+const DRIFT_SNAPSHOT_AFTER_MS = 1_500;
 
 interface Connection {
   readonly id: string;
@@ -73,6 +81,12 @@ export class CaptureClient {
       for (const cut of effects.disconnects(venue)) {
         this.at(cut.start, () => (state.open = false));
         this.at(cut.end, () => this.connect(state, cut.end));
+      }
+      for (const corruption of effects.silentCorruptions(venue)) {
+        const symbols = market.instrumentsOf(venue).filter((i) => corruption.instruments.includes(i.id)).map((i) => i.symbol);
+        this.at(corruption.end + DRIFT_SNAPSHOT_AFTER_MS, () => {
+          if (state.open) for (const symbol of symbols) this.fetchBook(state, symbol, this.now);
+        });
       }
     }
   }

@@ -9,7 +9,7 @@
 export type LabelFamily = 'spread' | 'depth' | 'basis' | 'mark_index';
 
 /** Feed happenings a scenario should produce, as the replay report counts them per venue. */
-export type LabelFeedEvent = 'gap' | 'checksum_failure' | 'stale' | 'resync';
+export type LabelFeedEvent = 'gap' | 'checksum_failure' | 'stale' | 'resync' | 'book_drift';
 
 /** One family that should fire and the severity it should reach. */
 export interface LabelExpectation {

@@ -69,6 +69,20 @@ export class ScenarioEffects {
     return this.takeOnce('checksum_corruption', venue, id, time);
   }
 
+  /**
+   * silent_book_corruption: while active, every book message of this
+   * instrument carries a wrong size for the best bid, with the right
+   * sequence numbers (and, under OKX 2026, checksum 0).
+   */
+  corruptsBook(venue: SimVenue, id: string, time: number): boolean {
+    return this.active('silent_book_corruption', venue, time, id) !== undefined;
+  }
+
+  /** The silent_book_corruption windows of a venue. */
+  silentCorruptions(venue: SimVenue): PlannedInjection[] {
+    return this.plan.injections.filter((i) => i.scenario === 'silent_book_corruption' && i.venue === venue);
+  }
+
   private takeOnce(scenario: string, venue: SimVenue, id: string, time: number): boolean {
     const key = (i: PlannedInjection): string => `${i.scenario}|${i.venue}|${id}|${i.start}`;
     const injection = this.plan.injections.find(

@@ -17,6 +17,7 @@ export const SCENARIO_NAMES = [
   'sequence_gap',
   'checksum_corruption',
   'disconnect',
+  'silent_book_corruption',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -49,6 +50,7 @@ const DEFAULTS: Readonly<Record<Exclude<ScenarioName, 'calm'>, ScenarioDefaults>
   sequence_gap: { venue: 'binance-spot', instruments: ['BTC-USDT-SPOT'], forMs: 2_000 },
   checksum_corruption: { venue: 'okx', instruments: ['BTC-USDT-PERP'], forMs: 2_000 },
   disconnect: { venue: 'binance-usdm', instruments: 'all', forMs: 8_000 },
+  silent_book_corruption: { venue: 'okx', instruments: ['BTC-USDT-PERP'], forMs: 5_000 },
 };
 
 /** What a caller may choose about a scenario. */
@@ -158,6 +160,10 @@ export function planScenario(request: ScenarioRequest, context: PlanContext): Sc
   if (scenario === 'checksum_corruption' && (venues.some((v) => v !== 'okx') || context.okxProtocol !== 'legacy')) {
     throw new Error('checksum_corruption needs venue okx and --okx-protocol legacy (the 2026 protocol sends no checksum)');
   }
+  if (scenario === 'silent_book_corruption' && (venues.some((v) => v !== 'okx') || context.okxProtocol !== '2026')) {
+    // Under the legacy protocol the checksum would catch it: it would be checksum_corruption.
+    throw new Error('silent_book_corruption needs venue okx and --okx-protocol 2026 (checksum 0: only the sequence guards the book)');
+  }
   const injections = venues.map((venue): PlannedInjection => {
     const known = listingIds(venue);
     const ids = request.instruments ?? (defaults.instruments === 'all' ? known : defaults.instruments.map((id) => listedAlternative(id, known)));
@@ -225,6 +231,11 @@ export function planScenario(request: ScenarioRequest, context: PlanContext): Sc
         return { ...base, expect: [], expectFeed: ['gap', 'resync'] };
       case 'checksum_corruption':
         return { ...base, expect: [], expectFeed: ['checksum_failure', 'resync'] };
+      case 'silent_book_corruption':
+        // Diffs with a wrong best-bid size and the right seqId: only the
+        // book-top cross-check (book vs tickers) sees it, flags a drift and
+        // forces a resync from a fresh REST snapshot.
+        return { ...base, expect: [], expectFeed: ['book_drift', 'resync'] };
       case 'disconnect': {
         const stale: LabelFeedEvent[] = forMs > context.staleTimeoutMs + 500 ? ['stale'] : [];
         // Replay keeps the old book across the silence: the first diff after

@@ -25,6 +25,8 @@ export interface Emission {
   readonly dropped?: boolean;
   /** Sent with a wrong checksum. */
   readonly corrupt?: boolean;
+  /** Sent with a wrong best-bid size and consistent sequence numbers (silent_book_corruption). */
+  readonly silentlyCorrupt?: boolean;
 }
 
 /** One listing's book and its sequence state. */
@@ -218,7 +220,9 @@ export class SimMarket {
     let checksum = this.okxChecksum(listing);
     const corrupt = checksum !== 0 && this.effects.takeCorruption(instrument.venue, instrument.id, time);
     if (corrupt) checksum = (checksum ^ 0x2f1a) | 0;
-    const text = okxBooksPush(instrument.symbol, 'update', okxLevels(instrument, changes.asks), okxLevels(instrument, changes.bids), time, checksum, prev, listing.lastId);
+    const silentlyCorrupt = this.effects.corruptsBook(instrument.venue, instrument.id, time);
+    const bids = silentlyCorrupt ? withWrongBestBid(listing, changes) : changes.bids;
+    const text = okxBooksPush(instrument.symbol, 'update', okxLevels(instrument, changes.asks), okxLevels(instrument, bids), time, checksum, prev, listing.lastId);
     return {
       venue: 'okx',
       endpoint: 'okx',
@@ -229,6 +233,7 @@ export class SimMarket {
       text,
       ...(dropped ? { dropped } : {}),
       ...(corrupt ? { corrupt } : {}),
+      ...(silentlyCorrupt ? { silentlyCorrupt } : {}),
     };
   }
 
@@ -293,4 +298,17 @@ export class SimMarket {
     const stream = binanceStream(listing.instrument.symbol, 'markPrice');
     return binanceCombined(stream, binanceMarkPrice(listing.instrument.symbol, time, r.mark, r.index, r.index, r.funding, r.nextFunding));
   }
+}
+
+/**
+ * The bid changes of an update with the best bid's size replaced by a wrong
+ * one (the true size plus 7 lots): what a venue bug or a corrupted relay
+ * delivers while the sequence numbers stay consistent. The simulated book
+ * itself, and so the venue's tickers and REST snapshots, keep the truth.
+ */
+function withWrongBestBid(listing: SimListing, changes: BookChanges): BookChanges['bids'] {
+  const best = listing.book.bestBid();
+  const lots = listing.book.bids.get(best);
+  if (lots === undefined) return changes.bids;
+  return [...changes.bids.filter(([ticks]) => ticks !== best), [best, lots + 7]];
 }

@@ -83,6 +83,16 @@ export interface BookSync {
   apply(event: BookSnapshotEvent | BookDeltaEvent): SyncResult;
   /** Forget the book after a disconnect or stale feed; wait for a new snapshot. */
   reset(): void;
+  /**
+   * The book is known to be wrong although its sequence held (the book-top
+   * cross-check): forget it and wait for a snapshot, like `reset`, and count
+   * the snapshot that rebuilds it as a resync.
+   */
+  invalidate(): void;
+  /** Update id the book is as of (Binance `u` / `lastUpdateId`, OKX `seqId`); undefined when not synced or unknown. */
+  readonly lastUpdateId: number | undefined;
+  /** Exchange time of the last book message applied; undefined when not synced or the venue sends none. */
+  readonly lastUpdateTime: number | undefined;
 }
 
 /** One venue: what replay and live share, plus the live feed. */

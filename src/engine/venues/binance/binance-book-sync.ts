@@ -37,6 +37,8 @@ export class BinanceBookSync implements BookSync {
   /** Lost sync (gap, overflow): the next snapshot that takes is a resync. */
   private lost = false;
   private buffer: BookDeltaEvent[] = [];
+  /** Exchange time of the last message applied (diff `E`, snapshot `E`/`T` when sent). */
+  private bookTime: number | undefined;
 
   constructor(
     readonly market: BinanceMarket,
@@ -49,6 +51,14 @@ export class BinanceBookSync implements BookSync {
 
   get wantsSnapshot(): boolean {
     return !this.synced;
+  }
+
+  get lastUpdateId(): number | undefined {
+    return this.synced ? this.bookId : undefined;
+  }
+
+  get lastUpdateTime(): number | undefined {
+    return this.synced ? this.bookTime : undefined;
   }
 
   /** Diffs waiting for a snapshot (for diagnostics). */
@@ -66,6 +76,12 @@ export class BinanceBookSync implements BookSync {
     this.synced = false;
     this.bridging = false;
     this.bookId = 0;
+    this.bookTime = undefined;
+  }
+
+  invalidate(): void {
+    this.reset();
+    this.lost = true;
   }
 
   private applySnapshot(event: BookSnapshotEvent): SyncResult {
@@ -118,6 +134,7 @@ export class BinanceBookSync implements BookSync {
     this.stats.rejectedLevels += this.book.applySnapshot(event.bids, event.asks);
     this.stats.bookUpdates += 1;
     this.bookId = id;
+    this.bookTime = event.exchangeTime;
     this.synced = true;
     this.bridging = true;
   }
@@ -141,6 +158,7 @@ export class BinanceBookSync implements BookSync {
     this.stats.rejectedLevels += this.book.applyLevels('bid', event.bids) + this.book.applyLevels('ask', event.asks);
     this.stats.bookUpdates += 1;
     this.bookId = last;
+    this.bookTime = event.exchangeTime;
     this.bridging = false;
     return 'applied';
   }

@@ -68,6 +68,8 @@ export class OkxBookSync implements BookSync {
   private buffer: Sequenced[] = [];
   /** A gap or checksum failure happened: the next completed snapshot is a resync. */
   private resyncPending = false;
+  /** Exchange `ts` of the last message applied. */
+  private lastTime: number | undefined;
 
   constructor(readonly instrument: Instrument) {}
 
@@ -79,6 +81,14 @@ export class OkxBookSync implements BookSync {
   /** Waiting for a snapshot: at start and after a gap or checksum failure. */
   get wantsSnapshot(): boolean {
     return this.waiting;
+  }
+
+  get lastUpdateId(): number | undefined {
+    return this.synced ? this.lastSeq : undefined;
+  }
+
+  get lastUpdateTime(): number | undefined {
+    return this.synced ? this.lastTime : undefined;
   }
 
   /** How many updates are held for the next snapshot. */
@@ -99,6 +109,13 @@ export class OkxBookSync implements BookSync {
     this.lastSeq = undefined;
     this.aligning = false;
     this.buffer = [];
+    this.lastTime = undefined;
+  }
+
+  /** The book is known wrong (book-top cross-check): reset, and the snapshot that rebuilds it is a resync. */
+  invalidate(): void {
+    this.reset();
+    this.resyncPending = true;
   }
 
   private applySnapshot(snapshot: BookSnapshotEvent): SyncResult {
@@ -122,10 +139,11 @@ export class OkxBookSync implements BookSync {
 
     this.stats.rejectedLevels += this.book.applySnapshot(snapshot.bids, snapshot.asks);
     this.stats.bookUpdates += 1;
-    if (!this.checksumOk(snapshot.checksum)) return this.invalidate();
+    if (!this.checksumOk(snapshot.checksum)) return this.fail();
     this.synced = true;
     this.waiting = false;
     this.lastSeq = snapSeq;
+    this.lastTime = snapshot.exchangeTime;
     // Only a REST snapshot (seqId without prevSeqId: see the mapper) may be
     // straddled by the first update; after a socket snapshot (prevSeqId -1)
     // the next update must chain on it exactly.
@@ -154,12 +172,12 @@ export class OkxBookSync implements BookSync {
         if (last <= this.lastSeq) return 'dropped'; // already in the snapshot (or a keepalive)
         if (prev > this.lastSeq) {
           // The snapshot predates this update's predecessor: too old, not a gap in the stream.
-          this.invalidate(false);
+          this.fail(false);
           return this.hold(delta);
         }
       } else if (prev !== this.lastSeq) {
         this.stats.sequenceGaps += 1;
-        this.invalidate();
+        this.fail();
         // Newer than anything we have: keep it for the REST snapshot the feed will fetch.
         this.hold(delta);
         return 'resync';
@@ -172,7 +190,8 @@ export class OkxBookSync implements BookSync {
     this.stats.bookUpdates += 1;
     this.aligning = false;
     if (sequenced) this.lastSeq = delta.seq.last;
-    if (!this.checksumOk(delta.checksum)) return this.invalidate();
+    this.lastTime = delta.exchangeTime;
+    if (!this.checksumOk(delta.checksum)) return this.fail();
     return 'applied';
   }
 
@@ -204,7 +223,7 @@ export class OkxBookSync implements BookSync {
   }
 
   /** Marks the book invalid and wants a snapshot; `resync` false for a too-old snapshot (no failure to count). */
-  private invalidate(resync = true): SyncResult {
+  private fail(resync = true): SyncResult {
     this.synced = false;
     this.waiting = true;
     this.lastSeq = undefined;
