@@ -34,7 +34,10 @@ describe('shipped config', () => {
     expect(Object.keys(config.instruments)).toEqual(
       expect.arrayContaining(['BTC-USDT-PERP', 'BTC-USDT-SPOT', 'ETH-USDT-PERP', 'ETH-USDT-SPOT']),
     );
-    expect(config.features.zscore).toEqual({ enabled: true, windowSize: 300, minSamples: 30, resetOnGap: true });
+    expect(config.features.zscore).toMatchObject({ enabled: true, windowSize: 300, minSamples: 30, resetOnGap: true, referenceMaxAgeMs: 600_000 });
+    expect(config.features.zscore.stdFloors?.spread_bps).toEqual({ ticks: 1 });
+    expect(config.features.referenceStaleSeconds).toBe(30);
+    expect(config.alerts.lifecycle.maxPauseSeconds).toBe(60);
     expect(config.features.depthBandsBps).toEqual([10, 25, 50, 100]);
     expect(config.features.web).toEqual({ host: '127.0.0.1', port: 8050 });
     expect(config.features.sync.enabled).toBe(false);
@@ -76,13 +79,17 @@ describe('shipped config', () => {
       // Inherited from `default`: BTC-USDT-PERP does not override them.
       rule({ name: 'mark_index_warning', metric: 'basis_mark_index_bps', direction: 'abs_above', threshold: 10, zscore: 2, persistSeconds: 30, severity: 'warning' }),
       rule({ name: 'mark_index_critical', metric: 'basis_mark_index_bps', direction: 'abs_above', threshold: 25, zscore: 3, persistSeconds: 15, severity: 'critical' }),
+      rule({ name: 'funding_warning', metric: 'funding_bps_8h', direction: 'abs_above', threshold: 30, zscore: 3, persistSeconds: 60, severity: 'warning' }),
+      rule({ name: 'funding_critical', metric: 'funding_bps_8h', direction: 'abs_above', threshold: 75, zscore: 3, persistSeconds: 60, severity: 'critical' }),
+      rule({ name: 'cross_venue_warning', metric: 'cross_venue_bps', direction: 'abs_above', threshold: 15, zscore: 3, persistSeconds: 30, severity: 'warning' }),
+      rule({ name: 'cross_venue_critical', metric: 'cross_venue_bps', direction: 'abs_above', threshold: 40, zscore: 3, persistSeconds: 15, severity: 'critical' }),
     ]);
   });
 
   it('gives an unlisted instrument the default profile, without basis rules on spot', () => {
     const { alerts } = loadConfig(SHIPPED_CONFIG);
     const spot = resolveRules(alerts, 'SOL-USDT-SPOT', 'spot');
-    expect(spot.map((r) => r.name)).toEqual(['spread_warning', 'spread_critical', 'depth_warning', 'depth_critical']);
+    expect(spot.map((r) => r.name)).toEqual(['spread_warning', 'spread_critical', 'depth_warning', 'depth_critical', 'cross_venue_warning', 'cross_venue_critical']);
     expect(spot.find((r) => r.name === 'depth_warning')?.threshold).toBe(50000);
     expect(spot.find((r) => r.name === 'depth_critical')?.threshold).toBe(20000);
   });
@@ -187,7 +194,7 @@ describe('problems', () => {
       'exchanges.yaml:9: binance.spot.rest_url: expected an http:// or https:// URL, got "ftp://api.binance.com"',
       'instruments.yaml:32: BTC-USDT-SPOT.type: expected one of spot|perpetual|future, got "spott"',
       'features.yaml:6: zscore.min_samples: expected a whole number, got 3.5',
-      'features.yaml:33: web.port: expected a number <= 65535, got 80500',
+      'features.yaml:54: web.port: expected a number <= 65535, got 80500',
     ]);
   });
 
@@ -203,9 +210,9 @@ describe('problems', () => {
     editConfigFile(dir, 'alerts.yaml', '  BTC-USDT-PERP:\n', '  BTC-USDT-PERPS:\n');
     editConfigFile(dir, 'features.yaml', 'depth_bands_bps: [10, 25, 50, 100]', 'depth_bands_bps: [25, 50, 100]');
     const problems = problemsOf(dir).map((p) => p.replace(`${dir}/`, ''));
-    expect(problems).toContain('alerts.yaml:74: thresholds.BTC-USDT-PERPS: unknown instrument "BTC-USDT-PERPS" (not in instruments.yaml)');
+    expect(problems).toContain('alerts.yaml:112: thresholds.BTC-USDT-PERPS: unknown instrument "BTC-USDT-PERPS" (not in instruments.yaml)');
     expect(problems).toContain(
-      'alerts.yaml:50: thresholds.default.depth_warning.metric: depth_10bps needs a 10 bps band, but features.yaml depth_bands_bps is [25, 50, 100]',
+      'alerts.yaml:57: thresholds.default.depth_warning.metric: depth_10bps needs a 10 bps band, but features.yaml depth_bands_bps is [25, 50, 100]',
     );
   });
 
@@ -226,8 +233,8 @@ describe('problems', () => {
       '      metric: basis_bps\n      direction: over\n      threshold: 10\n      zscore: 2\n      persist_seconds: 120\n      severity: warning\n    basis_critical:\n      metric: basis_perp_spot_bps\n      direction: abs_above\n      threshold: 20\n      zscore: 3\n      persist_seconds: 60\n      severity: critical\n    # Depth in quote');
     const problems = problemsOf(dir).map((p) => p.replace(`${dir}/`, ''));
     expect(problems).toEqual([
-      'alerts.yaml:88: thresholds.BTC-USDT-PERP.basis_warning.metric: expected a metric name such as spread_bps, depth_10bps, depth_bid_25bps, basis_perp_spot_bps, got "basis_bps"',
-      'alerts.yaml:89: thresholds.BTC-USDT-PERP.basis_warning.direction: expected one of above|below|abs_above, got "over"',
+      'alerts.yaml:126: thresholds.BTC-USDT-PERP.basis_warning.metric: expected a metric name such as spread_bps, depth_10bps, depth_bid_25bps, basis_perp_spot_bps, got "basis_bps"',
+      'alerts.yaml:127: thresholds.BTC-USDT-PERP.basis_warning.direction: expected one of above|below|abs_above, got "over"',
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { resolveRules, type Config } from '../../shared/config';
+import { resolveFeedRules, resolveRules, type Config } from '../../shared/config';
 import type { Instrument } from '../../shared/core/model';
 import type { RuleSpec } from '../../shared/core/rule-types';
 import type { PipelineSettings } from './surveillance-pipeline';
@@ -9,9 +9,12 @@ export function pipelineSettingsFrom(config: Config): PipelineSettings {
   return {
     sampleIntervalMs: config.features.sampling.intervalMs,
     staleTimeoutMs: config.features.staleTimeoutSeconds * 1000,
+    referenceStaleMs: config.features.referenceStaleSeconds * 1000,
+    maxPauseMs: config.alerts.lifecycle.maxPauseSeconds * 1000,
     depthBandsBps: config.features.depthBandsBps,
     zscore: config.features.zscore,
     instruments: config.instruments,
+    feedRules: resolveFeedRules(config.alerts.feed, config.alerts.lifecycle.clearSeconds),
     rulesFor(instrument: Instrument): readonly RuleSpec[] {
       const cacheKey = `${instrument.id}|${instrument.type}`;
       let resolved = rules.get(cacheKey);

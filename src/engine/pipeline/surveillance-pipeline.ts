@@ -1,4 +1,6 @@
 import type { InstrumentsConfig } from '../../shared/config';
+import type { FeedAlertStep } from '../../shared/core/feed-integrity';
+import type { FeedRuleSet } from '../../shared/core/feed-rules';
 import type { Acknowledgement, Alert, AlertEvent, Instrument } from '../../shared/core/model';
 import type { RuleSpec, ZScoreSettings } from '../../shared/core/rule-types';
 import type { SampleEvaluation, SurveillanceEvaluator } from '../../shared/core/surveillance-evaluator';
@@ -26,17 +28,24 @@ export interface PipelineSettings {
    * connection is not stale.
    */
   readonly staleTimeoutMs: number;
+  /** No mark or index update for this long: mark/index rules skip as reference_stale. */
+  readonly referenceStaleMs?: number;
   readonly depthBandsBps: readonly number[];
   readonly zscore: ZScoreSettings;
+  readonly maxPauseMs?: number;
   /** Rules for an instrument: its profile in alerts.yaml, or `default`. */
   rulesFor(instrument: Instrument): readonly RuleSpec[];
   readonly instruments?: InstrumentsConfig;
+  /** Feed-integrity rules (alerts.yaml `feed:`); without them no feed alert is raised. */
+  readonly feedRules?: FeedRuleSet;
 }
 
 export interface PipelineListener {
   onEvaluation?(evaluation: SampleEvaluation, instrument: Instrument): void;
   /** `key` is `venue:symbol`, or the venue id for `stale` / `fresh`. */
   onSyncEvent?(key: string, kind: SyncEventKind, time: number): void;
+  /** Feed-integrity alert transitions of a boundary (and detail updates of open ones). */
+  onFeedAlerts?(step: FeedAlertStep): void;
 }
 
 /**
@@ -53,7 +62,7 @@ export class SurveillancePipeline {
 
   constructor(
     settings: PipelineSettings,
-    listener: PipelineListener = {},
+    private readonly listener: PipelineListener = {},
   ) {
     this.clock = new SampleClock(settings.sampleIntervalMs);
     this.books = new VenueBooks(settings, listener);
@@ -77,9 +86,18 @@ export class SurveillancePipeline {
     this.books.ingest(frame);
   }
 
-  /** Takes every sample due up to `now` (one per instrument per interval boundary). */
+  /**
+   * Takes every sample due up to `now` (one per instrument per interval
+   * boundary), then judges the feeds at that boundary. A capture has no
+   * connections and no engine of its own: feed-down, worker-restart,
+   * analytics-lag and history-write conditions are not judged here.
+   */
   advance(now: number): void {
-    for (const time of this.clock.due(now)) this.analytics.evaluate(this.books.sample(time));
+    for (const time of this.clock.due(now)) {
+      this.analytics.evaluate(this.books.sample(time));
+      const step = this.analytics.evaluateFeeds(time, this.books.feedObservations(time));
+      if (step.events.length + step.alerts.length + step.refreshed.length > 0) this.listener.onFeedAlerts?.(step);
+    }
   }
 
   instrumentStates(): InstrumentState[] {

@@ -30,6 +30,8 @@ export interface AlertsConfig {
   readonly lifecycle: {
     /** Default seconds a condition must stay false before its alert resolves. */
     readonly clearSeconds: number;
+    /** How long a pending episode bridges samples that cannot be judged; longer blind spells restart its persistence. */
+    readonly maxPauseSeconds: number;
   };
   /** `default` plus one profile per canonical instrument id. */
   readonly thresholds: Readonly<Record<string, RuleProfile>> & { readonly default: RuleProfile };
@@ -77,7 +79,7 @@ const profileSchema = z.record(ruleName, ruleSchema);
 /** Schema of alerts.yaml. */
 export const alertsSchema = z
   .object({
-    lifecycle: z.object({ clear_seconds: seconds }).strict(),
+    lifecycle: z.object({ clear_seconds: seconds, max_pause_seconds: seconds.optional() }).strict(),
     // `default` is required; every other key must be an instrument id (checked against instruments.yaml later).
     thresholds: z.object({ [DEFAULT_PROFILE]: profileSchema }).catchall(profileSchema),
     feed: feedAlertsSchema.optional(),
@@ -85,7 +87,7 @@ export const alertsSchema = z
   .strict()
   .transform(
     (a): AlertsConfig => ({
-      lifecycle: { clearSeconds: a.lifecycle.clear_seconds },
+      lifecycle: { clearSeconds: a.lifecycle.clear_seconds, maxPauseSeconds: a.lifecycle.max_pause_seconds ?? 60 },
       thresholds: a.thresholds as AlertsConfig['thresholds'],
       feed: a.feed ?? DEFAULT_FEED_ALERTS,
     }),

@@ -29,8 +29,9 @@ export function depthBandOf(metric: MetricName): number | null {
  * never exist for it; a dated future has basis but no funding.
  */
 export function metricAppliesTo(metric: MetricName, type: InstrumentType): boolean {
-  if (type === 'spot') return !metric.startsWith('basis_') && metric !== 'funding_rate';
-  if (type === 'future') return metric !== 'funding_rate';
+  const funding = metric === 'funding_rate' || metric === 'funding_bps_8h';
+  if (type === 'spot') return !metric.startsWith('basis_') && !funding;
+  if (type === 'future') return !funding;
   return true;
 }
 

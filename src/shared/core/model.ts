@@ -98,6 +98,8 @@ export interface ReferencePriceEvent extends EventBase {
   readonly indexPrice?: number;
   readonly fundingRate?: number;
   readonly nextFundingTime?: number;
+  /** The venue's funding interval when it says (OKX: the step between its two settlement times). */
+  readonly fundingIntervalMs?: number;
 }
 
 /** An index price published on its own (OKX `index-tickers`); `symbol` is the index name (`BTC-USDT`). */

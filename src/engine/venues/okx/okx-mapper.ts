@@ -246,6 +246,9 @@ function mapPush(message: OkxWirePush, receiveTime: number): MapResult {
         // settlement after that (paired with `nextFundingRate`).
         // https://www.okx.com/docs-v5/en/#public-data-websocket-funding-rate-channel
         const next = optionalDecimal(f.fundingTime, 'funding-rate: fundingTime');
+        const after = optionalDecimal(f.nextFundingTime, 'funding-rate: nextFundingTime');
+        // Two consecutive settlement times give the interval (OKX has 8 h, 4 h, 2 h and 1 h swaps).
+        const interval = next !== undefined && after !== undefined && after > next ? after - next : undefined;
         events.push({
           type: 'reference',
           venue: OKX_VENUE_ID,
@@ -254,6 +257,7 @@ function mapPush(message: OkxWirePush, receiveTime: number): MapResult {
           receiveTime,
           fundingRate: decimal(f.fundingRate, 'funding-rate: fundingRate'),
           ...(next === undefined ? {} : { nextFundingTime: next }),
+          ...(interval === undefined ? {} : { fundingIntervalMs: interval }),
         });
       }
       return { kind: 'events', events };
