@@ -81,6 +81,12 @@ export interface FeedView {
   readonly resyncs: number;
   readonly checksumFailures: number;
   readonly staleEpisodes: number;
+  /** Book tops compared with the venue's own top-of-book stream (bookTicker, tickers), all books of the venue. */
+  readonly driftChecks: number;
+  /** Of those, the ones where a book's best bid or ask (price or size) disagreed. */
+  readonly driftMismatches: number;
+  /** Sustained disagreements: each a `book_drift` event that forced the book to resync. */
+  readonly bookDrifts: number;
   readonly snapshotsRequested: number;
   readonly snapshotsFailed: number;
   /** z-score warmup across the venue's instruments: the least warmed window. */

@@ -49,6 +49,32 @@ export function feedTotals(feed: FeedView): FeedTotals {
   return { messageRate, lagMs, reconnects, lastError };
 }
 
+/** The Top check cell: mismatches of all checks, flagged once any, with the counts in words. */
+export interface DriftSummary {
+  readonly text: string;
+  readonly warn: boolean;
+  readonly title: string;
+}
+
+/**
+ * Book-top cross-check of a venue: its books' best bid and ask against the
+ * venue's own top-of-book stream. A mismatch may be a race between streams;
+ * a drift (sustained mismatch) forced a resync and is what an operator acts on.
+ */
+export function driftSummary(feed: FeedView): DriftSummary {
+  const { driftChecks: checks, driftMismatches: mismatches, bookDrifts: drifts } = feed;
+  const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return {
+    text: checks === 0 ? '–' : drifts > 0 ? `${plural(drifts, 'drift', 'drifts')}` : `${mismatches}/${checks.toLocaleString('en-US')}`,
+    warn: drifts > 0 || mismatches > 0,
+    title: [
+      `${plural(checks, 'check', 'checks')} of book tops against the venue's own top of book`,
+      `${plural(mismatches, 'mismatch', 'mismatches')}`,
+      `${plural(drifts, 'sustained drift', 'sustained drifts')} (each forced a resync)`,
+    ].join('\n'),
+  };
+}
+
 /** Rejected frames, all reasons. */
 /** Rejected frames by reason, and failed REST snapshots: the hover text of the Rejected cell. */
 export function rejectedBreakdown(feed: FeedView): string {

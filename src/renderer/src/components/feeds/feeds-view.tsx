@@ -1,6 +1,6 @@
 import type { FeedView } from '../../../../shared/contract';
 import { formatClock, formatLag, formatRate } from '../../format/format';
-import { feedTotals, rejectedBreakdown, rejectedTotal, venueLinkState } from '../../model/feed-health';
+import { driftSummary, feedTotals, rejectedBreakdown, rejectedTotal, venueLinkState } from '../../model/feed-health';
 import { useConsole } from '../context';
 
 /** Per venue: link state, throughput, lag, book-sync troubles, last error, z-score warmup; connections below. */
@@ -21,6 +21,7 @@ export function FeedsView() {
             <col className="col-n" />
             <col className="col-n" />
             <col className="col-n" />
+            <col className="col-n" />
             <col className="col-warm" />
             <col className="col-error" />
           </colgroup>
@@ -33,6 +34,9 @@ export function FeedsView() {
               <th className="num">Gaps</th>
               <th className="num">Resyncs</th>
               <th className="num">Checksum</th>
+              <th className="num" title="Books' best bid and ask checked against the venue's own top of book: mismatches / checks, or sustained drifts">
+                Top check
+              </th>
               <th className="num">Stale</th>
               <th className="num">Rejected</th>
               <th className="num">Restarts</th>
@@ -55,6 +59,7 @@ function FeedRows({ feed }: { feed: FeedView }) {
   const link = venueLinkState(feed);
   const totals = feedTotals(feed);
   const warm = feed.warmup;
+  const drift = driftSummary(feed);
   return (
     <>
       <tr className={`row feed-row link-row-${link}`} data-testid="feed-row" data-venue={feed.venue} data-link={link}>
@@ -67,6 +72,9 @@ function FeedRows({ feed }: { feed: FeedView }) {
         <td className={`num${feed.sequenceGaps > 0 ? ' warn' : ''}`}>{feed.sequenceGaps}</td>
         <td className="num">{feed.resyncs}</td>
         <td className={`num${feed.checksumFailures > 0 ? ' warn' : ''}`}>{feed.checksumFailures}</td>
+        <td className={`num${drift.warn ? ' warn' : ''}`} title={drift.title} data-testid="feed-drift">
+          {drift.text}
+        </td>
         <td className="num">{feed.staleEpisodes}</td>
         <td className={`num${rejectedTotal(feed) > 0 ? ' warn' : ''}`} title={rejectedBreakdown(feed)} data-testid="feed-rejected">
           {rejectedTotal(feed)}
@@ -104,7 +112,7 @@ function FeedRows({ feed }: { feed: FeedView }) {
           <td className="num muted" colSpan={2}>
             {c.reconnects} reconnects
           </td>
-          <td className="num muted" colSpan={2}>
+          <td className="num muted" colSpan={3}>
             since {formatClock(c.since)}Z
           </td>
           <td className="num muted" colSpan={2}>
