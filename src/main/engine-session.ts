@@ -67,6 +67,8 @@ export async function createEngineSession(options: EngineSessionOptions): Promis
         const alert = alertOf(event.alertId);
         return alert ? [{ alert, event }] : [];
       }),
+    // `npm start` runs Electron from a terminal: feed trouble is said there too.
+    feedLog: (line) => process.stdout.write(`${line}\n`),
   });
   const simServer = sim;
   return {

@@ -188,6 +188,10 @@ export interface AlertHistoryRow {
   readonly ackBy: string | null;
   readonly ackAt: number | null;
   readonly ackNote: string | null;
+  /** Feed-integrity alerts: what was wrong, in words; null for market alerts. */
+  readonly detail: string | null;
+  readonly peakValue: number | null;
+  readonly peakZscore: number | null;
 }
 
 export interface CaptureInfo {

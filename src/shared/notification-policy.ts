@@ -148,7 +148,11 @@ function alertNotice(alert: Alert, event: AlertEvent): DesktopNotice {
   return {
     kind: 'alert',
     title: `${what}: ${alert.instrumentId} ${event.metric}`,
-    body: `${alert.key} ${formatNumber(event.value)} vs threshold ${formatNumber(event.threshold)}${z} (rule ${event.rule})`,
+    // A feed alert's number (seconds down, gaps in the window) means little without its words.
+    body:
+      alert.detail !== undefined
+        ? `${alert.key} ${alert.detail} (rule ${event.rule})`
+        : `${alert.key} ${formatNumber(event.value)} vs threshold ${formatNumber(event.threshold)}${z} (rule ${event.rule})`,
     alertId: alert.id,
     severity: event.severity,
   };

@@ -85,6 +85,8 @@ describe('feed health', () => {
     reconnects: 0,
     failedAttempts: 0,
     lastError: null,
+    downSince: null,
+    nextRetryAt: null,
     ...patch,
   });
 

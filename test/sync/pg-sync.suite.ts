@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PgSync, SyncError } from '../../src/engine/sync/pg-sync';
-import { timescaleSql } from '../../src/engine/sync/pg-schema';
+import { CENTRAL_SCHEMA_VERSION, timescaleSql } from '../../src/engine/sync/pg-schema';
 import { PERP } from '../storage/fixtures/synthetic';
 import { alertOf } from '../storage/helpers';
 import { centralCount, dropSchema, duplicates, freshSchema, localCount, localHistory, PG_URL, query } from './helpers';
@@ -188,7 +188,7 @@ export function pgSyncSuite(): void {
       history.write(5);
       await syncer().syncUntilCaughtUp();
       const meta = await query(`SELECT key, value FROM "${schema}".schema_meta ORDER BY key`);
-      expect(meta).toEqual([{ key: 'mode', value: 'postgres' }, { key: 'version', value: '1' }]);
+      expect(meta).toEqual([{ key: 'mode', value: 'postgres' }, { key: 'version', value: String(CENTRAL_SCHEMA_VERSION) }]);
       history.write(5);
       expect((await syncer().syncUntilCaughtUp()).sent.samples).toBe(5);
 

@@ -57,7 +57,7 @@ export async function startServe(request: ServeRequest, io: CliIo): Promise<Runn
     return null;
   }
   const { configDir: _dir, ...options } = request;
-  const running = await runConsole({ ...options, config });
+  const running = await runConsole({ ...options, config, feedLog: (line) => io.out(line) });
   const what = running.sim ? `demo "${request.demo}" on the simulator (SIMULATED data)` : 'live exchanges';
   io.out(`console: ${what}, history ${running.dbPath ?? 'off'}`);
   io.out(`console served at ${running.web.url}`);

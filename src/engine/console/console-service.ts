@@ -20,6 +20,7 @@ import { EngineHost } from '../workers/engine-host';
 import { captureAllowed, findCaptures } from './capture-files';
 import { HistoryReader } from './history-api';
 import { MarketView } from './market-view';
+import { FeedStateLog } from './feed-state-log';
 import { defaultNotificationPolicy, type NotificationPolicy } from './notifications';
 import { rowContext, type RowContext } from './overview';
 import { ConsoleReplay } from './console-replay';
@@ -43,6 +44,8 @@ export interface ConsoleServiceOptions {
   readonly openAnyCapture?: boolean;
   /** Default: {@link defaultNotificationPolicy}. */
   readonly notificationPolicy?: NotificationPolicy;
+  /** One line per live feed state change (a link's state, a feed alert firing or resolving): the terminal. */
+  readonly feedLog?: (line: string) => void;
 }
 
 /**
@@ -60,6 +63,7 @@ export class ConsoleService implements ConsoleApi {
   private readonly listeners = new Set<(event: ConsoleEvent) => void>();
   private readonly notify: NotificationPolicy;
   private readonly captureDirs: readonly string[];
+  private readonly feedLog: FeedStateLog | null;
   private replay: ConsoleReplay | null = null;
   private watched: string | null = null;
   private started = false;
@@ -71,6 +75,7 @@ export class ConsoleService implements ConsoleApi {
     this.history = new HistoryReader(options.dbPath);
     this.notify = options.notificationPolicy ?? defaultNotificationPolicy(config.features.notifications);
     this.captureDirs = options.captureDirs ?? (options.dbPath ? [`${dirname(options.dbPath)}/captures`] : []);
+    this.feedLog = options.feedLog ? new FeedStateLog(options.feedLog) : null;
     this.host = new EngineHost({
       config,
       dbPath: options.dbPath,
@@ -81,6 +86,7 @@ export class ConsoleService implements ConsoleApi {
         },
         onAlerts: (events, alerts) => this.onLiveAlerts(events, alerts),
         onFeedStatus: (event) => {
+          this.feedLog?.onFeedStatus(event.status);
           const feeds = this.live.applyFeed({ venue: event.status.venue, status: event.status, counters: event.counters, health: event.venues });
           if (!this.replay) this.emit({ type: 'feeds', feeds });
         },
@@ -251,6 +257,7 @@ export class ConsoleService implements ConsoleApi {
   }
 
   private onLiveAlerts(events: readonly AlertEvent[], alerts: readonly Alert[]): void {
+    this.feedLog?.onAlerts(events, alerts);
     const latest = new Map(alerts.map((a) => [a.id, a]));
     const rows = this.live.applyAlerts(alerts);
     if (!this.replay) {

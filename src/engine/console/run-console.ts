@@ -32,6 +32,8 @@ export interface ConsoleRunOptions {
   readonly captureDirs?: readonly string[];
   /** Fixed access token (tests). */
   readonly token?: string;
+  /** One line per live feed state change (the terminal of `serve` and `npm start`). */
+  readonly feedLog?: (line: string) => void;
 }
 
 /** A running console: simulator (demo), engine and web server. */
@@ -82,6 +84,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
       simulated: sim !== null,
       dbPath,
       ...(options.captureDirs ? { captureDirs: options.captureDirs } : {}),
+      ...(options.feedLog ? { feedLog: options.feedLog } : {}),
     });
     service = svc;
     const host = options.host ?? config.features.web.host;

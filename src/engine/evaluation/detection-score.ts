@@ -100,8 +100,16 @@ export function scoreRun(run: RunObservation): RunScore {
       injection.instruments.includes(a.instrumentId) &&
       a.firedAt! >= injection.start &&
       a.firedAt! <= injection.end + MATCH_GRACE_MS;
+    const inTime = (a: Alert) => a.firedAt! >= injection.start && a.firedAt! <= injection.end + MATCH_GRACE_MS;
     for (const alert of fired) {
-      if (inWindow(alert) && injection.expect.some((e) => e.family === familyOf(alert.metric))) explained.add(alert.id);
+      const family = familyOf(alert.metric);
+      if (inWindow(alert) && injection.expect.some((e) => e.family === family)) explained.add(alert.id);
+      // A divergence between two venues shows on both: the peer venue's view of it is explained too.
+      if (family === 'cross_venue' && inTime(alert) && injection.instruments.includes(alert.instrumentId) && injection.expect.some((e) => e.family === 'cross_venue')) {
+        explained.add(alert.id);
+      }
+      // A feed fault is meant to raise feed-integrity alerts on its venue; anywhere else they are false alarms.
+      if (family === 'feed' && alert.venue === injection.venue && inTime(alert) && injection.expectFeed.length > 0) explained.add(alert.id);
     }
     for (const instrumentId of injection.instruments) {
       for (const { family, severity } of injection.expect) {

@@ -1,7 +1,8 @@
+import { isFeedMetricName } from '../../shared/config';
 import type { MetricName, Severity } from '../../shared/core/model';
 
 /** Alert rules grouped by what they watch; detection quality is judged per family. */
-export type RuleFamily = 'spread' | 'depth' | 'basis' | 'mark_index' | 'cross_venue' | 'funding' | 'other';
+export type RuleFamily = 'spread' | 'depth' | 'basis' | 'mark_index' | 'cross_venue' | 'funding' | 'feed' | 'other';
 
 /** The family of the rules on a metric. */
 export function familyOf(metric: MetricName | string): RuleFamily {
@@ -10,7 +11,8 @@ export function familyOf(metric: MetricName | string): RuleFamily {
   if (metric === 'basis_perp_spot_bps' || metric === 'basis_perp_index_bps') return 'basis';
   if (metric === 'basis_mark_index_bps') return 'mark_index';
   if (metric === 'cross_venue_bps') return 'cross_venue';
-  if (metric === 'funding_rate') return 'funding';
+  if (metric === 'funding_rate' || metric === 'funding_bps_8h') return 'funding';
+  if (isFeedMetricName(metric)) return 'feed';
   return 'other';
 }
 

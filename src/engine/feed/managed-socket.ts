@@ -77,6 +77,9 @@ export class ManagedSocket {
   private reconnects = 0;
   private failedAttempts = 0;
   private lastError: string | null = null;
+  /** Since when no socket has delivered: the feed-down alert's clock. */
+  private downSince: number | null = null;
+  private nextRetryAt: number | null = null;
   private everOpened = false;
   /** onDisconnect was sent and no socket has delivered since: do not repeat it per failed attempt. */
   private downReported = false;
@@ -112,6 +115,7 @@ export class ManagedSocket {
     const s = this.options.settings;
     const shortest = Math.min(s.staleTimeoutMs, s.textPingIntervalMs ?? Infinity, s.pongTimeoutMs, s.overlapMs, s.maxAgeMs);
     this.watchdog = setInterval(() => this.check(), Math.min(1000, Math.max(10, shortest / 4)));
+    this.downSince = this.now();
     this.setState('connecting');
     this.connect();
   }
@@ -132,6 +136,7 @@ export class ManagedSocket {
     const links = [this.current, this.incoming].filter((l): l is Link => l !== null);
     this.current = null;
     this.incoming = null;
+    this.nextRetryAt = null;
     this.setState('stopped');
     await Promise.all(links.map(closeLink));
   }
@@ -151,6 +156,8 @@ export class ManagedSocket {
       reconnects: this.reconnects,
       failedAttempts: this.failedAttempts,
       lastError: this.lastError,
+      downSince: this.downSince,
+      nextRetryAt: this.nextRetryAt,
     };
   }
 
@@ -221,6 +228,7 @@ export class ManagedSocket {
       this.setState('connected');
     }
     this.downReported = false;
+    if (link === this.current) this.downSince = null;
     const position = hooks.position?.(text);
     if (position !== undefined) {
       const last = this.positions.get(position.stream);
@@ -262,6 +270,7 @@ export class ManagedSocket {
         return;
       }
       this.reportDown();
+      this.downSince ??= this.now();
       this.setState('reconnecting');
       return;
     }
@@ -270,14 +279,18 @@ export class ManagedSocket {
     if (link.openedAt > 0) this.lastError = reason;
     else this.lastError ??= reason;
     this.reportDown();
+    this.downSince ??= this.now();
     this.failedAttempts += 1;
     const slow = this.policy.isSlow(this.failedAttempts);
+    const delay = this.policy.delayMs(this.failedAttempts);
+    this.nextRetryAt = this.now() + delay;
     if (this.state !== 'stale') this.setState(slow ? 'backing_off' : 'reconnecting');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
+      this.nextRetryAt = null;
       this.setState(slow ? 'backing_off' : 'reconnecting');
       this.connect();
-    }, this.policy.delayMs(this.failedAttempts));
+    }, delay);
   }
 
   private reportDown(): void {

@@ -1,4 +1,6 @@
 import { basisMetrics, crossVenueBps } from '../../shared/core/basis';
+import { FeedIntegrityMonitor, type EngineFeedObservation, type FeedAlertStep, type VenueFeedObservation } from '../../shared/core/feed-integrity';
+import type { FeedRuleSet } from '../../shared/core/feed-rules';
 import type { Acknowledgement, Alert, AlertEvent, Instrument, MetricSample } from '../../shared/core/model';
 import type { RuleSpec, ZScoreSettings } from '../../shared/core/rule-types';
 import { SurveillanceEvaluator, type SampleEvaluation } from '../../shared/core/surveillance-evaluator';
@@ -12,6 +14,8 @@ export interface AnalyticsSettings {
   /** Rules for an instrument: its profile in alerts.yaml, or `default`. */
   rulesFor(instrument: Instrument): readonly RuleSpec[];
   readonly instruments?: InstrumentsConfig;
+  /** Feed-integrity rules (alerts.yaml `feed:`); without them `evaluateFeeds` judges nothing. */
+  readonly feedRules?: FeedRuleSet;
 }
 
 export interface AnalyticsListener {
@@ -35,12 +39,14 @@ export class Analytics {
   private readonly instruments = new Map<string, Instrument>();
   private readonly alerts = new Map<string, Alert>();
   private readonly trail: AlertEvent[] = [];
+  private readonly feedMonitor: FeedIntegrityMonitor | null;
 
   constructor(
     settings: AnalyticsSettings,
     private readonly listener: AnalyticsListener = {},
   ) {
     this.directory = new InstrumentDirectory(settings.instruments);
+    this.feedMonitor = settings.feedRules ? new FeedIntegrityMonitor(settings.feedRules) : null;
     this.evaluator = new SurveillanceEvaluator({
       zscore: settings.zscore,
       sampleIntervalMs: settings.sampleIntervalMs,
@@ -100,6 +106,24 @@ export class Analytics {
     return out;
   }
 
+  /**
+   * Feed-integrity alerts for one boundary: each venue's feed reading, and in
+   * a live console the engine's own (worker restarts, analytics lag, history
+   * writes). Their transitions join the same alert list and audit trail as
+   * market alerts.
+   */
+  evaluateFeeds(time: number, venues: readonly VenueFeedObservation[], engine: EngineFeedObservation | null = null): FeedAlertStep {
+    if (!this.feedMonitor) return { events: [], alerts: [], refreshed: [] };
+    const step = this.feedMonitor.observe(time, venues, engine);
+    this.rememberAlerts([...step.alerts, ...step.refreshed], step.events);
+    return step;
+  }
+
+  /** Feed alerts pending or firing, with their current detail. */
+  openFeedAlerts(): Alert[] {
+    return this.feedMonitor?.openAlerts() ?? [];
+  }
+
   /** Drops the z-score windows of a venue's instruments (its worker restarted, its books were rebuilt). */
   markVenueGap(venue: string): void {
     for (const [key, instrument] of this.instruments) if (instrument.venue === venue) this.evaluator.markGap(key);
@@ -107,10 +131,10 @@ export class Analytics {
 
   /** Acknowledges an open alert; the event joins the audit trail. Null when no open alert has that id. */
   acknowledge(alertId: string, ack: Acknowledgement): AlertEvent | null {
-    const event = this.evaluator.acknowledge(alertId, ack);
+    const event = this.evaluator.acknowledge(alertId, ack) ?? this.feedMonitor?.acknowledge(alertId, ack) ?? null;
     if (!event) return null;
     this.trail.push(event);
-    const open = this.evaluator.openAlerts().find((a) => a.id === alertId);
+    const open = [...this.evaluator.openAlerts(), ...this.openFeedAlerts()].find((a) => a.id === alertId);
     if (open) this.alerts.set(alertId, open);
     return event;
   }
@@ -126,11 +150,15 @@ export class Analytics {
   }
 
   private remember(evaluation: SampleEvaluation): void {
-    for (const alert of evaluation.alerts) {
+    this.rememberAlerts(evaluation.alerts, evaluation.events);
+  }
+
+  private rememberAlerts(alerts: readonly Alert[], events: readonly AlertEvent[]): void {
+    for (const alert of alerts) {
       this.alerts.delete(alert.id);
       this.alerts.set(alert.id, alert);
     }
-    this.trail.push(...evaluation.events);
+    this.trail.push(...events);
     // Bounded for days-long sessions: the oldest go first (Map keeps insertion order).
     while (this.alerts.size > MAX_ALERTS) this.alerts.delete(this.alerts.keys().next().value!);
     if (this.trail.length > MAX_TRAIL) this.trail.splice(0, this.trail.length - MAX_TRAIL);

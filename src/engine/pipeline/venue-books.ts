@@ -1,3 +1,4 @@
+import type { BookObservation, VenueFeedObservation } from '../../shared/core/feed-integrity';
 import { bookMetrics } from '../../shared/core/metrics';
 import type { Instrument, MarketEvent, MetricName, QuoteEvent } from '../../shared/core/model';
 import { instrumentKey } from '../../shared/core/model';
@@ -103,6 +104,10 @@ export class VenueBooks {
   /** `venue:indexSymbol` -> latest index price (OKX publishes indices apart). */
   private readonly indexPrices = new Map<string, number>();
   private readonly venues = new Map<string, VenueHealth>();
+  /** Frames refused per venue (FrameCounters sums every venue of a multi-venue capture). */
+  private readonly rejectedByVenue = new Map<string, number>();
+  /** Books crossed or locked at the last boundary, and since when without a break. */
+  private readonly crossedSince = new Map<string, { state: 'crossed' | 'locked'; since: number }>();
 
   constructor(
     private readonly settings: VenueBooksSettings,
@@ -132,6 +137,7 @@ export class VenueBooks {
         return;
       case 'rejected':
         this.counters.rejected[result.reason] = (this.counters.rejected[result.reason] ?? 0) + 1;
+        this.rejectedByVenue.set(frame.venue, (this.rejectedByVenue.get(frame.venue) ?? 0) + 1);
         return;
     }
   }
@@ -170,6 +176,43 @@ export class VenueBooks {
   /** Per venue: last frame, stale state and episodes, gaps, checksum failures, resyncs. */
   venueStates(): VenueHealth[] {
     return [...this.venues.values()];
+  }
+
+  /**
+   * What feed-integrity alerts judge of each venue at a boundary: staleness,
+   * cumulative counters, and the books crossed or locked now with since when.
+   * Call after `sample(time)`, which brings staleness up to date. Connections
+   * are the feed's to report: null here (a capture has none).
+   */
+  feedObservations(time: number): VenueFeedObservation[] {
+    const books = new Map<string, BookObservation[]>();
+    for (const state of this.states.values()) {
+      const bookState = state.sync?.book.state();
+      if (bookState !== 'crossed' && bookState !== 'locked') {
+        this.crossedSince.delete(state.key);
+        continue;
+      }
+      let episode = this.crossedSince.get(state.key);
+      // Crossed and locked are one episode: a book flipping between them has not recovered.
+      if (!episode) this.crossedSince.set(state.key, (episode = { state: bookState, since: time }));
+      episode.state = bookState;
+      const venue = state.instrument.venue;
+      let list = books.get(venue);
+      if (!list) books.set(venue, (list = []));
+      list.push({ key: state.key, instrumentId: state.instrument.id, state: bookState, since: episode.since });
+    }
+    return [...this.venues.values()].map((h) => ({
+      venue: h.venue,
+      connections: null,
+      stale: h.stale,
+      lastFrameAt: h.lastFrameAt === 0 ? null : h.lastFrameAt,
+      gaps: h.gaps,
+      checksumFailures: h.checksumFailures,
+      resyncs: h.resyncs,
+      rejectedFrames: this.rejectedByVenue.get(h.venue) ?? 0,
+      driftMismatches: h.driftMismatches,
+      books: books.get(h.venue) ?? [],
+    }));
   }
 
   /** Keys whose book waits for a REST snapshot (a live feed fetches one). */

@@ -6,7 +6,7 @@
  */
 
 /** Alert families a scenario can be expected to trip. */
-export type LabelFamily = 'spread' | 'depth' | 'basis' | 'mark_index';
+export type LabelFamily = 'spread' | 'depth' | 'basis' | 'mark_index' | 'cross_venue';
 
 /** Feed happenings a scenario should produce, as the replay report counts them per venue. */
 export type LabelFeedEvent = 'gap' | 'checksum_failure' | 'stale' | 'resync' | 'book_drift';

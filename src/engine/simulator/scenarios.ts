@@ -122,6 +122,13 @@ function expectations(alerts: AlertsConfig, ids: readonly string[], family: Labe
   return (['warning', 'critical'] as const).filter((s) => severities.has(s)).map((severity) => ({ family, severity }));
 }
 
+/** The severities of the rules on `metric` whose threshold a move of `magnitude` passes (cross-venue: only what the shift reaches). */
+function expectationsPast(alerts: AlertsConfig, ids: readonly string[], family: LabelFamily, metric: string, magnitude: number): LabelExpectation[] {
+  const severities = new Set<'warning' | 'critical'>();
+  for (const id of ids) for (const rule of rulesOf(alerts, id)) if (rule.metric === metric && magnitude > 1.2 * rule.threshold) severities.add(rule.severity);
+  return (['warning', 'critical'] as const).filter((s) => severities.has(s)).map((severity) => ({ family, severity }));
+}
+
 function listingIds(venue: SimVenue): string[] {
   return SIM_INSTRUMENTS.filter((i) => i.venue === venue).map((i) => i.id);
 }
@@ -196,13 +203,17 @@ export function planScenario(request: ScenarioRequest, context: PlanContext): Sc
             return (0.3 * criticalThreshold(rules(id), 'depth_10bps', 20_000)) / listing.depth10;
           }),
         };
-      case 'basis_dislocation':
+      case 'basis_dislocation': {
+        const shiftBps = perId(ids, (id) => context.sign * (1.3 * criticalThreshold(rules(id), 'basis_perp_spot_bps', 20) + 2));
+        // The perpetual moves away from its spot and from its twin on the other venue: a cross-venue divergence too.
+        const least = Math.min(...Object.values(shiftBps).map(Math.abs));
         return {
           ...base,
-          expect: expectations(context.alerts, ids, 'basis', 'basis_perp_spot_bps'),
+          expect: [...expectations(context.alerts, ids, 'basis', 'basis_perp_spot_bps'), ...expectationsPast(context.alerts, ids, 'cross_venue', 'cross_venue_bps', least)],
           expectFeed: [],
-          shiftBps: perId(ids, (id) => context.sign * (1.3 * criticalThreshold(rules(id), 'basis_perp_spot_bps', 20) + 2)),
+          shiftBps,
         };
+      }
       case 'mark_index_divergence':
         return {
           ...base,

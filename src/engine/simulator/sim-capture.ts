@@ -8,7 +8,7 @@ import { labelsText, type SimLabels } from './labels';
 import type { OkxProtocol } from './okx-protocol';
 import { Prng } from './prng';
 import { ScenarioEffects } from './scenario-effects';
-import { planScenario, type ScenarioPlan, type ScenarioRequest } from './scenarios';
+import { mergePlans, planScenario, type ScenarioPlan, type ScenarioRequest } from './scenarios';
 import { SIM_VENUES, simInstruments } from './sim-instruments';
 import { SimMarket } from './sim-market';
 
@@ -36,6 +36,11 @@ export interface SimulateOptions extends ScenarioRequest {
    * strike the BTC/ETH listings they name; 0 leaves every capture unchanged.
    */
   readonly extraAssets?: number;
+  /**
+   * More injections in the same run (a gap in the middle of a dislocation):
+   * each planned as its own scenario, then merged. The run's name stays the main one's.
+   */
+  readonly also?: readonly ScenarioRequest[];
 }
 
 /** What a run produced. */
@@ -57,7 +62,9 @@ export function planSimulation(options: SimulateOptions): { plan: ScenarioPlan; 
   const seed = options.seed ?? 1;
   const startTime = options.startTime ?? DEFAULT_START_TIME;
   const sign = new Prng(seed, 'sign').chance(0.5) ? 1 : -1;
-  const plan = planScenario(options, { startTime, okxProtocol: options.okxProtocol ?? 'legacy', alerts, staleTimeoutMs, sign });
+  const context = { startTime, okxProtocol: options.okxProtocol ?? 'legacy', alerts, staleTimeoutMs, sign } as const;
+  const main = planScenario(options, context);
+  const plan = options.also?.length ? mergePlans([main, ...options.also.map((request) => planScenario(request, context))]) : main;
   const labels: SimLabels = {
     scenario: plan.scenario,
     seed,

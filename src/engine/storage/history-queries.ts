@@ -109,6 +109,10 @@ export interface AlertRecord {
   readonly zscore: number | null;
   readonly threshold: number;
   readonly acknowledged: Acknowledgement | null;
+  /** Feed-integrity alerts: what was wrong, in words (null for market alerts). */
+  readonly detail: string | null;
+  readonly peakValue: number | null;
+  readonly peakZscore: number | null;
 }
 
 export interface AlertQuery {
@@ -131,7 +135,8 @@ export interface AlertQuery {
 
 const ALERT_COLUMNS = `a.id AS localId, a.alert_id AS id, i.key, i.canonical_id AS instrumentId, i.venue, a.metric, a.rule,
   a.state, a.severity, a.peak_severity AS peakSeverity, a.opened_at AS openedAt, a.fired_at AS firedAt,
-  a.resolved_at AS resolvedAt, a.value, a.zscore, a.threshold, a.ack_by AS ackBy, a.ack_at AS ackAt, a.ack_note AS ackNote`;
+  a.resolved_at AS resolvedAt, a.value, a.zscore, a.threshold, a.ack_by AS ackBy, a.ack_at AS ackAt, a.ack_note AS ackNote,
+  a.detail, a.peak_value AS peakValue, a.peak_zscore AS peakZscore`;
 
 /** Alert history with filters, newest first. */
 export function queryAlerts(db: HistoryDatabase, query: AlertQuery = {}): AlertRecord[] {
@@ -180,9 +185,14 @@ export type AlertEventRecord = AlertEvent & { readonly localId: number };
 export function alertTrail(db: HistoryDatabase, alertId: string): AlertEventRecord[] {
   const rows = db
     .prepare(`SELECT id AS localId, alert_id AS alertId, kind, time, severity, rule, metric, value, zscore, threshold,
-      z_threshold AS zThreshold, by, note FROM alert_events WHERE alert_id = ? ORDER BY id`)
-    .all(alertId) as (AlertEventRecord & { by: string | null; note: string | null })[];
-  return rows.map(({ by, note, ...rest }) => ({ ...rest, ...(by === null ? {} : { by }), ...(note === null ? {} : { note }) }));
+      z_threshold AS zThreshold, by, note, detail FROM alert_events WHERE alert_id = ? ORDER BY id`)
+    .all(alertId) as (AlertEventRecord & { by: string | null; note: string | null; detail: string | null })[];
+  return rows.map(({ by, note, detail, ...rest }) => ({
+    ...rest,
+    ...(by === null ? {} : { by }),
+    ...(note === null ? {} : { note }),
+    ...(detail === null ? {} : { detail }),
+  }));
 }
 
 /** A feed log line as stored. */

@@ -12,20 +12,22 @@ const keepAck = (column: string): string =>
     WHEN excluded.severity = 'critical' AND severity = 'warning' THEN NULL ELSE ${column} END`;
 
 const UPSERT_ALERT = `INSERT INTO alerts (alert_id, instrument_id, metric, rule, state, severity, peak_severity,
-    opened_at, fired_at, resolved_at, value, zscore, threshold, ack_by, ack_at, ack_note, revision)
+    opened_at, fired_at, resolved_at, value, zscore, threshold, ack_by, ack_at, ack_note, detail, peak_value, peak_zscore, revision)
   VALUES (@alertId, @instrumentId, @metric, @rule, @state, @severity, @severity,
-    @openedAt, @firedAt, @resolvedAt, @value, @zscore, @threshold, @ackBy, @ackAt, @ackNote,
+    @openedAt, @firedAt, @resolvedAt, @value, @zscore, @threshold, @ackBy, @ackAt, @ackNote, @detail, @peakValue, @peakZscore,
     (SELECT coalesce(max(revision), 0) + 1 FROM alerts))
   ON CONFLICT (alert_id) DO UPDATE SET
     rule = excluded.rule, state = excluded.state, severity = excluded.severity,
     peak_severity = CASE WHEN excluded.severity = 'critical' THEN 'critical' ELSE peak_severity END,
     fired_at = excluded.fired_at, resolved_at = excluded.resolved_at,
     value = excluded.value, zscore = excluded.zscore, threshold = excluded.threshold,
+    detail = coalesce(excluded.detail, detail), peak_value = coalesce(excluded.peak_value, peak_value),
+    peak_zscore = coalesce(excluded.peak_zscore, peak_zscore),
     ${keepAck('ack_by')}, ${keepAck('ack_at')}, ${keepAck('ack_note')},
     revision = excluded.revision`;
 
-const INSERT_ALERT_EVENT = `INSERT INTO alert_events (alert_id, kind, time, severity, rule, metric, value, zscore, threshold, z_threshold, by, note)
-  VALUES (@alertId, @kind, @time, @severity, @rule, @metric, @value, @zscore, @threshold, @zThreshold, @by, @note)`;
+const INSERT_ALERT_EVENT = `INSERT INTO alert_events (alert_id, kind, time, severity, rule, metric, value, zscore, threshold, z_threshold, by, note, detail)
+  VALUES (@alertId, @kind, @time, @severity, @rule, @metric, @value, @zscore, @threshold, @zThreshold, @by, @note, @detail)`;
 
 /**
  * The writer's prepared statements and the instrument lookup table cache.
@@ -105,6 +107,9 @@ export class HistoryStatements {
       ackBy: ack?.by ?? null,
       ackAt: ack?.time ?? null,
       ackNote: ack?.note ?? null,
+      detail: alert.detail ?? null,
+      peakValue: finiteOrNull(alert.peakValue ?? null),
+      peakZscore: finiteOrNull(alert.peakZscore ?? null),
     });
   }
 
@@ -122,6 +127,7 @@ export class HistoryStatements {
       zThreshold: event.zThreshold,
       by: event.by ?? null,
       note: event.note ?? null,
+      detail: event.detail ?? null,
     });
   }
 

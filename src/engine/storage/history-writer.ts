@@ -1,3 +1,4 @@
+import type { FeedAlertStep } from '../../shared/core/feed-integrity';
 import type { Acknowledgement, Alert, AlertEvent, Instrument } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
 import type { PipelineListener, SyncEventKind } from '../pipeline/surveillance-pipeline';
@@ -86,6 +87,17 @@ export class HistoryWriter implements PipelineListener {
     this.samples.push({ instrument, params: sampleParams(evaluation) });
     for (const alert of evaluation.alerts) this.alerts.push(alert);
     for (const event of evaluation.events) this.events.push(event);
+    this.queued();
+  }
+
+  /**
+   * Queues feed-integrity alert transitions and the alerts whose detail changed
+   * in substance. Detail that only moved in time (a retry countdown) is not stored.
+   */
+  onFeedAlerts(step: Pick<FeedAlertStep, 'alerts' | 'events'>): void {
+    if (this.closed) return;
+    for (const alert of step.alerts) this.alerts.push(alert);
+    for (const event of step.events) this.events.push(event);
     this.queued();
   }
 

@@ -146,8 +146,41 @@ CREATE TABLE captures (
 );
 `;
 
+/**
+ * Feed-integrity alerts: the alert's detail in words and its episode's peak;
+ * the detail of each audit event. feed_events is rebuilt because SQLite cannot
+ * alter a CHECK: `book_drift` joined the feed event kinds (sustained book-top
+ * mismatches), and v1 refused its rows. Ids and the AUTOINCREMENT sequence are
+ * kept, so the sync's cursor on feed_events stays valid.
+ */
+const FEED_EVENT_KINDS_V2 = [...FEED_EVENT_KINDS, 'book_drift'];
+const v2 = `
+ALTER TABLE alerts ADD COLUMN detail TEXT;
+ALTER TABLE alerts ADD COLUMN peak_value REAL;
+ALTER TABLE alerts ADD COLUMN peak_zscore REAL;
+ALTER TABLE alert_events ADD COLUMN detail TEXT;
+
+CREATE TABLE feed_events_v2 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,
+  venue TEXT NOT NULL,
+  instrument_id INTEGER REFERENCES instruments(id),
+  kind TEXT NOT NULL CHECK (kind IN (${FEED_EVENT_KINDS_V2.map((k) => `'${k}'`).join(', ')})),
+  detail TEXT
+);
+INSERT INTO feed_events_v2 (id, time, venue, instrument_id, kind, detail) SELECT id, time, venue, instrument_id, kind, detail FROM feed_events;
+INSERT INTO sqlite_sequence (name, seq) SELECT 'feed_events_v2', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'feed_events_v2');
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'feed_events'), 0)) WHERE name = 'feed_events_v2';
+DROP TABLE feed_events;
+ALTER TABLE feed_events_v2 RENAME TO feed_events;
+CREATE INDEX feed_events_time ON feed_events (time);
+`;
+
 /** Every schema step, in order. Never edit a released one: add the next. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'history tables', sql: v1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'history tables', sql: v1 },
+  { version: 2, name: 'alert detail and peak, book_drift feed events', sql: v2 },
+];
 
 /** The database was written by a newer build: opening it here could corrupt what that build expects. */
 export class HistorySchemaError extends Error {

@@ -5,7 +5,7 @@ import { checkSchemaName, ident, SYNC_TABLES, TIME_TABLES, type SyncTable } from
 export type CentralMode = 'timescaledb' | 'postgres';
 
 /** Central schema version this build writes; a newer one in the database stops sync. */
-export const CENTRAL_SCHEMA_VERSION = 1;
+export const CENTRAL_SCHEMA_VERSION = 2;
 
 export interface CentralSchemaOptions {
   /** PostgreSQL schema holding the tables. Default `surveil`; tests use a fresh one each. */
@@ -47,8 +47,11 @@ function tableSql(schema: string, table: SyncTable): string[] {
   const key = table.kind === 'append' ? 'desk_id, local_id, time' : table.kind === 'upsert' ? 'desk_id, alert_id' : 'desk_id, local_id';
   const extra = table.kind === 'mirror' ? ', UNIQUE (desk_id, key)' : table.kind === 'upsert' ? ', synced_at timestamptz NOT NULL DEFAULT now()' : '';
   const columns = table.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ');
+  // A schema made by an older build gains the columns added since; NOT NULL columns are all from version 1.
+  const added = table.columns.filter((c) => !c.type.includes('NOT NULL')).map((c) => `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${ident(c.name)} ${c.type}`);
   return [
     `CREATE TABLE IF NOT EXISTS ${t} (desk_id text NOT NULL, local_id bigint NOT NULL, ${columns}${extra}, PRIMARY KEY (${key}))`,
+    ...added,
     ...table.indexes.map((cols) => `CREATE INDEX IF NOT EXISTS ${ident(`${table.name}_${cols.replace(/\W+/g, '_')}`)} ON ${t} (${cols})`),
   ];
 }
@@ -211,9 +214,12 @@ async function createSchema(client: ClientBase, schema: string, options: Central
 }
 
 async function checkVersion(client: ClientBase, schema: string): Promise<void> {
-  await client.query(`INSERT INTO ${ident(schema)}.schema_meta (key, value) VALUES ('version', $1) ON CONFLICT (key) DO NOTHING`, [
-    String(CENTRAL_SCHEMA_VERSION),
-  ]);
+  // An older schema has just been brought up to this version by the DDL; a newer one is left alone (and refused below).
+  await client.query(
+    `INSERT INTO ${ident(schema)}.schema_meta (key, value) VALUES ('version', $1)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE schema_meta.value::int < excluded.value::int`,
+    [String(CENTRAL_SCHEMA_VERSION)],
+  );
   const row = await client.query<{ value: string }>(`SELECT value FROM ${ident(schema)}.schema_meta WHERE key = 'version'`);
   const found = Number(row.rows[0]?.value);
   if (found > CENTRAL_SCHEMA_VERSION) throw newerSchema(schema, found);

@@ -40,7 +40,8 @@ const msToTime = (v: string): string => `to_timestamp(${v}::float8 / 1000)`;
 const int = (name: string, notNull = false, type = 'bigint'): SyncColumn => ({ name, wire: 'int8', type: notNull ? `${type} NOT NULL` : type });
 const real = (name: string, notNull = false): SyncColumn => ({ name, wire: 'float8', type: notNull ? 'double precision NOT NULL' : 'double precision' });
 const text = (name: string, notNull = false): SyncColumn => ({ name, wire: 'text', type: notNull ? 'text NOT NULL' : 'text' });
-const time = (name: string, notNull = false): SyncColumn => ({ name, wire: 'int8', type: notNull ? 'timestamptz NOT NULL' : 'timestamptz', convert: msToTime });
+// Shipped as float8: receive times of simulated and some recorded frames carry fractions of a millisecond.
+const time = (name: string, notNull = false): SyncColumn => ({ name, wire: 'float8', type: notNull ? 'timestamptz NOT NULL' : 'timestamptz', convert: msToTime });
 
 /** `instruments`: the lookup table every other table's instrument_id points into (per desk). */
 export const INSTRUMENTS: SyncTable = {
@@ -72,6 +73,10 @@ export const ALERTS: SyncTable = {
     time('ack_at'),
     text('ack_note'),
     int('revision', true),
+    // Central schema 2: feed-integrity detail and the episode's peak.
+    text('detail'),
+    real('peak_value'),
+    real('peak_zscore'),
   ],
   indexes: ['opened_at', 'desk_id, instrument_id, opened_at'],
 };
@@ -93,6 +98,7 @@ export const ALERT_EVENTS: SyncTable = {
     real('z_threshold'),
     text('by'),
     text('note'),
+    text('detail'),
   ],
   indexes: ['desk_id, alert_id'],
 };

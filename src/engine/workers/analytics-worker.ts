@@ -5,6 +5,8 @@
  * the latest evaluation per instrument a few times a second.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { EngineFeedObservation, VenueFeedObservation } from '../../shared/core/feed-integrity';
+import { ENGINE_SUBJECT } from '../../shared/core/feed-rules';
 import type { Alert, AlertEvent, VenueId } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
 import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
@@ -22,8 +24,19 @@ const toMain = (message: AnalyticsEvent) => parentPort!.postMessage(message);
 /** UI updates at most this often: the latest evaluation per instrument, older ones coalesced away. */
 const UI_INTERVAL_MS = 250;
 
+/** Failed history writes so far: a feed-integrity condition (the disk is full, the file went away). */
+let historyFailures = 0;
+let lastHistoryError: string | null = null;
 const db = data.dbPath ? openHistoryDb(data.dbPath) : null;
-const history = db ? new HistoryWriter(db) : null;
+const history = db
+  ? new HistoryWriter(db, {
+      onError(error) {
+        historyFailures += 1;
+        lastHistoryError = error instanceof Error ? error.message : String(error);
+        process.stderr.write(`history: write failed: ${lastHistoryError}\n`);
+      },
+    })
+  : null;
 history?.start();
 // Old rows go in small chunks between writes, hourly; a replay's database is never opened here.
 const retention = db
@@ -51,8 +64,15 @@ const analytics = new Analytics(pipelineSettingsFrom(data.config), {
   },
 });
 
-/** Boundary time -> venue -> samples; a boundary is evaluated once every venue has reported it. */
-const pending = new Map<number, Map<VenueId, readonly BookSample[]>>();
+/** What one venue reported for a boundary. */
+interface VenueReport {
+  readonly samples: readonly BookSample[];
+  readonly feed: VenueFeedObservation | undefined;
+}
+/** Boundary time -> venue -> report; a boundary is evaluated once every venue has reported it. */
+const pending = new Map<number, Map<VenueId, VenueReport>>();
+/** Unplanned worker restarts per venue (`engine` for this worker's own): a feed-integrity condition. */
+const workerRestarts: Record<string, { count: number; lastReason: string }> = {};
 const venues = new Set<VenueId>(data.venues);
 const ports = new Map<VenueId, MessagePort>();
 
@@ -63,25 +83,37 @@ function onFeedMessage(message: FeedToAnalytics): void {
   }
   let byVenue = pending.get(message.time);
   if (!byVenue) pending.set(message.time, (byVenue = new Map()));
-  byVenue.set(message.venue, message.samples);
+  byVenue.set(message.venue, { samples: message.samples, feed: message.feed });
   // A boundary is complete when every venue reported it, or when a later one
   // arrives (a venue whose worker is down or late must not hold the others back).
   for (const [time, reported] of [...pending].sort((a, b) => a[0] - b[0])) {
     const complete = [...venues].every((v) => reported.has(v));
     if (!complete && time >= message.time) break;
     pending.delete(time);
-    evaluateBoundary([...reported.values()].flat());
+    evaluateBoundary(time, [...reported.values()]);
   }
 }
 
-function evaluateBoundary(samples: BookSample[]): void {
+function evaluateBoundary(time: number, reports: VenueReport[]): void {
   const events: AlertEvent[] = [];
   const alerts: Alert[] = [];
-  for (const evaluation of analytics.evaluate(samples)) {
+  for (const evaluation of analytics.evaluate(reports.flatMap((r) => r.samples))) {
     events.push(...evaluation.events);
     alerts.push(...evaluation.alerts);
   }
-  if (events.length > 0) toMain({ type: 'alerts', events, alerts });
+  const engine: EngineFeedObservation = {
+    workerRestarts,
+    // Live boundaries are wall-clock instants, so this is how late their evaluation is.
+    analyticsLagMs: Date.now() - time,
+    historyWriteFailures: historyFailures,
+    lastHistoryError,
+  };
+  const feeds = reports.flatMap((r) => (r.feed ? [r.feed] : []));
+  const step = analytics.evaluateFeeds(time, feeds, engine);
+  history?.onFeedAlerts(step);
+  events.push(...step.events);
+  alerts.push(...step.alerts, ...step.refreshed);
+  if (events.length > 0 || alerts.length > 0) toMain({ type: 'alerts', events, alerts });
 }
 
 const uiTimer = setInterval(() => {
@@ -116,6 +148,10 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
       return;
     case 'worker_restarted':
       if (command.venue !== null) analytics.markVenueGap(command.venue);
+      if (!command.planned) {
+        const who = command.venue ?? ENGINE_SUBJECT;
+        workerRestarts[who] = { count: (workerRestarts[who]?.count ?? 0) + 1, lastReason: command.reason };
+      }
       history?.recordWorkerRestart(command.worker, command.time, command.reason);
       return;
     case 'stop':

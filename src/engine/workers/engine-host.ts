@@ -167,7 +167,7 @@ export class EngineHost {
     this.recordings.set(venue, path);
     this.startFeed(venue, path);
     this.toAnalytics({ type: 'capture_log', path, venue, started: Date.now(), ended: null, frames: 0, bytes: 0 });
-    this.toAnalytics({ type: 'worker_restarted', worker: `feed:${venue}`, venue, reason: `recording to ${path}`, time: Date.now() });
+    this.toAnalytics({ type: 'worker_restarted', worker: `feed:${venue}`, venue, reason: `recording to ${path}`, time: Date.now(), planned: true });
   }
 
   /** Closes a venue's capture; the feed carries on. Null when it was not recording. */

@@ -6,6 +6,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openCaptureWriter, type CaptureWriter } from '../capture/capture-writer';
 import { bookLadder, LADDER_INTERVAL_MS } from '../console/book-watch';
+import { liveFeedObservation } from '../live/feed-observation';
 import { LiveSession, type LiveTarget } from '../live/live-session';
 import { SampleClock } from '../pipeline/sample-clock';
 import { VenueBooks } from '../pipeline/venue-books';
@@ -32,7 +33,11 @@ const target: LiveTarget = {
   booksWantingSnapshot: () => books.booksWantingSnapshot(),
   resetInstruments: (keys) => books.resetInstruments(keys),
   advance(now) {
-    for (const time of clock.due(now)) toAnalytics({ type: 'book_samples', venue: venueId, time, samples: books.sample(time) });
+    for (const time of clock.due(now)) {
+      const samples = books.sample(time);
+      const feed = liveFeedObservation(venueId, books, session.status(), time);
+      toAnalytics({ type: 'book_samples', venue: venueId, time, samples, feed });
+    }
   },
 };
 

@@ -10,6 +10,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { BookLadder } from '../../shared/contract';
 import type { Config } from '../../shared/config';
+import type { VenueFeedObservation } from '../../shared/core/feed-integrity';
 import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
 import type { BookSample, FrameCounters, SyncEventKind, VenueHealth } from '../pipeline/venue-books';
@@ -37,7 +38,14 @@ export interface AnalyticsWorkerData {
 
 /** Feed worker -> analytics worker, on the port. */
 export type FeedToAnalytics =
-  | { readonly type: 'book_samples'; readonly venue: VenueId; readonly time: number; readonly samples: readonly BookSample[] }
+  | {
+      readonly type: 'book_samples';
+      readonly venue: VenueId;
+      readonly time: number;
+      readonly samples: readonly BookSample[];
+      /** The venue's feed-integrity reading at this boundary. */
+      readonly feed?: VenueFeedObservation;
+    }
   | { readonly type: 'sync_event'; readonly key: string; readonly kind: SyncEventKind; readonly time: number };
 
 /** Main -> feed worker. */
@@ -64,7 +72,15 @@ export type AnalyticsCommand =
   | { readonly type: 'acknowledge'; readonly requestId: number; readonly alertId: string; readonly ack: Acknowledgement }
   /** A console recording started or ended: kept in the history's captures table. */
   | { readonly type: 'capture_log'; readonly path: string; readonly venue: VenueId; readonly started: number; readonly ended: number | null; readonly frames: number; readonly bytes: number }
-  | { readonly type: 'worker_restarted'; readonly worker: string; readonly venue: VenueId | null; readonly reason: string; readonly time: number }
+  | {
+      readonly type: 'worker_restarted';
+      readonly worker: string;
+      readonly venue: VenueId | null;
+      readonly reason: string;
+      readonly time: number;
+      /** A restart the console made on purpose (a recording starts): logged, not alerted. */
+      readonly planned?: boolean;
+    }
   | { readonly type: 'stop' }
   | { readonly type: 'crash' };
 
