@@ -1,3 +1,4 @@
+import { feedAlertsSyncSuite } from './feed-alerts.suite';
 import { outageSuite } from './outage.suite';
 import { pgSyncSuite } from './pg-sync.suite';
 import { syncCliSuite } from './sync-cli.suite';
@@ -6,5 +7,6 @@ import { syncCliSuite } from './sync-cli.suite';
 // vitest runs files in parallel but the tests of a file one after another,
 // so the outage test (which stops the server) cannot pull it away from the others.
 pgSyncSuite();
+feedAlertsSyncSuite();
 syncCliSuite();
 outageSuite();
