@@ -80,6 +80,25 @@ describe('the console in Chromium (npm run demo)', () => {
     expect(first).toMatch(/Z-Score: warming up \((\d+)\/30\)/);
     const count = (text: string | null) => Number(/\((\d+)\/30\)/.exec(text ?? '')?.[1] ?? 99);
     await expect.poll(async () => count(await warmup.textContent()), { timeout: 10_000 }).toBeGreaterThan(count(first));
+    // The Rules panel says, per rule of the selected instrument, why it is not alerting: here, still warming up.
+    const rules = page.getByTestId('rules-panel');
+    expect(await rules.getAttribute('data-key')).toBe('okx:BTC-USDT-SWAP');
+    await expect.poll(() => rules.getByTestId('rule-status').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const lines = await rules.getByTestId('rule-status').evaluateAll((items) =>
+      items.map((li) => ({ kind: li.getAttribute('data-kind'), rule: li.getAttribute('data-rule'), text: li.querySelector('.rule-text')?.textContent ?? '' })),
+    );
+    expect(lines.map((l) => l.rule)).toContain('spread_warning');
+    // Every line's words agree with its kind; this early in the demo some window is still short of samples.
+    const WORDS: Record<string, RegExp> = {
+      warming_up: /^warming up \d+\/30: /,
+      armed: /^armed: /,
+      pending: /^pending \d+ of \d+ s: /,
+      active: /^firing: /,
+      paused: /^paused: /,
+      blind: /^not judged: /,
+    };
+    for (const l of lines) expect(l.text, `${l.rule} (${l.kind})`).toMatch(WORDS[l.kind ?? ''] ?? /^never$/);
+    expect(lines.some((l) => l.kind === 'warming_up')).toBe(true);
     // A chart draws onto canvases: at least one with pixels painted.
     const painted = await page.getByTestId('chart-spread').first().locator('canvas').evaluateAll((canvases) =>
       canvases.some((c) => {
@@ -106,6 +125,10 @@ describe('the console in Chromium (npm run demo)', () => {
       .toBeGreaterThan(0);
     const notes = await page.evaluate(() => (window as unknown as { __notifications: string[] }).__notifications);
     expect(notes.join('\n')).toMatch(/critical/i);
+    // An active alert shows its value now (from the instrument's row) and the episode's peak with its z, capped at 10σ.
+    const firstRow = page.getByTestId('alert-row').first();
+    expect(await firstRow.getByTestId('alert-now').textContent()).toMatch(/\d.* vs /);
+    expect(await firstRow.getByTestId('alert-peak').textContent()).toMatch(/\d.*(σ|–)$/);
     await shot('alerts');
   }, 120_000);
 

@@ -9,7 +9,9 @@ import {
   formatMetric,
   formatNotional,
   formatSignedBps,
+  formatSigma,
   formatZ,
+  clipZ,
   MISSING,
 } from '../../src/renderer/src/format/format';
 
@@ -40,12 +42,28 @@ describe('format', () => {
     expect(formatZ(null)).toBe(MISSING);
   });
 
+  it('caps z at ±10σ in tables, alert views and charts', () => {
+    // A floored std on a flat window gives z in the thousands: past 10 the number says nothing more.
+    expect(formatZ(9.94)).toBe('+9.9');
+    expect(formatZ(10)).toBe('≥ 10');
+    expect(formatZ(-4321)).toBe('≤ -10');
+    expect(formatSigma(2.44)).toBe('+2.4σ');
+    expect(formatSigma(1e6)).toBe('≥ 10σ');
+    expect(formatSigma(-12)).toBe('≤ -10σ');
+    expect(formatSigma(null)).toBe(MISSING);
+    expect(clipZ(1e4)).toBe(10);
+    expect(clipZ(-37)).toBe(-10);
+    expect(clipZ(3.2)).toBe(3.2);
+  });
+
   it('picks the format from the metric name', () => {
     expect(formatMetric('depth_10bps', 20_000)).toBe('20.0k');
     expect(formatMetric('spread_bps', 5)).toBe('5.00');
     expect(formatMetric('basis_perp_spot_bps', -0.5)).toBe('-0.500');
     expect(formatMetric('funding_rate', 0.0002)).toBe('0.0200%');
     expect(formatMetric('imbalance', 0.12345)).toBe('0.123');
+    expect(formatMetric('funding_bps_8h', 1)).toBe('+1.00 bp/8h');
+    expect(formatMetric('cross_venue_bps', -3.456)).toBe('-3.46');
   });
 
   it('formats UTC times, durations and lag', () => {

@@ -42,6 +42,29 @@ describe('columns', () => {
   });
 });
 
+describe('cross-venue and funding columns', () => {
+  const column = (id: string) => OVERVIEW_COLUMNS.find((c) => c.id === id)!;
+
+  it('shows cross-venue divergence signed in bps and sorts by it', () => {
+    const x = {
+      'okx:A': row('okx:A', { values: { cross_venue_bps: -4.2 } }),
+      'binance-usdm:A': row('binance-usdm:A', { values: { cross_venue_bps: 4.25 } }),
+      'okx:B': row('okx:B', { values: {} }),
+    };
+    expect(column('crossVenue').text(x['okx:A'])).toBe('-4.20');
+    expect(column('crossVenue').text(x['binance-usdm:A'])).toBe('+4.25');
+    expect(column('crossVenue').text(x['okx:B'])).toBe('–');
+    expect(sortOverviewKeys(x, Object.keys(x), { column: 'crossVenue', direction: 'desc' })).toEqual(['binance-usdm:A', 'okx:A', 'okx:B']);
+  });
+
+  it('shows funding normalized to bps per 8 h, not the raw per-interval rate', () => {
+    // 0.01 % per 4 h is 2 bp per 8 h: the column reads the normalized metric.
+    const r = row('okx:A', { values: { funding_rate: 0.0001, funding_bps_8h: 2 } });
+    expect(column('funding').text(r)).toBe('+2.00');
+    expect(column('funding').label).toContain('8h');
+  });
+});
+
 describe('rowMatches', () => {
   it('matches every word against key, instrument and type', () => {
     expect(rowMatches(rows['binance-spot:C'], { ...EMPTY_OVERVIEW_FILTER, text: 'eth spot' })).toBe(true);

@@ -3,6 +3,7 @@ import { CaptureError } from '../../engine/capture/capture-reader';
 import { pipelineSettingsFrom } from '../../engine/pipeline/pipeline-settings';
 import { replayCapture, type ReplaySpeed } from '../../engine/replay/replay-capture';
 import type { ReplayReport } from '../../engine/replay/replay-report';
+import { displayZ } from '../../shared/core/rule-status';
 import { checkpointHistoryDb, openHistoryDb, resolveHistoryPath, type HistoryDatabase } from '../../engine/storage/history-db';
 import { HistoryWriter } from '../../engine/storage/history-writer';
 import { CONFIG_OPTION, loadConfigOption } from '../config-option';
@@ -140,7 +141,7 @@ function printSummary(report: ReplayReport, io: CliIo): void {
   else {
     io.out(`${report.alerts.length} alert${report.alerts.length === 1 ? '' : 's'} fired:`);
     for (const a of report.alerts) {
-      io.out(`  ${new Date(a.firedAt ?? a.openedAt).toISOString()}  ${a.severity.padEnd(8)} ${a.venue} ${a.instrumentId} ${a.rule} value ${fmt(a.value, 2)} (threshold ${a.threshold}${a.zscore === null ? '' : `, z ${a.zscore.toFixed(1)}`})${a.resolvedAt ? ' resolved' : ''}`);
+      io.out(`  ${new Date(a.firedAt ?? a.openedAt).toISOString()}  ${a.severity.padEnd(8)} ${a.venue} ${a.instrumentId} ${a.rule} value ${fmt(a.value, 2)} (threshold ${a.threshold}${a.zscore === null ? '' : `, z ${displayZ(a.zscore)}`})${a.resolvedAt ? ' resolved' : ''}`);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { displayZ } from '../../../shared/core/rule-status';
+
 /**
  * Number and time formatting for the tables. Every formatter returns a
  * fixed-shape string (same decimals for a column) so tabular digits keep
@@ -40,16 +42,31 @@ export function formatFunding(v: number | null | undefined): string {
   return finite(v) ? `${(v * 100).toFixed(4)}%` : MISSING;
 }
 
-/** A z-score, signed, one decimal: `+2.4`. */
+/** The cap of every z shown: past 10σ a larger number says nothing more (and a floored std can make it 1e6). */
+export const Z_CAP = 10;
+
+/** A z-score, signed, one decimal, capped at ±10 for dense tables: `+2.4`, `≥ 10`. */
 export function formatZ(v: number | null | undefined): string {
   if (!finite(v)) return MISSING;
+  if (v >= Z_CAP) return `≥ ${Z_CAP}`;
+  if (v <= -Z_CAP) return `≤ -${Z_CAP}`;
   return `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
 }
+
+/** A z-score with its unit, capped as the core's rule statuses show it (displayZ): `+2.4σ`, `≥ 10σ`. */
+export function formatSigma(v: number | null | undefined): string {
+  return finite(v) ? displayZ(v) : MISSING;
+}
+
+/** A z-score clipped to ±10 for charts, so one absurd z does not flatten the scale for every other. */
+export const clipZ = (v: number): number => Math.max(-Z_CAP, Math.min(Z_CAP, v));
 
 /** A metric value by its kind: bps metrics, depth notional, funding, plain. */
 export function formatMetric(metric: string, v: number | null | undefined): string {
   if (metric.startsWith('depth_')) return formatNotional(v);
   if (metric === 'funding_rate') return formatFunding(v);
+  if (metric === 'funding_bps_8h') return finite(v) ? `${formatSignedBps(v)} bp/8h` : MISSING;
+  if (metric === 'cross_venue_bps') return formatSignedBps(v);
   if (metric.endsWith('_bps')) return formatBps(v);
   if (metric === 'imbalance') return finite(v) ? v.toFixed(3) : MISSING;
   return finite(v) ? String(Number(v.toPrecision(8))) : MISSING;

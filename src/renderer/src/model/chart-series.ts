@@ -1,5 +1,6 @@
 import type { OverviewRow, SeriesResponse } from '../../../shared/contract';
 import type { MetricName } from '../../../shared/core/model';
+import { clipZ } from '../format/format';
 
 /** A chart point in lightweight-charts' terms: seconds; no value draws a gap. */
 export interface ChartPoint {
@@ -17,6 +18,8 @@ export interface LineDef {
   /** The metric whose rules draw threshold lines on this line (none for z lines). */
   readonly ruleMetric: string | null;
   live(row: OverviewRow): number | null | undefined;
+  /** Maps a value before it is drawn (z lines clip at ±10σ). */
+  readonly clip?: (value: number) => number;
 }
 
 /** A metric line: history from `series`, live from `row.values`. */
@@ -24,9 +27,12 @@ export function metricLine(metric: MetricName, label: string, color: number): Li
   return { series: metric, label, color, ruleMetric: metric, live: (row) => row.values[metric] };
 }
 
-/** A z-score line: history from `z_<metric>`, live from `row.zscores` (null while warming up: a gap). */
+/**
+ * A z-score line: history from `z_<metric>`, live from `row.zscores` (null while warming up: a gap).
+ * Clipped at ±10σ: one z of 1e4 (a flat window) would otherwise squash every other line and the sigma bars to zero.
+ */
 export function zLine(metric: MetricName, label: string, color: number): LineDef {
-  return { series: `z_${metric}`, label, color, ruleMetric: null, live: (row) => row.zscores[metric]?.z };
+  return { series: `z_${metric}`, label, color, ruleMetric: null, live: (row) => row.zscores[metric]?.z, clip: clipZ };
 }
 
 /** Epoch ms to chart seconds; charts need whole, strictly rising times (sampling is 1 s). */
@@ -37,7 +43,7 @@ export const toChartTime = (ms: number): number => Math.floor(ms / 1000);
  * through a downsampled range), a gap where the bucket had no value, times
  * strictly rising (a bucket landing on the same second as the one before is dropped).
  */
-export function historyPoints(response: SeriesResponse, series: string): ChartPoint[] {
+export function historyPoints(response: SeriesResponse, series: string, clip?: (value: number) => number): ChartPoint[] {
   const points: ChartPoint[] = [];
   let last = -Infinity;
   for (const p of response.points) {
@@ -46,7 +52,7 @@ export function historyPoints(response: SeriesResponse, series: string): ChartPo
     last = time;
     const stats = p.values[series];
     const value = response.bucketMs <= 1000 ? (stats?.last ?? stats?.avg) : stats?.avg;
-    points.push(value === null || value === undefined || !Number.isFinite(value) ? { time } : { time, value });
+    points.push(value === null || value === undefined || !Number.isFinite(value) ? { time } : { time, value: clip ? clip(value) : value });
   }
   return points;
 }
@@ -56,5 +62,5 @@ export function livePoint(row: OverviewRow, line: LineDef, lastTime: number): Ch
   const time = toChartTime(row.time);
   if (time <= lastTime) return null;
   const value = line.live(row);
-  return value === null || value === undefined || !Number.isFinite(value) ? { time } : { time, value };
+  return value === null || value === undefined || !Number.isFinite(value) ? { time } : { time, value: line.clip ? line.clip(value) : value };
 }

@@ -1,6 +1,6 @@
 import type { InstrumentStatus, OverviewRow } from '../../../shared/contract';
 import type { MetricName } from '../../../shared/core/model';
-import { formatBps, formatFunding, formatNotional, formatSignedBps, formatZ } from '../format/format';
+import { formatBps, formatNotional, formatSignedBps, formatZ } from '../format/format';
 
 /** Worst first: the order the status column sorts in. */
 export const STATUS_RANK: Readonly<Record<InstrumentStatus, number>> = {
@@ -79,7 +79,9 @@ export const OVERVIEW_COLUMNS: readonly OverviewColumn[] = [
   metricColumn('basisSpot', 'Perp-spot', 'perp mid vs spot mid, bps', 'basis_perp_spot_bps', formatSignedBps),
   metricColumn('basisIndex', 'Perp-idx', 'perp mid vs index, bps', 'basis_perp_index_bps', formatSignedBps),
   metricColumn('markIndex', 'Mark-idx', 'mark vs index, bps', 'basis_mark_index_bps', formatSignedBps),
-  metricColumn('funding', 'Funding', 'funding rate', 'funding_rate', formatFunding),
+  metricColumn('crossVenue', 'X-venue', 'this mid vs the same instrument on another venue, bps', 'cross_venue_bps', formatSignedBps),
+  // Normalized to 8 h so venues that settle every 1, 4 or 8 h compare in one column (the raw rate does not).
+  metricColumn('funding', 'Fund bp/8h', "funding, bps per 8 h over the venue's funding interval", 'funding_bps_8h', formatSignedBps),
   zColumn('zSpread', 'z spr', 'spread_bps'),
   zColumn('zDepth', 'z dep', 'depth_10bps'),
   zColumn('zBasis', 'z bas', 'basis_perp_spot_bps'),

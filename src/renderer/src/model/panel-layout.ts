@@ -4,7 +4,7 @@ export type PanelKind = 'spread' | 'depth' | 'basis' | 'zscore' | 'book';
 export const PANEL_KINDS: readonly { readonly kind: PanelKind; readonly label: string }[] = [
   { kind: 'spread', label: 'Spread' },
   { kind: 'depth', label: 'Depth' },
-  { kind: 'basis', label: 'Basis' },
+  { kind: 'basis', label: 'Basis · cross-venue' },
   { kind: 'zscore', label: 'Z-scores' },
   { kind: 'book', label: 'Book' },
 ];

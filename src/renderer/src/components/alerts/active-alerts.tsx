@@ -51,6 +51,7 @@ export function ActiveAlerts() {
             <col className="col-rule" />
             <col className="col-value" />
             <col className="col-z" />
+            <col className="col-peak" />
             <col className="col-since" />
             <col className="col-state" />
             <col className="col-ack" />
@@ -60,8 +61,9 @@ export function ActiveAlerts() {
               <th className="txt">Sev</th>
               <th className="txt">Instrument</th>
               <th className="txt">Rule</th>
-              <th className="num">Value vs threshold</th>
-              <th className="num">z</th>
+              <th className="num">Now vs threshold</th>
+              <th className="num">z now</th>
+              <th className="num">Peak (z)</th>
               <th className="num">Since (UTC)</th>
               <th className="txt">State</th>
               <th className="txt">Ack</th>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AlertHistoryRow } from '../../../../shared/contract';
 import type { Severity } from '../../../../shared/core/model';
-import { formatDateTime, formatDuration, formatMetric, formatZ } from '../../format/format';
+import { formatDateTime, formatDuration, formatMetric, formatSigma } from '../../format/format';
 import { useClient, useConsole } from '../context';
 import { AlertTrail } from './alert-trail';
 
@@ -94,7 +94,7 @@ export function AlertHistory() {
                   <td className="num">
                     {formatMetric(r.metric, r.value)} <span className="muted">vs {formatMetric(r.metric, r.threshold)}</span>
                   </td>
-                  <td className="num">{formatZ(r.zscore)}</td>
+                  <td className="num">{formatSigma(r.zscore)}</td>
                   <td className="num">{r.resolvedAt === null ? 'open' : formatDuration(r.resolvedAt - r.openedAt)}</td>
                   <td className={`txt state-${r.state}`}>{r.cancelled ? 'cancelled' : r.state}</td>
                   <td className="txt" title={r.ackNote ?? ''}>

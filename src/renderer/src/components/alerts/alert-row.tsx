@@ -1,10 +1,17 @@
 import { memo, useEffect, useRef } from 'react';
-import { formatClock, formatDuration, formatMetric, formatZ } from '../../format/format';
+import { formatClock, formatDuration, formatMetric, formatSigma } from '../../format/format';
 import { useConsole } from '../context';
 
-/** One active alert: severity, instrument, rule, value vs threshold, z, since, state, acknowledgement. */
+/**
+ * One active alert: severity, instrument, rule, its value now vs threshold, z
+ * now, the episode's peak, since, state, acknowledgement. "Now" comes from the
+ * instrument's latest overview row: the alert itself keeps the value of its
+ * last transition, which can be minutes old (the trail keeps the value at open).
+ */
 export const AlertRow = memo(function AlertRow({ alertId, now }: { alertId: string; now: number }) {
   const alert = useConsole((s) => s.active[alertId]);
+  const current = useConsole((s) => (alert ? s.rows[alert.key]?.values[alert.metric] : undefined));
+  const currentZ = useConsole((s) => (alert ? s.rows[alert.key]?.zscores[alert.metric]?.z : undefined));
   const selected = useConsole((s) => s.alertSel === alertId);
   const select = useConsole((s) => s.setAlertSel);
   const openAck = useConsole((s) => s.openAck);
@@ -32,10 +39,13 @@ export const AlertRow = memo(function AlertRow({ alertId, now }: { alertId: stri
       <td className="txt" title={alert.metric}>
         {alert.rule}
       </td>
-      <td className="num">
-        {formatMetric(alert.metric, alert.value)} <span className="muted">vs {formatMetric(alert.metric, alert.threshold)}</span>
+      <td className="num" data-testid="alert-now" title={current === undefined ? 'no live sample: the value at the last transition' : 'the latest sample'}>
+        {formatMetric(alert.metric, current ?? alert.value)} <span className="muted">vs {formatMetric(alert.metric, alert.threshold)}</span>
       </td>
-      <td className="num">{formatZ(alert.zscore)}</td>
+      <td className="num">{formatSigma(current === undefined ? alert.zscore : currentZ)}</td>
+      <td className="num" data-testid="alert-peak" title="the most extreme value and z of this episode">
+        {formatMetric(alert.metric, alert.peakValue ?? alert.value)} <span className="muted">{formatSigma(alert.peakZscore ?? alert.zscore)}</span>
+      </td>
       <td className="num" title={`${formatClock(since)}Z`}>
         {formatClock(since)} <span className="muted dur">{formatDuration(now - since)}</span>
       </td>

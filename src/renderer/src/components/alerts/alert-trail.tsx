@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { AlertEvent } from '../../../../shared/core/model';
-import { formatDateTime, formatMetric, formatZ } from '../../format/format';
+import { formatDateTime, formatMetric, formatSigma } from '../../format/format';
 import { useClient } from '../context';
 
-/** Every transition of one alert with the values that caused it, and who acknowledged it with what note. */
+/**
+ * Every transition of one alert with the values that caused it, and who
+ * acknowledged it with what note. The first entry is the value at open: the
+ * live views show the value now and the peak, so this is where the onset is kept.
+ */
 export function AlertTrail({ alertId }: { alertId: string | null }) {
   const client = useClient();
   const [events, setEvents] = useState<readonly AlertEvent[]>([]);
@@ -29,10 +33,11 @@ export function AlertTrail({ alertId }: { alertId: string | null }) {
       <ol className="trail-list">
         {events.map((e, i) => (
           <li key={i} className={`trail-item kind-${e.kind}`} data-testid="trail-event">
-            <span className="num">{formatDateTime(e.time)}</span> <span className="strong">{e.kind}</span>{' '}
+            <span className="num">{formatDateTime(e.time)}</span> <span className="strong">{e.kind}</span>
+            {i === 0 && (e.kind === 'pending' || e.kind === 'firing') ? <span className="muted"> (value at open)</span> : null}{' '}
             <span className={`sev-${e.severity}`}>{e.severity}</span>
             <div className="muted">
-              {e.rule}: {formatMetric(e.metric, e.value)} vs {formatMetric(e.metric, e.threshold)}, z {formatZ(e.zscore)}
+              {e.rule}: {formatMetric(e.metric, e.value)} vs {formatMetric(e.metric, e.threshold)}, z {formatSigma(e.zscore)}
               {e.zThreshold !== null ? ` (bar ${e.zThreshold})` : ''}
             </div>
             {e.by ? (

@@ -9,11 +9,15 @@ import { WarmupIndicator } from './warmup-indicator';
 const { blue: C0, orange: C1, purple: C2, green: C3 } = SLOT;
 
 const SPREAD_LINES: readonly LineDef[] = [metricLine('spread_bps', 'spread bps', C0)];
+const CROSS_VENUE_LINE = metricLine('cross_venue_bps', 'vs other venue', C3);
 const BASIS_LINES: readonly LineDef[] = [
   metricLine('basis_perp_spot_bps', 'perp vs spot', C0),
   metricLine('basis_perp_index_bps', 'perp vs index', C1),
   metricLine('basis_mark_index_bps', 'mark vs index', C2),
+  CROSS_VENUE_LINE,
 ];
+// A spot market has no basis, but it can still drift from the same pair on another venue.
+const SPOT_BASIS_LINES: readonly LineDef[] = [CROSS_VENUE_LINE];
 const Z_LINES: readonly LineDef[] = [
   zLine('spread_bps', 'z spread', C0),
   zLine('depth_10bps', 'z depth 10bp', C1),
@@ -31,12 +35,14 @@ export function SpreadPanel({ rowKey }: { rowKey: string | null }) {
   return <ChartPanel testId="chart-spread" rowKey={rowKey} lines={SPREAD_LINES} thresholds={thresholds} />;
 }
 
+/** Perpetual pricing (perp vs spot and index, mark vs index) and cross-venue divergence, in bps. */
 export function BasisPanel({ rowKey }: { rowKey: string | null }) {
   const rules = useRules(rowKey);
-  const thresholds = useMemo(() => thresholdLines(rules, BASIS_LINES.map((l) => l.series)), [rules]);
   const spot = useConsole((s) => rowKey !== null && s.rows[rowKey]?.type === 'spot');
-  const note = spot ? 'spot market: no basis (pin a perpetual to this panel)' : null;
-  return <ChartPanel testId="chart-basis" rowKey={rowKey} lines={BASIS_LINES} thresholds={thresholds} note={note} />;
+  const lines = spot ? SPOT_BASIS_LINES : BASIS_LINES;
+  const thresholds = useMemo(() => thresholdLines(rules, lines.map((l) => l.series)), [rules, lines]);
+  const note = spot ? 'spot market: cross-venue only, no basis (pin a perpetual for basis)' : null;
+  return <ChartPanel testId="chart-basis" rowKey={rowKey} lines={lines} thresholds={thresholds} note={note} />;
 }
 
 export function ZScorePanel({ rowKey }: { rowKey: string | null }) {

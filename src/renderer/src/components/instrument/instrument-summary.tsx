@@ -21,8 +21,10 @@ export function InstrumentSummary() {
           <Figure label="perp-idx" value={formatSignedBps(v.basis_perp_index_bps)} />
           <Figure label="mark-idx" value={formatSignedBps(v.basis_mark_index_bps)} />
           <Figure label="funding" value={formatFunding(v.funding_rate)} />
+          <Figure label="bp/8h" value={formatSignedBps(v.funding_bps_8h)} />
         </>
       ) : null}
+      <Figure label="x-venue" value={formatSignedBps(v.cross_venue_bps)} />
       <Figure label="open alerts" value={String(row.openAlerts)} />
     </div>
   );

@@ -99,7 +99,7 @@ export function useLineChart(config: LineChartConfig): string | null {
       .then((response) => {
         if (disposed) return;
         lines.forEach((line, i) => {
-          const points = historyPoints(response, line.series);
+          const points = historyPoints(response, line.series, line.clip);
           series[i]!.setData(points.map(toPoint));
           const end = points[points.length - 1];
           if (end) lastTime = Math.max(lastTime, end.time);
