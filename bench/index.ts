@@ -5,6 +5,7 @@
  * Later benches (replay throughput, DB writes) add themselves to `MODULES`.
  */
 import { performance } from 'node:perf_hooks';
+import { bookTruthBench } from './book-truth-bench';
 import { coreBench } from './core-bench';
 import { evaluatorBench } from './evaluator-bench';
 import { historyBench } from './history-bench';
@@ -49,7 +50,7 @@ export interface BenchModule {
 }
 
 /** The benches `npm run bench` runs, in order. */
-export const MODULES: readonly BenchModule[] = [coreBench, evaluatorBench, replayBench, historyBench, memoryBench];
+export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, historyBench, memoryBench];
 
 export const harness: BenchHarness = {
   measure(name, unit, batch, options = {}) {

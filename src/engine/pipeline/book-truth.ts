@@ -138,7 +138,9 @@ export class BookTruth {
     if (last < 0) return 'none';
     const quote = held[last]!;
     if (quote.updateId !== at && last === held.length - 1) return 'none';
-    held.splice(0, last + 1);
+    // Usually the only one held: drop it without the array splice allocates.
+    if (last === held.length - 1) held.length = 0;
+    else held.splice(0, last + 1);
     return this.compare(quote, sync, time);
   }
 
