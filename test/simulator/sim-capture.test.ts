@@ -86,16 +86,21 @@ describe.each(['spread_blowout', 'liquidity_drain', 'basis_dislocation', 'mark_i
     const { sim, replay } = await simulateAndReplay({ scenario, seed: 3 });
     const [injection] = sim.labels.injections;
     expect(sim.labels.injections).toHaveLength(1);
-    expect(injection!.expect.map((e) => e.severity)).toEqual(['warning', 'critical']);
+    const primary = injection!.expect[0]!.family;
+    expect(injection!.expect.filter((e) => e.family === primary).map((e) => e.severity)).toEqual(['warning', 'critical']);
+    // A basis dislocation also parts the perpetual from its twin on the other venue: cross-venue, at the severity its size reaches.
+    expect(injection!.expect.filter((e) => e.family !== primary)).toEqual(scenario === 'basis_dislocation' ? [{ family: 'cross_venue', severity: 'warning' }] : []);
     const alerts = replay.report.alerts;
-    expect(alerts.length).toBeGreaterThan(0);
+    expect(alerts.some((a) => familyOf(a.metric) === primary)).toBe(true);
     for (const alert of alerts) {
-      expect(alert.venue).toBe(injection!.venue);
+      const family = familyOf(alert.metric);
+      expect(injection!.expect.map((e) => e.family)).toContain(family);
+      // Cross-venue shows on both venues of the pair; everything else on the struck venue only.
+      if (family !== 'cross_venue') expect(alert.venue).toBe(injection!.venue);
       expect(injection!.instruments).toContain(alert.instrumentId);
-      expect(familyOf(alert.metric)).toBe(injection!.expect[0]!.family);
       expect(alert.firedAt!).toBeGreaterThanOrEqual(injection!.start);
       expect(alert.firedAt!).toBeLessThanOrEqual(injection!.end);
-      expect(alert.severity).toBe('critical');
+      if (family === primary) expect(alert.severity).toBe('critical');
     }
     expect(replay.report.rejected).toEqual({});
   });
@@ -172,7 +177,9 @@ describe('feed scenarios', () => {
     const { replay } = await simulateAndReplay({ scenario: 'stale_feed', ...SHORT });
     expect(venueOf(replay.report, 'okx').staleEpisodes).toBe(1);
     expect(replay.report.instruments.filter((i) => i.venue === 'okx').every((i) => i.bookValid && i.sequenceGaps === 0)).toBe(true);
-    expect(replay.report.alerts).toEqual([]);
+    // No market alert; the silence itself is a feed-integrity alert on the venue.
+    expect(replay.report.alerts.filter((a) => familyOf(a.metric) !== 'feed')).toEqual([]);
+    expect(replay.report.alerts.map((a) => [a.venue, a.metric])).toEqual([['okx', 'feed_stale_seconds']]);
   });
 
   it('disconnect: silence, then a fresh REST snapshot per book (OKX 2026 too)', async () => {
