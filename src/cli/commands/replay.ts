@@ -112,7 +112,7 @@ function printSummary(report: ReplayReport, io: CliIo): void {
   io.out(`${report.capture}: ${report.frames} frames over ${span.toFixed(1)} s, ${report.ignored} ignored, ${rejected.length === 0 ? 'none rejected' : `rejected ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}`}`);
   io.out('');
   const rows: string[][] = [
-    ['venue', 'symbol', 'id', 'best bid', 'best ask', 'levels', 'updates', 'gaps', 'resyncs', 'checksums', 'spread bps', 'depth 10bps bid/ask', 'alerts'],
+    ['venue', 'symbol', 'id', 'best bid', 'best ask', 'levels', 'updates', 'gaps', 'resyncs', 'checksums', 'top check', 'spread bps', 'depth 10bps bid/ask', 'alerts'],
   ];
   for (const i of report.instruments) {
     rows.push([
@@ -126,6 +126,8 @@ function printSummary(report: ReplayReport, io: CliIo): void {
       String(i.sequenceGaps),
       String(i.resyncs),
       i.checksumChecks === 0 ? '-' : `${i.checksumChecks - i.checksumFailures}/${i.checksumChecks} ok`,
+      // Book top vs the venue's own top of book: agreeing checks, and sustained drifts (each forced a resync).
+      i.driftChecks === 0 ? '-' : `${i.driftChecks - i.driftMismatches}/${i.driftChecks} ok${i.bookDrifts > 0 ? `, ${i.bookDrifts} drift${i.bookDrifts === 1 ? '' : 's'}` : ''}`,
       fmt(i.spreadBps, 2),
       `${fmt(i.depthBid10bps, 0)}${i.depthCovered10bps.bid ? '' : '*'} / ${fmt(i.depthAsk10bps, 0)}${i.depthCovered10bps.ask ? '' : '*'}`,
       String(i.alerts.length),
