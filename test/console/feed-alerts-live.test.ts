@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/engine/config';
+import { runConsole, type RunningConsole } from '../../src/engine/console/run-console';
+import { startSimServer, type SimServer } from '../../src/engine/simulator';
+import type { Config, FeedRuleConfig } from '../../src/shared/config';
+import type { AlertHistoryRow, ConsoleEvent } from '../../src/shared/contract';
+import type { Alert, AlertEvent } from '../../src/shared/core/model';
+import { SHIPPED_CONFIG } from '../config/helpers';
+import { waitFor } from '../support/loopback-exchange';
+import { ApiClient, cleanupDirs, fakeRenderer, tempDir } from './helpers';
+
+/**
+ * The console (engine workers, history, notifications, terminal lines) on the
+ * exchange simulator over loopback WebSockets, with live faults a few seconds
+ * in: binance-spot refuses connections for 8 s, OKX goes silent for 14 s,
+ * and the OKX feed worker is crashed once. Feed rules are the shipped ones
+ * with shorter bars and windows so each alert also resolves within the test.
+ */
+const SHIPPED = loadConfig(SHIPPED_CONFIG);
+
+function fastFeedRules(): Config {
+  const d = SHIPPED.alerts.feed.default;
+  const quick = (rule: FeedRuleConfig, patch: Partial<FeedRuleConfig>): FeedRuleConfig => ({ ...rule, clearSeconds: 3, ...patch });
+  return {
+    ...SHIPPED,
+    alerts: {
+      ...SHIPPED.alerts,
+      feed: {
+        default: {
+          ...d,
+          feed_down: quick(d.feed_down, { threshold: 3 }),
+          feed_stale: quick(d.feed_stale, { threshold: 6 }),
+          worker_restart: quick(d.worker_restart, { windowSeconds: 5 }),
+        },
+        venues: {},
+      },
+    },
+  };
+}
+
+let sim: SimServer;
+let running: RunningConsole;
+let client: ApiClient;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  const base = fastFeedRules();
+  sim = await startSimServer({
+    seed: 3,
+    alerts: base.alerts,
+    staleTimeoutMs: base.features.staleTimeoutSeconds * 1000,
+    schedule: [
+      { scenario: 'disconnect', venue: 'binance-spot', injectAtMs: 4_000, injectForMs: 8_000 },
+      { scenario: 'stale_feed', venue: 'okx', injectAtMs: 4_000, injectForMs: 14_000 },
+    ],
+  });
+  const exchanges = sim.exchangesConfig(base.exchanges);
+  // Fast retries, so binance-spot is back within a second or two of the simulator letting it in.
+  const fast = { reconnectDelaySeconds: 0.2 };
+  const config: Config = {
+    ...base,
+    exchanges: {
+      ...exchanges,
+      binance: { ...exchanges.binance, connection: { ...exchanges.binance.connection, ...fast } },
+      okx: { ...exchanges.okx, connection: { ...exchanges.okx.connection, ...fast } },
+    },
+  };
+  running = await runConsole({
+    config,
+    port: 0,
+    db: `${tempDir('surveil-feed-live-')}/history.sqlite`,
+    rendererDir: fakeRenderer().root,
+    feedLog: (line) => lines.push(line),
+  });
+  client = await ApiClient.connect(`ws://127.0.0.1:${running.web.port}/api`);
+}, 30_000);
+
+afterAll(async () => {
+  client?.close();
+  await running?.stop();
+  await sim?.close();
+  cleanupDirs();
+});
+
+const alertEvents = (): { events: readonly AlertEvent[]; alerts: readonly Alert[] }[] =>
+  client.events.filter((e): e is Extract<ConsoleEvent, { type: 'alerts' }> => e.type === 'alerts');
+const transitions = (metric: string, key: string): string[] =>
+  alertEvents().flatMap((e) => e.events.filter((ev) => ev.metric === metric && ev.alertId.startsWith(`${key}/`)).map((ev) => ev.kind));
+const notified = (metric: string): Extract<ConsoleEvent, { type: 'notify' }>[] =>
+  client.events.filter((e): e is Extract<ConsoleEvent, { type: 'notify' }> => e.type === 'notify' && e.alert.metric === metric);
+
+describe('feed-integrity alerts in the live console (simulator over loopback)', () => {
+  it('binance-spot refusing connections: a critical feed_down alert with the error and next retry, notified, resolved on reconnect, in history', async () => {
+    await waitFor(() => transitions('feed_down_seconds', 'binance-spot').includes('firing'), 'feed_down firing on binance-spot', 30_000);
+    const open = (await client.call('snapshot')).alerts.find((a) => a.metric === 'feed_down_seconds' && a.key === 'binance-spot');
+    expect(open).toMatchObject({ severity: 'critical', rule: 'feed_down', state: 'firing', instrumentId: 'binance-spot' });
+    // `unreachable` when it had not connected yet at the fault, `down` when it had: both say why and when next.
+    expect(open!.detail).toMatch(/^(down|unreachable): Unexpected server response: 503, retry #\d+ (in \d+ s|connecting)/);
+    // Critical transitions notify under the shipped policy.
+    await waitFor(() => notified('feed_down_seconds').length > 0, 'a feed_down notification');
+    expect(notified('feed_down_seconds')[0]!.alert.key).toBe('binance-spot');
+    expect(lines.join('\n')).toMatch(/\d\d:\d\d:\d\d binance-spot CRIT feed_down: (down|unreachable): Unexpected server response: 503, retry #/);
+
+    await waitFor(() => transitions('feed_down_seconds', 'binance-spot').includes('resolved'), 'feed_down resolved', 40_000);
+    expect(lines.join('\n')).toMatch(/binance-spot connected/);
+    expect(lines.join('\n')).toMatch(/binance-spot resolved feed_down \(was: (down|unreachable): /);
+    // The analytics worker commits history once a second: wait for the resolved row, not for time.
+    let stored: AlertHistoryRow | undefined;
+    for (let i = 0; i < 200 && stored?.state !== 'resolved'; i++) {
+      stored = (await client.call('alertHistory', { venue: 'binance-spot' })).find((a) => a.metric === 'feed_down_seconds');
+      if (stored?.state !== 'resolved') await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(stored).toMatchObject({ state: 'resolved', severity: 'critical' });
+    expect(stored!.detail).toMatch(/^(down|unreachable): /);
+    const trail = await client.call('alertTrail', stored!.id);
+    expect(trail.map((e) => e.kind)).toEqual(['firing', 'resolved']);
+    expect(trail[1]!.detail).toBe('connected');
+  }, 90_000);
+
+  it('OKX silent on an open socket: a feed_stale warning with its age, not notified (warnings are off), resolved when frames return', async () => {
+    await waitFor(() => transitions('feed_stale_seconds', 'okx').includes('resolved'), 'feed_stale resolved on okx', 60_000);
+    expect(transitions('feed_stale_seconds', 'okx')).toEqual(['firing', 'resolved']);
+    const firing = alertEvents().flatMap((e) => e.events).find((ev) => ev.metric === 'feed_stale_seconds' && ev.kind === 'firing')!;
+    expect(firing.detail).toMatch(/^stale: no frame for \d+ s$/);
+    expect(notified('feed_stale_seconds')).toEqual([]);
+    expect(lines.join('\n')).toMatch(/okx WARN feed_stale: stale: no frame for \d+ s/);
+  }, 90_000);
+
+  it('a crashed feed worker: a worker_restart alert saying why, resolved once the restart leaves its window', async () => {
+    running.service.engine.crash('okx');
+    await waitFor(() => transitions('worker_restarts_in_window', 'okx').includes('firing'), 'worker_restart firing', 20_000);
+    const alert = alertEvents().flatMap((e) => e.alerts).find((a) => a.metric === 'worker_restarts_in_window')!;
+    expect(alert.detail).toMatch(/^feed worker restarted 1 times in 5 s \(last: (error|exit code).*\)$/);
+    await waitFor(() => transitions('worker_restarts_in_window', 'okx').includes('resolved'), 'worker_restart resolved', 30_000);
+  }, 60_000);
+});
