@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { formatDateTime, formatMetric } from '../../format/format';
+import { formatDateTime, formatMetric, formatSigma } from '../../format/format';
 import { useConsole } from '../context';
 
 /** Alerts the replay raised, in order; a click opens the instrument view centred on when the alert fired. */
@@ -35,7 +35,9 @@ export function ReplayAlerts() {
                     {a.instrumentId} <span className="muted">{a.venue}</span>
                   </td>
                   <td className="txt">{a.rule}</td>
-                  <td className="num">{formatMetric(a.metric, a.value)}</td>
+                  <td className="num" title="the episode's most extreme value and z">
+                    <span className="muted">peak</span> {formatMetric(a.metric, a.peakValue ?? a.value)} <span className="muted">{formatSigma(a.peakZscore ?? a.zscore)}</span>
+                  </td>
                   <td className={`txt state-${a.state}`}>{a.state}</td>
                 </tr>
               );
