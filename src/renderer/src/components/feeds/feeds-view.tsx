@@ -1,7 +1,9 @@
 import type { FeedView } from '../../../../shared/contract';
-import { formatClock, formatLag, formatRate } from '../../format/format';
+import { formatClock, formatDuration, formatLag, formatRate } from '../../format/format';
+import { retryText, venueStaleAge } from '../../model/feed-alerts';
 import { driftSummary, feedTotals, rejectedBreakdown, rejectedTotal, venueLinkState } from '../../model/feed-health';
 import { useConsole } from '../context';
+import { useNow } from '../use-now';
 
 /** Per venue: link state, throughput, lag, book-sync troubles, last error, z-score warmup; connections below. */
 export function FeedsView() {
@@ -60,12 +62,16 @@ function FeedRows({ feed }: { feed: FeedView }) {
   const totals = feedTotals(feed);
   const warm = feed.warmup;
   const drift = driftSummary(feed);
+  const rows = useConsole((s) => s.rows);
+  const now = useNow(1000);
+  // A link can look connected while nothing arrives on it: then the data is what matters, in red, with its age.
+  const staleAge = venueStaleAge(feed, Object.values(rows), now);
   return (
     <>
       <tr className={`row feed-row link-row-${link}`} data-testid="feed-row" data-venue={feed.venue} data-link={link}>
         <td className="txt strong">{feed.venue}</td>
-        <td className={`txt link-${link}`} data-testid="feed-link">
-          {link}
+        <td className={`txt ${staleAge === null ? `link-${link}` : 'link-stale-data'}`} data-testid="feed-link" data-stale-ms={staleAge ?? undefined}>
+          {staleAge === null ? link : `stale ${formatDuration(staleAge)}`}
         </td>
         <td className="num">{formatRate(totals.messageRate)}</td>
         <td className="num">{formatLag(totals.lagMs)}</td>
@@ -112,9 +118,15 @@ function FeedRows({ feed }: { feed: FeedView }) {
           <td className="num muted" colSpan={2}>
             {c.reconnects} reconnects
           </td>
-          <td className="num muted" colSpan={3}>
-            since {formatClock(c.since)}Z
-          </td>
+          {c.downSince === null ? (
+            <td className="num muted" colSpan={3}>
+              since {formatClock(c.since)}Z
+            </td>
+          ) : (
+            <td className="num error-text" colSpan={3} data-testid="connection-retry" title={`down since ${formatClock(c.downSince)}Z`}>
+              {retryText(c, now) || `down ${formatDuration(now - c.downSince)}`}
+            </td>
+          )}
           <td className="num muted" colSpan={2}>
             {c.symbols.length} sym
           </td>

@@ -5,6 +5,7 @@ import { FeedsView } from '../feeds/feeds-view';
 import { InstrumentView } from '../instrument/instrument-view';
 import { OverviewView } from '../overview/overview-view';
 import { ReplayView } from '../replay/replay-view';
+import { FeedBanner } from './feed-banner';
 import { KeyHints } from './key-hints';
 import { LinkBanner, LinkStatus } from './link-status';
 import { ModeBadge } from './mode-badge';
@@ -23,6 +24,7 @@ export function App() {
     <div className="app">
       <SimulatedBanner />
       <LinkBanner />
+      <FeedBanner />
       <header className="header">
         <span className="brand">SURVEIL</span>
         <NavBar />

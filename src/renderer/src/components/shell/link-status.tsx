@@ -1,15 +1,18 @@
 import { formatDuration } from '../../format/format';
+import { openFeedAlerts } from '../../model/feed-alerts';
 import { useConsole } from '../context';
 import { useNow } from '../use-now';
 
 /** The engine link: green when open; while it is down a banner says the data on screen is not live. */
 export function LinkStatus() {
   const link = useConsole((s) => s.link);
+  const feedAlerts = useConsole((s) => openFeedAlerts(s.active).length);
   const now = useNow(1000);
   if (link.status === 'open') {
+    // The link to the engine is fine, but the engine is not seeing every market: not green.
     return (
-      <span className="link link-open" data-testid="connection" data-state="open">
-        ● engine
+      <span className={`link ${feedAlerts > 0 ? 'link-degraded' : 'link-open'}`} data-testid="connection" data-state="open" data-feed-alerts={feedAlerts}>
+        ● engine{feedAlerts > 0 ? ` · ${feedAlerts} feed ${feedAlerts === 1 ? 'alert' : 'alerts'}` : ''}
       </span>
     );
   }
