@@ -137,7 +137,9 @@ describe('feed scenarios', () => {
 
   it('silent_book_corruption (OKX 2026): no gap, no checksum; the book-top cross-check flags the drift, forces a resync, and the rebuilt book agrees again', async () => {
     const path = join(simDir(), 'silent.jsonl');
-    const sim = await simulateToCapture({ scenario: 'silent_book_corruption', okxProtocol: '2026', ...SHORT, alerts: CONFIG.alerts, staleTimeoutMs: 5_000, out: path });
+    // No protocol asked for: the scenario only exists under OKX 2026, which is then the default.
+    const sim = await simulateToCapture({ scenario: 'silent_book_corruption', ...SHORT, alerts: CONFIG.alerts, staleTimeoutMs: 5_000, out: path });
+    expect(JSON.parse(readFileSync(path, 'utf8').split('\n')[0]!)).toMatchObject({ okxProtocol: '2026' });
     const [injection] = sim.labels.injections;
     expect(injection).toMatchObject({ venue: 'okx', instruments: ['BTC-USDT-PERP'], expect: [], expectFeed: ['book_drift', 'resync'] });
     const events: { key: string; kind: SyncEventKind; time: number }[] = [];

@@ -146,6 +146,17 @@ describe('simulated exchange server (OKX 2026, disconnect)', () => {
     }
   });
 
+  it('runs OKX 2026 by default for silent_book_corruption (a demo needs no flag), legacy otherwise', async () => {
+    const silent = await startSimServer({ schedule: [{ scenario: 'silent_book_corruption', injectAtMs: 40_000 }], tickMs: 20, alerts: CONFIG.alerts, staleTimeoutMs: 5_000 });
+    const calm = await startSimServer({ scenario: 'calm', tickMs: 20, alerts: CONFIG.alerts, staleTimeoutMs: 5_000 });
+    try {
+      expect([silent.market.okxProtocol, calm.market.okxProtocol]).toEqual(['2026', 'legacy']);
+      expect(silent.labels.injections[0]).toMatchObject({ venue: 'okx', instruments: ['BTC-USDT-PERP'], expectFeed: ['book_drift', 'resync'] });
+    } finally {
+      await Promise.all([silent.close(), calm.close()]);
+    }
+  });
+
   it('closes the venue sockets at a disconnect and refuses reconnects until it ends', async () => {
     const server = await startSimServer({ scenario: 'disconnect', venue: 'okx', injectAtMs: 500, injectForMs: 1_500, tickMs: 20, alerts: CONFIG.alerts, staleTimeoutMs: 5_000 });
     try {

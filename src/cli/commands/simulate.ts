@@ -68,7 +68,7 @@ async function serveUntilStopped(options: SimulateOptions, args: CliArgs, io: Cl
   const ports = base === undefined ? undefined : { 'binance-spot': base, 'binance-usdm': base + 1, okx: base + 2 };
   const server = await startSimServer({ ...options, ...(ports === undefined ? {} : { ports }) });
   const u = server.urls;
-  io.out(`simulating ${server.labels.scenario} (seed ${server.labels.seed}, okx ${options.okxProtocol ?? 'legacy'}) - exchanges.yaml URLs:`);
+  io.out(`simulating ${server.labels.scenario} (seed ${server.labels.seed}, okx ${server.market.okxProtocol}) - exchanges.yaml URLs:`);
   io.out(`  binance spot    websocket_url ${u['binance-spot'].ws}   rest_url ${u['binance-spot'].http}`);
   io.out(`  binance futures websocket_public_url ${u['binance-usdm'].ws}/public   websocket_market_url ${u['binance-usdm'].ws}/market   rest_url ${u['binance-usdm'].http}`);
   io.out(`  okx             websocket_public_url ${u.okx.ws}/ws/v5/public   rest_url ${u.okx.http}`);
@@ -110,14 +110,15 @@ function parseOptions(args: CliArgs, io: CliIo): SimulateOptions | null {
   const length = number('for');
   if (seed === null || duration === null || at === null || length === null) return null;
   if (seed !== undefined && !Number.isInteger(seed)) return bad('--seed must be an integer');
-  const protocol = stringOption(args, 'okx-protocol') ?? 'legacy';
-  if (protocol !== 'legacy' && protocol !== '2026') return bad('--okx-protocol must be legacy or 2026');
+  // Unset: the simulator's default for the scenario (legacy, or 2026 where only it makes sense).
+  const protocol = stringOption(args, 'okx-protocol');
+  if (protocol !== undefined && protocol !== 'legacy' && protocol !== '2026') return bad('--okx-protocol must be legacy or 2026');
   const venue = stringOption(args, 'venue');
   if (venue !== undefined && !(SIM_VENUES as readonly string[]).includes(venue)) return bad(`--venue must be one of ${SIM_VENUES.join(', ')}`);
   const instruments = stringOption(args, 'instruments')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return {
     scenario,
-    okxProtocol: protocol as OkxProtocol,
+    ...(protocol === undefined ? {} : { okxProtocol: protocol as OkxProtocol }),
     ...(seed === undefined ? {} : { seed }),
     ...(duration === undefined ? {} : { durationMs: duration * 1000 }),
     ...(at === undefined ? {} : { injectAtMs: at * 1000 }),

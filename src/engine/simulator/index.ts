@@ -6,6 +6,7 @@
 export { labelsText, type LabelExpectation, type LabelFamily, type LabelFeedEvent, type LabelInjection, type SimLabels } from './labels';
 export type { OkxProtocol } from './okx-protocol';
 export {
+  defaultOkxProtocol,
   DEFAULT_DURATION_MS,
   DEFAULT_INJECT_AT_MS,
   isScenarioName,

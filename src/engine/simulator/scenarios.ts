@@ -25,6 +25,16 @@ export function isScenarioName(name: string): name is ScenarioName {
   return (SCENARIO_NAMES as readonly string[]).includes(name);
 }
 
+/**
+ * The OKX protocol of a run when none is asked for: the older one (socket
+ * snapshots, real checksums), unless a scenario only exists under the 2026
+ * one (silent_book_corruption: with a checksum it would be caught as a
+ * checksum failure).
+ */
+export function defaultOkxProtocol(scenarios: readonly (ScenarioName | undefined)[]): OkxProtocol {
+  return scenarios.includes('silent_book_corruption') ? '2026' : 'legacy';
+}
+
 /** Calm market before any injection: 5.5 minutes fill the 300-sample z-score window. */
 export const DEFAULT_INJECT_AT_MS = 330_000;
 /** Default run length; longer when an injection needs it (it always ends 30 s before the run). */

@@ -8,7 +8,7 @@ import { labelsText, type SimLabels } from './labels';
 import type { OkxProtocol } from './okx-protocol';
 import { Prng } from './prng';
 import { ScenarioEffects } from './scenario-effects';
-import { mergePlans, planScenario, type ScenarioPlan, type ScenarioRequest } from './scenarios';
+import { defaultOkxProtocol, mergePlans, planScenario, type ScenarioPlan, type ScenarioRequest } from './scenarios';
 import { SIM_VENUES, simInstruments } from './sim-instruments';
 import { SimMarket } from './sim-market';
 
@@ -43,6 +43,11 @@ export interface SimulateOptions extends ScenarioRequest {
   readonly also?: readonly ScenarioRequest[];
 }
 
+/** The run's OKX protocol: as asked, else the default for its scenarios. */
+export function okxProtocolOf(options: SimulateOptions): OkxProtocol {
+  return options.okxProtocol ?? defaultOkxProtocol([options.scenario, ...(options.also ?? []).map((r) => r.scenario)]);
+}
+
 /** What a run produced. */
 export interface SimulationResult {
   readonly labels: SimLabels;
@@ -62,7 +67,7 @@ export function planSimulation(options: SimulateOptions): { plan: ScenarioPlan; 
   const seed = options.seed ?? 1;
   const startTime = options.startTime ?? DEFAULT_START_TIME;
   const sign = new Prng(seed, 'sign').chance(0.5) ? 1 : -1;
-  const context = { startTime, okxProtocol: options.okxProtocol ?? 'legacy', alerts, staleTimeoutMs, sign } as const;
+  const context = { startTime, okxProtocol: okxProtocolOf(options), alerts, staleTimeoutMs, sign } as const;
   const main = planScenario(options, context);
   const plan = options.also?.length ? mergePlans([main, ...options.also.map((request) => planScenario(request, context))]) : main;
   const labels: SimLabels = {
@@ -91,7 +96,7 @@ export function simulateFrames(options: SimulateOptions, onFrame: (frame: RawFra
   const { plan, labels } = planSimulation(options);
   const seed = labels.seed;
   const effects = new ScenarioEffects(plan);
-  const market = new SimMarket({ seed, startTime: plan.startTime, effects, okxProtocol: options.okxProtocol ?? 'legacy', extraAssets: options.extraAssets ?? 0 });
+  const market = new SimMarket({ seed, startTime: plan.startTime, effects, okxProtocol: okxProtocolOf(options), extraAssets: options.extraAssets ?? 0 });
   let frames = 0;
   const client = new CaptureClient(market, effects, new Prng(seed, 'client'), (frame) => {
     frames += 1;
@@ -132,7 +137,7 @@ export async function simulateToCapture(options: SimulateToCaptureOptions): Prom
       source: 'simulator',
       scenario: plan.scenario,
       seed: options.seed ?? 1,
-      okxProtocol: options.okxProtocol ?? 'legacy',
+      okxProtocol: okxProtocolOf(options),
       venue: [...SIM_VENUES],
       instruments: [...new Set(simInstruments(options.extraAssets ?? 0).map((i) => i.id))],
     },

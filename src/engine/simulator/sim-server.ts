@@ -9,7 +9,7 @@ import type { SimLabels } from './labels';
 import { okxInstruments, type OkxProtocol } from './okx-protocol';
 import { Prng } from './prng';
 import { ScenarioEffects } from './scenario-effects';
-import { mergePlans, type ScenarioRequest } from './scenarios';
+import { defaultOkxProtocol, mergePlans, type ScenarioRequest } from './scenarios';
 import { planSimulation, type SimulateOptions } from './sim-capture';
 import { SIM_VENUES, type SimVenue } from './sim-instruments';
 import { SimMarket, type Emission, type Endpoint } from './sim-market';
@@ -79,7 +79,7 @@ export class SimServer {
   /** Starts the three venues; the scenario clock starts now. */
   static async start(options: SimServerOptions = {}): Promise<SimServer> {
     const startTime = Date.now();
-    const okxProtocol: OkxProtocol = options.okxProtocol ?? 'legacy';
+    const okxProtocol: OkxProtocol = options.okxProtocol ?? defaultOkxProtocol(options.schedule?.length ? options.schedule.map((r) => r.scenario) : [options.scenario]);
     const { plan, labels } = options.schedule?.length
       ? planSchedule(options, options.schedule, startTime, okxProtocol)
       : planSimulation({ ...options, scenario: options.scenario ?? 'calm', startTime, okxProtocol });
