@@ -82,6 +82,31 @@ describe('surveil explain', () => {
   });
 });
 
+describe('surveil explain across a stale feed', () => {
+  // okx sends nothing from +60 s to +80 s of a 150 s market.
+  let stale: string;
+  beforeAll(async () => {
+    stale = join(mkdtempSync(join(tmpdir(), 'surveil-explain-')), 'stale.jsonl.gz');
+    await simulateToCapture({ scenario: 'stale_feed', seed: 1, durationMs: 150_000, injectAtMs: 60_000, injectForMs: 20_000, out: stale });
+  }, 60_000);
+
+  it('says the rules are not judged while the feed is stale, then judged against the window before the gap', async () => {
+    const during = surveil(['explain', stale, '--instrument', 'BTC-USDT-PERP', '--venue', 'okx', '--at', '+72s']);
+    expect(during.code).toBe(0);
+    expect(statusOf(during.stdout, 'okx:BTC-USDT-SWAP', 'spread_warning')).toBe('not judged: feed stale');
+    expect(statusOf(during.stdout, 'okx:BTC-USDT-SWAP', 'mark_index_warning')).toBe('not judged: mark/index stream stale');
+    const after = surveil(['explain', stale, '--instrument', 'BTC-USDT-PERP', '--venue', 'okx', '--at', '+85s']);
+    expect(statusOf(after.stdout, 'okx:BTC-USDT-SWAP', 'spread_warning')).toMatch(/^armed: .*, judged against the window before the gap \(re-warm \d+\/30\)$/);
+
+    const { report } = await replayCapture(stale, { speed: 'max', settings: pipelineSettingsFrom(loadConfig(join(repoRoot, 'config'))) });
+    const okx = report.instruments.find((i) => i.venue === 'okx' && i.symbol === 'BTC-USDT-SWAP')!;
+    const binance = report.instruments.find((i) => i.venue === 'binance-usdm' && i.symbol === 'BTCUSDT')!;
+    // About 15 s of the 20 s silence is past the 5 s stale timeout.
+    expect(okx.rules.find((r) => r.rule === 'spread_warning')!.samples.blind).toBeGreaterThanOrEqual(10);
+    expect(binance.rules.find((r) => r.rule === 'spread_warning')!.samples.blind).toBe(0);
+  });
+});
+
 describe('parseAt', () => {
   it('reads offsets with units, epoch ms and ISO times', () => {
     expect(parseAt('+330s')).toEqual({ offsetMs: 330_000 });
