@@ -30,7 +30,7 @@ interface Tally {
   readonly samples: Record<RuleStatusKind, number>;
 }
 
-const zeroCounts = (): Record<RuleStatusKind, number> => ({ armed: 0, warming_up: 0, blind: 0, paused: 0, pending: 0, active: 0 });
+const zeroCounts = (): Record<RuleStatusKind, number> => ({ warming_up: 0, armed: 0, pending: 0, active: 0, paused: 0, blind: 0 });
 
 /**
  * Where every rule of every instrument stood over a run, fed one evaluation
