@@ -37,6 +37,8 @@ export interface OverviewRow {
   readonly openAlerts: number;
   /** Where each of the instrument's rules stands: why it is (or is not) alerting. */
   readonly rules: readonly RuleStatus[];
+  /** Perpetuals: when the current funding rate settles and the venue's interval (null: 8 h assumed). */
+  readonly funding?: { readonly nextTime: number; readonly intervalMs: number | null };
 }
 
 /** Top of one book, the exchange's strings, best first. */

@@ -73,7 +73,7 @@ describe('the showcase demo schedule', () => {
       const { labels } = server;
       const start = labels.captureStart;
       const families = labels.injections.flatMap((i) => i.expect.map((e) => e.family));
-      expect(new Set(families)).toEqual(new Set(['spread', 'depth', 'basis', 'mark_index']));
+      expect(new Set(families)).toEqual(new Set(['spread', 'depth', 'basis', 'mark_index', 'cross_venue']));
       const clearMs = CONFIG.alerts.lifecycle.clearSeconds * 1000;
       for (const injection of labels.injections.filter((i) => i.expect.length > 0)) {
         // Past the z-score warmup (min_samples at 1 s sampling, plus connecting), cleared before two minutes.

@@ -78,6 +78,7 @@ export function overviewRow(evaluation: SampleEvaluation, open: readonly Alert[]
     status: instrumentStatus(evaluation, open, context),
     openAlerts: open.length,
     rules: evaluation.rules ?? [],
+    ...(sample.funding ? { funding: sample.funding } : {}),
   };
 }
 

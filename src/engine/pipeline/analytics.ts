@@ -1,7 +1,7 @@
 import { basisMetrics, crossVenueBps } from '../../shared/core/basis';
 import { FeedIntegrityMonitor, type EngineFeedObservation, type FeedAlertStep, type VenueFeedObservation } from '../../shared/core/feed-integrity';
 import type { FeedRuleSet } from '../../shared/core/feed-rules';
-import type { Acknowledgement, Alert, AlertEvent, Instrument, MetricSample } from '../../shared/core/model';
+import type { Acknowledgement, Alert, AlertEvent, DataSource, Instrument, MetricSample, SourceHealth } from '../../shared/core/model';
 import type { RuleSpec, ZScoreSettings } from '../../shared/core/rule-types';
 import { SurveillanceEvaluator, type SampleEvaluation } from '../../shared/core/surveillance-evaluator';
 import type { InstrumentsConfig } from '../../shared/config';
@@ -14,6 +14,8 @@ export interface AnalyticsSettings {
   /** Rules for an instrument: its profile in alerts.yaml, or `default`. */
   rulesFor(instrument: Instrument): readonly RuleSpec[];
   readonly instruments?: InstrumentsConfig;
+  /** How long a pending episode bridges samples that cannot be judged (alerts.yaml lifecycle.max_pause_seconds). */
+  readonly maxPauseMs?: number;
   /** Feed-integrity rules (alerts.yaml `feed:`); without them `evaluateFeeds` judges nothing. */
   readonly feedRules?: FeedRuleSet;
 }
@@ -50,6 +52,7 @@ export class Analytics {
     this.evaluator = new SurveillanceEvaluator({
       zscore: settings.zscore,
       sampleIntervalMs: settings.sampleIntervalMs,
+      ...(settings.maxPauseMs === undefined ? {} : { maxPauseMs: settings.maxPauseMs }),
       rulesFor: (_id, key) => settings.rulesFor(this.instruments.get(key)!),
     });
   }
@@ -62,32 +65,44 @@ export class Analytics {
         this.directory.addMetadata([s.instrument]);
       }
     }
-    const mids = new Map<string, number>();
-    for (const s of samples) if (s.values.mid !== undefined) mids.set(s.key, s.values.mid);
+    const byKey = new Map<string, BookSample>();
+    for (const s of samples) byKey.set(s.key, s);
     const out: SampleEvaluation[] = [];
     for (const s of samples) {
       const instrument = s.instrument;
       const values = { ...s.values };
+      const sources: Partial<Record<DataSource, SourceHealth>> = { book: bookSource(s) };
       if (instrument.type !== 'spot') {
         const spotKey = this.directory.spotKeyFor(instrument);
+        const spot = spotKey === undefined ? undefined : byKey.get(spotKey);
+        if (spot) sources.spot_leg = bookSource(spot);
+        sources.reference = { state: s.venueStale || s.referenceStale ? 'stale' : 'ok', gap: false };
         Object.assign(
           values,
           basisMetrics({
             perpMid: values.mid,
-            spotMid: spotKey === undefined ? undefined : mids.get(spotKey),
+            spotMid: spot?.values.mid,
             indexPrice: s.indexPrice,
             markPrice: s.markPrice,
             fundingRate: s.fundingRate,
           }),
         );
+        const per8h = fundingBpsPer8h(s.fundingRate, s.fundingIntervalMs);
+        if (per8h !== undefined) values.funding_bps_8h = per8h;
       }
+      // Against the first other venue quoting the same canonical instrument with a healthy book.
+      let peerSeen: BookSample | undefined;
       for (const other of this.directory.otherVenueKeysFor(instrument)) {
-        const cross = crossVenueBps(values.mid, mids.get(other));
-        if (cross !== undefined) {
-          values.cross_venue_bps = cross;
-          break;
-        }
+        const peer = byKey.get(other);
+        if (!peer) continue;
+        peerSeen ??= peer;
+        const cross = crossVenueBps(values.mid, peer.values.mid);
+        if (cross === undefined || bookSource(peer).state !== 'ok') continue;
+        values.cross_venue_bps = cross;
+        peerSeen = peer;
+        break;
       }
+      if (peerSeen) sources.peer = bookSource(peerSeen);
       if (s.gapSinceSample) this.evaluator.markGap(s.key);
       const sample: MetricSample = {
         key: s.key,
@@ -96,7 +111,9 @@ export class Analytics {
         time: s.time,
         values,
         covered: s.covered,
-        health: { stale: s.venueStale, bookValid: s.bookValid },
+        health: { stale: s.venueStale, bookValid: s.bookValid, sources },
+        tickSize: instrument.tickSize,
+        ...(s.nextFundingTime === undefined ? {} : { funding: { nextTime: s.nextFundingTime, intervalMs: s.fundingIntervalMs ?? null } }),
       };
       const evaluation = this.evaluator.evaluate(sample);
       this.remember(evaluation);
@@ -104,6 +121,11 @@ export class Analytics {
       this.listener.onEvaluation?.(evaluation, instrument);
     }
     return out;
+  }
+
+  /** Drops the z-score windows of a venue's instruments (its worker restarted, its books were rebuilt). */
+  markVenueGap(venue: string): void {
+    for (const [key, instrument] of this.instruments) if (instrument.venue === venue) this.evaluator.markGap(key);
   }
 
   /**
@@ -124,10 +146,6 @@ export class Analytics {
     return this.feedMonitor?.openAlerts() ?? [];
   }
 
-  /** Drops the z-score windows of a venue's instruments (its worker restarted, its books were rebuilt). */
-  markVenueGap(venue: string): void {
-    for (const [key, instrument] of this.instruments) if (instrument.venue === venue) this.evaluator.markGap(key);
-  }
 
   /** Acknowledges an open alert; the event joins the audit trail. Null when no open alert has that id. */
   acknowledge(alertId: string, ack: Acknowledgement): AlertEvent | null {
@@ -163,4 +181,21 @@ export class Analytics {
     while (this.alerts.size > MAX_ALERTS) this.alerts.delete(this.alerts.keys().next().value!);
     if (this.trail.length > MAX_TRAIL) this.trail.splice(0, this.trail.length - MAX_TRAIL);
   }
+}
+
+/** A book sample's health as a source: stale venue, invalid book, and whether it had a hole since the last sample. */
+function bookSource(s: BookSample): SourceHealth {
+  return { state: s.venueStale ? 'stale' : s.bookValid ? 'ok' : 'invalid', gap: s.gapSinceSample };
+}
+
+const EIGHT_HOURS_MS = 8 * 3_600_000;
+
+/**
+ * Funding in bps per 8 hours, so a 1 h and an 8 h perpetual read on one scale.
+ * Without a known interval the venues' usual 8 h is assumed.
+ */
+export function fundingBpsPer8h(rate: number | undefined, intervalMs: number | undefined): number | undefined {
+  if (rate === undefined || !Number.isFinite(rate)) return undefined;
+  const interval = intervalMs !== undefined && intervalMs > 0 ? intervalMs : EIGHT_HOURS_MS;
+  return rate * 1e4 * (EIGHT_HOURS_MS / interval);
 }

@@ -22,6 +22,7 @@ const toMain = (message: FeedEvent) => parentPort!.postMessage(message);
 const books = new VenueBooks(
   {
     staleTimeoutMs: config.features.staleTimeoutSeconds * 1000,
+    referenceStaleMs: config.features.referenceStaleSeconds * 1000,
     depthBandsBps: config.features.depthBandsBps,
     instruments: config.instruments,
   },

@@ -223,6 +223,8 @@ export interface MetricSample {
   readonly health: DataHealth;
   /** The instrument's tick size: z-score variance floors given in ticks need it. */
   readonly tickSize?: number;
+  /** Perpetuals: when the current funding rate settles, and the venue's funding interval (null: not known, 8 h assumed). */
+  readonly funding?: { readonly nextTime: number; readonly intervalMs: number | null };
 }
 
 /** Level of an alert: pending (condition held, persistence not yet met), firing, resolved. */

@@ -142,6 +142,8 @@ describe('OkxMapper: other channels', () => {
         receiveTime: 1000,
         fundingRate: 0.0001875391284828,
         nextFundingTime: 1700726400000,
+        // 1700755200000 - 1700726400000: an 8 h swap.
+        fundingIntervalMs: 8 * 3_600_000,
       },
     ]);
   });
