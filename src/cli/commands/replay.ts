@@ -112,7 +112,7 @@ function printSummary(report: ReplayReport, io: CliIo): void {
   io.out(`${report.capture}: ${report.frames} frames over ${span.toFixed(1)} s, ${report.ignored} ignored, ${rejected.length === 0 ? 'none rejected' : `rejected ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}`}`);
   io.out('');
   const rows: string[][] = [
-    ['venue', 'symbol', 'id', 'best bid', 'best ask', 'levels', 'updates', 'gaps', 'resyncs', 'checksums', 'top check', 'spread bps', 'depth 10bps bid/ask', 'alerts'],
+    ['venue', 'symbol', 'id', 'best bid', 'best ask', 'levels', 'updates', 'gaps', 'resyncs', 'checksums', 'top check', 'crossed/locked', 'spread bps', 'depth 10bps bid/ask', 'alerts'],
   ];
   for (const i of report.instruments) {
     rows.push([
@@ -128,6 +128,8 @@ function printSummary(report: ReplayReport, io: CliIo): void {
       i.checksumChecks === 0 ? '-' : `${i.checksumChecks - i.checksumFailures}/${i.checksumChecks} ok`,
       // Book top vs the venue's own top of book: agreeing checks, and sustained drifts (each forced a resync).
       i.driftChecks === 0 ? '-' : `${i.driftChecks - i.driftMismatches}/${i.driftChecks} ok${i.bookDrifts > 0 ? `, ${i.bookDrifts} drift${i.bookDrifts === 1 ? '' : 's'}` : ''}`,
+      // Episodes seen at sampling boundaries, with the longest.
+      i.crossedEpisodes + i.lockedEpisodes === 0 ? '-' : `${i.crossedEpisodes}/${i.lockedEpisodes}, longest ${(i.longestCrossedMs / 1000).toFixed(0)} s`,
       fmt(i.spreadBps, 2),
       `${fmt(i.depthBid10bps, 0)}${i.depthCovered10bps.bid ? '' : '*'} / ${fmt(i.depthAsk10bps, 0)}${i.depthCovered10bps.ask ? '' : '*'}`,
       String(i.alerts.length),
@@ -144,6 +146,13 @@ function printSummary(report: ReplayReport, io: CliIo): void {
     io.out(`${report.alerts.length} alert${report.alerts.length === 1 ? '' : 's'} fired:`);
     for (const a of report.alerts) {
       io.out(`  ${new Date(a.firedAt ?? a.openedAt).toISOString()}  ${a.severity.padEnd(8)} ${a.venue} ${a.instrumentId} ${a.rule} value ${fmt(a.value, 2)} (threshold ${a.threshold}${a.zscore === null ? '' : `, z ${displayZ(a.zscore)}`})${a.resolvedAt ? ' resolved' : ''}`);
+    }
+  }
+  if (report.feedAlerts.length === 0) io.out('No feed alerts fired.');
+  else {
+    io.out(`${report.feedAlerts.length} feed alert${report.feedAlerts.length === 1 ? '' : 's'} fired:`);
+    for (const a of report.feedAlerts) {
+      io.out(`  ${new Date(a.firedAt ?? a.openedAt).toISOString()}  ${a.severity.padEnd(8)} ${a.key} ${a.rule}: ${a.detail ?? fmt(a.value, 0)}${a.resolvedAt ? ' resolved' : ''}`);
     }
   }
 }

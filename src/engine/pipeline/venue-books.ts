@@ -71,6 +71,17 @@ export interface BookSample {
   readonly fundingRate?: number;
 }
 
+/**
+ * Crossed (best bid above best ask) and locked (equal) episodes of one book,
+ * seen at sampling boundaries: an episode that was crossed at any boundary
+ * counts as crossed. `longestMs` runs from an episode's first boundary to its last.
+ */
+export interface BookEpisodes {
+  crossed: number;
+  locked: number;
+  longestMs: number;
+}
+
 export interface FrameCounters {
   frames: number;
   ignored: number;
@@ -107,7 +118,8 @@ export class VenueBooks {
   /** Frames refused per venue (FrameCounters sums every venue of a multi-venue capture). */
   private readonly rejectedByVenue = new Map<string, number>();
   /** Books crossed or locked at the last boundary, and since when without a break. */
-  private readonly crossedSince = new Map<string, { state: 'crossed' | 'locked'; since: number }>();
+  private readonly crossedSince = new Map<string, { state: 'crossed' | 'locked'; since: number; wasCrossed: boolean }>();
+  private readonly episodes = new Map<string, BookEpisodes>();
 
   constructor(
     private readonly settings: VenueBooksSettings,
@@ -187,19 +199,35 @@ export class VenueBooks {
   feedObservations(time: number): VenueFeedObservation[] {
     const books = new Map<string, BookObservation[]>();
     for (const state of this.states.values()) {
-      const bookState = state.sync?.book.state();
-      if (bookState !== 'crossed' && bookState !== 'locked') {
+      const sync = state.sync;
+      const bookState = sync?.book.state();
+      const crossing = bookState === 'crossed' || bookState === 'locked';
+      let episode = this.crossedSince.get(state.key);
+      // An episode ends only on a valid book that is not crossed: a crossed book the sync threw
+      // away (invalid, awaiting a snapshot) has not recovered, whatever its levels say now.
+      if (!crossing && (!episode || sync?.valid !== false)) {
         this.crossedSince.delete(state.key);
         continue;
       }
-      let episode = this.crossedSince.get(state.key);
-      // Crossed and locked are one episode: a book flipping between them has not recovered.
-      if (!episode) this.crossedSince.set(state.key, (episode = { state: bookState, since: time }));
-      episode.state = bookState;
+      let counts = this.episodes.get(state.key);
+      if (!counts) this.episodes.set(state.key, (counts = { crossed: 0, locked: 0, longestMs: 0 }));
+      if (!episode) {
+        const first = bookState as 'crossed' | 'locked';
+        this.crossedSince.set(state.key, (episode = { state: first, since: time, wasCrossed: first === 'crossed' }));
+        if (first === 'crossed') counts.crossed++;
+        else counts.locked++;
+      } else if (bookState === 'crossed' && !episode.wasCrossed) {
+        // Crossed and locked are one episode; one that went on to cross counts as the worse of the two.
+        episode.wasCrossed = true;
+        counts.locked--;
+        counts.crossed++;
+      }
+      if (crossing) episode.state = bookState;
+      counts.longestMs = Math.max(counts.longestMs, time - episode.since);
       const venue = state.instrument.venue;
       let list = books.get(venue);
       if (!list) books.set(venue, (list = []));
-      list.push({ key: state.key, instrumentId: state.instrument.id, state: bookState, since: episode.since });
+      list.push({ key: state.key, instrumentId: state.instrument.id, state: episode.state, since: episode.since, awaitingResync: !crossing });
     }
     return [...this.venues.values()].map((h) => ({
       venue: h.venue,
@@ -213,6 +241,11 @@ export class VenueBooks {
       driftMismatches: h.driftMismatches,
       books: books.get(h.venue) ?? [],
     }));
+  }
+
+  /** Crossed and locked episodes of a book so far, as seen at sampling boundaries (the replay report's). */
+  bookEpisodes(key: string): BookEpisodes {
+    return this.episodes.get(key) ?? { crossed: 0, locked: 0, longestMs: 0 };
   }
 
   /** Keys whose book waits for a REST snapshot (a live feed fetches one). */

@@ -1,6 +1,8 @@
 import { bookMetrics } from '../../shared/core/metrics';
 import type { Alert, AlertEvent } from '../../shared/core/model';
+import { isFeedMetricName } from '../../shared/config/metric-names';
 import type { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
+import type { BookEpisodes } from '../pipeline/venue-books';
 import type { RuleSummary, RuleSummaryEntry } from './rule-summary';
 
 /** An alert as the report lists it. */
@@ -18,6 +20,13 @@ export interface ReportAlert {
   readonly value: number | null;
   readonly zscore: number | null;
   readonly threshold: number;
+}
+
+/** A feed-integrity alert as the report lists it: about a venue (or one book), with what was wrong in words. */
+export interface ReportFeedAlert extends ReportAlert {
+  /** The venue id, or `venue:symbol` for a crossed or locked book. */
+  readonly key: string;
+  readonly detail: string | null;
 }
 
 /** One venue instrument at the end of the replay (see docs/replay-report.md). */
@@ -46,6 +55,11 @@ export interface ReportInstrument {
   readonly driftMismatches: number;
   /** Sustained mismatches: each a `book_drift` feed event and a forced resync. */
   readonly bookDrifts: number;
+  /** Crossed and locked episodes of the book, as seen at sampling boundaries; an episode crossed at any boundary counts as crossed. */
+  readonly crossedEpisodes: number;
+  readonly lockedEpisodes: number;
+  /** The longest crossed-or-locked episode, first to last boundary, ms. */
+  readonly longestCrossedMs: number;
   readonly spreadBps: number | null;
   /** Quote notional within 10 bps of the mid (USD for inverse contracts). */
   readonly depthBid10bps: number | null;
@@ -79,8 +93,10 @@ export interface ReplayReport {
   readonly lastFrameAt: number | null;
   readonly venues: readonly ReportVenue[];
   readonly instruments: readonly ReportInstrument[];
-  /** Alerts that fired (pending ones that were cancelled are left out), in order. */
+  /** Market alerts that fired (pending ones that were cancelled are left out), in order. */
   readonly alerts: readonly ReportAlert[];
+  /** Feed-integrity alerts that fired (gaps, checksum failures, resyncs, stale, crossed books...), in order. */
+  readonly feedAlerts: readonly ReportFeedAlert[];
   readonly alertEvents: number;
 }
 
@@ -116,11 +132,14 @@ export function buildReplayReport(
   rules?: RuleSummary,
 ): ReplayReport {
   const trail = pipeline.auditTrail();
-  const fired = pipeline
+  const firedAll = pipeline
     .allAlerts()
     .filter((a) => a.firedAt !== null)
-    .map((a) => reportAlert(worstSeverity(trail, a)))
     .sort((a, b) => a.openedAt - b.openedAt);
+  const fired = firedAll.filter((a) => !isFeedMetricName(a.metric)).map((a) => reportAlert(worstSeverity(trail, a)));
+  const feedAlerts = firedAll
+    .filter((a) => isFeedMetricName(a.metric))
+    .map((a): ReportFeedAlert => ({ ...reportAlert(worstSeverity(trail, a)), key: a.key, detail: a.detail ?? null }));
   const instruments = pipeline.instrumentStates().map((state): ReportInstrument => {
     const sync = state.sync;
     const book = sync?.book;
@@ -146,6 +165,7 @@ export function buildReplayReport(
       driftChecks: state.truth?.checks ?? 0,
       driftMismatches: state.truth?.mismatches ?? 0,
       bookDrifts: state.truth?.drifts ?? 0,
+      ...episodeFields(pipeline.books.bookEpisodes(state.key)),
       spreadBps: metrics?.values.spread_bps ?? null,
       depthBid10bps: metrics?.values.depth_bid_10bps ?? null,
       depthAsk10bps: metrics?.values.depth_ask_10bps ?? null,
@@ -180,6 +200,11 @@ export function buildReplayReport(
     })),
     instruments,
     alerts: fired,
+    feedAlerts,
     alertEvents: trail.length,
   };
+}
+
+function episodeFields(e: BookEpisodes): Pick<ReportInstrument, 'crossedEpisodes' | 'lockedEpisodes' | 'longestCrossedMs'> {
+  return { crossedEpisodes: e.crossed, lockedEpisodes: e.locked, longestCrossedMs: e.longestMs };
 }

@@ -25,6 +25,8 @@ export interface BookObservation {
   readonly state: 'crossed' | 'locked';
   /** First boundary of this unbroken crossed-or-locked episode. */
   readonly since: number;
+  /** The sync threw the crossed book away and waits for a snapshot: not recovered yet. */
+  readonly awaitingResync?: boolean;
 }
 
 /** What one venue's feed looked like at a sampling boundary. Counters are cumulative since the feed started. */
@@ -147,7 +149,11 @@ export class FeedIntegrityMonitor {
       const book = now.get(key);
       const subject: AlertSubject = { key, instrumentId, venue: venue.venue, metric: rule.spec.metric };
       const reading: Reading = book
-        ? { value: (time - book.since) / 1000, detail: `${book.state} for ${seconds(time - book.since)} s`, gist: book.state }
+        ? {
+            value: (time - book.since) / 1000,
+            detail: `${book.state} for ${seconds(time - book.since)} s${book.awaitingResync ? ', book invalid awaiting a snapshot' : ''}`,
+            gist: book.awaitingResync ? `${book.state}, awaiting a snapshot` : book.state,
+          }
         : { value: 0, detail: 'bid below ask', gist: 'bid below ask' };
       this.judge(time, subject, rule, () => reading, step);
       // A book that is fine and has no alert open is forgotten: a venue lists thousands of books over a day.
