@@ -1,6 +1,6 @@
 /**
- * Alert evaluation: one metric sample through z-scores (8 windows of 300)
- * and the 8 rules of BTC-USDT-PERP, as the engine runs it once per instrument
+ * Alert evaluation: one metric sample through z-scores (10 windows of 300)
+ * and the shipped rules of BTC-USDT-PERP (with their statuses), as the engine runs it once per instrument
  * per sampling interval.
  */
 import { join } from 'node:path';
@@ -49,8 +49,8 @@ export const evaluatorBench: BenchModule = {
       return INSTRUMENTS;
     };
     return [
-      harness.measure('evaluate sample (z-scores + 8 rules)', 'samples', batch, {
-        note: `${rules.length} rules, 8 z-score windows of ${config.features.zscore.windowSize}, ${INSTRUMENTS} instruments`,
+      harness.measure('evaluate sample (z-scores + shipped rules)', 'samples', batch, {
+        note: `${rules.length} rules, 10 z-score windows of ${config.features.zscore.windowSize}, ${INSTRUMENTS} instruments`,
       }),
     ];
   },

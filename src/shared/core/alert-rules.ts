@@ -71,8 +71,10 @@ export function evaluateRule(
   value: number | undefined,
   zscore: ZScoreResult | undefined,
   health: DataHealth,
+  /** The metric's blinding reason when the caller already worked it out for this sample. */
+  blindReason?: SkipReason | null,
 ): RuleOutcome {
-  const blind = blindingReason(rule.metric, health);
+  const blind = blindReason === undefined ? blindingReason(rule.metric, health) : blindReason;
   if (blind !== null) return { rule, status: 'skipped', reason: blind, value: value ?? null, holds: null };
   if (value === undefined || !Number.isFinite(value)) {
     return { rule, status: 'skipped', reason: 'no_value', value: null, holds: null };

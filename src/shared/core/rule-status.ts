@@ -38,35 +38,52 @@ export interface RuleStatus {
   readonly persistMs: number;
 }
 
-/** A rule's status from its outcome on the sample at `time`, its episode and its z-score. */
+/**
+ * A rule's status from its outcome on the sample at `time`, its episode and its
+ * z-score. Built as one literal of a fixed shape: it runs for every rule of
+ * every sample, so no spreads and no intermediate objects.
+ */
 export function ruleStatus(time: number, outcome: RuleOutcome, episode: RuleEpisode | undefined, zscore: ZScoreResult | undefined): RuleStatus {
   const rule = outcome.rule;
-  const z = zscore?.ready ? zscore.z : null;
+  const ready = zscore !== undefined && zscore.ready;
+  const z = ready ? zscore.z : null;
   const warmup = zscore === undefined ? null : zscore.ready ? (zscore.rewarm ?? null) : { samples: zscore.samples, needed: zscore.needed };
-  const base = {
+  const persistMs = rule.persistSeconds * 1000;
+  const value = outcome.value;
+  const unseen = outcome.status === 'skipped' && outcome.holds === null;
+  const thresholdMet = unseen || value === null || outcome.holds === null ? null : pastThreshold(rule.direction, value, rule.threshold);
+  const zMet = rule.zscore === null || z === null ? null : pastZScore(rule.direction, z, rule.zscore);
+  const heldMs = episode ? time - episode.since : null;
+  let kind: RuleStatusKind;
+  let reason: SkipReason | null = null;
+  if (unseen) {
+    kind = episode ? 'paused' : 'blind';
+    reason = outcome.reason;
+  } else if (episode) {
+    kind = heldMs !== null && heldMs >= persistMs ? 'active' : 'pending';
+  } else if (outcome.status === 'skipped') {
+    kind = 'warming_up';
+    reason = outcome.reason;
+  } else {
+    kind = 'armed';
+  }
+  return {
     rule: rule.name,
     metric: rule.metric,
     severity: rule.severity,
-    value: outcome.value,
+    kind,
+    reason,
+    value,
     z,
     threshold: rule.threshold,
     zThreshold: rule.zscore,
+    thresholdMet,
+    zMet,
     warmup,
-    rewarming: zscore?.ready === true && zscore.rewarm !== undefined,
-    persistMs: rule.persistSeconds * 1000,
+    rewarming: ready && zscore.rewarm !== undefined,
+    heldMs: kind === 'warming_up' || kind === 'armed' || kind === 'blind' ? null : heldMs,
+    persistMs,
   };
-  const thresholdMet = outcome.value === null || outcome.holds === null ? null : pastThreshold(rule.direction, outcome.value, rule.threshold);
-  const zMet = rule.zscore === null || z === null ? null : pastZScore(rule.direction, z, rule.zscore);
-  const heldMs = episode ? time - episode.since : null;
-  if (outcome.status === 'skipped' && outcome.holds === null) {
-    return { ...base, kind: episode ? 'paused' : 'blind', reason: outcome.reason, thresholdMet: null, zMet, heldMs };
-  }
-  if (episode) {
-    const kind = heldMs !== null && heldMs >= base.persistMs ? 'active' : 'pending';
-    return { ...base, kind, reason: null, thresholdMet, zMet, heldMs };
-  }
-  if (outcome.status === 'skipped') return { ...base, kind: 'warming_up', reason: outcome.reason, thresholdMet, zMet, heldMs: null };
-  return { ...base, kind: 'armed', reason: null, thresholdMet, zMet, heldMs: null };
 }
 
 const REASON_TEXT: Readonly<Record<SkipReason, string>> = {

@@ -113,9 +113,10 @@ export class SurveillanceEvaluator {
     const events: AlertEvent[] = [];
     const alerts: Alert[] = [];
     for (const [metric, metricRules] of state.rulesByMetric) {
-      const metricOutcomes = metricRules.map((rule) =>
-        evaluateRule(this.effective(rule), sample.values[metric], zscores[metric], sample.health),
-      );
+      const blind = blindingReason(metric, sample.health);
+      const value = sample.values[metric];
+      const z = zscores[metric];
+      const metricOutcomes = metricRules.map((rule) => evaluateRule(this.effective(rule), value, z, sample.health, blind));
       outcomes.push(...metricOutcomes);
       let tracker = state.trackers.get(metric);
       if (!tracker) {
