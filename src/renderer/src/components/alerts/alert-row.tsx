@@ -36,8 +36,10 @@ export const AlertRow = memo(function AlertRow({ alertId, now }: { alertId: stri
       <td className="txt" title={alert.key}>
         {alert.instrumentId} <span className="muted">{alert.venue}</span>
       </td>
-      <td className="txt" title={alert.metric}>
+      <td className="txt" title={alert.detail ? `${alert.metric}: ${alert.detail}` : alert.metric} data-testid="alert-rule">
         {alert.rule}
+        {/* A feed alert's number (seconds down, gaps in the window) needs its words beside it. */}
+        {alert.detail ? <span className="muted"> · {alert.detail}</span> : null}
       </td>
       <td className="num" data-testid="alert-now" title={current === undefined ? 'no live sample: the value at the last transition' : 'the latest sample'}>
         {formatMetric(alert.metric, current ?? alert.value)} <span className="muted">vs {formatMetric(alert.metric, alert.threshold)}</span>
