@@ -29,10 +29,10 @@ function pipeline(): { p: SurveillancePipeline; last: Map<string, SampleEvaluati
 
 /** BTCUSDT on USD-M: a REST snapshot then one diff per second around `mid`, and a markPrice per second. */
 class UsdmBook {
-  private u = 1000;
   constructor(
     private readonly p: SurveillancePipeline,
     private readonly mid = 100_000,
+    private u = 1000,
   ) {}
   snapshot(t: number): void {
     this.p.ingest(
@@ -142,6 +142,40 @@ describe('per-source health on the pipeline', () => {
     const sample = last.get('okx:BTC-USDT-SWAP')!.sample;
     expect(sample.funding).toEqual({ nextTime: ft, intervalMs: 4 * 3_600_000 });
     expect(sample.values.funding_bps_8h).toBeCloseTo(4, 9);
+  });
+});
+
+describe('a gap re-warms only what it touched', () => {
+  it('a sequence gap and resync of the book re-warms spread and depth, not mark vs index', () => {
+    const { p, last } = pipeline();
+    const book = new UsdmBook(p);
+    book.snapshot(T0);
+    let t = T0;
+    for (let i = 1; i <= 40; i++) {
+      t = T0 + i * 1000;
+      book.diff(t - 500);
+      book.mark(t - 400, ((i * 7) % 5) * 0.1, '0.0001', T0 + 8 * 3_600_000);
+      p.advance(t);
+    }
+    // A diff that does not chain (pu off by 10): a gap; the book waits for a snapshot.
+    p.ingest(frame('binance-usdm', USDM, t + 100, { stream: 'btcusdt@depth@100ms', data: { e: 'depthUpdate', E: t, T: t, s: 'BTCUSDT', U: 5000, u: 5001, pu: 4990, b: [], a: [] } }));
+    book.mark(t + 200, 0.1, '0.0001', T0 + 8 * 3_600_000);
+    p.advance(t + 1000);
+    const key = 'binance-usdm:BTCUSDT';
+    expect(last.get(key)!.sample.health.sources?.book?.state).toBe('invalid');
+    expect(last.get(key)!.outcomes.find((o) => o.rule.name === 'mark_index_critical')!.status).toBe('judged');
+    // The resync: a fresh snapshot, then the stream carries on from it.
+    const resynced = new UsdmBook(p, 100_000, 6000);
+    resynced.snapshot(t + 1100);
+    resynced.diff(t + 1500);
+    book.mark(t + 1600, 0.1, '0.0001', T0 + 8 * 3_600_000);
+    p.advance(t + 2000);
+    const after = last.get(key)!;
+    expect(after.sample.health.sources?.book?.state).toBe('ok');
+    expect(after.reset).toBe(true);
+    expect(after.zscores.spread_bps).toMatchObject({ ready: true, rewarm: { samples: 0 } });
+    expect(after.zscores.basis_mark_index_bps).toMatchObject({ ready: true });
+    expect(after.zscores.basis_mark_index_bps).not.toHaveProperty('rewarm');
   });
 });
 

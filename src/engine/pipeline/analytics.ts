@@ -103,7 +103,7 @@ export class Analytics {
         break;
       }
       if (peerSeen) sources.peer = bookSource(peerSeen);
-      if (s.gapSinceSample) this.evaluator.markGap(s.key);
+      // A book gap travels as `sources.book.gap`: only the windows of metrics that read the book re-warm.
       const sample: MetricSample = {
         key: s.key,
         instrumentId: instrument.id,
