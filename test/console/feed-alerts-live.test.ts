@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/engine/config';
 import { runConsole, type RunningConsole } from '../../src/engine/console/run-console';
@@ -31,6 +32,8 @@ function fastFeedRules(): Config {
           feed_down: quick(d.feed_down, { threshold: 3 }),
           feed_stale: quick(d.feed_stale, { threshold: 6 }),
           worker_restart: quick(d.worker_restart, { windowSeconds: 5 }),
+          analytics_lag: quick(d.analytics_lag, { threshold: 1.5 }),
+          history_write_failures: quick(d.history_write_failures, { windowSeconds: 3 }),
         },
         venues: {},
       },
@@ -41,6 +44,7 @@ function fastFeedRules(): Config {
 let sim: SimServer;
 let running: RunningConsole;
 let client: ApiClient;
+let dbPath: string;
 const lines: string[] = [];
 
 beforeAll(async () => {
@@ -50,7 +54,7 @@ beforeAll(async () => {
     alerts: base.alerts,
     staleTimeoutMs: base.features.staleTimeoutSeconds * 1000,
     schedule: [
-      { scenario: 'disconnect', venue: 'binance-spot', injectAtMs: 4_000, injectForMs: 8_000 },
+      { scenario: 'disconnect', venue: 'binance-spot', injectAtMs: 4_000, injectForMs: 12_000 },
       { scenario: 'stale_feed', venue: 'okx', injectAtMs: 4_000, injectForMs: 14_000 },
     ],
   });
@@ -68,7 +72,7 @@ beforeAll(async () => {
   running = await runConsole({
     config,
     port: 0,
-    db: `${tempDir('surveil-feed-live-')}/history.sqlite`,
+    db: (dbPath = `${tempDir('surveil-feed-live-')}/history.sqlite`),
     rendererDir: fakeRenderer().root,
     feedLog: (line) => lines.push(line),
   });
@@ -100,6 +104,10 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     await waitFor(() => notified('feed_down_seconds').length > 0, 'a feed_down notification');
     expect(notified('feed_down_seconds')[0]!.alert.key).toBe('binance-spot');
     expect(lines.join('\n')).toMatch(/\d\d:\d\d:\d\d binance-spot CRIT feed_down: (down|unreachable): Unexpected server response: 503, retry #/);
+    // Acknowledged like any alert: who and what, in the audit trail, with the condition at that moment.
+    const ack = await client.call('acknowledge', { alertId: open!.id, by: 'desk-1', note: 'binance spot refusing us; status page checked' });
+    expect(ack).toMatchObject({ kind: 'acknowledged', by: 'desk-1', metric: 'feed_down_seconds' });
+    expect(ack!.detail).toMatch(/^(down|unreachable): /);
 
     await waitFor(() => transitions('feed_down_seconds', 'binance-spot').includes('resolved'), 'feed_down resolved', 40_000);
     expect(lines.join('\n')).toMatch(/binance-spot connected/);
@@ -113,8 +121,10 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     expect(stored).toMatchObject({ state: 'resolved', severity: 'critical' });
     expect(stored!.detail).toMatch(/^(down|unreachable): /);
     const trail = await client.call('alertTrail', stored!.id);
-    expect(trail.map((e) => e.kind)).toEqual(['firing', 'resolved']);
-    expect(trail[1]!.detail).toBe('connected');
+    expect(trail.map((e) => e.kind)).toEqual(['firing', 'acknowledged', 'resolved']);
+    expect(trail[1]!.by).toBe('desk-1');
+    expect(trail[2]!.detail).toBe('connected');
+    expect(stored!.ackBy).toBe('desk-1');
   }, 90_000);
 
   it('OKX silent on an open socket: a feed_stale warning with its age, not notified (warnings are off), resolved when frames return', async () => {
@@ -132,5 +142,32 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     const alert = alertEvents().flatMap((e) => e.alerts).find((a) => a.metric === 'worker_restarts_in_window')!;
     expect(alert.detail).toMatch(/^feed worker restarted 1 times in 5 s \(last: (error|exit code).*\)$/);
     await waitFor(() => transitions('worker_restarts_in_window', 'okx').includes('resolved'), 'worker_restart resolved', 30_000);
+  }, 60_000);
+
+  it('the analytics worker held up: a critical analytics_lag alert on the engine, notified, resolved once it catches up', async () => {
+    running.service.engine.stallAnalytics(3_000);
+    await waitFor(() => transitions('analytics_lag_seconds', 'engine').includes('firing'), 'analytics_lag firing', 20_000);
+    const firing = alertEvents().flatMap((e) => e.events).find((ev) => ev.metric === 'analytics_lag_seconds' && ev.kind === 'firing')!;
+    expect(firing.detail).toMatch(/^analytics [23]\.\d s behind$/);
+    await waitFor(() => notified('analytics_lag_seconds').length > 0, 'an analytics_lag notification');
+    await waitFor(() => transitions('analytics_lag_seconds', 'engine').includes('resolved'), 'analytics_lag resolved', 20_000);
+    expect(lines.join('\n')).toMatch(/engine CRIT analytics_lag: analytics \d\.\d s behind/);
+  }, 60_000);
+
+  it('history writes failing (a table gone from under the writer): a critical alert saying why, resolved once writes work again', async () => {
+    const db = new Database(dbPath);
+    try {
+      const ddl = db.prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'samples' AND sql IS NOT NULL").pluck().all() as string[];
+      db.exec('DROP TABLE samples');
+      await waitFor(() => transitions('history_write_failures_in_window', 'engine').includes('firing'), 'history_write_failures firing', 20_000);
+      const alert = alertEvents().flatMap((e) => e.alerts).find((a) => a.metric === 'history_write_failures_in_window')!;
+      expect(alert.severity).toBe('critical');
+      expect(alert.detail).toMatch(/^\d+ history writes failed in 3 s: no such table: (main\.)?samples$/);
+      await waitFor(() => notified('history_write_failures_in_window').length > 0, 'a history_write_failures notification');
+      for (const sql of ddl) db.exec(sql);
+      await waitFor(() => transitions('history_write_failures_in_window', 'engine').includes('resolved'), 'history_write_failures resolved', 20_000);
+    } finally {
+      db.close();
+    }
   }, 60_000);
 });

@@ -162,6 +162,13 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
         throw new Error('analytics worker crash requested');
       });
       return;
+    case 'stall': {
+      const until = Date.now() + command.ms;
+      while (Date.now() < until) {
+        // Busy on purpose: the thread must not take messages meanwhile.
+      }
+      return;
+    }
   }
 });
 

@@ -111,6 +111,11 @@ export class EngineHost {
     target?.postMessage({ type: 'crash' });
   }
 
+  /** Tests: blocks the analytics worker for `ms`, as an overloaded machine would; boundaries queue up meanwhile. */
+  stallAnalytics(ms: number): void {
+    this.toAnalytics({ type: 'stall', ms });
+  }
+
   private toAnalytics(command: AnalyticsCommand, transfer: readonly MessagePortLike[] = []): void {
     this.analytics?.postMessage(command, transfer as never);
   }

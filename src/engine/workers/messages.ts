@@ -82,7 +82,9 @@ export type AnalyticsCommand =
       readonly planned?: boolean;
     }
   | { readonly type: 'stop' }
-  | { readonly type: 'crash' };
+  | { readonly type: 'crash' }
+  /** Tests only: blocks the worker this long, as an overloaded machine or a long pause would. */
+  | { readonly type: 'stall'; readonly ms: number };
 
 /** Analytics worker -> main. Alert events are never dropped; evaluations are the latest per instrument. */
 export type AnalyticsEvent =
