@@ -16,7 +16,7 @@ function venue(over: Partial<VenueFeedObservation> = {}): VenueFeedObservation {
     checksumFailures: 0,
     resyncs: 0,
     rejectedFrames: 0,
-    driftMismatches: 0,
+    bookDrifts: 0,
     books: [],
     ...over,
   };

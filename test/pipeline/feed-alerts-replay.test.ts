@@ -1,7 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
+import { replayCapture } from '../../src/engine/replay/replay-capture';
+import { simulateToCapture } from '../../src/engine/simulator';
 import { openHistoryDb, type HistoryDatabase } from '../../src/engine/storage/history-db';
 import { alertTrail, queryAlerts, type AlertRecord } from '../../src/engine/storage/history-queries';
-import { replayFeedFaults } from '../support/feed-fault-capture';
+import { CONFIG, cleanupSimDirs, simDir } from '../simulator/helpers';
+import { cleanupFeedFaults, replayFeedFaults } from '../support/feed-fault-capture';
 
 let db: HistoryDatabase;
 let alerts: AlertRecord[];
@@ -11,6 +16,12 @@ beforeAll(async () => {
   db = openHistoryDb(dbPath, { readonly: true });
   alerts = queryAlerts(db).filter((a) => a.detail !== null);
 }, 60_000);
+
+afterAll(() => {
+  db?.close();
+  cleanupFeedFaults();
+  cleanupSimDirs();
+});
 
 function only(metric: string, key: string): AlertRecord {
   const found = alerts.filter((a) => a.metric === metric && a.key === key);
@@ -47,8 +58,27 @@ describe('feed-integrity alerts on a replayed simulator capture (engine pipeline
     expect(trail[1]!.detail).toBe('receiving');
   });
 
+  it('raises a rejected-frames alert when a venue sends frames the mapper refuses, and resolves it after the window', () => {
+    const rejected = only('rejected_frames_in_window', 'okx');
+    expect(rejected).toMatchObject({ rule: 'rejected_frames', state: 'resolved', severity: 'warning' });
+    expect(rejected.detail).toBe('25 rejected frames in 60 s');
+  });
+
   it('raises nothing a capture cannot show: no connection, worker, lag or history-write alerts', () => {
     const metrics = new Set(alerts.map((a) => a.metric));
     for (const m of ['feed_down_seconds', 'worker_restarts_in_window', 'analytics_lag_seconds', 'history_write_failures_in_window']) expect(metrics.has(m)).toBe(false);
   });
+});
+
+describe('book-top drift in a replayed capture (OKX 2026: no checksum to catch it)', () => {
+  it('raises a book_drift alert on the venue when its book drifted from its own tickers, and resolves it after the window', async () => {
+    const path = join(simDir(), 'drift.jsonl');
+    // 300 s window plus 10 s clear time after the drift.
+    await simulateToCapture({ scenario: 'silent_book_corruption', seed: 2, okxProtocol: '2026', injectAtMs: 40_000, durationMs: 380_000, out: path });
+    const { report } = await replayCapture(path, { speed: 'max', settings: pipelineSettingsFrom(CONFIG) });
+    const drift = report.feedAlerts.filter((a) => a.metric === 'book_drift_in_window');
+    expect(drift, JSON.stringify(report.venues)).toHaveLength(1);
+    expect(drift[0]).toMatchObject({ key: 'okx', rule: 'book_drift', state: 'resolved' });
+    expect(drift[0]!.detail).toBe('1 book-top drifts in 300 s');
+  }, 60_000);
 });

@@ -21,7 +21,7 @@ export function liveFeedObservation(venue: VenueId, books: VenueBooks, statuses:
     checksumFailures: seen?.checksumFailures ?? 0,
     resyncs: seen?.resyncs ?? 0,
     rejectedFrames: seen?.rejectedFrames ?? 0,
-    driftMismatches: seen?.driftMismatches ?? 0,
+    bookDrifts: seen?.bookDrifts ?? 0,
     books: seen?.books ?? [],
     connections,
   };

@@ -238,7 +238,7 @@ export class VenueBooks {
       checksumFailures: h.checksumFailures,
       resyncs: h.resyncs,
       rejectedFrames: this.rejectedByVenue.get(h.venue) ?? 0,
-      driftMismatches: h.driftMismatches,
+      bookDrifts: h.bookDrifts,
       books: books.get(h.venue) ?? [],
     }));
   }

@@ -49,7 +49,8 @@ export const FEED_RULE_DEFAULTS: FeedProfile = {
   checksum_failures: rule(3, 'warning', 300),
   rejected_frames: rule(20, 'warning', 60),
   crossed_book: rule(5, 'warning'),
-  book_drift: rule(5, 'warning', 60),
+  // A drift is already sustained (several mismatches in a row) and forced a resync: one is worth a look.
+  book_drift: rule(0, 'warning', 300),
   worker_restart: rule(0, 'warning', 300),
   analytics_lag: rule(5, 'critical'),
   history_write_failures: rule(0, 'critical', 60),

@@ -41,7 +41,8 @@ export interface VenueFeedObservation {
   readonly checksumFailures: number;
   readonly resyncs: number;
   readonly rejectedFrames: number;
-  readonly driftMismatches: number;
+  /** Sustained book-top mismatches (the book against the venue's own top of book), each of which forced a resync. */
+  readonly bookDrifts: number;
   /** Only the books that are crossed or locked now. */
   readonly books: readonly BookObservation[];
 }
@@ -247,7 +248,7 @@ function venueReading(
     case 'rejected_frames':
       return count(venue.rejectedFrames, 'rejected frames');
     case 'book_drift':
-      return count(venue.driftMismatches, 'book-top mismatches');
+      return count(venue.bookDrifts, 'book-top drifts');
     case 'worker_restart':
       return restartReading(engine, venue.venue, s, time, window);
     default:

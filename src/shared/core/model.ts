@@ -157,7 +157,7 @@ export const FEED_METRIC_NAMES = [
   'rejected_frames_in_window',
   /** Seconds a book has been crossed or locked without a break. */
   'crossed_seconds',
-  /** Book-top cross-check mismatches (book vs the venue's own top-of-book stream). */
+  /** Sustained book-top mismatches (book vs the venue's own top-of-book stream), each a forced resync. */
   'book_drift_in_window',
   'worker_restarts_in_window',
   /** Seconds between a sampling boundary and its evaluation. */
