@@ -18,7 +18,8 @@ export const SHOWCASE_SCHEDULE: readonly ScenarioRequest[] = [
   { scenario: 'mark_index_divergence', venue: 'okx', instruments: ['ETH-USDT-PERP'], injectAtMs: 46_000, injectForMs: 36_000 },
   { scenario: 'sequence_gap', venue: 'binance-spot', instruments: ['BTC-USDT-SPOT'], injectAtMs: 112_000 },
   { scenario: 'checksum_corruption', venue: 'okx', instruments: ['BTC-USDT-SPOT'], injectAtMs: 116_000 },
-  { scenario: 'disconnect', venue: 'binance-spot', injectAtMs: 122_000, injectForMs: 8_000 },
+  // Longer than feed_down's 10 s: the demo shows the alert, the banner and its recovery.
+  { scenario: 'disconnect', venue: 'binance-spot', injectAtMs: 122_000, injectForMs: 15_000 },
   { scenario: 'stale_feed', venue: 'okx', injectAtMs: 140_000, injectForMs: 12_000 },
 ];
 

@@ -46,7 +46,8 @@ export const FEED_RULE_DEFAULTS: FeedProfile = {
   feed_stale: rule(10, 'warning'),
   resync_storm: rule(5, 'warning', 300),
   sequence_gaps: rule(10, 'warning', 300),
-  checksum_failures: rule(3, 'warning', 300),
+  // OKX sends checksum 0 since June 2026: a failure at all means it checks again, or a bad book.
+  checksum_failures: rule(0, 'warning', 300),
   rejected_frames: rule(20, 'warning', 60),
   crossed_book: rule(5, 'warning'),
   // A drift is already sustained (several mismatches in a row) and forced a resync: one is worth a look.
