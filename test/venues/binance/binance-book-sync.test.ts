@@ -185,3 +185,30 @@ describe('USD-M book sync', () => {
     expect(sync.stats.sequenceGaps).toBe(1);
   });
 });
+
+describe('what the book-top cross-check reads and does', () => {
+  it('tells the update id and time the book is as of, none while out of sync', () => {
+    const sync = binanceSpot.createBookSync(instrument) as BinanceBookSync;
+    expect([sync.lastUpdateId, sync.lastUpdateTime]).toEqual([undefined, undefined]);
+    sync.apply(snapshot(100));
+    expect([sync.lastUpdateId, sync.lastUpdateTime]).toEqual([100, undefined]);
+    sync.apply({ ...marked(101, 104, '2'), exchangeTime: 7_000 });
+    expect([sync.lastUpdateId, sync.lastUpdateTime]).toEqual([104, 7_000]);
+    sync.apply(marked(110, 111, '3'));
+    expect([sync.valid, sync.lastUpdateId]).toEqual([false, undefined]);
+  });
+
+  it('invalidate(): forgets the book, buffers diffs, and counts the rebuilding snapshot as a resync (reset() does not)', () => {
+    const sync = binanceUsdm.createBookSync(instrument) as BinanceBookSync;
+    sync.apply(snapshot(100));
+    sync.invalidate();
+    expect([sync.valid, sync.wantsSnapshot, sync.book.levelCount('bid')]).toEqual([false, true, 0]);
+    expect(sync.apply(marked(99, 105, '4', 98))).toBe('buffered');
+    expect(sync.apply(snapshot(101))).toBe('applied');
+    expect(sync.stats).toMatchObject({ resyncs: 1, sequenceGaps: 0 });
+    expect(bidPrices(sync)).toEqual(['10', '4']);
+    sync.reset();
+    sync.apply(snapshot(200));
+    expect(sync.stats.resyncs).toBe(1);
+  });
+});

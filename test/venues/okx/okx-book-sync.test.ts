@@ -284,3 +284,30 @@ describe('OkxBookSync: 2026 protocol (updates first, REST snapshot aligned on se
     expect(bestBid(sync)).toBe('10.6');
   });
 });
+
+describe('OkxBookSync: what the book-top cross-check reads and does', () => {
+  it('tells the seqId and ts the book is as of, none while out of sync', () => {
+    const sync = newSync();
+    expect([sync.lastUpdateId, sync.lastUpdateTime]).toEqual([undefined, undefined]);
+    sync.apply({ ...snapshot({ last: 200 }), exchangeTime: 5_000 });
+    expect([sync.lastUpdateId, sync.lastUpdateTime]).toEqual([200, 5_000]);
+    sync.apply({ ...delta({ prev: 200, last: 203, bids: [['100.5', '2']] }), exchangeTime: 5_100 });
+    expect([sync.lastUpdateId, sync.lastUpdateTime]).toEqual([203, 5_100]);
+    sync.apply(delta({ prev: 210, last: 211 }));
+    expect([sync.valid, sync.lastUpdateId, sync.lastUpdateTime]).toEqual([false, undefined, undefined]);
+  });
+
+  it('invalidate(): the book is forgotten, updates wait, and the snapshot that rebuilds it counts as a resync (reset() does not)', () => {
+    const sync = newSync();
+    sync.apply(snapshot({ last: 200 }));
+    sync.invalidate();
+    expect([sync.valid, sync.wantsSnapshot, sync.book.levelCount('bid')]).toEqual([false, true, 0]);
+    expect(sync.apply(delta({ prev: 200, last: 201, bids: [['100.5', '1']] }))).toBe('buffered');
+    expect(sync.apply(snapshot({ last: 200 }))).toBe('applied');
+    expect(sync.stats).toMatchObject({ resyncs: 1, sequenceGaps: 0, checksumFailures: 0 });
+    expect(bestBid(sync)).toBe('100.5');
+    sync.reset();
+    sync.apply(snapshot({ last: 300 }));
+    expect(sync.stats.resyncs).toBe(1);
+  });
+});
