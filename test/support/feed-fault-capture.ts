@@ -64,7 +64,7 @@ function insertBadFrames(path: string, at: number, count: number): void {
  * failure, 25 frames OKX's mapper refuses and a 15 s OKX stale feed, replayed through the engine into a fresh
  * SQLite history as `surveil replay --db` does.
  */
-export async function replayFeedFaults(): Promise<{ dbPath: string; result: ReplayResult; config: Config }> {
+export async function replayFeedFaults(): Promise<{ dbPath: string; capture: string; result: ReplayResult; config: Config }> {
   const dir = mkdtempSync(join(tmpdir(), 'surveil-feed-faults-'));
   made.push(dir);
   const capture = join(dir, 'faults.jsonl');
@@ -90,7 +90,7 @@ export async function replayFeedFaults(): Promise<{ dbPath: string; result: Repl
     const result = await replayCapture(capture, { speed: 'max', settings: pipelineSettingsFrom(config), listener: writer });
     writer.close();
     checkpointHistoryDb(db);
-    return { dbPath, result, config };
+    return { dbPath, capture, result, config };
   } finally {
     db.close();
   }

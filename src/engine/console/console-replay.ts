@@ -44,6 +44,10 @@ export class ConsoleReplay {
     let replay: ConsoleReplay | null = null;
     const session = new ReplaySession(path, speed, config, {
       onEvaluation: (evaluation) => replay?.onEvaluation(evaluation),
+      onFeedAlerts: (step) => {
+        replay?.pendingEvents.push(...step.events);
+        replay?.pendingAlerts.push(...step.alerts, ...step.refreshed);
+      },
       onFrame: (venue) => replay?.framesByVenue.set(venue, (replay.framesByVenue.get(venue) ?? 0) + 1),
       onState: (state) => replay?.onState(state),
     });

@@ -13,10 +13,13 @@ import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
 import { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
 import { openHistoryDb, type HistoryDatabase } from '../storage/history-db';
 import { HistoryWriter } from '../storage/history-writer';
+import type { FeedAlertStep } from '../../shared/core/feed-integrity';
 
 /** What a replay reports as it goes (called on the main thread, between slices). */
 export interface ReplayListener {
   onEvaluation(evaluation: SampleEvaluation, instrument: Instrument): void;
+  /** Feed-integrity alert transitions of a boundary (gaps, stale, crossed books in the capture). */
+  onFeedAlerts?(step: FeedAlertStep): void;
   /** Each frame as it goes in (per-venue counts for the feed view). */
   onFrame?(venue: string): void;
   onState(state: ReplayState): void;
@@ -63,6 +66,10 @@ export class ReplaySession {
         listener.onEvaluation(evaluation, instrument);
       },
       onSyncEvent: (key, kind, time) => this.writer.onSyncEvent(key, kind, time),
+      onFeedAlerts: (step) => {
+        this.writer.onFeedAlerts(step);
+        listener.onFeedAlerts?.(step);
+      },
     });
     this.state = { capture, state: 'playing', speed, progress: 0, frameTime: null, frames: 0, error: null };
   }
