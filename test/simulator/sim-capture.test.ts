@@ -170,7 +170,10 @@ describe('feed scenarios', () => {
       expect([other.driftMismatches, other.bookDrifts], `${other.venue} ${other.symbol}`).toEqual([0, 0]);
       expect(other.driftChecks).toBeGreaterThan(100);
     }
-    expect(replay.report.alerts.filter((a) => a.metric !== 'book_drift_in_window')).toEqual([]);
+    // No market alert; the operator is told by the book_drift feed alert on the venue, with its detail.
+    expect(replay.report.alerts).toEqual([]);
+    expect(replay.report.feedAlerts.map((a) => [a.key, a.rule, a.severity])).toEqual([['okx', 'book_drift', 'warning']]);
+    expect(replay.report.feedAlerts[0]!.detail).toMatch(/book-top drift/);
     // Under the legacy protocol a checksum would catch it: that is checksum_corruption, not this.
     await expect(simulateToCapture({ scenario: 'silent_book_corruption', okxProtocol: 'legacy', ...SHORT, alerts: CONFIG.alerts, staleTimeoutMs: 5_000, out: join(simDir(), 'x.jsonl') })).rejects.toThrow(/2026/);
   });
