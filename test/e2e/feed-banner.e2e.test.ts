@@ -58,7 +58,7 @@ describe('the console with every exchange unreachable (Chromium)', () => {
     const banner = page.locator('[data-testid="feed-banner"]');
     await expect.poll(() => banner.textContent(), { timeout: 30_000 - (Date.now() - startedAt) }).toMatch(/unreachable: /);
     const text = (await banner.textContent())!;
-    expect(text).toMatch(/^(binance-spot|binance-usdm|okx) unreachable: (connect ECONNREFUSED 127\.0\.0\.1:\d+|(ENOTFOUND|EAI_AGAIN) \S+\.invalid), retry #\d+ (in \d+ s|connecting) \(\+2 more feed alerts\)$/);
+    expect(text).toMatch(/^(binance-spot|binance-usdm|okx) unreachable: (connect ECONNREFUSED 127\.0\.0\.1:\d+|(ENOTFOUND|EAI_AGAIN) \S+\.invalid), retry #\d+ (in \d+ s|connecting)( \(\d of \d connections\))? \(\+2 more feed alerts\)$/);
     expect(await banner.getAttribute('data-severity')).toBe('critical');
     const dot = page.locator('[data-testid="connection"]');
     expect(await dot.getAttribute('class')).toContain('link-degraded');
