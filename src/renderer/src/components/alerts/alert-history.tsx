@@ -90,7 +90,10 @@ export function AlertHistory() {
                   <td className="txt" title={r.key}>
                     {r.instrumentId} <span className="muted">{r.venue}</span>
                   </td>
-                  <td className="txt">{r.rule}</td>
+                  <td className="txt" title={r.detail ?? r.metric}>
+                    {r.rule}
+                    {r.detail ? <span className="muted"> · {r.detail}</span> : null}
+                  </td>
                   <td className="num">
                     {formatMetric(r.metric, r.value)} <span className="muted">vs {formatMetric(r.metric, r.threshold)}</span>
                   </td>

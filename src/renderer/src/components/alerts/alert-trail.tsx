@@ -40,6 +40,7 @@ export function AlertTrail({ alertId }: { alertId: string | null }) {
               {e.rule}: {formatMetric(e.metric, e.value)} vs {formatMetric(e.metric, e.threshold)}, z {formatSigma(e.zscore)}
               {e.zThreshold !== null ? ` (bar ${e.zThreshold})` : ''}
             </div>
+            {e.detail ? <div data-testid="trail-detail">{e.detail}</div> : null}
             {e.by ? (
               <div>
                 by <span className="strong">{e.by}</span>
