@@ -120,6 +120,11 @@ export class ReplaySession {
       const total = statSync(this.capture).size || 1;
       let slice = performance.now();
       for await (const { frame, bytesRead } of readCapture(this.capture)) {
+        // An unbelievable time is counted (bad_time) and never paced on or shown as the replay's "now".
+        if (!this.pipeline.books.frameTimes.plausible(frame.t)) {
+          this.pipeline.ingest(frame);
+          continue;
+        }
         await this.pace(frame.t);
         if (this.stopped) return;
         this.pipeline.advance(frame.t);

@@ -14,13 +14,15 @@ export class SampleClock {
   /** Boundaries due at `now`, oldest first; the first call only starts the clock. */
   due(now: number): number[] {
     const interval = this.intervalMs;
+    // Callers filter frame times (frame-time.ts); this keeps the clock itself from ever spinning.
+    if (!Number.isFinite(now) || now + interval === now) return [];
     if (this.next === null) {
       this.next = Math.ceil(now / interval) * interval;
       return [];
     }
     if (now - this.next > MAX_CATCH_UP_INTERVALS * interval) this.next = Math.floor(now / interval) * interval;
     const out: number[] = [];
-    while (now >= this.next) {
+    while (now >= this.next && out.length <= MAX_CATCH_UP_INTERVALS) {
       out.push(this.next);
       this.next += interval;
     }

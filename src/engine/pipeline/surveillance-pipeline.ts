@@ -93,6 +93,8 @@ export class SurveillancePipeline {
    * analytics-lag and history-write conditions are not judged here.
    */
   advance(now: number): void {
+    // A frame's absurd time is rejected at ingest; the clock must not be dragged there either.
+    if (!this.books.frameTimes.plausible(now)) return;
     for (const time of this.clock.due(now)) {
       this.analytics.evaluate(this.books.sample(time));
       const step = this.analytics.evaluateFeeds(time, this.books.feedObservations(time));

@@ -6,6 +6,7 @@ import type { InstrumentsConfig } from '../../shared/config';
 import { venueById } from '../venues/registry';
 import type { BookSync, RawFrame, VenueMapper } from '../venues/venue';
 import { BookTruth, type TruthVerdict } from './book-truth';
+import { FrameTimeGuard } from './frame-time';
 import { InstrumentDirectory } from './instrument-directory';
 
 /** Feed happenings worth a line in the feed log. `stale` and `fresh` concern a whole venue. */
@@ -44,6 +45,11 @@ export interface InstrumentState {
   markPrice?: number;
   indexPrice?: number;
   fundingRate?: number;
+  nextFundingTime?: number;
+  /** The venue's funding interval: sent by the venue, or seen between two settlements. */
+  fundingIntervalMs?: number;
+  /** Receive time of the latest mark or index price of this instrument (0: none yet). */
+  referenceAt: number;
   lastFrameAt: number;
   /** Receive time minus exchange time of the latest event that had one. */
   lagMs: number | null;
@@ -66,9 +72,13 @@ export interface BookSample {
   readonly bookValid: boolean;
   readonly venueStale: boolean;
   readonly gapSinceSample: boolean;
+  /** Mark and index prices are older than the reference stale timeout (while the venue still sends). */
+  readonly referenceStale: boolean;
   readonly markPrice?: number;
   readonly indexPrice?: number;
   readonly fundingRate?: number;
+  readonly nextFundingTime?: number;
+  readonly fundingIntervalMs?: number;
 }
 
 /**
@@ -98,6 +108,8 @@ export class UnknownVenueError extends Error {
 
 export interface VenueBooksSettings {
   readonly staleTimeoutMs: number;
+  /** No mark or index update for this long: the reference source is stale. Default 30 s. */
+  readonly referenceStaleMs?: number;
   readonly depthBandsBps: readonly number[];
   readonly instruments?: InstrumentsConfig;
 }
@@ -110,10 +122,14 @@ export interface VenueBooksSettings {
 export class VenueBooks {
   readonly directory: InstrumentDirectory;
   readonly counters: FrameCounters = { frames: 0, ignored: 0, rejected: {} };
+  /** Which frame times are believed; `SurveillancePipeline.advance` asks it too. */
+  readonly frameTimes = new FrameTimeGuard();
   private readonly states = new Map<string, InstrumentState>();
   private readonly mappers = new Map<string, VenueMapper>();
   /** `venue:indexSymbol` -> latest index price (OKX publishes indices apart). */
   private readonly indexPrices = new Map<string, number>();
+  /** `venue:indexSymbol` -> receive time of its latest price. */
+  private readonly indexTimes = new Map<string, number>();
   private readonly venues = new Map<string, VenueHealth>();
   /** Frames refused per venue (FrameCounters sums every venue of a multi-venue capture). */
   private readonly rejectedByVenue = new Map<string, number>();
@@ -131,6 +147,12 @@ export class VenueBooks {
   /** Decodes one frame and applies what it says. Bad frames are counted, never thrown. */
   ingest(frame: RawFrame): void {
     this.counters.frames++;
+    // Before anything reads the time: a frame from the year 1e300 must not become "now".
+    if (!this.frameTimes.accept(frame.t)) {
+      this.counters.rejected.bad_time = (this.counters.rejected.bad_time ?? 0) + 1;
+      this.rejectedByVenue.set(frame.venue, (this.rejectedByVenue.get(frame.venue) ?? 0) + 1);
+      return;
+    }
     this.venueHealth(frame.venue).lastFrameAt = frame.t;
     const result = this.mapperFor(frame.venue).map(frame);
     switch (result.kind) {
@@ -161,9 +183,11 @@ export class VenueBooks {
     for (const state of this.states.values()) {
       if (state.lastFrameAt === 0) continue;
       const instrument = state.instrument;
-      const indexPrice =
-        state.indexPrice ??
-        (instrument.indexSymbol ? this.indexPrices.get(instrumentKey(instrument.venue, instrument.indexSymbol)) : undefined);
+      const indexKey = instrument.indexSymbol ? instrumentKey(instrument.venue, instrument.indexSymbol) : undefined;
+      const indexPrice = state.indexPrice ?? (indexKey ? this.indexPrices.get(indexKey) : undefined);
+      // The older of mark and a separately published index decides: a rule needs both.
+      const indexAt = state.indexPrice === undefined && indexKey ? this.indexTimes.get(indexKey) : undefined;
+      const referenceAt = indexAt === undefined ? state.referenceAt : state.referenceAt === 0 ? indexAt : Math.min(indexAt, state.referenceAt);
       out.push({
         key: state.key,
         instrument,
@@ -171,9 +195,12 @@ export class VenueBooks {
         ...this.bookValues(state),
         venueStale: this.venues.get(instrument.venue)?.stale ?? true,
         gapSinceSample: state.gapSinceSample,
+        referenceStale: referenceAt > 0 && time - referenceAt > (this.settings.referenceStaleMs ?? 30_000),
         ...(state.markPrice === undefined ? {} : { markPrice: state.markPrice }),
         ...(indexPrice === undefined ? {} : { indexPrice }),
         ...(state.fundingRate === undefined ? {} : { fundingRate: state.fundingRate }),
+        ...(state.nextFundingTime === undefined ? {} : { nextFundingTime: state.nextFundingTime }),
+        ...(state.fundingIntervalMs === undefined ? {} : { fundingIntervalMs: state.fundingIntervalMs }),
       });
       state.gapSinceSample = false;
     }
@@ -288,6 +315,7 @@ export class VenueBooks {
   private apply(event: MarketEvent, receivedAt: number): void {
     if (event.type === 'index_price') {
       this.indexPrices.set(instrumentKey(event.venue, event.symbol), event.price);
+      this.indexTimes.set(instrumentKey(event.venue, event.symbol), receivedAt);
       return;
     }
     const state = this.stateFor(event.venue, event.symbol);
@@ -308,7 +336,9 @@ export class VenueBooks {
       case 'reference':
         if (event.markPrice !== undefined) state.markPrice = event.markPrice;
         if (event.indexPrice !== undefined) state.indexPrice = event.indexPrice;
+        if (event.markPrice !== undefined || event.indexPrice !== undefined) state.referenceAt = receivedAt;
         if (event.fundingRate !== undefined) state.fundingRate = event.fundingRate;
+        this.applyFundingTimes(state, event);
         return;
     }
   }
@@ -362,6 +392,22 @@ export class VenueBooks {
     state.gapSinceSample = true;
   }
 
+  /**
+   * Keeps the next funding time and the funding interval: the venue's own
+   * (OKX sends two settlement times), else the step between two settlement
+   * times seen (Binance's markPrice carries only the next one).
+   */
+  private applyFundingTimes(state: InstrumentState, event: Extract<MarketEvent, { type: 'reference' }>): void {
+    if (event.fundingIntervalMs !== undefined && event.fundingIntervalMs > 0) state.fundingIntervalMs = event.fundingIntervalMs;
+    const next = event.nextFundingTime;
+    if (next === undefined) return;
+    const previous = state.nextFundingTime;
+    if (event.fundingIntervalMs === undefined && previous !== undefined && next > previous && next - previous <= 24 * 3_600_000) {
+      state.fundingIntervalMs = next - previous;
+    }
+    state.nextFundingTime = next;
+  }
+
   private stateFor(venue: string, symbol: string): InstrumentState {
     const key = instrumentKey(venue, symbol);
     let state = this.states.get(key);
@@ -374,6 +420,7 @@ export class VenueBooks {
         lastFrameAt: 0,
         lagMs: null,
         gapSinceSample: false,
+        referenceAt: 0,
       };
       this.states.set(key, state);
     }

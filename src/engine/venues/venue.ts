@@ -29,7 +29,9 @@ export type RejectReason =
   | 'negative_size'
   | 'unknown_message'
   | 'http_error'
-  | 'venue_error';
+  | 'venue_error'
+  /** The frame's receive time is not a time the engine can run on (see pipeline/frame-time.ts). */
+  | 'bad_time';
 
 /** What a mapper made of one frame. */
 export type MapResult =
