@@ -1,11 +1,11 @@
 import { basisMetrics, crossVenueBps } from '../../shared/core/basis';
 import { FeedIntegrityMonitor, type EngineFeedObservation, type FeedAlertStep, type VenueFeedObservation } from '../../shared/core/feed-integrity';
 import type { FeedRuleSet } from '../../shared/core/feed-rules';
-import type { Acknowledgement, Alert, AlertEvent, DataSource, Instrument, MetricSample, SourceHealth } from '../../shared/core/model';
+import type { Acknowledgement, Alert, AlertEvent, DataSource, Instrument, MetricName, MetricSample, SourceHealth } from '../../shared/core/model';
 import type { RuleSpec, ZScoreSettings } from '../../shared/core/rule-types';
 import { SurveillanceEvaluator, type SampleEvaluation } from '../../shared/core/surveillance-evaluator';
 import type { InstrumentsConfig } from '../../shared/config';
-import { InstrumentDirectory } from './instrument-directory';
+import { InstrumentDirectory, USD_QUOTES } from './instrument-directory';
 import type { BookSample } from './venue-books';
 
 export interface AnalyticsSettings {
@@ -72,6 +72,12 @@ export class Analytics {
       const instrument = s.instrument;
       const values = { ...s.values };
       const sources: Partial<Record<DataSource, SourceHealth>> = { book: bookSource(s) };
+      // Depth is judged in USD: quote notional times the venue's own price of the quote asset.
+      const usdPerQuote = this.usdPerQuote(instrument, byKey);
+      sources.usd_rate = { state: usdPerQuote === null ? 'invalid' : 'ok', gap: false };
+      if (usdPerQuote !== null && usdPerQuote !== 1) {
+        for (const name of Object.keys(values) as MetricName[]) if (name.startsWith('depth_')) values[name]! *= usdPerQuote;
+      }
       if (instrument.type !== 'spot') {
         const spotKey = this.directory.spotKeyFor(instrument);
         const spot = spotKey === undefined ? undefined : byKey.get(spotKey);
@@ -121,6 +127,22 @@ export class Analytics {
       this.listener.onEvaluation?.(evaluation, instrument);
     }
     return out;
+  }
+
+  /**
+   * USD per unit of the instrument's quote asset: 1 for USD and stablecoins
+   * (and inverse contracts, whose notional is already USD), else the mid of
+   * the same exchange's `<quote>-USDT` (or USDC, USD) spot market at this
+   * boundary; null when the venue has no such price (rules on depth skip as `unconverted`).
+   */
+  private usdPerQuote(instrument: Instrument, byKey: ReadonlyMap<string, BookSample>): number | null {
+    if (instrument.contractKind === 'inverse' || USD_QUOTES.includes(instrument.quote)) return 1;
+    for (const key of this.directory.usdPairKeysFor(instrument.quote, instrument.venue)) {
+      const pair = byKey.get(key);
+      const mid = pair?.values.mid;
+      if (pair && mid !== undefined && mid > 0 && Number.isFinite(mid) && bookSource(pair).state === 'ok') return mid;
+    }
+    return null;
   }
 
   /** Drops the z-score windows of a venue's instruments (its worker restarted, its books were rebuilt). */

@@ -10,6 +10,12 @@ import { exchangeOf } from '../venues/registry';
  * instruments.yaml where it lists the symbol. Replayed captures bring
  * instruments nobody configured; they keep the ids their metadata implies.
  */
+/**
+ * Quote assets taken as worth one US dollar, in the order a conversion pair is
+ * looked for. Trade-off: a stablecoin's depeg is not modelled (docs/runbook.md).
+ */
+export const USD_QUOTES: readonly string[] = ['USDT', 'USDC', 'USD', 'FDUSD', 'BUSD', 'TUSD', 'USDP', 'DAI'];
+
 export class InstrumentDirectory {
   private readonly byKey = new Map<string, Instrument>();
   /** venue:symbol -> canonical id from instruments.yaml */
@@ -68,6 +74,23 @@ export class InstrumentDirectory {
       if (candidate && exchangeOf(candidate.venue) === exchange) return key;
     }
     return undefined;
+  }
+
+  /**
+   * Keys of the spot markets on the same exchange that price `asset` in a
+   * USD stablecoin or USD (`ETH-USDT-SPOT` for ETH), best first: what turns
+   * a quote-currency notional into USD.
+   */
+  usdPairKeysFor(asset: string, venue: VenueId): string[] {
+    const exchange = exchangeOf(venue);
+    const out: string[] = [];
+    for (const quote of USD_QUOTES) {
+      for (const key of this.keysById.get(`${asset}-${quote}-SPOT`) ?? []) {
+        const candidate = this.byKey.get(key);
+        if (candidate && exchangeOf(candidate.venue) === exchange) out.push(key);
+      }
+    }
+    return out;
   }
 
   /** The same canonical instrument on other exchanges. */

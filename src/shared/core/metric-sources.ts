@@ -5,9 +5,10 @@ const REFERENCE: readonly DataSource[] = ['reference'];
 const BOOK_AND_SPOT: readonly DataSource[] = ['book', 'spot_leg'];
 const BOOK_AND_REFERENCE: readonly DataSource[] = ['book', 'reference'];
 const BOOK_AND_PEER: readonly DataSource[] = ['book', 'peer'];
+const BOOK_IN_USD: readonly DataSource[] = ['book', 'usd_rate'];
 
 /** Every source, in the order health is reported. */
-export const DATA_SOURCES: readonly DataSource[] = ['book', 'reference', 'spot_leg', 'peer'];
+export const DATA_SOURCES: readonly DataSource[] = ['book', 'reference', 'spot_leg', 'peer', 'usd_rate'];
 
 /**
  * The sources a metric is computed from. Mark vs index and funding come from
@@ -27,7 +28,8 @@ export function sourcesOf(metric: MetricName): readonly DataSource[] {
     case 'cross_venue_bps':
       return BOOK_AND_PEER;
     default:
-      return BOOK;
+      // Depth is notional: judged in USD, so it also needs the quote asset's USD price.
+      return metric.startsWith('depth_') ? BOOK_IN_USD : BOOK;
   }
 }
 
@@ -49,6 +51,7 @@ export function blindingReason(metric: MetricName, health: DataHealth): SkipReas
   for (const source of sourcesOf(metric)) {
     const h = sourceHealth(health, source);
     if (h.state === 'ok') continue;
+    if (source === 'usd_rate') return 'unconverted';
     if (h.state === 'stale') return source === 'reference' ? 'reference_stale' : source === 'book' ? 'stale_data' : 'leg_invalid';
     return source === 'book' ? 'book_invalid' : source === 'reference' ? 'reference_stale' : 'leg_invalid';
   }

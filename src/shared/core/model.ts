@@ -177,7 +177,7 @@ export type Severity = 'warning' | 'critical';
  * `reference_stale`: the mark/index/funding stream went quiet; `leg_invalid`:
  * the other book a metric compares with (spot leg, other venue) is stale or invalid.
  */
-export type SkipReason = 'zscore_warmup' | 'stale_data' | 'book_invalid' | 'reference_stale' | 'leg_invalid' | 'no_value';
+export type SkipReason = 'zscore_warmup' | 'stale_data' | 'book_invalid' | 'reference_stale' | 'leg_invalid' | 'unconverted' | 'no_value';
 
 /**
  * Where a metric's inputs come from. A rule is blinded only by the sources its
@@ -186,8 +186,10 @@ export type SkipReason = 'zscore_warmup' | 'stale_data' | 'book_invalid' | 'refe
  * - `reference`: the venue's mark price, index price and funding streams
  * - `spot_leg`: the spot book a perpetual's basis is taken against
  * - `peer`: the same canonical instrument's book on another venue
+ * - `usd_rate`: the venue's price of the quote asset in USD(T), which turns
+ *   quote notional (depth) into USD; `invalid` when the venue has none
  */
-export type DataSource = 'book' | 'reference' | 'spot_leg' | 'peer';
+export type DataSource = 'book' | 'reference' | 'spot_leg' | 'peer' | 'usd_rate';
 
 /** One source's health at sampling time. */
 export interface SourceHealth {

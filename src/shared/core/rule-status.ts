@@ -92,6 +92,7 @@ const REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   book_invalid: 'book invalid',
   reference_stale: 'mark/index stream stale',
   leg_invalid: 'other leg stale or invalid',
+  unconverted: 'no USD price for the quote asset on this venue',
   no_value: 'no value',
 };
 
