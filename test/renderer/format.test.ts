@@ -5,6 +5,7 @@ import {
   formatDateTime,
   formatDuration,
   formatFunding,
+  formatNextFunding,
   formatLag,
   formatMetric,
   formatNotional,
@@ -37,6 +38,9 @@ describe('format', () => {
 
   it('formats funding as a percentage and z with a sign', () => {
     expect(formatFunding(0.0001)).toBe('0.0100%');
+    expect(formatNextFunding({ nextTime: 3 * 3_600_000 + 13 * 60_000, intervalMs: 3_600_000 }, 3_600_000)).toBe('in 2h 13m (1 h)');
+    expect(formatNextFunding({ nextTime: 1000, intervalMs: null }, 0)).toBe('in 0h 00m (8 h assumed)');
+    expect(formatNextFunding(undefined, 0)).toBe(MISSING);
     expect(formatZ(2.44)).toBe('+2.4');
     expect(formatZ(-3.06)).toBe('-3.1');
     expect(formatZ(null)).toBe(MISSING);

@@ -121,3 +121,17 @@ export function formatBytes(v: number): string {
   if (v < 1024 ** 3) return `${(v / 1024 ** 2).toFixed(1)} MB`;
   return `${(v / 1024 ** 3).toFixed(2)} GB`;
 }
+
+/**
+ * When funding settles and on what interval: `in 2h 13m (1 h)`. The interval
+ * is the venue's when known, else marked as assumed; relative to `now` (the
+ * row's sample time, so a replay reads as it was).
+ */
+export function formatNextFunding(funding: { readonly nextTime: number; readonly intervalMs: number | null } | undefined, now: number): string {
+  if (!funding) return MISSING;
+  const left = Math.max(0, funding.nextTime - now);
+  const h = Math.floor(left / 3_600_000);
+  const m = Math.floor((left % 3_600_000) / 60_000);
+  const interval = funding.intervalMs === null ? '8 h assumed' : `${Math.round(funding.intervalMs / 360_000) / 10} h`;
+  return `in ${h}h ${String(m).padStart(2, '0')}m (${interval})`;
+}

@@ -1,5 +1,5 @@
 import { STATUS_LABEL } from '../../model/overview-columns';
-import { formatBps, formatFunding, formatNotional, formatSignedBps } from '../../format/format';
+import { formatBps, formatFunding, formatNextFunding, formatNotional, formatSignedBps } from '../../format/format';
 import { useConsole } from '../context';
 
 /** One line of the selected instrument's latest figures above the panels. */
@@ -22,6 +22,7 @@ export function InstrumentSummary() {
           <Figure label="mark-idx" value={formatSignedBps(v.basis_mark_index_bps)} />
           <Figure label="funding" value={formatFunding(v.funding_rate)} />
           <Figure label="bp/8h" value={formatSignedBps(v.funding_bps_8h)} />
+          <Figure label="next funding" value={formatNextFunding(row.funding, row.time)} />
         </>
       ) : null}
       <Figure label="x-venue" value={formatSignedBps(v.cross_venue_bps)} />
