@@ -140,7 +140,7 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     running.service.engine.crash('okx');
     await waitFor(() => transitions('worker_restarts_in_window', 'okx').includes('firing'), 'worker_restart firing', 20_000);
     const alert = alertEvents().flatMap((e) => e.alerts).find((a) => a.metric === 'worker_restarts_in_window')!;
-    expect(alert.detail).toMatch(/^feed worker restarted 1 times in 5 s \(last: (error|exit code).*\)$/);
+    expect(alert.detail).toMatch(/^feed worker restarted 1 time in 5 s \(last: (error|exit code).*\)$/);
     await waitFor(() => transitions('worker_restarts_in_window', 'okx').includes('resolved'), 'worker_restart resolved', 30_000);
   }, 60_000);
 
@@ -162,7 +162,7 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
       await waitFor(() => transitions('history_write_failures_in_window', 'engine').includes('firing'), 'history_write_failures firing', 20_000);
       const alert = alertEvents().flatMap((e) => e.alerts).find((a) => a.metric === 'history_write_failures_in_window')!;
       expect(alert.severity).toBe('critical');
-      expect(alert.detail).toMatch(/^\d+ history writes failed in 3 s: no such table: (main\.)?samples$/);
+      expect(alert.detail).toMatch(/^\d+ history writes? failed in 3 s: no such table: (main\.)?samples$/);
       await waitFor(() => notified('history_write_failures_in_window').length > 0, 'a history_write_failures notification');
       for (const sql of ddl) db.exec(sql);
       await waitFor(() => transitions('history_write_failures_in_window', 'engine').includes('resolved'), 'history_write_failures resolved', 20_000);

@@ -33,18 +33,18 @@ describe('feed-integrity alerts on a replayed simulator capture (engine pipeline
   it('raises a sequence-gap alert on the venue, with its count in words, and resolves it once the gap leaves the window', () => {
     const gap = only('gaps_in_window', 'binance-spot');
     expect(gap).toMatchObject({ rule: 'sequence_gaps', venue: 'binance-spot', instrumentId: 'binance-spot', state: 'resolved', severity: 'warning' });
-    expect(gap.detail).toBe('1 sequence gaps in 20 s');
+    expect(gap.detail).toBe('1 sequence gap in 20 s');
     expect(gap.firedAt).not.toBeNull();
     const trail = alertTrail(db, gap.id);
     expect(trail.map((e) => e.kind)).toEqual(['firing', 'resolved']);
-    expect(trail[0]!.detail).toBe('1 sequence gaps in 20 s');
+    expect(trail[0]!.detail).toBe('1 sequence gap in 20 s');
     expect(trail[1]!.detail).toBe('0 sequence gaps in 20 s');
     // 20 s window, then 10 s clear time.
     expect(gap.resolvedAt! - gap.firedAt!).toBeGreaterThanOrEqual(20_000);
   });
 
   it('raises checksum-failure and resync alerts on OKX', () => {
-    expect(only('checksum_failures_in_window', 'okx').detail).toBe('1 checksum failures in 20 s');
+    expect(only('checksum_failures_in_window', 'okx').detail).toBe('1 checksum failure in 20 s');
     expect(only('resyncs_in_window', 'okx').state).toBe('resolved');
     expect(only('resyncs_in_window', 'binance-spot').state).toBe('resolved');
   });
@@ -79,6 +79,6 @@ describe('book-top drift in a replayed capture (OKX 2026: no checksum to catch i
     const drift = report.feedAlerts.filter((a) => a.metric === 'book_drift_in_window');
     expect(drift, JSON.stringify(report.venues)).toHaveLength(1);
     expect(drift[0]).toMatchObject({ key: 'okx', rule: 'book_drift', state: 'resolved' });
-    expect(drift[0]!.detail).toBe('1 book-top drifts in 300 s');
+    expect(drift[0]!.detail).toBe('1 book-top drift in 300 s');
   }, 60_000);
 });

@@ -32,7 +32,7 @@ export function feedAlertsSyncSuite(): void {
            JOIN "${schema}".instruments i ON i.desk_id = a.desk_id AND i.local_id = a.instrument_id
           WHERE a.detail IS NOT NULL ORDER BY a.opened_at`,
       );
-      expect(rows.find((r) => r.metric === 'gaps_in_window')).toMatchObject({ key: 'binance-spot', detail: '1 sequence gaps in 20 s', state: 'resolved' });
+      expect(rows.find((r) => r.metric === 'gaps_in_window')).toMatchObject({ key: 'binance-spot', detail: '1 sequence gap in 20 s', state: 'resolved' });
       const stale = rows.find((r) => r.metric === 'feed_stale_seconds')!;
       expect(stale.detail).toMatch(/^stale: no frame for \d+ s$/);
       const events = await query<{ kind: string; detail: string }>(

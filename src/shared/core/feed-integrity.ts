@@ -224,9 +224,9 @@ function venueReading(
   rule: FeedRule,
 ): Reading {
   const window = `${seconds(rule.windowMs ?? 0)} s`;
-  const count = (cumulative: number, noun: string): Reading => {
+  const count = (cumulative: number, noun: readonly [one: string, many: string]): Reading => {
     const n = s.counter!.observe(time, cumulative);
-    const text = `${n} ${noun} in ${window}`;
+    const text = `${n} ${plural(n, noun)} in ${window}`;
     return { value: n, detail: text, gist: text };
   };
   switch (condition) {
@@ -240,15 +240,15 @@ function venueReading(
       return { value: silent / 1000, detail: `stale: no frame for ${seconds(silent)} s`, gist: 'stale' };
     }
     case 'resync_storm':
-      return count(venue.resyncs, 'resyncs');
+      return count(venue.resyncs, ['resync', 'resyncs']);
     case 'sequence_gaps':
-      return count(venue.gaps, 'sequence gaps');
+      return count(venue.gaps, ['sequence gap', 'sequence gaps']);
     case 'checksum_failures':
-      return count(venue.checksumFailures, 'checksum failures');
+      return count(venue.checksumFailures, ['checksum failure', 'checksum failures']);
     case 'rejected_frames':
-      return count(venue.rejectedFrames, 'rejected frames');
+      return count(venue.rejectedFrames, ['rejected frame', 'rejected frames']);
     case 'book_drift':
-      return count(venue.bookDrifts, 'book-top drifts');
+      return count(venue.bookDrifts, ['book-top drift', 'book-top drifts']);
     case 'worker_restart':
       return restartReading(engine, venue.venue, s, time, window);
     default:
@@ -267,7 +267,7 @@ function engineReading(condition: FeedCondition, time: number, engine: EngineFee
     }
     case 'history_write_failures': {
       const n = s.counter!.observe(time, engine.historyWriteFailures);
-      const text = `${n} history writes failed in ${window}${engine.lastHistoryError ? `: ${engine.lastHistoryError}` : ''}`;
+      const text = `${n} history ${plural(n, ['write', 'writes'])} failed in ${window}${engine.lastHistoryError ? `: ${engine.lastHistoryError}` : ''}`;
       return { value: n, detail: text, gist: text };
     }
     case 'worker_restart':
@@ -282,7 +282,7 @@ function restartReading(engine: EngineFeedObservation | null, who: string, s: Su
   const restarts = engine.workerRestarts[who];
   const n = s.counter!.observe(time, restarts?.count ?? 0);
   const worker = who === ENGINE_SUBJECT ? 'analytics worker' : 'feed worker';
-  const text = `${worker} restarted ${n} times in ${window}${restarts ? ` (last: ${restarts.lastReason})` : ''}`;
+  const text = `${worker} restarted ${n} ${plural(n, ['time', 'times'])} in ${window}${restarts ? ` (last: ${restarts.lastReason})` : ''}`;
   return { value: n, detail: text, gist: text };
 }
 
@@ -312,6 +312,10 @@ function downReading(time: number, connections: readonly ConnectionObservation[]
 function readableError(error: string | null): string {
   if (error === null) return 'no connection yet';
   return error.replace(/^getaddrinfo /, '');
+}
+
+function plural(n: number, [one, many]: readonly [string, string]): string {
+  return n === 1 ? one : many;
 }
 
 /** Whole seconds, rounded up: "retry in 1 s" until it happens, never "in 0 s" before it does. */
