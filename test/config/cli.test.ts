@@ -12,6 +12,10 @@ describe('surveil config check', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Rules for BTC-USDT-PERP');
     expect(stdout).toContain('Rules for default');
+    // Feed rules per venue, with the venue's override named where it applies.
+    expect(stdout).toMatch(/binance-spot\s+resync_storm\s+resyncs_in_window\s+8\s+300s\s+0s\s+10s\s+warning\s+binance-spot/);
+    expect(stdout).toMatch(/okx\s+feed_down\s+feed_down_seconds\s+10\s+-\s+0s\s+10s\s+critical\s+default/);
+    expect(stdout).toMatch(/engine\s+analytics_lag\s+analytics_lag_seconds\s+5\s+-/);
     expect(stdout).toMatch(/depth_warning\s+depth_10bps\s+below\s+500000\s+-\s+0s\s+10s\s+warning/);
     expect(stdout).toMatch(/basis_warning\s+basis_perp_spot_bps\s+abs_above\s+10\s+2\s+120s\s+10s\s+warning/);
   });

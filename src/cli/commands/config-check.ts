@@ -3,6 +3,7 @@ import { loadConfig } from '../../engine/config/load-config';
 import { isConfigError } from '../../shared/config/config-error';
 import { CONFIG_FILE_NAMES, CONFIG_FILES } from '../../shared/config/config-files';
 import { DEFAULT_PROFILE } from '../../shared/config/alerts-schema';
+import { FEED_VENUE_IDS, resolveFeedRules } from '../../shared/config/feed-alerts-schema';
 import { resolveRules } from '../../shared/config/resolve-rules';
 import type { Config } from '../../shared/config/validate-config';
 import type { CliCommand, CliIo } from '../index';
@@ -64,6 +65,32 @@ function printSummary(config: Config, dir: string, io: CliIo): void {
   io.out('');
   io.out(`Rules for ${DEFAULT_PROFILE} (any instrument without a profile; spot drops basis and funding rules)`);
   io.out(rulesTable(config, DEFAULT_PROFILE, 'perpetual'));
+  io.out('');
+  io.out('Feed rules (alerts.yaml feed:; above the threshold: seconds, or events in the window)');
+  io.out(feedRulesTable(config));
+}
+
+/** Each feed condition per venue as resolved (its override over `default`), and the engine's own. */
+function feedRulesTable(config: Config): string {
+  const rules = resolveFeedRules(config.alerts.feed, config.alerts.lifecycle.clearSeconds);
+  const rows = [
+    ...FEED_VENUE_IDS.flatMap((venue) => rules.forVenue(venue).map((r) => [venue, r] as const)),
+    ...rules.engine.map((r) => ['engine', r] as const),
+  ];
+  return table([
+    ['venue', 'rule', 'metric', 'threshold', 'window', 'persist', 'clear', 'severity', 'from'],
+    ...rows.map(([venue, r]) => [
+      venue,
+      r.condition,
+      r.spec.metric,
+      String(r.spec.threshold),
+      r.windowMs === null ? '-' : `${r.windowMs / 1000}s`,
+      `${r.spec.persistSeconds}s`,
+      `${r.spec.clearSeconds}s`,
+      r.spec.severity,
+      config.alerts.feed.venues[venue]?.[r.condition] ? venue : DEFAULT_PROFILE,
+    ]),
+  ]);
 }
 
 function rulesTable(config: Config, id: string, type: Parameters<typeof resolveRules>[2]): string {
