@@ -110,6 +110,12 @@ export interface ReplayState {
   readonly frameTime: number | null;
   readonly frames: number;
   readonly error: string | null;
+  /**
+   * What the replay had to work around, in words: a recording cut short
+   * (killed mid-write: how much was read) or jumps forward in time replayed at
+   * once instead of waiting; absent or null when none.
+   */
+  readonly warning?: string | null;
 }
 
 export type ConsoleMode =

@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { CaptureError } from '../../engine/capture/capture-reader';
+import { CaptureError, checkCaptureFile } from '../../engine/capture/capture-reader';
 import { pipelineSettingsFrom } from '../../engine/pipeline/pipeline-settings';
 import { replayCapture, type ReplaySpeed } from '../../engine/replay/replay-capture';
 import type { ReplayReport } from '../../engine/replay/replay-report';
@@ -7,15 +7,17 @@ import { displayZ } from '../../shared/core/rule-status';
 import { checkpointHistoryDb, openHistoryDb, resolveHistoryPath, type HistoryDatabase } from '../../engine/storage/history-db';
 import { HistoryWriter } from '../../engine/storage/history-writer';
 import { CONFIG_OPTION, loadConfigOption } from '../config-option';
+import { outputPathProblem } from '../output-path';
 import type { CliCommand, CliIo } from '../index';
 
-/** `replay FILE [--speed max|N] [--report OUT.json] [--db FILE] [--config DIR]` */
+/** `replay FILE [--speed max|N] [--max-wait S] [--report OUT.json] [--db FILE] [--config DIR]` */
 export const replay: CliCommand = {
   name: 'replay',
   summary: 'Replay a capture through the engine: books, metrics, rules; print a summary, write a JSON report',
   positionals: '<capture.jsonl[.gz]>',
   options: {
     speed: { type: 'string', valueName: 'max|N', description: 'max (as fast as possible, default) or a wall-clock multiple such as 10' },
+    'max-wait': { type: 'string', valueName: 'S', description: 'with --speed N: the longest wait for one frame, in seconds (default 5); a longer jump forward in time is replayed at once and reported' },
     report: { type: 'string', valueName: 'OUT.json', description: 'write the replay report as JSON (schema: docs/replay-report.md)' },
     db: { type: 'string', valueName: 'FILE', description: "write the replay's history (samples, alerts, audit trail, feed events) to this SQLite database" },
     config: CONFIG_OPTION,
@@ -31,8 +33,26 @@ export const replay: CliCommand = {
       io.err(`surveil replay: --speed must be "max" or a positive number, got "${String(args.values.speed)}"`);
       return 2;
     }
+    const maxWait = parseMaxWait(args.values['max-wait']);
+    if (maxWait === null) {
+      io.err(`surveil replay: --max-wait must be a number of seconds, 0 or more, got "${String(args.values['max-wait'])}"`);
+      return 2;
+    }
     if (!existsSync(file)) {
       io.err(`surveil replay: ${file}: no such file`);
+      return 1;
+    }
+    try {
+      checkCaptureFile(file);
+    } catch (error) {
+      if (!(error instanceof CaptureError)) throw error;
+      io.err(`surveil replay: ${error.message}`);
+      return 1;
+    }
+    const reportPath = typeof args.values.report === 'string' ? args.values.report : undefined;
+    const reportProblem = reportPath === undefined ? null : outputPathProblem(reportPath);
+    if (reportProblem !== null) {
+      io.err(`surveil replay: --report ${reportProblem}`);
       return 1;
     }
     const config = loadConfigOption(args, io);
@@ -52,7 +72,13 @@ export const replay: CliCommand = {
     const bar = process.stderr.isTTY ? progressBar() : undefined;
     let report: ReplayReport;
     try {
-      ({ report } = await replayCapture(file, { speed, settings: pipelineSettingsFrom(config), onProgress: bar?.update, listener: writer }));
+      ({ report } = await replayCapture(file, {
+        speed,
+        settings: pipelineSettingsFrom(config),
+        onProgress: bar?.update,
+        listener: writer,
+        ...(maxWait === undefined ? {} : { maxWaitMs: maxWait * 1000 }),
+      }));
     } catch (error) {
       bar?.done();
       if (error instanceof CaptureError) {
@@ -67,10 +93,16 @@ export const replay: CliCommand = {
       db?.close();
     }
     bar?.done();
+    if (report.truncated) io.err(`surveil replay: warning: ${report.truncated.message}`);
     printSummary(report, io);
-    if (typeof args.values.report === 'string') {
-      writeFileSync(args.values.report, `${JSON.stringify(report, null, 2)}\n`);
-      io.out(`report written to ${args.values.report}`);
+    if (reportPath !== undefined) {
+      try {
+        writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+      } catch (error) {
+        io.err(`surveil replay: --report ${reportPath}: cannot write: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        return 1;
+      }
+      io.out(`report written to ${reportPath}`);
     }
     if (writer) io.out(`history written to ${dbPath}: ${writer.stats.committedSamples} samples`);
     return 0;
@@ -82,6 +114,14 @@ function parseSpeed(value: string | boolean | undefined): ReplaySpeed | null {
   if (typeof value !== 'string') return null;
   const n = Number(value.replace(/^x/i, ''));
   return Number.isFinite(n) && n > 0 ? n : null;
+}
+
+/** Seconds; undefined when not given (the replay's default applies). */
+function parseMaxWait(value: string | boolean | undefined): number | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 /** A one-line progress bar on stderr, redrawn in place. */
@@ -110,6 +150,14 @@ function printSummary(report: ReplayReport, io: CliIo): void {
   const span = report.firstFrameAt !== null && report.lastFrameAt !== null ? (report.lastFrameAt - report.firstFrameAt) / 1000 : 0;
   const rejected = Object.entries(report.rejected);
   io.out(`${report.capture}: ${report.frames} frames over ${span.toFixed(1)} s, ${report.ignored} ignored, ${rejected.length === 0 ? 'none rejected' : `rejected ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}`}`);
+  // What the ignored frames were: trades and klines are expected, an unknown channel is worth a look.
+  const ignored = Object.entries(report.ignoredBy);
+  if (ignored.length > 0) io.out(`  ignored (not used by the console): ${ignored.map(([what, n]) => `${what} ${n}`).join(', ')}`);
+  if (report.truncated) io.out(`  cut short: ${report.truncated.message}`);
+  const pacing = report.pacing;
+  if (pacing && pacing.jumpsSkipped > 0) {
+    io.out(`  --speed ${pacing.speed}: ${pacing.jumpsSkipped} jump${pacing.jumpsSkipped === 1 ? '' : 's'} forward in time replayed at once instead of waiting more than ${(pacing.maxWaitMs / 1000).toFixed(1)} s (largest ${((pacing.largestJumpMs ?? 0) / 1000).toFixed(1)} s)`);
+  }
   io.out('');
   const rows: string[][] = [
     ['venue', 'symbol', 'id', 'best bid', 'best ask', 'levels', 'updates', 'gaps', 'resyncs', 'checksums', 'top check', 'crossed/locked', 'spread bps', 'depth 10bps bid/ask', 'alerts'],

@@ -1,6 +1,7 @@
-import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { pipeline, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
 import type { RawFrame } from '../venues/venue';
 
 /** Header line of a capture (line 1): `{"capture": 1, ...}`; other fields are free. */
@@ -86,40 +87,155 @@ export interface CaptureLine {
 }
 
 /**
+ * How a recording killed mid-write ends: a last line without its newline that
+ * does not parse (`cut_line`), or a gzip stream without its trailer
+ * (`no_gzip_trailer`, whatever incomplete line it ended in is dropped).
+ */
+export interface CaptureTruncation {
+  readonly file: string;
+  readonly kind: 'cut_line' | 'no_gzip_trailer';
+  /** Frames read from this file before the cut. */
+  readonly frames: number;
+  /** The last complete line read (the header is line 1). */
+  readonly lastLine: number;
+  /** Bytes of the file read (compressed bytes for gzip), and its size on disk. */
+  readonly bytesRead: number;
+  readonly fileBytes: number;
+  /** Text of the incomplete last line that was left out, in bytes (uncompressed). */
+  readonly droppedBytes: number;
+  /** The warning in words, naming the file and how much was read. */
+  readonly message: string;
+}
+
+export interface ReadCaptureOptions {
+  /**
+   * When given, a cut tail (see {@link CaptureTruncation}) ends the read
+   * normally and is reported here; without it, it is a CaptureError. Damage
+   * anywhere before the tail is always a CaptureError: only the end of a file
+   * can be where a writer was killed.
+   */
+  readonly onTruncated?: (truncation: CaptureTruncation) => void;
+}
+
+/** Throws a CaptureError naming the path when it is not a readable regular file. */
+export function checkCaptureFile(path: string): { readonly size: number } {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw new CaptureError(path, null, `cannot open: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  if (stats.isDirectory()) throw new CaptureError(path, null, 'is a folder, not a capture file');
+  if (!stats.isFile()) throw new CaptureError(path, null, 'not a regular file');
+  return { size: stats.size };
+}
+
+/**
  * Streams a capture, plain or gzip, frame by frame. The header is checked
  * before the first frame is yielded; blank lines are skipped.
  */
-export async function* readCapture(path: string): AsyncGenerator<CaptureLine, void, undefined> {
+export async function* readCapture(path: string, options: ReadCaptureOptions = {}): AsyncGenerator<CaptureLine, void, undefined> {
+  const { size } = checkCaptureFile(path);
   const gzip = isGzipFile(path);
   const source = createReadStream(path);
-  const input = gzip ? source.pipe(createGunzip()) : source;
-  const errors: Error[] = [];
-  const onError = (error: Error): void => {
-    errors.push(error);
-  };
-  source.on('error', onError);
-  input.on('error', onError);
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  // pipeline() hands a read error of the file to the gunzip stream, so the loop below sees every failure.
+  const input: Readable = gzip ? pipeline(source, createGunzip(), () => undefined) : source;
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
   let lineNo = 0;
-  try {
-    for await (const text of lines) {
-      lineNo++;
-      if (lineNo === 1) {
-        parseCaptureHeader(path, text);
-        continue;
-      }
-      if (text.trim() === '') continue;
-      yield { line: lineNo, frame: parseCaptureFrame(path, lineNo, text), bytesRead: source.bytesRead };
+  let frames = 0;
+  // A named path in every message: "line 1 is not JSON" alone does not say the .gz was never compressed.
+  const header = (text: string): void => {
+    try {
+      parseCaptureHeader(path, text);
+    } catch (error) {
+      if (!gzip && /\.gz$/i.test(path)) throw new CaptureError(path, 1, `not a capture: the name ends in .gz but the file is not gzip-compressed (no gzip magic bytes), and ${(error as CaptureError).message.replace(/^.*?not a capture: /, '')}`);
+      throw error;
     }
-  } catch (error) {
-    if (error instanceof CaptureError) throw error;
-    throw new CaptureError(path, lineNo || null, `cannot read: ${(error as Error).message}`);
+  };
+  const take = function* (text: string): Generator<CaptureLine> {
+    lineNo++;
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (lineNo === 1) return header(line);
+    if (line.trim() === '') return;
+    frames++;
+    yield { line: lineNo, frame: parseCaptureFrame(path, lineNo, line), bytesRead: source.bytesRead };
+  };
+  const cut = (kind: CaptureTruncation['kind'], dropped: string): void => {
+    const droppedBytes = Buffer.byteLength(dropped);
+    const what =
+      kind === 'cut_line'
+        ? `the last line (${lineNo + 1}) is cut short (${droppedBytes} bytes without a newline)`
+        : `the gzip stream ends without its trailer${droppedBytes > 0 ? `, in the middle of line ${lineNo + 1} (${droppedBytes} bytes dropped)` : ''}`;
+    const truncation: CaptureTruncation = {
+      file: path,
+      kind,
+      frames,
+      lastLine: lineNo,
+      bytesRead: source.bytesRead,
+      fileBytes: size,
+      droppedBytes,
+      message: `${path}: recording cut short (killed while writing?): ${what}; read ${frames} frames through line ${lineNo}, ${source.bytesRead} of ${size} bytes of the file`,
+    };
+    if (!options.onTruncated) {
+      if (kind === 'cut_line') parseCaptureFrame(path, lineNo + 1, dropped);
+      throw new CaptureError(path, lineNo + 1, 'cannot read: unexpected end of file (gzip trailer missing)');
+    }
+    options.onTruncated(truncation);
+  };
+  try {
+    let failure: Error | null = null;
+    try {
+      for await (const chunk of input) {
+        pending += decoder.write(chunk as Buffer);
+        let start = 0;
+        for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
+          yield* take(pending.slice(start, nl));
+          start = nl + 1;
+        }
+        pending = start === 0 ? pending : pending.slice(start);
+      }
+      pending += decoder.end();
+    } catch (error) {
+      if (error instanceof CaptureError) throw error;
+      failure = error as Error;
+    }
+    if (failure !== null) {
+      // zlib's "unexpected end of file": the stream stopped where the writer was killed, everything before it decoded.
+      const truncated = gzip && (failure as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' && lineNo > 0;
+      if (!truncated) throw new CaptureError(path, lineNo + 1, `cannot read: ${gzip ? 'gzip stream is corrupt: ' : ''}${failure.message}`);
+      pending += decoder.end();
+      // A line complete up to its newline decodes as a whole frame; anything shorter is the cut.
+      if (pending.trim() !== '' && lineNo > 0 && parses(path, lineNo + 1, pending)) {
+        yield* take(pending);
+        pending = '';
+      }
+      cut('no_gzip_trailer', pending);
+      return;
+    }
+    if (pending === '') {
+      if (lineNo === 0) throw new CaptureError(path, null, 'empty file: not a capture');
+      return;
+    }
+    // A last line without its newline: a frame written whole (a hand-made file) is read, a cut one is the killed tail.
+    if (lineNo === 0 || pending.trim() === '' || parses(path, lineNo + 1, pending)) {
+      yield* take(pending);
+      return;
+    }
+    cut('cut_line', pending);
   } finally {
-    lines.close();
     source.destroy();
+    input.destroy();
   }
-  if (errors.length > 0) throw new CaptureError(path, lineNo || null, `cannot read: ${errors[0]!.message}`);
-  if (lineNo === 0) throw new CaptureError(path, null, 'empty file: not a capture');
+}
+
+function parses(path: string, lineNo: number, text: string): boolean {
+  try {
+    parseCaptureFrame(path, lineNo, text.endsWith('\r') ? text.slice(0, -1) : text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a whole capture into memory (tests, benchmarks). */

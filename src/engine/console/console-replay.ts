@@ -129,7 +129,7 @@ export class ConsoleReplay {
     const health = pipeline.venueStates();
     let feeds = this.view.feedViews();
     for (const venue of new Set(health.map((h) => h.venue))) {
-      const counters = { frames: this.framesByVenue.get(venue) ?? 0, ignored: 0, rejected: {} };
+      const counters = { frames: this.framesByVenue.get(venue) ?? 0, ignored: 0, ignoredBy: {}, rejected: {} };
       feeds = this.view.applyFeed({ venue, status: null, counters, health });
     }
     this.emit({ type: 'feeds', feeds });

@@ -8,7 +8,9 @@ import type { Config } from '../../shared/config';
 import type { ReplaySpeed, ReplayState } from '../../shared/contract';
 import type { Acknowledgement, AlertEvent, Instrument } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
-import { isGzipFile, readCapture } from '../capture/capture-reader';
+import { checkCaptureFile, isGzipFile, readCapture, type CaptureTruncation } from '../capture/capture-reader';
+import { DEFAULT_MAX_WAIT_MS } from '../replay/replay-capture';
+import { ReplayPacer } from '../replay/replay-pacer';
 import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
 import { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
 import { openHistoryDb, type HistoryDatabase } from '../storage/history-db';
@@ -46,7 +48,8 @@ export class ReplaySession {
   private state: ReplayState;
   private wake: (() => void) | null = null;
   private stopped = false;
-  private anchor: { frameT: number; wall: number } | null = null;
+  private readonly pacer = new ReplayPacer(DEFAULT_MAX_WAIT_MS);
+  private truncated: CaptureTruncation | null = null;
   private lastStateAt = 0;
   private done: Promise<void> = Promise.resolve();
 
@@ -56,7 +59,7 @@ export class ReplaySession {
     config: Config,
     private readonly listener: ReplayListener,
   ) {
-    statSync(capture);
+    checkCaptureFile(capture);
     this.folder = mkdtempSync(join(tmpdir(), 'surveil-console-replay-'));
     this.db = openHistoryDb(join(this.folder, 'history.sqlite'));
     this.writer = new HistoryWriter(this.db);
@@ -71,7 +74,7 @@ export class ReplaySession {
         listener.onFeedAlerts?.(step);
       },
     });
-    this.state = { capture, state: 'playing', speed, progress: 0, frameTime: null, frames: 0, error: null };
+    this.state = { capture, state: 'playing', speed, progress: 0, frameTime: null, frames: 0, error: null, warning: null };
   }
 
   /** Starts playing; resolves when the replay is done, failed or stopped. */
@@ -119,7 +122,10 @@ export class ReplaySession {
     try {
       const total = statSync(this.capture).size || 1;
       let slice = performance.now();
-      for await (const { frame, bytesRead } of readCapture(this.capture)) {
+      const onTruncated = (cut: CaptureTruncation): void => {
+        this.truncated = cut;
+      };
+      for await (const { frame, bytesRead } of readCapture(this.capture, { onTruncated })) {
         // An unbelievable time is counted (bad_time) and never paced on or shown as the replay's "now".
         if (!this.pipeline.books.frameTimes.plausible(frame.t)) {
           this.pipeline.ingest(frame);
@@ -139,7 +145,7 @@ export class ReplaySession {
       }
       if (this.state.frameTime !== null) this.pipeline.advance(this.state.frameTime);
       this.writer.flush();
-      this.update({ state: 'done', progress: 1 }, true);
+      this.update({ state: 'done', progress: 1, warning: this.warning() }, true);
     } catch (error) {
       if (this.stopped) return;
       this.writer.flush();
@@ -153,13 +159,26 @@ export class ReplaySession {
       while (this.state.state === 'paused' && !this.stopped) await this.sleep(null);
       const speed = this.state.speed;
       if (this.stopped || speed === 'max') return;
-      const now = performance.now();
-      if (this.anchor === null) this.anchor = { frameT, wall: now };
-      const due = this.anchor.wall + (frameT - this.anchor.frameT) / speed - now;
-      if (due <= 5) return;
+      const due = this.pacer.due(frameT, speed, performance.now());
+      if (due <= 5) {
+        const warning = this.warning();
+        if (warning !== this.state.warning) this.update({ warning }, true);
+        return;
+      }
       // Woken early by pause, speed or stop: the loop looks again.
       await this.sleep(due);
     }
+  }
+
+  /** The ReplayState warning: the cut tail (once the end is reached) and the jumps not waited for. */
+  private warning(): string | null {
+    const { jumpsSkipped, largestJumpMs, maxWaitMs } = this.pacer.stats();
+    const parts: string[] = [];
+    if (this.truncated) parts.push(this.truncated.message);
+    if (jumpsSkipped > 0) {
+      parts.push(`${jumpsSkipped} jump${jumpsSkipped === 1 ? '' : 's'} forward in time replayed at once instead of waiting more than ${maxWaitMs / 1000} s (largest ${((largestJumpMs ?? 0) / 1000).toFixed(1)} s)`);
+    }
+    return parts.length === 0 ? null : parts.join('; ');
   }
 
   private sleep(ms: number | null): Promise<void> {
@@ -181,7 +200,7 @@ export class ReplaySession {
   private update(change: Partial<ReplayState>, force: boolean): void {
     this.state = { ...this.state, ...change };
     if (change.speed !== undefined || change.state !== undefined) {
-      this.anchor = null;
+      this.pacer.reset();
       this.wakeUp();
     }
     const now = performance.now();

@@ -1,3 +1,4 @@
+import { countIgnored } from './ignored-reasons';
 import type { BookObservation, VenueFeedObservation } from '../../shared/core/feed-integrity';
 import { bookMetrics } from '../../shared/core/metrics';
 import type { Instrument, MarketEvent, MetricName, QuoteEvent } from '../../shared/core/model';
@@ -95,6 +96,8 @@ export interface BookEpisodes {
 export interface FrameCounters {
   frames: number;
   ignored: number;
+  /** `ignored` by the mapper's reason (`trade`, `pong`, `subscription ack`, ...); at most 64 reasons, then `other`. */
+  ignoredBy: Record<string, number>;
   rejected: Record<string, number>;
 }
 
@@ -121,7 +124,7 @@ export interface VenueBooksSettings {
  */
 export class VenueBooks {
   readonly directory: InstrumentDirectory;
-  readonly counters: FrameCounters = { frames: 0, ignored: 0, rejected: {} };
+  readonly counters: FrameCounters = { frames: 0, ignored: 0, ignoredBy: {}, rejected: {} };
   /** Which frame times are believed; `SurveillancePipeline.advance` asks it too. */
   readonly frameTimes = new FrameTimeGuard();
   private readonly states = new Map<string, InstrumentState>();
@@ -168,6 +171,7 @@ export class VenueBooks {
         return;
       case 'ignored':
         this.counters.ignored++;
+        countIgnored(this.counters.ignoredBy, result.what);
         return;
       case 'rejected':
         this.counters.rejected[result.reason] = (this.counters.rejected[result.reason] ?? 0) + 1;

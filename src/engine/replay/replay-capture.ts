@@ -1,10 +1,10 @@
-import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readCapture } from '../capture/capture-reader';
+import { checkCaptureFile, readCapture, type CaptureTruncation } from '../capture/capture-reader';
 import { capturePartPaths } from '../capture/capture-writer';
 import { SurveillancePipeline, UnknownVenueError, type PipelineListener, type PipelineSettings } from '../pipeline/surveillance-pipeline';
 import { CaptureError } from '../capture/capture-reader';
-import { buildReplayReport, type ReplayReport } from './replay-report';
+import { buildReplayReport, type ReplayPacing, type ReplayReport } from './replay-report';
+import { ReplayPacer } from './replay-pacer';
 import { RuleSummary } from './rule-summary';
 
 /** `max`: as fast as the machine allows; a number: that multiple of wall-clock time. */
@@ -22,7 +22,16 @@ export interface ReplayOptions {
   readonly signal?: AbortSignal;
   /** Stop at this instant: frames after it are not read, samples up to it are taken. */
   readonly until?: ReplayUntil;
+  /**
+   * With a numeric speed, the longest wall-clock wait for one frame (ms,
+   * default {@link DEFAULT_MAX_WAIT_MS}): a jump forward in `t` that would
+   * wait longer is replayed at once and counted in the report's `pacing`.
+   */
+  readonly maxWaitMs?: number;
 }
+
+/** A bogus future `t` (a frame a day ahead) must not put a `--speed 2` replay to sleep for 12 hours. */
+export const DEFAULT_MAX_WAIT_MS = 5000;
 
 export interface ReplayResult {
   readonly pipeline: SurveillancePipeline;
@@ -31,6 +40,8 @@ export interface ReplayResult {
   readonly rules: RuleSummary;
   /** Where the replay stopped (the `until` instant, or the last frame); null for a capture without frames. */
   readonly stoppedAt: number | null;
+  /** The recording was cut short (killed mid-write): what was read of its last file; also in the report. */
+  readonly truncated: CaptureTruncation | null;
 }
 
 /**
@@ -52,25 +63,26 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
   // A long recording rotated into parts (rec.0001.jsonl.gz, ...) replays as one.
   const files = capturePartPaths(path);
   if (files.length === 0) throw new CaptureError(path, null, 'cannot open: no such file');
-  const sizes = files.map((f) => statSync(f).size);
+  const sizes = files.map((f) => checkCaptureFile(f).size);
   const totalBytes = sizes.reduce((a, b) => a + b, 0) || 1;
   const speed = options.speed;
+  const pacer = speed === 'max' ? null : new ReplayPacer(options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
   let firstT: number | null = null;
   let lastT: number | null = null;
-  const wallStart = performance.now();
   let progressAt = 0;
   let doneBytes = 0;
   let until: number | null = options.until && 'time' in options.until ? options.until.time : null;
   let reachedUntil = false;
+  let truncated: CaptureTruncation | null = null;
   for (let part = 0; part < files.length && !options.signal?.aborted && !reachedUntil; part++) {
     const file = files[part]!;
-    for await (const { line, frame, bytesRead } of readCapture(file)) {
+    // Only the last file of a recording can be the one a killed writer left open: a cut part with parts after it is a hole.
+    const onTruncated = (cut: CaptureTruncation): void => {
+      if (part < files.length - 1) throw new CaptureError(file, cut.lastLine + 1, `${cut.message.slice(file.length + 2)}, but ${files[part + 1]} continues it: frames are missing in the middle of the recording`);
+      truncated = cut;
+    };
+    for await (const { line, frame, bytesRead } of readCapture(file, { onTruncated })) {
       if (options.signal?.aborted) break;
-      // A frame whose time cannot be believed is counted (bad_time) and its time used nowhere: not as the start, a stop or a wait.
-      if (!pipeline.books.frameTimes.plausible(frame.t)) {
-        pipeline.ingest(frame);
-        continue;
-      }
       if (firstT === null) {
         firstT = frame.t;
         if (options.until && 'offsetMs' in options.until) until = firstT + options.until.offsetMs;
@@ -79,8 +91,8 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
         reachedUntil = true;
         break;
       }
-      if (speed !== 'max') {
-        const due = (frame.t - firstT) / speed - (performance.now() - wallStart);
+      if (pacer && typeof speed === 'number') {
+        const due = pacer.due(frame.t, speed, performance.now());
         if (due > 5) await sleep(due);
       }
       pipeline.advance(frame.t);
@@ -102,5 +114,7 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
   const stoppedAt = reachedUntil ? until : lastT;
   if (stoppedAt !== null) pipeline.advance(stoppedAt);
   options.onProgress?.(1);
-  return { pipeline, report: buildReplayReport(path, pipeline, firstT, lastT, rules), rules, stoppedAt };
+  const pacing: ReplayPacing | null = pacer && typeof speed === 'number' ? { speed, ...pacer.stats() } : null;
+  const report = buildReplayReport(path, pipeline, firstT, lastT, rules, { truncated, pacing });
+  return { pipeline, report, rules, stoppedAt, truncated };
 }

@@ -4,6 +4,7 @@ import { isFeedMetricName } from '../../shared/config/metric-names';
 import type { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
 import type { BookEpisodes } from '../pipeline/venue-books';
 import type { RuleSummary, RuleSummaryEntry } from './rule-summary';
+import type { CaptureTruncation } from '../capture/capture-reader';
 
 /** An alert as the report lists it. */
 export interface ReportAlert {
@@ -84,10 +85,28 @@ export interface ReportVenue {
   readonly bookDrifts: number;
 }
 
+/** How a `--speed N` replay kept to its clock: jumps forward that would have waited past `maxWaitMs` were replayed at once. */
+export interface ReplayPacing {
+  readonly speed: number;
+  readonly maxWaitMs: number;
+  readonly jumpsSkipped: number;
+  /** The largest such jump in capture time (ms, from the frame before); null when none. */
+  readonly largestJumpMs: number | null;
+}
+
+/** A cut tail as the report gives it (the reader's {@link CaptureTruncation}). */
+export type ReportTruncation = CaptureTruncation;
+
 export interface ReplayReport {
   readonly capture: string;
   readonly frames: number;
   readonly ignored: number;
+  /** `ignored` by reason (`trade`, `kline`, `pong`, `subscription ack`, ...). */
+  readonly ignoredBy: Readonly<Record<string, number>>;
+  /** The recording ends where its writer was killed: what was read; null for a whole file. */
+  readonly truncated: ReportTruncation | null;
+  /** Null at `--speed max`. */
+  readonly pacing: ReplayPacing | null;
   readonly rejected: Readonly<Record<string, number>>;
   readonly firstFrameAt: number | null;
   readonly lastFrameAt: number | null;
@@ -130,6 +149,7 @@ export function buildReplayReport(
   firstFrameAt: number | null,
   lastFrameAt: number | null,
   rules?: RuleSummary,
+  read: { readonly truncated?: CaptureTruncation | null; readonly pacing?: ReplayPacing | null } = {},
 ): ReplayReport {
   const trail = pipeline.auditTrail();
   const firedAll = pipeline
@@ -185,6 +205,9 @@ export function buildReplayReport(
     capture,
     frames: pipeline.counters.frames,
     ignored: pipeline.counters.ignored,
+    ignoredBy: sortedCounts(pipeline.counters.ignoredBy),
+    truncated: read.truncated ?? null,
+    pacing: read.pacing ?? null,
     rejected,
     firstFrameAt,
     lastFrameAt,
@@ -207,4 +230,9 @@ export function buildReplayReport(
 
 function episodeFields(e: BookEpisodes): Pick<ReportInstrument, 'crossedEpisodes' | 'lockedEpisodes' | 'longestCrossedMs'> {
   return { crossedEpisodes: e.crossed, lockedEpisodes: e.locked, longestCrossedMs: e.longestMs };
+}
+
+/** Largest count first, so the summary leads with what most of the ignored frames were. */
+function sortedCounts(counts: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
