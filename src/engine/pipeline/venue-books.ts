@@ -3,7 +3,7 @@ import type { BookObservation, VenueFeedObservation } from '../../shared/core/fe
 import { bookMetrics } from '../../shared/core/metrics';
 import type { Instrument, MarketEvent, MetricName, QuoteEvent } from '../../shared/core/model';
 import { instrumentKey } from '../../shared/core/model';
-import type { InstrumentsConfig } from '../../shared/config';
+import type { InstrumentsConfig, LimitsSettings } from '../../shared/config';
 import { venueById } from '../venues/registry';
 import type { BookSync, RawFrame, VenueMapper } from '../venues/venue';
 import { BookTruth, type TruthVerdict } from './book-truth';
@@ -115,6 +115,8 @@ export interface VenueBooksSettings {
   readonly referenceStaleMs?: number;
   readonly depthBandsBps: readonly number[];
   readonly instruments?: InstrumentsConfig;
+  /** Frame sizes and levels per book side (features.yaml `limits`); defaults when absent. */
+  readonly limits?: Partial<LimitsSettings>;
 }
 
 /**
@@ -176,6 +178,7 @@ export class VenueBooks {
       case 'rejected':
         this.counters.rejected[result.reason] = (this.counters.rejected[result.reason] ?? 0) + 1;
         this.rejectedByVenue.set(frame.venue, (this.rejectedByVenue.get(frame.venue) ?? 0) + 1);
+        if (result.symbol !== undefined) this.bookMissedMessage(frame.venue, result.symbol);
         return;
     }
   }
@@ -310,7 +313,7 @@ export class VenueBooks {
     if (!mapper) {
       const v = venueById(venue);
       if (!v) throw new UnknownVenueError(venue);
-      mapper = v.createMapper();
+      mapper = v.createMapper(this.settings.limits);
       this.mappers.set(venue, mapper);
     }
     return mapper;
@@ -348,8 +351,9 @@ export class VenueBooks {
   }
 
   private applyBook(state: InstrumentState, event: Extract<MarketEvent, { type: 'book_snapshot' | 'book_delta' }>, time: number): void {
-    if (!state.sync) state.sync = venueById(event.venue)!.createBookSync(state.instrument);
+    if (!state.sync) state.sync = venueById(event.venue)!.createBookSync(state.instrument, this.settings.limits);
     const before = state.sync.stats;
+    const overflows = before.levelCapOverflows;
     const gaps = before.sequenceGaps;
     const failures = before.checksumFailures;
     const resyncs = before.resyncs;
@@ -361,6 +365,11 @@ export class VenueBooks {
     const badChecksum = stats.checksumFailures > failures;
     // The book was wrong for a while: the samples taken from it say nothing about the next ones.
     if (result === 'resync' || gap || badChecksum) state.gapSinceSample = true;
+    if (stats.levelCapOverflows > overflows) {
+      // The sync dropped the book; the message is counted as refused like any other.
+      this.counters.rejected.too_many_levels = (this.counters.rejected.too_many_levels ?? 0) + 1;
+      this.rejectedByVenue.set(event.venue, (this.rejectedByVenue.get(event.venue) ?? 0) + 1);
+    }
     const venue = this.venueHealth(event.venue);
     if (gap) {
       venue.gaps++;
@@ -375,6 +384,21 @@ export class VenueBooks {
       this.listener.onSyncEvent?.(state.key, 'resync', time);
     }
     if (truth) this.judge(state, truth.afterBook(state.sync, time), time);
+  }
+
+  /**
+   * A book message was refused: the book missed an update, so it is
+   * invalidated (live, it wants a snapshot and the feed fetches one; in
+   * replay it stays invalid until the next snapshot) and its z-scores start
+   * over. A book that has none yet has nothing to lose: the snapshot that
+   * starts it is aligned with the diffs as usual.
+   */
+  private bookMissedMessage(venue: string, symbol: string): void {
+    const state = this.states.get(instrumentKey(venue, symbol));
+    if (!state?.sync) return;
+    state.sync.invalidate();
+    state.truth?.reset();
+    state.gapSinceSample = true;
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent, VenueId } from '../../shared/core/model';
 import type { OrderBook } from '../../shared/core/order-book';
-import type { ExchangesConfig } from '../../shared/config';
+import type { ExchangesConfig, LimitsSettings } from '../../shared/config';
 import type { ConnectionView } from '../../shared/contract';
 
 /**
@@ -31,7 +31,13 @@ export type RejectReason =
   | 'http_error'
   | 'venue_error'
   /** The frame's receive time is not a time the engine can run on (see pipeline/frame-time.ts). */
-  | 'bad_time';
+  | 'bad_time'
+  /** JSON nested deeper than any venue sends (see frame-json.ts). */
+  | 'too_deep'
+  /** A frame longer than `limits` allows (WebSocket payload or REST body). */
+  | 'too_large'
+  /** A book message that would take a side past `limits.book_levels_per_side`: the book is dropped and resyncs. */
+  | 'too_many_levels';
 
 /** What a mapper made of one frame. */
 export type MapResult =
@@ -39,7 +45,11 @@ export type MapResult =
   | { readonly kind: 'instruments'; readonly instruments: readonly Instrument[] }
   /** Frames we read but do not use: trades, klines, subscription acks, pongs. */
   | { readonly kind: 'ignored'; readonly what: string }
-  | { readonly kind: 'rejected'; readonly reason: RejectReason; readonly detail: string };
+  /**
+   * `symbol` is set when the frame was a book message whose symbol could be
+   * read: that book missed an update, so it must not stay valid.
+   */
+  | { readonly kind: 'rejected'; readonly reason: RejectReason; readonly detail: string; readonly symbol?: string };
 
 /** Raw frame -> normalized records. Pure: no sockets, no clocks (time comes with the frame). */
 export interface VenueMapper {
@@ -63,11 +73,13 @@ export interface BookSyncStats {
   checksumFailures: number;
   /** Levels refused by the book (NaN, negative size). */
   rejectedLevels: number;
+  /** Book messages that took a side past the level cap: each dropped the book (a resync follows). */
+  levelCapOverflows: number;
 }
 
 /** Counters of a book sync that has seen nothing yet. */
 export function emptySyncStats(): BookSyncStats {
-  return { bookUpdates: 0, sequenceGaps: 0, resyncs: 0, checksumChecks: 0, checksumFailures: 0, rejectedLevels: 0 };
+  return { bookUpdates: 0, sequenceGaps: 0, resyncs: 0, checksumChecks: 0, checksumFailures: 0, rejectedLevels: 0, levelCapOverflows: 0 };
 }
 
 /**
@@ -100,8 +112,10 @@ export interface BookSync {
 /** One venue: what replay and live share, plus the live feed. */
 export interface Venue {
   readonly id: VenueId;
-  createMapper(): VenueMapper;
-  createBookSync(instrument: Instrument): BookSync;
+  /** `limits`: frame size caps (features.yaml `limits`); defaults when absent. */
+  createMapper(limits?: Partial<LimitsSettings>): VenueMapper;
+  /** `limits`: the level cap per side (features.yaml `limits`); default when absent. */
+  createBookSync(instrument: Instrument, limits?: Partial<LimitsSettings>): BookSync;
   /** Live connections for these symbols; replay never calls it. */
   createFeed(options: FeedOptions): Feed;
 }
@@ -155,6 +169,8 @@ export interface FeedOptions {
   /** URLs and connection settings from exchanges.yaml (a simulator is just other URLs). */
   readonly exchanges: ExchangesConfig;
   readonly sink: FeedSink;
+  /** REST body and WebSocket payload caps (features.yaml `limits`); defaults when absent. */
+  readonly limits?: Partial<LimitsSettings>;
   /** Clock, injectable for tests; defaults to Date.now. */
   readonly now?: () => number;
 }

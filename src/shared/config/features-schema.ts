@@ -24,6 +24,42 @@ export interface SyncSettings {
   readonly intervalSeconds: number;
 }
 
+/**
+ * Bounds on what a venue (or anything pretending to be one) can make the
+ * engine hold in memory. Past a bound the message is refused and counted.
+ */
+export interface LimitsSettings {
+  /** A REST response body longer than this is aborted mid-read (a snapshot or metadata request fails). */
+  readonly restBodyBytes: number;
+  /** WebSocket messages longer than this close the connection (ws `maxPayload`); a replayed frame this long is `too_large`. */
+  readonly wsMaxPayloadBytes: number;
+  /** Price levels one side of a book may hold; a message that takes a side past it drops the book, which resyncs. */
+  readonly bookLevelsPerSide: number;
+}
+
+/**
+ * Sized for the real venues with room to spare: a Binance spot depth
+ * snapshot at its maximum limit=5000 is ~300 KB and the full spot
+ * exchangeInfo a few MB; the largest WebSocket messages are all-market
+ * arrays (`!ticker@arr`, under 1 MB); books built from diffs grow past their
+ * 5,000-level snapshot as far levels change, but stay in the low thousands.
+ */
+export const DEFAULT_LIMITS: LimitsSettings = {
+  restBodyBytes: 32 * 1024 * 1024,
+  wsMaxPayloadBytes: 4 * 1024 * 1024,
+  bookLevelsPerSide: 50_000,
+};
+
+/** The web console's bind, and how it is reached from other machines (docs/runbook.md). */
+export interface WebSettings {
+  readonly host: string;
+  readonly port: number;
+  /** HTTPS with this certificate and key, by path (PEM files; never the key inline). */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** The https:// origin of a TLS-terminating reverse proxy in front of a loopback bind. */
+  readonly publicOrigin?: string;
+}
+
 /** features.yaml after validation. */
 export interface FeaturesConfig {
   readonly zscore: ZScoreSettings;
@@ -36,7 +72,8 @@ export interface FeaturesConfig {
   readonly referenceStaleSeconds: number;
   readonly storage: StorageSettings;
   readonly sync: SyncSettings;
-  readonly web: { readonly host: string; readonly port: number };
+  readonly limits: LimitsSettings;
+  readonly web: WebSettings;
   readonly notifications: {
     readonly critical: boolean;
     readonly warning: boolean;
@@ -101,6 +138,9 @@ const syncSchema = z
     }
   });
 
+/** A certificate or key file: a path, never the PEM text itself in the config. */
+const pemPath = nonEmptyString.refine((v) => !v.includes('-----BEGIN') && !v.includes('\n'), 'a path to the PEM file, never its contents: keys do not go in config files');
+
 /** Schema of features.yaml. */
 export const featuresSchema = z
   .object({
@@ -113,7 +153,25 @@ export const featuresSchema = z
       .object({ enabled: z.boolean(), path: nonEmptyString.optional(), retention_days: positiveNumber })
       .strict(),
     sync: syncSchema,
-    web: z.object({ host: nonEmptyString, port: z.number().int().min(1).max(65535) }).strict(),
+    limits: z
+      .object({
+        rest_body_bytes: z.number().int().min(64 * 1024, 'must be at least 65536 (64 KiB): a depth snapshot alone is ~300 KB').optional(),
+        ws_max_payload_bytes: z.number().int().min(64 * 1024, 'must be at least 65536 (64 KiB): venues send book frames of tens of KB').optional(),
+        book_levels_per_side: z.number().int().min(1000, 'must be at least 1000: a Binance snapshot alone has up to 5000 levels a side').optional(),
+      })
+      .strict()
+      .optional(),
+    web: z
+      .object({
+        host: nonEmptyString,
+        port: z.number().int().min(1).max(65535),
+        tls: z.object({ cert_file: pemPath, key_file: pemPath }).strict().optional(),
+        public_origin: z
+          .string()
+          .regex(/^https:\/\/[^/?#\s]+\/?$/, 'must be the https:// origin the reverse proxy serves the console at, e.g. https://console.example.com')
+          .optional(),
+      })
+      .strict(),
     notifications: z
       .object({ critical: z.boolean(), warning: z.boolean(), min_interval_seconds: seconds })
       .strict(),
@@ -140,7 +198,17 @@ export const featuresSchema = z
         batchSize: f.sync.batch_size,
         intervalSeconds: f.sync.interval_seconds,
       },
-      web: { host: f.web.host, port: f.web.port },
+      limits: {
+        restBodyBytes: f.limits?.rest_body_bytes ?? DEFAULT_LIMITS.restBodyBytes,
+        wsMaxPayloadBytes: f.limits?.ws_max_payload_bytes ?? DEFAULT_LIMITS.wsMaxPayloadBytes,
+        bookLevelsPerSide: f.limits?.book_levels_per_side ?? DEFAULT_LIMITS.bookLevelsPerSide,
+      },
+      web: {
+        host: f.web.host,
+        port: f.web.port,
+        ...(f.web.tls ? { tls: { certFile: f.web.tls.cert_file, keyFile: f.web.tls.key_file } } : {}),
+        ...(f.web.public_origin ? { publicOrigin: f.web.public_origin.replace(/\/$/, '') } : {}),
+      },
       notifications: {
         critical: f.notifications.critical,
         warning: f.notifications.warning,

@@ -116,6 +116,19 @@ export class OrderBook {
   private readonly asks = new BookSide(false);
 
   /**
+   * `maxLevelsPerSide` bounds memory against a venue (or an impostor) that
+   * keeps adding levels: the book does not refuse them itself, since the
+   * message that crosses the cap is already half in, but reports
+   * `overflowing()` and the sync throws the book away.
+   */
+  constructor(readonly maxLevelsPerSide = Number.POSITIVE_INFINITY) {}
+
+  /** A side holds more levels than `maxLevelsPerSide`. */
+  overflowing(): boolean {
+    return this.bids.sorted.size > this.maxLevelsPerSide || this.asks.sorted.size > this.maxLevelsPerSide;
+  }
+
+  /**
    * Replaces the whole book. Zero-size levels are skipped; a price repeated
    * within one side keeps its last occurrence. Returns how many levels were
    * rejected as invalid.

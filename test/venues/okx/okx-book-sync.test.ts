@@ -70,7 +70,7 @@ describe('OkxBookSync: older protocol (socket snapshot, checksum, no seqId)', ()
     const next = checksumOf([['100.0', '1'], ['99.5', '2'], ['99.9', '4']], [['101.0', '3']]);
     expect(sync.apply(delta({ bids: [['99.9', '4']], checksum: next }))).toBe('applied');
     expect(sync.apply(delta({ asks: [['102', '1']], checksum: 0 }))).toBe('applied'); // 0 = no checksum (June 2026)
-    expect(sync.stats).toEqual({ bookUpdates: 3, sequenceGaps: 0, resyncs: 0, checksumChecks: 2, checksumFailures: 0, rejectedLevels: 0 });
+    expect(sync.stats).toEqual({ bookUpdates: 3, sequenceGaps: 0, resyncs: 0, checksumChecks: 2, checksumFailures: 0, rejectedLevels: 0, levelCapOverflows: 0 });
   });
 
   it('on a checksum mismatch: counts it, invalidates, wants a snapshot, then counts a resync', () => {

@@ -1,4 +1,5 @@
 import type { BookDeltaEvent, BookSnapshotEvent } from '../../../shared/core/model';
+import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
 import { emptySyncStats, type BookSync, type BookSyncStats, type SyncResult } from '../venue';
 import type { BinanceMarket } from './exchange-info';
@@ -25,7 +26,7 @@ export const DEFAULT_BUFFER_CAP = 10_000;
  * snapshot, which counts as a resync.
  */
 export class BinanceBookSync implements BookSync {
-  readonly book = new OrderBook();
+  readonly book: OrderBook;
   readonly stats: BookSyncStats = emptySyncStats();
 
   /** Book loaded from a snapshot and every diff since applied in sequence. */
@@ -43,7 +44,10 @@ export class BinanceBookSync implements BookSync {
   constructor(
     readonly market: BinanceMarket,
     private readonly bufferCap = DEFAULT_BUFFER_CAP,
-  ) {}
+    maxLevelsPerSide = DEFAULT_LIMITS.bookLevelsPerSide,
+  ) {
+    this.book = new OrderBook(maxLevelsPerSide);
+  }
 
   get valid(): boolean {
     return this.synced;
@@ -89,14 +93,12 @@ export class BinanceBookSync implements BookSync {
     if (id === undefined) {
       // A snapshot without an id cannot be lined up with any diff: use it as a stand-alone picture.
       this.buffer = [];
-      this.load(event, 0);
-      return 'applied';
+      return this.load(event, 0) ? 'applied' : this.overflow();
     }
     if (this.synced) {
       // An older snapshot would roll the book back; a newer one replaces it and the diffs continue from it.
       if (id < this.bookId) return 'dropped';
-      this.load(event, id);
-      return 'applied';
+      return this.load(event, id) ? 'applied' : this.overflow();
     }
     const spot = this.market === 'spot';
     // Spot: drop u <= lastUpdateId. USD-M: drop u < lastUpdateId (the diff ending at it still bridges).
@@ -113,7 +115,7 @@ export class BinanceBookSync implements BookSync {
       // The buffered diffs start after the snapshot: it is too old. Per the docs, fetch again.
       return 'dropped';
     }
-    this.load(event, id);
+    if (!this.load(event, id)) return this.overflow();
     if (this.lost) {
       this.lost = false;
       this.stats.resyncs += 1;
@@ -130,13 +132,31 @@ export class BinanceBookSync implements BookSync {
     return 'applied';
   }
 
-  private load(event: BookSnapshotEvent, id: number): void {
+  /** Loads a snapshot; false when it takes a side past the level cap (nothing is synced then). */
+  private load(event: BookSnapshotEvent, id: number): boolean {
     this.stats.rejectedLevels += this.book.applySnapshot(event.bids, event.asks);
+    if (this.book.overflowing()) return false;
     this.stats.bookUpdates += 1;
     this.bookId = id;
     this.bookTime = event.exchangeTime;
     this.synced = true;
     this.bridging = true;
+    return true;
+  }
+
+  /**
+   * A message took a side past the level cap: the book is dropped (its
+   * memory is the point) and waits for a snapshot like after a gap; the
+   * diffs held are dropped too, they belong to the book that overflowed.
+   */
+  private overflow(): SyncResult {
+    this.book.clear();
+    this.stats.levelCapOverflows += 1;
+    this.synced = false;
+    this.bridging = false;
+    this.lost = true;
+    this.buffer = [];
+    return 'resync';
   }
 
   private applyDelta(event: BookDeltaEvent): SyncResult {
@@ -156,6 +176,7 @@ export class BinanceBookSync implements BookSync {
       return this.gap(event);
     }
     this.stats.rejectedLevels += this.book.applyLevels('bid', event.bids) + this.book.applyLevels('ask', event.asks);
+    if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     this.bookId = last;
     this.bookTime = event.exchangeTime;

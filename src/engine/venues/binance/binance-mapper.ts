@@ -8,6 +8,9 @@ import type {
   SequenceFields,
   VenueId,
 } from '../../../shared/core/model';
+import type { LimitsSettings } from '../../../shared/config';
+import { checkLevels, decimalProblem, describeValue, sizeProblem } from '../../../shared/core/level-rules';
+import { frameSizeLimits, guardMapper, oversize, type FrameSizeLimits } from '../frame-json';
 import type { MapResult, RawFrame, RejectReason, VenueMapper } from '../venue';
 import { BINANCE_VENUE_IDS, instrumentsFromExchangeInfo, type BinanceMarket } from './exchange-info';
 import type {
@@ -49,29 +52,53 @@ class Reject {
   constructor(
     readonly reason: RejectReason,
     readonly detail: string,
+    /** The book the refused message was for, when it could be read. */
+    readonly symbol?: string,
   ) {}
+}
+
+/** Runs `fn`, tagging a refusal with the book's symbol: that book missed a message and must not stay valid. */
+function forBook<T>(symbol: string | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof Reject && error.symbol === undefined && symbol !== undefined) throw new Reject(error.reason, error.detail, symbol);
+    throw error;
+  }
 }
 
 /**
  * Binance frames -> normalized events, for spot or USD-M. One JSON.parse per
- * frame; level strings are checked character by character (no Number
- * conversion, no copies) and handed to the book, which parses them once.
- * A frame with any malformed level is rejected whole: applying half a diff
- * would silently corrupt the book.
+ * frame; level strings are checked by the shared rule (level-rules.ts: no
+ * copies, Number only for long or exponent forms) and handed to the book,
+ * which parses them once. A book message with any malformed level is
+ * rejected whole, tagged with its symbol so the book is invalidated.
  */
 export class BinanceMapper implements VenueMapper {
   readonly venue: VenueId;
   private readonly paths: (typeof REST_PATHS)[BinanceMarket];
 
-  constructor(readonly market: BinanceMarket) {
+  private readonly sizes: FrameSizeLimits;
+
+  constructor(
+    readonly market: BinanceMarket,
+    limits?: Partial<LimitsSettings>,
+  ) {
     this.venue = BINANCE_VENUE_IDS[market];
     this.paths = REST_PATHS[market];
+    this.sizes = frameSizeLimits(limits);
   }
 
   map(frame: RawFrame): MapResult {
+    return guardMapper(frame, () => this.decode(frame));
+  }
+
+  private decode(frame: RawFrame): MapResult {
     if (frame.kind === 'rest' && frame.status !== undefined && frame.status >= 400) {
       return rejected('http_error', `HTTP ${frame.status} from ${pathOf(frame.url)}`);
     }
+    const tooLarge = oversize(frame, this.sizes);
+    if (tooLarge !== undefined) return tooLarge;
     let value: unknown;
     try {
       value = JSON.parse(frame.data);
@@ -81,7 +108,11 @@ export class BinanceMapper implements VenueMapper {
     try {
       return frame.kind === 'rest' ? this.mapRest(frame, value) : this.mapWs(frame, value);
     } catch (error) {
-      if (error instanceof Reject) return rejected(error.reason, error.detail);
+      if (error instanceof Reject) {
+        return error.symbol === undefined
+          ? rejected(error.reason, error.detail)
+          : { kind: 'rejected', reason: error.reason, detail: error.detail, symbol: error.symbol };
+      }
       throw error;
     }
   }
@@ -90,7 +121,7 @@ export class BinanceMapper implements VenueMapper {
     if (!isObject(value)) throw new Reject('unknown_message', 'REST body is not an object');
     const error = value as WireError;
     if (typeof error.code === 'number' && typeof error.msg === 'string') {
-      throw new Reject('venue_error', `${error.code}: ${error.msg}`);
+      throw new Reject('venue_error', `${error.code}: ${error.msg.slice(0, 120)}`);
     }
     const path = pathOf(frame.url);
     if (path.endsWith(this.paths.depth)) return this.restDepth(frame, value as WireDepthSnapshot);
@@ -105,7 +136,7 @@ export class BinanceMapper implements VenueMapper {
   private restDepth(frame: RawFrame, body: WireDepthSnapshot): MapResult {
     const symbol = querySymbol(frame.url);
     if (symbol === undefined) throw new Reject('missing_field', 'depth URL without symbol=');
-    return events([this.depthSnapshot(frame, symbol, body, optionalTime(body.E) ?? optionalTime(body.T))]);
+    return events([forBook(symbol, () => this.depthSnapshot(frame, symbol, body, optionalTime(body.E) ?? optionalTime(body.T)))]);
   }
 
   private mapWs(frame: RawFrame, value: unknown): MapResult {
@@ -124,7 +155,7 @@ export class BinanceMapper implements VenueMapper {
       return { kind: 'ignored', what: SERVER_SHUTDOWN };
     } else if (isObject((value as { error?: unknown }).error)) {
       const error = (value as { error: WireError }).error;
-      throw new Reject('venue_error', `${String(error.code)}: ${String(error.msg)}`);
+      throw new Reject('venue_error', `${describeValue(error.code)}: ${describeValue(error.msg)}`);
     }
     // `!markPrice@arr` and `!bookTicker`-style all-market streams send arrays.
     if (Array.isArray(payload)) {
@@ -145,8 +176,11 @@ export class BinanceMapper implements VenueMapper {
     switch (p.e) {
       case SERVER_SHUTDOWN:
         return { kind: 'ignored', what: SERVER_SHUTDOWN };
-      case 'depthUpdate':
-        return events([this.depthUpdate(frame, p as WireDepthUpdate, stream ?? rawStreamOf(frame.url))]);
+      case 'depthUpdate': {
+        const name = stream ?? rawStreamOf(frame.url);
+        const symbol = typeof p.s === 'string' && p.s !== '' ? p.s : name === undefined ? undefined : symbolOfStream(name);
+        return events([forBook(symbol, () => this.depthUpdate(frame, p as WireDepthUpdate, name))]);
+      }
       case 'bookTicker':
         return events([this.quote(frame, p as WireBookTicker)]);
       case 'markPriceUpdate':
@@ -155,7 +189,7 @@ export class BinanceMapper implements VenueMapper {
         break;
       default:
         if (typeof p.e === 'string' && IGNORED_EVENTS.has(p.e)) return { kind: 'ignored', what: p.e };
-        throw new Reject('unknown_message', `unknown event type ${String(p.e)}`);
+        throw new Reject('unknown_message', `unknown event type ${describeValue(p.e)}`);
     }
     // Spot sends two payloads without `e`: partial depth and bookTicker.
     if ('lastUpdateId' in p) {
@@ -163,7 +197,7 @@ export class BinanceMapper implements VenueMapper {
       const name = stream ?? rawStreamOf(frame.url);
       const symbol = name === undefined ? undefined : symbolOfStream(name);
       if (symbol === undefined) throw new Reject('missing_field', 'partial depth without a stream name for its symbol');
-      return events([this.depthSnapshot(frame, symbol, p as WireDepthSnapshot, undefined)]);
+      return events([forBook(symbol, () => this.depthSnapshot(frame, symbol, p as WireDepthSnapshot, undefined))]);
     }
     if ('b' in p && 'a' in p && 'B' in p && 'A' in p) return events([this.quote(frame, p as WireBookTicker)]);
     throw new Reject('unknown_message', 'payload without event type');
@@ -203,8 +237,8 @@ export class BinanceMapper implements VenueMapper {
       symbol,
       exchangeTime,
       receiveTime: frame.t,
-      bids: requireLevelShapes(body.bids, 'bids'),
-      asks: requireLevelShapes(body.asks, 'asks'),
+      bids: requireLevels(body.bids, 'bids'),
+      asks: requireLevels(body.asks, 'asks'),
       seq: { last },
     };
   }
@@ -217,9 +251,9 @@ export class BinanceMapper implements VenueMapper {
       symbol: requireString(p.s, 's'),
       exchangeTime: optionalTime(p.E) ?? optionalTime(p.T),
       receiveTime: frame.t,
-      bidPrice: requirePrice(p.b, 'b'),
+      bidPrice: requireSize(p.b, 'b'),
       bidSize: requireSize(p.B, 'B'),
-      askPrice: requirePrice(p.a, 'a'),
+      askPrice: requireSize(p.a, 'a'),
       askSize: requireSize(p.A, 'A'),
       ...(updateId === undefined ? {} : { updateId }),
     };
@@ -292,104 +326,32 @@ function optionalTime(value: unknown): number | undefined {
 /** A numeric string field that may be absent or "" (funding on delivery contracts). */
 function optionalNumber(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || checkDecimal(value) === DECIMAL_BAD) throw new Reject('bad_number', `${field} is not a number`);
+  const problem = decimalProblem(value);
+  if (problem !== undefined) throw new Reject('bad_number', `${field} ${describeValue(value)} ${problem}`);
   return Number(value);
 }
 
-function requirePrice(value: unknown, field: string): number {
-  if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
-  if (typeof value !== 'string' || checkDecimal(value) !== DECIMAL_OK) throw new Reject('bad_number', `${field} is not a price`);
-  return Number(value);
-}
-
+/**
+ * A top-of-book price or size: finite and not negative. Zero is allowed: a
+ * bookTicker of an empty side says "0.00000000"; book levels are stricter.
+ */
 function requireSize(value: unknown, field: string): number {
   if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
-  if (typeof value !== 'string') throw new Reject('bad_number', `${field} is not a size`);
-  const check = checkDecimal(value);
-  if (check === DECIMAL_NEGATIVE) throw new Reject('negative_size', `${field} is negative`);
-  if (check === DECIMAL_BAD) throw new Reject('bad_number', `${field} is not a size`);
+  const problem = sizeProblem(value);
+  if (problem !== undefined) throw new Reject(problem.negative ? 'negative_size' : 'bad_number', `${field} ${describeValue(value)} ${problem.problem}`);
   return Number(value);
 }
 
 /**
- * Checks a `[[price, size], ...]` array in place and returns it as is: the
- * strings go to the book untouched (it keeps the exchange's text).
+ * Checks a `[[price, size], ...]` list whole (level-rules.ts) and returns it
+ * as is: the strings go to the book untouched (it keeps the exchange's text).
+ * Snapshots too: a snapshot loaded without its bad levels is a book the
+ * venue never had, marked valid.
  */
-/**
- * Snapshot levels: shape only. A REST snapshot carries up to 5,000 levels a
- * side and replaces the book whole, so the book validates each number as it
- * parses it (once) and counts a bad level as rejected instead of refusing the
- * snapshot; scanning every string here first doubled the cost of a resync.
- * Diffs keep the full check below: a half-applied diff would corrupt the book.
- */
-function requireLevelShapes(value: unknown, field: string): readonly RawLevel[] {
-  if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
-  if (!Array.isArray(value)) throw new Reject('bad_number', `${field} is not a list of levels`);
-  for (let i = 0; i < value.length; i += 1) {
-    const level: unknown = value[i];
-    if (!Array.isArray(level) || typeof level[0] !== 'string' || typeof level[1] !== 'string') {
-      throw new Reject('missing_field', `${field}[${i}] is not [price, size]`);
-    }
-  }
-  return value as RawLevel[];
-}
-
 function requireLevels(value: unknown, field: string): readonly RawLevel[] {
-  if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
-  if (!Array.isArray(value)) throw new Reject('bad_number', `${field} is not a list of levels`);
-  for (let i = 0; i < value.length; i += 1) {
-    const level: unknown = value[i];
-    if (!Array.isArray(level) || level.length < 2) throw new Reject('missing_field', `${field}[${i}] is not [price, size]`);
-    const price: unknown = level[0];
-    const size: unknown = level[1];
-    if (typeof price !== 'string' || checkDecimal(price) !== DECIMAL_OK) throw new Reject('bad_number', `${field}[${i}] price ${String(price)}`);
-    if (typeof size !== 'string') throw new Reject('bad_number', `${field}[${i}] size ${String(size)}`);
-    const check = checkDecimal(size);
-    if (check === DECIMAL_NEGATIVE) throw new Reject('negative_size', `${field}[${i}] size ${size}`);
-    if (check === DECIMAL_BAD) throw new Reject('bad_number', `${field}[${i}] size ${size}`);
-  }
+  const problem = checkLevels(value, field);
+  if (problem !== undefined) throw new Reject(problem.reason, problem.detail);
   return value as RawLevel[];
-}
-
-const DECIMAL_OK = 0;
-const DECIMAL_BAD = 1;
-const DECIMAL_NEGATIVE = 2;
-
-/**
- * Validates a decimal string without converting it: optional `-`, digits with
- * at most one `.`, optional exponent. Cheaper than Number() + isFinite and
- * allocation free, so levels are scanned here and parsed once, by the book.
- */
-function checkDecimal(text: string): number {
-  const n = text.length;
-  let i = 0;
-  let negative = false;
-  if (n > 0 && text.charCodeAt(0) === 45 /* - */) {
-    negative = true;
-    i = 1;
-  }
-  let digits = 0;
-  let dot = false;
-  for (; i < n; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += 1;
-    else if (c === 46 /* . */ && !dot) dot = true;
-    else break;
-  }
-  if (digits === 0) return DECIMAL_BAD;
-  if (i < n) {
-    const c = text.charCodeAt(i);
-    if (c !== 101 && c !== 69 /* e E */) return DECIMAL_BAD;
-    i += 1;
-    if (i < n && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i += 1;
-    const start = i;
-    for (; i < n; i += 1) {
-      const d = text.charCodeAt(i);
-      if (d < 48 || d > 57) return DECIMAL_BAD;
-    }
-    if (i === start) return DECIMAL_BAD;
-  }
-  return negative ? DECIMAL_NEGATIVE : DECIMAL_OK;
 }
 
 /** Path of a URL without scheme, host or query; tolerant of relative URLs. */

@@ -1,5 +1,5 @@
 import type { Venue } from '../venue';
-import { BinanceBookSync } from './binance-book-sync';
+import { BinanceBookSync, DEFAULT_BUFFER_CAP } from './binance-book-sync';
 import { BinanceFeed } from './binance-feed';
 import { BinanceMapper } from './binance-mapper';
 import { BINANCE_VENUE_IDS, type BinanceMarket } from './exchange-info';
@@ -19,9 +19,9 @@ export { BINANCE_VENUE_IDS, instrumentsFromExchangeInfo, yymmdd, type BinanceMar
 function binanceVenue(market: BinanceMarket): Venue {
   return {
     id: BINANCE_VENUE_IDS[market],
-    createMapper: () => new BinanceMapper(market),
+    createMapper: (limits) => new BinanceMapper(market, limits),
     // Binance rules depend only on the service, not on the instrument.
-    createBookSync: () => new BinanceBookSync(market),
+    createBookSync: (_instrument, limits) => new BinanceBookSync(market, DEFAULT_BUFFER_CAP, limits?.bookLevelsPerSide),
     createFeed: (options) => new BinanceFeed(market, options),
   };
 }

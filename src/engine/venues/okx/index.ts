@@ -16,7 +16,7 @@ export { OkxFeed, okxInstType, planOkxConnections, type OkxArg, type OkxConnecti
  */
 export const okx: Venue = {
   id: OKX_VENUE_ID,
-  createMapper: () => new OkxMapper(),
-  createBookSync: (instrument) => new OkxBookSync(instrument),
+  createMapper: (limits) => new OkxMapper(limits),
+  createBookSync: (instrument, limits) => new OkxBookSync(instrument, limits?.bookLevelsPerSide),
   createFeed: (options) => new OkxFeed(options),
 };

@@ -1,4 +1,5 @@
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../shared/core/model';
+import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
 import { emptySyncStats, type BookSync, type BookSyncStats, type SyncResult } from '../venue';
 import { okxBookChecksum } from './okx-checksum';
@@ -55,7 +56,7 @@ const isKeepalive = (event: Sequenced): boolean =>
  * `stats.bookUpdates` counts every message that changed the book, snapshots included.
  */
 export class OkxBookSync implements BookSync {
-  readonly book = new OrderBook();
+  readonly book: OrderBook;
   readonly stats: BookSyncStats = emptySyncStats();
 
   private synced = false;
@@ -71,7 +72,12 @@ export class OkxBookSync implements BookSync {
   /** Exchange `ts` of the last message applied. */
   private lastTime: number | undefined;
 
-  constructor(readonly instrument: Instrument) {}
+  constructor(
+    readonly instrument: Instrument,
+    maxLevelsPerSide = DEFAULT_LIMITS.bookLevelsPerSide,
+  ) {
+    this.book = new OrderBook(maxLevelsPerSide);
+  }
 
   /** Synced, in sequence, checksum good. */
   get valid(): boolean {
@@ -138,6 +144,7 @@ export class OkxBookSync implements BookSync {
     this.buffer = [];
 
     this.stats.rejectedLevels += this.book.applySnapshot(snapshot.bids, snapshot.asks);
+    if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     if (!this.checksumOk(snapshot.checksum)) return this.fail();
     this.synced = true;
@@ -187,6 +194,7 @@ export class OkxBookSync implements BookSync {
     }
 
     this.stats.rejectedLevels += this.book.applyLevels('bid', delta.bids) + this.book.applyLevels('ask', delta.asks);
+    if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     this.aligning = false;
     if (sequenced) this.lastSeq = delta.seq.last;
@@ -220,6 +228,14 @@ export class OkxBookSync implements BookSync {
     if (okxBookChecksum(this.book) === checksum) return true;
     this.stats.checksumFailures += 1;
     return false;
+  }
+
+  /** A message took a side past the level cap: drop the book (its memory is the point) and resync. */
+  private overflow(): SyncResult {
+    this.stats.levelCapOverflows += 1;
+    this.fail();
+    this.book.clear();
+    return 'resync';
   }
 
   /** Marks the book invalid and wants a snapshot; `resync` false for a too-old snapshot (no failure to count). */

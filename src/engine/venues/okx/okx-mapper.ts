@@ -8,6 +8,9 @@ import type {
   ReferencePriceEvent,
   SequenceFields,
 } from '../../../shared/core/model';
+import type { LimitsSettings } from '../../../shared/config';
+import { checkLevels, describeValue } from '../../../shared/core/level-rules';
+import { frameSizeLimits, guardMapper, oversize, type FrameSizeLimits } from '../frame-json';
 import type { MapResult, RawFrame, RejectReason, VenueMapper } from '../venue';
 import { mapOkxInstruments, OKX_VENUE_ID } from './instruments';
 import type {
@@ -40,7 +43,19 @@ class Rejection {
   constructor(
     readonly reason: RejectReason,
     readonly detail: string,
+    /** The book the refused message was for, when it could be read. */
+    readonly symbol?: string,
   ) {}
+}
+
+/** Runs `fn`, tagging a refusal with the book's symbol: that book missed a message and must not stay valid. */
+function forBook<T>(symbol: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof Rejection && error.symbol === undefined) throw new Rejection(error.reason, error.detail, symbol);
+    throw error;
+  }
 }
 
 const reject = (reason: RejectReason, detail: string): never => {
@@ -57,7 +72,7 @@ const clip = (text: string, max = 60): string => (text.length > max ? `${text.sl
 function decimal(value: unknown, what: string): number {
   if (value === undefined || value === null) return reject('missing_field', `${what} missing`);
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(n)) return reject('bad_number', `${what} ${clip(JSON.stringify(value))} is not a number`);
+  if (!Number.isFinite(n)) return reject('bad_number', `${what} ${describeValue(value)} is not a number`);
   return n;
 }
 
@@ -82,26 +97,15 @@ function optionalChecksum(value: unknown): number | undefined {
 
 /**
  * Book levels `[px, sz, "0", numOrders]` -> `[px, sz]` with the exchange's
- * strings kept byte for byte (checksums hash them). Rejects the frame on a
- * non-numeric price or size, a non-positive price or a negative size.
+ * strings kept byte for byte (checksums hash them). The whole list is checked
+ * by the rule every venue shares (level-rules.ts) before anything is copied.
  */
 function levels(value: unknown, what: string): RawLevel[] {
-  if (!Array.isArray(value)) return reject('missing_field', `${what} missing`);
-  const out: RawLevel[] = new Array<RawLevel>(value.length);
-  for (let i = 0; i < value.length; i += 1) {
-    const level: unknown = value[i];
-    if (!Array.isArray(level) || typeof level[0] !== 'string' || typeof level[1] !== 'string') {
-      return reject('missing_field', `${what}[${i}] is not a [px, sz] pair`);
-    }
-    const px: string = level[0];
-    const sz: string = level[1];
-    const price = px === '' ? NaN : Number(px);
-    const size = sz === '' ? NaN : Number(sz);
-    if (!(Number.isFinite(price) && price > 0)) return reject('bad_number', `${what}[${i}] price ${clip(JSON.stringify(px))}`);
-    if (!Number.isFinite(size)) return reject('bad_number', `${what}[${i}] size ${clip(JSON.stringify(sz))}`);
-    if (size < 0) return reject('negative_size', `${what}[${i}] size ${clip(sz)}`);
-    out[i] = [px, sz];
-  }
+  const problem = checkLevels(value, what);
+  if (problem !== undefined) return reject(problem.reason, problem.detail);
+  const list = value as readonly (readonly [string, string])[];
+  const out: RawLevel[] = new Array<RawLevel>(list.length);
+  for (let i = 0; i < list.length; i += 1) out[i] = [list[i]![0], list[i]![1]];
   return out;
 }
 
@@ -193,14 +197,16 @@ function mapPush(message: OkxWirePush, receiveTime: number): MapResult {
       else if (action !== 'snapshot') {
         return action === undefined
           ? reject('missing_field', `${channel}: action missing`)
-          : reject('unknown_message', `${channel}: action ${clip(JSON.stringify(action))}`);
+          : reject('unknown_message', `${channel}: action ${describeValue(action)}`);
       }
     }
-    const events: MarketEvent[] = [];
-    for (const entry of entries(message.data, channel)) {
-      events.push(bookEvent(entryObject(entry, channel) as OkxWireBook, type, symbol, receiveTime, channel, false));
-    }
-    return { kind: 'events', events };
+    return forBook(symbol, () => {
+      const events: MarketEvent[] = [];
+      for (const entry of entries(message.data, channel)) {
+        events.push(bookEvent(entryObject(entry, channel) as OkxWireBook, type, symbol, receiveTime, channel, false));
+      }
+      return { kind: 'events', events };
+    });
   }
 
   switch (channel) {
@@ -341,9 +347,11 @@ function mapRest(frame: RawFrame): MapResult {
 
   // The book response does not name its instrument: the request did.
   const symbol = url.searchParams.get('instId') ?? reject('missing_field', 'instId query parameter missing');
-  if (data.length === 0) return reject('missing_field', `${path}: empty data`);
-  const book = entryObject(data[0], path) as OkxWireBook;
-  return { kind: 'events', events: [bookEvent(book, 'book_snapshot', symbol, frame.t, 'rest books', true)] };
+  return forBook(symbol, () => {
+    if (data.length === 0) return reject('missing_field', `${path}: empty data`);
+    const book = entryObject(data[0], path) as OkxWireBook;
+    return { kind: 'events', events: [bookEvent(book, 'book_snapshot', symbol, frame.t, 'rest books', true)] };
+  });
 }
 
 /**
@@ -352,18 +360,34 @@ function mapRest(frame: RawFrame): MapResult {
  * malformed frame: it is rejected with a reason and a short detail.
  */
 export class OkxMapper implements VenueMapper {
+  private readonly sizes: FrameSizeLimits;
+
+  constructor(limits?: Partial<LimitsSettings>) {
+    this.sizes = frameSizeLimits(limits);
+  }
+
   /** Maps one websocket or REST frame. */
   map(frame: RawFrame): MapResult {
+    return guardMapper(frame, () => this.decode(frame));
+  }
+
+  private decode(frame: RawFrame): MapResult {
+    const tooLarge = oversize(frame, this.sizes);
+    if (tooLarge !== undefined) return tooLarge;
     try {
       return frame.kind === 'rest' ? mapRest(frame) : mapWs(frame);
     } catch (error) {
-      if (error instanceof Rejection) return { kind: 'rejected', reason: error.reason, detail: error.detail };
+      if (error instanceof Rejection) {
+        return error.symbol === undefined
+          ? { kind: 'rejected', reason: error.reason, detail: error.detail }
+          : { kind: 'rejected', reason: error.reason, detail: error.detail, symbol: error.symbol };
+      }
       throw error;
     }
   }
 }
 
 /** A new OKX mapper (stateless, but one per feed keeps the door open for per-connection state). */
-export function createOkxMapper(): OkxMapper {
-  return new OkxMapper();
+export function createOkxMapper(limits?: Partial<LimitsSettings>): OkxMapper {
+  return new OkxMapper(limits);
 }
