@@ -183,8 +183,8 @@ describe('feed scenarios', () => {
     expect(venueOf(replay.report, 'okx').staleEpisodes).toBe(1);
     expect(replay.report.instruments.filter((i) => i.venue === 'okx').every((i) => i.bookValid && i.sequenceGaps === 0)).toBe(true);
     // No market alert; the silence itself is a feed-integrity alert on the venue.
-    expect(replay.report.alerts.filter((a) => familyOf(a.metric) !== 'feed')).toEqual([]);
-    expect(replay.report.alerts.map((a) => [a.venue, a.metric])).toEqual([['okx', 'feed_stale_seconds']]);
+    expect(replay.report.alerts).toEqual([]);
+    expect(replay.report.feedAlerts.map((a) => [a.key, a.metric])).toEqual([['okx', 'feed_stale_seconds']]);
   });
 
   it('disconnect: silence, then a fresh REST snapshot per book (OKX 2026 too)', async () => {
