@@ -37,12 +37,14 @@ describe('frames at absurd times', () => {
     expect(clock.due(Number.POSITIVE_INFINITY)).toEqual([]);
     expect(clock.due(Date.UTC(2026, 0, 1) + 3000)).toEqual([0, 1000, 2000, 3000].map((d) => Date.UTC(2026, 0, 1) + d));
     const guard = new FrameTimeGuard();
-    expect([1e19, 1e300, Number.NaN, -5, 0].map((t) => guard.accept(t))).toEqual([false, false, false, false, false]);
+    expect([1e19, 1e300, Number.NaN, -5, Number.POSITIVE_INFINITY].map((t) => guard.accept(t))).toEqual([false, false, false, false, false]);
     expect(guard.accept(Date.UTC(2022, 4, 13))).toBe(true);
     // Anchored: two years later is not the same capture or run.
     expect(guard.accept(Date.UTC(2024, 4, 13))).toBe(false);
     expect(guard.accept(Date.UTC(2022, 4, 14))).toBe(true);
-    expect(guard.rejected).toBe(6);
+    // 1970 beside a 2022 capture is not the same capture either.
+    expect(guard.accept(1000)).toBe(false);
+    expect(guard.rejected).toBe(7);
   });
 
   it('surveil replay finishes with the same books and counts them as bad_time', () => {

@@ -5,11 +5,13 @@
  * catch-up loop with no end, memory without bound. Such a frame is rejected
  * (`bad_time`) before anything reads its time.
  *
- * The window: a real epoch (2015 to 2100), and within `maxSpanMs` of the first
- * time accepted (a capture's start; a live run's start). A frame a day ahead of
- * its neighbours is still inside it: replay at a speed handles that jump.
+ * The window: a finite, non-negative epoch time before 2100, and within
+ * `maxSpanMs` of the first time accepted (a capture's start; a live run's
+ * start). A frame a day ahead of its neighbours is still inside it: replay at a
+ * speed handles that jump. Small times (tests, synthetic runs) are fine on
+ * their own; what they may not do is mix with real ones.
  */
-const EARLIEST = Date.UTC(2015, 0, 1);
+const EARLIEST = 0;
 const LATEST = Date.UTC(2100, 0, 1);
 /** Longer than any single capture or run (rotation splits long ones into parts of one capture). */
 const DEFAULT_MAX_SPAN_MS = 366 * 24 * 3_600_000;
