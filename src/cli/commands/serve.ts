@@ -41,6 +41,11 @@ export function parseServeArgs(values: CliArgs['values']): ServeRequest | string
   if (db !== undefined) out.db = db;
   const configDir = str('config');
   if (configDir !== undefined) out.configDir = configDir;
+  const tlsCert = str('tls-cert');
+  const tlsKey = str('tls-key');
+  if (tlsCert !== undefined || tlsKey !== undefined) out.tls = { ...(tlsCert ? { certFile: tlsCert } : {}), ...(tlsKey ? { keyFile: tlsKey } : {}) };
+  const origin = str('public-origin');
+  if (origin !== undefined) out.publicOrigin = origin;
   const captures = str('captures');
   if (captures !== undefined) out.captureDirs = [captures];
   return out;
@@ -61,7 +66,7 @@ export async function startServe(request: ServeRequest, io: CliIo): Promise<Runn
   const what = running.sim ? `demo "${request.demo}" on the simulator (SIMULATED data)` : 'live exchanges';
   io.out(`console: ${what}, history ${running.dbPath ?? 'off'}`);
   io.out(`console served at ${running.web.url}`);
-  if (running.web.token) io.out('this address is reachable from other machines: the token in the URL is required; keep it private');
+  if (running.web.token) io.out(`this address is reachable from other machines${running.web.secure ? ' (over TLS)' : ''}: the token in the URL is required; keep it private`);
   return running;
 }
 
@@ -78,7 +83,7 @@ export function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-/** `serve [--port N] [--host H] [--db FILE] [--config DIR] [--demo SCENARIO] [--seed N]` */
+/** `serve [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--public-origin URL] [--db FILE] [--config DIR] [--demo SCENARIO] [--seed N]` */
 export const serve: CliCommand = {
   name: 'serve',
   summary: 'Run the engine and serve the console to a browser (http://127.0.0.1:8050 by default) until Ctrl-C',
@@ -90,6 +95,9 @@ export const serve: CliCommand = {
     demo: { type: 'string', valueName: 'SCENARIO', description: `run on the local simulator: ${SHOWCASE} (every alert family in two minutes) or a simulator scenario` },
     seed: { type: 'string', valueName: 'N', description: 'simulator seed (default 1)' },
     'extra-assets': { type: 'string', valueName: 'N', description: 'with --demo: N synthetic assets beyond BTC and ETH, 4 listings each (11 -> 52 instruments)' },
+    'tls-cert': { type: 'string', valueName: 'FILE', description: 'serve HTTPS with this PEM certificate (default: SURVEIL_TLS_CERT_FILE, features.yaml web.tls.cert_file); needed for any host but loopback' },
+    'tls-key': { type: 'string', valueName: 'FILE', description: 'its PEM private key, by path (default: SURVEIL_TLS_KEY_FILE, features.yaml web.tls.key_file)' },
+    'public-origin': { type: 'string', valueName: 'URL', description: 'behind a TLS reverse proxy: the https:// origin it serves the console at (docs/runbook.md)' },
     captures: { type: 'string', valueName: 'DIR', description: 'folder of captures the console may replay (default: captures beside the database)' },
   },
   async run(args, io) {

@@ -7,7 +7,23 @@ import { simInstrumentsConfig, startSimServer, type SimServer } from '../simulat
 import { resolveHistoryPath } from '../storage/history-db';
 import { ConsoleService, type ConsoleServiceOptions } from './console-service';
 import { demoSchedule } from './demo-schedule';
-import { startWebServer, type WebServer } from './web-server';
+import { startWebServer, type WebServer, type WebTls } from './web-server';
+
+/** Environment variables that override features.yaml web.tls and web.public_origin (paths, never key text). */
+export const TLS_CERT_ENV = 'SURVEIL_TLS_CERT_FILE';
+export const TLS_KEY_ENV = 'SURVEIL_TLS_KEY_FILE';
+export const PUBLIC_ORIGIN_ENV = 'SURVEIL_PUBLIC_ORIGIN';
+
+/** The certificate to serve with: `--tls-cert/--tls-key`, else the environment, else features.yaml; both files or neither. */
+export function resolveWebTls(config: Config, given: Partial<WebTls> = {}, env: NodeJS.ProcessEnv = process.env): WebTls | undefined {
+  const certFile = given.certFile ?? (env[TLS_CERT_ENV] || undefined) ?? config.features.web.tls?.certFile;
+  const keyFile = given.keyFile ?? (env[TLS_KEY_ENV] || undefined) ?? config.features.web.tls?.keyFile;
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new Error(`TLS needs both a certificate and a key file: got only the ${certFile === undefined ? 'key' : 'certificate'} (${certFile ?? keyFile})`);
+  }
+  return { certFile, keyFile };
+}
 
 /** The built renderer: `out/renderer` at the repository root. */
 export function defaultRendererDir(): string {
@@ -32,6 +48,10 @@ export interface ConsoleRunOptions {
   readonly captureDirs?: readonly string[];
   /** Fixed access token (tests). */
   readonly token?: string;
+  /** Default: SURVEIL_TLS_CERT_FILE / SURVEIL_TLS_KEY_FILE, then features.yaml web.tls. */
+  readonly tls?: Partial<WebTls>;
+  /** Default: SURVEIL_PUBLIC_ORIGIN, then features.yaml web.public_origin. */
+  readonly publicOrigin?: string;
   /** One line per live feed state change (the terminal of `serve` and `npm start`). */
   readonly feedLog?: (line: string) => void;
 }
@@ -89,12 +109,16 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
     service = svc;
     const host = options.host ?? config.features.web.host;
     const port = options.port ?? config.features.web.port;
+    const tls = resolveWebTls(config, options.tls);
+    const publicOrigin = options.publicOrigin ?? (process.env[PUBLIC_ORIGIN_ENV] || undefined) ?? config.features.web.publicOrigin;
     const web = await startWebServer({
       api: svc,
       host,
       port,
       rootDir: options.rendererDir ?? defaultRendererDir(),
       ...(options.token ? { token: options.token } : {}),
+      ...(tls ? { tls } : {}),
+      ...(publicOrigin ? { publicOrigin } : {}),
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new Error(`${host}:${port} is already in use (another console?): pass --port N`);
       if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot bind ${host}: not an address of this machine`);

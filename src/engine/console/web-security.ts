@@ -1,11 +1,46 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 
-/** True for hosts only this machine can reach. */
+/**
+ * True for hosts only this machine can reach, in every spelling: `localhost`,
+ * 127.0.0.0/8, `::1` however it is written (`0:0:0:0:0:0:0:1`, `::0001`,
+ * `[::1]`, with a zone `%lo`), and IPv4-mapped `::ffff:127.x.x.x` (also in hex,
+ * `::ffff:7f00:1`). A spelling missed here would make the server think it is
+ * on a loopback bind, not require the token and check Host against loopback names.
+ */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
+  let h = host.trim().toLowerCase();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  if (h === 'localhost' || h === 'localhost.') return true;
+  if (isIP(h) === 4) return Number(h.split('.')[0]) === 127;
+  const zone = h.indexOf('%');
+  if (zone >= 0) h = h.slice(0, zone);
+  const groups = ipv6Groups(h);
+  if (groups === null) return false;
+  if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return true;
+  return groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff && groups[6]! >> 8 === 127;
+}
+
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, a dotted IPv4 tail folded in), or null if it is not one. */
+function ipv6Groups(text: string): number[] | null {
+  if (isIP(text) !== 6) return null;
+  let body = text;
+  const tail: number[] = [];
+  const lastColon = body.lastIndexOf(':');
+  if (body.slice(lastColon + 1).includes('.')) {
+    const [a, b, c, d] = body.slice(lastColon + 1).split('.').map(Number) as [number, number, number, number];
+    tail.push((a << 8) | b, (c << 8) | d);
+    body = body.slice(0, lastColon + 1);
+    // `::ffff:` ends in a colon that belonged to the IPv4 part; `::` must stay `::`.
+    if (body.endsWith(':') && !body.endsWith('::')) body = body.slice(0, -1);
+  }
+  const hex = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const double = body.indexOf('::');
+  const head = double < 0 ? hex(body) : hex(body.slice(0, double));
+  const rest = double < 0 ? [] : hex(body.slice(double + 2));
+  const fill = 8 - tail.length - head.length - rest.length;
+  if (fill < 0 || (double < 0 && fill !== 0)) return null;
+  return [...head, ...new Array<number>(fill).fill(0), ...rest, ...tail];
 }
 
 /** A fresh access token: 32 random bytes, hex. */
@@ -40,12 +75,20 @@ export function saneHost(host: string | undefined): string | null {
   return host !== undefined && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : null;
 }
 
-/** Security headers of every response; `wsHost` is the host[:port] the page's WebSocket goes to. */
-export function securityHeaders(wsHost: string): Record<string, string> {
+/** The Set-Cookie value that carries the token; `Secure` whenever the page reached the browser over TLS. */
+export function tokenCookie(token: string, secure: boolean): string {
+  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`;
+}
+
+/**
+ * Security headers of every response; `wsHost` is the host[:port] the page's
+ * WebSocket goes to, over `wss:` when `secure` (TLS here, or at a reverse proxy).
+ */
+export function securityHeaders(wsHost: string, secure = false): Record<string, string> {
   return {
     'content-security-policy': [
       "default-src 'self'",
-      `connect-src 'self' ws://${wsHost}`,
+      `connect-src 'self' ${secure ? 'wss' : 'ws'}://${wsHost}`,
       "script-src 'self'",
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data:",
@@ -59,5 +102,7 @@ export function securityHeaders(wsHost: string): Record<string, string> {
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
     'cache-control': 'no-store',
+    // Once a browser reached the console over TLS it must not be talked into plain HTTP for it again.
+    ...(secure ? { 'strict-transport-security': 'max-age=31536000' } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -7,7 +8,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ConsoleApi } from '../../shared/contract';
 import { serveSocket } from './web-socket';
-import { cookieValue, isLoopbackHost, newAccessToken, saneHost, securityHeaders, TOKEN_COOKIE, tokenMatches } from './web-security';
+import { cookieValue, isLoopbackHost, newAccessToken, saneHost, securityHeaders, TOKEN_COOKIE, tokenCookie, tokenMatches } from './web-security';
+
+/** Certificate and private key files (PEM) for HTTPS: paths only, the key never goes in a config file. */
+export interface WebTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
 
 export interface WebServerOptions {
   readonly api: ConsoleApi;
@@ -19,6 +26,15 @@ export interface WebServerOptions {
   readonly rootDir: string;
   /** Fixed token (tests); default a fresh one when the host is not loopback. */
   readonly token?: string;
+  /** Serve HTTPS (and WSS) with this certificate: required for any bind other than loopback. */
+  readonly tls?: WebTls;
+  /**
+   * The https:// origin a TLS-terminating reverse proxy serves the console at
+   * (the console itself bound to loopback behind it): the token is required
+   * as off loopback, the cookie is `Secure`, and Host and Origin must be the
+   * proxy's.
+   */
+  readonly publicOrigin?: string;
 }
 
 export interface WebServer {
@@ -26,6 +42,8 @@ export interface WebServer {
   readonly port: number;
   /** Null on loopback (nobody else can connect); otherwise required on the page and WebSocket URLs. */
   readonly token: string | null;
+  /** True when the browser reaches the console over TLS (here or at the reverse proxy): cookies are `Secure`. */
+  readonly secure: boolean;
   /** The page URL to open, with the token when one is needed. */
   readonly url: string;
   close(): Promise<void>;
@@ -63,28 +81,43 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const root = realpathSync(options.rootDir);
   const host = options.host ?? '127.0.0.1';
   const loopback = isLoopbackHost(host);
-  const token = loopback ? null : (options.token ?? newAccessToken());
+  const proxy = options.publicOrigin === undefined ? null : proxyOrigin(options.publicOrigin);
+  if (!loopback && !options.tls) {
+    throw new Error(
+      `refusing to serve the console on ${host} over plain HTTP: its access token would cross the network in clear. ` +
+        'Give a certificate (serve --tls-cert FILE --tls-key FILE, SURVEIL_TLS_CERT_FILE / SURVEIL_TLS_KEY_FILE, or features.yaml web.tls), ' +
+        'or keep it on 127.0.0.1 behind a TLS reverse proxy (web.public_origin): docs/runbook.md',
+    );
+  }
+  const tls = options.tls ? readTls(options.tls) : null;
+  const secure = tls !== null || proxy !== null;
+  // Behind a proxy the loopback bind is reachable by everyone the proxy serves: the token is needed all the same.
+  const token = loopback && proxy === null ? null : (options.token ?? newAccessToken());
+  const scheme = tls ? 'https' : 'http';
   let port = options.port;
 
-  /** The Host header when it names this server; loopback accepts only loopback names (DNS rebinding). */
+  /** The Host header when it names this server; loopback accepts only loopback names (DNS rebinding), a proxy only its own. */
   const servedHost = (req: IncomingMessage): string | null => {
     const h = saneHost(req.headers.host);
     if (h === null) return null;
+    if (proxy !== null) return h.toLowerCase() === proxy.host ? h : null;
     if (!loopback) return h;
     const name = h.replace(/:\d+$/, '');
     return isLoopbackHost(name) && h.endsWith(`:${port}`) ? h : null;
   };
+  /** The origin the page was served from, which is the only one allowed to open the WebSocket. */
+  const pageOrigin = (hostHeader: string) => proxy?.origin ?? `${scheme}://${hostHeader}`;
   const presented = (req: IncomingMessage, url: URL) => url.searchParams.get('token') ?? cookieValue(req.headers.cookie, TOKEN_COOKIE);
 
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const hostHeader = servedHost(req);
-    const headers = securityHeaders(hostHeader ?? `${host}:${port}`);
+    const headers = securityHeaders(hostHeader ?? `${host}:${port}`, secure);
     const fail = (status: number, text: string) => {
       res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
       res.end(`${text}\n`);
     };
     if (hostHeader === null) return fail(403, 'unexpected Host header');
-    const url = new URL(req.url ?? '/', `http://${hostHeader}`);
+    const url = new URL(req.url ?? '/', `${scheme}://${hostHeader}`);
     if (token !== null && !tokenMatches(token, presented(req, url))) return fail(401, 'access token required: open the URL printed by `surveil serve`');
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'method not allowed');
     // The raw path, not url.pathname: URL parsing would quietly fold `..` away instead of refusing it.
@@ -93,12 +126,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (file === null) return fail(404, 'not found');
     const extra: Record<string, string> = {};
     if (token !== null && url.searchParams.get('token') !== null) {
-      extra['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      extra['set-cookie'] = tokenCookie(token, secure);
     }
     const body = readFileSync(file);
     res.writeHead(200, { ...headers, ...extra, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
     res.end(req.method === 'HEAD' ? undefined : body);
-  });
+  };
+  const server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -107,11 +141,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     };
     const hostHeader = servedHost(req);
     if (hostHeader === null) return refuse('403 Forbidden');
-    const url = new URL(req.url ?? '/', `http://${hostHeader}`);
+    const url = new URL(req.url ?? '/', `${scheme}://${hostHeader}`);
     if (url.pathname !== '/api') return refuse('404 Not Found');
     // A browser always sends Origin: a page of another site must not drive the console (cross-site WebSocket hijacking).
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${hostHeader}`) return refuse('403 Forbidden');
+    if (origin !== undefined && origin !== pageOrigin(hostHeader)) return refuse('403 Forbidden');
     if (token !== null && !tokenMatches(token, presented(req, url))) return refuse('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.api));
   });
@@ -123,11 +157,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   port = (server.address() as AddressInfo).port;
   // A wildcard bind is meant for other machines: show an address they can reach.
   const shownHost = host === '0.0.0.0' || host === '::' ? (externalAddress() ?? '127.0.0.1') : host.includes(':') ? `[${host}]` : host;
+  const page = proxy?.origin ?? `${scheme}://${shownHost}:${port}`;
   return {
     host,
     port,
     token,
-    url: `http://${shownHost}:${port}/${token === null ? '' : `?token=${token}`}`,
+    secure,
+    url: `${page}/${token === null ? '' : `?token=${token}`}`,
     async close() {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
@@ -135,6 +171,34 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** Reads the certificate and key, naming the file that cannot be read or is not PEM. */
+function readTls(tls: WebTls): { cert: Buffer; key: Buffer } {
+  const read = (what: string, path: string, marker: RegExp): Buffer => {
+    let text: Buffer;
+    try {
+      text = readFileSync(path);
+    } catch (error) {
+      throw new Error(`TLS ${what} ${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    if (!marker.test(text.toString('latin1'))) throw new Error(`TLS ${what} ${path}: not a PEM ${what} (no "-----BEGIN" block)`);
+    return text;
+  };
+  return { cert: read('certificate', tls.certFile, /-----BEGIN CERTIFICATE-----/), key: read('key', tls.keyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/) };
+}
+
+/** The reverse proxy's origin, lower-cased: https only, no path. */
+function proxyOrigin(text: string): { origin: string; host: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`web public origin "${text}" is not a URL (https://console.example.com)`);
+  }
+  if (url.protocol !== 'https:') throw new Error(`web public origin "${text}" must be https://: the proxy is there to add TLS`);
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') throw new Error(`web public origin "${text}" must be an origin only, no path`);
+  return { origin: url.origin, host: url.host };
 }
 
 /** The machine's first non-internal IPv4 address, if it has one. */
