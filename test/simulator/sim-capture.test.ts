@@ -8,7 +8,8 @@ import { familyOf } from '../../src/engine/evaluation/ground-truth';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import type { SyncEventKind } from '../../src/engine/pipeline/venue-books';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
-import { simulateToCapture, type SimLabels } from '../../src/engine/simulator';
+import { simulateToCapture } from '../../src/engine/simulator';
+import { scoreRun } from '../../src/engine/evaluation/detection-score';
 import { cleanupSimDirs, CONFIG, simDir, simulateAndReplay } from './helpers';
 
 afterAll(cleanupSimDirs);
@@ -73,11 +74,33 @@ describe('simulated captures', () => {
     expect(report.firstFrameAt! - sim.labels.captureStart).toBeLessThan(1_000);
   });
 
-  it('labels keep the evaluator shape', () => {
-    const labels: SimLabels = { scenario: 'calm', seed: 1, captureStart: 0, captureEnd: 1, injections: [] };
-    const truth: GroundTruth = labels;
-    expect(truth.injections).toEqual([]);
-  });
+  it('the labels file written beside a capture is what the evaluator scores that capture against', async () => {
+    const dir = simDir();
+    const out = join(dir, 'spread.jsonl');
+    const labelsPath = join(dir, 'spread.labels.json');
+    const sim = await simulateToCapture({ scenario: 'spread_blowout', seed: 3, alerts: CONFIG.alerts, staleTimeoutMs: CONFIG.features.staleTimeoutSeconds * 1000, out, labels: labelsPath });
+    // Read back from disk, as `surveil evaluate` and an analyst's tools would: JSON, nothing lost.
+    const truth = JSON.parse(readFileSync(labelsPath, 'utf8')) as GroundTruth;
+    expect(truth).toEqual(sim.labels);
+    expect(truth).toMatchObject({ scenario: 'spread_blowout', seed: 3 });
+    const [injection] = truth.injections;
+    expect(truth.injections).toHaveLength(1);
+    expect(injection!.start).toBeGreaterThanOrEqual(truth.captureStart);
+    expect(injection!.end).toBeLessThanOrEqual(truth.captureEnd);
+
+    const replay = await replayCapture(out, { speed: 'max', settings: pipelineSettingsFrom(CONFIG) });
+    const observe = (labels: GroundTruth) =>
+      scoreRun({ truth: labels, alerts: replay.pipeline.allAlerts(), trail: replay.pipeline.auditTrail(), venues: replay.report.venues, boundMs: () => 120_000 });
+    const score = observe(truth);
+    expect(score.detections.length).toBeGreaterThan(0);
+    for (const d of score.detections) expect(d.detectedAt, `${d.instrumentId} ${d.family} ${d.severity}`).not.toBeNull();
+    expect(score.falseAlarms).toEqual([]);
+    // The scorer reads the labels, not the run: the same alerts against labels naming another instrument are misses and false alarms.
+    const elsewhere: GroundTruth = { ...truth, injections: [{ ...injection!, instruments: ['NOT-AN-INSTRUMENT'] }] };
+    const wrong = observe(elsewhere);
+    expect(wrong.detections.every((d) => d.detectedAt === null)).toBe(true);
+    expect(wrong.falseAlarms.length).toBeGreaterThan(0);
+  }, 120_000);
 });
 
 /** Anomaly scenarios: the expected family fires on the labeled instruments after the labeled start, nothing else fires. */

@@ -54,12 +54,35 @@ describe('openHistoryDb', () => {
     db.close();
   });
 
-  it('reopens an up-to-date file without running a migration again', () => {
+  it('reopens an up-to-date file without running a migration again, its rows kept', () => {
     const path = tempDbPath();
-    openHistoryDb(path).close();
+    const first = openHistoryDb(path);
+    first.prepare("INSERT INTO captures (path, venue, started) VALUES ('rec.jsonl.gz', 'okx', 1)").run();
+    // SQLite's schema cookie moves with every CREATE / ALTER / DROP: unchanged across the reopen means no migration ran.
+    const cookie = first.pragma('schema_version', { simple: true }) as number;
+    first.close();
     const db = openHistoryDb(path);
-    expect(migrate(db)).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length });
-    db.close();
+    try {
+      expect(db.pragma('schema_version', { simple: true })).toBe(cookie);
+      expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+      expect(db.prepare('SELECT path, venue FROM captures').all()).toEqual([{ path: 'rec.jsonl.gz', venue: 'okx' }]);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('reopening a file one migration behind runs only the missing step', () => {
+    const path = tempDbPath();
+    const raw = new Database(path);
+    migrate(raw, MIGRATIONS.slice(0, -1));
+    raw.close();
+    const db = openHistoryDb(path);
+    try {
+      expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    } finally {
+      db.close();
+    }
   });
 
   it('refuses a file written by a newer schema, naming both versions', () => {
