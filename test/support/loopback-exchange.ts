@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { loadConfig } from '../../src/engine/config';
@@ -42,6 +42,8 @@ export class LoopbackExchange {
   readonly requests: { readonly t: number; readonly path: string }[] = [];
   answerTextPings = true;
   rest: (url: URL) => RestReply | undefined = () => undefined;
+  /** Answers a request itself (a hostile server streaming without end); true when it did. */
+  restRaw: (url: URL, res: ServerResponse) => boolean = () => false;
   onConnection: (connection: LoopbackConnection) => void = () => {};
   onMessage: (connection: LoopbackConnection, text: string) => void = () => {};
 
@@ -59,6 +61,7 @@ export class LoopbackExchange {
     server.on('request', (req, res) => {
       const url = new URL(req.url ?? '/', exchange.httpBase);
       exchange.requests.push({ t: Date.now(), path: `${url.pathname}${url.search}` });
+      if (exchange.restRaw(url, res)) return;
       const reply = exchange.rest(url) ?? { status: 404, body: '{"code":-1,"msg":"not found"}' };
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
       res.end(reply.body);

@@ -5,6 +5,7 @@ import { SurveillancePipeline } from '../../engine/pipeline/surveillance-pipelin
 import { knownVenueIds, venueById } from '../../engine/venues/registry';
 import type { FeedStatus, FeedSubscription } from '../../engine/venues/venue';
 import { enabledVenueInstruments, type Config } from '../../shared/config';
+import { outputPathProblem } from '../output-path';
 import { CONFIG_OPTION, loadConfigOption } from '../config-option';
 import type { CliCommand, CliIo } from '../index';
 
@@ -39,6 +40,12 @@ export const record: CliCommand = {
       io.err('surveil record: --out FILE is required');
       return 2;
     }
+    // Before connecting to anything: a recording into a missing folder must fail now, not when the first frame arrives.
+    const outProblem = outputPathProblem(out);
+    if (outProblem !== null) {
+      io.err(`surveil record: --out ${outProblem}`);
+      return 1;
+    }
     const duration = args.values.duration === undefined ? null : Number(args.values.duration);
     if (duration !== null && !(duration > 0)) {
       io.err(`surveil record: --duration must be a positive number of seconds, got "${String(args.values.duration)}"`);
@@ -70,7 +77,9 @@ export const record: CliCommand = {
       pipeline,
       sampleIntervalMs: config.features.sampling.intervalMs,
       createFeeds: (sink) =>
-        active.map((a) => venueById(a.venueId)!.createFeed({ subscriptions: a.subscriptions, exchanges: config.exchanges, sink })),
+        active.map((a) =>
+          venueById(a.venueId)!.createFeed({ subscriptions: a.subscriptions, exchanges: config.exchanges, limits: config.features.limits, sink }),
+        ),
       extraSink: writer,
     });
     session.start();

@@ -1,11 +1,11 @@
-import type { ConnectionSettings } from '../../shared/config';
+import { DEFAULT_LIMITS, type ConnectionSettings, type LimitsSettings } from '../../shared/config';
 import type { VenueId } from '../../shared/core/model';
 import type { FeedSink, FeedStatus } from '../venues/venue';
 import type { FeedTuning } from './feed-tuning';
 import type { ManagedSocket } from './managed-socket';
 import { RateLimiter } from './rate-limiter';
 import { ReconnectPolicy } from './reconnect-policy';
-import { RestClient, type RestResponse } from './rest-client';
+import { RestClient, RestError, type RestResponse } from './rest-client';
 
 /**
  * What Binance and OKX feeds share: the REST client and its limiter, the
@@ -24,6 +24,8 @@ export class FeedCore {
   private readonly timers = new Set<NodeJS.Timeout>();
   private snapshotsRequested = 0;
   private snapshotsFailed = 0;
+  /** REST bodies aborted past the size limit. */
+  private restTooLarge = 0;
   private stopped = false;
 
   constructor(
@@ -32,6 +34,7 @@ export class FeedCore {
     readonly connection: ConnectionSettings,
     readonly tuning: FeedTuning,
     now?: () => number,
+    limits?: Partial<LimitsSettings>,
   ) {
     this.now = now ?? Date.now;
     this.pacer = new RateLimiter(connection.rateLimitPerSecond, 1, this.now);
@@ -40,6 +43,7 @@ export class FeedCore {
       limiter: this.restLimiter,
       timeoutMs: tuning.restTimeoutMs,
       defaultRetryAfterMs: tuning.defaultRetryAfterMs,
+      maxBodyBytes: limits?.restBodyBytes ?? DEFAULT_LIMITS.restBodyBytes,
       now: this.now,
     });
   }
@@ -63,9 +67,11 @@ export class FeedCore {
         if (response.status >= 400) this.snapshotsFailed += 1;
         this.emitRest(response);
       },
-      () => {
+      (error: unknown) => {
         this.inFlight.delete(symbol);
-        if (!this.stopped) this.snapshotsFailed += 1;
+        if (this.stopped) return;
+        this.snapshotsFailed += 1;
+        if (error instanceof RestError && error.tooLarge) this.restTooLarge += 1;
       },
     );
   }
@@ -86,10 +92,16 @@ export class FeedCore {
       const retry = (): void => {
         if (n < this.tuning.metadataAttempts) this.later(() => attempt(n + 1), policy.delayMs(n));
       };
-      this.rest.get(url).then((response) => {
-        this.emitRest(response);
-        if (response.status >= 400) retry();
-      }, retry);
+      this.rest.get(url).then(
+        (response) => {
+          this.emitRest(response);
+          if (response.status >= 400) retry();
+        },
+        (error: unknown) => {
+          if (error instanceof RestError && error.tooLarge) this.restTooLarge += 1;
+          retry();
+        },
+      );
     };
     attempt(1);
   }
@@ -121,6 +133,7 @@ export class FeedCore {
       connections: this.sockets.map((s) => s.status()),
       snapshotsRequested: this.snapshotsRequested,
       snapshotsFailed: this.snapshotsFailed,
+      tooLarge: this.restTooLarge + this.sockets.reduce((sum, s) => sum + s.tooLarge, 0),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { ConnectionSettings } from '../../shared/config';
+import { DEFAULT_LIMITS, type ConnectionSettings, type LimitsSettings } from '../../shared/config';
 import type { ReconnectSettings } from './reconnect-policy';
 
 /**
@@ -76,10 +76,17 @@ export interface SocketSettings {
   readonly maxAgeMs: number;
   readonly overlapMs: number;
   readonly connectTimeoutMs: number;
+  /** Longest message accepted (ws `maxPayload`): a longer one closes the socket (features.yaml `limits`). */
+  readonly maxPayloadBytes: number;
 }
 
 /** Socket timing from exchanges.yaml connection settings and the tuning. */
-export function socketSettingsFrom(connection: ConnectionSettings, tuning: FeedTuning, textPing: boolean): SocketSettings {
+export function socketSettingsFrom(
+  connection: ConnectionSettings,
+  tuning: FeedTuning,
+  textPing: boolean,
+  limits?: Partial<LimitsSettings>,
+): SocketSettings {
   return {
     reconnect: {
       baseDelayMs: connection.reconnectDelaySeconds * 1000,
@@ -93,5 +100,6 @@ export function socketSettingsFrom(connection: ConnectionSettings, tuning: FeedT
     maxAgeMs: tuning.maxConnectionAgeMs,
     overlapMs: tuning.overlapMs,
     connectTimeoutMs: tuning.connectTimeoutMs,
+    maxPayloadBytes: limits?.wsMaxPayloadBytes ?? DEFAULT_LIMITS.wsMaxPayloadBytes,
   };
 }

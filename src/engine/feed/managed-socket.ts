@@ -53,6 +53,8 @@ interface Link extends SocketLink {
   openedAt: number;
   lastFrameAt: number;
   pingSentAt: number | null;
+  /** Why we closed it ourselves, when the close code alone would not say. */
+  closeReason?: string;
 }
 
 /**
@@ -73,6 +75,8 @@ export class ManagedSocket {
   private messages = 0;
   private readonly rate = new MessageRate();
   private lastFrameAt: number | null = null;
+  /** Messages refused for their size (each closed its socket). */
+  tooLarge = 0;
   private lagMs: number | null = null;
   private reconnects = 0;
   private failedAttempts = 0;
@@ -173,7 +177,9 @@ export class ManagedSocket {
   private openLink(): Link {
     this.generation += 1;
     const url = this.options.url;
-    const ws = new WebSocket(url, { handshakeTimeout: this.options.settings.connectTimeoutMs });
+    // ws would otherwise buffer a message of up to 100 MiB before we see any of it.
+    const maxPayload = this.options.settings.maxPayloadBytes;
+    const ws = new WebSocket(url, { handshakeTimeout: this.options.settings.connectTimeoutMs, maxPayload });
     const link: Link = {
       conn: `${this.id}.${this.generation}`,
       url,
@@ -192,9 +198,17 @@ export class ManagedSocket {
       if (!isBinary) this.onMessage(link, rawText(data));
     });
     ws.on('error', (error: Error) => {
-      if (!link.dead) this.lastError = error.message || String(error);
+      if (link.dead) return;
+      if ((error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        // ws has closed the socket (1009); it reconnects like after any drop, and the books resync.
+        this.tooLarge += 1;
+        link.closeReason = `message over ${maxPayload} bytes (limits.ws_max_payload_bytes), connection closed`;
+        this.lastError = link.closeReason;
+        return;
+      }
+      this.lastError = error.message || String(error);
     });
-    ws.on('close', (code: number) => this.onClosed(link, `closed (${code})`));
+    ws.on('close', (code: number) => this.onClosed(link, link.closeReason ?? `closed (${code})`));
     return link;
   }
 

@@ -12,6 +12,8 @@ export interface RestClientOptions {
   readonly timeoutMs: number;
   /** Pause after a 429/418 without a usable Retry-After. */
   readonly defaultRetryAfterMs: number;
+  /** A body longer than this is aborted mid-read (features.yaml `limits.rest_body_bytes`). */
+  readonly maxBodyBytes?: number;
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
 }
@@ -21,6 +23,8 @@ export class RestError extends Error {
   constructor(
     readonly url: string,
     message: string,
+    /** The body was longer than the client's limit. */
+    readonly tooLarge = false,
   ) {
     super(message);
     this.name = 'RestError';
@@ -70,18 +74,50 @@ export class RestClient {
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     try {
       const response = await this.fetch(url, { signal: controller.signal });
-      const body = await response.text();
+      const body = await this.readBody(url, response, controller);
       if (response.status === 429 || response.status === 418) {
         this.options.limiter.pauseUntil(this.now() + this.retryAfterMs(response.headers.get('retry-after')));
       }
       return { url, status: response.status, body };
     } catch (error) {
+      if (error instanceof RestError) throw error;
       const reason = controller.signal.aborted ? (this.closed ? 'client closed' : `timeout after ${this.options.timeoutMs} ms`) : String((error as Error).message ?? error);
       throw new RestError(url, reason);
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(controller);
     }
+  }
+
+  /**
+   * The body as text, read as it streams in and aborted past the limit: an
+   * endless or huge response costs at most the limit, never the whole body.
+   */
+  private async readBody(url: string, response: Response, controller: AbortController): Promise<string> {
+    const max = this.options.maxBodyBytes ?? Number.POSITIVE_INFINITY;
+    const tooLarge = (): RestError => {
+      controller.abort();
+      return new RestError(url, `body over ${max} bytes (limits.rest_body_bytes), aborted`, true);
+    };
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > max) throw tooLarge();
+    if (response.body === null) return '';
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    const parts: string[] = [];
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > max) {
+        void reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      parts.push(decoder.decode(value, { stream: true }));
+    }
+    parts.push(decoder.decode());
+    return parts.join('');
   }
 
   /** Retry-After in seconds (Binance) or an HTTP date; the default when absent or unreadable. */

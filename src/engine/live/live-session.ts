@@ -126,7 +126,14 @@ export function createConfiguredFeeds(config: Config, sink: FeedSink, tuning?: P
   for (const [venueId, subscriptions] of subscriptionsFromConfig(config)) {
     const venue = venueById(venueId);
     if (!venue) continue;
-    const options: FeedOptions & { tuning?: Partial<FeedTuning> } = { subscriptions, exchanges: config.exchanges, sink, now, tuning };
+    const options: FeedOptions & { tuning?: Partial<FeedTuning> } = {
+      subscriptions,
+      exchanges: config.exchanges,
+      limits: config.features.limits,
+      sink,
+      now,
+      tuning,
+    };
     feeds.push(venue.createFeed(options));
   }
   return feeds;

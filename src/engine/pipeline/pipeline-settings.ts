@@ -14,6 +14,7 @@ export function pipelineSettingsFrom(config: Config): PipelineSettings {
     depthBandsBps: config.features.depthBandsBps,
     zscore: config.features.zscore,
     instruments: config.instruments,
+    limits: config.features.limits,
     feedRules: resolveFeedRules(config.alerts.feed, config.alerts.lifecycle.clearSeconds),
     rulesFor(instrument: Instrument): readonly RuleSpec[] {
       const cacheKey = `${instrument.id}|${instrument.type}`;

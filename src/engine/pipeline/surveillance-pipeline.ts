@@ -1,4 +1,4 @@
-import type { InstrumentsConfig } from '../../shared/config';
+import type { InstrumentsConfig, LimitsSettings } from '../../shared/config';
 import type { FeedAlertStep } from '../../shared/core/feed-integrity';
 import type { FeedRuleSet } from '../../shared/core/feed-rules';
 import type { Acknowledgement, Alert, AlertEvent, Instrument } from '../../shared/core/model';
@@ -38,6 +38,8 @@ export interface PipelineSettings {
   readonly instruments?: InstrumentsConfig;
   /** Feed-integrity rules (alerts.yaml `feed:`); without them no feed alert is raised. */
   readonly feedRules?: FeedRuleSet;
+  /** Frame sizes and levels per book side (features.yaml `limits`); defaults when absent. */
+  readonly limits?: Partial<LimitsSettings>;
 }
 
 export interface PipelineListener {

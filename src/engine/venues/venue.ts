@@ -129,6 +129,8 @@ export interface FeedStatus {
   readonly connections: readonly ConnectionStatus[];
   readonly snapshotsRequested: number;
   readonly snapshotsFailed: number;
+  /** REST bodies and WebSocket messages refused for their size (features.yaml `limits`). */
+  readonly tooLarge?: number;
 }
 
 /** What a live feed reports to whoever runs it (the engine, `surveil record`, tests). */

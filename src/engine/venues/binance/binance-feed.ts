@@ -108,7 +108,7 @@ export class BinanceFeed implements Feed {
       ...config.connection,
       rateLimitPerSecond: Math.min(config.connection.rateLimitPerSecond, BINANCE_MAX_MESSAGES_PER_SECOND[market]),
     };
-    this.core = new FeedCore(this.venue, options.sink, connection, tuning, options.now);
+    this.core = new FeedCore(this.venue, options.sink, connection, tuning, options.now, options.limits);
     this.restBase = trimSlash(market === 'spot' ? config.spot.restUrl : config.futures.restUrl);
     const bases =
       market === 'spot'
@@ -117,7 +117,7 @@ export class BinanceFeed implements Feed {
     const maxStreams = Math.min(tuning.maxStreamsPerConnection ?? Infinity, BINANCE_MAX_STREAMS[market]);
     const plans = planBinanceConnections(market, options.subscriptions, bases, maxStreams);
     for (const sub of options.subscriptions) if (sub.depthStream === 'diff') this.diffSymbols.add(sub.symbol);
-    const settings = socketSettingsFrom(connection, tuning, false);
+    const settings = socketSettingsFrom(connection, tuning, false, options.limits);
     plans.forEach((plan, index) => {
       const { url, rest } = streamUrl(plan.base, plan.streams, tuning.maxUrlLength);
       const socket = new ManagedSocket({

@@ -76,9 +76,9 @@ export class OkxFeed implements Feed {
   constructor(private readonly options: OkxFeedOptions) {
     const config = options.exchanges.okx;
     const tuning = resolveTuning(options.tuning);
-    this.core = new FeedCore(this.venue, options.sink, config.connection, tuning, options.now);
+    this.core = new FeedCore(this.venue, options.sink, config.connection, tuning, options.now, options.limits);
     this.restBase = config.restUrl.endsWith('/') ? config.restUrl.slice(0, -1) : config.restUrl;
-    const settings = socketSettingsFrom(config.connection, tuning, true);
+    const settings = socketSettingsFrom(config.connection, tuning, true, options.limits);
     planOkxConnections(options.subscriptions, tuning.maxBooksPerConnection).forEach((plan, index) => {
       const socket = new ManagedSocket({
         id: `okx-${index}`,
