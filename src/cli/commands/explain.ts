@@ -73,6 +73,7 @@ export const explain: CliCommand = {
       throw error;
     }
     const { pipeline, report, rules, stoppedAt } = result;
+    if (result.truncated) io.err(`surveil explain: warning: ${result.truncated.message}`);
     const lower = wanted.toLowerCase();
     const states = pipeline
       .instrumentStates()

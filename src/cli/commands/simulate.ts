@@ -10,6 +10,7 @@ import {
   type SimVenue,
 } from '../../engine/simulator';
 import { loadConfigOption } from '../config-option';
+import { outputPathProblem } from '../output-path';
 import type { CliArgs, CliCommand, CliIo } from '../index';
 
 /**
@@ -41,6 +42,13 @@ export const simulate: CliCommand = {
     if (!serve && out === undefined) {
       io.err('surveil simulate: give --out CAPTURE (with --labels LABELS.json) or --serve');
       return 2;
+    }
+    for (const [option, path] of [['--out', out], ['--labels', stringOption(args, 'labels')]] as const) {
+      const problem = path === undefined ? null : outputPathProblem(path);
+      if (problem !== null) {
+        io.err(`surveil simulate: ${option} ${problem}`);
+        return 1;
+      }
     }
     const config = loadConfigOption(args, io);
     if (!config) return 1;
