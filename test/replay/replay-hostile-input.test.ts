@@ -92,6 +92,16 @@ describe('surveil replay: a recording killed mid-write', () => {
     expect(report.frames).toBe(report.truncated!.frames);
   });
 
+  it('a gzip cut before its header line ends has nothing to replay, and says so', async () => {
+    const dir = tmp();
+    const { gzipSync } = await import('node:zlib');
+    const path = join(dir, 'early.jsonl.gz');
+    writeFileSync(path, gzipSync(`{"capture":1,"source":"recorded","note":"${'x'.repeat(5000)}"}\n`).subarray(0, 15));
+    const run = surveil(['replay', path]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(`surveil replay: ${path}:1: the gzip stream ends before its header line does (killed while writing?): nothing to replay`);
+  });
+
   it('a corrupt line in the middle is still an error naming file:line: only the tail can be a killed write', () => {
     const dir = tmp();
     const lines = readFileSync(realRecording(REAL.okx), 'utf8').split('\n');

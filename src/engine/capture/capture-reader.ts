@@ -203,6 +203,9 @@ export async function* readCapture(path: string, options: ReadCaptureOptions = {
     if (failure !== null) {
       // zlib's "unexpected end of file": the stream stopped where the writer was killed, everything before it decoded.
       const truncated = gzip && (failure as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' && lineNo > 0;
+      if (gzip && (failure as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' && lineNo === 0) {
+        throw new CaptureError(path, 1, 'the gzip stream ends before its header line does (killed while writing?): nothing to replay');
+      }
       if (!truncated) throw new CaptureError(path, lineNo + 1, `cannot read: ${gzip ? 'gzip stream is corrupt: ' : ''}${failure.message}`);
       pending += decoder.end();
       // A line complete up to its newline decodes as a whole frame; anything shorter is the cut.
