@@ -1,4 +1,5 @@
 import { feedAlertsSyncSuite } from './feed-alerts.suite';
+import { idempotentSyncSuite } from './idempotent.suite';
 import { outageSuite } from './outage.suite';
 import { pgSyncSuite } from './pg-sync.suite';
 import { syncCliSuite } from './sync-cli.suite';
@@ -9,4 +10,5 @@ import { syncCliSuite } from './sync-cli.suite';
 pgSyncSuite();
 feedAlertsSyncSuite();
 syncCliSuite();
+idempotentSyncSuite();
 outageSuite();

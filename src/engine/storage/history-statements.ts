@@ -26,8 +26,10 @@ const UPSERT_ALERT = `INSERT INTO alerts (alert_id, instrument_id, metric, rule,
     ${keepAck('ack_by')}, ${keepAck('ack_at')}, ${keepAck('ack_note')},
     revision = excluded.revision`;
 
+// An audit event already stored (its natural key, see EVENT_KEYS) is skipped: a replay run again or resumed writes it once.
 const INSERT_ALERT_EVENT = `INSERT INTO alert_events (alert_id, kind, time, severity, rule, metric, value, zscore, threshold, z_threshold, by, note, detail)
-  VALUES (@alertId, @kind, @time, @severity, @rule, @metric, @value, @zscore, @threshold, @zThreshold, @by, @note, @detail)`;
+  VALUES (@alertId, @kind, @time, @severity, @rule, @metric, @value, @zscore, @threshold, @zThreshold, @by, @note, @detail)
+  ON CONFLICT DO NOTHING`;
 
 /**
  * The writer's prepared statements and the instrument lookup table cache.
@@ -52,7 +54,8 @@ export class HistoryStatements {
     this.sample = db.prepare(INSERT_SAMPLE_SQL);
     this.alert = db.prepare(UPSERT_ALERT);
     this.alertEvent = db.prepare(INSERT_ALERT_EVENT);
-    this.feedEvent = db.prepare('INSERT INTO feed_events (time, venue, instrument_id, kind, detail) VALUES (?, ?, ?, ?, ?)');
+    // An event already stored (same natural key, see EVENT_KEYS) is skipped: replays and resumes write each once.
+    this.feedEvent = db.prepare('INSERT INTO feed_events (time, venue, instrument_id, kind, detail) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
     this.upsertInstrument = db.prepare(`INSERT INTO instruments (key, venue, symbol, canonical_id, type) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (key) DO UPDATE SET canonical_id = excluded.canonical_id, type = excluded.type RETURNING id`);
     // A sync event may name an instrument before any sample: keep what a later sample says about it.

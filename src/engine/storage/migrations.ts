@@ -176,10 +176,74 @@ ALTER TABLE feed_events_v2 RENAME TO feed_events;
 CREATE INDEX feed_events_time ON feed_events (time);
 `;
 
+/**
+ * Natural keys of the append-only event tables: the same event written twice
+ * (a capture replayed again into the same file, a replay resumed after a
+ * kill) is one row. Nullable columns go through coalesce() because a unique
+ * index treats NULLs as distinct. `by` tells two operators' acknowledgements
+ * at the same millisecond apart; a feed event's `detail` tells apart the
+ * connects of two connections of one venue at the same instant. Samples have
+ * had theirs, (instrument_id, time), since version 1; alerts upsert on alert_id.
+ */
+export const EVENT_KEYS: Readonly<Record<'alert_events' | 'feed_events', readonly { column: string; ifNull?: string }[]>> = {
+  alert_events: [{ column: 'alert_id' }, { column: 'kind' }, { column: 'time' }, { column: 'by', ifNull: "''" }],
+  feed_events: [{ column: 'time' }, { column: 'venue' }, { column: 'instrument_id', ifNull: '0' }, { column: 'kind' }, { column: 'detail', ifNull: "''" }],
+};
+
+/** The key's index expressions, columns qualified by `alias` when given (coalesce: the same in SQLite and PostgreSQL). */
+export function eventKeyExpressions(table: keyof typeof EVENT_KEYS, alias?: string, quote: (c: string) => string = (c) => c): string[] {
+  return EVENT_KEYS[table].map(({ column, ifNull }) => {
+    const c = alias ? `${alias}.${quote(column)}` : quote(column);
+    return ifNull === undefined ? c : `coalesce(${c}, ${ifNull})`;
+  });
+}
+
+const EVENT_COLUMNS = {
+  alert_events: ['alert_id', 'kind', 'time', 'severity', 'rule', 'metric', 'value', 'zscore', 'threshold', 'z_threshold', 'by', 'note', 'detail'],
+  feed_events: ['time', 'venue', 'instrument_id', 'kind', 'detail'],
+} as const;
+
+/**
+ * Duplicates already written are moved, not dropped: every row but the first
+ * (lowest id) of a key goes to `history_duplicates` as JSON, so nothing an
+ * older build wrote is lost, even where a copy differs from the kept row.
+ * Then the unique indexes make every later write of a known event a no-op.
+ */
+function dedupeSql(table: keyof typeof EVENT_KEYS, index: string): string {
+  const key = eventKeyExpressions(table);
+  const cols = EVENT_COLUMNS[table];
+  const json = `json_object(${cols.map((c) => `'${c}', d.${c}`).join(', ')})`;
+  const on = eventKeyExpressions(table, 'd').map((k, i) => `${k} = k.k${i}`).join(' AND ');
+  return `
+INSERT INTO history_duplicates (table_name, local_id, kept_id, row, moved_at)
+  SELECT '${table}', d.id, k.keep, ${json}, CAST(unixepoch('subsec') * 1000 AS INTEGER)
+  FROM ${table} d
+  JOIN (SELECT ${key.map((k, i) => `${k} AS k${i}`).join(', ')}, min(id) AS keep FROM ${table} GROUP BY ${key.map((_, i) => i + 1).join(', ')} HAVING count(*) > 1) k
+    ON ${on} AND d.id <> k.keep;
+DELETE FROM ${table} WHERE id IN (SELECT local_id FROM history_duplicates WHERE table_name = '${table}');
+CREATE UNIQUE INDEX ${index} ON ${table} (${key.join(', ')});
+`;
+}
+
+const v3 = `
+CREATE TABLE history_duplicates (
+  id INTEGER PRIMARY KEY,
+  table_name TEXT NOT NULL,
+  -- the row's id in its table, and the id of the row kept in its place
+  local_id INTEGER NOT NULL,
+  kept_id INTEGER NOT NULL,
+  row TEXT NOT NULL,
+  moved_at INTEGER NOT NULL
+);
+${dedupeSql('alert_events', 'alert_events_event')}
+${dedupeSql('feed_events', 'feed_events_event')}
+`;
+
 /** Every schema step, in order. Never edit a released one: add the next. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'history tables', sql: v1 },
   { version: 2, name: 'alert detail and peak, book_drift feed events', sql: v2 },
+  { version: 3, name: 'event natural keys (duplicates moved to history_duplicates)', sql: v3 },
 ];
 
 /** The database was written by a newer build: opening it here could corrupt what that build expects. */

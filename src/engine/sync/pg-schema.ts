@@ -1,11 +1,12 @@
 import type { ClientBase } from 'pg';
+import { eventKeyExpressions } from '../storage/migrations';
 import { checkSchemaName, ident, SYNC_TABLES, TIME_TABLES, type SyncTable } from './sync-tables';
 
 /** How the central tables are stored. */
 export type CentralMode = 'timescaledb' | 'postgres';
 
 /** Central schema version this build writes; a newer one in the database stops sync. */
-export const CENTRAL_SCHEMA_VERSION = 2;
+export const CENTRAL_SCHEMA_VERSION = 3;
 
 export interface CentralSchemaOptions {
   /** PostgreSQL schema holding the tables. Default `surveil`; tests use a fresh one each. */
@@ -68,6 +69,39 @@ export function plainSchemaSql(schemaName: string): string[] {
     `CREATE TABLE IF NOT EXISTS ${s}.desks (desk_id text PRIMARY KEY, source_id text NOT NULL, host text,
       first_sync timestamptz NOT NULL DEFAULT now(), last_sync timestamptz NOT NULL DEFAULT now())`,
     ...SYNC_TABLES.flatMap((t) => tableSql(schemaName, t)),
+  ];
+}
+
+/**
+ * Central schema 3: each append-only table's natural key per desk, the same
+ * as the local one (see EVENT_KEYS in the history migrations), so an event a
+ * desk wrote twice (a replay run again, resumed after a kill, or written by
+ * a build before the local keys) is one central row. Every key holds `time`,
+ * as TimescaleDB requires of a unique index on a hypertable.
+ */
+export function naturalKeys(): { table: string; index: string; columns: string[] }[] {
+  return [
+    { table: 'alert_events', index: 'alert_events_event', columns: ['desk_id', ...eventKeyExpressions('alert_events', undefined, ident)] },
+    { table: 'feed_events', index: 'feed_events_event', columns: ['desk_id', ...eventKeyExpressions('feed_events', undefined, ident)] },
+    { table: 'samples', index: 'samples_event', columns: ['desk_id', 'instrument_id', 'time'] },
+  ];
+}
+
+/**
+ * The statements giving a schema its natural keys: rows already duplicated
+ * under another local id (synced before the keys existed) are deleted, the
+ * first (lowest local id) kept, as the local migration keeps it; then the
+ * unique index. Run only while the index is missing: the scan is the size of
+ * the table. Rows are named by their primary key, not ctid, which is not
+ * unique across a hypertable's chunks.
+ */
+export function naturalKeySql(schemaName: string, key: ReturnType<typeof naturalKeys>[number]): string[] {
+  const t = `${ident(schemaName)}.${ident(key.table)}`;
+  const cols = key.columns.join(', ');
+  return [
+    `DELETE FROM ${t} AS cur USING (SELECT desk_id, local_id, time FROM (SELECT desk_id, local_id, time, row_number() OVER (PARTITION BY ${cols} ORDER BY local_id) AS n FROM ${t}) ranked WHERE n > 1) dup
+      WHERE cur.desk_id = dup.desk_id AND cur.local_id = dup.local_id AND cur.time = dup.time`,
+    `CREATE UNIQUE INDEX IF NOT EXISTS ${ident(key.index)} ON ${t} (${cols})`,
   ];
 }
 
@@ -178,6 +212,11 @@ async function createSchema(client: ClientBase, schema: string, options: Central
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`surveil-sync-schema:${schema}`]);
     for (const sql of plainSchemaSql(schema)) await client.query(sql);
+    for (const key of naturalKeys()) {
+      const exists = await client.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [`${ident(schema)}.${ident(key.index)}`]);
+      if (exists.rows[0]?.r) continue;
+      for (const sql of naturalKeySql(schema, key)) await client.query(sql);
+    }
     await checkVersion(client, schema);
     if (timescale === null) {
       for (const sql of timeIndexSql(schema)) await client.query(sql);

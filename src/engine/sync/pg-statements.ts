@@ -6,8 +6,9 @@ import { ident, type SyncTable } from './sync-tables';
  * any size is one statement, one round trip and one transaction, with no
  * limit on parameters.
  *
- * - append tables: insert, skipping rows the central table already has
- *   (a batch re-sent after a lost commit acknowledgement is a no-op);
+ * - append tables: insert, skipping rows the central table already has,
+ *   by local id or by natural key (a batch re-sent after a lost commit
+ *   acknowledgement, or an event the desk wrote twice, is a no-op);
  * - alerts: upsert by (desk_id, alert_id), only when the incoming revision
  *   is newer (an old version re-sent late never overwrites a newer one);
  * - instruments: upsert by (desk_id, local_id), writing only rows that changed.
@@ -19,7 +20,8 @@ export function batchStatement(schema: string, table: SyncTable): string {
   const head = `INSERT INTO ${ident(schema)}.${ident(table.name)} AS cur (desk_id, ${names.map(ident).join(', ')})
   SELECT $1, ${values.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.map(ident).join(', ')})`;
   const update = (cols: readonly string[]): string => cols.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(', ');
-  if (table.kind === 'append') return `${head}\n  ON CONFLICT (desk_id, local_id, time) DO NOTHING`;
+  // No conflict target: a row is skipped on its primary key (the same local row re-sent) and on its natural key (the same event under another local id).
+  if (table.kind === 'append') return `${head}\n  ON CONFLICT DO NOTHING`;
   if (table.kind === 'upsert') {
     return `${head}\n  ON CONFLICT (desk_id, alert_id) DO UPDATE SET ${update(names.filter((n) => n !== 'alert_id'))}, synced_at = now()
   WHERE excluded.revision > cur.revision`;
