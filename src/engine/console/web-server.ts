@@ -180,7 +180,7 @@ function readTls(tls: WebTls): { cert: Buffer; key: Buffer } {
     try {
       text = readFileSync(path);
     } catch (error) {
-      throw new Error(`TLS ${what} ${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new Error(`TLS ${what} ${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
     }
     if (!marker.test(text.toString('latin1'))) throw new Error(`TLS ${what} ${path}: not a PEM ${what} (no "-----BEGIN" block)`);
     return text;
