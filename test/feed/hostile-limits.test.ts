@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
+import { LiveSession } from '../../src/engine/live/live-session';
 import { BinanceFeed } from '../../src/engine/venues/binance';
 import { OkxFeed } from '../../src/engine/venues/okx';
 import type { RawFrame } from '../../src/engine/venues/venue';
-import { LoopbackExchange, loopbackConfig, waitFor } from '../support/loopback-exchange';
+import { LoopbackExchange, loopbackConfig, loopbackPipeline, syncOf, waitFor } from '../support/loopback-exchange';
+import { REAL, realRecording } from '../support/shared-data';
 
 /** Issue 10 item 6, live: hostile loopback servers against the real feeds, REST client and managed sockets. */
 
@@ -82,5 +85,37 @@ describe('limits against a hostile exchange', () => {
     // The error a connection shows in the feed view says which limit closed it.
     const connection = feed.status().connections[0]!;
     expect(connection.lastError).toContain('limits.ws_max_payload_bytes');
+  });
+
+  it('live: a 5,000-deep frame is counted as too_deep and an update with price 0 invalidates the book, which resyncs from REST', async () => {
+    const recorded = await readCaptureFrames(realRecording(REAL.okx));
+    const snapshot = recorded.find((f) => f.data.includes('"action":"snapshot"'))!.data;
+    const update = recorded.find((f) => f.data.includes('"action":"update"') && f.data.includes('"bids":[["'))!.data;
+    const at = update.indexOf('"bids":[["') + 10;
+    const zeroPrice = `${update.slice(0, at)}0${update.slice(update.indexOf('"', at))}`;
+    const ex = await exchange();
+    ex.onMessage = (connection, text) => {
+      if (!text.includes('"books"')) return;
+      connection.send(snapshot);
+      connection.send('['.repeat(5_000) + ']'.repeat(5_000));
+      connection.send(zeroPrice);
+    };
+    const config = loopbackConfig(ex);
+    const pipeline = loopbackPipeline(config);
+    const session = new LiveSession({
+      pipeline,
+      sampleIntervalMs: 1000,
+      createFeeds: (sink) => [
+        new OkxFeed({ subscriptions: [{ symbol: 'UNI-USD-SWAP', depthStream: 'diff', index: null }], exchanges: config.exchanges, sink, tuning: { snapshotGraceMs: 50 } }),
+      ],
+    });
+    session.start();
+    cleanups.push(() => session.stop());
+    await waitFor(() => (pipeline.books.counters.rejected.bad_number ?? 0) === 1, 'the zero price to be refused', 10_000);
+    // (http_error: the loopback exchange answers the instruments request with 404.)
+    expect(pipeline.books.counters.rejected).toMatchObject({ too_deep: 1, bad_number: 1 });
+    expect(syncOf(pipeline, 'okx', 'UNI-USD-SWAP')!.valid).toBe(false);
+    // Live, an invalid book wants a snapshot and the feed fetches one.
+    await waitFor(() => ex.requests.some((r) => r.path.startsWith('/api/v5/market/books')), 'a REST snapshot request', 10_000);
   });
 });
