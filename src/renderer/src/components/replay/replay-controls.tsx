@@ -76,6 +76,11 @@ export function ReplayControls() {
           </>
         ) : null}
         {replay?.error ? <span className="error">{replay.error}</span> : null}
+        {replay?.warning ? (
+          <span className="warning" data-testid="replay-warning">
+            {replay.warning}
+          </span>
+        ) : null}
         {error ? <span className="error">{error}</span> : null}
       </div>
     </div>
