@@ -28,6 +28,7 @@ describe('fuzz: mutated real captures', () => {
       const ref = captures[name]!;
       // The reference itself: every real book ends valid, so an invalid one below is the mutations' doing.
       expect([...ref.books.values()].every((b) => b.valid)).toBe(true);
+      expect(ref.rejected).toEqual({});
       let tried = 0;
       let rejected = 0;
       let invalidated = 0;

@@ -4,7 +4,7 @@ import { venueById } from '../../src/engine/venues/registry';
 import type { RawFrame, RejectReason, VenueMapper } from '../../src/engine/venues/venue';
 import type { LimitsSettings } from '../../src/shared/config';
 import { mulberry32 } from '../support/prng';
-import { mutateCapture } from './mutator';
+import { FLOOD_LEVELS, mutateCapture } from './mutator';
 
 /**
  * The fuzz invariants (issue 10, "Done when"), checked on the real path:
@@ -24,7 +24,12 @@ import { mutateCapture } from './mutator';
  */
 
 /** Small enough that the `oversize` mutation crosses them, large enough for every real frame. */
-export const FUZZ_LIMITS: Partial<LimitsSettings> = { wsMaxPayloadBytes: 1024 * 1024, restBodyBytes: 4 * 1024 * 1024 };
+export const FUZZ_LIMITS: Partial<LimitsSettings> = {
+  wsMaxPayloadBytes: 1024 * 1024,
+  restBodyBytes: 4 * 1024 * 1024,
+  // Twice the largest real book side (SUSHIUSDT, 1006 bids): the level_flood mutation crosses it.
+  bookLevelsPerSide: FLOOD_LEVELS - 1,
+};
 
 const REASONS: ReadonlySet<string> = new Set<RejectReason>([
   'bad_json',
@@ -83,6 +88,8 @@ export interface Reference {
   readonly protect: ReadonlySet<number>;
   /** Binance: sequence numbers reveal a dropped or reordered diff. */
   readonly sequenced: boolean;
+  /** Rejections of the unmutated run: none, or the limits are too tight for real data. */
+  readonly rejected: Readonly<Record<string, number>>;
 }
 
 export function reference(name: string, frames: readonly RawFrame[], keep = 3): Reference {
@@ -105,7 +112,14 @@ export function reference(name: string, frames: readonly RawFrame[], keep = 3): 
   });
   const protect = new Set<number>([frames.length - 1]);
   for (const list of lastOf.values()) for (const i of list) protect.add(i).add(i - 1);
-  return { name, frames, books: picture(books), protect, sequenced: frames.some((f) => f.venue.startsWith('binance')) };
+  return {
+    name,
+    frames,
+    books: picture(books),
+    protect,
+    sequenced: frames.some((f) => f.venue.startsWith('binance')),
+    rejected: { ...books.counters.rejected },
+  };
 }
 
 export interface CaseOutcome {

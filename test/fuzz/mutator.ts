@@ -17,6 +17,8 @@ const HOSTILE_DECIMALS = ['1e999', '-1', 'NaN', '', 'Infinity', '1.2.3', '--5', 
 /** Characters that make JSON text invalid wherever they replace one (inside a string or out). */
 const BREAKING_CHARS = ['"', '\\', '\u0001', '\n'];
 const WRONG_TYPES = ['null', '5', '"x"', '[]', '{}', 'true', '[[]]', '{"data":null}'];
+/** One more than the fuzz's `limits.book_levels_per_side` (invariants.ts). */
+export const FLOOD_LEVELS = 2_001;
 const BAD_TIMES = [Number.NaN, 1e300, 1e19, -1, 0, Number.POSITIVE_INFINITY];
 
 /** What one capture of the fuzz run looks like: the frames and which were mutated, for a report. */
@@ -99,6 +101,16 @@ const DATA_MUTATIONS: Readonly<Record<string, DataMutation>> = {
     if (found.length === 0) return undefined;
     const span = pick(rng, found);
     return { data: splice(data, span, ''), what: data.slice(span[0], Math.min(span[1], span[0] + 20)) };
+  },
+  level_flood(data, rng) {
+    // More new levels than FUZZ_LIMITS lets a side hold: valid data, so only the cap can refuse it.
+    const found = spans(data, /"(?:b|a|bids|asks)":\[/g);
+    if (found.length === 0) return undefined;
+    const [, at] = pick(rng, found);
+    const levels: string[] = [];
+    for (let i = 0; i < FLOOD_LEVELS; i += 1) levels.push(`["${i + 1}.${Math.floor(rng() * 1e6)}","1"]`);
+    const closes = data[at] === ']';
+    return { data: `${data.slice(0, at)}${levels.join(',')}${closes ? '' : ','}${data.slice(at)}`, what: `${FLOOD_LEVELS} levels` };
   },
   oversize(data, rng) {
     const size = pick(rng, [2 * 1024 * 1024, 6 * 1024 * 1024]);
