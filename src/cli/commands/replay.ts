@@ -4,7 +4,7 @@ import { pipelineSettingsFrom } from '../../engine/pipeline/pipeline-settings';
 import { replayCapture, type ReplaySpeed } from '../../engine/replay/replay-capture';
 import type { ReplayReport } from '../../engine/replay/replay-report';
 import { displayZ } from '../../shared/core/rule-status';
-import { checkpointHistoryDb, openHistoryDb, resolveHistoryPath, type HistoryDatabase } from '../../engine/storage/history-db';
+import { checkpointHistoryDb, HistoryCorruptError, openHistoryDb, resolveHistoryPath, type HistoryDatabase } from '../../engine/storage/history-db';
 import { HistoryWriter } from '../../engine/storage/history-writer';
 import { CONFIG_OPTION, loadConfigOption } from '../config-option';
 import { outputPathProblem } from '../output-path';
@@ -64,7 +64,9 @@ export const replay: CliCommand = {
       try {
         db = openHistoryDb(dbPath);
       } catch (error) {
-        io.err(`surveil replay: ${dbPath}: cannot open the history database: ${error instanceof Error ? error.message : String(error)}`);
+        // A damaged file's message names it and says what to do, before any replay work.
+        if (error instanceof HistoryCorruptError) io.err(`surveil replay: ${error.message}`);
+        else io.err(`surveil replay: ${dbPath}: cannot open the history database: ${error instanceof Error ? error.message : String(error)}`);
         return 1;
       }
     }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defaultConfigDir } from '../../engine/config/default-config-dir';
 import { loadConfig } from '../../engine/config/load-config';
-import { checkpointHistoryDb, openHistoryDb, resolveHistoryPath, type HistoryDatabase } from '../../engine/storage/history-db';
+import { checkpointHistoryDb, HistoryCorruptError, openHistoryDb, resolveHistoryPath, type HistoryDatabase } from '../../engine/storage/history-db';
 import { PgSync, SYNCED_TABLES, type SyncPassResult } from '../../engine/sync/pg-sync';
 import { PgUrlError, pgUrlFromEnv, redactPgUrl } from '../../engine/sync/pg-url';
 import { SyncLoop } from '../../engine/sync/sync-loop';
@@ -57,7 +57,9 @@ export const sync: CliCommand = {
     try {
       db = openHistoryDb(path);
     } catch (error) {
-      io.err(`surveil sync: ${path}: cannot open the history database: ${error instanceof Error ? error.message : String(error)}`);
+      // A damaged file's message names it and says what to do, before any sync work.
+      if (error instanceof HistoryCorruptError) io.err(`surveil sync: ${error.message}`);
+      else io.err(`surveil sync: ${path}: cannot open the history database: ${error instanceof Error ? error.message : String(error)}`);
       return 1;
     }
     try {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { enabledVenueInstruments, resolveRules, type Config } from '../../shared/config';
 import {
@@ -16,6 +16,7 @@ import {
 import type { Acknowledgement, Alert, AlertEvent, InstrumentType } from '../../shared/core/model';
 import type { RuleSpec } from '../../shared/core/rule-types';
 import { listCaptures } from '../storage/capture-log';
+import { openHistoryDb } from '../storage/history-db';
 import { EngineHost } from '../workers/engine-host';
 import { captureAllowed, findCaptures } from './capture-files';
 import { HistoryReader } from './history-api';
@@ -70,6 +71,10 @@ export class ConsoleService implements ConsoleApi {
 
   constructor(private readonly options: ConsoleServiceOptions) {
     const { config } = options;
+    // Said here, by name, before the engine starts: the analytics worker would
+    // only crash on a damaged file, restart and crash again. Bounded: a large
+    // desk file has its samples left unchecked (docs/runbook.md).
+    if (options.dbPath && existsSync(options.dbPath)) openHistoryDb(options.dbPath, { integrityCheck: 'bounded' }).close();
     this.context = rowContext(config);
     this.live = new MarketView(this.context);
     this.history = new HistoryReader(options.dbPath);

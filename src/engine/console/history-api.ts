@@ -23,7 +23,8 @@ export class HistoryReader {
   /** The handle, or null while there is no database (storage off, or not created yet). */
   handle(): HistoryDatabase | null {
     if (this.db || this.path === null || !existsSync(this.path)) return this.db;
-    this.db = openHistoryDb(this.path, { readonly: true });
+    // The service checked the file before the engine started; a viewer need not scan it again.
+    this.db = openHistoryDb(this.path, { readonly: true, integrityCheck: 'off' });
     return this.db;
   }
 

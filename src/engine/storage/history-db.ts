@@ -76,6 +76,57 @@ export interface OpenHistoryOptions {
   readonly busyTimeoutMs?: number;
   /** Open without migrating or writing (a viewer of a file another process writes). */
   readonly readonly?: boolean;
+  /**
+   * `PRAGMA quick_check` before anything is written, so a damaged file is
+   * refused at open, naming it, instead of failing at the end of a replay.
+   * `full` (default): every table. `bounded`: every table when the file is
+   * at most {@link QUICK_CHECK_FULL_MAX_BYTES}, else every table but
+   * `samples` (the console's start: a desk's month of samples takes minutes
+   * to check, see docs/runbook.md). `off`: only what opening reads anyway
+   * (header and schema; a viewer, or a file checked just before).
+   */
+  readonly integrityCheck?: 'full' | 'bounded' | 'off';
+  /** `bounded` only: the file size up to which every table is checked. Default {@link QUICK_CHECK_FULL_MAX_BYTES}. */
+  readonly fullCheckMaxBytes?: number;
+}
+
+/** `bounded` checks every table of files up to this size: at most ~5 s (measured on 103 MB: 1.5-2.0 s uncached, 0.23-0.38 s cached; docs/runbook.md). */
+export const QUICK_CHECK_FULL_MAX_BYTES = 256 * 1024 * 1024;
+
+/** The history database file is damaged: opened, it would fail mid-write or lose what is written to it. */
+export class HistoryCorruptError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `history database ${file} is damaged (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; ${problems.length - 3} more` : ''}): ` +
+        'stop every process using it, move it aside together with its -wal and -shm files, and restore it from a backup ' +
+        `(or let a new one be created at that path); \`sqlite3 ${file} .recover > rows.sql\` may salvage its rows`,
+    );
+    this.name = 'HistoryCorruptError';
+  }
+}
+
+/** SQLite's ways of saying the file is not a sound database. */
+const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_VTAB']);
+
+/** Whether an error is SQLite reporting a damaged file. */
+export function isCorruptionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CORRUPT_CODES.has(code);
+}
+
+/**
+ * `PRAGMA quick_check` on every table, or on each table but `samples`:
+ * b-tree structure, page use, NOT NULL and CHECK constraints, without the
+ * index-content comparison of integrity_check. An empty list means sound.
+ */
+export function quickCheck(db: HistoryDatabase, options: { skipSamples?: boolean } = {}): string[] {
+  const read = (pragma: string): string[] => (db.pragma(pragma) as { quick_check: string }[]).map((r) => r.quick_check).filter((r) => r !== 'ok');
+  if (!options.skipSamples) return read('quick_check');
+  const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'samples'").pluck().all() as string[];
+  return tables.flatMap((t) => read(`quick_check("${t.replace(/"/g, '""')}")`));
 }
 
 /**
@@ -88,9 +139,20 @@ export interface OpenHistoryOptions {
 export function openHistoryDb(file: string, options: OpenHistoryOptions = {}): HistoryDatabase {
   const memory = file === ':memory:';
   if (!memory && !options.readonly) mkdirSync(dirname(resolve(file)), { recursive: true });
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  let db: HistoryDatabase;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (error) {
+    throw isCorruptionError(error) ? new HistoryCorruptError(file, [(error as Error).message]) : error;
+  }
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5000))}`);
+    const check = memory ? 'off' : (options.integrityCheck ?? 'full');
+    if (check !== 'off') {
+      const skipSamples = check === 'bounded' && fileSize(file) > (options.fullCheckMaxBytes ?? QUICK_CHECK_FULL_MAX_BYTES);
+      const problems = quickCheck(db, { skipSamples });
+      if (problems.length > 0) throw new HistoryCorruptError(file, problems);
+    }
     if (!options.readonly) {
       if (!memory) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -100,7 +162,16 @@ export function openHistoryDb(file: string, options: OpenHistoryOptions = {}): H
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    // A damaged header or schema page is found by the first read, whatever the check.
+    throw isCorruptionError(error) ? new HistoryCorruptError(file, [(error as Error).message]) : error;
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }
 

@@ -27,7 +27,8 @@ const UI_INTERVAL_MS = 250;
 /** Failed history writes so far: a feed-integrity condition (the disk is full, the file went away). */
 let historyFailures = 0;
 let lastHistoryError: string | null = null;
-const db = data.dbPath ? openHistoryDb(data.dbPath) : null;
+// Checked by the console service just before the engine started (quick_check is O(size)).
+const db = data.dbPath ? openHistoryDb(data.dbPath, { integrityCheck: 'off' }) : null;
 const history = db
   ? new HistoryWriter(db, {
       onError(error) {
