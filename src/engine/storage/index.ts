@@ -6,7 +6,11 @@ export { listCaptures, recordCaptureProgress, recordCaptureStart, type CaptureRe
 export {
   checkpointHistoryDb,
   defaultDataDir,
+  HistoryCorruptError,
+  isCorruptionError,
   openHistoryDb,
+  quickCheck,
+  QUICK_CHECK_FULL_MAX_BYTES,
   resolveHistoryPath,
   HISTORY_APP_DIR,
   HISTORY_FILE_NAME,
@@ -40,7 +44,7 @@ export {
   type FlushStats,
   type HistoryWriterOptions,
 } from './history-writer';
-export { HistorySchemaError, MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations';
+export { EVENT_KEYS, HistorySchemaError, MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations';
 export {
   applyRetention,
   applyRetentionSync,
