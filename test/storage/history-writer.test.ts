@@ -24,7 +24,7 @@ describe('HistoryWriter', () => {
     writer.close();
     // Shutdown order is not the writer's to choose: a late sample is counted, not thrown.
     writer.onEvaluation(samples.next(), PERP);
-    expect(writer.stats).toEqual({ pending: 0, committedSamples: 100, droppedSamples: 1 });
+    expect(writer.stats).toEqual({ pending: 0, committedSamples: 100, droppedSamples: 1, alreadyStored: 0 });
     db.close();
   });
 

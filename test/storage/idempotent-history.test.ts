@@ -74,6 +74,7 @@ describe('history written idempotently', () => {
       writer.recordFeedEvent({ time: 1600, venue: 'okx', kind: 'connect', detail: 'connection 1' });
       writer.close();
       expect(count(db, 'feed_events')).toBe(4);
+      expect(writer.stats.alreadyStored).toBe(2);
     } finally {
       db.close();
     }
@@ -120,6 +121,9 @@ describe('history written idempotently', () => {
         const run = surveil(['replay', capture, '--db', db]);
         expect(run.stderr).toBe('');
         expect(run.code).toBe(0);
+        // The second run says its rows were there already (each kept once); the first has nothing to say.
+        if (i === 0) expect(run.stdout).not.toMatch(/already there/);
+        else expect(run.stdout).toMatch(/history written to .*: \d+ samples \(\d+ rows already there, kept once\)/);
       }
     }
     const a = new Database(once, { readonly: true });

@@ -106,7 +106,11 @@ export const replay: CliCommand = {
       }
       io.out(`report written to ${reportPath}`);
     }
-    if (writer) io.out(`history written to ${dbPath}: ${writer.stats.committedSamples} samples`);
+    if (writer) {
+      // Replayed into a database that has the capture already: each event is kept once, and the operator is told.
+      const known = writer.stats.alreadyStored;
+      io.out(`history written to ${dbPath}: ${writer.stats.committedSamples} samples${known > 0 ? ` (${known} rows already there, kept once)` : ''}`);
+    }
     return 0;
   },
 };

@@ -88,8 +88,9 @@ export class HistoryStatements {
     return row.id;
   }
 
-  insertSample(instrument: Instrument, params: readonly unknown[]): void {
-    this.sample.run(this.instrumentId(instrument), ...params);
+  /** False when the sample was already stored (its instrument and time). */
+  insertSample(instrument: Instrument, params: readonly unknown[]): boolean {
+    return this.sample.run(this.instrumentId(instrument), ...params).changes > 0;
   }
 
   upsertAlert(alert: Alert): void {
@@ -116,8 +117,9 @@ export class HistoryStatements {
     });
   }
 
-  insertAlertEvent(event: AlertEvent): void {
-    this.alertEvent.run({
+  /** False when the event was already stored (its natural key). */
+  insertAlertEvent(event: AlertEvent): boolean {
+    return this.alertEvent.run({
       alertId: event.alertId,
       kind: event.kind,
       time: event.time,
@@ -131,12 +133,13 @@ export class HistoryStatements {
       by: event.by ?? null,
       note: event.note ?? null,
       detail: event.detail ?? null,
-    });
+    }).changes > 0;
   }
 
-  insertFeedEvent(event: FeedEventInput): void {
+  /** False when the event was already stored (its natural key). */
+  insertFeedEvent(event: FeedEventInput): boolean {
     const instrumentId = event.key ? this.keyId(event.key) : null;
-    this.feedEvent.run(event.time, event.venue, instrumentId, event.kind, event.detail ?? null);
+    return this.feedEvent.run(event.time, event.venue, instrumentId, event.kind, event.detail ?? null).changes > 0;
   }
 
   /** The ack event and the alert row's ack, in one transaction. False when the alert is unknown. */

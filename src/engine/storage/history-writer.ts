@@ -26,6 +26,8 @@ export interface FlushStats {
   readonly alertEvents: number;
   readonly feedEvents: number;
   readonly totalSamples: number;
+  /** Samples, alert events and feed events of this flush already stored (a replay run again or resumed): skipped. */
+  readonly alreadyStored: number;
 }
 
 export interface HistoryWriterOptions {
@@ -63,6 +65,7 @@ export class HistoryWriter implements PipelineListener {
   private closed = false;
   private totalSamples = 0;
   private droppedSamples = 0;
+  private alreadyStored = 0;
   private readonly flushIntervalMs: number;
   private readonly maxBatchRows: number;
   private readonly maxPendingRows: number;
@@ -147,22 +150,32 @@ export class HistoryWriter implements PipelineListener {
     const events = this.events;
     const feed = this.feed;
     if (samples.length + alerts.length + events.length + feed.length === 0) {
-      return { samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0, totalSamples: this.totalSamples };
+      return { samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0, totalSamples: this.totalSamples, alreadyStored: 0 };
     }
     const s = this.statements;
+    let known = 0;
     s.transaction(() => {
-      for (const row of samples) s.insertSample(row.instrument, row.params);
+      known = 0;
+      for (const row of samples) if (!s.insertSample(row.instrument, row.params)) known++;
       for (const alert of alerts) s.upsertAlert(alert);
-      for (const event of events) s.insertAlertEvent(event);
-      for (const e of feed) s.insertFeedEvent(e);
+      for (const event of events) if (!s.insertAlertEvent(event)) known++;
+      for (const e of feed) if (!s.insertFeedEvent(e)) known++;
     });
+    this.alreadyStored += known;
     // Only after the commit: a failed batch is retried whole.
     this.samples = [];
     this.alerts = [];
     this.events = [];
     this.feed = [];
     this.totalSamples += samples.length;
-    const stats = { samples: samples.length, alerts: alerts.length, alertEvents: events.length, feedEvents: feed.length, totalSamples: this.totalSamples };
+    const stats = {
+      samples: samples.length,
+      alerts: alerts.length,
+      alertEvents: events.length,
+      feedEvents: feed.length,
+      totalSamples: this.totalSamples,
+      alreadyStored: known,
+    };
     this.options.onFlush?.(stats);
     return stats;
   }
@@ -176,9 +189,12 @@ export class HistoryWriter implements PipelineListener {
     this.flush();
   }
 
-  /** Rows waiting, samples committed so far, samples dropped (disk did not keep up, bad batch, after close). */
-  get stats(): { pending: number; committedSamples: number; droppedSamples: number } {
-    return { pending: this.pendingRows(), committedSamples: this.totalSamples, droppedSamples: this.droppedSamples };
+  /**
+   * Rows waiting, samples committed so far, samples dropped (disk did not
+   * keep up, bad batch, after close), and rows skipped as already stored.
+   */
+  get stats(): { pending: number; committedSamples: number; droppedSamples: number; alreadyStored: number } {
+    return { pending: this.pendingRows(), committedSamples: this.totalSamples, droppedSamples: this.droppedSamples, alreadyStored: this.alreadyStored };
   }
 
   private pendingRows(): number {
