@@ -127,13 +127,14 @@ export function idempotentSyncSuite(): void {
       const schema = freshSchema();
       const history = localHistory(4);
       const syncs: PgSync[] = [];
+      const logs: string[] = [];
       cleanups.push(async () => {
         for (const s of syncs) await s.close();
         history.close();
         await dropSchema(schema);
       });
       const syncer = (): PgSync => {
-        const s = new PgSync(history.db, { url: PG_URL, deskId: 'desk-up', schema, log: () => undefined });
+        const s = new PgSync(history.db, { url: PG_URL, deskId: 'desk-up', schema, log: (_level, message) => logs.push(message) });
         syncs.push(s);
         return s;
       };
@@ -148,9 +149,15 @@ export function idempotentSyncSuite(): void {
       await query(`INSERT INTO ${s}.feed_events SELECT desk_id, local_id + 100000, time, venue, instrument_id, kind, detail FROM ${s}.feed_events`);
       expect(await centralCount(schema, 'alert_events', 'desk-up')).toBe(2 * localCount(history.db, 'alert_events'));
 
+      const events = localCount(history.db, 'alert_events');
+      const feed = localCount(history.db, 'feed_events');
+      logs.length = 0;
       const upgraded = syncer();
       upgraded.resendAll();
       await upgraded.syncUntilCaughtUp();
+      // The operator is told what the upgrade removed.
+      expect(logs).toContain(`sync: central alert_events: ${events} rows duplicating an event under another local id removed (schema 3 natural key)`);
+      expect(logs).toContain(`sync: central feed_events: ${feed} rows duplicating an event under another local id removed (schema 3 natural key)`);
       const meta = await query<{ value: string }>(`SELECT value FROM ${s}.schema_meta WHERE key = 'version'`);
       expect(meta[0]!.value).toBe(String(CENTRAL_SCHEMA_VERSION));
       for (const t of TABLES) expect(await centralCount(schema, t, 'desk-up'), t).toBe(localCount(history.db, t));

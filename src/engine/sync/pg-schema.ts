@@ -1,4 +1,4 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, QueryConfig } from 'pg';
 import { eventKeyExpressions } from '../storage/migrations';
 import { checkSchemaName, ident, SYNC_TABLES, TIME_TABLES, type SyncTable } from './sync-tables';
 
@@ -85,6 +85,14 @@ export function naturalKeys(): { table: string; index: string; columns: string[]
     { table: 'feed_events', index: 'feed_events_event', columns: ['desk_id', ...eventKeyExpressions('feed_events', undefined, ident)] },
     { table: 'samples', index: 'samples_event', columns: ['desk_id', 'instrument_id', 'time'] },
   ];
+}
+
+/** The natural-key upgrade of a large central table may take minutes: it gets its own timeout. */
+export const NATURAL_KEY_UPGRADE_TIMEOUT_MS = 6 * 3600_000;
+
+/** node-pg honours a per-query `query_timeout` its types do not declare. */
+function longQuery(text: string): QueryConfig {
+  return { text, query_timeout: NATURAL_KEY_UPGRADE_TIMEOUT_MS } as QueryConfig;
 }
 
 /**
@@ -215,7 +223,12 @@ async function createSchema(client: ClientBase, schema: string, options: Central
     for (const key of naturalKeys()) {
       const exists = await client.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [`${ident(schema)}.${ident(key.index)}`]);
       if (exists.rows[0]?.r) continue;
-      for (const sql of naturalKeySql(schema, key)) await client.query(sql);
+      const [dedupe, index] = naturalKeySql(schema, key);
+      // Once per schema, O(table): about 10 s per million rows here, far past
+      // the 60 s batch timeout on a large central database (docs/sync.md).
+      const removed = await client.query(longQuery(dedupe!));
+      await client.query(longQuery(index!));
+      if (removed.rowCount) warnings.push(`central ${key.table}: ${removed.rowCount} rows duplicating an event under another local id removed (schema 3 natural key)`);
     }
     await checkVersion(client, schema);
     if (timescale === null) {
