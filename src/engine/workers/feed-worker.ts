@@ -25,6 +25,7 @@ const books = new VenueBooks(
     referenceStaleMs: config.features.referenceStaleSeconds * 1000,
     depthBandsBps: config.features.depthBandsBps,
     instruments: config.instruments,
+    limits: config.features.limits,
   },
   { onSyncEvent: (key, kind, time) => toAnalytics({ type: 'sync_event', key, kind, time }) },
 );
@@ -55,7 +56,7 @@ let writer: CaptureWriter | null = data.captureOut
 const session = new LiveSession({
   pipeline: target,
   sampleIntervalMs: config.features.sampling.intervalMs,
-  createFeeds: (sink) => [venue.createFeed({ subscriptions: data.subscriptions, exchanges: config.exchanges, sink })],
+  createFeeds: (sink) => [venue.createFeed({ subscriptions: data.subscriptions, exchanges: config.exchanges, limits: config.features.limits, sink })],
   extraSink: { onFrame: (frame) => writer?.onFrame(frame) },
 });
 session.start();
