@@ -1,21 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/engine/config/load-config';
-import { ConfigError } from '../../src/shared/config/config-error';
 import { resolveFeedRules } from '../../src/shared/config/feed-alerts-schema';
-import { cleanupTempDirs, copyShippedConfig, editConfigFile, SHIPPED_CONFIG } from './helpers';
+import { cleanupTempDirs, copyShippedConfig, editConfigFile, problemsOf, SHIPPED_CONFIG } from './helpers';
 
 afterEach(cleanupTempDirs);
-
-function problemsOf(dir: string): readonly string[] {
-  try {
-    loadConfig(dir);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected loadConfig to fail');
-}
 
 describe('alerts.yaml feed section', () => {
   it('resolves per-venue overrides field by field over default', () => {

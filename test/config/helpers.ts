@@ -2,6 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { loadConfig } from '../../src/engine/config/load-config';
+import { ConfigError } from '../../src/shared/config/config-error';
 
 /** Repository root, from this file's location. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,4 +40,15 @@ export function editConfigFile(dir: string, file: string, from: string, to: stri
   const count = text.split(from).length - 1;
   if (count !== 1) throw new Error(`expected one "${from}" in ${file}, found ${count}`);
   writeFileSync(path, text.replace(from, to));
+}
+
+/** The problems a config folder produces (file:line: path: message); fails the test if it loads. */
+export function problemsOf(dir: string): readonly string[] {
+  try {
+    loadConfig(dir);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected loadConfig to fail');
 }

@@ -3,23 +3,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfigDir } from '../../src/engine/config/default-config-dir';
 import { loadConfig } from '../../src/engine/config/load-config';
-import { ConfigError } from '../../src/shared/config/config-error';
 import { resolveRules } from '../../src/shared/config/resolve-rules';
 import type { RuleSpec } from '../../src/shared/core/rule-types';
-import { cleanupTempDirs, copyShippedConfig, editConfigFile, SHIPPED_CONFIG, writeConfigFile } from './helpers';
+import { cleanupTempDirs, copyShippedConfig, editConfigFile, problemsOf, SHIPPED_CONFIG, writeConfigFile } from './helpers';
 
 afterEach(cleanupTempDirs);
-
-/** The problems a folder produces; fails the test if it loads. */
-function problemsOf(dir: string): readonly string[] {
-  try {
-    loadConfig(dir);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected loadConfig to fail');
-}
 
 const rule = (r: Partial<RuleSpec> & Pick<RuleSpec, 'name' | 'metric' | 'direction' | 'threshold' | 'severity'>): RuleSpec => ({
   zscore: null,
