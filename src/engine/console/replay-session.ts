@@ -127,10 +127,7 @@ export class ReplaySession {
       };
       for await (const { frame, bytesRead } of readCapture(this.capture, { onTruncated })) {
         // An unbelievable time is counted (bad_time) and never paced on or shown as the replay's "now".
-        if (!this.pipeline.books.frameTimes.plausible(frame.t)) {
-          this.pipeline.ingest(frame);
-          continue;
-        }
+        if (this.pipeline.refuseUnbelievableTime(frame)) continue;
         await this.pace(frame.t);
         if (this.stopped) return;
         this.pipeline.advance(frame.t);

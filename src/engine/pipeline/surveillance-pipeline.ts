@@ -89,6 +89,17 @@ export class SurveillancePipeline {
   }
 
   /**
+   * For replay loops, before they pace on or stop at a frame's time: a frame
+   * whose time cannot be believed is ingested (counted as bad_time) and true
+   * is returned, so the loop skips it and its time is used nowhere.
+   */
+  refuseUnbelievableTime(frame: RawFrame): boolean {
+    if (this.books.frameTimes.plausible(frame.t)) return false;
+    this.books.ingest(frame);
+    return true;
+  }
+
+  /**
    * Takes every sample due up to `now` (one per instrument per interval
    * boundary), then judges the feeds at that boundary. A capture has no
    * connections and no engine of its own: feed-down, worker-restart,

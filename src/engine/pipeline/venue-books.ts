@@ -154,8 +154,7 @@ export class VenueBooks {
     this.counters.frames++;
     // Before anything reads the time: a frame from the year 1e300 must not become "now".
     if (!this.frameTimes.accept(frame.t)) {
-      this.counters.rejected.bad_time = (this.counters.rejected.bad_time ?? 0) + 1;
-      this.rejectedByVenue.set(frame.venue, (this.rejectedByVenue.get(frame.venue) ?? 0) + 1);
+      this.countRejected(frame.venue, 'bad_time');
       return;
     }
     this.venueHealth(frame.venue).lastFrameAt = frame.t;
@@ -176,11 +175,16 @@ export class VenueBooks {
         countIgnored(this.counters.ignoredBy, result.what);
         return;
       case 'rejected':
-        this.counters.rejected[result.reason] = (this.counters.rejected[result.reason] ?? 0) + 1;
-        this.rejectedByVenue.set(frame.venue, (this.rejectedByVenue.get(frame.venue) ?? 0) + 1);
+        this.countRejected(frame.venue, result.reason);
         if (result.symbol !== undefined) this.bookMissedMessage(frame.venue, result.symbol);
         return;
     }
+  }
+
+  /** A refused frame, by reason (the report's) and by venue (feed alerts'). */
+  private countRejected(venue: string, reason: string): void {
+    this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
+    this.rejectedByVenue.set(venue, (this.rejectedByVenue.get(venue) ?? 0) + 1);
   }
 
   /** Book figures of every instrument that has shown data, at a sampling boundary. */

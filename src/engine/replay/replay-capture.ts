@@ -84,10 +84,7 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
     for await (const { line, frame, bytesRead } of readCapture(file, { onTruncated })) {
       if (options.signal?.aborted) break;
       // A frame whose time cannot be believed is counted (bad_time) and its time used nowhere: not as the start, a stop or a wait.
-      if (!pipeline.books.frameTimes.plausible(frame.t)) {
-        pipeline.ingest(frame);
-        continue;
-      }
+      if (pipeline.refuseUnbelievableTime(frame)) continue;
       if (firstT === null) {
         firstT = frame.t;
         if (options.until && 'offsetMs' in options.until) until = firstT + options.until.offsetMs;
