@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionView } from '../../src/shared/contract';
 import { feedBannerText, openFeedAlerts, retryText, venueStaleAge } from '../../src/renderer/src/model/feed-alerts';
-import { alert, feed, row } from './fixtures';
+import { alert, connection as conn, feed, row } from './fixtures';
 
-const conn = (patch: Partial<ConnectionView>): ConnectionView => ({
-  id: 'public',
-  url: 'wss://x',
-  state: 'connected',
-  symbols: [],
-  since: 0,
-  messages: 0,
-  messageRate: 0,
-  lastFrameAt: null,
-  lagMs: null,
-  reconnects: 0,
-  failedAttempts: 0,
-  lastError: null,
-  downSince: null,
-  nextRetryAt: null,
-  ...patch,
-});
 
 describe('feed alerts on screen', () => {
   it('banners the worst open feed alert (firing, then critical, then oldest) and counts the rest; market alerts are not feed alerts', () => {

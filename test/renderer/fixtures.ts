@@ -1,4 +1,4 @@
-import type { ConsoleSnapshot, FeedView, OverviewRow } from '../../src/shared/contract';
+import type { ConnectionView, ConsoleSnapshot, FeedView, OverviewRow } from '../../src/shared/contract';
 import type { Alert, AlertEvent } from '../../src/shared/core/model';
 
 /** An overview row with sensible defaults; `values` and friends merge over them. */
@@ -80,6 +80,27 @@ export function snapshot(patch: Partial<ConsoleSnapshot> = {}): ConsoleSnapshot 
     replay: null,
     rules: {},
     serverTime: 5_000,
+    ...patch,
+  };
+}
+
+/** One connected socket of a feed; `patch` merges over it. */
+export function connection(patch: Partial<ConnectionView> = {}): ConnectionView {
+  return {
+    id: 'c',
+    url: 'wss://x',
+    state: 'connected',
+    symbols: [],
+    since: 0,
+    messages: 0,
+    messageRate: 10,
+    lastFrameAt: null,
+    lagMs: 5,
+    reconnects: 0,
+    failedAttempts: 0,
+    lastError: null,
+    downSince: null,
+    nextRetryAt: null,
     ...patch,
   };
 }

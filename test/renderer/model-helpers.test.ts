@@ -6,8 +6,8 @@ import { feedTotals, rejectedBreakdown, rejectedTotal, venueLinkState } from '..
 import { addPanel, DEFAULT_LAYOUT, movePanel, parseLayout, removePanel } from '../../src/renderer/src/model/panel-layout';
 import { centredOn, presetId, resolveRange } from '../../src/renderer/src/model/time-range';
 import { leastWarmed, warmupLabel } from '../../src/renderer/src/model/warmup';
-import type { ConnectionView, SeriesResponse } from '../../src/shared/contract';
-import { feed, row } from './fixtures';
+import type { SeriesResponse } from '../../src/shared/contract';
+import { connection as conn, feed, row } from './fixtures';
 
 describe('socket url and backoff', () => {
   it('builds the api socket URL on the page origin, carrying the token', () => {
@@ -72,23 +72,6 @@ describe('warmup', () => {
 });
 
 describe('feed health', () => {
-  const conn = (patch: Partial<ConnectionView>): ConnectionView => ({
-    id: 'c',
-    url: 'wss://x',
-    state: 'connected',
-    symbols: [],
-    since: 0,
-    messages: 0,
-    messageRate: 10,
-    lastFrameAt: null,
-    lagMs: 5,
-    reconnects: 0,
-    failedAttempts: 0,
-    lastError: null,
-    downSince: null,
-    nextRetryAt: null,
-    ...patch,
-  });
 
   it('takes the worst connection state and sums rates', () => {
     expect(venueLinkState(feed('okx', { connections: [conn({}), conn({ state: 'backing_off' })] }))).toBe('reconnecting');
