@@ -32,7 +32,14 @@ import type {
  */
 const INCREMENTAL_BOOK_CHANNELS = new Set(['books', 'books-l2-tbt', 'books50-l2-tbt']);
 
-/** Book channels that push the whole (shallow) picture every time: mapped as snapshots. */
+/**
+ * Partial-book channels: every push is the whole top of the book (`books5`:
+ * 5 levels per side, `bbo-tbt`: 1), with no `action`, no `checksum` and a
+ * `seqId` but no `prevSeqId` ("only applicable to books, books-l2-tbt,
+ * books50-l2-tbt"). Mapped as snapshots, as Binance `@depth20` is: a book of
+ * a few levels whose deeper depth bands the depth metrics report as not covered.
+ * https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-order-book-channel
+ */
 const FULL_BOOK_CHANNELS = new Set(['books5', 'bbo-tbt']);
 
 /** REST paths that return an order book snapshot. */
@@ -130,9 +137,18 @@ function requiredString(value: unknown, what: string): string {
   return value;
 }
 
+/** Where a book entry came from: its sequence fields are read differently. */
+type BookSource = 'socket' | 'rest' | 'partial';
+
 /** Sequence fields of a book entry: OKX `seqId` -> last, `prevSeqId` -> prev, each only when sent. */
-function sequence(book: OkxWireBook, rest: boolean): SequenceFields {
+function sequence(book: OkxWireBook, source: BookSource): SequenceFields {
   const last = optionalInteger(book.seqId, 'seqId');
+  // A partial-book push replaces the book whole and arrives in stream order,
+  // so it needs no sequence; its seqId (checked above) restarts after
+  // maintenance, and the sync would take a lower one for a late REST snapshot
+  // and keep a frozen book.
+  if (source === 'partial') return {};
+  const rest = source === 'rest';
   // A REST snapshot's prevSeqId (when sent) says nothing about the stream: keep
   // only seqId. Its absence also tells the sync that the first socket update
   // may straddle the snapshot (a socket snapshot sends prevSeqId -1).
@@ -149,11 +165,11 @@ function bookEvent(
   symbol: string,
   receiveTime: number,
   where: string,
-  rest: boolean,
+  source: BookSource,
 ): BookSnapshotEvent | BookDeltaEvent {
   const bids = levels(book.bids, `${where}: bids`);
   const asks = levels(book.asks, `${where}: asks`);
-  const seq = sequence(book, rest);
+  const seq = sequence(book, source);
   const checksum = optionalChecksum(book.checksum);
   return {
     type,
@@ -203,7 +219,7 @@ function mapPush(message: OkxWirePush, receiveTime: number): MapResult {
     return forBook(symbol, () => {
       const events: MarketEvent[] = [];
       for (const entry of entries(message.data, channel)) {
-        events.push(bookEvent(entryObject(entry, channel) as OkxWireBook, type, symbol, receiveTime, channel, false));
+        events.push(bookEvent(entryObject(entry, channel) as OkxWireBook, type, symbol, receiveTime, channel, incremental ? 'socket' : 'partial'));
       }
       return { kind: 'events', events };
     });
@@ -350,7 +366,7 @@ function mapRest(frame: RawFrame): MapResult {
   return forBook(symbol, () => {
     if (data.length === 0) return reject('missing_field', `${path}: empty data`);
     const book = entryObject(data[0], path) as OkxWireBook;
-    return { kind: 'events', events: [bookEvent(book, 'book_snapshot', symbol, frame.t, 'rest books', true)] };
+    return { kind: 'events', events: [bookEvent(book, 'book_snapshot', symbol, frame.t, 'rest books', 'rest')] };
   });
 }
 
