@@ -6,6 +6,7 @@ import type { ScenarioEffects } from './scenario-effects';
 import { SimBook, type BookChanges } from './sim-book';
 import { instrumentsOf, roundedPriceText, simInstruments, tickOf, type SimInstrument, type SimVenue } from './sim-instruments';
 import { SimReference } from './sim-reference';
+import type { TickerInputs } from './sim-tickers';
 
 /** Which socket endpoint carries a message: Binance spot, USD-M `/public` or `/market`, OKX public. */
 export type Endpoint = 'spot' | 'public' | 'market' | 'okx';
@@ -268,6 +269,11 @@ export class SimMarket {
   binanceSnapshot(listing: SimListing, time: number, limit: number): string {
     const { instrument, book } = listing;
     return binanceDepthSnapshot(instrument, listing.lastId, time, book.textLevels('bid', limit), book.textLevels('ask', limit));
+  }
+
+  /** What a 24 h ticker of a listing shows now: its top of book and the asset's open. */
+  tickerInputs(listing: SimListing): TickerInputs {
+    return { instrument: listing.instrument, bidTicks: listing.book.bestBid(), askTicks: listing.book.bestAsk(), open: this.reference.openPrice(listing.instrument.base) };
   }
 
   /** REST `market/books` body of an OKX listing (with `seqId`, which the 2026 protocol aligns on). */

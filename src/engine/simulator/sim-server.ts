@@ -12,8 +12,9 @@ import { ScenarioEffects } from './scenario-effects';
 import { defaultOkxProtocol, mergePlans, type ScenarioRequest } from './scenarios';
 import { planSimulation, type SimulateOptions } from './sim-capture';
 import { SIM_VENUES, type SimVenue } from './sim-instruments';
-import { SimMarket, type Emission, type Endpoint } from './sim-market';
+import { SimMarket, type Emission, type Endpoint, type SimListing } from './sim-market';
 import { handleBinanceMessage, handleOkxMessage, type SimClient } from './sim-server-sockets';
+import { binanceTicker24h, okxTicker24h } from './sim-tickers';
 
 /** Options of a live simulated exchange. */
 export interface SimServerOptions extends Omit<SimulateOptions, 'startTime' | 'scenario'> {
@@ -235,6 +236,26 @@ export class SimServer {
         if (wanted !== null && chosen.length !== wanted.length) return invalid();
         return reply(200, binanceExchangeInfo(spot ? 'spot' : 'usdm', chosen, now));
       }
+      case `${prefix}/ticker/24hr`: {
+        const one = url.searchParams.get('symbol');
+        const many = url.searchParams.get('symbols');
+        const body = (listing: SimListing) => binanceTicker24h(this.market.tickerInputs(listing), now);
+        if (one !== null) {
+          const listing = this.market.listing(venue, one.toUpperCase());
+          return listing === undefined ? invalid() : reply(200, JSON.stringify(body(listing)));
+        }
+        let chosen = listings;
+        if (many !== null && spot) {
+          try {
+            const wanted = JSON.parse(many) as string[];
+            chosen = listings.filter((i) => wanted.includes(i.symbol));
+            if (chosen.length !== wanted.length) return invalid();
+          } catch {
+            return reply(400, JSON.stringify({ code: -1100, msg: "Illegal characters found in parameter 'symbols'." }));
+          }
+        }
+        return reply(200, JSON.stringify(chosen.map((i) => body(this.market.listing(venue, i.symbol)!))));
+      }
       case `${prefix}/depth`: {
         const listing = this.market.listing(venue, (url.searchParams.get('symbol') ?? '').toUpperCase());
         if (listing === undefined) return invalid();
@@ -256,6 +277,13 @@ export class SimServer {
         if (type === null) return fail('50014', 'Parameter instType can not be empty.');
         const listings = this.market.instrumentsOf('okx').filter((i) => (type === 'SPOT' ? i.type === 'spot' : type === 'SWAP' && i.type === 'perpetual'));
         return reply(200, okxInstruments(listings));
+      }
+      case '/api/v5/market/tickers': {
+        const type = url.searchParams.get('instType');
+        if (type === null) return fail('50014', 'Parameter instType can not be empty.');
+        const listings = this.market.instrumentsOf('okx').filter((i) => (type === 'SPOT' ? i.type === 'spot' : type === 'SWAP' && i.type === 'perpetual'));
+        const data = listings.map((i) => okxTicker24h(this.market.tickerInputs(this.market.listing('okx', i.symbol)!), now));
+        return reply(200, JSON.stringify({ code: '0', msg: '', data }));
       }
       case '/api/v5/market/books': {
         const listing = this.market.listing('okx', url.searchParams.get('instId') ?? '');
