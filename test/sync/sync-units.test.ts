@@ -70,7 +70,7 @@ describe('SyncLoop', () => {
 
   it('startBackgroundSync follows features.yaml: off when disabled, clear errors when misconfigured', () => {
     const db = openHistoryDb(':memory:');
-    const settings = { enabled: false, deskId: 'd', batchSize: 10, intervalSeconds: 1 };
+    const settings = { enabled: false, deskId: 'd', batchSize: 10, intervalSeconds: 1, sendSamples: false };
     expect(startBackgroundSync(db, settings)).toBeNull();
     expect(() => startBackgroundSync(db, { ...settings, enabled: true }, { env: {} })).toThrow(/SURVEIL_PG_URL is not set/);
     expect(() => startBackgroundSync(db, { ...settings, enabled: true, deskId: null }, { env: {} })).toThrow(/desk_id/);

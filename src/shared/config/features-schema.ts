@@ -9,7 +9,13 @@ export interface StorageSettings {
   readonly enabled: boolean;
   /** null: the platform's user data folder, chosen by the engine. */
   readonly path: string | null;
+  /** Alerts, feed events and per-minute rollups are kept this long. */
   readonly retentionDays: number;
+  /**
+   * Raw samples (one per instrument per sampling interval) are kept this
+   * long; older history is read from the per-minute rollups (docs/history.md).
+   */
+  readonly rawRetentionHours: number;
 }
 
 /**
@@ -22,6 +28,11 @@ export interface SyncSettings {
   readonly deskId: string | null;
   readonly batchSize: number;
   readonly intervalSeconds: number;
+  /**
+   * Also upload raw samples (one row per instrument per second). Off by
+   * default: at whole-market scale that is ~50 GB a day; rollups are always sent.
+   */
+  readonly sendSamples: boolean;
 }
 
 /**
@@ -124,12 +135,20 @@ const depthBandsSchema = z
     });
   });
 
+/**
+ * Raw samples kept when features.yaml does not say: one hour of 2,500
+ * instruments at 1 s is ~2 GB, which with a day of rollups stays under the
+ * 5 GB a day of issue 11 (docs/history.md has the measured figures).
+ */
+export const DEFAULT_RAW_RETENTION_HOURS = 1;
+
 const syncSchema = z
   .object({
     enabled: z.boolean(),
     desk_id: nonEmptyString.optional(),
     batch_size: positiveInt,
     interval_seconds: positiveNumber,
+    send_samples: z.boolean().optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -150,8 +169,14 @@ export const featuresSchema = z
     stale_timeout_seconds: positiveNumber,
     reference_stale_seconds: positiveNumber.optional(),
     storage: z
-      .object({ enabled: z.boolean(), path: nonEmptyString.optional(), retention_days: positiveNumber })
-      .strict(),
+      .object({ enabled: z.boolean(), path: nonEmptyString.optional(), retention_days: positiveNumber, raw_retention_hours: positiveNumber.optional() })
+      .strict()
+      .superRefine((s, ctx) => {
+        // Rollups are the only history past the raw window: a raw window longer than retention would keep raw nobody asked for.
+        if (s.raw_retention_hours !== undefined && s.raw_retention_hours > s.retention_days * 24) {
+          ctx.addIssue({ code: 'custom', path: ['raw_retention_hours'], message: `must not exceed retention_days x 24 (${s.retention_days * 24})` });
+        }
+      }),
     sync: syncSchema,
     limits: z
       .object({
@@ -191,12 +216,18 @@ export const featuresSchema = z
       sampling: { intervalMs: f.sampling.interval_ms },
       depthBandsBps: f.depth_bands_bps,
       staleTimeoutSeconds: f.stale_timeout_seconds,
-      storage: { enabled: f.storage.enabled, path: f.storage.path ?? null, retentionDays: f.storage.retention_days },
+      storage: {
+        enabled: f.storage.enabled,
+        path: f.storage.path ?? null,
+        retentionDays: f.storage.retention_days,
+        rawRetentionHours: f.storage.raw_retention_hours ?? DEFAULT_RAW_RETENTION_HOURS,
+      },
       sync: {
         enabled: f.sync.enabled,
         deskId: f.sync.desk_id ?? null,
         batchSize: f.sync.batch_size,
         intervalSeconds: f.sync.interval_seconds,
+        sendSamples: f.sync.send_samples ?? false,
       },
       limits: {
         restBodyBytes: f.limits?.rest_body_bytes ?? DEFAULT_LIMITS.restBodyBytes,
