@@ -9,6 +9,7 @@ import { bookTruthBench } from './book-truth-bench';
 import { coreBench } from './core-bench';
 import { evaluatorBench } from './evaluator-bench';
 import { historyBench } from './history-bench';
+import { largeReplayBench } from './large-replay-bench';
 import { memoryBench } from './memory-bench';
 import { replayBench } from './replay-bench';
 
@@ -50,7 +51,7 @@ export interface BenchModule {
 }
 
 /** The benches `npm run bench` runs, in order. */
-export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, historyBench, memoryBench];
+export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, largeReplayBench, historyBench, memoryBench];
 
 export const harness: BenchHarness = {
   measure(name, unit, batch, options = {}) {
