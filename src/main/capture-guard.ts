@@ -26,6 +26,7 @@ export function guardCaptureOpening(api: ConsoleApi, picked: ReadonlySet<string>
     alertTrail: (alertId) => api.alertTrail(alertId),
     acknowledge: (ack) => api.acknowledge(ack),
     watchBook: (key) => api.watchBook(key),
+    setInterest: (interest) => api.setInterest(interest),
     listCaptures: () => api.listCaptures(),
     openCapture: async (request) => {
       if (!(await mayOpen(request.path))) throw new Error(`not a capture this console offers: ${request.path}`);

@@ -53,6 +53,7 @@ export const API_METHODS = [
   'alertTrail',
   'acknowledge',
   'watchBook',
+  'setInterest',
   'listCaptures',
   'openCapture',
   'controlReplay',

@@ -41,6 +41,58 @@ export interface OverviewRow {
   readonly funding?: { readonly nextTime: number; readonly intervalMs: number | null };
 }
 
+/** Metrics a {@link RowSummary} carries, in this order: the values the overview sorts and shows. */
+export const SUMMARY_METRICS = [
+  'spread_bps',
+  'depth_bid_10bps',
+  'depth_ask_10bps',
+  'basis_perp_spot_bps',
+  'basis_perp_index_bps',
+  'basis_mark_index_bps',
+  'cross_venue_bps',
+  'funding_bps_8h',
+] as const satisfies readonly MetricName[];
+
+/** z-scores a {@link RowSummary} carries, in this order. */
+export const SUMMARY_ZSCORES = ['spread_bps', 'depth_10bps', 'basis_perp_spot_bps'] as const satisfies readonly MetricName[];
+
+/**
+ * One overview row in brief, for an instrument a client does not show in
+ * detail (see `setInterest`): what the overview sorts, filters and orders
+ * problems by. Values are rounded to 4 significant digits and z-scores to
+ * 2 decimals (finer than the table shows), so that a row is sent again only
+ * when something an operator could see has changed.
+ */
+export interface RowSummary {
+  readonly key: string;
+  readonly instrumentId: string;
+  readonly type: InstrumentType;
+  readonly time: number;
+  readonly status: InstrumentStatus;
+  /** Pending and firing alerts. */
+  readonly openAlerts: number;
+  readonly stale: boolean;
+  readonly bookValid: boolean;
+  /** By position in SUMMARY_METRICS; null when the sample has no such value. */
+  readonly values: readonly (number | null)[];
+  /** By position in SUMMARY_ZSCORES: the z, `[samples, needed]` while the window warms, null when there is none. */
+  readonly z: readonly (number | readonly [samples: number, needed: number] | null)[];
+}
+
+/** Most keys a client may ask full rows for: a screenful of rows, the charts and the alerts in view. */
+export const MAX_INTEREST_KEYS = 300;
+
+/**
+ * What one client shows in detail. Once a client has said it, full rows go
+ * to it only for these keys (as they change); every other instrument comes
+ * as a {@link RowSummary}, only when it changed, at most once a second; feed
+ * views at most once a second. A client that never says it gets every row
+ * in full (tools, tests, small desks).
+ */
+export interface ClientInterest {
+  readonly keys: readonly string[];
+}
+
 /** Top of one book, the exchange's strings, best first. */
 export interface BookLadder {
   readonly key: string;
@@ -59,6 +111,8 @@ export interface ConnectionView {
   readonly url: string;
   readonly state: ConnectionState;
   readonly symbols: readonly string[];
+  /** How many symbols the connection carries; a client that declared its interest gets this and an empty `symbols`. */
+  readonly symbolCount?: number;
   readonly since: number;
   readonly messages: number;
   readonly messageRate: number;
@@ -91,6 +145,10 @@ export interface FeedView {
   readonly bookDrifts: number;
   readonly snapshotsRequested: number;
   readonly snapshotsFailed: number;
+  /** Frames and REST bodies refused for their size (features.yaml limits), all connections of the venue. */
+  readonly tooLarge?: number;
+  /** The venue's books on the overview: valid (synced, not crossed) of all. */
+  readonly books?: { readonly valid: number; readonly total: number };
   /** z-score warmup across the venue's instruments: the least warmed window. */
   readonly warmup: { readonly samples: number; readonly needed: number } | null;
   /** Times this venue's worker (or the analytics worker) died and was started again. */
@@ -128,7 +186,10 @@ export interface ConsoleSnapshot {
   readonly mode: ConsoleMode;
   /** True for the simulator: the UI must say so on screen at all times. */
   readonly simulated: boolean;
+  /** Every row in full; after `setInterest`, only the rows of interest (the others are in `summary`). */
   readonly overview: readonly OverviewRow[];
+  /** After `setInterest`: every instrument not in `overview`, in brief. */
+  readonly summary?: readonly RowSummary[];
   /** Alerts pending or firing. */
   readonly alerts: readonly Alert[];
   readonly feeds: readonly FeedView[];
@@ -142,6 +203,8 @@ export interface ConsoleSnapshot {
 export type ConsoleEvent =
   /** Rows that changed, at most a few times a second. */
   | { readonly type: 'overview'; readonly rows: readonly OverviewRow[] }
+  /** Instruments outside the client's interest whose summary changed, at most once a second (see `setInterest`). */
+  | { readonly type: 'summary'; readonly rows: readonly RowSummary[] }
   /** Every alert transition, in order; never coalesced or dropped. */
   | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[] }
   | { readonly type: 'feeds'; readonly feeds: readonly FeedView[] }
@@ -254,6 +317,7 @@ export const REQUEST_SCHEMAS = {
       .strict(),
   ]),
   watchBook: z.tuple([key.nullable()]),
+  setInterest: z.tuple([z.object({ keys: z.array(key).max(MAX_INTEREST_KEYS) }).strict()]),
   listCaptures: z.tuple([]),
   openCapture: z.tuple([z.object({ path: z.string().min(1).max(4096), speed }).strict()]),
   controlReplay: z.tuple([
@@ -279,6 +343,7 @@ export interface ApiResults {
   alertTrail: readonly AlertEvent[];
   acknowledge: AlertEvent | null;
   watchBook: null;
+  setInterest: null;
   listCaptures: readonly CaptureInfo[];
   openCapture: ReplayState;
   controlReplay: ReplayState | null;

@@ -186,6 +186,15 @@ export class ConsoleService implements ConsoleApi {
     return null;
   }
 
+  /**
+   * Interest is per client: each transport wraps the service in a
+   * ClientSession (client-session.ts) that answers this for its client. The
+   * service itself streams every row to every subscriber.
+   */
+  async setInterest(_interest: ApiArgs<'setInterest'>[0]): Promise<null> {
+    return null;
+  }
+
   async listCaptures(): Promise<readonly CaptureInfo[]> {
     return findCaptures(this.captureDirs, this.recordedCaptures());
   }

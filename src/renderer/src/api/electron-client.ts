@@ -33,6 +33,7 @@ export function createElectronClient(api: ConsoleApi): ConsoleClient {
     alertTrail: (id) => api.alertTrail(id),
     acknowledge: (ack) => api.acknowledge(ack),
     watchBook: (key) => api.watchBook(key),
+    setInterest: (interest) => api.setInterest(interest),
     listCaptures: () => api.listCaptures(),
     openCapture: (open) => api.openCapture(open),
     controlReplay: (control) => api.controlReplay(control),

@@ -153,6 +153,7 @@ export function createWsClient(options: WsClientOptions): ConsoleClient {
     alertTrail: call('alertTrail'),
     acknowledge: call('acknowledge'),
     watchBook: call('watchBook'),
+    setInterest: call('setInterest'),
     listCaptures: call('listCaptures'),
     openCapture: call('openCapture'),
     controlReplay: call('controlReplay'),
