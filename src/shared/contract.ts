@@ -221,6 +221,8 @@ export interface SeriesStatsView {
   readonly max: number | null;
   readonly avg: number | null;
   readonly last: number | null;
+  /** Points read from rollups: ms of the bucket the series had a value on a fresh, valid book. */
+  readonly validMs?: number;
 }
 
 export interface SeriesPointView {
@@ -236,6 +238,8 @@ export interface SeriesResponse {
   readonly from: number;
   readonly to: number;
   readonly bucketMs: number;
+  /** `rollups` when the range reached past the raw window or its buckets are a minute or wider (docs/history.md). */
+  readonly source?: 'samples' | 'rollups';
   readonly points: readonly SeriesPointView[];
 }
 
