@@ -25,6 +25,19 @@ export interface RuleConfig {
 /** Rules of one profile keyed by rule name, in file order. */
 export type RuleProfile = Readonly<Record<string, RuleConfig>>;
 
+/**
+ * A liquidity tier: listings trading at least `minVolume24hUsd` in 24 h (and
+ * not in an earlier tier) are judged by the profile of the same name in
+ * `thresholds`, merged over `default`, so BTC and a long-tail token are not
+ * held to one depth bar.
+ */
+export interface TierConfig {
+  readonly name: string;
+  readonly minVolume24hUsd: number;
+  /** Book depth a `select:` rule with `depth: auto` gives this tier's listings. */
+  readonly depth: 'full' | 'partial';
+}
+
 /** alerts.yaml after validation. */
 export interface AlertsConfig {
   readonly lifecycle: {
@@ -33,8 +46,10 @@ export interface AlertsConfig {
     /** How long a pending episode bridges samples that cannot be judged; longer blind spells restart its persistence. */
     readonly maxPauseSeconds: number;
   };
-  /** `default` plus one profile per canonical instrument id. */
+  /** `default`, one profile per tier name, and one per canonical instrument id. */
   readonly thresholds: Readonly<Record<string, RuleProfile>> & { readonly default: RuleProfile };
+  /** Most liquid first; empty when alerts.yaml defines none. */
+  readonly tiers: readonly TierConfig[];
   /** Feed-integrity rules (`feed:`); the built-in defaults when the section is left out. */
   readonly feed: FeedAlertsConfig;
 }
@@ -76,19 +91,62 @@ const ruleName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a rule name in 
 
 const profileSchema = z.record(ruleName, ruleSchema);
 
+const tierName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a tier name in snake_case such as major');
+
+const tierSchema = z
+  .object({ name: tierName, min_volume_24h_usd: z.number().min(0), depth: z.enum(['full', 'partial']).optional() })
+  .strict()
+  .transform((t): TierConfig => ({ name: t.name, minVolume24hUsd: t.min_volume_24h_usd, depth: t.depth ?? 'full' }));
+
+/** Lower-case keys of `thresholds` are `default` or a tier; upper-case ones are instrument ids. */
+const PROFILE_KEY = /^[a-z]/;
+
 /** Schema of alerts.yaml. */
 export const alertsSchema = z
   .object({
     lifecycle: z.object({ clear_seconds: seconds, max_pause_seconds: seconds.optional() }).strict(),
     // `default` is required; every other key must be an instrument id (checked against instruments.yaml later).
     thresholds: z.object({ [DEFAULT_PROFILE]: profileSchema }).catchall(profileSchema),
+    tiers: z.array(tierSchema).min(1).optional(),
     feed: feedAlertsSchema.optional(),
   })
   .strict()
+  .superRefine((a, ctx) => checkTiers(a.tiers ?? [], Object.keys(a.thresholds), ctx))
   .transform(
     (a): AlertsConfig => ({
       lifecycle: { clearSeconds: a.lifecycle.clear_seconds, maxPauseSeconds: a.lifecycle.max_pause_seconds ?? 60 },
       thresholds: a.thresholds as AlertsConfig['thresholds'],
+      tiers: a.tiers ?? [],
       feed: a.feed ?? DEFAULT_FEED_ALERTS,
     }),
   );
+
+/**
+ * Tiers are tried in order, first match wins, so their bars must fall
+ * strictly: a later tier with a higher bar could never be reached. A
+ * lower-case profile that names no tier would silently never apply.
+ */
+function checkTiers(tiers: readonly TierConfig[], profiles: readonly string[], ctx: z.RefinementCtx): void {
+  const names = new Set<string>();
+  tiers.forEach((tier, i) => {
+    if (tier.name === DEFAULT_PROFILE) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'name'], message: '"default" is the profile every tier merges over, not a tier' });
+    if (names.has(tier.name)) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'name'], message: `tier "${tier.name}" is defined twice` });
+    names.add(tier.name);
+    const before = tiers[i - 1];
+    if (before && tier.minVolume24hUsd >= before.minVolume24hUsd) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tiers', i, 'min_volume_24h_usd'],
+        message: `expected less than ${before.minVolume24hUsd}, the bar of ${before.name} before it (tiers go from most to least liquid)`,
+      });
+    }
+  });
+  for (const key of profiles) {
+    if (key === DEFAULT_PROFILE || !PROFILE_KEY.test(key) || names.has(key)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['thresholds', key],
+      message: names.size === 0 ? `unknown profile "${key}": no tiers are defined (tiers:)` : `unknown tier "${key}" (tiers: ${[...names].join(', ')})`,
+    });
+  }
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InstrumentType } from '../core/model';
 import { instrumentIdSchema, nonEmptyString, positiveNumber } from './schema-parts';
+import { discoverySchema, NO_SELECTION, selectRulesSchema, type SelectionConfig } from './selection-schema';
 
 /**
  * Binance book feed: `diff` is `<symbol>@depth@100ms` kept in sync against
@@ -27,6 +28,12 @@ export interface VenueListing {
   readonly tickSize: number | null;
   /** Base units (linear) per contract; fallback like `tickSize`. */
   readonly contractValue: number | null;
+  /**
+   * Liquidity tier (alerts.yaml `tiers`) whose profile this listing is judged
+   * by: pinned in instruments.yaml or derived from its 24 h volume at start;
+   * absent or null when unknown (then only `default` applies).
+   */
+  readonly tier?: string | null;
 }
 
 /** One canonical instrument from instruments.yaml. */
@@ -37,6 +44,8 @@ export interface InstrumentConfig {
   readonly base: string;
   readonly quote: string;
   readonly enabled: boolean;
+  /** Tier pinned by hand for every venue of the instrument; absent when left to the 24 h volume. */
+  readonly tier?: string | null;
   /**
    * Perpetuals and futures: canonical id of the spot instrument their basis is
    * measured against; null when there is none (perp vs spot basis is then not measured).
@@ -79,6 +88,7 @@ const instrumentSchema = z
     base: z.string().regex(/^[A-Z0-9]+$/, 'expected an upper-case asset such as BTC'),
     quote: z.string().regex(/^[A-Z0-9]+$/, 'expected an upper-case asset such as USDT'),
     enabled: z.boolean(),
+    tier: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a tier name from alerts.yaml tiers, such as major').optional(),
     spot: instrumentIdSchema.optional(),
     venues: z
       .object({ binance: binanceListing.optional(), okx: okxListing.optional() })
@@ -89,17 +99,56 @@ const instrumentSchema = z
 
 type RawInstrument = z.infer<typeof instrumentSchema>;
 
-/** Schema of instruments.yaml: canonical id -> instrument, cross-checked within the file. */
+/** instruments.yaml as a whole: the hand-listed instruments and the selection rules. */
+export interface InstrumentsFile {
+  readonly instruments: InstrumentsConfig;
+  readonly selection: SelectionConfig;
+}
+
+/** Top-level keys that are not instrument ids; lower-case, so they can never collide with one. */
+const SECTION_KEYS = ['select', 'discovery'] as const;
+const ID_PATTERN = /^[A-Z0-9]+(?:-[A-Z0-9]+)+$/;
+
+/**
+ * Schema of instruments.yaml: canonical id -> instrument, cross-checked within
+ * the file, plus `select:` rules that pick instruments from the venues'
+ * listings at start (resolved by the engine, src/engine/discovery).
+ */
 export const instrumentsSchema = z
-  .record(instrumentIdSchema, instrumentSchema)
-  .superRefine((all, ctx) => {
-    if (Object.keys(all).length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'expected at least one instrument' });
+  .object({ select: selectRulesSchema.optional(), discovery: discoverySchema.optional() })
+  // Instruments are checked key by key below, so a misspelled section name is
+  // reported as a bad key rather than as a malformed instrument.
+  .catchall(z.unknown())
+  .superRefine((file, ctx) => {
+    const all: Record<string, RawInstrument> = {};
+    for (const [key, value] of Object.entries(file)) {
+      if ((SECTION_KEYS as readonly string[]).includes(key)) continue;
+      if (!ID_PATTERN.test(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'expected an instrument id such as BTC-USDT-PERP, or select: / discovery:' });
+        continue;
+      }
+      const parsed = instrumentSchema.safeParse(value);
+      if (parsed.success) all[key] = parsed.data;
+      else for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+    }
+    if (Object.keys(all).length === 0 && file.select === undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected at least one instrument or a select: rule' });
+    }
     for (const [id, inst] of Object.entries(all)) checkInstrument(id, inst, all, ctx);
   })
-  .transform((all): InstrumentsConfig => {
-    const out: Record<string, InstrumentConfig> = {};
-    for (const [id, raw] of Object.entries(all)) out[id] = toInstrument(id, raw);
-    return out;
+  .transform((file): InstrumentsFile => {
+    const instruments: Record<string, InstrumentConfig> = {};
+    for (const [id, raw] of Object.entries(file)) {
+      if ((SECTION_KEYS as readonly string[]).includes(id)) continue;
+      instruments[id] = toInstrument(id, instrumentSchema.parse(raw));
+    }
+    return {
+      instruments,
+      selection: {
+        rules: file.select ?? NO_SELECTION.rules,
+        refreshMinutes: file.discovery?.refresh_minutes ?? NO_SELECTION.refreshMinutes,
+      },
+    };
   });
 
 function checkInstrument(
@@ -148,6 +197,7 @@ function toInstrument(id: string, raw: RawInstrument): InstrumentConfig {
     base: raw.base,
     quote: raw.quote,
     enabled: raw.enabled,
+    ...(raw.tier !== undefined && { tier: raw.tier }),
     spot: raw.spot ?? null,
     venues: {
       ...(binance && {
@@ -157,6 +207,7 @@ function toInstrument(id: string, raw: RawInstrument): InstrumentConfig {
           index: hasIndex ? (binance.index ?? null) : null,
           tickSize: binance.tick_size ?? null,
           contractValue: binance.contract_value ?? null,
+          ...(raw.tier !== undefined && { tier: raw.tier }),
         },
       }),
       ...(okx && {
@@ -166,6 +217,7 @@ function toInstrument(id: string, raw: RawInstrument): InstrumentConfig {
           index: hasIndex ? (okx.index ?? null) : null,
           tickSize: okx.tick_size ?? null,
           contractValue: okx.contract_value ?? null,
+          ...(raw.tier !== undefined && { tier: raw.tier }),
         },
       }),
     },

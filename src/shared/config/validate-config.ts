@@ -5,6 +5,7 @@ import { exchangesSchema, type ExchangesConfig } from './exchanges-schema';
 import { featuresSchema, type FeaturesConfig } from './features-schema';
 import { instrumentsSchema, type InstrumentsConfig } from './instruments-schema';
 import { depthBandOf } from './metric-names';
+import { NO_SELECTION, type SelectionConfig, type SelectionRule } from './selection-schema';
 
 /** The whole validated configuration. */
 export interface Config {
@@ -12,6 +13,11 @@ export interface Config {
   readonly instruments: InstrumentsConfig;
   readonly alerts: AlertsConfig;
   readonly features: FeaturesConfig;
+  /**
+   * instruments.yaml `select:` rules, resolved against the venues' listings at
+   * start (src/engine/discovery); absent or empty when every instrument is listed by hand.
+   */
+  readonly selection?: SelectionConfig;
 }
 
 /**
@@ -41,33 +47,65 @@ const SCHEMAS = {
 export function validateConfig(raw: RawConfig): ValidationResult {
   const issues: ConfigIssue[] = [];
   const parsed: { -readonly [K in ConfigFileName]?: Config[K] } = {};
+  let selection: SelectionConfig = NO_SELECTION;
 
   for (const file of CONFIG_FILE_NAMES) {
     if (!(file in raw)) continue;
     const result = SCHEMAS[file].safeParse(raw[file]);
-    if (result.success) (parsed as Record<ConfigFileName, unknown>)[file] = result.data;
-    else issues.push(...describeZodIssues(file, result.error, raw[file]));
+    if (!result.success) {
+      issues.push(...describeZodIssues(file, result.error, raw[file]));
+      continue;
+    }
+    if ('selection' in result.data) {
+      parsed.instruments = result.data.instruments;
+      selection = result.data.selection;
+    } else {
+      (parsed as Record<ConfigFileName, unknown>)[file] = result.data;
+    }
   }
 
-  if (parsed.alerts && parsed.instruments) issues.push(...checkProfilesNameInstruments(parsed.alerts, parsed.instruments));
+  if (parsed.alerts && parsed.instruments) issues.push(...checkProfilesNameInstruments(parsed.alerts, parsed.instruments, selection.rules));
+  if (parsed.alerts && parsed.instruments) issues.push(...checkPinnedTiers(parsed.alerts, parsed.instruments));
   if (parsed.alerts && parsed.features) issues.push(...checkDepthBands(parsed.alerts, parsed.features));
 
   const { exchanges, instruments, alerts, features } = parsed;
   const complete = exchanges && instruments && alerts && features;
   return {
-    config: complete && issues.length === 0 ? { exchanges, instruments, alerts, features } : null,
+    config: complete && issues.length === 0 ? { exchanges, instruments, alerts, features, selection } : null,
     issues,
   };
 }
 
-// A profile for a misspelled id would silently never apply.
-function checkProfilesNameInstruments(alerts: AlertsConfig, instruments: InstrumentsConfig): ConfigIssue[] {
+// A profile for a misspelled id would silently never apply. An id a select:
+// rule could produce is known only at start, so it passes when one could.
+// Lower-case keys are tiers, checked in alerts-schema.
+function checkProfilesNameInstruments(alerts: AlertsConfig, instruments: InstrumentsConfig, rules: readonly SelectionRule[]): ConfigIssue[] {
   return Object.keys(alerts.thresholds)
-    .filter((id) => id !== DEFAULT_PROFILE && !Object.hasOwn(instruments, id))
+    .filter((id) => id !== DEFAULT_PROFILE && /^[A-Z0-9]/.test(id) && !Object.hasOwn(instruments, id) && !rules.some((r) => ruleCouldSelect(r, id)))
     .map((id) => ({
       file: 'alerts' as const,
       path: ['thresholds', id],
-      message: `unknown instrument "${id}" (not in instruments.yaml)`,
+      message: rules.length === 0 ? `unknown instrument "${id}" (not in instruments.yaml)` : `unknown instrument "${id}" (not in instruments.yaml, and no select: rule makes such an id)`,
+    }));
+}
+
+/** `BASE-QUOTE-PERP` for a perpetual rule, `BASE-QUOTE-SPOT` for a spot one, with a quote the rule keeps. */
+function ruleCouldSelect(rule: SelectionRule, id: string): boolean {
+  const parts = id.split('-');
+  if (parts.length !== 3) return false;
+  const suffix = rule.type === 'perpetual' ? 'PERP' : 'SPOT';
+  return parts[2] === suffix && (rule.quotes === null || rule.quotes.includes(parts[1]!));
+}
+
+// A pinned tier that alerts.yaml does not define would leave the instrument on `default` unnoticed.
+function checkPinnedTiers(alerts: AlertsConfig, instruments: InstrumentsConfig): ConfigIssue[] {
+  const names = alerts.tiers.map((t) => t.name);
+  return Object.values(instruments)
+    .filter((i) => i.tier != null && !names.includes(i.tier))
+    .map((i) => ({
+      file: 'instruments' as const,
+      path: [i.id, 'tier'],
+      message: names.length === 0 ? `unknown tier "${i.tier}": alerts.yaml defines no tiers` : `unknown tier "${i.tier}" (alerts.yaml tiers: ${names.join(', ')})`,
     }));
 }
 

@@ -1,0 +1,213 @@
+import { tierFor, venueIdOf, type DepthStream, type InstrumentConfig, type InstrumentsConfig, type SelectionRule, type TierConfig, type VenueListing } from '../../shared/config';
+import { instrumentKey, type Instrument, type VenueId } from '../../shared/core/model';
+import { exchangeOf } from '../venues/registry';
+import type { ListedMarket, ListingStatus, VenueListings } from './listed-market';
+import { keyOf, usdVolumes } from './usd-volume';
+
+/** One venue listing in the resolved selection. */
+export interface SelectedListing {
+  /** `venue:symbol`. */
+  readonly key: string;
+  readonly venue: VenueId;
+  readonly symbol: string;
+  readonly id: string;
+  /** Index of the `select:` rule that chose it; null for a hand-listed instrument. */
+  readonly rule: number | null;
+  readonly tier: string | null;
+  readonly depth: 'full' | 'partial';
+  readonly volume24hUsd: number | null;
+  readonly status: ListingStatus;
+  readonly venueStatus: string;
+}
+
+/** A listing a rule would have taken but for its status: reported so nothing is dropped unseen. */
+export interface NotTradingListing {
+  readonly key: string;
+  readonly id: string;
+  readonly rule: number;
+  readonly status: ListingStatus;
+  readonly venueStatus: string;
+}
+
+/** What the rules and the hand list came to against one fetch of the listings. */
+export interface SelectionResult {
+  /** instruments.yaml as the engine runs it: the hand list, then every rule-selected instrument. */
+  readonly instruments: InstrumentsConfig;
+  /** Rule-selected listings and the hand-listed ones the venues list, in that order. */
+  readonly listings: readonly SelectedListing[];
+  readonly notTrading: readonly NotTradingListing[];
+  /** Per rule, listings left out by its `max_instruments`. */
+  readonly capped: readonly number[];
+}
+
+export interface SelectionInput {
+  readonly instruments: InstrumentsConfig;
+  readonly rules: readonly SelectionRule[];
+  readonly tiers: readonly TierConfig[];
+}
+
+/**
+ * Picks every listing the rules ask for, most traded first, and merges them
+ * with the hand list into one InstrumentsConfig: canonical ids from the
+ * venue metadata (`BTC-USDT-PERP` on both Binance and OKX is one instrument
+ * on two venues), each perpetual paired with the `BASE-QUOTE-SPOT` of the
+ * selection, OKX swaps with their index (`uly`), tick size and contract
+ * value as listed. A hand-listed id is never touched by a rule, nor is a
+ * symbol listed by hand under another id: the hand list wins.
+ *
+ * `keep` (a refresh): listings selected before stay selected while they
+ * trade, whatever their volume now, so a quiet day does not unsubscribe them;
+ * they still count toward `max_instruments`.
+ */
+export function resolveSelection(input: SelectionInput, listings: VenueListings, keep: ReadonlySet<string> = new Set()): SelectionResult {
+  const usd = usdVolumes(listings);
+  const handIds = new Set(Object.keys(input.instruments));
+  const handKeys = new Set<string>();
+  for (const inst of Object.values(input.instruments)) {
+    for (const [exchange, listing] of Object.entries(inst.venues)) {
+      if (listing) handKeys.add(instrumentKey(venueIdOf(exchange as 'binance' | 'okx', inst.type), listing.symbol));
+    }
+  }
+
+  const taken = new Set<string>();
+  const chosen: { market: ListedMarket; rule: number; tier: TierConfig | null; depth: 'full' | 'partial'; volume: number | null }[] = [];
+  const notTrading: NotTradingListing[] = [];
+  const capped: number[] = [];
+  input.rules.forEach((rule, index) => {
+    const candidates: ListedMarket[] = [];
+    for (const market of listings.get(rule.venue) ?? []) {
+      const key = keyOf(market);
+      if (taken.has(key) || handKeys.has(key) || handIds.has(market.instrument.id) || !matches(rule, market)) continue;
+      if (market.status !== 'trading') {
+        notTrading.push({ key, id: market.instrument.id, rule: index, status: market.status, venueStatus: market.venueStatus });
+        continue;
+      }
+      const volume = usd.get(key) ?? null;
+      const kept = keep.has(key);
+      // Unknown volume passes only a rule without a floor: a floor is a promise about liquidity.
+      if (!kept && rule.minVolume24hUsd > 0 && (volume === null || volume < rule.minVolume24hUsd)) continue;
+      candidates.push(market);
+    }
+    // Kept listings first (a refresh never drops them for a newcomer), then by volume, unknown last.
+    const volumeOf = (m: ListedMarket) => usd.get(keyOf(m)) ?? -1;
+    candidates.sort((a, b) => Number(keep.has(keyOf(b))) - Number(keep.has(keyOf(a))) || volumeOf(b) - volumeOf(a));
+    const limit = rule.maxInstruments ?? Infinity;
+    capped.push(Math.max(0, candidates.length - limit));
+    for (const market of candidates.slice(0, limit)) {
+      const key = keyOf(market);
+      taken.add(key);
+      const volume = usd.get(key) ?? null;
+      const tier = tierFor(input.tiers, volume);
+      const depth = rule.depth === 'auto' ? (tier?.depth ?? 'full') : rule.depth;
+      chosen.push({ market, rule: index, tier, depth, volume });
+    }
+  });
+
+  const spotIds = new Set([
+    ...chosen.filter((c) => c.market.instrument.type === 'spot').map((c) => c.market.instrument.id),
+    ...Object.values(input.instruments).filter((i) => i.type === 'spot').map((i) => i.id),
+  ]);
+  const built = new Map<string, { instrument: Instrument; venues: { binance?: VenueListing; okx?: VenueListing } }>();
+  for (const c of chosen) {
+    const { instrument } = c.market;
+    let entry = built.get(instrument.id);
+    if (!entry) built.set(instrument.id, (entry = { instrument, venues: {} }));
+    const exchange = exchangeOf(instrument.venue) as 'binance' | 'okx';
+    entry.venues[exchange] ??= listingOf(instrument, c.depth, c.tier?.name ?? null);
+  }
+
+  const out: Record<string, InstrumentConfig> = {};
+  const selected: SelectedListing[] = [];
+  for (const [id, inst] of Object.entries(input.instruments)) out[id] = withVolumeTiers(inst, listings, usd, input.tiers, selected);
+  for (const [id, { instrument, venues }] of built) {
+    const spotId = `${instrument.base}-${instrument.quote}-SPOT`;
+    out[id] = {
+      id,
+      type: instrument.type,
+      base: instrument.base,
+      quote: instrument.quote,
+      enabled: true,
+      spot: instrument.type === 'perpetual' && spotIds.has(spotId) ? spotId : null,
+      venues,
+    };
+  }
+  const ruleListings = chosen.map((c): SelectedListing => ({
+    key: keyOf(c.market),
+    venue: c.market.instrument.venue,
+    symbol: c.market.instrument.symbol,
+    id: c.market.instrument.id,
+    rule: c.rule,
+    tier: c.tier?.name ?? null,
+    depth: c.depth,
+    volume24hUsd: c.volume,
+    status: c.market.status,
+    venueStatus: c.market.venueStatus,
+  }));
+  return { instruments: out, listings: [...ruleListings, ...selected], notTrading, capped };
+}
+
+function matches(rule: SelectionRule, market: ListedMarket): boolean {
+  const { instrument } = market;
+  if (instrument.type !== rule.type) return false;
+  if (rule.quotes !== null && !rule.quotes.includes(instrument.quote)) return false;
+  return !rule.exclude.some((x) => x === instrument.symbol || x === instrument.base || x === instrument.id);
+}
+
+/** Binance: `diff` or `partial20`; OKX has one book channel today, so `partial` is followed as the full book. */
+function depthStreamOf(venue: VenueId, depth: 'full' | 'partial'): DepthStream | null {
+  if (exchangeOf(venue) !== 'binance') return null;
+  return depth === 'full' ? 'diff' : 'partial20';
+}
+
+function listingOf(instrument: Instrument, depth: 'full' | 'partial', tier: string | null): VenueListing {
+  const okx = exchangeOf(instrument.venue) === 'okx';
+  return {
+    symbol: instrument.symbol,
+    depthStream: depthStreamOf(instrument.venue, depth),
+    // OKX publishes a swap's index under its underlying (`uly`); Binance's markPrice stream carries it.
+    index: okx && instrument.type !== 'spot' ? (instrument.indexSymbol ?? `${instrument.base}-${instrument.quote}`) : null,
+    tickSize: instrument.tickSize,
+    contractValue: instrument.contractValue,
+    tier,
+  };
+}
+
+/**
+ * A hand-listed instrument as written, with the tier of each listing the
+ * venues' volumes imply where none is pinned; listed in the selection report
+ * when the venue lists it.
+ */
+function withVolumeTiers(
+  inst: InstrumentConfig,
+  listings: VenueListings,
+  usd: ReadonlyMap<string, number | null>,
+  tiers: readonly TierConfig[],
+  selected: SelectedListing[],
+): InstrumentConfig {
+  const venues: { binance?: VenueListing; okx?: VenueListing } = {};
+  for (const exchange of ['binance', 'okx'] as const) {
+    const listing = inst.venues[exchange];
+    if (!listing) continue;
+    const venue = venueIdOf(exchange, inst.type);
+    const key = instrumentKey(venue, listing.symbol);
+    const market = listings.get(venue)?.find((m) => m.instrument.symbol === listing.symbol);
+    const volume = market ? (usd.get(key) ?? null) : null;
+    const tier = listing.tier ?? tierFor(tiers, volume)?.name ?? null;
+    venues[exchange] = tier === (listing.tier ?? null) ? listing : { ...listing, tier };
+    if (market && inst.enabled) {
+      selected.push({
+        key,
+        venue,
+        symbol: listing.symbol,
+        id: inst.id,
+        rule: null,
+        tier,
+        depth: listing.depthStream === 'partial20' ? 'partial' : 'full',
+        volume24hUsd: volume,
+        status: market.status,
+        venueStatus: market.venueStatus,
+      });
+    }
+  }
+  return { ...inst, venues };
+}
