@@ -3,7 +3,7 @@ import type { Instrument } from '../../shared/core/model';
 import type { RuleSpec } from '../../shared/core/rule-types';
 import type { PipelineSettings } from './surveillance-pipeline';
 
-/** The pipeline's settings from a loaded config; rules resolved once per instrument id and type. */
+/** The pipeline's settings from a loaded config; rules resolved once per instrument id, type and tier. */
 export function pipelineSettingsFrom(config: Config): PipelineSettings {
   const rules = new Map<string, readonly RuleSpec[]>();
   return {
@@ -17,10 +17,10 @@ export function pipelineSettingsFrom(config: Config): PipelineSettings {
     limits: config.features.limits,
     feedRules: resolveFeedRules(config.alerts.feed, config.alerts.lifecycle.clearSeconds),
     rulesFor(instrument: Instrument): readonly RuleSpec[] {
-      const cacheKey = `${instrument.id}|${instrument.type}`;
+      const cacheKey = `${instrument.id}|${instrument.type}|${instrument.tier ?? ''}`;
       let resolved = rules.get(cacheKey);
       if (!resolved) {
-        resolved = resolveRules(config.alerts, instrument.id, instrument.type);
+        resolved = resolveRules(config.alerts, instrument.id, instrument.type, instrument.tier ?? null);
         rules.set(cacheKey, resolved);
       }
       return resolved;

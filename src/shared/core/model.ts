@@ -33,6 +33,8 @@ export interface Instrument {
   readonly contractValue: number;
   /** The venue's index this derivative is priced against, when it publishes it apart (OKX `uly`: `BTC-USDT`). */
   readonly indexSymbol?: string;
+  /** Liquidity tier (alerts.yaml `tiers`) the instrument is judged by; absent when unknown (then `default` applies). */
+  readonly tier?: string;
 }
 
 /** A price level exactly as the exchange sent it: [price, size] strings. */
