@@ -306,7 +306,7 @@ export class ConsoleService implements ConsoleApi {
     const out: Record<string, readonly RuleSpec[]> = {};
     const config = this.options.config;
     for (const { venue, instrument, listing } of enabledVenueInstruments(config)) {
-      out[`${venue}:${listing.symbol}`] = resolveRules(config.alerts, instrument.id, instrument.type);
+      out[`${venue}:${listing.symbol}`] = resolveRules(config.alerts, instrument.id, instrument.type, listing.tier ?? null);
     }
     for (const [key, id, type] of keys) out[key] ??= resolveRules(config.alerts, id, type);
     return out;
