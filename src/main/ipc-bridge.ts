@@ -7,6 +7,7 @@
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { ApiRequestError, type ConsoleApi } from '../shared/contract';
+import { openClientSession } from '../engine/console/client-session';
 import { IPC_CHANNELS } from '../preload/ipc-channels';
 import type { PanelLayout } from '../preload/preload-api';
 import type { AppPages } from './app-pages';
@@ -24,7 +25,9 @@ export interface IpcBridgeOptions {
 
 /** Registers the handlers and the event stream; returns the teardown. */
 export function startIpcBridge(options: IpcBridgeOptions): () => void {
-  const { window, api, pages, state, log } = options;
+  const { window, pages, state, log } = options;
+  // The window's own coalesced stream (full rows for what it shows), as a browser socket gets.
+  const api = openClientSession(options.api);
 
   /** The sending frame's URL if it is the console window's top frame; undefined refuses. */
   const senderUrl = (event: IpcMainInvokeEvent): string | undefined => {
@@ -59,6 +62,7 @@ export function startIpcBridge(options: IpcBridgeOptions): () => void {
 
   return () => {
     unsubscribe();
+    api.close();
     for (const channel of [IPC_CHANNELS.request, IPC_CHANNELS.layoutLoad, IPC_CHANNELS.layoutSave]) ipcMain.removeHandler(channel);
   };
 }

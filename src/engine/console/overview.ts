@@ -107,6 +107,9 @@ export function venueWarmup(rows: readonly OverviewRow[]): FeedView['warmup'] {
 export function feedView(report: FeedReport, rows: readonly OverviewRow[]): FeedView {
   const health = report.health.filter((h) => h.venue === report.venue);
   const sum = (pick: (h: VenueHealth) => number) => health.reduce((n, h) => n + pick(h), 0);
+  const venueRows = rows.filter((r) => r.venue === report.venue);
+  let valid = 0;
+  for (const row of venueRows) if (row.health.bookValid) valid += 1;
   return {
     venue: report.venue,
     connections: report.status?.connections ?? [],
@@ -121,7 +124,9 @@ export function feedView(report: FeedReport, rows: readonly OverviewRow[]): Feed
     bookDrifts: sum((h) => h.bookDrifts),
     snapshotsRequested: report.status?.snapshotsRequested ?? 0,
     snapshotsFailed: report.status?.snapshotsFailed ?? 0,
-    warmup: venueWarmup(rows.filter((r) => r.venue === report.venue)),
+    tooLarge: report.status?.tooLarge ?? 0,
+    books: { valid, total: venueRows.length },
+    warmup: venueWarmup(venueRows),
     workerRestarts: report.restarts?.count ?? 0,
     lastWorkerRestart: report.restarts?.last ?? null,
   };

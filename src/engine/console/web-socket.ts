@@ -1,5 +1,6 @@
 import { WebSocket, type RawData } from 'ws';
 import { ApiRequestError, validateRequest, type ConsoleApi, type ConsoleEvent, type WireMessage } from '../../shared/contract';
+import { openClientSession } from './client-session';
 
 /** Past this much unsent data, coalescible events (rows, books, feeds, progress) are skipped for this client. */
 const SKIP_BUFFERED = 1 << 20;
@@ -10,10 +11,14 @@ const DROP_BUFFERED = 64 << 20;
  * One browser connection speaking {@link WireMessage}: every request is
  * validated with `validateRequest`, answered once (a bad one gets an error
  * response, never a crash or a dropped connection), and engine events are
- * pushed as they come. Alert events are never skipped; rows and books
- * are, for a client too slow to take them (the next update replaces them).
+ * pushed through the client's own session (client-session.ts: full rows for
+ * what it shows, summaries and feed views at most once a second). Alert
+ * events and summaries are never skipped (a summary is a delta: a skipped
+ * one would leave rows wrong); full rows, books and feed views are, for a
+ * client too slow to take them (the next update replaces them).
  */
-export function serveSocket(ws: WebSocket, api: ConsoleApi): void {
+export function serveSocket(ws: WebSocket, engine: ConsoleApi): void {
+  const api = openClientSession(engine);
   const send = (message: WireMessage): void => {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
   };
@@ -22,12 +27,16 @@ export function serveSocket(ws: WebSocket, api: ConsoleApi): void {
       ws.terminate();
       return;
     }
-    const essential = event.type === 'alerts' || event.type === 'notify' || event.type === 'mode';
+    const essential = event.type === 'alerts' || event.type === 'notify' || event.type === 'mode' || event.type === 'summary';
     if (!essential && ws.bufferedAmount > SKIP_BUFFERED) return;
     send({ kind: 'event', event });
   });
-  ws.on('close', unsubscribe);
-  ws.on('error', unsubscribe);
+  const close = (): void => {
+    unsubscribe();
+    api.close();
+  };
+  ws.on('close', close);
+  ws.on('error', close);
   ws.on('message', (data: RawData, isBinary: boolean) => {
     void answer(data, isBinary).then(send);
   });

@@ -1,0 +1,153 @@
+import type { ApiArgs, ClientInterest, ConsoleApi, ConsoleEvent, ConsoleSnapshot, FeedView, OverviewRow, RowSummary } from '../../shared/contract';
+import { briefFeedView, rowSummary, sameSummary } from './row-summary';
+
+/** Summaries and feed views go to a client at most this often. */
+export const SUMMARY_INTERVAL_MS = 1000;
+
+export interface ClientSessionOptions {
+  /** Default {@link SUMMARY_INTERVAL_MS}. */
+  readonly intervalMs?: number;
+}
+
+/** The ConsoleApi as one client (a browser socket, the Electron window) gets it. */
+export interface ClientSession extends ConsoleApi {
+  /** Sends what is due now (summaries, feed views) instead of at the next tick. */
+  flush(): void;
+  /** Stops the stream: the session's own subscription and timer. */
+  close(): void;
+}
+
+/**
+ * Engine-to-UI traffic bounded per client. Until the client calls
+ * `setInterest`, events pass as the engine makes them (every changed row in
+ * full). After it, full rows go out only for the keys of interest, as they
+ * change; every other instrument is coalesced into a RowSummary sent only
+ * when its visible content changed, at most once per interval; feed views
+ * are merged by venue and sent at most once per interval without their
+ * symbol lists. Alerts, notifications, mode changes, the book and replay
+ * state pass at once: they are what the operator must not miss, or already
+ * bounded upstream (book-watch.ts, replay-session.ts).
+ *
+ * @example
+ * const session = openClientSession(service);
+ * session.subscribe((event) => ws.send(JSON.stringify({ kind: 'event', event })));
+ * ws.on('close', () => session.close());
+ */
+export function openClientSession(api: ConsoleApi, options: ClientSessionOptions = {}): ClientSession {
+  const listeners = new Set<(event: ConsoleEvent) => void>();
+  /** The latest full row of every instrument: what a key that becomes interesting is sent at once. */
+  let latest = new Map<string, OverviewRow>();
+  /** null: the client never said what it shows; it gets everything. */
+  let interest: ReadonlySet<string> | null = null;
+  const sent = new Map<string, RowSummary>();
+  const dirty = new Set<string>();
+  let feeds: Map<string, FeedView> | null = null;
+
+  const emit = (event: ConsoleEvent): void => {
+    for (const listener of listeners) listener(event);
+  };
+
+  const onEvent = (event: ConsoleEvent): void => {
+    switch (event.type) {
+      case 'overview': {
+        for (const row of event.rows) latest.set(row.key, row);
+        if (interest === null) return emit(event);
+        const shown = interest;
+        const full = event.rows.filter((row) => shown.has(row.key));
+        for (const row of event.rows) if (!shown.has(row.key)) dirty.add(row.key);
+        if (full.length > 0) emit({ type: 'overview', rows: full });
+        return;
+      }
+      case 'feeds':
+        if (interest === null) return emit(event);
+        feeds ??= new Map();
+        for (const feed of event.feeds) feeds.set(feed.venue, feed);
+        return;
+      case 'mode':
+        // Another market: rows of the old one must not be offered again; the client reloads the snapshot.
+        latest = new Map();
+        sent.clear();
+        dirty.clear();
+        feeds = null;
+        return emit(event);
+      default:
+        return emit(event);
+    }
+  };
+
+  const flush = (): void => {
+    if (interest === null) return;
+    const rows: RowSummary[] = [];
+    for (const key of dirty) {
+      const row = latest.get(key);
+      if (!row || interest.has(key)) continue;
+      const summary = rowSummary(row);
+      const previous = sent.get(key);
+      if (previous && sameSummary(previous, summary)) continue;
+      sent.set(key, summary);
+      rows.push(summary);
+    }
+    dirty.clear();
+    if (rows.length > 0) emit({ type: 'summary', rows });
+    if (feeds !== null) {
+      const views = [...feeds.values()].map(briefFeedView);
+      feeds = null;
+      emit({ type: 'feeds', feeds: views });
+    }
+  };
+
+  const unsubscribe = api.subscribe(onEvent);
+  const timer = setInterval(flush, options.intervalMs ?? SUMMARY_INTERVAL_MS);
+  timer.unref?.();
+
+  const setInterest = async (request: ClientInterest): Promise<null> => {
+    const before = interest;
+    const next = new Set(request.keys);
+    interest = next;
+    const added: OverviewRow[] = [];
+    for (const key of next) {
+      const row = latest.get(key);
+      if (row && !before?.has(key)) added.push(row);
+    }
+    if (added.length > 0) emit({ type: 'overview', rows: added });
+    return null;
+  };
+
+  const snapshot = async (): Promise<ConsoleSnapshot> => {
+    const snap = await api.snapshot();
+    latest = new Map(snap.overview.map((row) => [row.key, row]));
+    if (interest === null) return snap;
+    const shown = interest;
+    const summary = snap.overview.filter((row) => !shown.has(row.key)).map(rowSummary);
+    sent.clear();
+    for (const s of summary) sent.set(s.key, s);
+    dirty.clear();
+    feeds = null;
+    return { ...snap, overview: snap.overview.filter((row) => shown.has(row.key)), summary, feeds: snap.feeds.map(briefFeedView) };
+  };
+
+  return {
+    snapshot,
+    setInterest,
+    series: (query: ApiArgs<'series'>[0]) => api.series(query),
+    alertHistory: (query) => api.alertHistory(query),
+    alertTrail: (alertId) => api.alertTrail(alertId),
+    acknowledge: (ack) => api.acknowledge(ack),
+    watchBook: (key) => api.watchBook(key),
+    listCaptures: () => api.listCaptures(),
+    openCapture: (request) => api.openCapture(request),
+    controlReplay: (control) => api.controlReplay(control),
+    startRecording: (request) => api.startRecording(request),
+    stopRecording: () => api.stopRecording(),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    flush,
+    close() {
+      clearInterval(timer);
+      unsubscribe();
+      listeners.clear();
+    },
+  };
+}
