@@ -1,5 +1,5 @@
 import { SHOWCASE } from '../engine/console/demo-schedule';
-import { launchConsole } from './start';
+import { launchConsole } from './launch-console';
 
 // `npm run demo`: the console on the local simulator with the showcase
 // schedule (warmup, then every alert family fires and resolves within two

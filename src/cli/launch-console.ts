@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultConfigDir } from '../engine/config/default-config-dir';
 import { loadConfig } from '../engine/config/load-config';
@@ -8,9 +6,11 @@ import { appBuilt, buildApp, electronBinary, repoRoot } from '../engine/console/
 import { parseServeArgs, serve, startServe, untilSignal, type ServeRequest } from './commands/serve';
 import type { CliIo } from './index';
 
-// `npm start` (and, with a demo, `npm run demo`): the desktop console when
-// the Electron binary is installed; otherwise the same console in a browser,
-// served by `surveil serve`. Extra arguments are serve's (`npm start -- --port 8060`).
+// What `npm start` and `npm run demo` run (start.ts, demo.ts): the desktop
+// console when the Electron binary is installed; otherwise the same console in
+// a browser, served by `surveil serve`. Extra arguments are serve's
+// (`npm start -- --port 8060`). No main of its own: the bundle of demo.ts
+// holds this module too, and a guard on the script's name would run it twice there.
 
 const io: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -70,16 +70,4 @@ function webDefaults(configDir: string | undefined): { host: string; port: numbe
 
 function toParseArgs(): Record<string, { type: 'string' | 'boolean' }> {
   return Object.fromEntries(Object.entries(serve.options ?? {}).map(([name, o]) => [name, { type: o.type }]));
-}
-
-function isEntryPoint(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  process.exitCode = await launchConsole(process.argv.slice(2), {}, []);
 }
