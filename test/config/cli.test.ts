@@ -27,7 +27,7 @@ describe('surveil config check', () => {
     const { code, stdout, stderr } = surveil(['config', 'check', '--config', 'config'], dirname(dir));
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toContain('config/alerts.yaml:143: thresholds.BTC-USDT-PERP.depth_warning.threshold: expected a number, got "lots"\n');
+    expect(stderr).toContain('config/alerts.yaml:239: thresholds.BTC-USDT-PERP.depth_warning.threshold: expected a number, got "lots"\n');
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -36,7 +36,7 @@ describe('surveil config check', () => {
     editConfigFile(dir, 'features.yaml', '  port: 8050', '  port: "8050"');
     const { code, stderr } = surveil(['config', 'check', `--config=${dir}`]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`${join(dir, 'features.yaml')}:54: web.port: expected a number, got "8050"`);
+    expect(stderr).toContain(`${join(dir, 'features.yaml')}:61: web.port: expected a number, got "8050"`);
   });
 
   it('exits 2 with usage on unknown commands and flags', () => {

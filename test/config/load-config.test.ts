@@ -182,7 +182,7 @@ describe('problems', () => {
       'exchanges.yaml:9: binance.spot.rest_url: expected an http:// or https:// URL, got "ftp://api.binance.com"',
       'instruments.yaml:32: BTC-USDT-SPOT.type: expected one of spot|perpetual|future, got "spott"',
       'features.yaml:6: zscore.min_samples: expected a whole number, got 3.5',
-      'features.yaml:54: web.port: expected a number <= 65535, got 80500',
+      'features.yaml:61: web.port: expected a number <= 65535, got 80500',
     ]);
   });
 
@@ -198,9 +198,9 @@ describe('problems', () => {
     editConfigFile(dir, 'alerts.yaml', '  BTC-USDT-PERP:\n', '  BTC-USDT-PERPS:\n');
     editConfigFile(dir, 'features.yaml', 'depth_bands_bps: [10, 25, 50, 100]', 'depth_bands_bps: [25, 50, 100]');
     const problems = problemsOf(dir).map((p) => p.replace(`${dir}/`, ''));
-    expect(problems).toContain('alerts.yaml:112: thresholds.BTC-USDT-PERPS: unknown instrument "BTC-USDT-PERPS" (not in instruments.yaml)');
+    expect(problems).toContain('alerts.yaml:208: thresholds.BTC-USDT-PERPS: unknown instrument "BTC-USDT-PERPS" (not in instruments.yaml)');
     expect(problems).toContain(
-      'alerts.yaml:57: thresholds.default.depth_warning.metric: depth_10bps needs a 10 bps band, but features.yaml depth_bands_bps is [25, 50, 100]',
+      'alerts.yaml:77: thresholds.default.depth_warning.metric: depth_10bps needs a 10 bps band, but features.yaml depth_bands_bps is [25, 50, 100]',
     );
   });
 
@@ -221,8 +221,8 @@ describe('problems', () => {
       '      metric: basis_bps\n      direction: over\n      threshold: 10\n      zscore: 2\n      persist_seconds: 120\n      severity: warning\n    basis_critical:\n      metric: basis_perp_spot_bps\n      direction: abs_above\n      threshold: 20\n      zscore: 3\n      persist_seconds: 60\n      severity: critical\n    # Depth in quote');
     const problems = problemsOf(dir).map((p) => p.replace(`${dir}/`, ''));
     expect(problems).toEqual([
-      'alerts.yaml:126: thresholds.BTC-USDT-PERP.basis_warning.metric: expected a metric name such as spread_bps, depth_10bps, depth_bid_25bps, basis_perp_spot_bps, got "basis_bps"',
-      'alerts.yaml:127: thresholds.BTC-USDT-PERP.basis_warning.direction: expected one of above|below|abs_above, got "over"',
+      'alerts.yaml:222: thresholds.BTC-USDT-PERP.basis_warning.metric: expected a metric name such as spread_bps, depth_10bps, depth_bid_25bps, basis_perp_spot_bps, got "basis_bps"',
+      'alerts.yaml:223: thresholds.BTC-USDT-PERP.basis_warning.direction: expected one of above|below|abs_above, got "over"',
     ]);
   });
 });

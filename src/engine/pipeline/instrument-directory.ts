@@ -20,6 +20,8 @@ export class InstrumentDirectory {
   private readonly byKey = new Map<string, Instrument>();
   /** venue:symbol -> canonical id from instruments.yaml */
   private readonly configuredIds = new Map<string, string>();
+  /** venue:symbol -> liquidity tier from instruments.yaml (pinned, or resolved from volume at start) */
+  private readonly configuredTiers = new Map<string, string>();
   /** canonical id -> keys listed under it */
   private readonly keysById = new Map<string, Set<string>>();
   /** Instruments built without venue metadata (contract values guessed). */
@@ -31,16 +33,23 @@ export class InstrumentDirectory {
         if (!listing) continue;
         const venue = venueIdOf(exchange as 'binance' | 'okx', instrument.type);
         this.configuredIds.set(instrumentKey(venue, listing.symbol), instrument.id);
+        if (listing.tier) this.configuredTiers.set(instrumentKey(venue, listing.symbol), listing.tier);
       }
     }
   }
 
-  /** Adds venue metadata; the canonical id from config wins over the one the venue implies. */
+  /**
+   * Adds venue metadata; the canonical id from config wins over the one the
+   * venue implies, and the instrument carries its configured tier (metadata
+   * knows nothing of tiers).
+   */
   addMetadata(instruments: readonly Instrument[]): void {
     for (const instrument of instruments) {
       const key = instrumentKey(instrument.venue, instrument.symbol);
       const id = this.configuredIds.get(key) ?? instrument.id;
-      this.put(key, id === instrument.id ? instrument : { ...instrument, id });
+      const tier = this.configuredTiers.get(key);
+      const same = id === instrument.id && tier === instrument.tier;
+      this.put(key, same ? instrument : { ...instrument, id, ...(tier === undefined ? {} : { tier }) });
       this.guessed.delete(key);
     }
   }
@@ -130,6 +139,7 @@ export class InstrumentDirectory {
       contractKind: config.type === 'spot' ? 'spot' : 'linear',
       contractValue: listing?.contractValue ?? 1,
       ...(listing?.index ? { indexSymbol: listing.index } : {}),
+      ...(listing?.tier ? { tier: listing.tier } : {}),
     };
   }
 }

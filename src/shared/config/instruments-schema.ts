@@ -121,6 +121,7 @@ export const instrumentsSchema = z
   .catchall(z.unknown())
   .superRefine((file, ctx) => {
     const all: Record<string, RawInstrument> = {};
+    let malformed = false;
     for (const [key, value] of Object.entries(file)) {
       if ((SECTION_KEYS as readonly string[]).includes(key)) continue;
       if (!ID_PATTERN.test(key)) {
@@ -129,8 +130,13 @@ export const instrumentsSchema = z
       }
       const parsed = instrumentSchema.safeParse(value);
       if (parsed.success) all[key] = parsed.data;
-      else for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+      else {
+        malformed = true;
+        for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+      }
     }
+    // References are checked once every instrument reads: a leg with a typo in it is not "unknown".
+    if (malformed) return;
     if (Object.keys(all).length === 0 && file.select === undefined) {
       ctx.addIssue({ code: 'custom', path: [], message: 'expected at least one instrument or a select: rule' });
     }
