@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/engine/feed/rate-limiter';
 import { ReconnectPolicy } from '../../src/engine/feed/reconnect-policy';
+import { RequestBudget } from '../../src/engine/feed/request-budget';
 import { RestClient } from '../../src/engine/feed/rest-client';
 import { BinanceFeed, planBinanceConnections } from '../../src/engine/venues/binance';
 import { planOkxConnections } from '../../src/engine/venues/okx';
@@ -109,11 +110,11 @@ describe('REST client and pacing', () => {
     cleanups.push(() => exchange.close());
     let calls = 0;
     exchange.rest = () => (++calls === 1 ? { status: 429, body: '{"code":-1003,"msg":"Too many requests"}', headers: { 'retry-after': '0.3' } } : { body: '{}' });
-    const limiter = new RateLimiter(100, 5);
-    const client = new RestClient({ limiter, timeoutMs: 1000, defaultRetryAfterMs: 60_000 });
+    const budget = new RequestBudget({ name: 'test', limit: 100, windowMs: 1000, share: 1 });
+    const client = new RestClient({ budgets: [budget], timeoutMs: 1000, defaultRetryAfterMs: 60_000 });
     cleanups.push(async () => {
       client.close();
-      limiter.close();
+      budget.close();
     });
     const first = await client.get(`${exchange.httpBase}/api/v3/depth?symbol=X`);
     expect(first).toMatchObject({ status: 429, body: '{"code":-1003,"msg":"Too many requests"}' });

@@ -24,8 +24,6 @@ const FAST_CONNECTION: Partial<ConnectionSettings> = {
   // Silence on an open socket this long: `stale`, killed, reconnected. Below the OKX ping interval
   // (20 s), so a silent venue's pongs do not keep the socket alive.
   staleTimeoutSeconds: 2.5,
-  // REST snapshots after every reset / gap / checksum failure without waiting on the budget.
-  restRateLimitPerSecond: 20,
 };
 const TUNING: Partial<FeedTuning> = { slowRetryMs: 300, maxReconnectDelayMs: 1_000, snapshotGraceMs: 100, connectTimeoutMs: 2_000, restTimeoutMs: 2_000 };
 /** features.yaml stale timeout for the pipeline: below the connections' 2.5 s, whose reconnects bring frames. */
@@ -254,8 +252,11 @@ describe('live adapters against the simulator: faults (legacy OKX)', () => {
     await waitFor(() => seen.disconnects.some((d) => d.venue === 'binance-usdm'), 'the USD-M drop', FAULT_AT + 3_000);
     await waitFor(() => Date.now() > start + DISCONNECT_FOR && allConnected(r()) && allValid(r()), 'USD-M back', DISCONNECT_FOR + 8_000);
     const usdm = r().session.status().find((f) => f.venue === 'binance-usdm')!;
-    expect(usdm.connections.length).toBe(2);
-    for (const c of usdm.connections) {
+    // Two sockets, then the REST link (REST stayed up: only the sockets dropped).
+    expect(usdm.connections.map((c) => c.id).at(-1)).toBe('binance-usdm-rest');
+    const sockets = usdm.connections.filter((c) => c.id !== 'binance-usdm-rest');
+    expect(sockets.length).toBe(2);
+    for (const c of sockets) {
       const states = statesSince(seen, c.id, start);
       expect(states.some((s) => s === 'reconnecting' || s === 'backing_off'), `${c.id}: ${states.join(' > ')}`).toBe(true);
       expect(states.at(-1), c.id).toBe('connected');

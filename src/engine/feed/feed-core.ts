@@ -1,11 +1,30 @@
 import { DEFAULT_LIMITS, type ConnectionSettings, type LimitsSettings } from '../../shared/config';
+import { DEFAULT_REST_WEIGHT_SHARE } from '../../shared/config/exchanges-schema';
 import type { VenueId } from '../../shared/core/model';
 import type { FeedSink, FeedStatus } from '../venues/venue';
 import type { FeedTuning } from './feed-tuning';
 import type { ManagedSocket } from './managed-socket';
 import { RateLimiter } from './rate-limiter';
 import { ReconnectPolicy } from './reconnect-policy';
-import { RestClient, RestError, type RestResponse } from './rest-client';
+import { RequestBudget } from './request-budget';
+import { RestClient, RestError, type RestPushback, type RestRequestOptions, type RestResponse } from './rest-client';
+import { RestLink } from './rest-link';
+
+/** One documented REST limit of a venue, per IP: `limit` per `windowMs`. */
+export interface RestLimit {
+  readonly name: string;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** How a venue's REST is spent: its limits (the first is the default) and where it reports its own count. */
+export interface RestPlan {
+  /** Base URL, for the REST link's status. */
+  readonly url: string;
+  readonly limits: readonly RestLimit[];
+  /** Header carrying the venue's count of our weight (Binance `x-mbx-used-weight-1m`). */
+  readonly usedWeightHeader?: string;
+}
 
 /**
  * What Binance and OKX feeds share: the REST client and its limiter, the
@@ -19,11 +38,17 @@ export class FeedCore {
   readonly pacer: RateLimiter;
   readonly rest: RestClient;
   readonly now: () => number;
-  private readonly restLimiter: RateLimiter;
+  /** Budgets by limit name, in the plan's order. */
+  readonly budgets: ReadonlyMap<string, RequestBudget>;
+  /** REST as one more link of the feed: a ban or failing snapshots reach `feed_down`. */
+  readonly restLink: RestLink;
   private readonly inFlight = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private snapshotsRequested = 0;
+  private snapshotsFetched = 0;
   private snapshotsFailed = 0;
+  private restThrottled = 0;
+  private restBans = 0;
   /** REST bodies aborted past the size limit. */
   private restTooLarge = 0;
   private stopped = false;
@@ -33,14 +58,21 @@ export class FeedCore {
     readonly sink: FeedSink,
     readonly connection: ConnectionSettings,
     readonly tuning: FeedTuning,
+    restPlan: RestPlan,
     now?: () => number,
     limits?: Partial<LimitsSettings>,
   ) {
     this.now = now ?? Date.now;
     this.pacer = new RateLimiter(connection.rateLimitPerSecond, 1, this.now);
-    this.restLimiter = new RateLimiter(connection.restRateLimitPerSecond, tuning.restBurst, this.now);
+    const share = connection.restWeightShare ?? DEFAULT_REST_WEIGHT_SHARE;
+    this.budgets = new Map(
+      restPlan.limits.map((l) => [l.name, new RequestBudget({ ...l, share, maxInFlight: tuning.restMaxInFlight, now: this.now })]),
+    );
+    this.restLink = new RestLink(`${venue}-rest`, restPlan.url, this.now);
     this.rest = new RestClient({
-      limiter: this.restLimiter,
+      budgets: [...this.budgets.values()],
+      usedWeightHeader: restPlan.usedWeightHeader,
+      onPushback: (p) => this.onPushback(p),
       timeoutMs: tuning.restTimeoutMs,
       defaultRetryAfterMs: tuning.defaultRetryAfterMs,
       maxBodyBytes: limits?.restBodyBytes ?? DEFAULT_LIMITS.restBodyBytes,
@@ -52,26 +84,50 @@ export class FeedCore {
     return this.stopped;
   }
 
+  /** The budget of a limit by name; the default (first) when absent. */
+  budget(name?: string): RequestBudget {
+    return (name === undefined ? undefined : this.budgets.get(name)) ?? this.budgets.values().next().value!;
+  }
+
   /**
    * Fetches a book snapshot once per symbol at a time: the runner asks after
    * every frame while the book wants one, so asking again while a request is
-   * queued or in flight does nothing.
+   * queued or in flight does nothing. `request` says its weight and place in
+   * the queue (most liquid first).
    */
-  requestSnapshot(symbol: string, url: string): void {
+  requestSnapshot(symbol: string, url: string, request: RestRequestOptions = {}): void {
     if (this.stopped || this.inFlight.has(symbol)) return;
     this.inFlight.add(symbol);
     this.snapshotsRequested += 1;
-    this.rest.get(url).then(
+    this.get(url, request).then(
       (response) => {
         this.inFlight.delete(symbol);
         if (response.status >= 400) this.snapshotsFailed += 1;
+        else this.snapshotsFetched += 1;
         this.emitRest(response);
       },
-      (error: unknown) => {
+      () => {
         this.inFlight.delete(symbol);
-        if (this.stopped) return;
-        this.snapshotsFailed += 1;
-        if (error instanceof RestError && error.tooLarge) this.restTooLarge += 1;
+        if (!this.stopped) this.snapshotsFailed += 1;
+      },
+    );
+  }
+
+  /** A REST GET through the budgets, its outcome noted on the REST link. */
+  get(url: string, request: RestRequestOptions = {}): Promise<RestResponse> {
+    return this.rest.get(url, request).then(
+      (response) => {
+        if (response.status < 400) this.restLink.noteSuccess();
+        // 429/418 were noted by the pushback; other errors are failures of the link.
+        else if (response.status !== 429 && response.status !== 418) this.restLink.noteFailure(`HTTP ${response.status}: ${response.body.slice(0, 120)}`);
+        return response;
+      },
+      (error: unknown) => {
+        if (!this.stopped) {
+          if (error instanceof RestError && error.tooLarge) this.restTooLarge += 1;
+          this.restLink.noteFailure(error instanceof Error ? error.message : String(error));
+        }
+        throw error;
       },
     );
   }
@@ -80,7 +136,7 @@ export class FeedCore {
    * Fetches instrument metadata once, retrying with backoff on network
    * failures and error statuses; every response body goes to the sink.
    */
-  fetchMetadata(url: string): void {
+  fetchMetadata(url: string, request: RestRequestOptions = {}): void {
     const policy = new ReconnectPolicy({
       baseDelayMs: this.connection.reconnectDelaySeconds * 1000,
       maxDelayMs: this.tuning.maxReconnectDelayMs,
@@ -92,15 +148,12 @@ export class FeedCore {
       const retry = (): void => {
         if (n < this.tuning.metadataAttempts) this.later(() => attempt(n + 1), policy.delayMs(n));
       };
-      this.rest.get(url).then(
+      this.get(url, request).then(
         (response) => {
           this.emitRest(response);
           if (response.status >= 400) retry();
         },
-        (error: unknown) => {
-          if (error instanceof RestError && error.tooLarge) this.restTooLarge += 1;
-          retry();
-        },
+        () => retry(),
       );
     };
     attempt(1);
@@ -130,11 +183,24 @@ export class FeedCore {
   status(): FeedStatus {
     return {
       venue: this.venue,
-      connections: this.sockets.map((s) => s.status()),
+      // The REST link last: sockets keep their indices.
+      connections: [...this.sockets.map((s) => s.status()), this.restLink.status()],
       snapshotsRequested: this.snapshotsRequested,
       snapshotsFailed: this.snapshotsFailed,
+      snapshotsFetched: this.snapshotsFetched,
+      restThrottled: this.restThrottled,
+      restBans: this.restBans,
+      restBudgets: [...this.budgets.values()].map((b) => b.state()),
       tooLarge: this.restTooLarge + this.sockets.reduce((sum, s) => sum + s.tooLarge, 0),
     };
+  }
+
+  /** 429/418: counted, on the REST link (so `feed_down` speaks), and reported at once. */
+  private onPushback(pushback: RestPushback): void {
+    if (pushback.kind === 'banned') this.restBans += 1;
+    else this.restThrottled += 1;
+    this.restLink.notePushback(pushback);
+    this.reportStatus();
   }
 
   start(): void {
@@ -146,7 +212,7 @@ export class FeedCore {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.pacer.close();
-    this.restLimiter.close();
+    for (const budget of this.budgets.values()) budget.close();
     this.rest.close();
     await Promise.all(this.sockets.map((s) => s.stop()));
   }

@@ -24,8 +24,8 @@ export interface FeedTuning {
   readonly restTimeoutMs: number;
   /** Pause after HTTP 429/418 when the venue sends no Retry-After. */
   readonly defaultRetryAfterMs: number;
-  /** REST requests that may go at once before the per-second rate applies. */
-  readonly restBurst: number;
+  /** REST requests in flight at once per feed (the weight budget decides how many per window). */
+  readonly restMaxInFlight: number;
   /** Binance: streams per connection (undefined: the venue's limit). */
   readonly maxStreamsPerConnection?: number;
   /** Binance: longest `/stream?streams=` URL; streams beyond it are sent as SUBSCRIBE messages. */
@@ -53,7 +53,7 @@ export const DEFAULT_FEED_TUNING: FeedTuning = {
   connectTimeoutMs: 10_000,
   restTimeoutMs: 10_000,
   defaultRetryAfterMs: 60_000,
-  restBurst: 5,
+  restMaxInFlight: 8,
   maxUrlLength: 4_000,
   subscribeBatch: 50,
   maxBooksPerConnection: 30,

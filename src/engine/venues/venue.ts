@@ -2,6 +2,7 @@ import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent, VenueI
 import type { OrderBook } from '../../shared/core/order-book';
 import type { ExchangesConfig, LimitsSettings } from '../../shared/config';
 import type { ConnectionView } from '../../shared/contract';
+import type { BudgetState } from '../feed/request-budget';
 
 /**
  * A frame exactly as received: a capture line's frame, or what a live feed
@@ -128,7 +129,16 @@ export interface FeedStatus {
   readonly venue: VenueId;
   readonly connections: readonly ConnectionStatus[];
   readonly snapshotsRequested: number;
+  /** Snapshots that came back with an error status or not at all (also on the REST link, `connections`). */
   readonly snapshotsFailed: number;
+  /** Snapshots answered 2xx. */
+  readonly snapshotsFetched?: number;
+  /** HTTP 429 answers: the venue saw us past its limit (our budget is off, or someone else shares the IP). */
+  readonly restThrottled?: number;
+  /** HTTP 418 answers: IP banned, no REST to the venue until its Retry-After. */
+  readonly restBans?: number;
+  /** Each REST budget: the documented limit, our allowance, what is spent in the window, queued, paused. */
+  readonly restBudgets?: readonly BudgetState[];
   /** REST bodies and WebSocket messages refused for their size (features.yaml `limits`). */
   readonly tooLarge?: number;
 }
@@ -160,8 +170,24 @@ export interface Feed {
 export interface FeedSubscription {
   /** The venue's symbol: `BTCUSDT`, `BTC-USDT-SWAP`. */
   readonly symbol: string;
-  /** Binance: `diff` (`@depth@100ms`, synced against REST) or `partial20` (`@depth20@100ms`). */
+  /**
+   * The book stream. Binance: `diff` (`@depth@100ms`, synced against a REST
+   * snapshot) or `partial20` (`@depth20@100ms`, 20 levels, no REST).
+   * OKX: `diff` or null is `books` (400 levels, REST-aligned), `partial20`
+   * is `books5` (the 5 best levels every push, no REST). No snapshot is
+   * ever fetched for a partial book.
+   */
   readonly depthStream: 'diff' | 'partial20' | null;
+  /**
+   * REST snapshot depth (Binance `limit`, OKX `sz`); absent: the feed's plan
+   * (full depth for the most liquid that fit the budget, 100 for the rest).
+   */
+  readonly snapshotDepth?: number;
+  /**
+   * Place in the snapshot queue, lower first; absent: the order of the
+   * subscriptions (list the most liquid first).
+   */
+  readonly priority?: number;
   /** OKX: the index (`BTC-USDT`) to follow on `index-tickers`; null for none. */
   readonly index: string | null;
 }

@@ -1,8 +1,17 @@
 import { FeedCore, chunk } from '../../feed/feed-core';
+import { planSnapshotDepths } from '../../feed/snapshot-plan';
 import { peekNumber, peekString, type StreamPosition } from '../../feed/frame-peek';
 import { resolveTuning, socketSettingsFrom, type FeedTuning } from '../../feed/feed-tuning';
 import { ManagedSocket, type SocketLink } from '../../feed/managed-socket';
 import type { Feed, FeedOptions, FeedStatus, FeedSubscription } from '../venue';
+import {
+  BINANCE_MAX_DEPTH,
+  BINANCE_USED_WEIGHT_HEADER,
+  binanceDepthLimit,
+  binanceDepthWeight,
+  binanceExchangeInfoWeight,
+  binanceRestLimit,
+} from './binance-rest-weights';
 import { BINANCE_VENUE_IDS, type BinanceMarket } from './exchange-info';
 
 /**
@@ -16,11 +25,18 @@ export const BINANCE_MAX_STREAMS: Readonly<Record<BinanceMarket, number>> = { sp
 /** Messages per second Binance accepts from us on one connection before it drops it. */
 export const BINANCE_MAX_MESSAGES_PER_SECOND: Readonly<Record<BinanceMarket, number>> = { spot: 5, usdm: 10 };
 
-/** Depth of the REST snapshot: spot up to 5000 levels (weight 250), USD-M 1000 (weight 20). */
-const SNAPSHOT_PATH: Readonly<Record<BinanceMarket, string>> = {
-  spot: '/api/v3/depth?limit=5000&symbol=',
-  usdm: '/fapi/v1/depth?limit=1000&symbol=',
-};
+/** REST depth snapshot path, before `limit` and `symbol`. */
+const SNAPSHOT_PATH: Readonly<Record<BinanceMarket, string>> = { spot: '/api/v3/depth', usdm: '/fapi/v1/depth' };
+
+/**
+ * Snapshot depths a plan chooses from: the cheapest band (USD-M 50 at
+ * weight 2, spot 100 at weight 5, the most a 5-weight request gives), 100
+ * (the mid tier), the full book (spot 5000 at 250, USD-M 1000 at 20).
+ */
+const DEPTH_STEPS: Readonly<Record<BinanceMarket, readonly number[]>> = { spot: [100, BINANCE_MAX_DEPTH.spot], usdm: [50, 100, BINANCE_MAX_DEPTH.usdm] };
+
+/** Share of a window's allowance the bootstrap plan leaves for metadata and resyncs meanwhile. */
+const PLAN_RESERVE = 0.1;
 
 /** Above this many symbols the spot exchangeInfo filter makes too long a URL: fetch everything. */
 const MAX_EXCHANGE_INFO_FILTER = 100;
@@ -93,7 +109,8 @@ export class BinanceFeed implements Feed {
   readonly venue;
   private readonly core: FeedCore;
   private readonly restBase: string;
-  private readonly diffSymbols = new Set<string>();
+  /** Diff-depth symbols: their snapshot limit, weight and place in the queue. */
+  private readonly snapshotPlan = new Map<string, { readonly limit: number; readonly weight: number; readonly priority: number }>();
   private readonly socketOf = new Map<string, ManagedSocket>();
   private subscribeId = 0;
 
@@ -108,15 +125,16 @@ export class BinanceFeed implements Feed {
       ...config.connection,
       rateLimitPerSecond: Math.min(config.connection.rateLimitPerSecond, BINANCE_MAX_MESSAGES_PER_SECOND[market]),
     };
-    this.core = new FeedCore(this.venue, options.sink, connection, tuning, options.now, options.limits);
     this.restBase = trimSlash(market === 'spot' ? config.spot.restUrl : config.futures.restUrl);
+    const restPlan = { url: this.restBase, limits: [binanceRestLimit(market)], usedWeightHeader: BINANCE_USED_WEIGHT_HEADER };
+    this.core = new FeedCore(this.venue, options.sink, connection, tuning, restPlan, options.now, options.limits);
     const bases =
       market === 'spot'
         ? { primary: trimSlash(config.spot.websocketUrl) }
         : { primary: trimSlash(config.futures.websocketPublicUrl), market: trimSlash(config.futures.websocketMarketUrl) };
     const maxStreams = Math.min(tuning.maxStreamsPerConnection ?? Infinity, BINANCE_MAX_STREAMS[market]);
     const plans = planBinanceConnections(market, options.subscriptions, bases, maxStreams);
-    for (const sub of options.subscriptions) if (sub.depthStream === 'diff') this.diffSymbols.add(sub.symbol);
+    this.planSnapshots(options.subscriptions);
     const settings = socketSettingsFrom(connection, tuning, false, options.limits);
     plans.forEach((plan, index) => {
       const { url, rest } = streamUrl(plan.base, plan.streams, tuning.maxUrlLength);
@@ -149,9 +167,9 @@ export class BinanceFeed implements Feed {
     const symbols = this.options.subscriptions.map((s) => s.symbol);
     if (this.market === 'spot') {
       const filter = symbols.length > 0 && symbols.length <= MAX_EXCHANGE_INFO_FILTER ? `?symbols=${encodeURIComponent(JSON.stringify(symbols))}` : '';
-      this.core.fetchMetadata(`${this.restBase}/api/v3/exchangeInfo${filter}`);
+      this.core.fetchMetadata(`${this.restBase}/api/v3/exchangeInfo${filter}`, { cost: binanceExchangeInfoWeight('spot'), priority: -1 });
     } else {
-      this.core.fetchMetadata(`${this.restBase}/fapi/v1/exchangeInfo`);
+      this.core.fetchMetadata(`${this.restBase}/fapi/v1/exchangeInfo`, { cost: binanceExchangeInfoWeight('usdm'), priority: -1 });
     }
     this.core.start();
   }
@@ -166,12 +184,38 @@ export class BinanceFeed implements Feed {
    * (a snapshot taken before the stream starts is too old anyway).
    */
   requestSnapshot(symbol: string): void {
-    if (!this.diffSymbols.has(symbol) || !this.socketOf.get(symbol)?.isConnected) return;
-    this.core.requestSnapshot(symbol, `${this.restBase}${SNAPSHOT_PATH[this.market]}${encodeURIComponent(symbol)}`);
+    const plan = this.snapshotPlan.get(symbol);
+    // A partial-depth book is whole in every message: it never needs REST.
+    if (plan === undefined || !this.socketOf.get(symbol)?.isConnected) return;
+    const url = `${this.restBase}${SNAPSHOT_PATH[this.market]}?limit=${plan.limit}&symbol=${encodeURIComponent(symbol)}`;
+    this.core.requestSnapshot(symbol, url, { cost: plan.weight, priority: plan.priority });
   }
 
   status(): FeedStatus {
     return this.core.status();
+  }
+
+  /** The snapshot limit, weight and priority of a diff-depth symbol; undefined for a partial one. */
+  snapshotOf(symbol: string): { readonly limit: number; readonly weight: number; readonly priority: number } | undefined {
+    return this.snapshotPlan.get(symbol);
+  }
+
+  /**
+   * Depth per diff book so the first snapshot of every one fits in one
+   * minute's allowance (see planSnapshotDepths); the subscriptions' order is
+   * the queue's unless a subscription sets its own priority.
+   */
+  private planSnapshots(subscriptions: readonly FeedSubscription[]): void {
+    const diff = subscriptions.filter((s) => s.depthStream === 'diff');
+    const market = this.market;
+    const options = DEPTH_STEPS[market].map((depth) => ({ depth, cost: binanceDepthWeight(market, depth) }));
+    const allowance = this.core.budget().allowed * (1 - PLAN_RESERVE);
+    const fixed = diff.map((s) => (s.snapshotDepth === undefined ? undefined : binanceDepthLimit(market, s.snapshotDepth)));
+    const depths = planSnapshotDepths(fixed, options, allowance, (d) => binanceDepthWeight(market, d));
+    diff.forEach((sub, i) => {
+      const limit = depths[i]!;
+      this.snapshotPlan.set(sub.symbol, { limit, weight: binanceDepthWeight(market, limit), priority: sub.priority ?? i });
+    });
   }
 
   /** Streams that did not fit in the URL, as paced SUBSCRIBE messages. */

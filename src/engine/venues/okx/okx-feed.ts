@@ -4,6 +4,7 @@ import { resolveTuning, socketSettingsFrom, type FeedTuning } from '../../feed/f
 import { ManagedSocket, type SocketLink } from '../../feed/managed-socket';
 import type { Feed, FeedOptions, FeedStatus, FeedSubscription } from '../venue';
 import { OKX_VENUE_ID } from './instruments';
+import { OKX_BOOKS_LIMIT, OKX_INSTRUMENTS_LIMIT, OKX_MAX_BOOK_DEPTH, OKX_TICKERS_LIMIT } from './okx-rest-limits';
 
 /** One subscription arg of `{"op":"subscribe","args":[...]}`. */
 export interface OkxArg {
@@ -27,11 +28,18 @@ export function okxInstType(instId: string): 'SPOT' | 'SWAP' | 'FUTURES' {
   return instId.split('-').length >= 3 ? 'FUTURES' : 'SPOT';
 }
 
+/** A subscription followed on `books5` (the 5 best levels, whole in every push) rather than `books`. */
+export function isOkxPartial(sub: FeedSubscription): boolean {
+  return sub.depthStream === 'partial20';
+}
+
 /**
- * Args per connection: `books` (400 levels) and `tickers` for every
- * instrument, `mark-price` for derivatives, `funding-rate` for swaps,
- * `index-tickers` once per index. At most `maxBooks` instruments per
- * connection: OKX advises no more than 30 `books` channels on one socket.
+ * Args per connection: `books` (400 levels, REST-aligned) or, for partial
+ * subscriptions, `books5` (5 levels, each push the whole picture, no REST),
+ * and `tickers` for every instrument, `mark-price` for derivatives,
+ * `funding-rate` for swaps, `index-tickers` once per index. At most
+ * `maxBooks` instruments per connection: OKX advises no more than 30 `books`
+ * channels on one socket.
  * https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-order-book-channel
  */
 export function planOkxConnections(subscriptions: readonly FeedSubscription[], maxBooks: number): OkxConnectionPlan[] {
@@ -41,7 +49,7 @@ export function planOkxConnections(subscriptions: readonly FeedSubscription[], m
     for (const sub of group) {
       const instId = sub.symbol;
       const type = okxInstType(instId);
-      args.push({ channel: 'books', instId }, { channel: 'tickers', instId });
+      args.push({ channel: isOkxPartial(sub) ? 'books5' : 'books', instId }, { channel: 'tickers', instId });
       if (type !== 'SPOT') args.push({ channel: 'mark-price', instId });
       if (type === 'SWAP') args.push({ channel: 'funding-rate', instId });
       if (sub.index !== null && !indices.has(sub.index)) {
@@ -72,12 +80,21 @@ export class OkxFeed implements Feed {
   /** When a socket snapshot for a symbol last arrived. */
   private readonly socketSnapshotAt = new Map<string, number>();
   private readonly deferred = new Set<string>();
+  /** `books` symbols: snapshot size and place in the queue. Partial (`books5`) symbols have none. */
+  private readonly snapshotPlan = new Map<string, { readonly size: number; readonly priority: number }>();
 
   constructor(private readonly options: OkxFeedOptions) {
     const config = options.exchanges.okx;
     const tuning = resolveTuning(options.tuning);
-    this.core = new FeedCore(this.venue, options.sink, config.connection, tuning, options.now, options.limits);
     this.restBase = config.restUrl.endsWith('/') ? config.restUrl.slice(0, -1) : config.restUrl;
+    // Each OKX endpoint has its own limit: books first (the default), instruments and tickers apart.
+    const restPlan = { url: this.restBase, limits: [OKX_BOOKS_LIMIT, OKX_INSTRUMENTS_LIMIT, OKX_TICKERS_LIMIT] };
+    this.core = new FeedCore(this.venue, options.sink, config.connection, tuning, restPlan, options.now, options.limits);
+    options.subscriptions.forEach((sub, i) => {
+      if (isOkxPartial(sub)) return;
+      // An OKX request costs 1 whatever its depth: every book gets the full 400 levels.
+      this.snapshotPlan.set(sub.symbol, { size: Math.min(OKX_MAX_BOOK_DEPTH, sub.snapshotDepth ?? OKX_MAX_BOOK_DEPTH), priority: sub.priority ?? i });
+    });
     const settings = socketSettingsFrom(config.connection, tuning, true, options.limits);
     planOkxConnections(options.subscriptions, tuning.maxBooksPerConnection).forEach((plan, index) => {
       const socket = new ManagedSocket({
@@ -116,7 +133,9 @@ export class OkxFeed implements Feed {
   start(): void {
     const types = new Set(this.options.subscriptions.map((s) => okxInstType(s.symbol)));
     for (const type of ['SPOT', 'SWAP', 'FUTURES'] as const) {
-      if (types.has(type)) this.core.fetchMetadata(`${this.restBase}/api/v5/public/instruments?instType=${type}`);
+      if (types.has(type)) {
+        this.core.fetchMetadata(`${this.restBase}/api/v5/public/instruments?instType=${type}`, { budget: this.core.budget(OKX_INSTRUMENTS_LIMIT.name) });
+      }
     }
     this.core.start();
   }
@@ -131,6 +150,8 @@ export class OkxFeed implements Feed {
    * behaviour, the simulator) that would make the request unnecessary.
    */
   requestSnapshot(symbol: string): void {
+    // A books5 book is whole in every push: never a REST snapshot for it.
+    if (!this.snapshotPlan.has(symbol)) return;
     const subscribedAt = this.booksSubscribedAt.get(symbol);
     if (subscribedAt === undefined || !this.socketOf.get(symbol)?.isConnected) return;
     const graceEnd = subscribedAt + this.core.tuning.snapshotGraceMs;
@@ -150,7 +171,9 @@ export class OkxFeed implements Feed {
   }
 
   private fetchSnapshot(symbol: string): void {
-    this.core.requestSnapshot(symbol, `${this.restBase}/api/v5/market/books?instId=${encodeURIComponent(symbol)}&sz=400`);
+    const plan = this.snapshotPlan.get(symbol)!;
+    const url = `${this.restBase}/api/v5/market/books?instId=${encodeURIComponent(symbol)}&sz=${plan.size}`;
+    this.core.requestSnapshot(symbol, url, { priority: plan.priority });
   }
 
   /** Subscribe requests in batches, paced (OKX: 3 requests per second per IP). */
