@@ -4,8 +4,8 @@ import type { Config } from '../../shared/config';
 import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
 import { subscriptionsFromConfig } from '../live/live-session';
-import type { FeedStatus } from '../venues/venue';
-import type { AnalyticsCommand, AnalyticsEvent, FeedCommand, FeedEvent } from './messages';
+import type { FeedStatus, FeedSubscription } from '../venues/venue';
+import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, FeedCommand, FeedEvent } from './messages';
 import { spawnWorker } from './spawn-worker';
 
 const FEED_ENTRY = new URL(`./feed-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -58,8 +58,12 @@ export class EngineHost {
   private readonly recordingStopped = new Map<Worker, (event: Extract<FeedEvent, { type: 'recording_stopped' }>) => void>();
   private watched: string | null = null;
   private readonly subscriptions;
+  private readonly timingObservers = new Set<(timing: AlertTiming, events: readonly AlertEvent[]) => void>();
+  /** The config workers start with; a new selection (instrument discovery) replaces it. */
+  private config: Config;
 
   constructor(private readonly options: EngineHostOptions) {
+    this.config = options.config;
     this.subscriptions = subscriptionsFromConfig(options.config);
   }
 
@@ -105,6 +109,15 @@ export class EngineHost {
     this.pendingAcks.clear();
   }
 
+  /**
+   * Benches: called with each alert batch's timing as it reaches this thread,
+   * before the listener sees it (the live latency bench). Returns its unsubscribe.
+   */
+  observeAlertTiming(observer: (timing: AlertTiming, events: readonly AlertEvent[]) => void): () => void {
+    this.timingObservers.add(observer);
+    return () => this.timingObservers.delete(observer);
+  }
+
   /** Tests: makes a worker fail as a bug would (`analytics` or a venue id). */
   crash(worker: 'analytics' | VenueId): void {
     const target = worker === 'analytics' ? this.analytics : this.feeds.get(worker);
@@ -121,7 +134,7 @@ export class EngineHost {
   }
 
   private startAnalytics(): void {
-    const worker = spawnWorker(ANALYTICS_ENTRY, { config: this.options.config, venues: this.venues, dbPath: this.options.dbPath });
+    const worker = spawnWorker(ANALYTICS_ENTRY, { config: this.config, venues: this.venues, dbPath: this.options.dbPath });
     this.analytics = worker;
     worker.on('message', (event: AnalyticsEvent) => this.onAnalyticsEvent(event));
     worker.on('error', (error) => this.onWorkerExit(worker, 'analytics', null, `error: ${error.message}`));
@@ -135,7 +148,7 @@ export class EngineHost {
       {
         venue,
         subscriptions: this.subscriptions.get(venue) ?? [],
-        config: this.options.config,
+        config: this.config,
         analytics: channel.port1,
         ...(captureOut ? { captureOut } : {}),
       },
@@ -175,6 +188,36 @@ export class EngineHost {
     this.toAnalytics({ type: 'worker_restarted', worker: `feed:${venue}`, venue, reason: `recording to ${path}`, time: Date.now(), planned: true });
   }
 
+  /**
+   * Runs a new instrument selection (discovery's refresh found listings,
+   * delistings or halts): each venue whose subscriptions changed gets a
+   * fresh feed worker with the new set, a planned restart stored with its
+   * `reason` and not alerted (docs/discovery.md). The price is that venue's
+   * books resyncing; other venues carry on. A recording on that venue is
+   * closed first (its file stays valid), as a restarted worker does not record.
+   */
+  async resubscribe(config: Config, reasons: ReadonlyMap<VenueId, string>): Promise<VenueId[]> {
+    this.config = config;
+    const changed: VenueId[] = [];
+    for (const [venue, next] of subscriptionsFromConfig(config)) {
+      if (sameSubscriptions(this.subscriptions.get(venue) ?? [], next)) continue;
+      this.subscriptions.set(venue, next);
+      changed.push(venue);
+    }
+    await Promise.all(changed.map(async (venue) => {
+      if (this.stopping) return;
+      if (this.recordings.has(venue)) await this.stopRecording(venue);
+      const old = this.feeds.get(venue);
+      this.feeds.delete(venue);
+      if (old) await stopWorker(old, { type: 'stop' } satisfies FeedCommand);
+      if (this.stopping) return;
+      this.startFeed(venue);
+      const reason = reasons.get(venue) ?? 'instrument selection changed';
+      this.toAnalytics({ type: 'worker_restarted', worker: `feed:${venue}`, venue, reason, time: Date.now(), planned: true });
+    }));
+    return changed;
+  }
+
   /** Closes a venue's capture; the feed carries on. Null when it was not recording. */
   stopRecording(venue: VenueId): Promise<Extract<FeedEvent, { type: 'recording_stopped' }> | null> {
     const worker = this.feeds.get(venue);
@@ -204,6 +247,7 @@ export class EngineHost {
         listener?.onEvaluations?.(event.items);
         return;
       case 'alerts':
+        if (event.timing) for (const observe of this.timingObservers) observe(event.timing, event.events);
         listener?.onAlerts?.(event.events, event.alerts);
         return;
       case 'acknowledged':
@@ -258,6 +302,10 @@ export class EngineHost {
 }
 
 type MessagePortLike = import('node:worker_threads').MessagePort;
+
+function sameSubscriptions(a: readonly FeedSubscription[], b: readonly FeedSubscription[]): boolean {
+  return a.length === b.length && a.every((s, i) => s.symbol === b[i]!.symbol && s.depthStream === b[i]!.depthStream && s.index === b[i]!.index);
+}
 
 function stopWorker(worker: Worker, command: FeedCommand | AnalyticsCommand): Promise<void> {
   return new Promise((resolve) => {
