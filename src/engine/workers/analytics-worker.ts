@@ -17,7 +17,8 @@ import { HistoryWriter } from '../storage/history-writer';
 import { recordCaptureProgress, recordCaptureStart } from '../storage/capture-log';
 import { scheduleRetention } from '../storage/retention';
 import { startBackgroundSync, type SyncLoop } from '../sync';
-import type { AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics } from './messages';
+import { epochNow } from './epoch-clock';
+import type { AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics, SampleTrigger } from './messages';
 
 const data = (workerData as { data: AnalyticsWorkerData }).data;
 const toMain = (message: AnalyticsEvent) => parentPort!.postMessage(message);
@@ -69,6 +70,7 @@ const analytics = new Analytics(pipelineSettingsFrom(data.config), {
 interface VenueReport {
   readonly samples: readonly BookSample[];
   readonly feed: VenueFeedObservation | undefined;
+  readonly trigger: SampleTrigger | undefined;
 }
 /** Boundary time -> venue -> report; a boundary is evaluated once every venue has reported it. */
 const pending = new Map<number, Map<VenueId, VenueReport>>();
@@ -84,7 +86,7 @@ function onFeedMessage(message: FeedToAnalytics): void {
   }
   let byVenue = pending.get(message.time);
   if (!byVenue) pending.set(message.time, (byVenue = new Map()));
-  byVenue.set(message.venue, { samples: message.samples, feed: message.feed });
+  byVenue.set(message.venue, { samples: message.samples, feed: message.feed, trigger: message.trigger });
   // A boundary is complete when every venue reported it, or when a later one
   // arrives (a venue whose worker is down or late must not hold the others back).
   for (const [time, reported] of [...pending].sort((a, b) => a[0] - b[0])) {
@@ -114,7 +116,17 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
   history?.onFeedAlerts(step);
   events.push(...step.events);
   alerts.push(...step.alerts, ...step.refreshed);
-  if (events.length > 0 || alerts.length > 0) toMain({ type: 'alerts', events, alerts });
+  if (events.length > 0 || alerts.length > 0) {
+    const trigger = latestTrigger(reports);
+    toMain({ type: 'alerts', events, alerts, timing: { boundary: time, ...(trigger ? { trigger } : {}), postedAt: epochNow() } });
+  }
+}
+
+/** The trigger of the venue that reported last: its arrival completed the boundary. */
+function latestTrigger(reports: readonly VenueReport[]): SampleTrigger | undefined {
+  let latest: SampleTrigger | undefined;
+  for (const { trigger } of reports) if (trigger && (latest === undefined || trigger.at > latest.at)) latest = trigger;
+  return latest;
 }
 
 const uiTimer = setInterval(() => {

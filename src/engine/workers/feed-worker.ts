@@ -11,7 +11,8 @@ import { LiveSession, type LiveTarget } from '../live/live-session';
 import { SampleClock } from '../pipeline/sample-clock';
 import { VenueBooks } from '../pipeline/venue-books';
 import { venueById } from '../venues/registry';
-import type { FeedCommand, FeedEvent, FeedToAnalytics, FeedWorkerData } from './messages';
+import { epochNow } from './epoch-clock';
+import type { FeedCommand, FeedEvent, FeedToAnalytics, FeedWorkerData, SampleTrigger } from './messages';
 
 const data = (workerData as { data: FeedWorkerData }).data;
 const { config, venue: venueId } = data;
@@ -30,17 +31,30 @@ const books = new VenueBooks(
   { onSyncEvent: (key, kind, time) => toAnalytics({ type: 'sync_event', key, kind, time }) },
 );
 const clock = new SampleClock(config.features.sampling.intervalMs);
+
+/** Posts the samples of every boundary due at `now`. */
+function sampleDue(now: number, by: SampleTrigger['by']): void {
+  const due = clock.due(now);
+  if (due.length === 0) return;
+  const trigger: SampleTrigger = { by, at: epochNow() };
+  for (const time of due) {
+    const samples = books.sample(time);
+    const feed = liveFeedObservation(venueId, books, session.status(), time);
+    toAnalytics({ type: 'book_samples', venue: venueId, time, samples, feed, trigger });
+  }
+}
+
 const target: LiveTarget = {
-  ingest: (frame) => books.ingest(frame),
+  ingest(frame) {
+    // The first frame past a boundary takes its samples before it is applied,
+    // as replay does: the boundary is judged on arrival, not up to a timer
+    // tick later. untilNext first: no array per frame between boundaries.
+    if (clock.untilNext(frame.t) <= 0) sampleDue(frame.t, 'frame');
+    books.ingest(frame);
+  },
   booksWantingSnapshot: () => books.booksWantingSnapshot(),
   resetInstruments: (keys) => books.resetInstruments(keys),
-  advance(now) {
-    for (const time of clock.due(now)) {
-      const samples = books.sample(time);
-      const feed = liveFeedObservation(venueId, books, session.status(), time);
-      toAnalytics({ type: 'book_samples', venue: venueId, time, samples, feed });
-    }
-  },
+  advance: (now) => sampleDue(now, 'timer'),
 };
 
 const venue = venueById(venueId);

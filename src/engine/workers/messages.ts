@@ -36,6 +36,30 @@ export interface AnalyticsWorkerData {
   readonly dbPath: string | null;
 }
 
+/**
+ * What made a feed worker take a boundary's samples: the first frame to arrive
+ * past the boundary (sampled before it is applied, as replay does), or, on a
+ * feed quiet at that instant, the tick just after the boundary.
+ */
+export interface SampleTrigger {
+  readonly by: 'frame' | 'timer';
+  /** Epoch ms, sub-millisecond (epoch-clock.ts): the frame's arrival in the worker, in the socket's message callback; or the tick. */
+  readonly at: number;
+}
+
+/**
+ * How one boundary's alert events came about (the live latency bench reads
+ * it): the boundary is evaluated once its last venue reported, so its alerts
+ * were raised by that venue's trigger.
+ */
+export interface AlertTiming {
+  readonly boundary: number;
+  /** The latest of the venues' triggers for this boundary; absent when no venue sent one. */
+  readonly trigger?: SampleTrigger;
+  /** Epoch ms, sub-millisecond: when the analytics worker posted the events. */
+  readonly postedAt: number;
+}
+
 /** Feed worker -> analytics worker, on the port. */
 export type FeedToAnalytics =
   | {
@@ -45,6 +69,7 @@ export type FeedToAnalytics =
       readonly samples: readonly BookSample[];
       /** The venue's feed-integrity reading at this boundary. */
       readonly feed?: VenueFeedObservation;
+      readonly trigger?: SampleTrigger;
     }
   | { readonly type: 'sync_event'; readonly key: string; readonly kind: SyncEventKind; readonly time: number };
 
@@ -89,6 +114,6 @@ export type AnalyticsCommand =
 /** Analytics worker -> main. Alert events are never dropped; evaluations are the latest per instrument. */
 export type AnalyticsEvent =
   | { readonly type: 'evaluations'; readonly items: readonly SampleEvaluation[] }
-  | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[] }
+  | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[]; readonly timing?: AlertTiming }
   | { readonly type: 'acknowledged'; readonly requestId: number; readonly event: AlertEvent | null }
   | { readonly type: 'stopped' };
