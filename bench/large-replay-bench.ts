@@ -92,7 +92,7 @@ function shiftOkx(frame: RawFrame, dt: number): RawFrame {
 }
 
 /** Writes the clone; returns its path, frame count and size. */
-async function writeClone(dir: string, name: string): Promise<{ path: string; frames: number; bytes: number; clones: number }> {
+export async function writeClone(dir: string, name: string): Promise<{ path: string; frames: number; bytes: number; clones: number }> {
   const source = await readCaptureFrames(realRecording(name));
   const venue = source[0]!.venue;
   const usdm = venue === 'binance-usdm';

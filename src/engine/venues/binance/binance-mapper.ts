@@ -13,6 +13,7 @@ import { checkLevels, decimalProblem, describeValue, sizeProblem } from '../../.
 import { frameSizeLimits, guardMapper, oversize, type FrameSizeLimits } from '../frame-json';
 import type { MapResult, RawFrame, RejectReason, VenueMapper } from '../venue';
 import { BINANCE_VENUE_IDS, instrumentsFromExchangeInfo, type BinanceMarket } from './exchange-info';
+import { HotBinanceDecoder } from './hot-binance';
 import type {
   WireBookTicker,
   WireCombined,
@@ -79,14 +80,18 @@ export class BinanceMapper implements VenueMapper {
   private readonly paths: (typeof REST_PATHS)[BinanceMarket];
 
   private readonly sizes: FrameSizeLimits;
+  /** Depth, bookTicker and markPrice frames without JSON.parse; undefined: the JSON path below decides. */
+  private readonly hot: HotBinanceDecoder | undefined;
 
   constructor(
     readonly market: BinanceMarket,
     limits?: Partial<LimitsSettings>,
+    options: { readonly hotDecoder?: boolean } = {},
   ) {
     this.venue = BINANCE_VENUE_IDS[market];
     this.paths = REST_PATHS[market];
     this.sizes = frameSizeLimits(limits);
+    this.hot = options.hotDecoder === false ? undefined : new HotBinanceDecoder(this.venue, market);
   }
 
   map(frame: RawFrame): MapResult {
@@ -99,6 +104,10 @@ export class BinanceMapper implements VenueMapper {
     }
     const tooLarge = oversize(frame, this.sizes);
     if (tooLarge !== undefined) return tooLarge;
+    if (frame.kind === 'ws' && this.hot !== undefined) {
+      const hot = this.hot.decode(frame);
+      if (hot !== undefined) return hot;
+    }
     let value: unknown;
     try {
       value = JSON.parse(frame.data);

@@ -1,0 +1,165 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
+import { BinanceMapper } from '../../src/engine/venues/binance/binance-mapper';
+import { HotBinanceDecoder } from '../../src/engine/venues/binance/hot-binance';
+import type { RawFrame, VenueMapper } from '../../src/engine/venues/venue';
+import { mutateCapture, type Rng } from '../fuzz/mutator';
+import { mulberry32 } from '../support/prng';
+import { REAL, realRecording } from '../support/shared-data';
+
+/**
+ * The hot-frame decoders (docs/decoder.md) against the JSON.parse path they
+ * stand in for: on every real frame and on many mutated ones, the mapper with
+ * the decoder and the mapper without it give identical MapResults, events or
+ * the same rejection. The decoder must also really take the real hot frames,
+ * or the comparison would test the JSON path against itself.
+ */
+
+const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
+
+/** Positions of a regex's matches (group 1 when present). */
+function spans(text: string, re: RegExp): [number, number][] {
+  const out: [number, number][] = [];
+  for (const m of text.matchAll(re)) {
+    const start = m.index + (m[1] === undefined ? 0 : m[0].indexOf(m[1]));
+    out.push([start, start + (m[1] ?? m[0]).length]);
+  }
+  return out;
+}
+
+const splice = (text: string, [start, end]: [number, number], value: string): string => `${text.slice(0, start)}${value}${text.slice(end)}`;
+
+/** Valid-but-unusual JSON and near misses the decoder must either read exactly as JSON.parse does or leave to it. */
+const TWEAKS: readonly ((data: string, rng: Rng) => string | undefined)[] = [
+  // whitespace between tokens
+  (d, rng) => {
+    const found = spans(d, /[:,]/g);
+    return found.length === 0 ? undefined : splice(d, pick(rng, found), `${d[pick(rng, found)[0]]} `);
+  },
+  (d) => ` ${d}`,
+  (d) => `${d}\n`,
+  // a key twice: JSON.parse keeps the last
+  (d, rng) => {
+    const found = spans(d, /"[A-Za-z]+":(?:"[^"]*"|-?\d+),/g);
+    if (found.length === 0) return undefined;
+    const [s, e] = pick(rng, found);
+    return `${d.slice(0, e)}${d.slice(s, e)}${d.slice(e)}`;
+  },
+  // an escape inside a string that means the same character
+  (d, rng) => {
+    const found = spans(d, /"[^"\\]*?(\d)[^"\\]*"/g);
+    if (found.length === 0) return undefined;
+    const at = pick(rng, found);
+    return splice(d, at, `\\u003${d[at[0]]}`);
+  },
+  // integers written otherwise
+  (d, rng) => {
+    const found = spans(d, /[:,[](\d{4,})[,}\]]/g);
+    if (found.length === 0) return undefined;
+    return splice(d, pick(rng, found), pick(rng, ['1e3', '01', '-0', '1.0', '12345678901234567', '-5', '0', '9007199254740993', '123456789012345']));
+  },
+  // decimals written otherwise
+  (d, rng) => {
+    const found = spans(d, /"(-?\d+(?:\.\d+)?)"/g);
+    if (found.length === 0) return undefined;
+    const value = pick(rng, ['0.0000000000000001234', '1e-5', '-1', '+1', '.5', '5.', '007.5', '1234567890123456', '-0', '0', '0.000', '123456789012345', '12345.6789012345', '1.', '-0.00010000', '']);
+    return splice(d, pick(rng, found), value);
+  },
+  // an unknown key, first or last
+  (d) => (d.startsWith('{"stream"') ? d.replace('"data":{', '"data":{"x":1,') : d.replace(/^\{/, '{"x":1,')),
+  (d) => d.replace(/\}\}$/, ',"zz":"q"}}'),
+  // `e` moved to the end of the payload
+  (d) => {
+    const m = /"e":"[A-Za-z]+",/.exec(d);
+    return m === null ? undefined : d.replace(m[0], '').replace(/\}\}$/, `,${m[0].slice(0, -1)}}}`);
+  },
+  // the payload without its wrapper, and as a one-item array
+  (d) => {
+    const m = /^\{"stream":"[^"]*","data":(.*)\}$/.exec(d);
+    return m?.[1];
+  },
+  (d) => d.replace(/"data":(\{.*\})\}$/, '"data":[$1,$1]}'),
+  // the stream named as a partial book
+  (d) => d.replace(/@depth@100ms/, '@depth20@100ms'),
+  (d) => d.replace(/@depth@100ms/, '@depth5'),
+  // a level with a third element, or one element
+  (d) => d.replace(/\["([\d.]+)","([\d.]+)"\]/, '["$1","$2","0"]'),
+  (d) => d.replace(/\["([\d.]+)","([\d.]+)"\]/, '["$1"]'),
+  // a long level string (a view of 13+ characters)
+  (d) => d.replace(/\["([\d.]+)","([\d.]+)"\]/, '["$1","1234.5678901234"]'),
+];
+
+function compare(hotMapper: VenueMapper, jsonMapper: VenueMapper, frames: readonly RawFrame[]): number {
+  let compared = 0;
+  for (const frame of frames) {
+    const fast = hotMapper.map(frame);
+    const slow = jsonMapper.map(frame);
+    expect(fast, `${frame.venue} frame ${frame.data.slice(0, 300)}`).toStrictEqual(slow);
+    compared += 1;
+  }
+  return compared;
+}
+
+const binance: Record<string, { market: 'spot' | 'usdm'; frames: RawFrame[] }> = {};
+beforeAll(async () => {
+  binance.spot = { market: 'spot', frames: await readCaptureFrames(realRecording(REAL.binanceSpot)) };
+  binance.usdm = { market: 'usdm', frames: await readCaptureFrames(realRecording(REAL.binanceUsdm)) };
+});
+
+describe('hot Binance decoder', () => {
+  for (const market of ['spot', 'usdm'] as const) {
+    it(`${market}: reads every real depth and bookTicker frame itself, with the JSON path's result`, () => {
+      const { frames } = binance[market]!;
+      const decoder = new HotBinanceDecoder(market === 'spot' ? 'binance-spot' : 'binance-usdm', market);
+      const hotFrames = frames.filter((f) => f.kind === 'ws' && /@depth@100ms|@bookTicker/.test(f.data.slice(0, 60)));
+      expect(hotFrames.length).toBeGreaterThan(200);
+      const taken = hotFrames.filter((f) => decoder.decode(f) !== undefined);
+      expect(taken.length).toBe(hotFrames.length);
+      compare(new BinanceMapper(market), new BinanceMapper(market, undefined, { hotDecoder: false }), frames);
+    });
+
+    it(`${market}: identical MapResults on tweaked and fuzz-mutated real frames`, () => {
+      const { frames } = binance[market]!;
+      const hotMapper = new BinanceMapper(market);
+      const jsonMapper = new BinanceMapper(market, undefined, { hotDecoder: false });
+      const rng = mulberry32(market === 'spot' ? 11 : 12);
+      const ws = frames.filter((f) => f.kind === 'ws');
+      const tweaked: RawFrame[] = [];
+      for (const frame of ws) {
+        for (const tweak of TWEAKS) {
+          const data = tweak(frame.data, rng);
+          if (data !== undefined && data !== frame.data) tweaked.push({ ...frame, data });
+        }
+      }
+      expect(tweaked.length).toBeGreaterThan(ws.length * 8);
+      compare(hotMapper, jsonMapper, tweaked);
+      // The fuzz suite's own mutations (docs/fuzz.md), many per capture.
+      for (let seed = 1; seed <= 6; seed += 1) {
+        const { frames: mutated } = mutateCapture(ws, mulberry32(seed), { count: Math.floor(ws.length / 2), protect: new Set(), sequenced: false });
+        compare(hotMapper, jsonMapper, mutated.filter((f) => f.data.length < 100_000));
+      }
+    });
+  }
+
+  it('reads spot bookTicker (no `e`), markPrice alone and as `!markPrice@arr`, and partial depth streams', () => {
+    const spot = new BinanceMapper('spot');
+    const usdm = new BinanceMapper('usdm');
+    const spotJson = new BinanceMapper('spot', undefined, { hotDecoder: false });
+    const usdmJson = new BinanceMapper('usdm', undefined, { hotDecoder: false });
+    const frame = (venue: 'binance-spot' | 'binance-usdm', data: string): RawFrame => ({ t: 5, venue, kind: 'ws', url: 'wss://fstream.binance.com/stream?streams=x', data });
+    const mark = '{"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000","i":"11784.62659091","P":"11784.25641265","r":"-0.00038167","T":1562306400000}';
+    const samples: [VenueMapper, VenueMapper, RawFrame][] = [
+      [spot, spotJson, frame('binance-spot', '{"stream":"bnbusdt@bookTicker","data":{"u":400900217,"s":"BNBUSDT","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"}}')],
+      [usdm, usdmJson, frame('binance-usdm', `{"stream":"btcusdt@markPrice","data":${mark}}`)],
+      [usdm, usdmJson, frame('binance-usdm', `{"stream":"!markPrice@arr","data":[${mark},${mark.replace('BTCUSDT', 'ETHUSDT').replace('"r":"-0.00038167"', '"r":""')}]}`)],
+      [usdm, usdmJson, frame('binance-usdm', '{"stream":"btcusdt@depth20@100ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"BTCUSDT","U":10,"u":12,"pu":9,"b":[["1.5","2"]],"a":[]}}')],
+    ];
+    const decoders = { 'binance-spot': new HotBinanceDecoder('binance-spot', 'spot'), 'binance-usdm': new HotBinanceDecoder('binance-usdm', 'usdm') };
+    for (const [hot, json, f] of samples) {
+      expect(decoders[f.venue as 'binance-spot' | 'binance-usdm'].decode(f), f.data).toBeDefined();
+      expect(hot.map(f)).toStrictEqual(json.map(f));
+    }
+    const partial = usdm.map(samples[3]![2]);
+    expect(partial.kind === 'events' && partial.events[0]?.type).toBe('book_snapshot');
+  });
+});
