@@ -32,6 +32,7 @@ let lastHistoryError: string | null = null;
 const db = data.dbPath ? openHistoryDb(data.dbPath, { integrityCheck: 'off' }) : null;
 const history = db
   ? new HistoryWriter(db, {
+      sampleIntervalMs: data.config.features.sampling.intervalMs,
       onError(error) {
         historyFailures += 1;
         lastHistoryError = error instanceof Error ? error.message : String(error);
@@ -44,7 +45,10 @@ history?.start();
 const retention = db
   ? scheduleRetention(db, {
       retentionDays: data.config.features.storage.retentionDays,
+      rawRetentionHours: data.config.features.storage.rawRetentionHours,
+      sampleIntervalMs: data.config.features.sampling.intervalMs,
       holdUnsynced: data.config.features.sync.enabled,
+      holdUnsyncedSamples: data.config.features.sync.enabled && data.config.features.sync.sendSamples,
       onError: (error) => process.stderr.write(`history retention: ${String(error)}\n`),
     })
   : null;
