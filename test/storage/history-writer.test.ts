@@ -24,7 +24,8 @@ describe('HistoryWriter', () => {
     writer.close();
     // Shutdown order is not the writer's to choose: a late sample is counted, not thrown.
     writer.onEvaluation(samples.next(), PERP);
-    expect(writer.stats).toEqual({ pending: 0, committedSamples: 100, droppedSamples: 1, alreadyStored: 0 });
+    // 100 samples at 1 s: the first minute closed, the second still open.
+    expect(writer.stats).toEqual({ pending: 0, committedSamples: 100, droppedSamples: 1, alreadyStored: 0, rollups: { closed: 1, alreadyClosed: 0, lateSamples: 0, droppedSeries: 0 } });
     db.close();
   });
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { openHistoryDb } from '../../src/engine/storage/history-db';
 import { HistoryWriter } from '../../src/engine/storage/history-writer';
-import { applyRetention, applyRetentionSync, retentionCutoff, scheduleRetention } from '../../src/engine/storage/retention';
+import { applyRetention, applyRetentionSync, retentionCutoff, scheduleRetention, type RetentionResult } from '../../src/engine/storage/retention';
 import { PERP, syntheticSamples } from './fixtures/synthetic';
 import { alertOf, eventOf, tempDbPath } from './helpers';
 
 const DAY = 86_400_000;
+/** A pass's counts: the given ones, zero elsewhere. */
+const counts = (c: Partial<RetentionResult>): RetentionResult => ({ samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0, rollups: 0, duplicates: 0, rolledUp: 0, ...c });
 const NOW = Date.UTC(2024, 5, 1);
 
 /** 10 days of samples, one per minute, plus alerts and feed events at both ends. */
@@ -45,20 +47,21 @@ describe('retention', () => {
     const db = seeded();
     const result = applyRetentionSync(db, { retentionDays: 7, now: () => NOW, chunkRows: 500 });
     const cutoff = retentionCutoff(7, NOW);
-    expect(result).toEqual({ samples: 3 * 1440, alerts: 1, alertEvents: 2, feedEvents: 1 });
+    // One sample a minute: each sample closed its own minute, and the minutes go with them.
+    expect(result).toEqual(counts({ samples: 3 * 1440, alerts: 1, alertEvents: 2, feedEvents: 1, rollups: 3 * 1440 }));
     expect(db.prepare('SELECT min(time) FROM samples').pluck().get()).toBeGreaterThanOrEqual(cutoff);
     expect(db.prepare('SELECT alert_id FROM alerts ORDER BY alert_id').pluck().all()).toEqual(['old-open', 'recent']);
     expect(db.prepare('SELECT DISTINCT alert_id FROM alert_events ORDER BY alert_id').pluck().all()).toEqual(['old-open', 'recent']);
     expect(db.prepare('SELECT kind FROM feed_events').pluck().all()).toEqual(['connect']);
     // A second pass finds nothing.
-    expect(applyRetentionSync(db, { retentionDays: 7, now: () => NOW })).toEqual({ samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0 });
+    expect(applyRetentionSync(db, { retentionDays: 7, now: () => NOW })).toEqual(counts({}));
     db.close();
   });
 
   it('holds back what the central sync has not sent yet', () => {
     const db = seeded();
     // Never synced: nothing may go.
-    expect(applyRetentionSync(db, { retentionDays: 7, now: () => NOW, holdUnsynced: true })).toEqual({ samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0 });
+    expect(applyRetentionSync(db, { retentionDays: 7, now: () => NOW, holdUnsynced: true })).toEqual(counts({}));
     // The sync's cursors (its own table, as src/engine/sync/outbox.ts keeps it): samples sent up to id 1000,
     // the old alert's revision but not its last event, and every feed event.
     db.exec(`CREATE TABLE sync_cursors (target TEXT NOT NULL, table_name TEXT NOT NULL, position INTEGER NOT NULL,
@@ -70,12 +73,13 @@ describe('retention', () => {
     put.run('desk', 'alert_events', lastEvent - 1);
     put.run('desk', 'feed_events', 1_000_000);
     const held = applyRetentionSync(db, { retentionDays: 7, now: () => NOW, holdUnsynced: true });
-    expect(held).toEqual({ samples: 1000, alerts: 0, alertEvents: 0, feedEvents: 1 });
+    // Rollups have no cursor yet: none goes.
+    expect(held).toEqual(counts({ samples: 1000, feedEvents: 1 }));
     // A second target that is further behind holds samples back for everyone.
     put.run('other-server', 'samples', 1500);
     db.prepare("UPDATE sync_cursors SET position = 2000 WHERE target = 'desk' AND table_name = 'samples'").run();
     db.prepare("UPDATE sync_cursors SET position = ? WHERE table_name = 'alert_events'").run(lastEvent);
-    expect(applyRetentionSync(db, { retentionDays: 7, now: () => NOW, holdUnsynced: true })).toEqual({ samples: 500, alerts: 1, alertEvents: 2, feedEvents: 0 });
+    expect(applyRetentionSync(db, { retentionDays: 7, now: () => NOW, holdUnsynced: true })).toEqual(counts({ samples: 500, alerts: 1, alertEvents: 2 }));
     db.close();
   });
 

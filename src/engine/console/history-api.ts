@@ -38,6 +38,7 @@ export class HistoryReader {
       from: result.from,
       to: result.to,
       bucketMs: result.bucketMs,
+      source: result.source,
       points: result.points.map(({ time, count, stale, bookInvalid, values }) => ({ time, count, stale, bookInvalid, values })),
     };
   }

@@ -1,6 +1,8 @@
 import type { Acknowledgement, AlertEvent, AlertState, Severity } from '../../shared/core/model';
 import type { HistoryDatabase } from './history-db';
 import type { FeedEventKind } from './history-writer';
+import { MINUTE_MS, minuteOf } from './minute-rollup';
+import { historyCoverage, rollupSeriesPoints } from './rollup-queries';
 import { seriesExpression } from './sample-row';
 
 /** One series' figures over a bucket; for a single-sample bucket all four are the sample's value. */
@@ -10,6 +12,8 @@ export interface SeriesStats {
   readonly avg: number | null;
   /** The value of the bucket's latest sample (null if that sample lacked it). */
   readonly last: number | null;
+  /** Rollups only: ms of the bucket the series had a value on a fresh, valid book (and reached its depth band). */
+  readonly validMs?: number;
 }
 
 export interface SeriesPoint {
@@ -41,6 +45,12 @@ export interface SeriesResult {
   readonly to: number;
   /** Width of a bucket, ms; a bucket narrower than the sampling interval holds one sample. */
   readonly bucketMs: number;
+  /**
+   * `samples`: raw rows. `rollups`: per-minute rollups (the range reaches
+   * past the raw window, or its buckets are a minute or wider), with the
+   * minutes not yet closed read from the raw rows.
+   */
+  readonly source: 'samples' | 'rollups';
   readonly points: readonly SeriesPoint[];
 }
 
@@ -53,10 +63,17 @@ export class UnknownSeriesError extends Error {
 }
 
 /**
- * A series for one instrument and time range, downsampled in SQL to at most
- * `maxPoints` buckets of equal width, each with min / max / avg / last per
- * metric. "last" joins back to the bucket's latest row through the
- * (instrument_id, time) index, so the whole query stays in one statement.
+ * Ranges longer than this read rollups even where raw samples cover them:
+ * 6 h is 21,600 raw rows at 1 s against 360 rollups, the same chart.
+ */
+export const RAW_SERIES_MAX_RANGE_MS = 6 * 3_600_000;
+
+/**
+ * A series for one instrument and time range, at most `maxPoints` buckets of
+ * equal width, each with min / max / avg / last per metric. Raw samples are
+ * read while they cover the range and it spans at most
+ * {@link RAW_SERIES_MAX_RANGE_MS}; otherwise the per-minute rollups, in buckets of whole minutes, with the
+ * minutes not closed yet (the current one) from the raw rows.
  */
 export function querySeries(db: HistoryDatabase, query: SeriesQuery): SeriesResult {
   const maxPoints = Math.max(1, Math.floor(query.maxPoints ?? 1000));
@@ -64,27 +81,66 @@ export function querySeries(db: HistoryDatabase, query: SeriesQuery): SeriesResu
   const to = Math.ceil(query.to);
   const bucketMs = Math.max(1, Math.ceil((to - from) / maxPoints));
   for (const m of query.metrics) if (seriesExpression(m) === null) throw new UnknownSeriesError(m);
-  const expressions = query.metrics.map((m) => seriesExpression(m)!);
   const instrument = db.prepare('SELECT id FROM instruments WHERE key = ?').pluck().get(query.key) as number | undefined;
-  if (instrument === undefined || to <= from) return { key: query.key, from, to, bucketMs, points: [] };
+  if (instrument === undefined || to <= from) return { key: query.key, from, to, bucketMs, source: 'samples', points: [] };
 
+  const cover = historyCoverage(db, instrument);
+  const rawPruned = cover.firstRollup !== null && from < (cover.firstRaw ?? Number.POSITIVE_INFINITY) && cover.firstRollup < (cover.firstRaw ?? Number.POSITIVE_INFINITY);
+  const long = to - from > RAW_SERIES_MAX_RANGE_MS && bucketMs >= MINUTE_MS;
+  if (cover.rollupEnd === null || (!rawPruned && !long)) {
+    return { key: query.key, from, to, bucketMs, source: 'samples', points: rawSeriesPoints(db, instrument, query.metrics, { from, to, origin: from, bucketMs }) };
+  }
+  const origin = minuteOf(from);
+  const bucket = Math.max(1, Math.ceil((to - origin) / maxPoints / MINUTE_MS)) * MINUTE_MS;
+  const points = rollupSeriesPoints(db, instrument, query.metrics, { from: origin, to: Math.min(to, cover.rollupEnd), origin, bucketMs: bucket });
+  if (cover.rollupEnd < to) {
+    const tail = rawSeriesPoints(db, instrument, query.metrics, { from: Math.max(from, cover.rollupEnd), to, origin, bucketMs: bucket });
+    const last = points[points.length - 1];
+    const first = tail[0];
+    if (last && first && last.bucket === first.bucket) points[points.length - 1] = mergePoints(last, first);
+    else if (first) points.push(first);
+    points.push(...tail.slice(1));
+  }
+  return { key: query.key, from, to, bucketMs: bucket, source: 'rollups', points: points.map(({ bucket: _b, ...p }) => p) };
+}
+
+/** Raw rows bucketed in SQL; "last" joins back to the bucket's latest row through the (instrument_id, time) index. */
+function rawSeriesPoints(
+  db: HistoryDatabase,
+  instrument: number,
+  metrics: readonly string[],
+  range: { readonly from: number; readonly to: number; readonly origin: number; readonly bucketMs: number },
+): (SeriesPoint & { readonly bucket: number })[] {
+  const expressions = metrics.map((m) => seriesExpression(m)!);
   const aggregates = expressions.map((e, i) => `min(${e}) AS min${i}, max(${e}) AS max${i}, avg(${e}) AS avg${i}`);
-  const lasts = query.metrics.map((m, i) => `${seriesExpression(m, 's')!} AS last${i}`);
+  const lasts = metrics.map((m, i) => `${seriesExpression(m, 's')!} AS last${i}`);
   const sql = `WITH b AS (
-      SELECT CAST((time - @from) / @bucket AS INTEGER) AS bucket, min(time) AS t0, max(time) AS t1, count(*) AS n,
+      SELECT CAST((time - @origin) / @bucket AS INTEGER) AS bucket, min(time) AS t0, max(time) AS t1, count(*) AS n,
         max(flags & 1) AS stale, max((flags & 2) != 0) AS invalid${aggregates.map((a) => `, ${a}`).join('')}
       FROM samples WHERE instrument_id = @id AND time >= @from AND time < @to GROUP BY bucket)
     SELECT b.*${lasts.map((l) => `, ${l}`).join('')}
     FROM b JOIN samples s ON s.instrument_id = @id AND s.time = b.t1 ORDER BY b.bucket`;
-  const rows = db.prepare(sql).all({ id: instrument, from, to, bucket: bucketMs }) as Record<string, number | null>[];
-  const points = rows.map((row): SeriesPoint => {
+  const rows = db.prepare(sql).all({ id: instrument, from: range.from, to: range.to, origin: range.origin, bucket: range.bucketMs }) as Record<string, number | null>[];
+  return rows.map((row) => {
     const values: Record<string, SeriesStats> = {};
-    query.metrics.forEach((m, i) => {
+    metrics.forEach((m, i) => {
       values[m] = { min: row[`min${i}`] ?? null, max: row[`max${i}`] ?? null, avg: row[`avg${i}`] ?? null, last: row[`last${i}`] ?? null };
     });
-    return { time: row.t0!, lastTime: row.t1!, count: row.n!, stale: row.stale === 1, bookInvalid: row.invalid === 1, values };
+    return { bucket: row.bucket!, time: row.t0!, lastTime: row.t1!, count: row.n!, stale: row.stale === 1, bookInvalid: row.invalid === 1, values };
   });
-  return { key: query.key, from, to, bucketMs, points };
+}
+
+/** A bucket half from rollups (earlier) and half from raw rows (later). */
+function mergePoints<P extends SeriesPoint>(early: P, late: P): P {
+  const values: Record<string, SeriesStats> = {};
+  for (const [m, a] of Object.entries(early.values)) {
+    const b = late.values[m]!;
+    const pick = (x: number | null, y: number | null, f: (p: number, q: number) => number): number | null => (x === null ? y : y === null ? x : f(x, y));
+    // Weighted by sample counts: a minute's mean and the tail's average stand for that many samples each.
+    const avg = a.avg === null ? b.avg : b.avg === null ? a.avg : (a.avg * early.count + b.avg * late.count) / (early.count + late.count);
+    values[m] = { min: pick(a.min, b.min, Math.min), max: pick(a.max, b.max, Math.max), avg, last: b.last, ...(a.validMs === undefined ? {} : { validMs: a.validMs }) };
+  }
+  return { ...early, lastTime: late.lastTime, count: early.count + late.count, stale: early.stale || late.stale, bookInvalid: early.bookInvalid || late.bookInvalid, values };
 }
 
 /** An alert as stored: its latest state, the worst severity it reached and its local row id. */
@@ -249,10 +305,12 @@ export interface InstrumentRecord {
 
 /** Every instrument in the database (the console's picker). */
 export function listInstruments(db: HistoryDatabase): InstrumentRecord[] {
-  // min/max per instrument come straight off the (instrument_id, time) index.
+  // min/max per instrument come straight off the (instrument_id, time) and (instrument_id, minute) indexes;
+  // past the raw window the first minute's rollup is the earliest history.
   return db
     .prepare(`SELECT key, venue, symbol, canonical_id AS instrumentId, type,
-      (SELECT min(time) FROM samples WHERE instrument_id = i.id) AS firstSample,
+      nullif(min(coalesce((SELECT min(time) FROM samples WHERE instrument_id = i.id), 9e15),
+        coalesce((SELECT min(minute) FROM rollups WHERE instrument_id = i.id), 9e15)), 9e15) AS firstSample,
       (SELECT max(time) FROM samples WHERE instrument_id = i.id) AS lastSample
       FROM instruments i ORDER BY key`)
     .all() as InstrumentRecord[];

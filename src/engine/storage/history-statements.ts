@@ -90,7 +90,12 @@ export class HistoryStatements {
 
   /** False when the sample was already stored (its instrument and time). */
   insertSample(instrument: Instrument, params: readonly unknown[]): boolean {
-    return this.sample.run(this.instrumentId(instrument), ...params).changes > 0;
+    return this.insertSampleRow(this.instrumentId(instrument), params);
+  }
+
+  /** {@link insertSample} with the instrument's lookup id already resolved. */
+  insertSampleRow(instrumentId: number, params: readonly unknown[]): boolean {
+    return this.sample.run(instrumentId, ...params).changes > 0;
   }
 
   upsertAlert(alert: Alert): void {

@@ -4,6 +4,7 @@ import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator'
 import type { PipelineListener, SyncEventKind } from '../pipeline/surveillance-pipeline';
 import type { HistoryDatabase } from './history-db';
 import { HistoryStatements } from './history-statements';
+import { RollupBuilder, type RollupCounts } from './rollup-builder';
 import { sampleParams } from './sample-row';
 
 /** Feed happenings the feed log keeps: the pipeline's sync events plus connection and worker events. */
@@ -38,6 +39,8 @@ export interface HistoryWriterOptions {
   /** Past this many waiting rows (the disk is stuck) the oldest samples are dropped and counted. Default 500,000. */
   readonly maxPendingRows?: number;
   readonly onFlush?: (stats: FlushStats) => void;
+  /** features.yaml sampling.interval_ms: the most time one sample stands for in a rollup's time valid. Default 1,000. */
+  readonly sampleIntervalMs?: number;
   /** A failed flush; its rows stay queued and are retried on the next one. Default: printed to stderr. */
   readonly onError?: (error: unknown) => void;
 }
@@ -57,6 +60,7 @@ interface PendingSample {
  */
 export class HistoryWriter implements PipelineListener {
   private readonly statements: HistoryStatements;
+  private readonly rollups: RollupBuilder;
   private samples: PendingSample[] = [];
   private alerts: Alert[] = [];
   private events: AlertEvent[] = [];
@@ -75,6 +79,7 @@ export class HistoryWriter implements PipelineListener {
     private readonly options: HistoryWriterOptions = {},
   ) {
     this.statements = new HistoryStatements(db);
+    this.rollups = new RollupBuilder(db, options.sampleIntervalMs ?? 1000);
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.maxBatchRows = options.maxBatchRows ?? 5000;
     this.maxPendingRows = options.maxPendingRows ?? 500_000;
@@ -154,13 +159,25 @@ export class HistoryWriter implements PipelineListener {
     }
     const s = this.statements;
     let known = 0;
-    s.transaction(() => {
-      known = 0;
-      for (const row of samples) if (!s.insertSample(row.instrument, row.params)) known++;
-      for (const alert of alerts) s.upsertAlert(alert);
-      for (const event of events) if (!s.insertAlertEvent(event)) known++;
-      for (const e of feed) if (!s.insertFeedEvent(e)) known++;
-    });
+    const rollups = this.rollups;
+    try {
+      s.transaction(() => {
+        known = 0;
+        for (const row of samples) {
+          const id = s.instrumentId(row.instrument);
+          // Only rows stored now go into a rollup: one already stored is already in its minute.
+          if (s.insertSampleRow(id, row.params)) rollups.add(id, row.params);
+          else known++;
+        }
+        for (const alert of alerts) s.upsertAlert(alert);
+        for (const event of events) if (!s.insertAlertEvent(event)) known++;
+        for (const e of feed) if (!s.insertFeedEvent(e)) known++;
+      });
+    } catch (error) {
+      // The open minutes took rows that were rolled back: they are re-seeded from what is stored.
+      rollups.reset();
+      throw error;
+    }
     this.alreadyStored += known;
     // Only after the commit: a failed batch is retried whole.
     this.samples = [];
@@ -193,8 +210,14 @@ export class HistoryWriter implements PipelineListener {
    * Rows waiting, samples committed so far, samples dropped (disk did not
    * keep up, bad batch, after close), and rows skipped as already stored.
    */
-  get stats(): { pending: number; committedSamples: number; droppedSamples: number; alreadyStored: number } {
-    return { pending: this.pendingRows(), committedSamples: this.totalSamples, droppedSamples: this.droppedSamples, alreadyStored: this.alreadyStored };
+  get stats(): { pending: number; committedSamples: number; droppedSamples: number; alreadyStored: number; rollups: Readonly<RollupCounts> } {
+    return {
+      pending: this.pendingRows(),
+      committedSamples: this.totalSamples,
+      droppedSamples: this.droppedSamples,
+      alreadyStored: this.alreadyStored,
+      rollups: { ...this.rollups.counts },
+    };
   }
 
   private pendingRows(): number {

@@ -1,60 +1,19 @@
 import type Database from 'better-sqlite3';
+import { RollupBuilder } from './rollup-builder';
+import { minuteOf } from './minute-rollup';
 
 /** One forward-only schema step; `version` is what `PRAGMA user_version` holds once it has run. */
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** Data work after `sql`, in the same transaction (a backfill SQL alone cannot do). */
+  readonly run?: (db: Database.Database) => void;
 }
 
-/**
- * Metrics stored as their own REAL column in `samples`, frozen with schema
- * version 1: a metric added to the core later lands in `samples.extra` (JSON)
- * until a migration gives it a column, so the schema never depends on code.
- */
-export const SAMPLE_METRIC_COLUMNS = [
-  'mid',
-  'spread_abs',
-  'spread_bps',
-  'imbalance',
-  'depth_bid_10bps',
-  'depth_ask_10bps',
-  'depth_10bps',
-  'depth_bid_25bps',
-  'depth_ask_25bps',
-  'depth_bid_50bps',
-  'depth_ask_50bps',
-  'depth_bid_100bps',
-  'depth_ask_100bps',
-  'basis_perp_spot_bps',
-  'basis_perp_index_bps',
-  'basis_mark_index_bps',
-  'funding_rate',
-  'cross_venue_bps',
-] as const;
+import { COVERAGE_BITS, SAMPLE_METRIC_COLUMNS, SAMPLE_ZSCORE_COLUMNS, ZSCORE_SCALE } from './sample-columns';
 
-/**
- * Metrics whose z-score has a column (`z_<metric>`); other z-scores go to
- * `samples.extra`. The columns hold round(z x {@link ZSCORE_SCALE}) as INTEGER:
- * SQLite stores small integers in 1-3 bytes instead of 8 for a REAL, which
- * saves ~45 bytes a row, and a thousandth of a z is finer than any rule needs.
- */
-export const SAMPLE_ZSCORE_COLUMNS = [
-  'spread_bps',
-  'depth_10bps',
-  'imbalance',
-  'basis_perp_spot_bps',
-  'basis_perp_index_bps',
-  'basis_mark_index_bps',
-  'funding_rate',
-  'cross_venue_bps',
-] as const;
-
-/** z-score columns hold z x this, rounded. */
-export const ZSCORE_SCALE = 1000;
-
-/** Depth metrics with a bit in `samples.covered` (bit i = column i of this list reaches its band). */
-export const COVERAGE_BITS = SAMPLE_METRIC_COLUMNS.filter((m) => m.startsWith('depth_'));
+export { COVERAGE_BITS, SAMPLE_METRIC_COLUMNS, SAMPLE_ZSCORE_COLUMNS, ZSCORE_SCALE };
 
 const FEED_EVENT_KINDS = ['connect', 'disconnect', 'stale', 'fresh', 'gap', 'resync', 'checksum_failure', 'worker_restart'];
 
@@ -239,11 +198,56 @@ ${dedupeSql('alert_events', 'alert_events_event')}
 ${dedupeSql('feed_events', 'feed_events_event')}
 `;
 
+/**
+ * Per-minute rollups (docs/history.md): raw samples are kept for
+ * storage.raw_retention_hours, rollups for retention_days. One row per
+ * instrument-minute, its figures in a compact BLOB (rollup-codec.ts) whose
+ * series ids the `rollup_series` catalogue names; the column metrics, the
+ * funding in bps and their z-scores are numbered up front. The natural key
+ * (instrument_id, minute) makes a minute written twice one row.
+ */
+const ROLLUP_SERIES_V4 = [...SAMPLE_METRIC_COLUMNS, 'funding_bps_8h', ...SAMPLE_ZSCORE_COLUMNS.map((m) => `z_${m}`)];
+const v4 = `
+CREATE TABLE rollup_series (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+INSERT INTO rollup_series (id, name) VALUES ${ROLLUP_SERIES_V4.map((name, i) => `(${i}, '${name}')`).join(', ')};
+
+CREATE TABLE rollups (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  instrument_id INTEGER NOT NULL REFERENCES instruments(id),
+  -- epoch ms of the minute's start
+  minute INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  -- OR of the samples' flags (bit 0 stale, 1 book invalid, 2 z-score reset)
+  flags INTEGER NOT NULL,
+  -- ms of the minute with a fresh, valid book
+  book_ms INTEGER NOT NULL,
+  -- per series: n, time valid, min, max, mean, last (rollup-codec.ts)
+  stats BLOB NOT NULL,
+  UNIQUE (instrument_id, minute)
+);
+`;
+
+/**
+ * Rolls up the samples a v3 database already holds, so its history past
+ * the raw window survives the first retention pass. Each instrument's last
+ * stored minute stays open: the writer resumes it from the stored rows.
+ * O(samples): about a second per million rows (docs/history.md).
+ */
+function backfillRollups(db: Database.Database): void {
+  const builder = new RollupBuilder(db);
+  const last = db.prepare('SELECT instrument_id AS id, max(time) AS t FROM samples GROUP BY instrument_id').all() as { id: number; t: number }[];
+  for (const { id, t } of last) builder.catchUp(id, minuteOf(t));
+}
+
 /** Every schema step, in order. Never edit a released one: add the next. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'history tables', sql: v1 },
   { version: 2, name: 'alert detail and peak, book_drift feed events', sql: v2 },
   { version: 3, name: 'event natural keys (duplicates moved to history_duplicates)', sql: v3 },
+  { version: 4, name: 'per-minute rollups (raw samples kept for a short window)', sql: v4, run: backfillRollups },
 ];
 
 /** The database was written by a newer build: opening it here could corrupt what that build expects. */
@@ -277,6 +281,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
       // Re-read inside the lock: another process may have migrated meanwhile.
       if (schemaVersion(db) >= m.version) return;
       db.exec(m.sql);
+      m.run?.(db);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }

@@ -1,11 +1,21 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { HistoryDatabase } from './history-db';
+import { minuteOf } from './minute-rollup';
+import { RollupBuilder } from './rollup-builder';
 
 const DAY_MS = 86_400_000;
 
 export interface RetentionOptions {
-  /** features.yaml storage.retention_days. */
+  /** features.yaml storage.retention_days: alerts, feed events, rollups, moved duplicates. */
   readonly retentionDays: number;
+  /**
+   * features.yaml storage.raw_retention_hours: raw samples older than this
+   * go, once their minutes are rolled up. Default: retention_days (raw kept
+   * as long as everything else).
+   */
+  readonly rawRetentionHours?: number;
+  /** The sampling interval, for the rollups retention closes itself. Default 1,000 ms. */
+  readonly sampleIntervalMs?: number;
   /** Rows deleted per transaction: small, so a writer waits milliseconds at most. Default 2,000. */
   readonly chunkRows?: number;
   readonly now?: () => number;
@@ -15,6 +25,12 @@ export interface RetentionOptions {
    * offline longer than the retention period loses nothing centrally.
    */
   readonly holdUnsynced?: boolean;
+  /**
+   * Hold raw samples for the sync too (sync.send_samples). Default
+   * `holdUnsynced`; false when the sync does not send samples, or raw
+   * samples would be held for ever.
+   */
+  readonly holdUnsyncedSamples?: boolean;
 }
 
 /** Rows deleted by one retention pass, per table. */
@@ -23,7 +39,14 @@ export interface RetentionResult {
   alerts: number;
   alertEvents: number;
   feedEvents: number;
+  rollups: number;
+  /** Rows of history_duplicates (copies a migration moved aside) past retention. */
+  duplicates: number;
+  /** Minutes retention rolled up itself before their raw rows went (left open by a stop). */
+  rolledUp: number;
 }
+
+const emptyResult = (): RetentionResult => ({ samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0, rollups: 0, duplicates: 0, rolledUp: 0 });
 
 /** Epoch ms before which rows are deleted. */
 export function retentionCutoff(retentionDays: number, now: number): number {
@@ -43,7 +66,7 @@ export async function applyRetention(
   options: RetentionOptions,
   shouldStop: () => boolean = () => false,
 ): Promise<RetentionResult> {
-  const result: RetentionResult = { samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0 };
+  const result = emptyResult();
   const steps = retentionSteps(db, options, result);
   for (;;) {
     if (shouldStop()) break;
@@ -56,7 +79,7 @@ export async function applyRetention(
 
 /** The same as {@link applyRetention} without yielding (tests, a one-off CLI purge). */
 export function applyRetentionSync(db: HistoryDatabase, options: RetentionOptions): RetentionResult {
-  const result: RetentionResult = { samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0 };
+  const result = emptyResult();
   const steps = retentionSteps(db, options, result);
   while (!steps.next().done) {
     // each step is one committed chunk
@@ -67,21 +90,37 @@ export function applyRetentionSync(db: HistoryDatabase, options: RetentionOption
 /** One committed chunk per iteration. */
 function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result: RetentionResult): Generator<void> {
   if (!(options.retentionDays > 0)) return;
-  const cutoff = retentionCutoff(options.retentionDays, (options.now ?? Date.now)());
+  const now = (options.now ?? Date.now)();
+  const cutoff = retentionCutoff(options.retentionDays, now);
+  // Raw rows go by whole minutes, so the minute a cut would split is kept whole for its rollup.
+  const rawCutoff = minuteOf(options.rawRetentionHours === undefined ? cutoff : Math.floor(now - options.rawRetentionHours * 3_600_000));
   const chunk = Math.max(1, Math.floor(options.chunkRows ?? 2000));
-  const synced = options.holdUnsynced ? syncedPositions(db) : null;
+  const synced = options.holdUnsynced || options.holdUnsyncedSamples ? syncedPositions(db) : null;
   // Without sync every row may go; with it, only rows at or below the table's cursor.
-  const upTo = (table: string): number => (synced ? (synced.get(table) ?? 0) : Number.MAX_SAFE_INTEGER);
+  const upTo = (table: string): number => (synced && options.holdUnsynced ? (synced.get(table) ?? 0) : Number.MAX_SAFE_INTEGER);
+  const samplesUpTo = synced && (options.holdUnsyncedSamples ?? options.holdUnsynced) ? (synced.get('samples') ?? 0) : Number.MAX_SAFE_INTEGER;
   const inChunk = (fn: () => number): number => db.transaction(fn).immediate();
 
   // Per instrument, so each chunk is a range of the (instrument_id, time) index rather than a table scan.
   const deleteSamples = db.prepare(`DELETE FROM samples WHERE id IN
     (SELECT id FROM samples WHERE instrument_id = ? AND time < ? AND id <= ? ORDER BY time LIMIT ?)`);
+  const deleteRollups = db.prepare(`DELETE FROM rollups WHERE id IN
+    (SELECT id FROM rollups WHERE instrument_id = ? AND minute < ? AND id <= ? ORDER BY minute LIMIT ?)`);
+  const builder = new RollupBuilder(db, options.sampleIntervalMs ?? 1000);
   const instruments = db.prepare('SELECT id FROM instruments ORDER BY id').pluck().all() as number[];
   for (const id of instruments) {
+    // Never a raw row without its minute: minutes a stop left open are closed from the rows first (cheap: only rows after the last rollup).
+    result.rolledUp += inChunk(() => builder.catchUp(id, rawCutoff));
+    yield;
     for (;;) {
-      const n = inChunk(() => deleteSamples.run(id, cutoff, upTo('samples'), chunk).changes);
+      const n = inChunk(() => deleteSamples.run(id, rawCutoff, samplesUpTo, chunk).changes);
       result.samples += n;
+      if (n < chunk) break;
+      yield;
+    }
+    for (;;) {
+      const n = inChunk(() => deleteRollups.run(id, cutoff, upTo('rollups'), chunk).changes);
+      result.rollups += n;
       if (n < chunk) break;
       yield;
     }
@@ -117,6 +156,15 @@ function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result:
   for (;;) {
     const n = inChunk(() => deleteFeed.run(cutoff, upTo('feed_events'), chunk).changes);
     result.feedEvents += n;
+    if (n < chunk) break;
+    yield;
+  }
+
+  // Copies the v3 migration moved aside (and any later one): kept as long as the rest of the history.
+  const deleteDuplicates = db.prepare('DELETE FROM history_duplicates WHERE id IN (SELECT id FROM history_duplicates WHERE moved_at < ? LIMIT ?)');
+  for (;;) {
+    const n = inChunk(() => deleteDuplicates.run(cutoff, chunk).changes);
+    result.duplicates += n;
     if (n < chunk) break;
     yield;
   }

@@ -1,6 +1,6 @@
 import type { MetricName } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
-import { COVERAGE_BITS, SAMPLE_METRIC_COLUMNS, SAMPLE_ZSCORE_COLUMNS, ZSCORE_SCALE } from './migrations';
+import { COVERAGE_BITS, SAMPLE_METRIC_COLUMNS, SAMPLE_ZSCORE_COLUMNS, ZSCORE_SCALE } from './sample-columns';
 
 /** Bits of `samples.flags`: the data health behind a sample. */
 export const SAMPLE_FLAGS = {

@@ -1,0 +1,110 @@
+import type { HistoryDatabase } from './history-db';
+import type { SeriesPoint, SeriesStats } from './history-queries';
+import { MINUTE_MS } from './minute-rollup';
+import { decodeRollupStats } from './rollup-codec';
+import { RollupSeriesCatalogue } from './rollup-series';
+
+/** Where an instrument's history is held: the span of its raw samples and of its rollups. */
+export interface HistoryCoverage {
+  readonly firstRaw: number | null;
+  readonly firstRollup: number | null;
+  /** End of the last closed minute (its start + 1 min). */
+  readonly rollupEnd: number | null;
+}
+
+/** The spans, each off an index (min/max on (instrument_id, time) and (instrument_id, minute)). */
+export function historyCoverage(db: HistoryDatabase, instrumentId: number): HistoryCoverage {
+  const row = db
+    .prepare(`SELECT (SELECT min(time) FROM samples WHERE instrument_id = @id) AS firstRaw,
+      (SELECT min(minute) FROM rollups WHERE instrument_id = @id) AS firstRollup,
+      (SELECT max(minute) FROM rollups WHERE instrument_id = @id) AS lastRollup`)
+    .get({ id: instrumentId }) as { firstRaw: number | null; firstRollup: number | null; lastRollup: number | null };
+  return { firstRaw: row.firstRaw, firstRollup: row.firstRollup, rollupEnd: row.lastRollup === null ? null : row.lastRollup + MINUTE_MS };
+}
+
+interface BucketSeries {
+  min: number;
+  max: number;
+  sum: number;
+  n: number;
+  validMs: number;
+  last: number | null;
+  z: boolean;
+}
+
+interface Bucket {
+  index: number;
+  time: number;
+  lastMinute: number;
+  count: number;
+  flags: number;
+  series: Map<number, BucketSeries>;
+}
+
+/**
+ * Points from the rollups of one instrument: minutes in [from, to), grouped
+ * into buckets of `bucketMs` (a whole number of minutes) counted from
+ * `origin`. min and max are exact, the mean is weighted by each minute's
+ * sample count, last is the latest minute's last (null when that minute
+ * lacked the series), and `validMs` sums the time valid. z-scores have no
+ * mean (null): their rollups keep min, max and last.
+ */
+export function rollupSeriesPoints(
+  db: HistoryDatabase,
+  instrumentId: number,
+  metrics: readonly string[],
+  range: { readonly from: number; readonly to: number; readonly origin: number; readonly bucketMs: number },
+): (SeriesPoint & { readonly bucket: number })[] {
+  const catalogue = new RollupSeriesCatalogue(db, { readonly: true });
+  const ids = metrics.map((m) => catalogue.lookup(m));
+  const wanted = new Set(ids.filter((id): id is number => id !== undefined));
+  const rows = db
+    .prepare('SELECT minute, samples, flags, stats FROM rollups WHERE instrument_id = ? AND minute >= ? AND minute < ? ORDER BY minute')
+    .raw()
+    .all(instrumentId, range.from, range.to) as [number, number, number, Uint8Array][];
+  const buckets: Bucket[] = [];
+  let current: Bucket | null = null;
+  const isZ = (id: number): boolean | undefined => catalogue.isZ(id);
+  for (const [minute, samples, flags, stats] of rows) {
+    const index = Math.floor((minute - range.origin) / range.bucketMs);
+    if (!current || current.index !== index) {
+      current = { index, time: minute, lastMinute: minute, count: 0, flags: 0, series: new Map() };
+      buckets.push(current);
+    }
+    const bucket: Bucket = current;
+    bucket.lastMinute = minute;
+    bucket.count += samples;
+    bucket.flags |= flags;
+    // The bucket's last is its latest minute's: series absent from that minute read null.
+    for (const s of bucket.series.values()) s.last = null;
+    decodeRollupStats(stats, isZ, wanted, (id, st) => {
+      let s = bucket.series.get(id);
+      if (!s) bucket.series.set(id, (s = { min: st.min, max: st.max, sum: 0, n: 0, validMs: 0, last: null, z: Number.isNaN(st.mean) }));
+      if (st.min < s.min) s.min = st.min;
+      if (st.max > s.max) s.max = st.max;
+      if (!s.z) s.sum += st.mean * st.n;
+      s.n += st.n;
+      s.validMs += st.validMs;
+      s.last = st.last;
+    });
+  }
+  return buckets.map((b) => {
+    const values: Record<string, SeriesStats> = {};
+    metrics.forEach((m, i) => {
+      const id = ids[i];
+      const s = id === undefined ? undefined : b.series.get(id);
+      values[m] = s
+        ? { min: s.min, max: s.max, avg: s.z || s.n === 0 ? null : s.sum / s.n, last: s.last, validMs: s.validMs }
+        : { min: null, max: null, avg: null, last: null, validMs: 0 };
+    });
+    return {
+      bucket: b.index,
+      time: b.time,
+      lastTime: b.lastMinute + MINUTE_MS - 1,
+      count: b.count,
+      stale: (b.flags & 1) !== 0,
+      bookInvalid: (b.flags & 2) !== 0,
+      values,
+    };
+  });
+}
