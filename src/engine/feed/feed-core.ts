@@ -24,6 +24,8 @@ export interface RestPlan {
   readonly limits: readonly RestLimit[];
   /** Header carrying the venue's count of our weight (Binance `x-mbx-used-weight-1m`). */
   readonly usedWeightHeader?: string;
+  /** Pause after a 429 without Retry-After (OKX sends none: one window); default the tuning's. */
+  readonly defaultRetryAfterMs?: number;
 }
 
 /**
@@ -74,7 +76,7 @@ export class FeedCore {
       usedWeightHeader: restPlan.usedWeightHeader,
       onPushback: (p) => this.onPushback(p),
       timeoutMs: tuning.restTimeoutMs,
-      defaultRetryAfterMs: tuning.defaultRetryAfterMs,
+      defaultRetryAfterMs: restPlan.defaultRetryAfterMs ?? tuning.defaultRetryAfterMs,
       maxBodyBytes: limits?.restBodyBytes ?? DEFAULT_LIMITS.restBodyBytes,
       now: this.now,
     });

@@ -13,6 +13,7 @@ import { defaultOkxProtocol, mergePlans, type ScenarioRequest } from './scenario
 import { planSimulation, type SimulateOptions } from './sim-capture';
 import { SIM_VENUES, type SimVenue } from './sim-instruments';
 import { SimMarket, type Emission, type Endpoint, type SimListing } from './sim-market';
+import { SimRestLimits } from './sim-rest-limits';
 import { handleBinanceMessage, handleOkxMessage, type SimClient } from './sim-server-sockets';
 import { binanceTicker24h, okxTicker24h } from './sim-tickers';
 
@@ -47,6 +48,8 @@ interface VenueServer {
   readonly wss: WebSocketServer;
   readonly clients: Set<SimClient>;
   readonly port: number;
+  /** Request weights and limits per client IP, as the venue enforces them. */
+  readonly limits: SimRestLimits;
   cut: boolean;
 }
 
@@ -103,6 +106,11 @@ export class SimServer {
     return out;
   }
 
+  /** REST limits of a venue: what each IP spent and how many requests were refused (429, 418). */
+  restLimits(venue: SimVenue): SimRestLimits {
+    return this.venues.get(venue)!.limits;
+  }
+
   /** Open sockets per venue (tests watch disconnects with it). */
   connections(venue: SimVenue): number {
     return this.venues.get(venue)!.clients.size;
@@ -152,7 +160,7 @@ export class SimServer {
       http.once('error', reject);
       http.listen(port, host, () => resolve());
     });
-    const state: VenueServer = { venue, http, wss, clients: new Set(), port: (http.address() as AddressInfo).port, cut: false };
+    const state: VenueServer = { venue, http, wss, clients: new Set(), port: (http.address() as AddressInfo).port, limits: new SimRestLimits(), cut: false };
     http.on('upgrade', (req, socket, head) => this.upgrade(state, req, socket, head));
     return state;
   }
@@ -206,11 +214,19 @@ export class SimServer {
 
   private rest(venue: SimVenue, req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://sim');
+    const now = Date.now();
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const limits = this.venues.get(venue)!.limits;
+    const verdict = venue === 'okx' ? limits.judgeOkx(ip, url.pathname, now) : limits.judgeBinance(venue === 'binance-spot' ? 'spot' : 'usdm', ip, url.pathname, url.searchParams, now);
+    if (!verdict.ok) {
+      res.writeHead(verdict.status, { 'content-type': 'application/json', ...verdict.headers });
+      res.end(verdict.body);
+      return;
+    }
     const reply = (status: number, body: string): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...verdict.headers });
       res.end(body);
     };
-    const now = Date.now();
     if (venue === 'okx') return this.okxRest(url, now, reply);
     const spot = venue === 'binance-spot';
     const prefix = spot ? '/api/v3' : '/fapi/v1';

@@ -88,7 +88,7 @@ export class OkxFeed implements Feed {
     const tuning = resolveTuning(options.tuning);
     this.restBase = config.restUrl.endsWith('/') ? config.restUrl.slice(0, -1) : config.restUrl;
     // Each OKX endpoint has its own limit: books first (the default), instruments and tickers apart.
-    const restPlan = { url: this.restBase, limits: [OKX_BOOKS_LIMIT, OKX_INSTRUMENTS_LIMIT, OKX_TICKERS_LIMIT] };
+    const restPlan = { url: this.restBase, limits: [OKX_BOOKS_LIMIT, OKX_INSTRUMENTS_LIMIT, OKX_TICKERS_LIMIT], defaultRetryAfterMs: OKX_BOOKS_LIMIT.windowMs };
     this.core = new FeedCore(this.venue, options.sink, config.connection, tuning, restPlan, options.now, options.limits);
     options.subscriptions.forEach((sub, i) => {
       if (isOkxPartial(sub)) return;
