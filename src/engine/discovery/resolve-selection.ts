@@ -153,10 +153,15 @@ function matches(rule: SelectionRule, market: ListedMarket): boolean {
   return !rule.exclude.some((x) => x === instrument.symbol || x === instrument.base || x === instrument.id);
 }
 
-/** Binance: `diff` or `partial20`; OKX has one book channel today, so `partial` is followed as the full book. */
+/**
+ * The book stream a listing is subscribed with: Binance `diff`
+ * (`@depth@100ms` + REST snapshot) or `partial20` (`@depth20@100ms`); OKX
+ * full is `books` (null), partial is `partial20`, which the OKX feed follows
+ * on `books5` (5 levels, whole in every push, no REST).
+ */
 function depthStreamOf(venue: VenueId, depth: 'full' | 'partial'): DepthStream | null {
-  if (exchangeOf(venue) !== 'binance') return null;
-  return depth === 'full' ? 'diff' : 'partial20';
+  if (depth === 'partial') return 'partial20';
+  return exchangeOf(venue) === 'binance' ? 'diff' : null;
 }
 
 function listingOf(instrument: Instrument, depth: 'full' | 'partial', tier: string | null): VenueListing {

@@ -14,7 +14,10 @@ export type DepthStream = 'diff' | 'partial20';
 export interface VenueListing {
   /** The venue's own symbol: `BTCUSDT`, `BTC-USDT-SWAP`, `BTC-USDT`. */
   readonly symbol: string;
-  /** Binance only; null on OKX, which always uses its incremental `books` channel. */
+  /**
+   * Binance `diff` or `partial20`; on OKX null is the incremental `books`
+   * channel and `partial20` the `books5` channel (set by discovery for the long tail).
+   */
   readonly depthStream: DepthStream | null;
   /**
    * Index the instrument is compared with (basis_perp_index_bps,
