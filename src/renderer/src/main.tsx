@@ -5,6 +5,7 @@ import { ClientContext, StoreContext } from './components/context';
 import { App } from './components/shell/app';
 import { createEventPump } from './live/event-pump';
 import { frameScheduler } from './live/frame-scheduler';
+import { startInterestSync } from './live/interest-sync';
 import { createNotifier } from './live/notifier';
 import { createConsoleStore } from './store/console-store';
 import { storagePrefs } from './store/prefs';
@@ -18,9 +19,13 @@ import './styles.css';
 const client = chooseClient(window);
 const store = createConsoleStore(storagePrefs(window.localStorage));
 
+const interest = startInterestSync(store, client);
+
+// The interest goes first: the engine answers the snapshot with full rows for it and the rest in brief.
 const reload = (): void => {
-  client
-    .snapshot()
+  void interest
+    .send()
+    .then(() => client.snapshot())
     .then((snapshot) => store.getState().loadSnapshot(snapshot, Date.now()))
     .catch((error: unknown) => console.error('snapshot failed', error)); // a reconnect reloads it
 };

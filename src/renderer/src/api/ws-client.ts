@@ -39,8 +39,8 @@ interface Pending {
  * The ConsoleApi over the browser WebSocket (`surveil serve`, WireMessage
  * frames). Requests carry ids and wait for their response; requests made
  * while the link is down wait in order and go out when it is back. After a
- * reconnect the client re-sends the last `watchBook` (the server forgot it
- * with the old socket) and reports `reconnected` so the shell reloads the
+ * reconnect the client re-sends the last `watchBook` and `setInterest` (the
+ * server forgot them with the old socket) and reports `reconnected` so the shell reloads the
  * snapshot: events sent while the link was down are lost.
  */
 export function createWsClient(options: WsClientOptions): ConsoleClient {
@@ -57,6 +57,7 @@ export function createWsClient(options: WsClientOptions): ConsoleClient {
   let attempt = 0;
   let nextId = 1;
   let watched: string | null = null;
+  let interest: readonly unknown[] | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let link: LinkState = { status: 'connecting', attempt: 0 };
 
@@ -77,6 +78,8 @@ export function createWsClient(options: WsClientOptions): ConsoleClient {
     everOpened = true;
     attempt = 0;
     if (reconnected && watched !== null) void request('watchBook', [watched]).catch(() => undefined);
+    // Before anything else: a server session without it streams every row in full.
+    if (reconnected && interest !== null) void request('setInterest', interest).catch(() => undefined);
     for (const entry of pending.values()) {
       if (entry.sent) continue;
       entry.sent = true;
@@ -123,6 +126,7 @@ export function createWsClient(options: WsClientOptions): ConsoleClient {
 
   function request(method: ApiMethod, args: readonly unknown[]): Promise<unknown> {
     if (method === 'watchBook') watched = (args[0] as string | null) ?? null;
+    if (method === 'setInterest') interest = args;
     const id = nextId++;
     const frame = JSON.stringify({ kind: 'request', id, method, args } satisfies WireMessage);
     return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
-import type { ConsoleEvent, FeedView, OverviewRow } from '../../../shared/contract';
+import type { ConsoleEvent, FeedView } from '../../../shared/contract';
 import type { Alert, AlertEvent } from '../../../shared/core/model';
+import { replacesRow, rowFromSummary, type ShownRow } from '../model/summary-rows';
 import type { ConsoleStore, EventBatch } from '../store/console-store';
 
 /** Runs `flush` soon: next animation frame in the page, at once in tests. */
@@ -22,13 +23,13 @@ export interface EventPump {
 
 /**
  * Gathers engine events between frames and applies them with one store
- * update per frame: overview rows coalesce per key (only the latest matters
- * to the screen), alert events queue in order and are never dropped, feeds
+ * update per frame: overview rows and summaries coalesce per key (only the
+ * latest matters to the screen), alert events queue in order and are never dropped, feeds
  * merge by venue, book and replay keep the latest. A burst of events thus
  * costs one render, not one per message.
  */
 export function createEventPump(options: EventPumpOptions): EventPump {
-  let rows = new Map<string, OverviewRow>();
+  let rows = new Map<string, ShownRow>();
   let alerts: { events: readonly AlertEvent[]; alerts: readonly Alert[] }[] = [];
   let feeds: Map<string, FeedView> | null = null;
   let batch: Omit<EventBatch, 'rows' | 'alerts' | 'feeds'> = { book: null, replay: null, mode: null };
@@ -44,6 +45,10 @@ export function createEventPump(options: EventPumpOptions): EventPump {
     options.store.getState().ingest(next);
   };
 
+  const queue = (row: ShownRow): void => {
+    if (replacesRow(rows.get(row.key), row)) rows.set(row.key, row);
+  };
+
   const schedule = (): void => {
     if (scheduled) return;
     scheduled = true;
@@ -54,10 +59,10 @@ export function createEventPump(options: EventPumpOptions): EventPump {
     push(event) {
       switch (event.type) {
         case 'overview':
-          for (const row of event.rows) {
-            const queued = rows.get(row.key);
-            if (!queued || queued.time <= row.time) rows.set(row.key, row);
-          }
+          for (const row of event.rows) queue(row);
+          break;
+        case 'summary':
+          for (const summary of event.rows) queue(rowFromSummary(summary));
           break;
         case 'alerts':
           alerts.push({ events: event.events, alerts: event.alerts });

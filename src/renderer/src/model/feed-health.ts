@@ -1,4 +1,4 @@
-import type { ConnectionState, FeedView } from '../../../shared/contract';
+import type { ConnectionState, ConnectionView, FeedView, OverviewRow } from '../../../shared/contract';
 
 /** A venue's link in the operator's words. */
 export type VenueLinkState = 'connected' | 'reconnecting' | 'stale' | 'down';
@@ -28,6 +28,15 @@ export interface FeedTotals {
   readonly lagMs: number | null;
   readonly reconnects: number;
   readonly lastError: string | null;
+  /** Connections delivering (connected) of all. */
+  readonly connectionsUp: number;
+  readonly connections: number;
+  readonly symbols: number;
+}
+
+/** Symbols a connection carries: the count a coalescing session sends, else its list. */
+export function symbolCount(c: ConnectionView): number {
+  return c.symbolCount ?? c.symbols.length;
 }
 
 export function feedTotals(feed: FeedView): FeedTotals {
@@ -36,7 +45,11 @@ export function feedTotals(feed: FeedView): FeedTotals {
   let reconnects = 0;
   let lastError: string | null = null;
   let errorSince = -Infinity;
+  let connectionsUp = 0;
+  let symbols = 0;
   for (const c of feed.connections) {
+    if (c.state === 'connected') connectionsUp += 1;
+    symbols += symbolCount(c);
     messageRate += c.messageRate;
     if (c.lagMs !== null) lagMs = lagMs === null ? c.lagMs : Math.max(lagMs, c.lagMs);
     reconnects += c.reconnects;
@@ -46,7 +59,7 @@ export function feedTotals(feed: FeedView): FeedTotals {
       errorSince = c.since;
     }
   }
-  return { messageRate, lagMs, reconnects, lastError };
+  return { messageRate, lagMs, reconnects, lastError, connectionsUp, connections: feed.connections.length, symbols };
 }
 
 /** The Top check cell: mismatches of all checks, flagged once any, with the counts in words. */
@@ -90,4 +103,17 @@ export function rejectedTotal(feed: FeedView): number {
   let n = 0;
   for (const v of Object.values(feed.rejected)) n += v;
   return n;
+}
+
+/** A venue's books valid of all: the engine's count, else counted from the rows the console has. */
+export function venueBooks(feed: FeedView, rows: readonly OverviewRow[]): { readonly valid: number; readonly total: number } {
+  if (feed.books) return feed.books;
+  let valid = 0;
+  let total = 0;
+  for (const row of rows) {
+    if (row.venue !== feed.venue) continue;
+    total += 1;
+    if (row.health.bookValid) valid += 1;
+  }
+  return { valid, total };
 }

@@ -96,23 +96,62 @@ export interface OverviewSort {
 }
 
 /**
- * Keys ordered by `sort`, stable: ties keep the key order, missing values
- * go last in both directions so a blank never tops a list.
+ * How urgently a row needs the operator, 0 first: a firing critical, a firing
+ * warning, an alert pending (its persistence not met yet), an invalid book,
+ * a stale feed, a z-score window warming up, then normal.
  */
-export function sortOverviewKeys(rows: Readonly<Record<string, OverviewRow>>, keys: readonly string[], sort: OverviewSort): string[] {
+export function problemRank(row: OverviewRow): number {
+  if (row.status === 'critical') return 0;
+  if (row.status === 'warning') return 1;
+  if (row.openAlerts > 0) return 2;
+  return { invalid: 3, stale: 4, warming_up: 5, normal: 6 }[row.status];
+}
+
+/** Ranks below this are problems ("problems first" puts them on top). */
+export const NORMAL_RANK = 6;
+
+/**
+ * Keys ordered by `sort`, stable: ties keep the key order, missing values
+ * go last in both directions so a blank never tops a list. With
+ * `problemsFirst`, rows are grouped by {@link problemRank} before the column.
+ * Strings compare by code unit, not locale: ids are ASCII, and 2,500 rows
+ * re-sorted every second for the stale-order hint must stay cheap.
+ */
+export function sortOverviewKeys(
+  rows: Readonly<Record<string, OverviewRow>>,
+  keys: readonly string[],
+  sort: OverviewSort,
+  problemsFirst = false,
+): string[] {
   const column = OVERVIEW_COLUMNS.find((c) => c.id === sort.column) ?? OVERVIEW_COLUMNS[0]!;
   const sign = sort.direction === 'asc' ? 1 : -1;
-  const decorated = keys.map((key) => ({ key, v: rows[key] ? column.sortValue(rows[key]) : null }));
+  const decorated = keys.map((key) => {
+    const row = rows[key];
+    return { key, v: row ? column.sortValue(row) : null, rank: problemsFirst && row ? problemRank(row) : 0 };
+  });
   decorated.sort((a, b) => {
+    if (a.rank !== b.rank) return a.rank - b.rank;
     if (a.v === null || b.v === null) {
       if (a.v === b.v) return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
       return a.v === null ? 1 : -1;
     }
-    const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v).localeCompare(String(b.v));
+    const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : compareText(String(a.v), String(b.v));
     if (c !== 0) return c * sign;
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   });
   return decorated.map((d) => d.key);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Rows of `shown` that are not where a sort of the live values would put them. */
+export function rowsOutOfOrder(shown: readonly string[], live: readonly string[]): number {
+  let moved = 0;
+  const n = Math.min(shown.length, live.length);
+  for (let i = 0; i < n; i += 1) if (shown[i] !== live[i]) moved += 1;
+  return moved + Math.abs(shown.length - live.length);
 }
 
 export type StatusFilter = 'all' | 'problems' | InstrumentStatus;
@@ -125,13 +164,30 @@ export interface OverviewFilter {
 
 export const EMPTY_OVERVIEW_FILTER: OverviewFilter = { text: '', venue: '', status: 'all' };
 
-/** Whether a row passes the filter: words all match key, instrument or type; `problems` is anything but normal. */
-export function rowMatches(row: OverviewRow, filter: OverviewFilter): boolean {
-  if (filter.venue && row.venue !== filter.venue) return false;
-  if (filter.status === 'problems' && row.status === 'normal') return false;
-  if (filter.status !== 'all' && filter.status !== 'problems' && row.status !== filter.status) return false;
+/** The words a row is found by: venue:symbol, canonical instrument, type and liquidity tier when the engine gives one. */
+function haystack(row: OverviewRow): string {
+  const tier = (row as { readonly tier?: unknown }).tier;
+  return `${row.key} ${row.instrumentId} ${row.type}${typeof tier === 'string' ? ` ${tier}` : ''}`.toLowerCase();
+}
+
+/**
+ * The filter as a predicate, its words split once: words all match key,
+ * instrument, type or tier; `problems` is anything but normal, pending
+ * alerts included.
+ */
+export function overviewMatcher(filter: OverviewFilter): (row: OverviewRow) => boolean {
   const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return true;
-  const hay = `${row.key} ${row.instrumentId} ${row.type}`.toLowerCase();
-  return words.every((w) => hay.includes(w));
+  return (row) => {
+    if (filter.venue && row.venue !== filter.venue) return false;
+    if (filter.status === 'problems' && problemRank(row) === NORMAL_RANK) return false;
+    if (filter.status !== 'all' && filter.status !== 'problems' && row.status !== filter.status) return false;
+    if (words.length === 0) return true;
+    const hay = haystack(row);
+    return words.every((w) => hay.includes(w));
+  };
+}
+
+/** Whether a row passes the filter (see {@link overviewMatcher}). */
+export function rowMatches(row: OverviewRow, filter: OverviewFilter): boolean {
+  return overviewMatcher(filter)(row);
 }

@@ -1,7 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BookLadder, ConsoleMode, ConsoleSnapshot, FeedView, OverviewRow, ReplayState } from '../../../shared/contract';
+import type { BookLadder, ConsoleMode, ConsoleSnapshot, FeedView, ReplayState } from '../../../shared/contract';
 import type { Alert, AlertEvent } from '../../../shared/core/model';
 import { sortOverviewKeys } from '../model/overview-columns';
+import { rowFromSummary, type ShownRow } from '../model/summary-rows';
 import { createAlertsSlice, reduceAlertEvents, reduceAlertSnapshot } from './alerts-slice';
 import { createFeedsSlice, reduceFeeds } from './feeds-slice';
 import { createMarketSlice, reduceOverview } from './market-slice';
@@ -11,8 +12,8 @@ import { createUiSlice } from './ui-slice';
 
 /** Engine events gathered over one frame, applied with one store update. */
 export interface EventBatch {
-  /** Latest row per key in the frame. */
-  readonly rows: readonly OverviewRow[];
+  /** Latest row per key in the frame, full or brief. */
+  readonly rows: readonly ShownRow[];
   /** Every alerts event of the frame, in order. */
   readonly alerts: readonly { readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[] }[];
   readonly feeds: readonly FeedView[] | null;
@@ -40,7 +41,8 @@ export function createConsoleStore(prefs: Prefs): ConsoleStore {
     ...createUiSlice(prefs)(set, get, api),
     loadSnapshot: (snapshot, wallNow) => {
       const s = get();
-      const rows: Record<string, OverviewRow> = {};
+      const rows: Record<string, ShownRow> = {};
+      for (const summary of snapshot.summary ?? []) rows[summary.key] = rowFromSummary(summary);
       for (const row of snapshot.overview) rows[row.key] = row;
       const keys = Object.keys(rows);
       // A different mode is a different market: forget the alerts seen in the previous one.
@@ -52,7 +54,8 @@ export function createConsoleStore(prefs: Prefs): ConsoleStore {
         rules: snapshot.rules,
         rows,
         keys,
-        order: sortOverviewKeys(rows, keys, s.sort),
+        order: sortOverviewKeys(rows, keys, s.sort, s.problemsFirst),
+        orderedAt: wallNow,
         clockOffsetMs: snapshot.serverTime - wallNow,
         dataEpoch: s.dataEpoch + 1,
         feeds: snapshot.feeds,

@@ -30,6 +30,12 @@ export interface UiSlice {
    * values never reorder rows under the operator's eyes; re-sorting does.
    */
   readonly order: readonly string[];
+  /** When `order` was last sorted (wall clock): the overview says how old the order is. */
+  readonly orderedAt: number;
+  /** Rows needing the operator (alerts, invalid or stale books, warming up) before the sorted column. */
+  readonly problemsFirst: boolean;
+  /** Overview rows in the DOM now (the virtual window): the engine sends their full rows. */
+  readonly shownKeys: readonly string[];
   readonly overviewFilter: OverviewFilter;
   readonly timeRange: TimeRange;
   readonly layout: PanelLayout;
@@ -47,6 +53,8 @@ export interface UiSlice {
   sortBy(column: string): void;
   /** Re-applies the current sort to the current values. */
   resort(): void;
+  setProblemsFirst(on: boolean): void;
+  setShownKeys(keys: readonly string[]): void;
   setOverviewFilter(patch: Partial<OverviewFilter>): void;
   setTimeRange(range: TimeRange): void;
   /** Opens the instrument view on an alert's instrument, the range centred on when it fired. */
@@ -76,6 +84,9 @@ export function createUiSlice(prefs: Prefs): SliceCreator<UiSlice> {
       alertSel: null,
       sort: { column: 'status', direction: 'asc' },
       order: [],
+      orderedAt: 0,
+      problemsFirst: true,
+      shownKeys: [],
       overviewFilter: EMPTY_OVERVIEW_FILTER,
       timeRange: LIVE_RANGE,
       layout: parseLayout(prefs.get(PREF_LAYOUT)),
@@ -91,9 +102,16 @@ export function createUiSlice(prefs: Prefs): SliceCreator<UiSlice> {
         const current = get().sort;
         const sort: OverviewSort =
           current.column === column ? { column, direction: current.direction === 'asc' ? 'desc' : 'asc' } : { column, direction: 'asc' };
-        set({ sort, order: sortOverviewKeys(get().rows, get().keys, sort) });
+        set({ sort, order: sortOverviewKeys(get().rows, get().keys, sort, get().problemsFirst), orderedAt: Date.now() });
       },
-      resort: () => set((s) => ({ order: sortOverviewKeys(s.rows, s.keys, s.sort) })),
+      resort: () => set((s) => ({ order: sortOverviewKeys(s.rows, s.keys, s.sort, s.problemsFirst), orderedAt: Date.now() })),
+      setProblemsFirst: (problemsFirst) =>
+        set((s) => ({ problemsFirst, order: sortOverviewKeys(s.rows, s.keys, s.sort, problemsFirst), orderedAt: Date.now() })),
+      setShownKeys: (shownKeys) => {
+        const current = get().shownKeys;
+        if (current.length === shownKeys.length && current.every((k, i) => k === shownKeys[i])) return;
+        set({ shownKeys });
+      },
       setOverviewFilter: (patch) => set((s) => ({ overviewFilter: { ...s.overviewFilter, ...patch } })),
       setTimeRange: (timeRange) => set({ timeRange }),
       jumpToAlert: (alert) =>

@@ -1,11 +1,38 @@
-import type { FeedView } from '../../../../shared/contract';
+import type { ConnectionView, FeedView } from '../../../../shared/contract';
 import { formatClock, formatDuration, formatLag, formatRate } from '../../format/format';
 import { retryText, venueStaleAge } from '../../model/feed-alerts';
-import { driftSummary, feedTotals, rejectedBreakdown, rejectedTotal, venueLinkState } from '../../model/feed-health';
+import { driftSummary, feedTotals, rejectedBreakdown, rejectedTotal, symbolCount, venueBooks, venueLinkState } from '../../model/feed-health';
 import { useConsole } from '../context';
 import { useNow } from '../use-now';
 
-/** Per venue: link state, throughput, lag, book-sync troubles, last error, z-score warmup; connections below. */
+/**
+ * The columns, in order. A venue row holds its totals, its connection rows
+ * (below it) what is per socket; every cell has its own column (no spans)
+ * so figures stay under their headers.
+ */
+const COLUMNS: readonly { readonly id: string; readonly label: string; readonly numeric: boolean; readonly title?: string }[] = [
+  { id: 'feed', label: 'Feed', numeric: false, title: 'venue, and its connections below it' },
+  { id: 'link', label: 'Link', numeric: false },
+  { id: 'up', label: 'Up', numeric: true, title: 'connections delivering, of all' },
+  { id: 'symbols', label: 'Symbols', numeric: true },
+  { id: 'msgs', label: 'Msgs/s', numeric: true },
+  { id: 'lag', label: 'Lag', numeric: true, title: 'receive time minus exchange time; the venue row shows the worst connection' },
+  { id: 'reconnects', label: 'Reconn', numeric: true, title: 'reconnects' },
+  { id: 'gaps', label: 'Gaps', numeric: true, title: 'sequence gaps' },
+  { id: 'resyncs', label: 'Resyncs', numeric: true },
+  { id: 'books', label: 'Books ok', numeric: true, title: 'books valid (synced, not crossed) of all the venue’s instruments' },
+  { id: 'snapshots', label: 'Snapshots', numeric: true, title: 'REST book snapshots requested / failed' },
+  { id: 'tooLarge', label: 'Too large', numeric: true, title: 'frames and REST bodies refused for their size (features.yaml limits)' },
+  { id: 'rejected', label: 'Rejected', numeric: true, title: 'frames refused, all reasons (hover a cell for the breakdown)' },
+  { id: 'top', label: 'Top check', numeric: true, title: "Books' best bid and ask checked against the venue's own top of book: mismatches / checks, or sustained drifts" },
+  { id: 'checksum', label: 'Checksum', numeric: true, title: 'checksum failures' },
+  { id: 'stale', label: 'Stale', numeric: true, title: 'times the venue went silent past the stale timeout' },
+  { id: 'restarts', label: 'Restarts', numeric: true, title: 'worker restarts' },
+  { id: 'warm', label: 'Z warmup', numeric: false },
+  { id: 'detail', label: 'Last error / state', numeric: false },
+];
+
+/** Per venue, its totals; per connection below it: link state, throughput, lag, retries. */
 export function FeedsView() {
   const feeds = useConsole((s) => s.feeds);
   return (
@@ -14,36 +41,17 @@ export function FeedsView() {
       <div className="table-scroll">
         <table className="table feeds-table">
           <colgroup>
-            <col className="col-venue" />
-            <col className="col-link" />
-            <col className="col-n" />
-            <col className="col-n" />
-            <col className="col-n" />
-            <col className="col-n" />
-            <col className="col-n" />
-            <col className="col-n" />
-            <col className="col-n" />
-            <col className="col-n" />
-            <col className="col-warm" />
-            <col className="col-error" />
+            {COLUMNS.map((c) => (
+              <col key={c.id} className={`col-${c.id}`} />
+            ))}
           </colgroup>
           <thead>
             <tr>
-              <th className="txt">Venue</th>
-              <th className="txt">Link</th>
-              <th className="num">Msgs</th>
-              <th className="num">Lag</th>
-              <th className="num">Gaps</th>
-              <th className="num">Resyncs</th>
-              <th className="num">Checksum</th>
-              <th className="num" title="Books' best bid and ask checked against the venue's own top of book: mismatches / checks, or sustained drifts">
-                Top check
-              </th>
-              <th className="num">Stale</th>
-              <th className="num">Rejected</th>
-              <th className="num">Restarts</th>
-              <th className="txt">Z warmup</th>
-              <th className="txt">Last error</th>
+              {COLUMNS.map((c) => (
+                <th key={c.id} className={c.numeric ? 'num' : 'txt'} title={c.title} data-col={c.id}>
+                  {c.label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -57,6 +65,8 @@ export function FeedsView() {
   );
 }
 
+const count = (n: number | undefined, warnAbove = 0) => ({ text: String(n ?? 0), warn: (n ?? 0) > warnAbove });
+
 function FeedRows({ feed }: { feed: FeedView }) {
   const link = venueLinkState(feed);
   const totals = feedTotals(feed);
@@ -64,8 +74,13 @@ function FeedRows({ feed }: { feed: FeedView }) {
   const drift = driftSummary(feed);
   const rows = useConsole((s) => s.rows);
   const now = useNow(1000);
+  const rowList = Object.values(rows);
+  const books = venueBooks(feed, rowList);
   // A link can look connected while nothing arrives on it: then the data is what matters, in red, with its age.
-  const staleAge = venueStaleAge(feed, Object.values(rows), now);
+  const staleAge = venueStaleAge(feed, rowList, now);
+  const gaps = count(feed.sequenceGaps);
+  const checksum = count(feed.checksumFailures);
+  const tooLarge = count(feed.tooLarge);
   return (
     <>
       <tr className={`row feed-row link-row-${link}`} data-testid="feed-row" data-venue={feed.venue} data-link={link}>
@@ -73,18 +88,32 @@ function FeedRows({ feed }: { feed: FeedView }) {
         <td className={`txt ${staleAge === null ? `link-${link}` : 'link-stale-data'}`} data-testid="feed-link" data-stale-ms={staleAge ?? undefined}>
           {staleAge === null ? link : `stale ${formatDuration(staleAge)}`}
         </td>
+        <td className={`num${totals.connectionsUp < totals.connections ? ' warn' : ''}`} data-testid="feed-conns">
+          {totals.connectionsUp}/{totals.connections}
+        </td>
+        <td className="num">{totals.symbols.toLocaleString('en-US')}</td>
         <td className="num">{formatRate(totals.messageRate)}</td>
         <td className="num">{formatLag(totals.lagMs)}</td>
-        <td className={`num${feed.sequenceGaps > 0 ? ' warn' : ''}`}>{feed.sequenceGaps}</td>
+        <td className="num">{totals.reconnects}</td>
+        <td className={`num${gaps.warn ? ' warn' : ''}`}>{gaps.text}</td>
         <td className="num">{feed.resyncs}</td>
-        <td className={`num${feed.checksumFailures > 0 ? ' warn' : ''}`}>{feed.checksumFailures}</td>
-        <td className={`num${drift.warn ? ' warn' : ''}`} title={drift.title} data-testid="feed-drift">
-          {drift.text}
+        <td className={`num${books.valid < books.total ? ' warn' : ''}`} data-testid="feed-books" data-valid={books.valid} data-total={books.total}>
+          {books.valid.toLocaleString('en-US')}/{books.total.toLocaleString('en-US')}
         </td>
-        <td className="num">{feed.staleEpisodes}</td>
+        <td className={`num${feed.snapshotsFailed > 0 ? ' warn' : ''}`} title={`${feed.snapshotsRequested} requested, ${feed.snapshotsFailed} failed`} data-testid="feed-snapshots">
+          {feed.snapshotsRequested}/{feed.snapshotsFailed}
+        </td>
+        <td className={`num${tooLarge.warn ? ' warn' : ''}`} data-testid="feed-too-large">
+          {tooLarge.text}
+        </td>
         <td className={`num${rejectedTotal(feed) > 0 ? ' warn' : ''}`} title={rejectedBreakdown(feed)} data-testid="feed-rejected">
           {rejectedTotal(feed)}
         </td>
+        <td className={`num${drift.warn ? ' warn' : ''}`} title={drift.title} data-testid="feed-drift">
+          {drift.text}
+        </td>
+        <td className={`num${checksum.warn ? ' warn' : ''}`}>{checksum.text}</td>
+        <td className="num">{feed.staleEpisodes}</td>
         <td
           className={`num${feed.workerRestarts > 0 ? ' warn' : ''}`}
           title={feed.lastWorkerRestart ? `last: ${feed.lastWorkerRestart.worker} at ${new Date(feed.lastWorkerRestart.time).toISOString()}, ${feed.lastWorkerRestart.reason}` : 'no worker restart'}
@@ -108,34 +137,47 @@ function FeedRows({ feed }: { feed: FeedView }) {
         </td>
       </tr>
       {feed.connections.map((c) => (
-        <tr key={c.id} className="row conn-row" data-testid="connection-row">
-          <td className="txt muted" title={c.url}>
-            ↳ {c.id}
-          </td>
-          <td className={`txt conn-${c.state}`}>{c.state.replace('_', ' ')}</td>
-          <td className="num">{formatRate(c.messageRate)}</td>
-          <td className="num">{formatLag(c.lagMs)}</td>
-          <td className="num muted" colSpan={2}>
-            {c.reconnects} reconnects
-          </td>
-          {c.downSince === null ? (
-            <td className="num muted" colSpan={3}>
-              since {formatClock(c.since)}Z
-            </td>
-          ) : (
-            <td className="num error-text" colSpan={3} data-testid="connection-retry" title={`down since ${formatClock(c.downSince)}Z`}>
-              {retryText(c, now) || `down ${formatDuration(now - c.downSince)}`}
-            </td>
-          )}
-          <td className="num muted" colSpan={2}>
-            {c.symbols.length} sym
-          </td>
-          <td className="txt muted">{c.lastFrameAt === null ? 'no frame' : `frame ${formatClock(c.lastFrameAt)}Z`}</td>
-          <td className="txt error-text" title={c.lastError ?? ''}>
-            {c.lastError ?? ''}
-          </td>
-        </tr>
+        <ConnectionRow key={c.id} connection={c} now={now} />
       ))}
     </>
+  );
+}
+
+/** One socket of a venue: the figures that are per connection; venue-wide columns stay blank. */
+function ConnectionRow({ connection: c, now }: { connection: ConnectionView; now: number }) {
+  const blank = <td className="num muted" />;
+  return (
+    <tr className="row conn-row" data-testid="connection-row" data-connection={c.id}>
+      <td className="txt muted" title={c.url}>
+        ↳ {c.id}
+      </td>
+      <td className={`txt conn-${c.state}`}>{c.state.replace('_', ' ')}</td>
+      <td className="num muted">{c.state === 'connected' ? 'up' : 'down'}</td>
+      <td className="num muted">{symbolCount(c).toLocaleString('en-US')}</td>
+      <td className="num">{formatRate(c.messageRate)}</td>
+      <td className="num">{formatLag(c.lagMs)}</td>
+      <td className={`num${c.reconnects > 0 ? ' warn' : ''}`}>{c.reconnects}</td>
+      {blank}
+      {blank}
+      {blank}
+      {blank}
+      {blank}
+      {blank}
+      {blank}
+      {blank}
+      {blank}
+      {blank}
+      <td className="txt muted">{c.lastFrameAt === null ? 'no frame' : `frame ${formatClock(c.lastFrameAt)}Z`}</td>
+      {c.downSince === null ? (
+        <td className="txt muted" title={c.lastError ?? ''}>
+          since {formatClock(c.since)}Z{c.lastError ? ` · ${c.lastError}` : ''}
+        </td>
+      ) : (
+        <td className="txt error-text" title={`down since ${formatClock(c.downSince)}Z${c.lastError ? `: ${c.lastError}` : ''}`}>
+          <span data-testid="connection-retry">{retryText(c, now) || `down ${formatDuration(now - c.downSince)}`}</span>
+          {c.lastError ? ` · ${c.lastError}` : ''}
+        </td>
+      )}
+    </tr>
   );
 }

@@ -1,10 +1,11 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo } from 'react';
 import { OVERVIEW_COLUMNS } from '../../model/overview-columns';
 import { useConsole } from '../context';
 
 /**
  * One instrument's row. Memoized by key and selecting only its own row, so
- * an overview update re-renders just the rows whose instrument changed.
+ * an overview update re-renders just the rows whose instrument changed; the
+ * table scrolls the selected row into view (it may not be in the DOM).
  */
 export const OverviewRowView = memo(function OverviewRowView({ rowKey }: { rowKey: string }) {
   const row = useConsole((s) => s.rows[rowKey]);
@@ -12,19 +13,15 @@ export const OverviewRowView = memo(function OverviewRowView({ rowKey }: { rowKe
   const select = useConsole((s) => s.setOverviewSel);
   const selectInstrument = useConsole((s) => s.selectInstrument);
   const setView = useConsole((s) => s.setView);
-  const ref = useRef<HTMLTableRowElement>(null);
-  useEffect(() => {
-    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [selected]);
   if (!row) return null;
   const health = row.health.stale ? ' row-stale' : !row.health.bookValid ? ' row-invalid' : '';
   return (
     <tr
-      ref={ref}
       className={`row st-row-${row.status}${selected ? ' selected' : ''}${health}`}
       data-testid="overview-row"
       data-key={row.key}
       data-status={row.status}
+      data-brief={row.brief ? 'true' : undefined}
       aria-selected={selected}
       onClick={() => select(row.key)}
       onDoubleClick={() => {

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { StatusFilter } from '../../model/overview-columns';
 import { visibleOverviewKeys } from '../../store/selectors';
 import { useConsole } from '../context';
+import { OrderHint } from './order-hint';
 import { OverviewTable } from './overview-table';
 
 const STATUS_OPTIONS: readonly { readonly value: StatusFilter; readonly label: string }[] = [
@@ -16,11 +17,13 @@ const STATUS_OPTIONS: readonly { readonly value: StatusFilter; readonly label: s
   { value: 'normal', label: 'normal' },
 ];
 
-/** The market overview: filters above the instrument table. */
+/** The market overview: filter, sort and order controls above the (virtualized) instrument table. */
 export function OverviewView() {
   const filter = useConsole((s) => s.overviewFilter);
   const setFilter = useConsole((s) => s.setOverviewFilter);
   const resort = useConsole((s) => s.resort);
+  const problemsFirst = useConsole((s) => s.problemsFirst);
+  const setProblemsFirst = useConsole((s) => s.setProblemsFirst);
   const keys = useConsole((s) => s.keys);
   const shown = useConsole(useShallow((s) => visibleOverviewKeys(s).length));
   const venues = useMemo(() => [...new Set(keys.map((k) => k.slice(0, k.indexOf(':'))))].sort(), [keys]);
@@ -31,7 +34,7 @@ export function OverviewView() {
           className="input input-filter"
           data-filter
           data-testid="overview-filter"
-          placeholder="filter  ( / )"
+          placeholder="instrument, venue, tier  ( / )"
           value={filter.text}
           onChange={(e) => setFilter({ text: e.target.value })}
         />
@@ -58,7 +61,11 @@ export function OverviewView() {
         <span className="muted count">
           {shown} / {keys.length}
         </span>
+        <label className="check" title="alerts firing or pending, invalid or stale books and warming windows above the sorted column">
+          <input type="checkbox" data-testid="problems-first" checked={problemsFirst} onChange={(e) => setProblemsFirst(e.target.checked)} /> problems first
+        </label>
         <span className="spacer" />
+        <OrderHint />
         <button type="button" className="btn" onClick={resort} title="rows keep their order while values change; re-sort now (s)">
           Re-sort
         </button>
