@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { resolve as resolvePath } from 'node:path';
 import { defaultConfigDir } from '../engine/config/default-config-dir';
 import { loadConfig } from '../engine/config/load-config';
 import { appBuilt, buildApp, electronBinary, repoRoot } from '../engine/console/launch';
@@ -39,7 +40,9 @@ export async function launchConsole(argv: readonly string[], defaults: ServeRequ
   const electron = electronBinary(root);
   if (electron) {
     if (!appBuilt(root) && !buildApp(root)) return 1;
-    const child = spawn(electron, ['.', ...electronArgs], { cwd: root, stdio: 'inherit' });
+    // The Electron main process reads its config folder from SURVEIL_CONFIG (src/main/index.ts): `--config DIR` goes there.
+    const env = request.configDir ? { ...process.env, SURVEIL_CONFIG: resolvePath(request.configDir) } : process.env;
+    const child = spawn(electron, ['.', ...electronArgs], { cwd: root, stdio: 'inherit', env });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   }
   const web = webDefaults(request.configDir);

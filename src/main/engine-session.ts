@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../engine/config/load-config';
 import { ConsoleService } from '../engine/console/console-service';
 import { demoSchedule } from '../engine/console/demo-schedule';
+import { LiveSelection } from '../engine/live/live-selection';
 import { startSimServer, type SimServer } from '../engine/simulator';
 import { resolveHistoryPath } from '../engine/storage/history-db';
 import type { Config } from '../shared/config';
@@ -49,6 +50,10 @@ export async function createEngineSession(options: EngineSessionOptions): Promis
     config = { ...config, exchanges: sim.exchangesConfig(config.exchanges) };
     tempDir = mkdtempSync(join(tmpdir(), 'surveil-demo-'));
   }
+  // instruments.yaml select: rules, resolved against the venues' listings and refreshed (docs/discovery.md).
+  const feedLog = (line: string) => process.stdout.write(`${line}\n`);
+  const selection = await LiveSelection.start(config, { log: feedLog });
+  config = selection.config;
   const dbPath = tempDir
     ? join(tempDir, 'history.sqlite')
     : config.features.storage.enabled
@@ -68,14 +73,16 @@ export async function createEngineSession(options: EngineSessionOptions): Promis
         return alert ? [{ alert, event }] : [];
       }),
     // `npm start` runs Electron from a terminal: feed trouble is said there too.
-    feedLog: (line) => process.stdout.write(`${line}\n`),
+    feedLog,
   });
+  const stopRefresh = selection.startRefresh(service.engine);
   const simServer = sim;
   return {
     service,
     config,
     simulated: sim !== null,
     async stop() {
+      stopRefresh();
       await service.stop();
       await simServer?.close();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../shared/config';
+import { LiveSelection } from '../live/live-selection';
 import { simInstrumentsConfig, startSimServer, type SimServer } from '../simulator';
 import { resolveHistoryPath } from '../storage/history-db';
 import { ConsoleService, type ConsoleServiceOptions } from './console-service';
@@ -92,6 +93,9 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
       // The simulator lists more than instruments.yaml: subscribe to every simulated listing.
       if (extraAssets > 0) config = { ...config, instruments: simInstrumentsConfig(extraAssets) };
     }
+    // instruments.yaml select: rules, resolved against the venues' (or the simulator's) listings (docs/discovery.md).
+    const selection = await LiveSelection.start(config, { log: (line) => (options.feedLog ?? ((l) => process.stdout.write(`${l}\n`)))(line) });
+    config = selection.config;
     let dbPath: string | null;
     if (options.db) dbPath = resolveHistoryPath({ explicit: options.db });
     else if (options.demo) dbPath = join((tempDir = mkdtempSync(join(tmpdir(), 'surveil-demo-'))), 'history.sqlite');
@@ -125,6 +129,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
       throw error;
     });
     svc.start();
+    const stopRefresh = selection.startRefresh(svc.engine);
     const simServer = sim;
     return {
       service: svc,
@@ -132,6 +137,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
       sim,
       dbPath,
       async stop() {
+        stopRefresh();
         await web.close();
         await svc.stop();
         await simServer?.close();
