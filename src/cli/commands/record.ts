@@ -1,4 +1,5 @@
 import { openCaptureWriter } from '../../engine/capture/capture-writer';
+import { LiveSelection } from '../../engine/live/live-selection';
 import { LiveSession } from '../../engine/live/live-session';
 import { pipelineSettingsFrom } from '../../engine/pipeline/pipeline-settings';
 import { SurveillancePipeline } from '../../engine/pipeline/surveillance-pipeline';
@@ -51,8 +52,10 @@ export const record: CliCommand = {
       io.err(`surveil record: --duration must be a positive number of seconds, got "${String(args.values.duration)}"`);
       return 2;
     }
-    const config = loadConfigOption(args, io);
-    if (!config) return 1;
+    const loaded = loadConfigOption(args, io);
+    if (!loaded) return 1;
+    // select: rules resolved once at start; a recording's set is fixed for its duration (docs/discovery.md).
+    const config = (await LiveSelection.start(loaded, { log: (line) => io.out(line) })).config;
     const wanted = typeof args.values.instruments === 'string' ? args.values.instruments.split(',').map((s) => s.trim()).filter(Boolean) : null;
     const selections = venueIds.map((venueId) => ({ venueId, selection: selectInstruments(config, venueId, wanted) }));
     const unknown = (wanted ?? []).filter((id) => !selections.some(({ selection }) => typeof selection !== 'string' && selection.ids.includes(id)));
