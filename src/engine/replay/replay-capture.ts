@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkCaptureFile, readCapture, type CaptureTruncation } from '../capture/capture-reader';
+import { checkCaptureFile, readCaptureBatches, type CaptureTruncation } from '../capture/capture-reader';
 import { capturePartPaths } from '../capture/capture-writer';
 import { SurveillancePipeline, UnknownVenueError, type PipelineListener, type PipelineSettings } from '../pipeline/surveillance-pipeline';
 import { CaptureError } from '../capture/capture-reader';
@@ -81,33 +81,37 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
       if (part < files.length - 1) throw new CaptureError(file, cut.lastLine + 1, `${cut.message.slice(file.length + 2)}, but ${files[part + 1]} continues it: frames are missing in the middle of the recording`);
       truncated = cut;
     };
-    for await (const { line, frame, bytesRead } of readCapture(file, { onTruncated })) {
-      if (options.signal?.aborted) break;
-      // A frame whose time cannot be believed is counted (bad_time) and its time used nowhere: not as the start, a stop or a wait.
-      if (pipeline.refuseUnbelievableTime(frame)) continue;
-      if (firstT === null) {
-        firstT = frame.t;
-        if (options.until && 'offsetMs' in options.until) until = firstT + options.until.offsetMs;
-      }
-      if (until !== null && frame.t > until) {
-        reachedUntil = true;
-        break;
-      }
-      if (pacer && typeof speed === 'number') {
-        const due = pacer.due(frame.t, speed, performance.now());
-        if (due > 5) await sleep(due);
-      }
-      pipeline.advance(frame.t);
-      try {
-        pipeline.ingest(frame);
-      } catch (error) {
-        if (error instanceof UnknownVenueError) throw new CaptureError(file, line, error.message);
-        throw error;
-      }
-      lastT = frame.t;
-      if (options.onProgress && frame.t - progressAt > 250) {
-        progressAt = frame.t;
-        options.onProgress(Math.min(1, (doneBytes + bytesRead) / totalBytes));
+    // A chunk of lines at a time: one trip through the event loop per chunk, not per frame.
+    batches: for await (const { frames, lines, bytesRead } of readCaptureBatches(file, { onTruncated })) {
+      for (let i = 0; i < frames.length; i++) {
+        if (options.signal?.aborted) break batches;
+        const frame = frames[i]!;
+        // A frame whose time cannot be believed is counted (bad_time) and its time used nowhere: not as the start, a stop or a wait.
+        if (pipeline.refuseUnbelievableTime(frame)) continue;
+        if (firstT === null) {
+          firstT = frame.t;
+          if (options.until && 'offsetMs' in options.until) until = firstT + options.until.offsetMs;
+        }
+        if (until !== null && frame.t > until) {
+          reachedUntil = true;
+          break batches;
+        }
+        if (pacer && typeof speed === 'number') {
+          const due = pacer.due(frame.t, speed, performance.now());
+          if (due > 5) await sleep(due);
+        }
+        pipeline.advance(frame.t);
+        try {
+          pipeline.ingest(frame);
+        } catch (error) {
+          if (error instanceof UnknownVenueError) throw new CaptureError(file, lines[i]!, error.message);
+          throw error;
+        }
+        lastT = frame.t;
+        if (options.onProgress && frame.t - progressAt > 250) {
+          progressAt = frame.t;
+          options.onProgress(Math.min(1, (doneBytes + bytesRead) / totalBytes));
+        }
       }
     }
     doneBytes += sizes[part]!;
