@@ -83,14 +83,17 @@ export interface RowSummary {
 export const MAX_INTEREST_KEYS = 300;
 
 /**
- * What one client shows in detail. Once a client has said it, full rows go
- * to it only for these keys (as they change); every other instrument comes
- * as a {@link RowSummary}, only when it changed, at most once a second; feed
- * views at most once a second. A client that never says it gets every row
- * in full (tools, tests, small desks).
+ * What one client shows. Once a client has said it, full rows go to it only
+ * for `keys` (the selected instrument, chart panels, alerts in view), as
+ * they change; the rows on screen (`shown`) come as a {@link RowSummary} as
+ * they change; every other instrument as a summary only when it changed, at
+ * most every 5 s, or within a second when its problem state (status, open
+ * alerts, stale, book valid) changed; feed views at most once a second. A
+ * client that never says it gets every row in full (tools, tests, small desks).
  */
 export interface ClientInterest {
   readonly keys: readonly string[];
+  readonly shown?: readonly string[];
 }
 
 /** Top of one book, the exchange's strings, best first. */
@@ -203,7 +206,7 @@ export interface ConsoleSnapshot {
 export type ConsoleEvent =
   /** Rows that changed, at most a few times a second. */
   | { readonly type: 'overview'; readonly rows: readonly OverviewRow[] }
-  /** Instruments outside the client's interest whose summary changed, at most once a second (see `setInterest`). */
+  /** Instruments outside the client's `keys` whose summary changed (see {@link ClientInterest} for how often). */
   | { readonly type: 'summary'; readonly rows: readonly RowSummary[] }
   /** Every alert transition, in order; never coalesced or dropped. */
   | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[] }
@@ -321,7 +324,7 @@ export const REQUEST_SCHEMAS = {
       .strict(),
   ]),
   watchBook: z.tuple([key.nullable()]),
-  setInterest: z.tuple([z.object({ keys: z.array(key).max(MAX_INTEREST_KEYS) }).strict()]),
+  setInterest: z.tuple([z.object({ keys: z.array(key).max(MAX_INTEREST_KEYS), shown: z.array(key).max(MAX_INTEREST_KEYS).optional() }).strict()]),
   listCaptures: z.tuple([]),
   openCapture: z.tuple([z.object({ path: z.string().min(1).max(4096), speed }).strict()]),
   controlReplay: z.tuple([
