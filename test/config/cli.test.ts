@@ -20,6 +20,20 @@ describe('surveil config check', () => {
     expect(stdout).toMatch(/basis_warning\s+basis_perp_spot_bps\s+abs_above\s+10\s+2\s+120s\s+10s\s+warning/);
   });
 
+  it('prints the tiers with their rules, the select: rules as written, and with --simulator what they pick', () => {
+    const { code, stdout } = surveil(['config', 'check', '--config', 'config/examples/whole-market']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('select[0]: binance-usdm perpetual, quotes USDT, USDC, excluding BTCDOM, depth auto');
+    // The long tail's depth rules come from its tier, per side within 50 bps.
+    expect(stdout).toMatch(/Rules for tier long_tail[^\n]*\n(?:.*\n)*?\s+depth_warning\s+depth_bid_50bps\s+below\s+10000\s+-\s+0s\s+10s\s+warning\s+tier long_tail/);
+    const resolved = surveil(['config', 'check', '--config', 'config/examples/whole-market', '--simulator', '10']);
+    expect(resolved.stderr).toBe('');
+    expect(resolved.code).toBe(0);
+    expect(resolved.stdout).toContain('resolved on a local simulator with 10 synthetic assets');
+    expect(resolved.stdout).toContain('in all: 24 instruments, 48 venue listings');
+    expect(resolved.stdout).toMatch(/BTC-USDT-PERP\s+perpetual\s+enabled\s+BTCUSDT \(diff, major\)\s+BTC-USDT-SWAP index BTC-USDT \(major\)\s+BTC-USDT-SPOT/);
+  });
+
   it('exits 1 with file:line:path on stderr and no stack trace', () => {
     const dir = copyShippedConfig();
     editConfigFile(dir, 'alerts.yaml', '      threshold: 500000', '      threshold: lots');

@@ -7,15 +7,21 @@ import { FEED_VENUE_IDS, resolveFeedRules } from '../../shared/config/feed-alert
 import { resolveRules } from '../../shared/config/resolve-rules';
 import type { Config } from '../../shared/config/validate-config';
 import type { CliCommand, CliIo } from '../index';
+import type { VenueListing } from '../../shared/config/instruments-schema';
+import { LiveSelection } from '../../engine/live/live-selection';
+import { startSimServer } from '../../engine/simulator';
+import { selectionReport } from '../../engine/discovery/selection-report';
 
-/** `config check [--config DIR]`: validates the config folder and prints the resolved rules. */
+/** `config check [--config DIR] [--resolve | --simulator N]`: validates the config folder and prints the resolved rules. */
 export const configCheck: CliCommand = {
   name: 'config check',
-  summary: 'Validate the config folder and print the alert rules each instrument resolves to',
+  summary: 'Validate the config folder and print the alert rules each instrument resolves to (and what select: rules pick, with --resolve)',
   options: {
     config: { type: 'string', valueName: 'DIR', description: `config folder (default: ${defaultConfigDir()})` },
+    resolve: { type: 'boolean', description: 'fetch the venues\' listings (exchanges.yaml URLs) and print what the select: rules resolve to, with tiers' },
+    simulator: { type: 'string', valueName: 'N', description: 'resolve the select: rules against a local simulator with N synthetic assets (4 listings each) instead of the venues' },
   },
-  run(args, io) {
+  async run(args, io) {
     const dir = typeof args.values.config === 'string' ? args.values.config : defaultConfigDir();
     let config: Config;
     try {
@@ -26,12 +32,57 @@ export const configCheck: CliCommand = {
       io.err(`config check failed: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`);
       return 1;
     }
-    printSummary(config, dir, io);
-    return 0;
+    const simulator = typeof args.values.simulator === 'string' ? Number(args.values.simulator) : null;
+    if (simulator !== null && !(Number.isInteger(simulator) && simulator >= 0 && simulator <= 999)) {
+      io.err(`surveil config check: --simulator must be a whole number from 0 to 999, got "${String(args.values.simulator)}"`);
+      return 2;
+    }
+    if (simulator === null && args.values.resolve !== true) {
+      printSummary(config, dir, io, new Set());
+      printRulesOnly(config, io);
+      return 0;
+    }
+    return resolveAndPrint(config, dir, simulator, io);
   },
 };
 
-function printSummary(config: Config, dir: string, io: CliIo): void {
+/** The select: rules resolved against the venues (or a local simulator), then everything printed as it will run. */
+async function resolveAndPrint(config: Config, dir: string, simulator: number | null, io: CliIo): Promise<number> {
+  const sim = simulator === null ? null : await startSimServer({ scenario: 'calm', extraAssets: simulator, alerts: config.alerts, staleTimeoutMs: 10_000 });
+  try {
+    const target = sim ? { ...config, exchanges: sim.exchangesConfig(config.exchanges) } : config;
+    const problems: string[] = [];
+    const selection = await LiveSelection.start(target, { log: (line) => (line.includes('discovery: ') && !line.startsWith('discovery: ') ? problems.push(line) : undefined) });
+    const result = selection.selection;
+    const ruleSelected = new Set((result?.listings ?? []).filter((l) => l.rule !== null).map((l) => l.id));
+    printSummary(selection.config, dir, io, ruleSelected);
+    io.out('');
+    io.out(`Selection${sim ? ` (resolved on a local simulator with ${simulator} synthetic assets: SIMULATED listings)` : ' (resolved on the venues in exchanges.yaml)'}`);
+    if (result === null) io.out('  no select: rules: the instruments above are the whole selection');
+    else for (const line of selectionReport(config.selection?.rules ?? [], result)) io.out(line);
+    for (const p of problems) io.err(p);
+    return selection.failedVenues.length > 0 ? 1 : 0;
+  } finally {
+    await sim?.close();
+  }
+}
+
+/** Without --resolve: what the rules say, since only the venues know what they pick. */
+function printRulesOnly(config: Config, io: CliIo): void {
+  const rules = config.selection?.rules ?? [];
+  if (rules.length === 0) return;
+  io.out('');
+  io.out(`Selection rules (resolved at start, refreshed every ${config.selection?.refreshMinutes ?? 15} min; --resolve or --simulator N shows what they pick)`);
+  for (const line of selectionReport(rules, null)) io.out(line);
+}
+
+/** ` (books5, long_tail)` / ` (major)` / '' for an OKX listing. */
+function okxBook(l: VenueListing): string {
+  const parts = [l.depthStream === 'partial20' ? 'books5' : null, l.tier ?? null].filter(Boolean);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+function printSummary(config: Config, dir: string, io: CliIo, ruleSelected: ReadonlySet<string>): void {
   io.out(`Config OK: ${dir} (${CONFIG_FILE_NAMES.map((f) => CONFIG_FILES[f]).join(', ')})`);
   io.out('');
 
@@ -43,27 +94,39 @@ function printSummary(config: Config, dir: string, io: CliIo): void {
   ]));
   io.out('');
 
-  io.out('Instruments');
+  io.out(ruleSelected.size > 0 ? 'Instruments (hand-listed, then picked by select: rules)' : 'Instruments');
+  const tierOf = (t: string | null | undefined) => (t ? `, ${t}` : '');
   io.out(table([
     ['id', 'type', 'state', 'binance', 'okx', 'spot leg'],
     ...Object.values(config.instruments).map((i) => [
       i.id,
       i.type,
       onOff(i.enabled),
-      i.venues.binance ? `${i.venues.binance.symbol} (${i.venues.binance.depthStream})` : '-',
-      i.venues.okx ? `${i.venues.okx.symbol}${i.venues.okx.index ? ` index ${i.venues.okx.index}` : ''}` : '-',
+      i.venues.binance ? `${i.venues.binance.symbol} (${i.venues.binance.depthStream}${tierOf(i.venues.binance.tier)})` : '-',
+      i.venues.okx ? `${i.venues.okx.symbol}${i.venues.okx.index ? ` index ${i.venues.okx.index}` : ''}${okxBook(i.venues.okx)}` : '-',
       i.spot ?? '-',
     ]),
   ]));
 
+  // Rule-selected instruments are judged by their tier: one table per tier below, not one per instrument.
   for (const instrument of Object.values(config.instruments)) {
+    if (ruleSelected.has(instrument.id)) continue;
     const hasProfile = Object.hasOwn(config.alerts.thresholds, instrument.id);
+    const tiers = [...new Set(Object.values(instrument.venues).map((l) => l?.tier ?? null))];
+    for (const tier of tiers) {
+      io.out('');
+      const over = [hasProfile ? 'own profile' : null, tier ? `tier ${tier}` : null].filter(Boolean).join(' over ');
+      io.out(`Rules for ${instrument.id} (${instrument.type}, ${over ? `${over} over default` : 'default profile'})`);
+      io.out(rulesTable(config, instrument.id, instrument.type, tier));
+    }
+  }
+  for (const tier of config.alerts.tiers) {
     io.out('');
-    io.out(`Rules for ${instrument.id} (${instrument.type}, ${hasProfile ? 'own profile over default' : 'default profile'})`);
-    io.out(rulesTable(config, instrument.id, instrument.type));
+    io.out(`Rules for tier ${tier.name} (24 h volume >= $${tier.minVolume24hUsd.toLocaleString('en-US')}, ${tier.depth} book under depth: auto; over default)`);
+    io.out(rulesTable(config, DEFAULT_PROFILE, 'perpetual', tier.name));
   }
   io.out('');
-  io.out(`Rules for ${DEFAULT_PROFILE} (any instrument without a profile; spot drops basis and funding rules)`);
+  io.out(`Rules for ${DEFAULT_PROFILE} (any instrument without a profile${config.alerts.tiers.length > 0 ? ' or tier' : ''}; spot drops basis and funding rules)`);
   io.out(rulesTable(config, DEFAULT_PROFILE, 'perpetual'));
   io.out('');
   io.out('Feed rules (alerts.yaml feed:; above the threshold: seconds, or events in the window)');
@@ -93,9 +156,10 @@ function feedRulesTable(config: Config): string {
   ]);
 }
 
-function rulesTable(config: Config, id: string, type: Parameters<typeof resolveRules>[2]): string {
+function rulesTable(config: Config, id: string, type: Parameters<typeof resolveRules>[2], tier: string | null = null): string {
   const own = id === DEFAULT_PROFILE ? undefined : config.alerts.thresholds[id];
-  const rules = resolveRules(config.alerts, id, type);
+  const ofTier = tier === null ? undefined : config.alerts.thresholds[tier];
+  const rules = resolveRules(config.alerts, id, type, tier);
   if (rules.length === 0) return '  (no rules)';
   return table([
     ['rule', 'metric', 'direction', 'threshold', 'zscore', 'persist', 'clear', 'severity', 'from'],
@@ -108,7 +172,7 @@ function rulesTable(config: Config, id: string, type: Parameters<typeof resolveR
       `${r.persistSeconds}s`,
       `${r.clearSeconds}s`,
       r.severity,
-      own && Object.hasOwn(own, r.name) ? id : DEFAULT_PROFILE,
+      own && Object.hasOwn(own, r.name) ? id : ofTier && Object.hasOwn(ofTier, r.name) ? `tier ${tier}` : DEFAULT_PROFILE,
     ]),
   ]);
 }
@@ -118,7 +182,7 @@ function onOff(enabled: boolean): string {
 }
 
 /** Left-aligned columns, two spaces apart, indented under their heading. */
-function table(rows: readonly (readonly string[])[]): string {
+export function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows
