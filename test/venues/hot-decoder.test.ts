@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
 import { BinanceMapper } from '../../src/engine/venues/binance/binance-mapper';
 import { HotBinanceDecoder } from '../../src/engine/venues/binance/hot-binance';
+import { HotOkxDecoder } from '../../src/engine/venues/okx/hot-okx';
+import { OkxMapper } from '../../src/engine/venues/okx/okx-mapper';
 import type { RawFrame, VenueMapper } from '../../src/engine/venues/venue';
 import { mutateCapture, type Rng } from '../fuzz/mutator';
 import { mulberry32 } from '../support/prng';
@@ -65,6 +67,28 @@ const TWEAKS: readonly ((data: string, rng: Rng) => string | undefined)[] = [
     const value = pick(rng, ['0.0000000000000001234', '1e-5', '-1', '+1', '.5', '5.', '007.5', '1234567890123456', '-0', '0', '0.000', '123456789012345', '12345.6789012345', '1.', '-0.00010000', '']);
     return splice(d, pick(rng, found), value);
   },
+  // OKX: an action, a channel, an entry key changed; numbers as JSON numbers; prevSeqId and instId added
+  (d) => d.replace('"action":"update"', '"action":"snapshot"'),
+  (d) => d.replace('"action":"update"', '"action":"partial"'),
+  (d) => d.replace(/,"action":"[a-z]+"/, ''),
+  (d) => d.replace('"channel":"books"', '"channel":"books5"'),
+  (d) => d.replace('"channel":"books"', '"channel":"bbo-tbt"'),
+  (d) => d.replace('"channel":"tickers"', '"channel":"mark-price"'),
+  (d) => d.replace('"channel":"tickers"', '"channel":"index-tickers"'),
+  (d) => d.replace(/"ts":"(\d+)"/, '"ts":$1'),
+  (d) => d.replace(/"ts":"(\d+)"/, '"ts":""'),
+  (d) => d.replace(/"ts":"(\d+)"/, '"ts":" $1"'),
+  (d) => d.replace(/"checksum":(-?\d+)/, '"checksum":"$1"'),
+  (d) => d.replace(/"checksum":(-?\d+)/, '"checksum":4294967296'),
+  (d) => d.replace(/"checksum":(-?\d+)/, '"checksum":$1,"seqId":123,"prevSeqId":-1'),
+  (d) => d.replace(/"checksum":(-?\d+)/, '"checksum":$1,"seqId":"123","instId":"UNI-USD-SWAP"'),
+  (d) => d.replace(/"instId":"[^"]*"\}/, '"instId":""}'),
+  (d) => d.replace(/"bidPx":"[^"]*"/, '"bidPx":""'),
+  (d) => d.replace(/"askSz":"[^"]*"/, '"askSz":25'),
+  (d) => d.replace(/"data":\[\{/, '"data":[{"x":[1],'),
+  (d) => d.replace(/"data":\[(\{.*\})\]\}$/, '"data":[$1,$1]}'),
+  (d) => d.replace(/"data":\[.*\]\}$/, '"data":[]}'),
+  (d) => d.replace(/^\{"arg":(\{[^}]*\}),/, '{"event":"subscribe","arg":$1,'),
   // an unknown key, first or last
   (d) => (d.startsWith('{"stream"') ? d.replace('"data":{', '"data":{"x":1,') : d.replace(/^\{/, '{"x":1,')),
   (d) => d.replace(/\}\}$/, ',"zz":"q"}}'),
@@ -101,12 +125,14 @@ function compare(hotMapper: VenueMapper, jsonMapper: VenueMapper, frames: readon
 }
 
 const binance: Record<string, { market: 'spot' | 'usdm'; frames: RawFrame[] }> = {};
+let okxFrames: RawFrame[] = [];
 beforeAll(async () => {
+  okxFrames = await readCaptureFrames(realRecording(REAL.okx));
   binance.spot = { market: 'spot', frames: await readCaptureFrames(realRecording(REAL.binanceSpot)) };
   binance.usdm = { market: 'usdm', frames: await readCaptureFrames(realRecording(REAL.binanceUsdm)) };
 });
 
-describe('hot Binance decoder', () => {
+describe('hot decoders', () => {
   for (const market of ['spot', 'usdm'] as const) {
     it(`${market}: reads every real depth and bookTicker frame itself, with the JSON path's result`, () => {
       const { frames } = binance[market]!;
@@ -140,6 +166,52 @@ describe('hot Binance decoder', () => {
       }
     });
   }
+
+  it('okx: reads every real books and tickers push itself, with the JSON path\'s result', () => {
+    const decoder = new HotOkxDecoder();
+    const hotFrames = okxFrames.filter((f) => f.kind === 'ws' && /"channel":"(books|tickers)"/.test(f.data.slice(0, 60)) && !f.data.startsWith('{"event"'));
+    expect(hotFrames.length).toBeGreaterThan(90);
+    expect(hotFrames.filter((f) => decoder.decode(f) !== undefined).length).toBe(hotFrames.length);
+    compare(new OkxMapper(), new OkxMapper(undefined, { hotDecoder: false }), okxFrames);
+  });
+
+  it('okx: identical MapResults on tweaked and fuzz-mutated real pushes', () => {
+    const hotMapper = new OkxMapper();
+    const jsonMapper = new OkxMapper(undefined, { hotDecoder: false });
+    const rng = mulberry32(13);
+    const ws = okxFrames.filter((f) => f.kind === 'ws');
+    const tweaked: RawFrame[] = [];
+    for (const frame of ws) {
+      for (const tweak of TWEAKS) {
+        const data = tweak(frame.data, rng);
+        if (data !== undefined && data !== frame.data) tweaked.push({ ...frame, data });
+      }
+    }
+    expect(tweaked.length).toBeGreaterThan(ws.length * 8);
+    compare(hotMapper, jsonMapper, tweaked);
+    for (let seed = 1; seed <= 20; seed += 1) {
+      const { frames: mutated } = mutateCapture(ws, mulberry32(seed), { count: Math.floor(ws.length / 2), protect: new Set(), sequenced: false });
+      compare(hotMapper, jsonMapper, mutated.filter((f) => f.data.length < 100_000));
+    }
+  });
+
+  it('okx: reads books5, bbo-tbt, mark-price and index-tickers pushes as the JSON path does', () => {
+    const hot = new OkxMapper();
+    const json = new OkxMapper(undefined, { hotDecoder: false });
+    const decoder = new HotOkxDecoder();
+    const push = (data: string): RawFrame => ({ t: 9, venue: 'okx', kind: 'ws', url: 'wss://ws.okx.com:8443/ws/v5/public', data });
+    const samples = [
+      '{"arg":{"channel":"books5","instId":"BCH-USDT-SWAP"},"data":[{"asks":[["111.06","55154","0","2"],["111.07","53276","0","2"]],"bids":[["111.05","57745","0","2"]],"instId":"BCH-USDT-SWAP","ts":"1670324386802","seqId":363996337}]}',
+      '{"arg":{"channel":"bbo-tbt","instId":"BCH-USDT-SWAP"},"data":[{"asks":[["111.06","55154","0","2"]],"bids":[["111.05","57745","0","2"]],"ts":"1670324386802","seqId":363996337}]}',
+      '{"arg":{"channel":"mark-price","instId":"BTC-USDT-SWAP"},"data":[{"instType":"SWAP","instId":"BTC-USDT-SWAP","markPx":"42310.6","ts":"1630049139746"}]}',
+      '{"arg":{"channel":"index-tickers","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","idxPx":"43350","high24h":"43649.7","sodUtc0":"43444.1","open24h":"43640.8","low24h":"43261.9","sodUtc8":"43328.7","ts":"1649419644492"}]}',
+      '{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"snapshot","data":[{"asks":[["8476.98","415","0","13"]],"bids":[["8476.97","256","0","12"]],"ts":"1597026383085","checksum":-855196043,"prevSeqId":-1,"seqId":123456}]}',
+    ];
+    for (const data of samples) {
+      expect(decoder.decode(push(data)), data).toBeDefined();
+      expect(hot.map(push(data))).toStrictEqual(json.map(push(data)));
+    }
+  });
 
   it('reads spot bookTicker (no `e`), markPrice alone and as `!markPrice@arr`, and partial depth streams', () => {
     const spot = new BinanceMapper('spot');

@@ -12,6 +12,7 @@ import type { LimitsSettings } from '../../../shared/config';
 import { checkLevels, describeValue } from '../../../shared/core/level-rules';
 import { frameSizeLimits, guardMapper, oversize, type FrameSizeLimits } from '../frame-json';
 import type { MapResult, RawFrame, RejectReason, VenueMapper } from '../venue';
+import { HotOkxDecoder } from './hot-okx';
 import { mapOkxInstruments, OKX_VENUE_ID } from './instruments';
 import type {
   OkxWireArg,
@@ -377,9 +378,12 @@ function mapRest(frame: RawFrame): MapResult {
  */
 export class OkxMapper implements VenueMapper {
   private readonly sizes: FrameSizeLimits;
+  /** Book, tickers, mark and index pushes without JSON.parse; undefined: the JSON path decides. */
+  private readonly hot: HotOkxDecoder | undefined;
 
-  constructor(limits?: Partial<LimitsSettings>) {
+  constructor(limits?: Partial<LimitsSettings>, options: { readonly hotDecoder?: boolean } = {}) {
     this.sizes = frameSizeLimits(limits);
+    this.hot = options.hotDecoder === false ? undefined : new HotOkxDecoder();
   }
 
   /** Maps one websocket or REST frame. */
@@ -390,6 +394,10 @@ export class OkxMapper implements VenueMapper {
   private decode(frame: RawFrame): MapResult {
     const tooLarge = oversize(frame, this.sizes);
     if (tooLarge !== undefined) return tooLarge;
+    if (frame.kind === 'ws' && this.hot !== undefined) {
+      const hot = this.hot.decode(frame);
+      if (hot !== undefined) return hot;
+    }
     try {
       return frame.kind === 'rest' ? mapRest(frame) : mapWs(frame);
     } catch (error) {
