@@ -177,3 +177,13 @@ export class MeanReverting {
     return this.value;
   }
 }
+
+/** BTC 1, ETH 2, `Snn` 3 and up, spread over the ranks by a golden-ratio stride of its number. */
+export function assetRank(asset: string): number {
+  if (asset === 'BTC') return 1;
+  if (asset === 'ETH') return 2;
+  const n = Number(asset.slice(1));
+  if (!Number.isFinite(n) || n < 1) return 1000;
+  // A multiplicative stride mod a prime larger than any asset count is a permutation: ranks stay distinct.
+  return 3 + ((n * 617) % 1009);
+}

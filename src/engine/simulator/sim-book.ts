@@ -79,10 +79,11 @@ export class SimBook {
     this.seedSide('ask', bestBid + spreadTicks, midTicks);
   }
 
-  /** Levels of a side, best first. */
-  sorted(side: 'bid' | 'ask'): [number, number][] {
+  /** Levels of a side, best first, at most `limit` (a 5-level push need not copy the whole side). */
+  sorted(side: 'bid' | 'ask', limit = Infinity): [number, number][] {
     const map = side === 'bid' ? this.bids : this.asks;
-    return this.prices(side).map((p) => [p, map.get(p)!]);
+    const prices = this.prices(side);
+    return (limit < prices.length ? prices.slice(0, limit) : prices).map((p) => [p, map.get(p)!]);
   }
 
   /** Prices of a side, best first (the live array: do not modify). */

@@ -1,6 +1,6 @@
 import type { InstrumentConfig, InstrumentsConfig } from '../../shared/config';
 import type { InstrumentType, VenueId } from '../../shared/core/model';
-import { extraAssetProfiles, type ExtraAssetProfile, type SimAsset } from './fair-value';
+import { assetRank, extraAssetProfiles, type ExtraAssetProfile, type SimAsset } from './fair-value';
 
 /** The venues the simulator speaks, as capture venue ids. */
 export const SIM_VENUES = ['binance-spot', 'binance-usdm', 'okx'] as const;
@@ -111,6 +111,16 @@ export function instrumentsOf(venue: VenueId, instruments: readonly SimInstrumen
   return instruments.filter((i) => i.venue === venue);
 }
 
+/** Which simulated books are followed whole: the rest take partial streams. */
+export interface SimBookChoice {
+  /**
+   * How many assets, the most traded first (BTC, ETH, then by 24 h volume), have their books synced
+   * against REST snapshots; the others follow partial streams, as a
+   * whole-market selection does for the long tail. Default: every asset.
+   */
+  readonly diffAssets?: number;
+}
+
 /**
  * instruments.yaml for a simulated run, so an engine subscribes to every
  * simulated listing (config/instruments.yaml names only BTC and ETH). Same
@@ -118,8 +128,10 @@ export function instrumentsOf(venue: VenueId, instruments: readonly SimInstrumen
  * and OKX index and contract value) then the spot. Tick sizes are left to
  * the venue metadata, which the simulator always serves.
  */
-export function simInstrumentsConfig(extraAssets = 0): InstrumentsConfig {
+export function simInstrumentsConfig(extraAssets = 0, books: SimBookChoice = {}): InstrumentsConfig {
   const instruments = simInstruments(extraAssets);
+  const assetsByVolume = [...new Set(instruments.map((i) => i.base))].sort((a, b) => assetRank(a) - assetRank(b));
+  const fullBooks = new Set(assetsByVolume.slice(0, books.diffAssets ?? assetsByVolume.length));
   const out: Record<string, InstrumentConfig> = {};
   const assets = [...new Set(instruments.map((i) => i.base))];
   for (const asset of assets) {
@@ -128,6 +140,8 @@ export function simInstrumentsConfig(extraAssets = 0): InstrumentsConfig {
       const binance = of.find((i) => i.venue !== 'okx');
       const okx = of.find((i) => i.venue === 'okx');
       const id = of[0]!.id;
+      // The most traded assets get full books; the tail partial streams (Binance depth20, OKX books5).
+      const full = fullBooks.has(asset);
       out[id] = {
         id,
         type,
@@ -136,9 +150,9 @@ export function simInstrumentsConfig(extraAssets = 0): InstrumentsConfig {
         enabled: true,
         spot: type === 'perpetual' ? `${asset}-USDT-SPOT` : null,
         venues: {
-          ...(binance && { binance: { symbol: binance.symbol, depthStream: 'diff', index: null, tickSize: null, contractValue: null } }),
+          ...(binance && { binance: { symbol: binance.symbol, depthStream: full ? 'diff' : 'partial20', index: null, tickSize: null, contractValue: null } }),
           ...(okx && {
-            okx: { symbol: okx.symbol, depthStream: null, index: okx.index ?? null, tickSize: null, contractValue: type === 'perpetual' ? okx.contractValue : null },
+            okx: { symbol: okx.symbol, depthStream: full ? null : 'partial20', index: okx.index ?? null, tickSize: null, contractValue: type === 'perpetual' ? okx.contractValue : null },
           }),
         },
       };

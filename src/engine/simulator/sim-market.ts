@@ -201,17 +201,18 @@ export class SimMarket {
     }
     listing.lastId = ids.last;
     const stream = binanceStream(instrument.symbol, 'depth');
-    const payload = binanceDepthUpdate(instrument, time, ids, binanceLevels(instrument, changes.bids), binanceLevels(instrument, changes.asks));
-    return {
-      venue: instrument.venue,
-      endpoint: instrument.venue === 'binance-spot' ? 'spot' : 'public',
-      stream,
-      symbol: instrument.symbol,
-      kind: 'depth',
-      time,
-      text: binanceCombined(stream, payload),
-      ...(dropped ? { dropped } : {}),
-    };
+    return lazyText(
+      {
+        venue: instrument.venue,
+        endpoint: instrument.venue === 'binance-spot' ? 'spot' : 'public',
+        stream,
+        symbol: instrument.symbol,
+        kind: 'depth',
+        time,
+        ...(dropped ? { dropped } : {}),
+      },
+      () => binanceCombined(stream, binanceDepthUpdate(instrument, time, ids, binanceLevels(instrument, changes.bids), binanceLevels(instrument, changes.asks))),
+    );
   }
 
   private okxUpdate(listing: SimListing, changes: BookChanges, time: number, dropped: boolean): Emission {
@@ -223,19 +224,21 @@ export class SimMarket {
     if (corrupt) checksum = (checksum ^ 0x2f1a) | 0;
     const silentlyCorrupt = this.effects.corruptsBook(instrument.venue, instrument.id, time);
     const bids = silentlyCorrupt ? withWrongBestBid(listing, changes) : changes.bids;
-    const text = okxBooksPush(instrument.symbol, 'update', okxLevels(instrument, changes.asks), okxLevels(instrument, bids), time, checksum, prev, listing.lastId);
-    return {
-      venue: 'okx',
-      endpoint: 'okx',
-      stream: `books:${instrument.symbol}`,
-      symbol: instrument.symbol,
-      kind: 'depth',
-      time,
-      text,
-      ...(dropped ? { dropped } : {}),
-      ...(corrupt ? { corrupt } : {}),
-      ...(silentlyCorrupt ? { silentlyCorrupt } : {}),
-    };
+    const seqId = listing.lastId;
+    return lazyText(
+      {
+        venue: 'okx',
+        endpoint: 'okx',
+        stream: `books:${instrument.symbol}`,
+        symbol: instrument.symbol,
+        kind: 'depth',
+        time,
+        ...(dropped ? { dropped } : {}),
+        ...(corrupt ? { corrupt } : {}),
+        ...(silentlyCorrupt ? { silentlyCorrupt } : {}),
+      },
+      () => okxBooksPush(instrument.symbol, 'update', okxLevels(instrument, changes.asks), okxLevels(instrument, bids), time, checksum, prev, seqId),
+    );
   }
 
   /** The CRC32 OKX would send for the book as it stands (0 under the 2026 protocol). */
@@ -276,6 +279,33 @@ export class SimMarket {
     return { instrument: listing.instrument, bidTicks: listing.book.bestBid(), askTicks: listing.book.bestAsk(), open: this.reference.openPrice(listing.instrument.base) };
   }
 
+  /**
+   * Binance partial book depth (`<symbol>@depth20@100ms`) as it stands:
+   * spot sends `{lastUpdateId, bids, asks}`, USD-M the diff shape
+   * (`depthUpdate` with U/u/pu) holding the top 20 levels whole.
+   * https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams#partial-book-depth-streams
+   * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Partial-Book-Depth-Streams
+   */
+  binancePartialText(listing: SimListing, time: number, prevId: number): string {
+    const { instrument, book } = listing;
+    const stream = binancePartialStream(instrument.symbol);
+    const bids = book.textLevels('bid', 20);
+    const asks = book.textLevels('ask', 20);
+    if (instrument.venue === 'binance-spot') return binanceCombined(stream, { lastUpdateId: listing.lastId, bids, asks });
+    const u = listing.lastId;
+    return binanceCombined(stream, { e: 'depthUpdate', E: time, T: time - 2, s: instrument.symbol, U: u, u, pu: prevId, b: bids, a: asks });
+  }
+
+  /**
+   * OKX `books5` push: the 5 best levels whole, every push.
+   * https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-order-book-channel
+   */
+  okxBooks5Text(listing: SimListing, time: number): string {
+    const [bids, asks] = this.okxSides(listing, 5);
+    const instId = listing.instrument.symbol;
+    return JSON.stringify({ arg: { channel: 'books5', instId }, data: [{ asks, bids, instId, ts: String(time), seqId: listing.lastId }] });
+  }
+
   /** REST `market/books` body of an OKX listing (with `seqId`, which the 2026 protocol aligns on). */
   okxRestSnapshot(listing: SimListing, time: number, size: number): string {
     const [bids, asks] = this.okxSides(listing, size);
@@ -289,7 +319,7 @@ export class SimMarket {
   }
 
   private okxSides(listing: SimListing, size: number): [OkxLevel[], OkxLevel[]] {
-    const side = (s: 'bid' | 'ask') => okxLevels(listing.instrument, listing.book.sorted(s).slice(0, size));
+    const side = (s: 'bid' | 'ask') => okxLevels(listing.instrument, listing.book.sorted(s, size));
     return [side('bid'), side('ask')];
   }
 
@@ -304,6 +334,22 @@ export class SimMarket {
     const stream = binanceStream(listing.instrument.symbol, 'markPrice');
     return binanceCombined(stream, binanceMarkPrice(listing.instrument.symbol, time, r.mark, r.index, r.index, r.funding, r.nextFunding));
   }
+}
+
+/** `btcusdt@depth20@100ms`: the partial depth stream the feeds subscribe for the long tail. */
+export function binancePartialStream(symbol: string): string {
+  return `${symbol.toLowerCase()}@depth20@100ms`;
+}
+
+/**
+ * An emission whose text is built the first time someone reads it: at a
+ * whole market most diff streams have no subscriber (the long tail follows
+ * partial streams), and encoding every update was a third of the server's
+ * time. Everything the text needs is fixed when the emission is made.
+ */
+function lazyText(fields: Omit<Emission, 'text'>, encode: () => string): Emission {
+  let text: string | undefined;
+  return Object.defineProperty({ ...fields }, 'text', { enumerable: true, get: () => (text ??= encode()) }) as Emission;
 }
 
 /**

@@ -46,7 +46,7 @@ export function handleBinanceMessage(client: SimClient, text: string): void {
   }
 }
 
-const OKX_CHANNELS = new Set(['books', 'tickers', 'mark-price', 'funding-rate', 'index-tickers']);
+const OKX_CHANNELS = new Set(['books', 'books5', 'tickers', 'mark-price', 'funding-rate', 'index-tickers']);
 
 /**
  * OKX public socket: text `ping` -> `pong`; `{"op":"subscribe"|"unsubscribe","args":[...]}`
@@ -90,5 +90,7 @@ export function handleOkxMessage(client: SimClient, text: string, market: SimMar
     client.streams.add(key);
     client.ws.send(okxSubscribeAck({ channel, instId }, client.connId));
     if (channel === 'books' && listing !== undefined && market.okxProtocol === 'legacy') client.ws.send(market.okxSocketSnapshot(listing, now));
+    // books5 starts with the current picture, under every protocol.
+    if (channel === 'books5' && listing !== undefined) client.ws.send(market.okxBooks5Text(listing, now));
   }
 }

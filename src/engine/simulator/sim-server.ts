@@ -12,7 +12,7 @@ import { ScenarioEffects } from './scenario-effects';
 import { defaultOkxProtocol, mergePlans, type ScenarioRequest } from './scenarios';
 import { planSimulation, type SimulateOptions } from './sim-capture';
 import { SIM_VENUES, type SimVenue } from './sim-instruments';
-import { SimMarket, type Emission, type Endpoint, type SimListing } from './sim-market';
+import { binancePartialStream, SimMarket, type Emission, type Endpoint, type SimListing } from './sim-market';
 import { SimRestLimits } from './sim-rest-limits';
 import { handleBinanceMessage, handleOkxMessage, type SimClient } from './sim-server-sockets';
 import { binanceTicker24h, okxTicker24h } from './sim-tickers';
@@ -70,6 +70,8 @@ const WS_PATHS: Readonly<Record<SimVenue, Readonly<Record<string, Endpoint | nul
 export class SimServer {
   private timer: NodeJS.Timeout | null = null;
   private pinger: NodeJS.Timeout | null = null;
+  /** USD-M partial depth: the `u` each symbol's last push carried (the next one's `pu`). */
+  private readonly partialIds = new Map<string, number>();
 
   private constructor(
     readonly market: SimMarket,
@@ -201,11 +203,24 @@ export class SimServer {
   }
 
   private broadcast(emission: Emission): void {
+    // A book update also moves the partial picture (Binance depth20, OKX books5), built once if anyone follows it.
+    const partial = emission.kind === 'depth' ? (emission.venue === 'okx' ? `books5:${emission.symbol}` : binancePartialStream(emission.symbol)) : null;
+    let partialText: string | undefined;
     for (const client of this.venues.get(emission.venue)!.clients) {
       if (client.endpoint !== null && client.endpoint !== emission.endpoint) continue;
-      if (!client.streams.has(emission.stream) || client.ws.readyState !== WebSocket.OPEN) continue;
-      client.ws.send(emission.text);
+      if (client.ws.readyState !== WebSocket.OPEN) continue;
+      if (client.streams.has(emission.stream)) client.ws.send(emission.text);
+      if (partial !== null && client.streams.has(partial)) client.ws.send((partialText ??= this.partialText(emission)));
     }
+  }
+
+  private partialText(emission: Emission): string {
+    const listing = this.market.listing(emission.venue, emission.symbol)!;
+    if (emission.venue === 'okx') return this.market.okxBooks5Text(listing, emission.time);
+    const key = `${emission.venue}:${emission.symbol}`;
+    const prev = this.partialIds.get(key) ?? listing.lastId;
+    this.partialIds.set(key, listing.lastId);
+    return this.market.binancePartialText(listing, emission.time, prev);
   }
 
   private pingBinance(): void {

@@ -1,4 +1,7 @@
+import { assetRank } from './fair-value';
 import { roundedPriceText, scaledText, tickOf, type SimInstrument } from './sim-instruments';
+
+export { assetRank };
 
 /**
  * 24 h statistics of the simulated listings, as the venues' REST ticker
@@ -45,16 +48,6 @@ export function quoteVolume24h(instrument: SimInstrument): number {
   const rank = assetRank(instrument.base);
   const share = VENUE_SHARE[`${instrument.venue}:${instrument.type}`] ?? 0.1;
   return (TOP_QUOTE_VOLUME * share) / rank ** 1.35;
-}
-
-/** BTC 1, ETH 2, `Snn` 3 and up, spread over the ranks by a golden-ratio stride of its number. */
-export function assetRank(asset: string): number {
-  if (asset === 'BTC') return 1;
-  if (asset === 'ETH') return 2;
-  const n = Number(asset.slice(1));
-  if (!Number.isFinite(n) || n < 1) return 1000;
-  // A multiplicative stride mod a prime larger than any asset count is a permutation: ranks stay distinct.
-  return 3 + ((n * 617) % 1009);
 }
 
 function mid(inputs: TickerInputs): number {
