@@ -7,6 +7,8 @@ import { loadConfig } from '../../src/engine/config/load-config';
 import { simulateToCapture } from '../../src/engine/simulator';
 import { CENTRAL_SCHEMA_VERSION } from '../../src/engine/sync/pg-schema';
 import { PgSync } from '../../src/engine/sync/pg-sync';
+import { expandRollupRow } from '../../src/engine/sync/rollup-rows';
+import { RollupSeriesCatalogue } from '../../src/engine/storage/rollup-series';
 import { surveil } from '../support/cli';
 import { repoRoot } from '../support/shared-data';
 import { tempDir } from '../storage/helpers';
@@ -21,6 +23,7 @@ async function naturalDuplicates(schema: string, desk: string): Promise<Record<s
     alerts: 'alert_id',
     alert_events: `alert_id, kind, time, coalesce("by", '')`,
     feed_events: `time, venue, coalesce(instrument_id, 0), kind, coalesce(detail, '')`,
+    rollups: 'instrument_id, time, series',
   };
   const out: Record<string, number> = {};
   for (const [table, key] of Object.entries(keys)) {
@@ -37,6 +40,18 @@ function localCounts(path: string): Record<string, number> {
   const db = new Database(path, { readonly: true });
   try {
     return Object.fromEntries(TABLES.map((t) => [t, localCount(db, t)]));
+  } finally {
+    db.close();
+  }
+}
+
+/** Central rows the local rollups become: one per series of each closed minute. */
+function rollupSeriesRows(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    const catalogue = new RollupSeriesCatalogue(db, { readonly: true });
+    const rows = db.prepare('SELECT id, instrument_id, minute, samples, flags, book_ms, stats FROM rollups').raw().all() as unknown[][];
+    return rows.reduce((n: number, r) => n + expandRollupRow(r, catalogue).length, 0);
   } finally {
     db.close();
   }
@@ -104,8 +119,9 @@ export function idempotentSyncSuite(): void {
       // Killed part-way: what the resume writes again overlaps what is there.
       expect(killed.samples).toBeLessThan(expected.samples!);
 
-      const sync = (): ReturnType<typeof surveilSync> => surveilSync(['--db', db, '--once', '--desk', 'kill-desk', '--schema', schema], PG_URL);
-      expect(sync().code).toBe(0);
+      const sync = (): ReturnType<typeof surveilSync> => surveilSync(['--db', db, '--once', '--samples', '--desk', 'kill-desk', '--schema', schema], PG_URL);
+      const first = sync();
+      expect(first.code, first.stderr).toBe(0);
       const resumed = surveil(['replay', capture, '--db', db]);
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(localCounts(db)).toEqual(expected);
@@ -114,12 +130,14 @@ export function idempotentSyncSuite(): void {
         expect(run.code, run.stderr).toBe(0);
       }
       for (const t of TABLES) expect(await centralCount(schema, t, 'kill-desk'), t).toBe(expected[t]);
-      expect(await naturalDuplicates(schema, 'kill-desk')).toEqual({ samples: 0, alerts: 0, alert_events: 0, feed_events: 0 });
+      expect(await naturalDuplicates(schema, 'kill-desk')).toEqual({ samples: 0, alerts: 0, alert_events: 0, feed_events: 0, rollups: 0 });
+      // Every closed minute of the resumed file is there once per series, as in the clean run.
+      expect(await centralCount(schema, 'rollups', 'kill-desk')).toBe(rollupSeriesRows(reference));
 
       // Replayed yet again and re-sent whole: still one row per event, locally and centrally.
       expect(surveil(['replay', capture, '--db', db]).code).toBe(0);
       expect(localCounts(db)).toEqual(expected);
-      expect(surveilSync(['--db', db, '--once', '--full', '--desk', 'kill-desk', '--schema', schema], PG_URL).code).toBe(0);
+      expect(surveilSync(['--db', db, '--once', '--full', '--samples', '--desk', 'kill-desk', '--schema', schema], PG_URL).code).toBe(0);
       for (const t of TABLES) expect(await centralCount(schema, t, 'kill-desk'), t).toBe(expected[t]);
     }, 240_000);
 
@@ -164,7 +182,7 @@ export function idempotentSyncSuite(): void {
       // The first copy is the one kept: the local ids are the desk's own.
       const ids = await query<{ max: string }>(`SELECT max(local_id) AS max FROM ${s}.alert_events`);
       expect(Number(ids[0]!.max)).toBeLessThan(100000);
-      expect(await naturalDuplicates(schema, 'desk-up')).toEqual({ samples: 0, alerts: 0, alert_events: 0, feed_events: 0 });
+      expect(await naturalDuplicates(schema, 'desk-up')).toEqual({ samples: 0, alerts: 0, alert_events: 0, feed_events: 0, rollups: 0 });
     });
   });
 }

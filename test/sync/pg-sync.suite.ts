@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PgSync, SyncError } from '../../src/engine/sync/pg-sync';
-import { CENTRAL_SCHEMA_VERSION, timescaleSql } from '../../src/engine/sync/pg-schema';
+import pg from 'pg';
+import { CENTRAL_SCHEMA_VERSION, detectTimescale, timescaleSql } from '../../src/engine/sync/pg-schema';
 import { PERP } from '../storage/fixtures/synthetic';
 import { alertOf } from '../storage/helpers';
 import { centralCount, dropSchema, duplicates, freshSchema, localCount, localHistory, PG_URL, query } from './helpers';
@@ -44,7 +45,8 @@ export function pgSyncSuite(): void {
       expect(result.mode).toBe('postgres');
       expect(result.caughtUp).toBe(true);
       expect(logs.join('\n')).toMatch(/plain PostgreSQL tables with time indexes \(timescaledb extension not available/);
-      expect(result.sent).toEqual({ instruments: 1, alerts: 60, alert_events: 60, feed_events: 30, samples: 3000 });
+      // 3,000 s: 49 closed minutes (the 50th is open), each 18 metrics and 8 z-scores: one central row per series.
+      expect(result.sent).toEqual({ instruments: 1, alerts: 60, alert_events: 60, feed_events: 30, rollups: 49 * 26, samples: 3000 });
       expect(result.inserted).toEqual(result.sent);
       for (const table of TABLES) {
         expect(await centralCount(schema, table, 'desk-a')).toBe(localCount(history.db, table));
@@ -68,7 +70,53 @@ export function pgSyncSuite(): void {
       expect(instruments).toEqual([{ id: 1, key: `${PERP.venue}:${PERP.symbol}`, canonical_id: PERP.id, type: 'perpetual' }]);
       // A time index exists in plain mode.
       const indexes = await query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1`, [schema]);
-      expect(indexes.map((i) => i.indexname)).toEqual(expect.arrayContaining(['samples_time', 'alert_events_time', 'feed_events_time']));
+      expect(indexes.map((i) => i.indexname)).toEqual(expect.arrayContaining(['samples_time', 'alert_events_time', 'feed_events_time', 'rollups_time', 'rollups_event']));
+
+      // A minute's rollup centrally: plain columns per series, the same figures as the minute's raw samples (float32).
+      const minute = await query<{ n: number; valid_ms: number; min: number; max: number; mean: number; last: number; samples: number }>(
+        `SELECT n, valid_ms, min, max, mean, last, samples FROM "${schema}".rollups WHERE series = 'mid' AND time = to_timestamp($1::float8 / 1000)`,
+        [Date.UTC(2024, 0, 1, 0, 1)],
+      );
+      const mids = history.db.prepare('SELECT mid FROM samples WHERE time >= ? AND time < ? ORDER BY time').pluck().all(Date.UTC(2024, 0, 1, 0, 1), Date.UTC(2024, 0, 1, 0, 2)) as number[];
+      expect(minute).toEqual([
+        {
+          n: 60,
+          valid_ms: 60_000,
+          min: Math.fround(Math.min(...mids)),
+          max: Math.fround(Math.max(...mids)),
+          mean: Math.fround(mids.reduce((a, b) => a + b, 0) / 60),
+          last: Math.fround(mids[59]!),
+          samples: 60,
+        },
+      ]);
+      const z = await query<{ mean: number | null }>(`SELECT DISTINCT mean FROM "${schema}".rollups WHERE series LIKE 'z\_%'`);
+      expect(z).toEqual([{ mean: null }]);
+    });
+
+    it('detects whether TimescaleDB is there from the server catalogue, and says why not', async () => {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        const available = (await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`)).rowCount! > 0;
+        const found = await detectTimescale(client);
+        // This machine's PostgreSQL has no TimescaleDB package: the plain branch, with the reason the sync logs.
+        if (!available) expect(found).toEqual({ version: null, reason: 'timescaledb extension not available on the server' });
+        else expect(found.version === null ? found.reason : 'created').toMatch(/created|could not be created/);
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('leaves raw samples out when told to (sync.send_samples false), rollups still sent', async () => {
+      const { schema, history } = setup();
+      history.write(600);
+      const sync = new PgSync(history.db, { url: PG_URL, deskId: 'desk-a', schema, sendSamples: false, log: () => undefined });
+      cleanups.push(() => sync.close());
+      const result = await sync.syncUntilCaughtUp();
+      expect(sync.sendsSamples).toBe(false);
+      expect(result.sent).toMatchObject({ samples: 0, rollups: 9 * 26, alerts: 12 });
+      expect(await centralCount(schema, 'samples', 'desk-a')).toBe(0);
+      expect(await centralCount(schema, 'rollups', 'desk-a')).toBe(9 * 26);
     });
 
     it('incremental sync sends only what is new, and a cursor reset re-sends without duplicating', async () => {
@@ -78,7 +126,8 @@ export function pgSyncSuite(): void {
       await sync.syncUntilCaughtUp();
       history.write(500);
       const second = await sync.syncUntilCaughtUp();
-      expect(second.sent).toEqual({ instruments: 0, alerts: 10, alert_events: 10, feed_events: 5, samples: 500 });
+      // Minutes 16-23 closed by the new samples (1,000 s left minute 16 open, 1,500 s leaves minute 24 open).
+      expect(second.sent).toEqual({ instruments: 0, alerts: 10, alert_events: 10, feed_events: 5, rollups: 8 * 26, samples: 500 });
       expect((await sync.syncUntilCaughtUp()).sent.samples).toBe(0);
       expect(sync.outbox.cursor('samples')).toBe(1500);
 
@@ -193,7 +242,13 @@ export function pgSyncSuite(): void {
       expect((await syncer().syncUntilCaughtUp()).sent.samples).toBe(5);
 
       const plan = timescaleSql('surveil', { compressAfterDays: 3, retentionDays: 90 });
-      expect(plan.map((p) => p.table)).toEqual(['alert_events', 'feed_events', 'samples']);
+      expect(plan.map((p) => p.table)).toEqual(['alert_events', 'feed_events', 'rollups', 'samples']);
+      // Rollups: a hypertable whose compressed chunks still enforce its keys, and the hourly continuous aggregate.
+      const rollups = plan.find((p) => p.table === 'rollups')!;
+      expect(rollups.compression).toMatch(/compress_segmentby = 'desk_id, instrument_id, series'/);
+      expect(rollups.aggregates[0]).toMatch(/CREATE MATERIALIZED VIEW IF NOT EXISTS "surveil"\."rollups_hourly" WITH \(timescaledb\.continuous\)[\s\S]*time_bucket\(INTERVAL '1 hour', time\)[\s\S]*WITH NO DATA/);
+      expect(rollups.aggregates[1]).toMatch(/add_continuous_aggregate_policy\('"surveil"\."rollups_hourly"'::regclass/);
+      expect(plan.find((p) => p.table === 'samples')!.aggregates).toEqual([]);
       const samples = plan.find((p) => p.table === 'samples')!;
       expect(samples.hypertable).toMatch(/create_hypertable\('"surveil"\."samples"'::regclass, 'time'/);
       expect(samples.compression).toMatch(/compress_segmentby = 'desk_id, instrument_id'/);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openHistoryDb } from '../../src/engine/storage/history-db';
 import type { PgSync, SyncPassResult } from '../../src/engine/sync/pg-sync';
 import { SyncError } from '../../src/engine/sync/pg-sync';
+import { chooseCentralMode } from '../../src/engine/sync/pg-schema';
 import { describePgError, describePgTarget, PgUrlError, pgUrlFromEnv, redactPgUrl, redactSecrets } from '../../src/engine/sync/pg-url';
 import { backoffDelay, startBackgroundSync, SyncLoop } from '../../src/engine/sync/sync-loop';
 
@@ -48,7 +49,7 @@ describe('SyncLoop', () => {
         while (!shouldStop()) await sleep(5);
         await sleep(30);
         inFlight = false;
-        const zero = { instruments: 0, alerts: 0, alert_events: 0, feed_events: 0, samples: 1 };
+        const zero = { instruments: 0, alerts: 0, alert_events: 0, feed_events: 0, rollups: 0, samples: 1 };
         return { mode: 'postgres', sent: zero, inserted: zero, batches: 1, caughtUp: false, elapsedMs: 1 };
       },
       toSyncError: (e: unknown) => e as SyncError,
@@ -75,5 +76,17 @@ describe('SyncLoop', () => {
     expect(() => startBackgroundSync(db, { ...settings, enabled: true }, { env: {} })).toThrow(/SURVEIL_PG_URL is not set/);
     expect(() => startBackgroundSync(db, { ...settings, enabled: true, deskId: null }, { env: {} })).toThrow(/desk_id/);
     db.close();
+  });
+});
+
+describe('chooseCentralMode', () => {
+  it('uses TimescaleDB when the server has it, keeps a TimescaleDB schema so, and plain tables otherwise', () => {
+    expect(chooseCentralMode(null, null)).toBe('postgres');
+    expect(chooseCentralMode(null, 'postgres')).toBe('postgres');
+    expect(chooseCentralMode('2.17.0', null)).toBe('timescaledb');
+    // A plain schema becomes hypertables once the extension is there (create_hypertable migrates the rows).
+    expect(chooseCentralMode('2.17.0', 'postgres')).toBe('timescaledb');
+    // Hypertables cannot go back: even if the extension cannot be seen now.
+    expect(chooseCentralMode(null, 'timescaledb')).toBe('timescaledb');
   });
 });

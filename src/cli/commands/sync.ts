@@ -9,7 +9,7 @@ import { isConfigError } from '../../shared/config/config-error';
 import type { FeaturesConfig } from '../../shared/config/features-schema';
 import type { CliCommand, CliIo } from '../index';
 
-/** `sync --db FILE [--once] [--desk ID] [--config DIR] [--schema NAME] [--full]` */
+/** `sync --db FILE [--once] [--desk ID] [--config DIR] [--schema NAME] [--full] [--samples]` */
 export const sync: CliCommand = {
   name: 'sync',
   summary: 'Copy the local history to the central PostgreSQL/TimescaleDB (URL from the SURVEIL_PG_URL environment variable)',
@@ -20,6 +20,7 @@ export const sync: CliCommand = {
     config: { type: 'string', valueName: 'DIR', description: `config folder (default: ${defaultConfigDir()})` },
     schema: { type: 'string', valueName: 'NAME', description: 'central PostgreSQL schema (default: surveil)' },
     full: { type: 'boolean', description: 'send the whole local history again (after a central restore; rows already there are skipped)' },
+    samples: { type: 'boolean', description: 'also send raw samples (default: features.yaml sync.send_samples; rollups are always sent)' },
   },
   async run(args, io) {
     if (typeof args.values.db !== 'string') {
@@ -68,6 +69,7 @@ export const sync: CliCommand = {
         deskId,
         schema: typeof args.values.schema === 'string' ? args.values.schema : undefined,
         batchSize: features.sync.batchSize,
+        sendSamples: args.values.samples === true || features.sync.sendSamples,
         log: (_level, message) => io.err(message),
       });
       if (args.values.full === true) pg.resendAll();
@@ -93,6 +95,7 @@ async function once(pg: PgSync, shownUrl: string, io: CliIo): Promise<number> {
     await pg.close();
   }
   printPass(result, pg, io);
+  if (!pg.sendsSamples) io.out('raw samples: not sent (features.yaml sync.send_samples is false; --samples sends them); rollups carry the history');
   return 0;
 }
 

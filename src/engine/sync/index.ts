@@ -7,7 +7,10 @@ export { SyncOutbox, syncTargetKey, type OutboxBatch } from './outbox';
 export {
   CENTRAL_SCHEMA_VERSION,
   CentralSchemaError,
+  chooseCentralMode,
   detectTimescale,
+  rollupAggregateSql,
+  ROLLUPS_HOURLY_VIEW,
   ensureCentralSchema,
   plainSchemaSql,
   timescaleSql,
@@ -20,4 +23,5 @@ export {
 export { PgSync, SyncError, SYNCED_TABLES, type PgSyncOptions, type SyncLogger, type SyncPassResult, type TableCounts } from './pg-sync';
 export { checkPgUrl, describePgError, describePgTarget, pgUrlFromEnv, PgUrlError, redactPgUrl, redactSecrets } from './pg-url';
 export { backoffDelay, startBackgroundSync, SyncLoop, type BackgroundSyncOptions, type SyncLoopOptions, type SyncStatus } from './sync-loop';
-export { SYNC_TABLES, type SyncTable, type SyncTableName } from './sync-tables';
+export { expandRollupRow } from './rollup-rows';
+export { ROLLUPS, SYNC_TABLES, type SyncTable, type SyncTableName } from './sync-tables';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { HistoryDatabase } from '../storage/history-db';
+import { RollupSeriesCatalogue } from '../storage/rollup-series';
 import type { SyncTable, SyncTableName } from './sync-tables';
 
 // Sync's own bookkeeping in the local database. Created here rather than in
@@ -27,6 +28,8 @@ export interface OutboxBatch {
   readonly last: number;
   /** Alerts: the alert_id at `last`. */
   readonly lastKey: string | null;
+  /** Local rows read (rollups: fewer than `rows`, each minute being one central row per series). */
+  readonly localRows: number;
 }
 
 /**
@@ -41,6 +44,7 @@ export class SyncOutbox {
   private readonly getCursor: Database.Statement;
   private readonly putCursor: Database.Statement;
   private readonly reads = new Map<SyncTableName, Database.Statement>();
+  private catalogue: RollupSeriesCatalogue | null = null;
 
   constructor(
     readonly db: HistoryDatabase,
@@ -91,13 +95,18 @@ export class SyncOutbox {
     const statement = this.statement(table);
     if (table.kind === 'mirror') {
       const rows = statement.all() as unknown[][];
-      return { rows, last: 0, lastKey: null };
+      return { rows, last: 0, lastKey: null, localRows: rows.length };
     }
     const rows = statement.all(this.cursor(table.name), limit) as unknown[][];
     const end = rows[rows.length - 1];
-    if (!end) return { rows, last: this.cursor(table.name), lastKey: null };
+    if (!end) return { rows, last: this.cursor(table.name), lastKey: null, localRows: 0 };
     // The cursor column was appended to each row for this; the central insert does not want it.
-    return { rows: rows.map((r) => r.slice(0, -1)), last: end[end.length - 1] as number, lastKey: table.kind === 'upsert' ? (end[1] as string) : null };
+    let out = rows.map((r) => r.slice(0, -1));
+    if (table.local) {
+      const catalogue = (this.catalogue ??= new RollupSeriesCatalogue(this.db, { readonly: true }));
+      out = out.flatMap((r) => table.local!.expand(r, catalogue));
+    }
+    return { rows: out, last: end[end.length - 1] as number, lastKey: table.kind === 'upsert' ? (end[1] as string) : null, localRows: rows.length };
   }
 
   /**
@@ -137,7 +146,7 @@ export class SyncOutbox {
   private statement(table: SyncTable): Database.Statement {
     let statement = this.reads.get(table.name);
     if (statement) return statement;
-    const columns = ['id', ...table.columns.map((c) => `"${c.name}"`)].join(', ');
+    const columns = ['id', ...(table.local?.columns ?? table.columns.map((c) => c.name)).map((c) => `"${c}"`)].join(', ');
     const position = table.kind === 'upsert' ? 'revision' : 'id';
     statement =
       table.kind === 'mirror'

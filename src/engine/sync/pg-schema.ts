@@ -6,7 +6,7 @@ import { checkSchemaName, ident, SYNC_TABLES, TIME_TABLES, type SyncTable } from
 export type CentralMode = 'timescaledb' | 'postgres';
 
 /** Central schema version this build writes; a newer one in the database stops sync. */
-export const CENTRAL_SCHEMA_VERSION = 3;
+export const CENTRAL_SCHEMA_VERSION = 4;
 
 export interface CentralSchemaOptions {
   /** PostgreSQL schema holding the tables. Default `surveil`; tests use a fresh one each. */
@@ -45,7 +45,7 @@ function tableSql(schema: string, table: SyncTable): string[] {
   // `time` in the key of the append-only tables. A local row's id and time
   // never change, so (desk_id, local_id, time) is as strict as (desk_id, local_id),
   // and the same key works in both modes (a plain schema can later become hypertables).
-  const key = table.kind === 'append' ? 'desk_id, local_id, time' : table.kind === 'upsert' ? 'desk_id, alert_id' : 'desk_id, local_id';
+  const key = table.key ?? (table.kind === 'append' ? 'desk_id, local_id, time' : table.kind === 'upsert' ? 'desk_id, alert_id' : 'desk_id, local_id');
   const extra = table.kind === 'mirror' ? ', UNIQUE (desk_id, key)' : table.kind === 'upsert' ? ', synced_at timestamptz NOT NULL DEFAULT now()' : '';
   const columns = table.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ');
   // A schema made by an older build gains the columns added since; NOT NULL columns are all from version 1.
@@ -84,6 +84,8 @@ export function naturalKeys(): { table: string; index: string; columns: string[]
     { table: 'alert_events', index: 'alert_events_event', columns: ['desk_id', ...eventKeyExpressions('alert_events', undefined, ident)] },
     { table: 'feed_events', index: 'feed_events_event', columns: ['desk_id', ...eventKeyExpressions('feed_events', undefined, ident)] },
     { table: 'samples', index: 'samples_event', columns: ['desk_id', 'instrument_id', 'time'] },
+    // Central schema 4: a minute of a series, whichever local row carried it (the local key is (instrument_id, minute)).
+    { table: 'rollups', index: 'rollups_event', columns: ['desk_id', 'instrument_id', 'time', 'series'] },
   ];
 }
 
@@ -127,6 +129,35 @@ export interface TimescaleTablePlan {
   readonly compression: string;
   /** Compression and retention policies: best effort, sync works without them. */
   readonly policies: readonly string[];
+  /** Continuous aggregates over the table and their refresh policies: best effort too. */
+  readonly aggregates: readonly string[];
+}
+
+/** The hourly continuous aggregate of the central rollups. */
+export const ROLLUPS_HOURLY_VIEW = 'rollups_hourly';
+
+/**
+ * TimescaleDB: an hourly continuous aggregate over the per-minute rollups
+ * (what a month's chart across desks reads), refreshed by a policy. Created
+ * WITH NO DATA: WITH DATA cannot run inside a transaction, and the policy
+ * fills it. Every function in it is one TimescaleDB allows in a continuous
+ * aggregate; the mean is re-weighted by each minute's sample count.
+ * https://www.tigerdata.com/docs/use-timescale/latest/continuous-aggregates/create-a-continuous-aggregate
+ * https://www.tigerdata.com/docs/build/tips-and-tricks/troubleshoot-continuous-aggregates
+ */
+export function rollupAggregateSql(schemaName: string): string[] {
+  const view = `${ident(schemaName)}.${ident(ROLLUPS_HOURLY_VIEW)}`;
+  return [
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${view} WITH (timescaledb.continuous) AS
+      SELECT desk_id, instrument_id, series, time_bucket(INTERVAL '1 hour', time) AS bucket,
+        min(min) AS min, max(max) AS max, sum(mean * n) / nullif(sum(n) FILTER (WHERE mean IS NOT NULL), 0) AS mean,
+        last(last, time) AS last, sum(n) AS n, sum(valid_ms) AS valid_ms, sum(samples) AS samples
+      FROM ${ident(schemaName)}.${ident('rollups')}
+      GROUP BY desk_id, instrument_id, series, bucket
+      WITH NO DATA`,
+    `SELECT add_continuous_aggregate_policy('${view}'::regclass, start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
+      schedule_interval => INTERVAL '30 minutes', if_not_exists => TRUE)`,
+  ];
 }
 
 /** The TimescaleDB statements, per append-only table. */
@@ -138,13 +169,14 @@ export function timescaleSql(schemaName: string, options: CentralSchemaOptions =
     const rel = `'${table}'::regclass`;
     const chunk = t.name === 'samples' ? '1 day' : '7 days';
     // Every key column must be a segment-by or order-by column for compressed chunks to enforce the key.
-    const segment = t.name === 'samples' ? 'desk_id, instrument_id' : 'desk_id';
+    const segment = t.name === 'samples' ? 'desk_id, instrument_id' : t.name === 'rollups' ? 'desk_id, instrument_id, series' : 'desk_id';
     const policies = [`SELECT add_compression_policy(${rel}, INTERVAL '${compressAfter} days', if_not_exists => TRUE)`];
     if (retention !== null) policies.push(`SELECT add_retention_policy(${rel}, INTERVAL '${retention} days', if_not_exists => TRUE)`);
     return {
       table: t.name,
       hypertable: `SELECT create_hypertable(${rel}, 'time', chunk_time_interval => INTERVAL '${chunk}', if_not_exists => TRUE, migrate_data => TRUE)`,
       compression: `ALTER TABLE ${table} SET (timescaledb.compress, timescaledb.compress_segmentby = '${segment}', timescaledb.compress_orderby = 'time DESC, local_id DESC')`,
+      aggregates: t.name === 'rollups' ? rollupAggregateSql(schemaName) : [],
       policies,
     };
   });
@@ -167,6 +199,19 @@ export async function detectTimescale(client: ClientBase): Promise<{ version: st
 }
 
 /**
+ * The storage mode, from what the server has (the TimescaleDB version
+ * found or created, null when none) and what the schema was made in (null
+ * when it is not complete at this version). Hypertables cannot go back to
+ * plain tables, so a schema made in TimescaleDB mode stays so; a plain one
+ * becomes TimescaleDB once the extension is there (create_hypertable
+ * migrates the data).
+ */
+export function chooseCentralMode(timescaleVersion: string | null, stored: CentralMode | null): CentralMode {
+  if (stored === 'timescaledb') return stored;
+  return timescaleVersion === null ? 'postgres' : 'timescaledb';
+}
+
+/**
  * Creates the central schema idempotently and picks the storage mode:
  * hypertables with compression and retention when TimescaleDB is there,
  * plain tables with time indexes otherwise. The DDL runs in one transaction
@@ -175,17 +220,20 @@ export async function detectTimescale(client: ClientBase): Promise<{ version: st
 export async function ensureCentralSchema(client: ClientBase, options: CentralSchemaOptions = {}): Promise<CentralSchemaResult> {
   const schema = checkSchemaName(options.schema ?? 'surveil');
   const ts = options.timescale === 'off' ? { version: null, reason: 'timescale disabled by option' } : await detectTimescale(client);
-  const wanted: CentralMode = ts.version === null ? 'postgres' : 'timescaledb';
   const warnings: string[] = [];
   const stored = await storedMode(client, schema);
-  // Hypertables cannot go back to plain tables: a schema made in TimescaleDB mode stays so.
-  const mode = stored === 'timescaledb' ? stored : wanted;
+  const mode = chooseCentralMode(ts.version, stored);
   if (stored !== mode) await createSchema(client, schema, options, ts.version, warnings);
   if (mode === 'postgres') {
-    return { mode, timescaleVersion: null, detail: `plain PostgreSQL tables with time indexes (${ts.reason})`, warnings };
+    return {
+      mode,
+      timescaleVersion: null,
+      detail: `plain PostgreSQL tables with time indexes (${ts.reason}); rollups in a plain table, no continuous aggregates`,
+      warnings,
+    };
   }
   const retention = options.retentionDays === undefined ? 365 : options.retentionDays;
-  const policy = `compression after ${options.compressAfterDays ?? 7} d, ${retention === null ? 'no retention' : `retention ${retention} d`}`;
+  const policy = `compression after ${options.compressAfterDays ?? 7} d, ${retention === null ? 'no retention' : `retention ${retention} d`}, continuous aggregate ${ROLLUPS_HOURLY_VIEW} over the rollups`;
   if (ts.version === null) return { mode, timescaleVersion: null, detail: `TimescaleDB hypertables (schema "${schema}" was created so; ${ts.reason})`, warnings };
   return { mode, timescaleVersion: ts.version, detail: `TimescaleDB ${ts.version} hypertables, ${policy} (${ts.reason})`, warnings };
 }
@@ -241,7 +289,7 @@ async function createSchema(client: ClientBase, schema: string, options: Central
         [schema],
       );
       const done = new Set(compressed.rows.map((r) => r.name));
-      const steps = plan.flatMap((t) => (done.has(t.table) ? t.policies : [t.compression, ...t.policies]));
+      const steps = plan.flatMap((t) => [...(done.has(t.table) ? t.policies : [t.compression, ...t.policies]), ...t.aggregates]);
       for (const sql of steps) {
         // A policy the server refuses (old version, license) must not stop the data flowing.
         await client.query('SAVEPOINT policy');

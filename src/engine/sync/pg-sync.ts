@@ -22,6 +22,12 @@ export interface PgSyncOptions extends CentralSchemaOptions {
   readonly connectTimeoutMs?: number;
   /** A statement taking longer is abandoned (half-open network). Default 60 s. */
   readonly queryTimeoutMs?: number;
+  /**
+   * Also send raw samples (features.yaml sync.send_samples). Default true
+   * here; the app's config defaults it to false, since at whole-market scale
+   * raw samples are ~50 GB a day and the rollups carry the history.
+   */
+  readonly sendSamples?: boolean;
   /** Called after each committed batch. */
   readonly onBatch?: (table: SyncTableName, rows: number) => void;
 }
@@ -58,7 +64,9 @@ export class SyncError extends Error {
 const TRANSIENT_CODES = /^(08|53|57P0[123]|40001|40P01|E(CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN|PIPE))/;
 const TRANSIENT_MESSAGES = /connection terminated|timeout|terminating connection|not queryable|connection refused|socket hang up/i;
 
-const zero = (): TableCounts => ({ instruments: 0, alerts: 0, alert_events: 0, feed_events: 0, samples: 0 });
+/** Zero rows for every table. */
+export const zeroCounts = (): TableCounts => ({ instruments: 0, alerts: 0, alert_events: 0, feed_events: 0, rollups: 0, samples: 0 });
+const zero = zeroCounts;
 
 /**
  * Copies the local history into the central database, batch by batch: each
@@ -74,6 +82,8 @@ export class PgSync {
   private schemaResult: CentralSchemaResult | null = null;
   private readonly batchSize: number;
   private readonly sql = new Map<SyncTableName, string>();
+  /** The cursor tables this sync sends, in round order. */
+  private readonly tables: readonly SyncTable[];
 
   constructor(
     db: HistoryDatabase,
@@ -83,7 +93,13 @@ export class PgSync {
     if (!options.deskId.trim()) throw new Error('sync needs a desk id');
     this.schemaName = checkSchemaName(options.schema ?? 'surveil');
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
+    this.tables = options.sendSamples === false ? CURSOR_TABLES.filter((t) => t.name !== 'samples') : CURSOR_TABLES;
     this.outbox = new SyncOutbox(db, syncTargetKey(options.deskId, describePgTarget(options.url), this.schemaName));
+  }
+
+  /** Whether raw samples are sent (rollups always are). */
+  get sendsSamples(): boolean {
+    return this.tables.some((t) => t.name === 'samples');
   }
 
   /** Central storage mode, once connected. */
@@ -117,12 +133,12 @@ export class PgSync {
       };
       // Instruments first so the rows below resolve, and again at the end for any that appeared meanwhile.
       await mirror();
-      for (const table of CURSOR_TABLES) {
+      for (const table of this.tables) {
         if (this.outbox.rewindIfAhead(table)) this.log('warn', `sync: local ${table.name} revisions were re-used (after retention): re-sending ${table.name}`);
       }
       while (more && !shouldStop()) {
         more = false;
-        for (const table of CURSOR_TABLES) {
+        for (const table of this.tables) {
           if (shouldStop()) break;
           const batch = this.outbox.read(table, this.batchSize);
           if (batch.rows.length === 0) continue;
@@ -132,10 +148,10 @@ export class PgSync {
           sent[table.name] += batch.rows.length;
           batches++;
           this.options.onBatch?.(table.name, batch.rows.length);
-          if (batch.rows.length >= this.batchSize) more = true;
+          if (batch.localRows >= this.batchSize) more = true;
         }
       }
-      if (sent.samples + sent.feed_events + sent.alerts > 0) await mirror();
+      if (sent.samples + sent.rollups + sent.feed_events + sent.alerts > 0) await mirror();
       await client.query(`UPDATE ${ident(this.schemaName)}.desks SET last_sync = now() WHERE desk_id = $1`, [this.options.deskId]);
     } catch (error) {
       await this.drop();

@@ -1,7 +1,7 @@
 import type { SyncSettings } from '../../shared/config/features-schema';
 import type { HistoryDatabase } from '../storage/history-db';
 import { pgUrlFromEnv } from './pg-url';
-import { PgSync, SyncError, type PgSyncOptions, type SyncLogger, type SyncPassResult, type TableCounts } from './pg-sync';
+import { PgSync, SyncError, zeroCounts, type PgSyncOptions, type SyncLogger, type SyncPassResult, type TableCounts } from './pg-sync';
 
 export interface SyncLoopOptions {
   /** Pause between passes once caught up (features.yaml sync.interval_seconds). */
@@ -57,7 +57,7 @@ export class SyncLoop {
     readonly sync: PgSync,
     private readonly options: SyncLoopOptions,
   ) {
-    const totals = { instruments: 0, alerts: 0, alert_events: 0, feed_events: 0, samples: 0 };
+    const totals = zeroCounts();
     this.current = { state: 'idle', failures: 0, lastError: null, lastSuccessAt: null, lastPass: null, totals, nextAttemptAt: null };
   }
 
@@ -151,7 +151,7 @@ export function startBackgroundSync(db: HistoryDatabase, settings: SyncSettings,
   if (!settings.deskId) throw new SyncError('sync is enabled but features.yaml sync.desk_id is not set', false, 'config');
   const url = options.url ?? pgUrlFromEnv(options.env);
   const log: SyncLogger = options.log ?? ((_level, message) => process.stderr.write(`${message}\n`));
-  const sync = new PgSync(db, { ...options, url, deskId: settings.deskId, batchSize: settings.batchSize, log });
+  const sync = new PgSync(db, { ...options, url, deskId: settings.deskId, batchSize: settings.batchSize, sendSamples: settings.sendSamples, log });
   const loop = new SyncLoop(sync, {
     intervalMs: settings.intervalSeconds * 1000,
     onError: (error, retryInMs) => log('warn', `sync: ${error.message}; retrying in ${(retryInMs / 1000).toFixed(1)} s`),

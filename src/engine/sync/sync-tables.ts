@@ -1,4 +1,6 @@
 import { SAMPLE_METRIC_COLUMNS, SAMPLE_ZSCORE_COLUMNS, ZSCORE_SCALE } from '../storage/migrations';
+import type { RollupSeriesCatalogue } from '../storage/rollup-series';
+import { expandRollupRow } from './rollup-rows';
 
 /**
  * One synced column: read from SQLite, shipped to PostgreSQL as an array
@@ -17,7 +19,7 @@ export interface SyncColumn {
 }
 
 /** The local tables sync reads, each with a cursor (instruments are re-sent whole: small and mutable). */
-export type SyncTableName = 'instruments' | 'alerts' | 'alert_events' | 'feed_events' | 'samples';
+export type SyncTableName = 'instruments' | 'alerts' | 'alert_events' | 'feed_events' | 'rollups' | 'samples';
 
 /** How a local table is synced. */
 export interface SyncTable {
@@ -32,6 +34,16 @@ export interface SyncTable {
   readonly columns: readonly SyncColumn[];
   /** Central secondary indexes (columns lists), beyond the primary key. */
   readonly indexes: readonly string[];
+  /** Central primary key when it is not the kind's (append: desk_id, local_id, time). */
+  readonly key?: string;
+  /**
+   * A table whose local rows are not its central rows: the local columns
+   * read (after `id`) and how one local row becomes central rows (local_id first).
+   */
+  readonly local?: {
+    readonly columns: readonly string[];
+    readonly expand: (row: readonly unknown[], catalogue: RollupSeriesCatalogue) => unknown[][];
+  };
 }
 
 // Local times are epoch milliseconds; the central tables use timestamptz so
@@ -133,11 +145,40 @@ export const SAMPLES: SyncTable = {
 };
 
 /**
+ * `rollups`: the per-minute figures, one central row per local
+ * instrument-minute and series (central schema 4). Locally a minute is one
+ * row with a BLOB (src/engine/storage/rollup-codec.ts); centrally each
+ * series is plain columns, so a 30-day chart is an indexed range of
+ * ~43,000 rows and TimescaleDB can aggregate them further.
+ */
+export const ROLLUPS: SyncTable = {
+  name: 'rollups',
+  kind: 'append',
+  columns: [
+    int('instrument_id', true, 'integer'),
+    time('time', true),
+    text('series', true),
+    int('samples', true, 'integer'),
+    int('flags', true, 'integer'),
+    int('book_ms', true, 'integer'),
+    int('n', true, 'integer'),
+    int('valid_ms', true, 'integer'),
+    real('min', true),
+    real('max', true),
+    real('mean'),
+    real('last', true),
+  ],
+  indexes: ['desk_id, instrument_id, series, time'],
+  key: 'desk_id, local_id, series, time',
+  local: { columns: ['instrument_id', 'minute', 'samples', 'flags', 'book_ms', 'stats'], expand: expandRollupRow },
+};
+
+/**
  * Every synced table in the order a round visits them: the small tables an
  * investigation needs first, so a long samples backlog (a desk back after a
- * day offline) does not hold back its alerts.
+ * day offline) does not hold back its alerts; rollups before raw samples.
  */
-export const SYNC_TABLES: readonly SyncTable[] = [INSTRUMENTS, ALERTS, ALERT_EVENTS, FEED_EVENTS, SAMPLES];
+export const SYNC_TABLES: readonly SyncTable[] = [INSTRUMENTS, ALERTS, ALERT_EVENTS, FEED_EVENTS, ROLLUPS, SAMPLES];
 
 /** The tables with a cursor, in round order. */
 export const CURSOR_TABLES: readonly SyncTable[] = SYNC_TABLES.filter((t) => t.kind !== 'mirror');
