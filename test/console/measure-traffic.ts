@@ -2,7 +2,7 @@
  * Engine-to-UI bytes per second per client at scale, over the real
  * WebSocket API, engine and simulator: one client that never declares its
  * interest (every row in full, as before issue 11) and one that shows a
- * screenful (60 rows) as the console does. Not a test: a measurement for
+ * screenful (60 rows, one selected) as the console does. Not a test: a measurement for
  * docs/console-scale.md.
  *
  *   npx tsx test/console/measure-traffic.ts [extraAssets=620] [seconds=60]
@@ -26,6 +26,7 @@ function listen(ws: WebSocket, tally: Tally): void {
     const text = data.toString();
     tally.bytes += Buffer.byteLength(text);
     const message = JSON.parse(text) as WireMessage;
+    if (message.kind === 'response' && !message.ok) console.log('request refused:', message.error);
     if (message.kind !== 'event') return;
     const { event } = message;
     tally.byType[event.type] = (tally.byType[event.type] ?? 0) + Buffer.byteLength(text);
@@ -61,9 +62,11 @@ async function main(): Promise<void> {
     `${name}: ${Math.round(t.bytes / secs).toLocaleString('en-US')} B/s, keys seen ${t.keys.size}, by type ${JSON.stringify(Object.fromEntries(Object.entries(t.byType).map(([k, v]) => [k, Math.round(v / secs)])))}`;
   for (let elapsed = 0; elapsed < seconds; elapsed += 10) {
     await new Promise((r) => setTimeout(r, 10_000));
-    if (!interestSet && plain.keys.size > 60) {
-      const keys = [...plain.keys].slice(0, 60);
-      b.send(JSON.stringify({ kind: 'request', id: 1, method: 'setInterest', args: [{ keys }] }));
+    if (!interestSet && plain.keys.size > 0) {
+      // As the console on its overview: one selected instrument in full, a screenful of rows on screen.
+      const shown = [...plain.keys].slice(0, Math.min(60, Math.ceil(plain.keys.size / 4)));
+      const keys = shown.slice(0, 1);
+      b.send(JSON.stringify({ kind: 'request', id: 1, method: 'setInterest', args: [{ keys, shown }] }));
       b.send(JSON.stringify({ kind: 'request', id: 2, method: 'snapshot', args: [] }));
       interestSet = true;
       // Count from here: both clients over the same window.
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
       screen.bytes = 0;
       screen.byType = {};
       start = Date.now();
-      console.log(`instruments reporting: ${plain.keys.size}; interest set`);
+      console.log(`instruments reporting: ${plain.keys.size}; interest set: ${keys.length} in full, ${shown.length} on screen`);
       continue;
     }
     const secs = (Date.now() - start) / 1000;

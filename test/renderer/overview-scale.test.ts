@@ -146,20 +146,22 @@ describe('brief rows from engine summaries', () => {
 });
 
 describe('interest', () => {
-  const base = { view: 'overview', selectedKey: 'okx:SEL', overviewSel: 'okx:ROW', shownKeys: ['okx:1', 'okx:2'], layout: DEFAULT_LAYOUT, active: {} };
+  const base = { view: 'overview', selectedKey: 'okx:SEL', shownKeys: ['okx:1', 'okx:2'], layout: DEFAULT_LAYOUT, active: {} };
 
-  it('asks for the selection, the visible rows and instruments with open alerts, not feed subjects', () => {
+  it('asks for the selection and instruments with open alerts in full (not feed subjects), the visible rows in brief', () => {
     const active = { a: alert('a', { key: 'okx:ALERT' }), f: alert('f', { key: 'okx', metric: 'feed_down_seconds' }) };
-    expect(interestKeys({ ...base, active })).toEqual(['okx:SEL', 'okx:ROW', 'okx:1', 'okx:2', 'okx:ALERT']);
+    expect(interestKeys({ ...base, shownKeys: ['okx:1', 'okx:ALERT', 'okx:2'], active })).toEqual({ keys: ['okx:SEL', 'okx:ALERT'], shown: ['okx:1', 'okx:2'] });
   });
 
   it('asks for the panels in the instrument view instead of the overview rows', () => {
     const layout = { columns: 2, panels: [{ id: 'p1', kind: 'spread' as const, key: 'okx:P1' }, { id: 'p2', kind: 'book' as const, key: null }] };
-    expect(interestKeys({ ...base, view: 'instrument', layout })).toEqual(['okx:SEL', 'okx:ROW', 'okx:P1']);
+    expect(interestKeys({ ...base, view: 'instrument', layout })).toEqual({ keys: ['okx:SEL', 'okx:P1'], shown: [] });
   });
 
   it('stays within what the engine accepts', () => {
-    const shownKeys = Array.from({ length: 400 }, (_, i) => `okx:K${i}`);
-    expect(interestKeys({ ...base, shownKeys }).length).toBe(MAX_INTEREST_KEYS);
+    const many = Array.from({ length: 400 }, (_, i) => `okx:K${i}`);
+    expect(interestKeys({ ...base, shownKeys: many }).shown.length).toBe(MAX_INTEREST_KEYS);
+    const active = Object.fromEntries(many.map((k, i) => [`a${i}`, alert(`a${i}`, { key: k })]));
+    expect(interestKeys({ ...base, active }).keys.length).toBe(MAX_INTEREST_KEYS);
   });
 });

@@ -67,12 +67,16 @@ describe('the overview stream as the console receives it', () => {
     expect(briefKeys().length).toBeGreaterThanOrEqual(keys.length - 1);
   }, 60_000);
 
-  it('turns the shown rows full and keeps the others brief as the stream goes on', async () => {
+  it('turns the selected instrument full as it is selected, and keeps the rest brief', async () => {
     const shown = store.getState().keys.slice(0, 5);
     store.getState().setShownKeys(shown);
-    await waitFor(() => shown.every((k) => store.getState().rows[k] && !store.getState().rows[k]!.brief), 'shown rows in full', 10_000);
-    for (const key of shown) expect(store.getState().rows[key]!.rules.length).toBeGreaterThan(0);
-    const others = new Set(store.getState().keys.filter((k) => !shown.includes(k) && k !== store.getState().selectedKey));
+    const chosen = shown[2]!;
+    const first = store.getState().selectedKey;
+    store.getState().selectInstrument(chosen);
+    await waitFor(() => store.getState().rows[chosen]?.brief === undefined, 'the selected row in full', 10_000);
+    expect(store.getState().rows[chosen]!.rules.length).toBeGreaterThan(0);
+    // The first selection keeps its last full row until a newer summary replaces it.
+    const others = new Set(store.getState().keys.filter((k) => k !== chosen && k !== first));
     // Brief rows keep coming for the rest (their z windows count up): still brief after a few summaries.
     const before = store.getState().rows;
     await waitFor(() => [...others].some((k) => store.getState().rows[k] !== before[k]), 'a summary update', 10_000);

@@ -1,17 +1,28 @@
 import type { ApiArgs, ClientInterest, ConsoleApi, ConsoleEvent, ConsoleSnapshot, FeedView, OverviewRow, RowSummary } from '../../shared/contract';
 import { briefFeedView, rowSummary, sameSummary } from './row-summary';
 
-/** Summaries and feed views go to a client at most this often. */
+/** Problem changes off screen and feed views go to a client at most this often. */
 export const SUMMARY_INTERVAL_MS = 1000;
+/**
+ * Off-screen value changes are sent every this many intervals: they only
+ * matter when the operator re-sorts (the stale-order hint says when), and
+ * they are most of the traffic at 2,500 instruments.
+ */
+export const OFFSCREEN_EVERY = 5;
 
 export interface ClientSessionOptions {
   /** Default {@link SUMMARY_INTERVAL_MS}. */
   readonly intervalMs?: number;
 }
 
+/** What a problems-first order and the row colours depend on. */
+function problemChanged(a: RowSummary, b: RowSummary): boolean {
+  return a.status !== b.status || a.openAlerts !== b.openAlerts || a.stale !== b.stale || a.bookValid !== b.bookValid;
+}
+
 /** The ConsoleApi as one client (a browser socket, the Electron window) gets it. */
 export interface ClientSession extends ConsoleApi {
-  /** Sends what is due now (summaries, feed views) instead of at the next tick. */
+  /** Sends everything due (summaries of every changed row, feed views) now instead of at its tick. */
   flush(): void;
   /** Stops the stream: the session's own subscription and timer. */
   close(): void;
@@ -21,10 +32,11 @@ export interface ClientSession extends ConsoleApi {
  * Engine-to-UI traffic bounded per client. Until the client calls
  * `setInterest`, events pass as the engine makes them (every changed row in
  * full). After it, full rows go out only for the keys of interest, as they
- * change; every other instrument is coalesced into a RowSummary sent only
- * when its visible content changed, at most once per interval; feed views
- * are merged by venue and sent at most once per interval without their
- * symbol lists. Alerts, notifications, mode changes, the book and replay
+ * change; rows on screen as a RowSummary as they change; every other
+ * instrument is coalesced into a summary sent only when its visible content
+ * changed: within an interval for a problem change, else every
+ * OFFSCREEN_EVERY intervals. Feed views are merged by venue and sent at most
+ * once per interval without their symbol lists. Alerts, notifications, mode changes, the book and replay
  * state pass at once: they are what the operator must not miss, or already
  * bounded upstream (book-watch.ts, replay-session.ts).
  *
@@ -39,6 +51,8 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
   let latest = new Map<string, OverviewRow>();
   /** null: the client never said what it shows; it gets everything. */
   let interest: ReadonlySet<string> | null = null;
+  let shown: ReadonlySet<string> = new Set();
+  let ticks = 0;
   const sent = new Map<string, RowSummary>();
   const dirty = new Set<string>();
   let feeds: Map<string, FeedView> | null = null;
@@ -52,10 +66,17 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
       case 'overview': {
         for (const row of event.rows) latest.set(row.key, row);
         if (interest === null) return emit(event);
-        const shown = interest;
-        const full = event.rows.filter((row) => shown.has(row.key));
-        for (const row of event.rows) if (!shown.has(row.key)) dirty.add(row.key);
+        const full: OverviewRow[] = [];
+        const onScreen: RowSummary[] = [];
+        for (const row of event.rows) {
+          if (interest.has(row.key)) full.push(row);
+          else if (shown.has(row.key)) {
+            const summary = changedSummary(row);
+            if (summary) onScreen.push(summary);
+          } else dirty.add(row.key);
+        }
         if (full.length > 0) emit({ type: 'overview', rows: full });
+        if (onScreen.length > 0) emit({ type: 'summary', rows: onScreen });
         return;
       }
       case 'feeds':
@@ -75,19 +96,37 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
     }
   };
 
-  const flush = (): void => {
+  /** The row's summary if it differs from the last one this client got (and marks it sent); else null. */
+  const changedSummary = (row: OverviewRow): RowSummary | null => {
+    const summary = rowSummary(row);
+    const previous = sent.get(row.key);
+    if (previous && sameSummary(previous, summary)) return null;
+    sent.set(row.key, summary);
+    return summary;
+  };
+
+  const flush = (everything = false): void => {
     if (interest === null) return;
+    ticks += 1;
+    const offScreenDue = everything || ticks % OFFSCREEN_EVERY === 0;
     const rows: RowSummary[] = [];
     for (const key of dirty) {
       const row = latest.get(key);
-      if (!row || interest.has(key)) continue;
+      if (!row || interest.has(key)) {
+        dirty.delete(key);
+        continue;
+      }
       const summary = rowSummary(row);
       const previous = sent.get(key);
-      if (previous && sameSummary(previous, summary)) continue;
+      if (previous && sameSummary(previous, summary)) {
+        dirty.delete(key);
+        continue;
+      }
+      if (!offScreenDue && previous && !problemChanged(previous, summary)) continue;
       sent.set(key, summary);
       rows.push(summary);
+      dirty.delete(key);
     }
-    dirty.clear();
     if (rows.length > 0) emit({ type: 'summary', rows });
     if (feeds !== null) {
       const views = [...feeds.values()].map(briefFeedView);
@@ -97,19 +136,30 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
   };
 
   const unsubscribe = api.subscribe(onEvent);
-  const timer = setInterval(flush, options.intervalMs ?? SUMMARY_INTERVAL_MS);
+  const timer = setInterval(() => flush(), options.intervalMs ?? SUMMARY_INTERVAL_MS);
   timer.unref?.();
 
   const setInterest = async (request: ClientInterest): Promise<null> => {
     const before = interest;
     const next = new Set(request.keys);
     interest = next;
+    shown = new Set(request.shown ?? []);
     const added: OverviewRow[] = [];
     for (const key of next) {
       const row = latest.get(key);
       if (row && !before?.has(key)) added.push(row);
     }
     if (added.length > 0) emit({ type: 'overview', rows: added });
+    // Rows scrolled into view show their current values at once, not at the next off-screen tick.
+    const onScreen: RowSummary[] = [];
+    for (const key of shown) {
+      const row = latest.get(key);
+      if (!row || next.has(key)) continue;
+      const summary = changedSummary(row);
+      if (summary) onScreen.push(summary);
+      dirty.delete(key);
+    }
+    if (onScreen.length > 0) emit({ type: 'summary', rows: onScreen });
     return null;
   };
 
@@ -143,7 +193,7 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    flush,
+    flush: () => flush(true),
     close() {
       clearInterval(timer);
       unsubscribe();

@@ -19,18 +19,18 @@ export interface InterestSync {
  * keeps the previous interest, which only costs traffic.
  */
 export function startInterestSync(store: ConsoleStore, client: Pick<ConsoleApi, 'setInterest'>): InterestSync {
-  let sent: readonly string[] | null = null;
+  let sent: { readonly keys: readonly string[]; readonly shown: readonly string[] } | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastSentAt = -Infinity;
 
   const send = async (): Promise<void> => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    const keys = interestKeys(store.getState());
-    sent = keys;
+    const interest = interestKeys(store.getState());
+    sent = interest;
     lastSentAt = Date.now();
     try {
-      await client.setInterest({ keys });
+      await client.setInterest(interest);
     } catch (error) {
       sent = null;
       console.error('setInterest failed', error);
@@ -39,8 +39,8 @@ export function startInterestSync(store: ConsoleStore, client: Pick<ConsoleApi, 
 
   const onChange = (): void => {
     if (timer !== null) return;
-    const keys = interestKeys(store.getState());
-    if (sent !== null && sameKeys(sent, keys)) return;
+    const next = interestKeys(store.getState());
+    if (sent !== null && sameKeys(sent.keys, next.keys) && sameKeys(sent.shown, next.shown)) return;
     const wait = Math.max(0, lastSentAt + INTEREST_THROTTLE_MS - Date.now());
     timer = setTimeout(() => void send(), wait);
   };
@@ -50,7 +50,6 @@ export function startInterestSync(store: ConsoleStore, client: Pick<ConsoleApi, 
       s.shownKeys !== previous.shownKeys ||
       s.view !== previous.view ||
       s.selectedKey !== previous.selectedKey ||
-      s.overviewSel !== previous.overviewSel ||
       s.layout !== previous.layout ||
       s.active !== previous.active
     ) {

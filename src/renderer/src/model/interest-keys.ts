@@ -6,7 +6,6 @@ import type { PanelLayout } from './panel-layout';
 export interface InterestInputs {
   readonly view: string;
   readonly selectedKey: string | null;
-  readonly overviewSel: string | null;
   /** Overview rows in the DOM (the visible window and its overscan). */
   readonly shownKeys: readonly string[];
   readonly layout: PanelLayout;
@@ -14,24 +13,24 @@ export interface InterestInputs {
 }
 
 /**
- * The keys whose full rows the console needs now, most needed first and at
- * most MAX_INTEREST_KEYS: the selected instrument and row, the instrument
- * view's panels, the overview's visible rows, then instruments with open
- * alerts (the alerts views show their current value and z, which a summary
- * does not carry for every metric). Feed alerts are keyed by venue, not by
- * instrument, and are left out.
+ * What the console tells the engine it shows (`setInterest`), at most
+ * MAX_INTEREST_KEYS each. `keys`, wanted in full, most needed first: the
+ * selected instrument, the instrument view's panels, then instruments with
+ * open alerts (the alerts views show their current value and z, which a
+ * summary does not carry for every metric); feed alerts are keyed by venue
+ * and left out. `shown`: the overview rows in the DOM, which the overview
+ * draws from summaries.
  */
-export function interestKeys(s: InterestInputs): string[] {
+export function interestKeys(s: InterestInputs): { keys: string[]; shown: string[] } {
   const keys = new Set<string>();
   const add = (key: string | null | undefined): void => {
     if (key && key.includes(':') && keys.size < MAX_INTEREST_KEYS) keys.add(key);
   };
   add(s.selectedKey);
-  add(s.overviewSel);
   if (s.view === 'instrument') for (const panel of s.layout.panels) add(panel.key);
-  if (s.view === 'overview') for (const key of s.shownKeys) add(key);
   for (const alert of Object.values(s.active)) add(alert.key);
-  return [...keys];
+  const shown = s.view === 'overview' ? s.shownKeys.filter((k) => !keys.has(k)).slice(0, MAX_INTEREST_KEYS) : [];
+  return { keys: [...keys], shown };
 }
 
 /** Same keys, any order. */
