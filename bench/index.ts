@@ -10,6 +10,7 @@ import { coreBench } from './core-bench';
 import { evaluatorBench } from './evaluator-bench';
 import { historyBench } from './history-bench';
 import { largeReplayBench } from './large-replay-bench';
+import { liveLatencyBench } from './live-latency-bench';
 import { memoryBench } from './memory-bench';
 import { replayBench } from './replay-bench';
 
@@ -47,11 +48,13 @@ export interface BenchHarness {
 
 export interface BenchModule {
   readonly name: string;
+  /** Runs only when named (`npm run bench -- live`): benches that take minutes stay out of a plain run. */
+  readonly group?: string;
   run(harness: BenchHarness): Promise<BenchResult[]> | BenchResult[];
 }
 
 /** The benches `npm run bench` runs, in order. */
-export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, largeReplayBench, historyBench, memoryBench];
+export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench];
 
 export const harness: BenchHarness = {
   measure(name, unit, batch, options = {}) {
@@ -98,7 +101,8 @@ async function main(): Promise<void> {
   const rows: (BenchResult & { module: string })[] = [];
   const started = performance.now();
   for (const module of MODULES) {
-    if (only.length > 0 && !only.includes(module.name)) continue;
+    const named = only.includes(module.name) || (module.group !== undefined && only.includes(module.group));
+    if (only.length > 0 ? !named : module.group !== undefined) continue;
     process.stderr.write(`running ${module.name}...\n`);
     for (const result of await module.run(harness)) rows.push({ ...result, module: module.name });
   }

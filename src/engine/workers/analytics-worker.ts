@@ -102,6 +102,7 @@ function onFeedMessage(message: FeedToAnalytics): void {
 }
 
 function evaluateBoundary(time: number, reports: VenueReport[]): void {
+  const evaluatingAt = epochNow();
   const events: AlertEvent[] = [];
   const alerts: Alert[] = [];
   for (const evaluation of analytics.evaluate(reports.flatMap((r) => r.samples))) {
@@ -122,7 +123,7 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
   alerts.push(...step.alerts, ...step.refreshed);
   if (events.length > 0 || alerts.length > 0) {
     const trigger = latestTrigger(reports);
-    toMain({ type: 'alerts', events, alerts, timing: { boundary: time, ...(trigger ? { trigger } : {}), postedAt: epochNow() } });
+    toMain({ type: 'alerts', events, alerts, timing: { boundary: time, ...(trigger ? { trigger } : {}), evaluatingAt, postedAt: epochNow() } });
   }
 }
 

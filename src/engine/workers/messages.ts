@@ -56,6 +56,8 @@ export interface AlertTiming {
   readonly boundary: number;
   /** The latest of the venues' triggers for this boundary; absent when no venue sent one. */
   readonly trigger?: SampleTrigger;
+  /** Epoch ms, sub-millisecond: when the analytics worker began evaluating the boundary (its last report in). */
+  readonly evaluatingAt?: number;
   /** Epoch ms, sub-millisecond: when the analytics worker posted the events. */
   readonly postedAt: number;
 }
