@@ -11,6 +11,7 @@ import { evaluatorBench } from './evaluator-bench';
 import { historyBench } from './history-bench';
 import { largeReplayBench } from './large-replay-bench';
 import { liveLatencyBench } from './live-latency-bench';
+import { soakBench } from './soak-bench';
 import { memoryBench } from './memory-bench';
 import { replayBench } from './replay-bench';
 
@@ -54,7 +55,7 @@ export interface BenchModule {
 }
 
 /** The benches `npm run bench` runs, in order. */
-export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench];
+export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench, soakBench];
 
 export const harness: BenchHarness = {
   measure(name, unit, batch, options = {}) {

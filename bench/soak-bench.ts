@@ -1,0 +1,133 @@
+/**
+ * CPU and RSS of the live engine on the whole simulated market (issue 11,
+ * item 7), the simulator in its own process (not counted):
+ *
+ *   npx tsx bench/soak-bench.ts [--minutes 3] [--warmup 60] [--extra-assets 623] [--every 10]
+ *   npm run bench -- live           (with these defaults; the issue's figure is --minutes 60)
+ *
+ * Every `--every` seconds: the engine process's CPU since the last sample
+ * (process.cpuUsage covers the main thread and every worker thread: feeds,
+ * analytics, history) as cores, its RSS, and how many books are valid. After
+ * `--warmup` seconds (bootstrap, first z-score windows): mean and peak cores,
+ * RSS at the end of warmup and its least-squares slope in MB per hour.
+ */
+import { parseArgs } from 'node:util';
+import type { BenchModule, BenchResult } from './index';
+import { sleep, startLiveRun, validBooks, WHOLE_MARKET_EXTRA_ASSETS } from './live-run';
+
+export interface SoakOptions {
+  readonly minutes: number;
+  readonly warmupSeconds: number;
+  readonly extraAssets: number;
+  readonly everySeconds: number;
+  readonly log: (line: string) => void;
+}
+
+interface SoakSample {
+  readonly second: number;
+  readonly cores: number;
+  readonly rssMb: number;
+  readonly valid: number;
+}
+
+export interface SoakResult {
+  readonly instruments: number;
+  readonly samples: readonly SoakSample[];
+  readonly meanCores: number;
+  readonly peakCores: number;
+  readonly rssAfterWarmupMb: number;
+  readonly rssEndMb: number;
+  readonly rssSlopeMbPerHour: number;
+  readonly lines: readonly string[];
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const num = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const den = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const run = await startLiveRun({ extraAssets: options.extraAssets, demo: 'calm', probeInstruments: 0 });
+  const started = Date.now();
+  const samples: SoakSample[] = [];
+  try {
+    let lastCpu = process.cpuUsage();
+    let lastAt = performance.now();
+    while (Date.now() - started < options.minutes * 60_000) {
+      await sleep(options.everySeconds * 1000);
+      const cpu = process.cpuUsage(lastCpu);
+      const now = performance.now();
+      const cores = (cpu.user + cpu.system) / 1000 / (now - lastAt);
+      lastCpu = process.cpuUsage();
+      lastAt = now;
+      const books = await validBooks(run.running);
+      const sample = { second: Math.round((Date.now() - started) / 1000), cores, rssMb: process.memoryUsage().rss / 2 ** 20, valid: books.valid };
+      samples.push(sample);
+      options.log(`  ${String(sample.second).padStart(5)} s  cpu ${sample.cores.toFixed(2)} cores  rss ${sample.rssMb.toFixed(0)} MB  books valid ${sample.valid}/${run.instruments}`);
+    }
+  } finally {
+    await run.stop();
+  }
+  const steady = samples.filter((s) => s.second > options.warmupSeconds);
+  const meanCores = steady.reduce((sum, s) => sum + s.cores, 0) / Math.max(1, steady.length);
+  const peakCores = Math.max(0, ...steady.map((s) => s.cores));
+  const rssAfterWarmupMb = steady[0]?.rssMb ?? Number.NaN;
+  const rssEndMb = samples.at(-1)?.rssMb ?? Number.NaN;
+  const rssSlopeMbPerHour = slope(steady.map((s) => [s.second / 3600, s.rssMb] as const));
+  const lines = [
+    `soak: ${run.instruments} simulated instruments (calm), ${options.minutes} min, warmup ${options.warmupSeconds} s, sampled every ${options.everySeconds} s, node ${process.version}`,
+    `  engine process (main + feed, analytics and history threads; the simulator runs apart)`,
+    `  cpu after warmup              mean ${meanCores.toFixed(2)} cores, peak ${peakCores.toFixed(2)} cores (${steady.length} samples)`,
+    `  rss after warmup              ${rssAfterWarmupMb.toFixed(0)} MB, at the end ${rssEndMb.toFixed(0)} MB, slope ${rssSlopeMbPerHour.toFixed(0)} MB/h`,
+    `  books valid at the end        ${samples.at(-1)?.valid ?? 0}/${run.instruments}`,
+  ];
+  return { instruments: run.instruments, samples, meanCores, peakCores, rssAfterWarmupMb, rssEndMb, rssSlopeMbPerHour, lines };
+}
+
+function parse(argv: readonly string[]): SoakOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      minutes: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '60' },
+      'extra-assets': { type: 'string', default: String(WHOLE_MARKET_EXTRA_ASSETS) },
+      every: { type: 'string', default: '10' },
+    },
+  });
+  const options = {
+    minutes: Number(values.minutes),
+    warmupSeconds: Number(values.warmup),
+    extraAssets: Number(values['extra-assets']),
+    everySeconds: Number(values.every),
+    log: (line: string) => process.stderr.write(`${line}\n`),
+  };
+  if (!(options.minutes > 0) || !(options.warmupSeconds >= 0) || !Number.isInteger(options.extraAssets) || options.extraAssets < 0 || !(options.everySeconds > 0)) {
+    throw new Error('usage: npx tsx bench/soak-bench.ts [--minutes 3] [--warmup 60] [--extra-assets 623] [--every 10]');
+  }
+  return options;
+}
+
+export const soakBench: BenchModule = {
+  name: 'soak',
+  group: 'live',
+  async run(): Promise<BenchResult[]> {
+    const result = await runSoak(parse([]));
+    console.log(result.lines.join('\n'));
+    const seconds = result.samples.at(-1)?.second ?? 0;
+    return [
+      { name: `engine cpu (${result.instruments} instr.)`, ops: result.samples.length, seconds, unit: 'samples', note: `mean ${result.meanCores.toFixed(2)} cores, peak ${result.peakCores.toFixed(2)}` },
+      { name: 'engine rss', ops: result.samples.length, seconds, unit: 'samples', note: `${result.rssAfterWarmupMb.toFixed(0)} MB after warmup, ${result.rssSlopeMbPerHour.toFixed(0)} MB/h` },
+    ];
+  },
+};
+
+if (process.argv[1] === import.meta.filename) {
+  const result = await runSoak(parse(process.argv.slice(2)));
+  console.log(result.lines.join('\n'));
+}
