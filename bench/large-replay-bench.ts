@@ -19,13 +19,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
-import { readCaptureFrames } from '../src/engine/capture/capture-reader';
+import { CAPTURE_READ_CHUNK_BYTES, readCaptureFrames } from '../src/engine/capture/capture-reader';
 import { loadConfig } from '../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../src/engine/pipeline/pipeline-settings';
 import { replayCapture } from '../src/engine/replay/replay-capture';
-import type { RawFrame } from '../src/engine/venues/venue';
+import { BinanceMapper } from '../src/engine/venues/binance/binance-mapper';
+import { OkxMapper } from '../src/engine/venues/okx/okx-mapper';
+import type { RawFrame, VenueMapper } from '../src/engine/venues/venue';
 import { REAL, realRecording, repoRoot, sharedDir } from '../test/support/shared-data';
-import type { BenchModule, BenchResult } from './index';
+import type { BenchHarness, BenchModule, BenchResult } from './index';
 
 /** At least this many frames in the clone. */
 const TARGET_FRAMES = Number(process.env.LARGE_REPLAY_FRAMES ?? 240_000);
@@ -133,7 +135,8 @@ async function readAndParse(path: string): Promise<number> {
   let pending = '';
   let frames = 0;
   let first = true;
-  for await (const chunk of createReadStream(path)) {
+  // The reader's chunk size: the yardstick reads the file as the replay does.
+  for await (const chunk of createReadStream(path, { highWaterMark: CAPTURE_READ_CHUNK_BYTES })) {
     pending += decoder.write(chunk as Buffer);
     let start = 0;
     for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
@@ -156,14 +159,40 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/** The hot frames of the real recordings (depth, bookTicker; OKX books, tickers): decoder vs JSON.parse of the same texts. */
+async function decoderRows(harness: BenchHarness): Promise<BenchResult[]> {
+  const sets: [string, RawFrame[], () => VenueMapper, () => VenueMapper][] = [];
+  const hotOnly = (frames: RawFrame[]) => frames.filter((f) => f.kind === 'ws' && /@depth@|@bookTicker|"channel":"(books|tickers)"/.test(f.data.slice(0, 60)) && !f.data.startsWith('{"event"'));
+  sets.push(['binance-usdm', hotOnly(await readCaptureFrames(realRecording(REAL.binanceUsdm))), () => new BinanceMapper('usdm'), () => new BinanceMapper('usdm', undefined, { hotDecoder: false })]);
+  sets.push(['binance-spot', hotOnly(await readCaptureFrames(realRecording(REAL.binanceSpot))), () => new BinanceMapper('spot'), () => new BinanceMapper('spot', undefined, { hotDecoder: false })]);
+  sets.push(['okx', hotOnly(await readCaptureFrames(realRecording(REAL.okx))), () => new OkxMapper(), () => new OkxMapper(undefined, { hotDecoder: false })]);
+  const rows: BenchResult[] = [];
+  for (const [venue, frames, hot, json] of sets) {
+    const note = `${frames.length} hot frames of the real ${venue} recording`;
+    const mapAll = (mapper: VenueMapper) => () => {
+      for (const frame of frames) mapper.map(frame);
+      return frames.length;
+    };
+    rows.push(
+      harness.measure(`${venue}: JSON.parse of the hot frames`, 'frames', () => {
+        for (const frame of frames) JSON.parse(frame.data);
+        return frames.length;
+      }, { note }),
+      harness.measure(`${venue}: mapper, hot decoder`, 'frames', mapAll(hot()), { note: 'events, checked whole' }),
+      harness.measure(`${venue}: mapper, JSON path`, 'frames', mapAll(json()), { note: 'JSON.parse + checks' }),
+    );
+  }
+  return rows;
+}
+
 export const largeReplayBench: BenchModule = {
   name: 'large-replay',
-  async run(): Promise<BenchResult[]> {
+  async run(harness): Promise<BenchResult[]> {
     const settings = pipelineSettingsFrom(loadConfig(join(repoRoot, 'config')));
     const dir = mkdtempSync(join(tmpdir(), 'surveil-large-replay-'));
     try {
       const names = (process.env.LARGE_REPLAY_CAPTURES ?? REAL.binanceUsdm).split(',');
-      const results: BenchResult[] = [];
+      const results: BenchResult[] = await decoderRows(harness);
       for (const name of names) {
         process.stderr.write(`  cloning ${name} from ${sharedDir}/data/real...\n`);
         const clone = await writeClone(dir, name);

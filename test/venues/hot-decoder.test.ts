@@ -89,6 +89,16 @@ const TWEAKS: readonly ((data: string, rng: Rng) => string | undefined)[] = [
   (d) => d.replace(/"data":\[(\{.*\})\]\}$/, '"data":[$1,$1]}'),
   (d) => d.replace(/"data":\[.*\]\}$/, '"data":[]}'),
   (d) => d.replace(/^\{"arg":(\{[^}]*\}),/, '{"event":"subscribe","arg":$1,'),
+  // a REST body with Binance's error fields, or E missing
+  (d) => d.replace(/^\{"lastUpdateId"/, '{"code":-1121,"msg":"Invalid symbol.","lastUpdateId"'),
+  (d) => d.replace(/,"E":\d+/, ''),
+  (d) => d.replace(/"m":(true|false)/, '"m":tru'),
+  (d) => d.replace(/"m":(true|false)/, '"m":null'),
+  (d) => d.replace(/"a":(\d+),/, '"a":$1e2,'),
+  (d) => d.replace(/"a":(\d+),/, '"a":-0.5,'),
+  (d) => d.replace(/"a":(\d+),/, '"a":$1.,'),
+  (d) => d.replace(/"a":(\d+),/, '"a":{"x":[1,{"y":[[[[[[[[[1]]]]]]]]]}]},'),
+  (d) => d.replace(/"E":(\d+),/, '"E":$1,"e":"depthUpdate",'),
   // an unknown key, first or last
   (d) => (d.startsWith('{"stream"') ? d.replace('"data":{', '"data":{"x":1,') : d.replace(/^\{/, '{"x":1,')),
   (d) => d.replace(/\}\}$/, ',"zz":"q"}}'),
@@ -141,6 +151,14 @@ describe('hot decoders', () => {
       expect(hotFrames.length).toBeGreaterThan(200);
       const taken = hotFrames.filter((f) => decoder.decode(f) !== undefined);
       expect(taken.length).toBe(hotFrames.length);
+      const snapshots = frames.filter((f) => f.kind === 'rest' && /\/depth\?/.test(f.url));
+      expect(snapshots.length).toBeGreaterThan(1);
+      for (const f of snapshots) expect(decoder.restDepth(f, new URL(f.url).searchParams.get('symbol')!)).toBeDefined();
+      // aggTrade and kline frames: answered `ignored` without JSON.parse once the decoder knows them.
+      const withIgnored = new HotBinanceDecoder(market === 'spot' ? 'binance-spot' : 'binance-usdm', market, new Set(['aggTrade', 'kline']));
+      const trades = frames.filter((f) => f.kind === 'ws' && /@aggTrade|@kline/.test(f.data.slice(0, 60)));
+      expect(trades.length).toBeGreaterThan(3);
+      for (const f of trades) expect(withIgnored.decode(f)?.kind).toBe('ignored');
       compare(new BinanceMapper(market), new BinanceMapper(market, undefined, { hotDecoder: false }), frames);
     });
 
@@ -149,7 +167,7 @@ describe('hot decoders', () => {
       const hotMapper = new BinanceMapper(market);
       const jsonMapper = new BinanceMapper(market, undefined, { hotDecoder: false });
       const rng = mulberry32(market === 'spot' ? 11 : 12);
-      const ws = frames.filter((f) => f.kind === 'ws');
+      const ws = frames.filter((f) => f.kind === 'ws' || /\/depth\?/.test(f.url));
       const tweaked: RawFrame[] = [];
       for (const frame of ws) {
         for (const tweak of TWEAKS) {

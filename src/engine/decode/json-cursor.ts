@@ -154,6 +154,59 @@ export class JsonCursor {
     return decimalIn(this.text, this.start, this.end);
   }
 
+  /**
+   * Skips one JSON value of the kinds venues send: a string without escapes,
+   * a number, true, false, null, or an array or object of those nested at
+   * most `depth` deep. False for anything else, valid JSON included: the
+   * caller falls back.
+   */
+  skip(depth = 8): boolean {
+    const c = this.text.charCodeAt(this.pos);
+    if (c === QUOTE) return this.str();
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (depth === 0) return false;
+      const close = c === 123 ? 125 : 93;
+      this.pos += 1;
+      if (this.eat(close)) return true;
+      for (;;) {
+        if (c === 123 && !this.key()) return false;
+        if (!this.skip(depth - 1)) return false;
+        if (this.eat(44 /* , */)) continue;
+        return this.eat(close);
+      }
+    }
+    if (c === 116 /* t */) return this.lit('true');
+    if (c === 102 /* f */) return this.lit('false');
+    if (c === 110 /* n */) return this.lit('null');
+    return this.number();
+  }
+
+  /** Skips a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+  private number(): boolean {
+    const text = this.text;
+    let i = this.pos;
+    if (text.charCodeAt(i) === MINUS) i += 1;
+    const first = text.charCodeAt(i);
+    if (first === ZERO) i += 1;
+    else if (first > ZERO && first <= NINE) while (isDigit(text.charCodeAt(i))) i += 1;
+    else return false;
+    if (text.charCodeAt(i) === DOT) {
+      i += 1;
+      if (!isDigit(text.charCodeAt(i))) return false;
+      while (isDigit(text.charCodeAt(i))) i += 1;
+    }
+    const e = text.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      i += 1;
+      const sign = text.charCodeAt(i);
+      if (sign === 43 || sign === MINUS) i += 1;
+      if (!isDigit(text.charCodeAt(i))) return false;
+      while (isDigit(text.charCodeAt(i))) i += 1;
+    }
+    this.pos = i;
+    return true;
+  }
+
   /** Like {@link decimal}, for digits only (no minus, no dot): an epoch-ms `ts` in a string. */
   digits(): number {
     const text = this.text;
@@ -167,6 +220,10 @@ export class JsonCursor {
     }
     return value;
   }
+}
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
 }
 
 /** text[start, end) as a string of its own, never a view that keeps `text` alive (see SLICE_VIEW_LENGTH). */

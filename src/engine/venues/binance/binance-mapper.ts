@@ -91,7 +91,7 @@ export class BinanceMapper implements VenueMapper {
     this.venue = BINANCE_VENUE_IDS[market];
     this.paths = REST_PATHS[market];
     this.sizes = frameSizeLimits(limits);
-    this.hot = options.hotDecoder === false ? undefined : new HotBinanceDecoder(this.venue, market);
+    this.hot = options.hotDecoder === false ? undefined : new HotBinanceDecoder(this.venue, market, IGNORED_EVENTS);
   }
 
   map(frame: RawFrame): MapResult {
@@ -104,8 +104,8 @@ export class BinanceMapper implements VenueMapper {
     }
     const tooLarge = oversize(frame, this.sizes);
     if (tooLarge !== undefined) return tooLarge;
-    if (frame.kind === 'ws' && this.hot !== undefined) {
-      const hot = this.hot.decode(frame);
+    if (this.hot !== undefined) {
+      const hot = frame.kind === 'ws' ? this.hot.decode(frame) : this.hotRest(frame);
       if (hot !== undefined) return hot;
     }
     let value: unknown;
@@ -124,6 +124,13 @@ export class BinanceMapper implements VenueMapper {
       }
       throw error;
     }
+  }
+
+  /** A REST depth snapshot read by the hot decoder, the symbol taken from the URL as restDepth takes it. */
+  private hotRest(frame: RawFrame): MapResult | undefined {
+    if (!pathOf(frame.url).endsWith(this.paths.depth)) return undefined;
+    const symbol = querySymbol(frame.url);
+    return symbol === undefined ? undefined : this.hot!.restDepth(frame, symbol);
   }
 
   private mapRest(frame: RawFrame, value: unknown): MapResult {

@@ -86,6 +86,8 @@ export class HotBinanceDecoder {
   constructor(
     private readonly venue: VenueId,
     private readonly market: BinanceMarket,
+    /** Event types the mapper reads and does not use (`aggTrade`, `kline`, ...): answered `ignored`. */
+    private readonly ignoredEvents: ReadonlySet<string> = new Set(),
   ) {}
 
   /** The events of a hot frame, or undefined: let the JSON path map it. */
@@ -108,8 +110,71 @@ export class HotBinanceDecoder {
   }
 
   private single(frame: RawFrame): MapResult | undefined {
+    // Only inside the combined wrapper does the JSON path go straight to the payload's `e`
+    // (a raw frame is first asked whether it is an ack, an error or a shutdown notice).
+    if (this.streamStart >= 0) {
+      const c = this.cursor;
+      const at = c.pos;
+      if (c.lit('{"e":') && c.str()) {
+        const what = this.ignoredName();
+        if (what !== undefined) return this.skipRest() ? { kind: 'ignored', what } : undefined;
+      }
+      c.pos = at;
+    }
     const event = this.payload(frame);
     return event === undefined ? undefined : { kind: 'events', events: [event] };
+  }
+
+  /** The ignored event type the string just read names (the set's own string), or undefined. */
+  private ignoredName(): string | undefined {
+    for (const name of this.ignoredEvents) if (this.cursor.is(name)) return name;
+    return undefined;
+  }
+
+  /** The rest of an ignored payload after its `e`: well-formed, and no second `e` (JSON.parse would keep that one). */
+  private skipRest(): boolean {
+    const c = this.cursor;
+    for (;;) {
+      if (c.eat(CLOSE_BRACE)) return true;
+      if (!c.eat(COMMA) || !c.key() || c.isChar(101 /* e */) || !c.skip()) return false;
+    }
+  }
+
+  /**
+   * A REST depth snapshot (`/api/v3/depth`, `/fapi/v1/depth`) for `symbol`
+   * (from the request URL, as the mapper reads it): as BinanceMapper's
+   * restDepth, only for a body that passes all of its checks.
+   */
+  restDepth(frame: RawFrame, symbol: string): MapResult | undefined {
+    const c = this.cursor;
+    c.reset(frame.data);
+    if (!c.lit('{"lastUpdateId":')) return undefined;
+    const last = c.int();
+    if (Number.isNaN(last)) return undefined;
+    let time = NaN;
+    let tradeTime = NaN;
+    let bids: RawLevel[] | null = null;
+    let asks: RawLevel[] | null = null;
+    while (c.eat(COMMA)) {
+      if (!c.key()) return undefined;
+      if (c.isChar(69 /* E */) && Number.isNaN(time)) {
+        if (Number.isNaN((time = c.int()))) return undefined;
+      } else if (c.isChar(84 /* T */) && Number.isNaN(tradeTime)) {
+        if (Number.isNaN((tradeTime = c.int()))) return undefined;
+      } else if (c.is('bids') && bids === null) {
+        if ((bids = this.levels()) === null) return undefined;
+      } else if (c.is('asks') && asks === null) {
+        if ((asks = this.levels()) === null) return undefined;
+      } else {
+        return undefined;
+      }
+    }
+    if (!c.eat(CLOSE_BRACE) || !c.done() || bids === null || asks === null) return undefined;
+    const exchangeTime = !Number.isNaN(time) ? time : !Number.isNaN(tradeTime) ? tradeTime : undefined;
+    return {
+      kind: 'events',
+      events: [{ type: 'book_snapshot', venue: this.venue, symbol, exchangeTime, receiveTime: frame.t, bids, asks, seq: { last } }],
+    };
   }
 
   /** `!markPrice@arr`-style arrays: every item must be a hot payload (an empty one is the JSON path's `ignored`). */
