@@ -90,8 +90,9 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
         staleTimeoutMs: config.features.staleTimeoutSeconds * 1000,
       });
       config = { ...config, exchanges: sim.exchangesConfig(config.exchanges) };
-      // The simulator lists more than instruments.yaml: subscribe to every simulated listing.
-      if (extraAssets > 0) config = { ...config, instruments: simInstrumentsConfig(extraAssets) };
+      // The simulator lists more than instruments.yaml: subscribe to every simulated listing,
+      // unless select: rules are there to discover them (with their tiers and depth policy).
+      if (extraAssets > 0 && (config.selection?.rules.length ?? 0) === 0) config = { ...config, instruments: simInstrumentsConfig(extraAssets) };
     }
     // instruments.yaml select: rules, resolved against the venues' (or the simulator's) listings (docs/discovery.md).
     const selection = await LiveSelection.start(config, { log: (line) => (options.feedLog ?? ((l) => process.stdout.write(`${l}\n`)))(line) });
