@@ -2,7 +2,9 @@
  * History write throughput: sample rows per second through the
  * HistoryWriter (row encoding + one transaction per batch) into a WAL file
  * on the temp disk, at three batch sizes, and the size on disk of one
- * instrument-day (86,400 samples at 1 s) after a checkpoint.
+ * instrument-day (86,400 samples at 1 s) after a checkpoint; then the
+ * whole-market figures of history-scale.ts (bytes a day and write rate at
+ * 2,500 instruments, a 30-day series query on rollups).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,11 @@ import { HistoryWriter } from '../src/engine/storage/history-writer';
 import type { SampleEvaluation } from '../src/shared/core/surveillance-evaluator';
 import { DAY_SAMPLES, writeInstrumentDay } from '../test/storage/fixtures/instrument-day';
 import { PERP, syntheticSamples } from '../test/storage/fixtures/synthetic';
+import { measureScaleWrite, measureThirtyDayQuery } from './history-scale';
 import type { BenchModule, BenchResult } from './index';
+
+/** Simulated minutes of 2,500 instruments written for the scale figures (457,500 rows, under a minute here). */
+const SCALE_MINUTES = 3;
 
 export const historyBench: BenchModule = {
   name: 'history',
@@ -57,6 +63,9 @@ export const historyBench: BenchModule = {
         unit: 'rows',
         note: `${day.fileBytes.toLocaleString('en-US')} bytes per instrument-day (${mb} MB, ${perRow} B/row) after checkpoint`,
       });
+      // Whole-market scale (issue 11): 3 simulated minutes of 2,500 instruments, then a 30-day query on rollups.
+      results.push(...measureScaleWrite(dir, SCALE_MINUTES).results);
+      results.push(measureThirtyDayQuery(harness, dir));
       return results;
     } finally {
       rmSync(dir, { recursive: true, force: true });

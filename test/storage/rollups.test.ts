@@ -5,7 +5,7 @@ import { listInstruments, querySeries } from '../../src/engine/storage/history-q
 import { HistoryWriter } from '../../src/engine/storage/history-writer';
 import { MIGRATIONS, migrate, schemaVersion } from '../../src/engine/storage/migrations';
 import { applyRetentionSync } from '../../src/engine/storage/retention';
-import { decodeRollupStats, type RollupStats } from '../../src/engine/storage/rollup-codec';
+import { decodeRollupStats, encodeRollupStats, type RollupStats } from '../../src/engine/storage/rollup-codec';
 import { RollupSeriesCatalogue } from '../../src/engine/storage/rollup-series';
 import { INSERT_SAMPLE_SQL, sampleParams } from '../../src/engine/storage/sample-row';
 import type { SampleEvaluation } from '../../src/shared/core/surveillance-evaluator';
@@ -44,9 +44,9 @@ function rollupRows(db: HistoryDatabase): { minute: number; samples: number; fla
 function statsOf(db: HistoryDatabase, minute: number, series: string): RollupStats | null {
   const catalogue = new RollupSeriesCatalogue(db, { readonly: true });
   const id = catalogue.lookup(series)!;
-  const blob = db.prepare('SELECT stats FROM rollups WHERE minute = ?').pluck().get(minute) as Buffer;
+  const row = db.prepare('SELECT samples, book_ms AS bookMs, stats FROM rollups WHERE minute = ?').get(minute) as { samples: number; bookMs: number; stats: Buffer };
   let found: RollupStats | null = null;
-  decodeRollupStats(blob, (i) => catalogue.isZ(i), new Set([id]), (_i, s) => (found = s));
+  decodeRollupStats(row.stats, row, (i) => catalogue.isZ(i), new Set([id]), (_i, s) => (found = s));
   return found;
 }
 
@@ -216,5 +216,26 @@ describe('per-minute rollups', () => {
     // Not sending samples: raw goes with its window whatever the cursors.
     expect(applyRetentionSync(db, { retentionDays: 30, rawRetentionHours: 1, now: () => now, holdUnsynced: true, holdUnsyncedSamples: false }).samples).toBe(130);
     db.close();
+  });
+
+  it('the stats BLOB round-trips: n and time valid only where they differ from the row, z-scores without a mean', () => {
+    const defaults = { samples: 60, bookMs: 58_000 };
+    const metric = { n: 60, validMs: 58_000, min: 1.5, max: 2.25, mean: 2, last: 1.75 };
+    const sparse = { n: 12, validMs: 11_000, min: -3, max: 4, mean: 0.5, last: 4 };
+    const z = { n: 60, validMs: 57_000, min: -1.25, max: 3.5, mean: Number.NaN, last: 0.5 };
+    const blob = encodeRollupStats([[0, false, metric], [7, false, sparse], [200, true, z]], defaults);
+    // 18 + 22 + 16 bytes: the common case carries neither count.
+    expect(blob.length).toBe(18 + 22 + 16);
+    const isZ = (id: number): boolean | undefined => (id === 200 ? true : id < 100 ? false : undefined);
+    const out: [number, RollupStats][] = [];
+    decodeRollupStats(blob, defaults, isZ, null, (id, st) => out.push([id, st]));
+    expect(out).toEqual([[0, metric], [7, sparse], [200, z]]);
+    const only: number[] = [];
+    decodeRollupStats(blob, defaults, isZ, new Set([200]), (id) => only.push(id));
+    expect(only).toEqual([200]);
+    // An id this build does not know (a newer build's series) ends the read instead of misreading what follows.
+    const seen: number[] = [];
+    decodeRollupStats(blob, defaults, (id) => (id === 0 ? false : undefined), null, (id) => seen.push(id));
+    expect(seen).toEqual([0]);
   });
 });

@@ -50,7 +50,7 @@ function rollupSeriesRows(path: string): number {
   const db = new Database(path, { readonly: true });
   try {
     const catalogue = new RollupSeriesCatalogue(db, { readonly: true });
-    const rows = db.prepare('SELECT id, instrument_id, minute, samples, flags, book_ms, stats FROM rollups').raw().all() as unknown[][];
+    const rows = db.prepare('SELECT seq, instrument_id, minute, samples, flags, book_ms, stats FROM rollups').raw().all() as unknown[][];
     return rows.reduce((n: number, r) => n + expandRollupRow(r, catalogue).length, 0);
   } finally {
     db.close();

@@ -204,7 +204,10 @@ ${dedupeSql('feed_events', 'feed_events_event')}
  * instrument-minute, its figures in a compact BLOB (rollup-codec.ts) whose
  * series ids the `rollup_series` catalogue names; the column metrics, the
  * funding in bps and their z-scores are numbered up front. The natural key
- * (instrument_id, minute) makes a minute written twice one row.
+ * (instrument_id, minute) makes a minute written twice one row, and is the
+ * table's clustering key (WITHOUT ROWID): an instrument's 30 days are
+ * ~6,000 adjacent pages instead of 43,200 pages scattered among every other
+ * instrument's rows (docs/history.md has the measured query).
  */
 const ROLLUP_SERIES_V4 = [...SAMPLE_METRIC_COLUMNS, 'funding_bps_8h', ...SAMPLE_ZSCORE_COLUMNS.map((m) => `z_${m}`)];
 const v4 = `
@@ -215,10 +218,11 @@ CREATE TABLE rollup_series (
 INSERT INTO rollup_series (id, name) VALUES ${ROLLUP_SERIES_V4.map((name, i) => `(${i}, '${name}')`).join(', ')};
 
 CREATE TABLE rollups (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
   instrument_id INTEGER NOT NULL REFERENCES instruments(id),
   -- epoch ms of the minute's start
   minute INTEGER NOT NULL,
+  -- order of writing (history_meta 'rollup_seq'): the sync's cursor
+  seq INTEGER NOT NULL,
   samples INTEGER NOT NULL,
   -- OR of the samples' flags (bit 0 stale, 1 book invalid, 2 z-score reset)
   flags INTEGER NOT NULL,
@@ -226,8 +230,13 @@ CREATE TABLE rollups (
   book_ms INTEGER NOT NULL,
   -- per series: n, time valid, min, max, mean, last (rollup-codec.ts)
   stats BLOB NOT NULL,
-  UNIQUE (instrument_id, minute)
-);
+  PRIMARY KEY (instrument_id, minute)
+) WITHOUT ROWID;
+CREATE INDEX rollups_seq ON rollups (seq);
+
+-- Counters that must never go back, even when retention deletes every row holding their highest value.
+CREATE TABLE history_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO history_meta (key, value) VALUES ('rollup_seq', 0);
 `;
 
 /**

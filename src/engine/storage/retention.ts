@@ -104,8 +104,9 @@ function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result:
   // Per instrument, so each chunk is a range of the (instrument_id, time) index rather than a table scan.
   const deleteSamples = db.prepare(`DELETE FROM samples WHERE id IN
     (SELECT id FROM samples WHERE instrument_id = ? AND time < ? AND id <= ? ORDER BY time LIMIT ?)`);
-  const deleteRollups = db.prepare(`DELETE FROM rollups WHERE id IN
-    (SELECT id FROM rollups WHERE instrument_id = ? AND minute < ? AND id <= ? ORDER BY minute LIMIT ?)`);
+  // Rollups are keyed (instrument_id, minute) and ordered for the sync by seq.
+  const deleteRollups = db.prepare(`DELETE FROM rollups WHERE instrument_id = @id AND minute IN
+    (SELECT minute FROM rollups WHERE instrument_id = @id AND minute < @cutoff AND seq <= @upTo ORDER BY minute LIMIT @chunk)`);
   const builder = new RollupBuilder(db, options.sampleIntervalMs ?? 1000);
   const instruments = db.prepare('SELECT id FROM instruments ORDER BY id').pluck().all() as number[];
   for (const id of instruments) {
@@ -119,7 +120,7 @@ function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result:
       yield;
     }
     for (;;) {
-      const n = inChunk(() => deleteRollups.run(id, cutoff, upTo('rollups'), chunk).changes);
+      const n = inChunk(() => deleteRollups.run({ id, cutoff, upTo: upTo('rollups'), chunk }).changes);
       result.rollups += n;
       if (n < chunk) break;
       yield;

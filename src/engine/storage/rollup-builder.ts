@@ -48,6 +48,7 @@ export class RollupBuilder {
   private readonly rowsAfter: Database.Statement;
   private readonly before: Database.Statement;
   private readonly insert: Database.Statement;
+  private readonly nextSeq: Database.Statement;
 
   constructor(
     db: HistoryDatabase,
@@ -60,8 +61,9 @@ export class RollupBuilder {
     this.rows = db.prepare(`SELECT ${SAMPLE_INSERT_COLUMNS.join(', ')} FROM samples WHERE instrument_id = ? AND time >= ? AND time < ? ORDER BY time LIMIT ?`).raw();
     this.rowsAfter = db.prepare(`SELECT ${SAMPLE_INSERT_COLUMNS.join(', ')} FROM samples WHERE instrument_id = ? AND time > ? AND time < ? ORDER BY time LIMIT ?`).raw();
     this.before = db.prepare('SELECT max(time) FROM samples WHERE instrument_id = ? AND time < ?').pluck();
-    this.insert = db.prepare(`INSERT INTO rollups (instrument_id, minute, samples, flags, book_ms, stats) VALUES (?, ?, ?, ?, ?, ?)
+    this.insert = db.prepare(`INSERT INTO rollups (instrument_id, minute, seq, samples, flags, book_ms, stats) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (instrument_id, minute) DO NOTHING`);
+    this.nextSeq = db.prepare("UPDATE history_meta SET value = value + 1 WHERE key = 'rollup_seq' RETURNING value").pluck();
   }
 
   /**
@@ -146,7 +148,9 @@ export class RollupBuilder {
   private write(rollup: MinuteRollup): boolean {
     const m: ClosedMinute = rollup.close();
     this.counts.droppedSeries += rollup.droppedSeries;
-    const changes = this.insert.run(m.instrumentId, m.minute, m.samples, m.flags, m.bookMs, encodeRollupStats(m.series)).changes;
+    // A minute already there burns a number: the cursor only needs order, not density.
+    const seq = this.nextSeq.get() as number;
+    const changes = this.insert.run(m.instrumentId, m.minute, seq, m.samples, m.flags, m.bookMs, encodeRollupStats(m.series, { samples: m.samples, bookMs: m.bookMs })).changes;
     if (changes > 0) this.counts.closed++;
     else this.counts.alreadyClosed++;
     return changes > 0;

@@ -2,17 +2,25 @@
  * The `rollups.stats` BLOB: one entry per series present in the minute.
  *
  *   u8  series id (rollup_series.id)
- *   u16 n         samples in which the series had a value
- *   u16 valid_ms  time the series had a value on a fresh, valid book (and,
- *                 for depth, covered its band)
+ *   u8  bit 0: n follows, bit 1: valid_ms follows (otherwise they are the
+ *       row's `samples` and `book_ms`, as for most series most minutes)
+ *   [u16 n]        samples in which the series had a value
+ *   [u16 valid_ms] time the series had a value on a fresh, valid book (and,
+ *                  for depth, covered its band)
  *   f32 min, f32 max, [f32 mean: metrics only, not z-scores], f32 last
  *
  * Little-endian. float32 keeps 7 significant digits, finer than any chart
- * of a minute needs; raw samples keep float64. A metric entry is 21 bytes,
- * a z-score entry 17: about 540 bytes for a perpetual's 19 metrics and 8
- * z-scores, against ~1,000 for the same figures as REAL columns (SQLite
- * stores every REAL in 8 bytes).
+ * of a minute needs; raw samples keep float64. A metric entry is 18 bytes
+ * (up to 22), a z-score entry 14: about 450 bytes for a perpetual's 19
+ * metrics and 8 z-scores, against ~1,000 for the same figures as REAL
+ * columns (SQLite stores every REAL in 8 bytes).
  */
+
+/** What an entry's n and valid_ms are when it does not carry them: the row's. */
+export interface RollupDefaults {
+  readonly samples: number;
+  readonly bookMs: number;
+}
 
 /** One series over one minute. For a z-score `mean` is NaN (not stored). */
 export interface RollupStats {
@@ -29,34 +37,35 @@ export function isZSeries(name: string): boolean {
   return name.startsWith('z_');
 }
 
-const HEADER = 5;
+const N_FOLLOWS = 1;
+const VALID_FOLLOWS = 2;
 
-/** Bytes an entry takes. */
-function entryBytes(z: boolean): number {
-  return HEADER + (z ? 12 : 16);
-}
+const clampU16 = (v: number): number => Math.min(0xffff, Math.max(0, Math.round(v)));
 
 /** Encodes entries given as [series id, whether it is a z-score, stats]. */
-export function encodeRollupStats(entries: readonly (readonly [number, boolean, RollupStats])[]): Buffer {
+export function encodeRollupStats(entries: readonly (readonly [number, boolean, RollupStats])[], defaults: RollupDefaults): Buffer {
   let size = 0;
-  for (const [, z] of entries) size += entryBytes(z);
+  for (const [, z, st] of entries) {
+    size += 2 + (z ? 12 : 16);
+    if (clampU16(st.n) !== clampU16(defaults.samples)) size += 2;
+    if (clampU16(st.validMs) !== clampU16(defaults.bookMs)) size += 2;
+  }
   const buf = Buffer.allocUnsafe(size);
   let o = 0;
-  for (const [id, z, s] of entries) {
-    buf.writeUInt8(id, o);
+  for (const [id, z, st] of entries) {
     // Counts past u16 would need a sampling interval under 1 ms: clamp rather than wrap.
-    buf.writeUInt16LE(Math.min(0xffff, s.n), o + 1);
-    buf.writeUInt16LE(Math.min(0xffff, Math.max(0, Math.round(s.validMs))), o + 3);
-    o += HEADER;
-    buf.writeFloatLE(s.min, o);
-    buf.writeFloatLE(s.max, o + 4);
-    o += 8;
-    if (!z) {
-      buf.writeFloatLE(s.mean, o);
-      o += 4;
-    }
-    buf.writeFloatLE(s.last, o);
-    o += 4;
+    const n = clampU16(st.n);
+    const valid = clampU16(st.validMs);
+    const mask = (n !== clampU16(defaults.samples) ? N_FOLLOWS : 0) | (valid !== clampU16(defaults.bookMs) ? VALID_FOLLOWS : 0);
+    buf.writeUInt8(id, o);
+    buf.writeUInt8(mask, o + 1);
+    o += 2;
+    if (mask & N_FOLLOWS) o = buf.writeUInt16LE(n, o);
+    if (mask & VALID_FOLLOWS) o = buf.writeUInt16LE(valid, o);
+    o = buf.writeFloatLE(st.min, o);
+    o = buf.writeFloatLE(st.max, o);
+    if (!z) o = buf.writeFloatLE(st.mean, o);
+    o = buf.writeFloatLE(st.last, o);
   }
   return buf;
 }
@@ -68,22 +77,26 @@ export function encodeRollupStats(entries: readonly (readonly [number, boolean, 
  */
 export function decodeRollupStats(
   blob: Uint8Array,
+  defaults: RollupDefaults,
   isZ: (id: number) => boolean | undefined,
   wanted: ReadonlySet<number> | null,
   out: (id: number, stats: RollupStats) => void,
 ): void {
   const buf = Buffer.isBuffer(blob) ? blob : Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   let o = 0;
-  while (o + HEADER <= buf.length) {
+  while (o + 2 <= buf.length) {
     const id = buf.readUInt8(o);
+    const mask = buf.readUInt8(o + 1);
     const z = isZ(id);
     if (z === undefined) return;
-    const size = entryBytes(z);
+    const size = 2 + (mask & N_FOLLOWS ? 2 : 0) + (mask & VALID_FOLLOWS ? 2 : 0) + (z ? 12 : 16);
     if (o + size > buf.length) return;
     if (wanted === null || wanted.has(id)) {
-      const n = buf.readUInt16LE(o + 1);
-      const validMs = buf.readUInt16LE(o + 3);
-      const p = o + HEADER;
+      let p = o + 2;
+      let n = defaults.samples;
+      let validMs = defaults.bookMs;
+      if (mask & N_FOLLOWS) (n = buf.readUInt16LE(p)), (p += 2);
+      if (mask & VALID_FOLLOWS) (validMs = buf.readUInt16LE(p)), (p += 2);
       const min = buf.readFloatLE(p);
       const max = buf.readFloatLE(p + 4);
       const mean = z ? Number.NaN : buf.readFloatLE(p + 8);

@@ -59,13 +59,13 @@ export function rollupSeriesPoints(
   const ids = metrics.map((m) => catalogue.lookup(m));
   const wanted = new Set(ids.filter((id): id is number => id !== undefined));
   const rows = db
-    .prepare('SELECT minute, samples, flags, stats FROM rollups WHERE instrument_id = ? AND minute >= ? AND minute < ? ORDER BY minute')
+    .prepare('SELECT minute, samples, flags, book_ms, stats FROM rollups WHERE instrument_id = ? AND minute >= ? AND minute < ? ORDER BY minute')
     .raw()
-    .all(instrumentId, range.from, range.to) as [number, number, number, Uint8Array][];
+    .all(instrumentId, range.from, range.to) as [number, number, number, number, Uint8Array][];
   const buckets: Bucket[] = [];
   let current: Bucket | null = null;
   const isZ = (id: number): boolean | undefined => catalogue.isZ(id);
-  for (const [minute, samples, flags, stats] of rows) {
+  for (const [minute, samples, flags, bookMs, stats] of rows) {
     const index = Math.floor((minute - range.origin) / range.bucketMs);
     if (!current || current.index !== index) {
       current = { index, time: minute, lastMinute: minute, count: 0, flags: 0, series: new Map() };
@@ -77,7 +77,7 @@ export function rollupSeriesPoints(
     bucket.flags |= flags;
     // The bucket's last is its latest minute's: series absent from that minute read null.
     for (const s of bucket.series.values()) s.last = null;
-    decodeRollupStats(stats, isZ, wanted, (id, st) => {
+    decodeRollupStats(stats, { samples, bookMs }, isZ, wanted, (id, st) => {
       let s = bucket.series.get(id);
       if (!s) bucket.series.set(id, (s = { min: st.min, max: st.max, sum: 0, n: 0, validMs: 0, last: null, z: Number.isNaN(st.mean) }));
       if (st.min < s.min) s.min = st.min;

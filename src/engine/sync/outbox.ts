@@ -133,7 +133,7 @@ export class SyncOutbox {
     const out: Record<string, number> = {};
     for (const t of tables) {
       if (t.kind === 'mirror') continue;
-      const column = t.kind === 'upsert' ? 'revision' : 'id';
+      const column = t.kind === 'upsert' ? 'revision' : (t.local?.idColumn ?? 'id');
       out[t.name] = this.db.prepare(`SELECT count(*) FROM ${t.name} WHERE ${column} > ?`).pluck().get(this.cursor(t.name)) as number;
     }
     return out;
@@ -146,11 +146,12 @@ export class SyncOutbox {
   private statement(table: SyncTable): Database.Statement {
     let statement = this.reads.get(table.name);
     if (statement) return statement;
-    const columns = ['id', ...(table.local?.columns ?? table.columns.map((c) => c.name)).map((c) => `"${c}"`)].join(', ');
-    const position = table.kind === 'upsert' ? 'revision' : 'id';
+    const id = table.local?.idColumn ?? 'id';
+    const columns = [id, ...(table.local?.columns ?? table.columns.map((c) => c.name)).map((c) => `"${c}"`)].join(', ');
+    const position = table.kind === 'upsert' ? 'revision' : id;
     statement =
       table.kind === 'mirror'
-        ? this.db.prepare(`SELECT ${columns} FROM ${table.name} ORDER BY id`).raw()
+        ? this.db.prepare(`SELECT ${columns} FROM ${table.name} ORDER BY ${id}`).raw()
         : this.db.prepare(`SELECT ${columns}, ${position} FROM ${table.name} WHERE ${position} > ? ORDER BY ${position} LIMIT ?`).raw();
     this.reads.set(table.name, statement);
     return statement;

@@ -11,7 +11,7 @@ import type { RollupSeriesCatalogue } from '../storage/rollup-series';
 export function expandRollupRow(row: readonly unknown[], catalogue: RollupSeriesCatalogue): unknown[][] {
   const [localId, instrumentId, minute, samples, flags, bookMs, stats] = row as [number, number, number, number, number, number, Uint8Array];
   const out: unknown[][] = [];
-  decodeRollupStats(stats, (id) => catalogue.isZ(id), null, (id, s) => {
+  decodeRollupStats(stats, { samples, bookMs }, (id) => catalogue.isZ(id), null, (id, s) => {
     out.push([localId, instrumentId, minute, catalogue.nameOf(id), samples, flags, bookMs, s.n, s.validMs, s.min, s.max, Number.isNaN(s.mean) ? null : s.mean, s.last]);
   });
   return out;

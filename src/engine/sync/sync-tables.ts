@@ -41,6 +41,8 @@ export interface SyncTable {
    * read (after `id`) and how one local row becomes central rows (local_id first).
    */
   readonly local?: {
+    /** The local column that is the central local_id and the cursor (default `id`). */
+    readonly idColumn?: string;
     readonly columns: readonly string[];
     readonly expand: (row: readonly unknown[], catalogue: RollupSeriesCatalogue) => unknown[][];
   };
@@ -170,7 +172,8 @@ export const ROLLUPS: SyncTable = {
   ],
   indexes: ['desk_id, instrument_id, series, time'],
   key: 'desk_id, local_id, series, time',
-  local: { columns: ['instrument_id', 'minute', 'samples', 'flags', 'book_ms', 'stats'], expand: expandRollupRow },
+  // seq: the local rollups are clustered by (instrument_id, minute) and have no rowid; seq orders their writing.
+  local: { idColumn: 'seq', columns: ['instrument_id', 'minute', 'samples', 'flags', 'book_ms', 'stats'], expand: expandRollupRow },
 };
 
 /**
