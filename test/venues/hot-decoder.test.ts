@@ -64,7 +64,7 @@ const TWEAKS: readonly ((data: string, rng: Rng) => string | undefined)[] = [
   (d, rng) => {
     const found = spans(d, /"(-?\d+(?:\.\d+)?)"/g);
     if (found.length === 0) return undefined;
-    const value = pick(rng, ['0.0000000000000001234', '1e-5', '-1', '+1', '.5', '5.', '007.5', '1234567890123456', '-0', '0', '0.000', '123456789012345', '12345.6789012345', '1.', '-0.00010000', '']);
+    const value = pick(rng, ['0.0000000000000001234', '1e-5', '-1', '+1', '.5', '5.', '007.5', '1234567890123456', '-0', '0', '0.000', '123456789012345', '12345.6789012345', '1.', '-0.00010000', '', '0.000000000000000000000000000000000000000001', '1234567890123456789012345678901234567890', '0.0000000000000000000000000000000000000000', '1.2.3']);
     return splice(d, pick(rng, found), value);
   },
   // OKX: an action, a channel, an entry key changed; numbers as JSON numbers; prevSeqId and instId added

@@ -22,6 +22,13 @@ const DOT = 46;
 /** Exact powers of ten: a 15-digit integer divided by one of them is correctly rounded, as Number() is. */
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
+/** {@link JsonCursor.decimalStr}: a plain decimal, short enough that level-rules never converts it. */
+export const PLAIN = 1;
+/** {@link JsonCursor.decimalStr}: a digit other than zero. */
+export const NONZERO = 2;
+/** level-rules' FAST_LENGTH: longer decimal strings are converted to be checked. */
+const PLAIN_DECIMAL_LENGTH = 40;
+
 /** Below 2^53: every integer of at most 15 digits is exact in a double. */
 const MAX_DIGITS = 15;
 
@@ -90,6 +97,48 @@ export class JsonCursor {
     this.end = i;
     this.pos = i + 1;
     return true;
+  }
+
+  /**
+   * Reads a string like {@link str}, and in the same pass says whether it is
+   * a plain decimal: digits with at most one dot, at least one digit, no
+   * sign or exponent, at most {@link PLAIN_DECIMAL_LENGTH} characters
+   * ({@link PLAIN}), with a digit other than zero ({@link NONZERO}). Such a
+   * string passes level-rules' size check, and its price check when not zero,
+   * without either being run. -1 when there is no string to read.
+   */
+  decimalStr(): number {
+    const text = this.text;
+    let i = this.pos;
+    if (text.charCodeAt(i) !== QUOTE) return -1;
+    i += 1;
+    const start = i;
+    const n = text.length;
+    let digits = 0;
+    let dots = 0;
+    let nonZero = false;
+    let other = false;
+    for (; i < n; i += 1) {
+      const c = text.charCodeAt(i);
+      if (c >= ZERO && c <= NINE) {
+        digits += 1;
+        if (c !== ZERO) nonZero = true;
+      } else if (c === DOT) {
+        dots += 1;
+      } else if (c === QUOTE) {
+        break;
+      } else if (c === BACKSLASH || c < 32) {
+        return -1;
+      } else {
+        other = true;
+      }
+    }
+    if (i >= n) return -1;
+    this.start = start;
+    this.end = i;
+    this.pos = i + 1;
+    if (other || digits === 0 || dots > 1 || i - start > PLAIN_DECIMAL_LENGTH) return 0;
+    return nonZero ? PLAIN | NONZERO : PLAIN;
   }
 
   /** Reads a key `"name":`, leaving its bounds in `start` / `end`. */

@@ -130,6 +130,8 @@ export class VenueBooks {
   /** Which frame times are believed; `SurveillancePipeline.advance` asks it too. */
   readonly frameTimes = new FrameTimeGuard();
   private readonly states = new Map<string, InstrumentState>();
+  /** The same states by venue, then symbol: an event finds its state without building its `venue:symbol` key. */
+  private readonly statesByVenue = new Map<string, Map<string, InstrumentState>>();
   private readonly mappers = new Map<string, VenueMapper>();
   /** `venue:indexSymbol` -> latest index price (OKX publishes indices apart). */
   private readonly indexPrices = new Map<string, number>();
@@ -441,6 +443,10 @@ export class VenueBooks {
   }
 
   private stateFor(venue: string, symbol: string): InstrumentState {
+    let bySymbol = this.statesByVenue.get(venue);
+    if (!bySymbol) this.statesByVenue.set(venue, (bySymbol = new Map()));
+    const known = bySymbol.get(symbol);
+    if (known) return known;
     const key = instrumentKey(venue, symbol);
     let state = this.states.get(key);
     if (!state) {
@@ -456,6 +462,7 @@ export class VenueBooks {
       };
       this.states.set(key, state);
     }
+    bySymbol.set(symbol, state);
     return state;
   }
 

@@ -1,6 +1,6 @@
 import type { MarketEvent, QuoteEvent, RawLevel, ReferencePriceEvent, VenueId } from '../../../shared/core/model';
 import { priceProblem, sizeProblem } from '../../../shared/core/level-rules';
-import { copyOf, JsonCursor } from '../../decode/json-cursor';
+import { copyOf, JsonCursor, NONZERO, PLAIN } from '../../decode/json-cursor';
 import type { MapResult, RawFrame } from '../venue';
 import type { BinanceMarket } from './exchange-info';
 
@@ -298,12 +298,18 @@ export class HotBinanceDecoder {
     const out: RawLevel[] = [];
     if (c.eat(CLOSE_BRACKET)) return out;
     for (;;) {
-      if (!c.eat(OPEN_BRACKET) || !c.str()) return null;
+      if (!c.eat(OPEN_BRACKET)) return null;
+      const priceKind = c.decimalStr();
+      if (priceKind < 0) return null;
       const price = c.value();
-      if (!c.eat(COMMA) || !c.str()) return null;
+      if (!c.eat(COMMA)) return null;
+      const sizeKind = c.decimalStr();
+      if (sizeKind < 0) return null;
       const size = c.value();
       if (!c.eat(CLOSE_BRACKET)) return null;
-      if (priceProblem(price) !== undefined || sizeProblem(size) !== undefined) return null;
+      // Plain decimals pass the level rule as read; anything else is put to the rule itself.
+      if ((priceKind & PLAIN) === 0 ? priceProblem(price) !== undefined : (priceKind & NONZERO) === 0) return null;
+      if ((sizeKind & PLAIN) === 0 && sizeProblem(size) !== undefined) return null;
       out.push([price, size]);
       if (c.eat(COMMA)) continue;
       return c.eat(CLOSE_BRACKET) ? out : null;
