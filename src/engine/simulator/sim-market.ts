@@ -1,5 +1,5 @@
 import { binanceBookTicker, binanceCombined, binanceDepthSnapshot, binanceDepthUpdate, binanceLevels, binanceMarkPrice, binanceStream } from './binance-protocol';
-import { extraAssetProfiles, FairValueProcess, type SimAsset } from './fair-value';
+import { assetRank, extraAssetProfiles, FairValueProcess, type SimAsset } from './fair-value';
 import { okxBooksPush, okxChecksumOf, okxLevels, okxRestBooks, okxTicker, type OkxLevel, type OkxProtocol } from './okx-protocol';
 import { Prng } from './prng';
 import type { ScenarioEffects } from './scenario-effects';
@@ -42,6 +42,8 @@ export interface SimListing {
   lastTop: string;
   /** Where this listing starts on the low-discrepancy sequence of forced spreads. */
   readonly spreadPhase: number;
+  /** Chance that a 100 ms slot changes the book: the venue's rate times the asset's activity. */
+  readonly updateProbability: number;
 }
 
 /** Golden-ratio stride: consecutive seconds visit the spread range evenly, in a jumpy order. */
@@ -50,6 +52,17 @@ const GOLDEN = 0.6180339887498949;
 /** Book updates come on a 100 ms grid (Binance `@depth@100ms`, OKX `books`); not every tick changes something. */
 const CADENCE_MS = 100;
 const UPDATE_PROBABILITY: Readonly<Record<SimVenue, number>> = { 'binance-spot': 0.55, 'binance-usdm': 0.55, okx: 0.45 };
+
+/**
+ * How often an asset's books change relative to the majors: a long-tail
+ * book changes a few times a second at most, not every 100 ms. Falls with
+ * the asset's volume rank past the top 20, floored so even the quietest
+ * book moves about twice a second. (BTC and ETH, and so a default run, are
+ * unaffected.)
+ */
+function bookActivity(asset: string): number {
+  return Math.max(0.3, Math.min(1, 20 / assetRank(asset)));
+}
 const QUOTE_THROTTLE_MS: Readonly<Record<SimVenue, number>> = { 'binance-spot': 250, 'binance-usdm': 250, okx: 500 };
 
 export interface SimMarketOptions {
@@ -102,6 +115,7 @@ export class SimMarket {
         lastQuoteAt: -Infinity,
         lastTop: '',
         spreadPhase: rng.next(),
+        updateProbability: UPDATE_PROBABILITY[instrument.venue] * bookActivity(instrument.base),
       };
     });
     for (const listing of this.listings) this.byVenueSymbol.set(`${listing.instrument.venue}:${listing.instrument.symbol}`, listing);
@@ -134,7 +148,7 @@ export class SimMarket {
         const due = listing.nextDue;
         listing.nextDue += CADENCE_MS;
         if (this.effects.silent(listing.instrument.venue, due)) continue;
-        if (!listing.rng.chance(UPDATE_PROBABILITY[listing.instrument.venue])) continue;
+        if (!listing.rng.chance(listing.updateProbability)) continue;
         this.updateBook(listing, due, out);
       }
     }

@@ -14,6 +14,7 @@ import { planSimulation, type SimulateOptions } from './sim-capture';
 import { SIM_VENUES, type SimVenue } from './sim-instruments';
 import { binancePartialStream, SimMarket, type Emission, type Endpoint, type SimListing } from './sim-market';
 import { SimRestLimits } from './sim-rest-limits';
+import { SimSubscribers } from './sim-subscribers';
 import { handleBinanceMessage, handleOkxMessage, type SimClient } from './sim-server-sockets';
 import { binanceTicker24h, okxTicker24h } from './sim-tickers';
 
@@ -50,6 +51,7 @@ interface VenueServer {
   readonly port: number;
   /** Request weights and limits per client IP, as the venue enforces them. */
   readonly limits: SimRestLimits;
+  readonly subscribers: SimSubscribers;
   cut: boolean;
 }
 
@@ -162,7 +164,7 @@ export class SimServer {
       http.once('error', reject);
       http.listen(port, host, () => resolve());
     });
-    const state: VenueServer = { venue, http, wss, clients: new Set(), port: (http.address() as AddressInfo).port, limits: new SimRestLimits(), cut: false };
+    const state: VenueServer = { venue, http, wss, clients: new Set(), port: (http.address() as AddressInfo).port, limits: new SimRestLimits(), subscribers: new SimSubscribers(), cut: false };
     http.on('upgrade', (req, socket, head) => this.upgrade(state, req, socket, head));
     return state;
   }
@@ -177,12 +179,17 @@ export class SimServer {
       return;
     }
     state.wss.handleUpgrade(req, socket, head, (ws) => {
-      const streams = new Set((url.searchParams.get('streams') ?? '').split('/').filter((s) => s !== ''));
       const connId = Math.floor(this.rng.uniform(0, 0xffffffff)).toString(16).padStart(8, '0');
-      const client: SimClient = { ws, venue: state.venue, endpoint: paths[path] ?? null, streams, connId };
+      const initial = (url.searchParams.get('streams') ?? '').split('/').filter((s) => s !== '');
+      const client: SimClient = { ws, venue: state.venue, endpoint: paths[path] ?? null, streams: state.subscribers.streamsFor(() => client), connId };
+      for (const stream of initial) client.streams.add(stream);
       state.clients.add(client);
-      ws.on('close', () => state.clients.delete(client));
-      ws.on('error', () => state.clients.delete(client));
+      const gone = () => {
+        state.clients.delete(client);
+        client.streams.clear();
+      };
+      ws.on('close', gone);
+      ws.on('error', gone);
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
         const text = data.toString();
@@ -205,13 +212,15 @@ export class SimServer {
   private broadcast(emission: Emission): void {
     // A book update also moves the partial picture (Binance depth20, OKX books5), built once if anyone follows it.
     const partial = emission.kind === 'depth' ? (emission.venue === 'okx' ? `books5:${emission.symbol}` : binancePartialStream(emission.symbol)) : null;
+    const subscribers = this.venues.get(emission.venue)!.subscribers;
+    const send = (client: SimClient, text: () => string): void => {
+      if (client.endpoint !== null && client.endpoint !== emission.endpoint) return;
+      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(text());
+    };
+    for (const client of subscribers.of(emission.stream)) send(client, () => emission.text);
+    if (partial === null) return;
     let partialText: string | undefined;
-    for (const client of this.venues.get(emission.venue)!.clients) {
-      if (client.endpoint !== null && client.endpoint !== emission.endpoint) continue;
-      if (client.ws.readyState !== WebSocket.OPEN) continue;
-      if (client.streams.has(emission.stream)) client.ws.send(emission.text);
-      if (partial !== null && client.streams.has(partial)) client.ws.send((partialText ??= this.partialText(emission)));
-    }
+    for (const client of subscribers.of(partial)) send(client, () => (partialText ??= this.partialText(emission)));
   }
 
   private partialText(emission: Emission): string {
