@@ -37,7 +37,8 @@ async function sim(extraAssets: number, ports?: Record<string, number>): Promise
 }
 
 describe('the live engine on a rule-selected set', () => {
-  it('runs every selected book by its tier, and subscribes a new listing found on refresh', async () => {
+  // Two simulators and two engine starts on a loaded two-core machine: a generous limit, not a speed claim.
+  it('runs every selected book by its tier, and subscribes a new listing found on refresh', { timeout: 120_000 }, async () => {
     const first = await sim(2);
     const ports = Object.fromEntries(Object.entries(first.urls).map(([venue, u]) => [venue, u.port]));
     const config: Config = {
