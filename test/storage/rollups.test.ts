@@ -63,6 +63,10 @@ describe('per-minute rollups', () => {
       [MINUTE, 60, 3, 58_000],
     ]);
     expect(writer.stats.rollups).toEqual({ closed: 2, alreadyClosed: 0, lateSamples: 0, droppedSeries: 0 });
+    // Nothing pruned: a short range, even one starting before the first sample, reads the exact raw rows.
+    const key = `${PERP.venue}:${PERP.symbol}`;
+    expect(querySeries(db, { key, metrics: ['mid'], from: START - 30_000, to: START + 150_000 }).source).toBe('samples');
+    expect(listInstruments(db)[0]!.firstSample).toBe(START + 0);
 
     const minute1 = list.slice(60, 120);
     const spreads = minute1.map((e) => e.sample.values.spread_bps!);

@@ -85,7 +85,10 @@ export function querySeries(db: HistoryDatabase, query: SeriesQuery): SeriesResu
   if (instrument === undefined || to <= from) return { key: query.key, from, to, bucketMs, source: 'samples', points: [] };
 
   const cover = historyCoverage(db, instrument);
-  const rawPruned = cover.firstRollup !== null && from < (cover.firstRaw ?? Number.POSITIVE_INFINITY) && cover.firstRollup < (cover.firstRaw ?? Number.POSITIVE_INFINITY);
+  // Raw rows are gone for part of the range when minutes before the first raw row's minute have rollups
+  // (a rollup's minute starts before its first sample, so the first raw minute itself does not count).
+  const firstRawMinute = cover.firstRaw === null ? Number.POSITIVE_INFINITY : minuteOf(cover.firstRaw);
+  const rawPruned = cover.firstRollup !== null && cover.firstRollup < firstRawMinute && from < (cover.firstRaw ?? Number.POSITIVE_INFINITY);
   const long = to - from > RAW_SERIES_MAX_RANGE_MS && bucketMs >= MINUTE_MS;
   if (cover.rollupEnd === null || (!rawPruned && !long)) {
     return { key: query.key, from, to, bucketMs, source: 'samples', points: rawSeriesPoints(db, instrument, query.metrics, { from, to, origin: from, bucketMs }) };
@@ -307,11 +310,16 @@ export interface InstrumentRecord {
 export function listInstruments(db: HistoryDatabase): InstrumentRecord[] {
   // min/max per instrument come straight off the (instrument_id, time) and (instrument_id, minute) indexes;
   // past the raw window the first minute's rollup is the earliest history.
-  return db
+  const rows = db
     .prepare(`SELECT key, venue, symbol, canonical_id AS instrumentId, type,
-      nullif(min(coalesce((SELECT min(time) FROM samples WHERE instrument_id = i.id), 9e15),
-        coalesce((SELECT min(minute) FROM rollups WHERE instrument_id = i.id), 9e15)), 9e15) AS firstSample,
+      (SELECT min(time) FROM samples WHERE instrument_id = i.id) AS firstRaw,
+      (SELECT min(minute) FROM rollups WHERE instrument_id = i.id) AS firstRollup,
       (SELECT max(time) FROM samples WHERE instrument_id = i.id) AS lastSample
       FROM instruments i ORDER BY key`)
-    .all() as InstrumentRecord[];
+    .all() as (Omit<InstrumentRecord, 'firstSample'> & { firstRaw: number | null; firstRollup: number | null })[];
+  return rows.map(({ firstRaw, firstRollup, ...rest }) => ({
+    ...rest,
+    // The first raw sample while its minute is the oldest history; the first minute once older raw rows are pruned.
+    firstSample: firstRollup !== null && (firstRaw === null || firstRollup < minuteOf(firstRaw)) ? firstRollup : firstRaw,
+  }));
 }
