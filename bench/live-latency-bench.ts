@@ -2,7 +2,7 @@
  * Live frame-to-alert latency on the whole simulated market over loopback
  * (issue 11, item 7):
  *
- *   npx tsx bench/live-latency-bench.ts [--seconds 60] [--extra-assets 623] [--probes 40] [--wait 240]
+ *   npx tsx bench/live-latency-bench.ts [--seconds 60] [--extra-assets 623] [--diff-assets 200] [--probes 40] [--wait 240]
  *   npm run bench -- live           (the same with its defaults)
  *
  * What is measured. Alerts are raised at sampling boundaries. A feed worker
@@ -29,11 +29,13 @@ import { parseArgs } from 'node:util';
 import { epochNow } from '../src/engine/workers/epoch-clock';
 import type { AlertTiming } from '../src/engine/workers/messages';
 import type { BenchModule, BenchResult } from './index';
-import { formatPercentiles, percentiles, sleep, startLiveRun, validBooks, WHOLE_MARKET_EXTRA_ASSETS } from './live-run';
+import { formatPercentiles, percentiles, sleep, startLiveRun, validBooks, WHOLE_MARKET_DIFF_ASSETS, WHOLE_MARKET_EXTRA_ASSETS } from './live-run';
 
 export interface LiveLatencyOptions {
   readonly seconds: number;
   readonly extraAssets: number;
+  /** Assets with full books; the rest on partial-book streams (live-run.ts). */
+  readonly diffAssets: number;
   readonly probes: number;
   /** Longest wait for the first alerts (bootstrap and books), seconds. */
   readonly waitSeconds: number;
@@ -58,7 +60,7 @@ export interface LiveLatencyResult {
 
 export async function runLiveLatency(options: LiveLatencyOptions): Promise<LiveLatencyResult> {
   const { log } = options;
-  const run = await startLiveRun({ extraAssets: options.extraAssets, demo: 'showcase', probeInstruments: options.probes });
+  const run = await startLiveRun({ extraAssets: options.extraAssets, diffAssets: options.diffAssets, demo: 'showcase', probeInstruments: options.probes });
   const started = Date.now();
   const batches: Batch[] = [];
   let measuring = false;
@@ -83,6 +85,7 @@ export async function runLiveLatency(options: LiveLatencyOptions): Promise<LiveL
     let books = { valid: 0, rows: 0 };
     while (books.valid < 0.99 * run.instruments && Date.now() - started < options.waitSeconds * 1000) {
       await sleep(5_000);
+      run.assertSimulatorUp();
       books = await validBooks(run.running);
       log(`  ${((Date.now() - started) / 1000).toFixed(0)} s: ${books.valid}/${run.instruments} books valid (${books.rows} rows)`);
     }
@@ -91,6 +94,7 @@ export async function runLiveLatency(options: LiveLatencyOptions): Promise<LiveL
     measuring = true;
     log(`  measuring for ${options.seconds} s from ${((measureStart - started) / 1000).toFixed(0)} s after start`);
     await sleep(options.seconds * 1000);
+    run.assertSimulatorUp();
     measuring = false;
     // Late screen arrivals of the last batches.
     await sleep(1_000);
@@ -140,6 +144,7 @@ function parse(argv: readonly string[]): LiveLatencyOptions {
     options: {
       seconds: { type: 'string', default: '60' },
       'extra-assets': { type: 'string', default: String(WHOLE_MARKET_EXTRA_ASSETS) },
+      'diff-assets': { type: 'string', default: String(WHOLE_MARKET_DIFF_ASSETS) },
       probes: { type: 'string', default: '40' },
       wait: { type: 'string', default: '240' },
     },
@@ -147,6 +152,7 @@ function parse(argv: readonly string[]): LiveLatencyOptions {
   return {
     seconds: Number(values.seconds),
     extraAssets: Number(values['extra-assets']),
+    diffAssets: Number(values['diff-assets']),
     probes: Number(values.probes),
     waitSeconds: Number(values.wait),
     log: (line) => process.stderr.write(`${line}\n`),

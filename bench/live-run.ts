@@ -5,7 +5,7 @@
  * (live-latency-bench.ts, soak-bench.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfigDir } from '../src/engine/config/default-config-dir';
@@ -18,11 +18,15 @@ import type { RuleConfig } from '../src/shared/config/alerts-schema';
 
 /** 8 base listings + 4 per extra asset: 623 extra assets make the issue's 2,500 instruments. */
 export const WHOLE_MARKET_EXTRA_ASSETS = 623;
+/** Full books for the 200 most liquid assets (800 books), partial streams for the tail: as the bootstrap bench runs it. */
+export const WHOLE_MARKET_DIFF_ASSETS = 200;
 
 export interface LiveRunOptions {
   readonly extraAssets: number;
   /** Simulator schedule (`showcase`: every alert family, then feed faults). */
   readonly demo: string;
+  /** Assets (most liquid first) whose listings get full books (diff stream + REST snapshot); the tail gets partial-book streams, as a whole-market selection gives it. */
+  readonly diffAssets: number;
   /** Simulated perpetuals (the first extra assets') that get a threshold-only imbalance rule, so alerts open and resolve all through the run. */
   readonly probeInstruments: number;
 }
@@ -30,6 +34,10 @@ export interface LiveRunOptions {
 export interface LiveRun {
   readonly running: RunningConsole;
   readonly labels: SimLabels;
+  /** The simulator process's CPU so far (user + system, ms) from /proc; null where there is none. */
+  simCpuMs(): number | null;
+  /** Throws when the simulator process has died: figures taken without a market would be no figures. */
+  assertSimulatorUp(): void;
   readonly instruments: number;
   /** Web server, engine, simulator; temp files removed. */
   stop(): Promise<void>;
@@ -72,7 +80,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   let running: RunningConsole;
   try {
     const base = withProbes(loadConfig(defaultConfigDir()), options.extraAssets, options.probeInstruments);
-    const config: Config = { ...base, exchanges: sim.exchanges, instruments: simInstrumentsConfig(options.extraAssets) };
+    const config: Config = { ...base, exchanges: sim.exchanges, instruments: simInstrumentsConfig(options.extraAssets, { diffAssets: options.diffAssets }) };
     running = await runConsole({ config, port: 0, rendererDir: join(dir, 'renderer'), db: join(dir, 'history.sqlite') });
   } catch (error) {
     sim.child.kill();
@@ -81,20 +89,45 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   return {
     running,
     labels: sim.labels,
+    simCpuMs: () => processCpuMs(sim.child.pid),
+    assertSimulatorUp() {
+      if (sim.child.exitCode !== null || sim.child.signalCode !== null) throw new Error(`the simulator process died (${sim.child.exitCode ?? sim.child.signalCode}): see its error above`);
+    },
     instruments: 8 + 4 * options.extraAssets,
     async stop() {
       await running.stop();
-      const exited = new Promise((resolve) => sim.child.once('exit', resolve));
-      sim.child.kill('SIGTERM');
-      await exited;
+      if (sim.child.exitCode === null && sim.child.signalCode === null) {
+        const exited = new Promise((resolve) => sim.child.once('exit', resolve));
+        sim.child.kill('SIGTERM');
+        await exited;
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
+/** utime + stime of a process and its reaped children (fields 14-17 of /proc/PID/stat), ms; null without /proc. */
+function processCpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ", field 3 is index 0: utime, stime, cutime, cstime are fields 14-17.
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on Linux for every architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 async function startSimProcess(schedule: string, extraAssets: number): Promise<{ child: ChildProcess; exchanges: Config['exchanges']; labels: SimLabels }> {
-  const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [join(import.meta.dirname, 'sim-process.ts'), schedule, String(extraAssets)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // node --import tsx rather than the tsx command, which runs the script in a child of its own: this pid is the simulator's.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sim-process.ts'), schedule, String(extraAssets)], {
+    cwd: join(import.meta.dirname, '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -2,7 +2,7 @@
  * CPU and RSS of the live engine on the whole simulated market (issue 11,
  * item 7), the simulator in its own process (not counted):
  *
- *   npx tsx bench/soak-bench.ts [--minutes 3] [--warmup 60] [--extra-assets 623] [--every 10]
+ *   npx tsx bench/soak-bench.ts [--minutes 3] [--warmup 60] [--extra-assets 623] [--diff-assets 200] [--every 10]
  *   npm run bench -- live           (with these defaults; the issue's figure is --minutes 60)
  *
  * Every `--every` seconds: the engine process's CPU since the last sample
@@ -13,12 +13,14 @@
  */
 import { parseArgs } from 'node:util';
 import type { BenchModule, BenchResult } from './index';
-import { sleep, startLiveRun, validBooks, WHOLE_MARKET_EXTRA_ASSETS } from './live-run';
+import { sleep, startLiveRun, validBooks, WHOLE_MARKET_DIFF_ASSETS, WHOLE_MARKET_EXTRA_ASSETS } from './live-run';
 
 export interface SoakOptions {
   readonly minutes: number;
   readonly warmupSeconds: number;
   readonly extraAssets: number;
+  /** Assets with full books; the rest on partial-book streams (live-run.ts). */
+  readonly diffAssets: number;
   readonly everySeconds: number;
   readonly log: (line: string) => void;
 }
@@ -26,6 +28,8 @@ export interface SoakOptions {
 interface SoakSample {
   readonly second: number;
   readonly cores: number;
+  /** The simulator process's, for telling an engine that idles from a simulator that cannot feed it. */
+  readonly simCores: number | null;
   readonly rssMb: number;
   readonly valid: number;
 }
@@ -53,23 +57,28 @@ function slope(points: readonly (readonly [number, number])[]): number {
 }
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
-  const run = await startLiveRun({ extraAssets: options.extraAssets, demo: 'calm', probeInstruments: 0 });
+  const run = await startLiveRun({ extraAssets: options.extraAssets, diffAssets: options.diffAssets, demo: 'calm', probeInstruments: 0 });
   const started = Date.now();
   const samples: SoakSample[] = [];
   try {
     let lastCpu = process.cpuUsage();
     let lastAt = performance.now();
+    let lastSim = run.simCpuMs();
     while (Date.now() - started < options.minutes * 60_000) {
       await sleep(options.everySeconds * 1000);
+      run.assertSimulatorUp();
       const cpu = process.cpuUsage(lastCpu);
       const now = performance.now();
       const cores = (cpu.user + cpu.system) / 1000 / (now - lastAt);
+      const sim = run.simCpuMs();
+      const simCores = sim === null || lastSim === null ? null : (sim - lastSim) / (now - lastAt);
       lastCpu = process.cpuUsage();
       lastAt = now;
+      lastSim = sim;
       const books = await validBooks(run.running);
-      const sample = { second: Math.round((Date.now() - started) / 1000), cores, rssMb: process.memoryUsage().rss / 2 ** 20, valid: books.valid };
+      const sample = { second: Math.round((Date.now() - started) / 1000), cores, simCores, rssMb: process.memoryUsage().rss / 2 ** 20, valid: books.valid };
       samples.push(sample);
-      options.log(`  ${String(sample.second).padStart(5)} s  cpu ${sample.cores.toFixed(2)} cores  rss ${sample.rssMb.toFixed(0)} MB  books valid ${sample.valid}/${run.instruments}`);
+      options.log(`  ${String(sample.second).padStart(5)} s  cpu ${sample.cores.toFixed(2)} cores (simulator ${sample.simCores?.toFixed(2) ?? 'n/a'})  rss ${sample.rssMb.toFixed(0)} MB  books valid ${sample.valid}/${run.instruments}`);
     }
   } finally {
     await run.stop();
@@ -80,10 +89,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const rssAfterWarmupMb = steady[0]?.rssMb ?? Number.NaN;
   const rssEndMb = samples.at(-1)?.rssMb ?? Number.NaN;
   const rssSlopeMbPerHour = slope(steady.map((s) => [s.second / 3600, s.rssMb] as const));
+  const simSteady = steady.flatMap((s) => (s.simCores === null ? [] : [s.simCores]));
   const lines = [
     `soak: ${run.instruments} simulated instruments (calm), ${options.minutes} min, warmup ${options.warmupSeconds} s, sampled every ${options.everySeconds} s, node ${process.version}`,
     `  engine process (main + feed, analytics and history threads; the simulator runs apart)`,
     `  cpu after warmup              mean ${meanCores.toFixed(2)} cores, peak ${peakCores.toFixed(2)} cores (${steady.length} samples)`,
+    `  simulator process cpu         mean ${simSteady.length > 0 ? (simSteady.reduce((a, b) => a + b, 0) / simSteady.length).toFixed(2) : 'n/a'} cores`,
     `  rss after warmup              ${rssAfterWarmupMb.toFixed(0)} MB, at the end ${rssEndMb.toFixed(0)} MB, slope ${rssSlopeMbPerHour.toFixed(0)} MB/h`,
     `  books valid at the end        ${samples.at(-1)?.valid ?? 0}/${run.instruments}`,
   ];
@@ -97,6 +108,7 @@ function parse(argv: readonly string[]): SoakOptions {
       minutes: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '60' },
       'extra-assets': { type: 'string', default: String(WHOLE_MARKET_EXTRA_ASSETS) },
+      'diff-assets': { type: 'string', default: String(WHOLE_MARKET_DIFF_ASSETS) },
       every: { type: 'string', default: '10' },
     },
   });
@@ -104,11 +116,12 @@ function parse(argv: readonly string[]): SoakOptions {
     minutes: Number(values.minutes),
     warmupSeconds: Number(values.warmup),
     extraAssets: Number(values['extra-assets']),
+    diffAssets: Number(values['diff-assets']),
     everySeconds: Number(values.every),
     log: (line: string) => process.stderr.write(`${line}\n`),
   };
   if (!(options.minutes > 0) || !(options.warmupSeconds >= 0) || !Number.isInteger(options.extraAssets) || options.extraAssets < 0 || !(options.everySeconds > 0)) {
-    throw new Error('usage: npx tsx bench/soak-bench.ts [--minutes 3] [--warmup 60] [--extra-assets 623] [--every 10]');
+    throw new Error('usage: npx tsx bench/soak-bench.ts [--minutes 3] [--warmup 60] [--extra-assets 623] [--diff-assets 200] [--every 10]');
   }
   return options;
 }
