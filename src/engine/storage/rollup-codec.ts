@@ -95,8 +95,14 @@ export function decodeRollupStats(
       let p = o + 2;
       let n = defaults.samples;
       let validMs = defaults.bookMs;
-      if (mask & N_FOLLOWS) (n = buf.readUInt16LE(p)), (p += 2);
-      if (mask & VALID_FOLLOWS) (validMs = buf.readUInt16LE(p)), (p += 2);
+      if (mask & N_FOLLOWS) {
+        n = buf.readUInt16LE(p);
+        p += 2;
+      }
+      if (mask & VALID_FOLLOWS) {
+        validMs = buf.readUInt16LE(p);
+        p += 2;
+      }
       const min = buf.readFloatLE(p);
       const max = buf.readFloatLE(p + 4);
       const mean = z ? Number.NaN : buf.readFloatLE(p + 8);
