@@ -89,7 +89,7 @@ export function pgSyncSuite(): void {
           samples: 60,
         },
       ]);
-      const z = await query<{ mean: number | null }>(`SELECT DISTINCT mean FROM "${schema}".rollups WHERE series LIKE 'z\_%'`);
+      const z = await query<{ mean: number | null }>(`SELECT DISTINCT mean FROM "${schema}".rollups WHERE starts_with(series, 'z_')`);
       expect(z).toEqual([{ mean: null }]);
     });
 
