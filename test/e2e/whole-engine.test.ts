@@ -11,7 +11,7 @@ import { cleanupDirs, fakeRenderer, tempDir } from '../console/helpers';
 // Issue 11, "Done when": the real engine as `surveil serve --demo` starts it
 // (simulator on loopback, one feed worker per venue, the analytics worker,
 // history in SQLite) on a few hundred instruments. Every book must become
-// valid, every z-score warm up, and the injected spread blowout fire its alert
+// valid (how soon is the bootstrap bench's to say), every z-score warm up, and the injected spread blowout fire its alert
 // on the instrument and within the time the simulator's labels give.
 
 /** 8 base listings + 4 per extra asset: 328 instruments over three venues. */
@@ -21,6 +21,7 @@ const MIN_SAMPLES = 10;
 
 let running: RunningConsole;
 let expectedKeys: string[];
+let startedAt: number;
 const alerts = new Map<string, Alert>();
 
 beforeAll(async () => {
@@ -30,6 +31,7 @@ beforeAll(async () => {
   expectedKeys = [...subscriptionsFromConfig({ ...config, instruments: simInstrumentsConfig(EXTRA_ASSETS) })].flatMap(([venue, subs]) =>
     subs.map((s) => `${venue}:${s.symbol}`),
   );
+  startedAt = Date.now();
   running = await runConsole({ config, demo: 'spread_blowout', extraAssets: EXTRA_ASSETS, port: 0, rendererDir: fakeRenderer().root, db: `${tempDir()}/history.sqlite` });
   running.service.subscribe((event) => {
     if (event.type === 'alerts') for (const alert of event.alerts) alerts.set(alert.id, alert);
@@ -59,9 +61,11 @@ describe(`the whole engine on the simulator (${8 + 4 * EXTRA_ASSETS} instruments
 
   it('makes every book valid', async () => {
     const ready = (s: ConsoleSnapshot) => s.overview.length === expectedKeys.length && s.overview.every((r) => r.health.bookValid);
-    await waitForAsync(() => poll(ready), () => `every book valid; ${rows().length} rows, not valid ${sample(notValid())}`, 60_000);
+    // A bound against a hang, not a speed goal (that is the bootstrap bench's): a loaded CI machine may take its time.
+    await waitForAsync(() => poll(ready), () => `every book valid; ${rows().length} rows, not valid ${sample(notValid())}`, 150_000);
     expect(new Set(rows().map((r) => r.key))).toEqual(new Set(expectedKeys));
-  }, 70_000);
+    process.stdout.write(`whole engine: all ${expectedKeys.length} books valid ${((Date.now() - startedAt) / 1000).toFixed(0)} s after start\n`);
+  }, 160_000);
 
   it('warms up every z-score: no rule is warming up any longer', async () => {
     const warm = (s: ConsoleSnapshot) => s.overview.length === expectedKeys.length && warming().length === 0 && s.feeds.every((f) => f.warmup !== null && f.warmup.samples >= f.warmup.needed);
