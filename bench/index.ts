@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { bookTruthBench } from './book-truth-bench';
+import { bootstrapBench } from './bootstrap-bench';
 import { coreBench } from './core-bench';
 import { evaluatorBench } from './evaluator-bench';
 import { historyBench } from './history-bench';
@@ -55,7 +56,7 @@ export interface BenchModule {
 }
 
 /** The benches `npm run bench` runs, in order. */
-export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench, soakBench];
+export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench, soakBench, bootstrapBench];
 
 export const harness: BenchHarness = {
   measure(name, unit, batch, options = {}) {

@@ -187,14 +187,35 @@ export function scaledText(units: number, decimals: number, pad: number, trim: b
   return (negative ? '-' : '') + (frac === '' ? whole : `${whole}.${frac}`);
 }
 
+/**
+ * Level strings already made, per listing: a book's prices sit in a narrow
+ * band and sizes repeat, so at a whole market (partial pushes re-send 20
+ * levels ten times a second) most strings are made once. Bounded: a
+ * listing's cache starts over past this many entries.
+ */
+const TEXT_CACHE_LIMIT = 4_096;
+const priceTexts = new WeakMap<SimInstrument, Map<number, string>>();
+const sizeTexts = new WeakMap<SimInstrument, Map<number, string>>();
+
+function cached(store: WeakMap<SimInstrument, Map<number, string>>, instrument: SimInstrument, units: number, make: () => string): string {
+  let map = store.get(instrument);
+  if (map === undefined) store.set(instrument, (map = new Map()));
+  let text = map.get(units);
+  if (text === undefined) {
+    if (map.size >= TEXT_CACHE_LIMIT) map.clear();
+    map.set(units, (text = make()));
+  }
+  return text;
+}
+
 /** Price string of a level `ticks` ticks above zero, as the venue prints it. */
 export function priceText(instrument: SimInstrument, ticks: number): string {
-  return scaledText(ticks, instrument.tickDecimals, instrument.priceDecimals, instrument.trimZeros);
+  return cached(priceTexts, instrument, ticks, () => scaledText(ticks, instrument.tickDecimals, instrument.priceDecimals, instrument.trimZeros));
 }
 
 /** Size string of `lots` lots, as the venue prints it. */
 export function sizeText(instrument: SimInstrument, lots: number): string {
-  return scaledText(lots, instrument.lotDecimals, instrument.sizeDecimals, instrument.trimZeros);
+  return cached(sizeTexts, instrument, lots, () => scaledText(lots, instrument.lotDecimals, instrument.sizeDecimals, instrument.trimZeros));
 }
 
 /** A price rounded to the tick, as a string: marks, indices, tickers. */
