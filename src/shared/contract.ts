@@ -37,6 +37,8 @@ export interface OverviewRow {
   readonly openAlerts: number;
   /** Where each of the instrument's rules stands: why it is (or is not) alerting. */
   readonly rules: readonly RuleStatus[];
+  /** Liquidity tier (alerts.yaml `tiers`) the instrument is judged by; absent when it has none. */
+  readonly tier?: string;
   /** Perpetuals: when the current funding rate settles and the venue's interval (null: 8 h assumed). */
   readonly funding?: { readonly nextTime: number; readonly intervalMs: number | null };
 }
@@ -67,6 +69,7 @@ export interface RowSummary {
   readonly key: string;
   readonly instrumentId: string;
   readonly type: InstrumentType;
+  readonly tier?: string;
   readonly time: number;
   readonly status: InstrumentStatus;
   /** Pending and firing alerts. */

@@ -123,6 +123,13 @@ describe('brief rows from engine summaries', () => {
     expect(brief.rules).toEqual([]);
   });
 
+  it('carries the liquidity tier, which the filter finds', () => {
+    const brief = rowFromSummary(rowSummary({ ...full, tier: 'long_tail' }));
+    expect(brief.tier).toBe('long_tail');
+    expect(overviewMatcher({ ...EMPTY_OVERVIEW_FILTER, text: 'long_tail' })(brief)).toBe(true);
+    expect(rowFromSummary(rowSummary(full)).tier).toBeUndefined();
+  });
+
   it('never replaces a full row of the same sample, always an older one', () => {
     const brief = rowFromSummary(rowSummary(full));
     expect(replacesRow(full, brief)).toBe(false);

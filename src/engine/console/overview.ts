@@ -10,6 +10,8 @@ import type { FeedStatus } from '../venues/venue';
 export interface RowContext {
   /** Instrument type by `venue:symbol`, from instruments.yaml; unknown keys are guessed from the id. */
   readonly types: ReadonlyMap<string, InstrumentType>;
+  /** Liquidity tier by `venue:symbol`, where instruments.yaml (or discovery) gave one. */
+  readonly tiers?: ReadonlyMap<string, string>;
   /** Samples a z-score window needs before it scores (features.yaml min_samples). */
   readonly zNeeded: number;
   /** False when z-scores are switched off: nothing is ever warming up. */
@@ -19,13 +21,17 @@ export interface RowContext {
 /** The row context of a config. */
 export function rowContext(config: Config): RowContext {
   const types = new Map<string, InstrumentType>();
+  const tiers = new Map<string, string>();
   for (const instrument of Object.values(config.instruments)) {
     for (const exchange of EXCHANGE_NAMES) {
       const listing = instrument.venues[exchange];
-      if (listing) types.set(`${venueIdOf(exchange, instrument.type)}:${listing.symbol}`, instrument.type);
+      if (!listing) continue;
+      const key = `${venueIdOf(exchange, instrument.type)}:${listing.symbol}`;
+      types.set(key, instrument.type);
+      if (listing.tier) tiers.set(key, listing.tier);
     }
   }
-  return { types, zNeeded: config.features.zscore.minSamples, zEnabled: config.features.zscore.enabled };
+  return { types, tiers, zNeeded: config.features.zscore.minSamples, zEnabled: config.features.zscore.enabled };
 }
 
 /** The type of an instrument nobody configured (a replayed capture's), from its canonical id. */
@@ -78,6 +84,7 @@ export function overviewRow(evaluation: SampleEvaluation, open: readonly Alert[]
     status: instrumentStatus(evaluation, open, context),
     openAlerts: open.length,
     rules: evaluation.rules ?? [],
+    ...(context.tiers?.has(sample.key) ? { tier: context.tiers.get(sample.key)! } : {}),
     ...(sample.funding ? { funding: sample.funding } : {}),
   };
 }

@@ -20,6 +20,7 @@ export function rowSummary(row: OverviewRow): RowSummary {
     key: row.key,
     instrumentId: row.instrumentId,
     type: row.type,
+    ...(row.tier ? { tier: row.tier } : {}),
     time: row.time,
     status: row.status,
     openAlerts: row.openAlerts,
@@ -40,7 +41,7 @@ export function rowSummary(row: OverviewRow): RowSummary {
 /** Same content, whatever the sample time: nothing on screen would change. */
 export function sameSummary(a: RowSummary, b: RowSummary): boolean {
   if (a.status !== b.status || a.openAlerts !== b.openAlerts || a.stale !== b.stale || a.bookValid !== b.bookValid) return false;
-  if (a.instrumentId !== b.instrumentId || a.type !== b.type) return false;
+  if (a.instrumentId !== b.instrumentId || a.type !== b.type || a.tier !== b.tier) return false;
   for (let i = 0; i < a.values.length; i += 1) if (a.values[i] !== b.values[i]) return false;
   for (let i = 0; i < a.z.length; i += 1) {
     const x = a.z[i];

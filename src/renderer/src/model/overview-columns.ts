@@ -73,6 +73,7 @@ export const OVERVIEW_COLUMNS: readonly OverviewColumn[] = [
   { id: 'status', label: 'State', title: 'worst state: alerts, book, feed, warmup', numeric: false, sortValue: (r) => STATUS_RANK[r.status], text: (r) => STATUS_LABEL[r.status] },
   { id: 'instrument', label: 'Instrument', title: 'canonical instrument', numeric: false, sortValue: (r) => r.instrumentId, text: (r) => r.instrumentId },
   { id: 'venue', label: 'Venue', title: 'venue and symbol', numeric: false, sortValue: (r) => r.key, text: (r) => r.key },
+  { id: 'tier', label: 'Tier', title: 'liquidity tier (alerts.yaml tiers) whose profile judges the instrument', numeric: false, sortValue: (r) => r.tier ?? null, text: (r) => r.tier ?? '' },
   metricColumn('spread', 'Spread bp', 'spread, bps of mid', 'spread_bps', formatBps),
   metricColumn('depthBid', 'Bid 10bp', 'bid depth within 10 bps, quote notional', 'depth_bid_10bps', formatNotional),
   metricColumn('depthAsk', 'Ask 10bp', 'ask depth within 10 bps, quote notional', 'depth_ask_10bps', formatNotional),
@@ -166,8 +167,7 @@ export const EMPTY_OVERVIEW_FILTER: OverviewFilter = { text: '', venue: '', stat
 
 /** The words a row is found by: venue:symbol, canonical instrument, type and liquidity tier when the engine gives one. */
 function haystack(row: OverviewRow): string {
-  const tier = (row as { readonly tier?: unknown }).tier;
-  return `${row.key} ${row.instrumentId} ${row.type}${typeof tier === 'string' ? ` ${tier}` : ''}`.toLowerCase();
+  return `${row.key} ${row.instrumentId} ${row.type}${row.tier ? ` ${row.tier}` : ''}`.toLowerCase();
 }
 
 /**

@@ -31,6 +31,7 @@ export function rowFromSummary(summary: RowSummary): ShownRow {
     symbol: summary.key.slice(at + 1),
     instrumentId: summary.instrumentId,
     type: summary.type,
+    ...(summary.tier ? { tier: summary.tier } : {}),
     time: summary.time,
     values,
     covered: {},
