@@ -143,6 +143,12 @@ describe('per-minute rollups', () => {
     for (const e of list.slice(0, 150)) insert.run(id, ...sampleParams(e));
     v3.close();
 
+    // A viewer opening it read-only (no migration) still reads its series from the raw rows.
+    const viewer = openHistoryDb(path, { readonly: true, integrityCheck: 'off' });
+    expect(querySeries(viewer, { key: `${PERP.venue}:${PERP.symbol}`, metrics: ['mid'], from: START, to: START + 150_000 }).points).toHaveLength(150);
+    expect(listInstruments(viewer)[0]!.firstSample).toBe(START);
+    viewer.close();
+
     const db = openHistoryDb(path);
     expect(schemaVersion(db)).toBe(4);
     // Minutes 0 and 1 from the stored rows; minute 2 (30 samples so far) stays open.

@@ -2,7 +2,7 @@ import type { Acknowledgement, AlertEvent, AlertState, Severity } from '../../sh
 import type { HistoryDatabase } from './history-db';
 import type { FeedEventKind } from './history-writer';
 import { MINUTE_MS, minuteOf } from './minute-rollup';
-import { historyCoverage, rollupSeriesPoints } from './rollup-queries';
+import { hasRollups, historyCoverage, rollupSeriesPoints } from './rollup-queries';
 import { seriesExpression } from './sample-row';
 
 /** One series' figures over a bucket; for a single-sample bucket all four are the sample's value. */
@@ -313,7 +313,7 @@ export function listInstruments(db: HistoryDatabase): InstrumentRecord[] {
   const rows = db
     .prepare(`SELECT key, venue, symbol, canonical_id AS instrumentId, type,
       (SELECT min(time) FROM samples WHERE instrument_id = i.id) AS firstRaw,
-      (SELECT min(minute) FROM rollups WHERE instrument_id = i.id) AS firstRollup,
+      ${hasRollups(db) ? '(SELECT min(minute) FROM rollups WHERE instrument_id = i.id)' : 'NULL'} AS firstRollup,
       (SELECT max(time) FROM samples WHERE instrument_id = i.id) AS lastSample
       FROM instruments i ORDER BY key`)
     .all() as (Omit<InstrumentRecord, 'firstSample'> & { firstRaw: number | null; firstRollup: number | null })[];

@@ -12,8 +12,17 @@ export interface HistoryCoverage {
   readonly rollupEnd: number | null;
 }
 
+/** Whether the file has rollups: a file of an older build opened read-only (a viewer) is not migrated. */
+export function hasRollups(db: HistoryDatabase): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'rollups'").get() !== undefined;
+}
+
 /** The spans, each off an index (min/max on (instrument_id, time) and (instrument_id, minute)). */
 export function historyCoverage(db: HistoryDatabase, instrumentId: number): HistoryCoverage {
+  if (!hasRollups(db)) {
+    const firstRaw = db.prepare('SELECT min(time) FROM samples WHERE instrument_id = ?').pluck().get(instrumentId) as number | null;
+    return { firstRaw, firstRollup: null, rollupEnd: null };
+  }
   const row = db
     .prepare(`SELECT (SELECT min(time) FROM samples WHERE instrument_id = @id) AS firstRaw,
       (SELECT min(minute) FROM rollups WHERE instrument_id = @id) AS firstRollup,
