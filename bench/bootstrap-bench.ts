@@ -57,7 +57,8 @@ function simStats(sim: SimServer): SimStats {
 /** The child: a simulator on loopback, one JSON line with its URLs, then its REST figures every second. */
 async function simChild(extraAssets: number): Promise<void> {
   const config = loadConfig(defaultConfigDir());
-  const sim = await startSimServer({ scenario: 'calm', extraAssets, seed: 1, alerts: config.alerts, staleTimeoutMs: config.features.staleTimeoutSeconds * 1000 });
+  // OKX as it runs since June 2026: no socket snapshot, books start from REST (so its 40 per 2 s is exercised).
+  const sim = await startSimServer({ scenario: 'calm', okxProtocol: '2026', tickMs: 100, extraAssets, seed: 1, alerts: config.alerts, staleTimeoutMs: config.features.staleTimeoutSeconds * 1000 });
   process.stdout.write(`${JSON.stringify({ exchanges: sim.exchangesConfig(config.exchanges) })}\n`);
   const timer = setInterval(() => process.stdout.write(`${JSON.stringify({ stats: simStats(sim) })}\n`), 1_000);
   const stop = async () => {
