@@ -13,6 +13,8 @@ export class MarketView {
   private readonly latest = new Map<string, SampleEvaluation>();
   private readonly rows = new Map<string, OverviewRow>();
   private readonly open = new Map<string, Alert>();
+  /** Open alerts by instrument key: a row is rebuilt per evaluation, 2,500 a second at whole-market scale. */
+  private readonly openByKey = new Map<string, Map<string, Alert>>();
   private readonly feeds = new Map<string, FeedReport>();
   private readonly restarts = new Map<string, { count: number; last: { time: number; worker: string; reason: string } }>();
 
@@ -27,8 +29,16 @@ export class MarketView {
   /** Takes alerts that changed; returns the rows whose status or open count changed with them. */
   applyAlerts(alerts: readonly Alert[]): OverviewRow[] {
     for (const alert of alerts) {
-      if (alert.state === 'resolved') this.open.delete(alert.id);
-      else this.open.set(alert.id, alert);
+      const forKey = this.openByKey.get(alert.key);
+      if (alert.state === 'resolved') {
+        this.open.delete(alert.id);
+        forKey?.delete(alert.id);
+        if (forKey?.size === 0) this.openByKey.delete(alert.key);
+      } else {
+        this.open.set(alert.id, alert);
+        if (forKey) forKey.set(alert.id, alert);
+        else this.openByKey.set(alert.key, new Map([[alert.id, alert]]));
+      }
     }
     return this.refresh(new Set(alerts.map((a) => a.key)));
   }
@@ -70,8 +80,14 @@ export class MarketView {
   }
 
   feedViews(): FeedView[] {
-    const rows = this.overview();
-    return [...this.feeds.values()].map((report) => feedView(report, rows));
+    // Rows grouped once per call: each venue's view reads only its own.
+    const byVenue = new Map<string, OverviewRow[]>();
+    for (const row of this.rows.values()) {
+      const list = byVenue.get(row.venue);
+      if (list) list.push(row);
+      else byVenue.set(row.venue, [row]);
+    }
+    return [...this.feeds.values()].map((report) => feedView(report, byVenue.get(report.venue) ?? []));
   }
 
   private refresh(keys: ReadonlySet<string>): OverviewRow[] {
@@ -79,7 +95,8 @@ export class MarketView {
     for (const key of keys) {
       const evaluation = this.latest.get(key);
       if (!evaluation) continue;
-      const open = [...this.open.values()].filter((a) => a.key === key);
+      const forKey = this.openByKey.get(key);
+      const open = forKey ? [...forKey.values()] : [];
       const row = overviewRow(evaluation, open, this.context);
       this.rows.set(key, row);
       changed.push(row);
