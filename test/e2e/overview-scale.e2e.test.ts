@@ -123,15 +123,16 @@ describe('overview with every simulated listing', () => {
     const top = await page.getByTestId('overview-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key') ?? ''));
     expect(top).toEqual([...top].sort().reverse());
     expect(top[0]!.startsWith('okx:')).toBe(true);
-  }, 60_000);
+  }, 90_000);
 
   it('moves the selection with the keyboard past the rendered window', async () => {
     // Out of the filter field (Esc), then down past the window.
     await page.keyboard.press('Escape');
-    for (let i = 0; i < 80; i += 1) await page.keyboard.press('j');
+    // 50 rows: past the 45 a 1080 px viewport shows.
+    for (let i = 0; i < 50; i += 1) await page.keyboard.press('j');
     const selected = page.locator('[data-testid="overview-row"][aria-selected="true"]');
     await expect.poll(() => selected.count()).toBe(1);
     expect(await selected.isVisible()).toBe(true);
     expect(await domRows()).toBeLessThan(80);
-  }, 60_000);
+  }, 90_000);
 });
