@@ -83,7 +83,9 @@ afterAll(async () => {
 describe('frame rate with 52 instruments and 12 live panels', () => {
   it('keeps the overview and the instrument grid near 60 frames per second', async () => {
     await page.goto(running.web.url);
-    await expect.poll(() => page.getByTestId('overview-row').count(), { timeout: 30_000 }).toBe(52);
+    // The overview is windowed: every instrument is listed, only a screenful is in the DOM.
+    await expect.poll(async () => Number(await page.getByTestId('overview').getAttribute('data-rows')), { timeout: 30_000 }).toBe(52);
+    await expect.poll(() => page.getByTestId('overview-row').count(), { timeout: 10_000 }).toBeGreaterThan(40);
     const overview = await measureFrames(page, 5_000);
 
     await page.getByTestId('nav-instrument').click();
