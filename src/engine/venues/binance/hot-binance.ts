@@ -1,6 +1,6 @@
 import type { MarketEvent, QuoteEvent, RawLevel, ReferencePriceEvent, VenueId } from '../../../shared/core/model';
-import { priceProblem, sizeProblem } from '../../../shared/core/level-rules';
-import { copyOf, JsonCursor, NONZERO, PLAIN } from '../../decode/json-cursor';
+import { copyOf, JsonCursor } from '../../decode/json-cursor';
+import { readLevelArray } from '../../decode/level-array';
 import type { MapResult, RawFrame } from '../venue';
 import type { BinanceMarket } from './exchange-info';
 
@@ -162,9 +162,9 @@ export class HotBinanceDecoder {
       } else if (c.isChar(84 /* T */) && Number.isNaN(tradeTime)) {
         if (Number.isNaN((tradeTime = c.int()))) return undefined;
       } else if (c.is('bids') && bids === null) {
-        if ((bids = this.levels()) === null) return undefined;
+        if ((bids = readLevelArray(this.cursor, false)) === null) return undefined;
       } else if (c.is('asks') && asks === null) {
-        if ((asks = this.levels()) === null) return undefined;
+        if ((asks = readLevelArray(this.cursor, false)) === null) return undefined;
       } else {
         return undefined;
       }
@@ -256,10 +256,10 @@ export class HotBinanceDecoder {
       case 117 /* u */:
         return Number.isNaN((this.last = c.int())) ? 0 : K_u;
       case 98 /* b */:
-        if (c.peek() === OPEN_BRACKET) return (this.bids = this.levels()) === null ? 0 : K_b;
+        if (c.peek() === OPEN_BRACKET) return (this.bids = readLevelArray(this.cursor, false)) === null ? 0 : K_b;
         return this.span(this.b) ? K_b : 0;
       case 97 /* a */:
-        if (c.peek() === OPEN_BRACKET) return (this.asks = this.levels()) === null ? 0 : K_a;
+        if (c.peek() === OPEN_BRACKET) return (this.asks = readLevelArray(this.cursor, false)) === null ? 0 : K_a;
         return this.span(this.a) ? K_a : 0;
       case 66 /* B */:
         return this.span(this.bQty) ? K_B : 0;
@@ -285,35 +285,6 @@ export class HotBinanceDecoder {
     into.start = c.start;
     into.end = c.end;
     return true;
-  }
-
-  /**
-   * `[[price, size], ...]` with each level passing the one level rule
-   * (level-rules.ts), as the mapper's `requireLevels` demands; null for
-   * anything else, a bad level included (the JSON path then rejects it).
-   */
-  private levels(): RawLevel[] | null {
-    const c = this.cursor;
-    c.eat(OPEN_BRACKET);
-    const out: RawLevel[] = [];
-    if (c.eat(CLOSE_BRACKET)) return out;
-    for (;;) {
-      if (!c.eat(OPEN_BRACKET)) return null;
-      const priceKind = c.decimalStr();
-      if (priceKind < 0) return null;
-      const price = c.value();
-      if (!c.eat(COMMA)) return null;
-      const sizeKind = c.decimalStr();
-      if (sizeKind < 0) return null;
-      const size = c.value();
-      if (!c.eat(CLOSE_BRACKET)) return null;
-      // Plain decimals pass the level rule as read; anything else is put to the rule itself.
-      if ((priceKind & PLAIN) === 0 ? priceProblem(price) !== undefined : (priceKind & NONZERO) === 0) return null;
-      if ((sizeKind & PLAIN) === 0 && sizeProblem(size) !== undefined) return null;
-      out.push([price, size]);
-      if (c.eat(COMMA)) continue;
-      return c.eat(CLOSE_BRACKET) ? out : null;
-    }
   }
 
   private text(span: Span): string {

@@ -1,6 +1,6 @@
 import type { MarketEvent, RawLevel, SequenceFields } from '../../../shared/core/model';
-import { priceProblem, sizeProblem } from '../../../shared/core/level-rules';
-import { JsonCursor, NONZERO, PLAIN } from '../../decode/json-cursor';
+import { JsonCursor } from '../../decode/json-cursor';
+import { readLevelArray } from '../../decode/level-array';
 import type { MapResult, RawFrame } from '../venue';
 import { OKX_VENUE_ID } from './instruments';
 
@@ -21,7 +21,6 @@ import { OKX_VENUE_ID } from './instruments';
 
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const COMMA = 44;
 const QUOTE = 34;
@@ -165,8 +164,8 @@ export class HotOkxDecoder {
   private bookField(): number {
     const c = this.cursor;
     const e = this.entry;
-    if (c.is('asks')) return (e.asks = this.levels()) === null ? 0 : B_ASKS;
-    if (c.is('bids')) return (e.bids = this.levels()) === null ? 0 : B_BIDS;
+    if (c.is('asks')) return (e.asks = readLevelArray(this.cursor, true)) === null ? 0 : B_ASKS;
+    if (c.is('bids')) return (e.bids = readLevelArray(this.cursor, true)) === null ? 0 : B_BIDS;
     if (c.is('ts')) return Number.isNaN((e.ts = this.timeString())) ? 0 : B_TS;
     if (c.is('checksum')) {
       e.checksum = c.int();
@@ -184,36 +183,6 @@ export class HotOkxDecoder {
     const c = this.cursor;
     if (!c.str()) return NaN;
     return c.digits();
-  }
-
-  /**
-   * `[[px, sz, liquidated, orders], ...]` -> `[px, sz]` levels passing the
-   * one level rule; the other elements must be plain strings. Null for
-   * anything else (the JSON path then decides, a bad level included).
-   */
-  private levels(): RawLevel[] | null {
-    const c = this.cursor;
-    if (!c.eat(OPEN_BRACKET)) return null;
-    const out: RawLevel[] = [];
-    if (c.eat(CLOSE_BRACKET)) return out;
-    for (;;) {
-      if (!c.eat(OPEN_BRACKET)) return null;
-      const priceKind = c.decimalStr();
-      if (priceKind < 0) return null;
-      const price = c.value();
-      if (!c.eat(COMMA)) return null;
-      const sizeKind = c.decimalStr();
-      if (sizeKind < 0) return null;
-      const size = c.value();
-      while (c.eat(COMMA)) if (!c.str()) return null;
-      if (!c.eat(CLOSE_BRACKET)) return null;
-      // Plain decimals pass the level rule as read; anything else is put to the rule itself.
-      if ((priceKind & PLAIN) === 0 ? priceProblem(price) !== undefined : (priceKind & NONZERO) === 0) return null;
-      if ((sizeKind & PLAIN) === 0 && sizeProblem(size) !== undefined) return null;
-      out.push([price, size]);
-      if (c.eat(COMMA)) continue;
-      return c.eat(CLOSE_BRACKET) ? out : null;
-    }
   }
 
   /** One `tickers`, `mark-price` or `index-tickers` entry -> its event; every value a plain string. */
