@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { book } from './commands/book';
 import { configCheck } from './commands/config-check';
 import { evaluate } from './commands/evaluate';
 import { explain } from './commands/explain';
@@ -58,7 +59,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [configCheck, evaluate, explain, record, replay, serve, simulate, sync];
+export const COMMANDS: readonly CliCommand[] = [book, configCheck, evaluate, explain, record, replay, serve, simulate, sync];
 
 const PROGRAM = 'surveil';
 
