@@ -114,7 +114,12 @@ export class TardisFrames {
 
   private bookBreak(record: Extract<ImportRecord, { kind: 'book_break' }>, out: RawFrame[]): void {
     const chain = this.chainFor(record);
-    if (!chain || !chain.live) return;
+    if (!chain) return;
+    if (!chain.live) {
+      // No book to break (its snapshot was the refused message): its updates wait for the next snapshot.
+      chain.broken = true;
+      return;
+    }
     // Skip one id: the empty frame after it does not chain on the book, which the sync reads as a gap.
     const skippedId = chain.seq + 1;
     chain.seq = skippedId + 1;
