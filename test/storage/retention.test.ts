@@ -7,7 +7,7 @@ import { alertOf, eventOf, tempDbPath } from './helpers';
 
 const DAY = 86_400_000;
 /** A pass's counts: the given ones, zero elsewhere. */
-const counts = (c: Partial<RetentionResult>): RetentionResult => ({ samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0, rollups: 0, duplicates: 0, rolledUp: 0, ...c });
+const counts = (c: Partial<RetentionResult>): RetentionResult => ({ samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0, rollups: 0, hourlyRollups: 0, hoursRolledUp: 0, duplicates: 0, rolledUp: 0, ...c });
 const NOW = Date.UTC(2024, 5, 1);
 
 /** 10 days of samples, one per minute, plus alerts and feed events at both ends. */
@@ -48,7 +48,7 @@ describe('retention', () => {
     const result = applyRetentionSync(db, { retentionDays: 7, now: () => NOW, chunkRows: 500 });
     const cutoff = retentionCutoff(7, NOW);
     // One sample a minute: each sample closed its own minute, and the minutes go with them.
-    expect(result).toEqual(counts({ samples: 3 * 1440, alerts: 1, alertEvents: 2, feedEvents: 1, rollups: 3 * 1440 }));
+    expect(result).toEqual(counts({ samples: 3 * 1440, alerts: 1, alertEvents: 2, feedEvents: 1, rollups: 3 * 1440, hourlyRollups: 3 * 24 }));
     expect(db.prepare('SELECT min(time) FROM samples').pluck().get()).toBeGreaterThanOrEqual(cutoff);
     expect(db.prepare('SELECT alert_id FROM alerts ORDER BY alert_id').pluck().all()).toEqual(['old-open', 'recent']);
     expect(db.prepare('SELECT DISTINCT alert_id FROM alert_events ORDER BY alert_id').pluck().all()).toEqual(['old-open', 'recent']);
@@ -61,7 +61,8 @@ describe('retention', () => {
   it('holds back what the central sync has not sent yet', () => {
     const db = seeded();
     // Never synced: nothing may go.
-    expect(applyRetentionSync(db, { retentionDays: 7, now: () => NOW, holdUnsynced: true })).toEqual(counts({}));
+    // Hourly rollups are not sent (the central database aggregates its own): they go with the retention.
+    expect(applyRetentionSync(db, { retentionDays: 7, now: () => NOW, holdUnsynced: true })).toEqual(counts({ hourlyRollups: 3 * 24 }));
     // The sync's cursors (its own table, as src/engine/sync/outbox.ts keeps it): samples sent up to id 1000,
     // the old alert's revision but not its last event, and every feed event.
     db.exec(`CREATE TABLE sync_cursors (target TEXT NOT NULL, table_name TEXT NOT NULL, position INTEGER NOT NULL,

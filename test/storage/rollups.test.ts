@@ -150,7 +150,7 @@ describe('per-minute rollups', () => {
     viewer.close();
 
     const db = openHistoryDb(path);
-    expect(schemaVersion(db)).toBe(4);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     // Minutes 0 and 1 from the stored rows; minute 2 (30 samples so far) stays open.
     expect(rollupRows(db).map((r) => [r.minute - START, r.samples])).toEqual([
       [0, 60],

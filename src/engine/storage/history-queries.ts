@@ -2,7 +2,8 @@ import type { Acknowledgement, AlertEvent, AlertState, Severity } from '../../sh
 import type { HistoryDatabase } from './history-db';
 import type { FeedEventKind } from './history-writer';
 import { MINUTE_MS, minuteOf } from './minute-rollup';
-import { hasRollups, historyCoverage, rollupSeriesPoints } from './rollup-queries';
+import { HOUR_MS } from './rollup-hourly';
+import { hasHourlyRollups, hasRollups, historyCoverage, rollupSeriesPoints, type HistoryCoverage, type RollupLevel } from './rollup-queries';
 import { seriesExpression } from './sample-row';
 
 /** One series' figures over a bucket; for a single-sample bucket all four are the sample's value. */
@@ -51,6 +52,8 @@ export interface SeriesResult {
    * minutes not yet closed read from the raw rows.
    */
   readonly source: 'samples' | 'rollups';
+  /** Rollups only: the level read for the range's closed hours or minutes (docs/history.md, "Reading"). */
+  readonly level?: RollupLevel;
   readonly points: readonly SeriesPoint[];
 }
 
@@ -72,8 +75,11 @@ export const RAW_SERIES_MAX_RANGE_MS = 6 * 3_600_000;
  * A series for one instrument and time range, at most `maxPoints` buckets of
  * equal width, each with min / max / avg / last per metric. Raw samples are
  * read while they cover the range and it spans at most
- * {@link RAW_SERIES_MAX_RANGE_MS}; otherwise the per-minute rollups, in buckets of whole minutes, with the
- * minutes not closed yet (the current one) from the raw rows.
+ * {@link RAW_SERIES_MAX_RANGE_MS}; otherwise rollups at the level
+ * {@link seriesLevel} picks (hourly when the buckets are hours anyway or the
+ * minute rollups are gone, else per minute), in buckets of whole steps of
+ * that level, with what is not closed yet (the current hour's minutes, the
+ * current minute's samples) from the finer level.
  */
 export function querySeries(db: HistoryDatabase, query: SeriesQuery): SeriesResult {
   const maxPoints = Math.max(1, Math.floor(query.maxPoints ?? 1000));
@@ -88,23 +94,49 @@ export function querySeries(db: HistoryDatabase, query: SeriesQuery): SeriesResu
   // Raw rows are gone for part of the range when minutes before the first raw row's minute have rollups
   // (a rollup's minute starts before its first sample, so the first raw minute itself does not count).
   const firstRawMinute = cover.firstRaw === null ? Number.POSITIVE_INFINITY : minuteOf(cover.firstRaw);
-  const rawPruned = cover.firstRollup !== null && cover.firstRollup < firstRawMinute && from < (cover.firstRaw ?? Number.POSITIVE_INFINITY);
+  const firstRolled = Math.min(cover.firstRollup ?? Number.POSITIVE_INFINITY, cover.firstHour ?? Number.POSITIVE_INFINITY);
+  // Minutes may be gone (minute_rollup_retention_days) where hours remain: the later end of the two.
+  const rolledEnd = cover.rollupEnd ?? cover.hourEnd;
+  const rawPruned = firstRolled < firstRawMinute && from < (cover.firstRaw ?? Number.POSITIVE_INFINITY);
   const long = to - from > RAW_SERIES_MAX_RANGE_MS && bucketMs >= MINUTE_MS;
-  if (cover.rollupEnd === null || (!rawPruned && !long)) {
+  if (rolledEnd === null || (!rawPruned && !long)) {
     return { key: query.key, from, to, bucketMs, source: 'samples', points: rawSeriesPoints(db, instrument, query.metrics, { from, to, origin: from, bucketMs }) };
   }
-  const origin = minuteOf(from);
-  const bucket = Math.max(1, Math.ceil((to - origin) / maxPoints / MINUTE_MS)) * MINUTE_MS;
-  const points = rollupSeriesPoints(db, instrument, query.metrics, { from: origin, to: Math.min(to, cover.rollupEnd), origin, bucketMs: bucket });
-  if (cover.rollupEnd < to) {
-    const tail = rawSeriesPoints(db, instrument, query.metrics, { from: Math.max(from, cover.rollupEnd), to, origin, bucketMs: bucket });
-    const last = points[points.length - 1];
-    const first = tail[0];
-    if (last && first && last.bucket === first.bucket) points[points.length - 1] = mergePoints(last, first);
-    else if (first) points.push(first);
-    points.push(...tail.slice(1));
+  const level = seriesLevel(cover, from, to, maxPoints);
+  const step = level === 'hour' ? HOUR_MS : MINUTE_MS;
+  const origin = Math.floor(from / step) * step;
+  const bucket = Math.max(1, Math.ceil((to - origin) / maxPoints / step)) * step;
+  const range = (a: number, b: number) => ({ from: a, to: b, origin, bucketMs: bucket });
+  // Hours closed, then the minutes after them, then the raw rows of the minutes not closed yet.
+  const hourEnd = level === 'hour' ? Math.min(to, cover.hourEnd!) : origin;
+  const parts = [
+    level === 'hour' ? rollupSeriesPoints(db, instrument, query.metrics, range(origin, hourEnd), 'hour') : [],
+    rollupSeriesPoints(db, instrument, query.metrics, range(Math.max(origin, hourEnd), Math.min(to, rolledEnd)), 'minute'),
+    rolledEnd < to ? rawSeriesPoints(db, instrument, query.metrics, range(Math.max(from, rolledEnd), to)) : [],
+  ];
+  const points: (SeriesPoint & { readonly bucket: number })[] = [];
+  for (const part of parts) {
+    for (const p of part) {
+      const last = points[points.length - 1];
+      if (last && last.bucket === p.bucket) points[points.length - 1] = mergePoints(last, p);
+      else points.push(p);
+    }
   }
-  return { key: query.key, from, to, bucketMs: bucket, source: 'rollups', points: points.map(({ bucket: _b, ...p }) => p) };
+  return { key: query.key, from, to, bucketMs: bucket, source: 'rollups', level, points: points.map(({ bucket: _b, ...p }) => p) };
+}
+
+/**
+ * The coarsest rollup level that still gives the points asked for: hourly
+ * when a bucket is an hour or wider anyway (a range over `maxPoints` hours),
+ * or when the range starts where the minute rollups are gone
+ * (storage.minute_rollup_retention_days) and hours reach back further;
+ * otherwise minutes.
+ */
+export function seriesLevel(cover: HistoryCoverage, from: number, to: number, maxPoints: number): RollupLevel {
+  if (cover.hourEnd === null || cover.firstHour === null) return 'minute';
+  if ((to - from) / maxPoints >= HOUR_MS) return 'hour';
+  const minutesPruned = cover.firstRollup === null || cover.firstHour < cover.firstRollup;
+  return minutesPruned && from < (cover.firstRollup ?? Number.POSITIVE_INFINITY) ? 'hour' : 'minute';
 }
 
 /** Raw rows bucketed in SQL; "last" joins back to the bucket's latest row through the (instrument_id, time) index. */
@@ -133,7 +165,7 @@ function rawSeriesPoints(
   });
 }
 
-/** A bucket half from rollups (earlier) and half from raw rows (later). */
+/** A bucket in two parts: hours then minutes, or rollups then raw rows (later). */
 function mergePoints<P extends SeriesPoint>(early: P, late: P): P {
   const values: Record<string, SeriesStats> = {};
   for (const [m, a] of Object.entries(early.values)) {
@@ -141,7 +173,8 @@ function mergePoints<P extends SeriesPoint>(early: P, late: P): P {
     const pick = (x: number | null, y: number | null, f: (p: number, q: number) => number): number | null => (x === null ? y : y === null ? x : f(x, y));
     // Weighted by sample counts: a minute's mean and the tail's average stand for that many samples each.
     const avg = a.avg === null ? b.avg : b.avg === null ? a.avg : (a.avg * early.count + b.avg * late.count) / (early.count + late.count);
-    values[m] = { min: pick(a.min, b.min, Math.min), max: pick(a.max, b.max, Math.max), avg, last: b.last, ...(a.validMs === undefined ? {} : { validMs: a.validMs }) };
+    const validMs = a.validMs === undefined ? b.validMs : b.validMs === undefined ? a.validMs : a.validMs + b.validMs;
+    values[m] = { min: pick(a.min, b.min, Math.min), max: pick(a.max, b.max, Math.max), avg, last: b.last, ...(validMs === undefined ? {} : { validMs }) };
   }
   return { ...early, lastTime: late.lastTime, count: early.count + late.count, stale: early.stale || late.stale, bookInvalid: early.bookInvalid || late.bookInvalid, values };
 }
@@ -313,13 +346,18 @@ export function listInstruments(db: HistoryDatabase): InstrumentRecord[] {
   const rows = db
     .prepare(`SELECT key, venue, symbol, canonical_id AS instrumentId, type,
       (SELECT min(time) FROM samples WHERE instrument_id = i.id) AS firstRaw,
-      ${hasRollups(db) ? '(SELECT min(minute) FROM rollups WHERE instrument_id = i.id)' : 'NULL'} AS firstRollup,
+      ${hasRollups(db) ? '(SELECT min(minute) FROM rollups WHERE instrument_id = i.id)' : 'NULL'} AS firstMinute,
+      ${hasHourlyRollups(db) ? '(SELECT min(hour) FROM rollups_hourly WHERE instrument_id = i.id)' : 'NULL'} AS firstHour,
       (SELECT max(time) FROM samples WHERE instrument_id = i.id) AS lastSample
       FROM instruments i ORDER BY key`)
-    .all() as (Omit<InstrumentRecord, 'firstSample'> & { firstRaw: number | null; firstRollup: number | null })[];
-  return rows.map(({ firstRaw, firstRollup, ...rest }) => ({
+    .all() as (Omit<InstrumentRecord, 'firstSample'> & { firstRaw: number | null; firstMinute: number | null; firstHour: number | null })[];
+  return rows.map(({ firstRaw, firstMinute, firstHour, ...rest }) => {
+    // Past the minute rollups' window the first hour is the earliest history.
+    const firstRollup = firstMinute === null ? firstHour : firstHour === null ? firstMinute : Math.min(firstMinute, firstHour);
+    return {
     ...rest,
     // The first raw sample while its minute is the oldest history; the first minute once older raw rows are pruned.
     firstSample: firstRollup !== null && (firstRaw === null || firstRollup < minuteOf(firstRaw)) ? firstRollup : firstRaw,
-  }));
+    };
+  });
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { RollupBuilder } from './rollup-builder';
 import { minuteOf } from './minute-rollup';
+import { HourlyRollupBuilder, hourOf } from './rollup-hourly';
 
 /** One forward-only schema step; `version` is what `PRAGMA user_version` holds once it has run. */
 export interface Migration {
@@ -246,9 +247,44 @@ INSERT INTO history_meta (key, value) VALUES ('rollup_seq', 0);
  * O(samples): about a second per million rows (docs/history.md).
  */
 function backfillRollups(db: Database.Database): void {
-  const builder = new RollupBuilder(db);
+  // rollups_hourly is v5's: it folds every minute this writes.
+  const builder = new RollupBuilder(db, 1000, { hourly: false });
   const last = db.prepare('SELECT instrument_id AS id, max(time) AS t FROM samples GROUP BY instrument_id').all() as { id: number; t: number }[];
   for (const { id, t } of last) builder.catchUp(id, minuteOf(t));
+}
+
+/**
+ * Hourly rollups (docs/history.md): the minute rollups folded per hour, same
+ * figures, same BLOB layout with u32 counts (rollup-codec.ts `wide`). Kept
+ * for retention_days while minute rollups may go sooner
+ * (storage.minute_rollup_retention_days); a 30-day chart reads 720 rows
+ * instead of 43,200. No seq: the central database keeps its own hourly
+ * aggregate of the minute rollups the sync sends.
+ */
+const v5 = `
+CREATE TABLE rollups_hourly (
+  instrument_id INTEGER NOT NULL REFERENCES instruments(id),
+  -- epoch ms of the hour's start (UTC)
+  hour INTEGER NOT NULL,
+  -- minute rollups folded in
+  minutes INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  flags INTEGER NOT NULL,
+  book_ms INTEGER NOT NULL,
+  stats BLOB NOT NULL,
+  PRIMARY KEY (instrument_id, hour)
+) WITHOUT ROWID;
+`;
+
+/**
+ * Folds the minute rollups a v4 file holds into hours: every hour but each
+ * instrument's last, which the writer closes when its next hour begins.
+ * O(minute rollups): reads each once.
+ */
+function backfillHourly(db: Database.Database): void {
+  const hourly = new HourlyRollupBuilder(db);
+  const last = db.prepare('SELECT instrument_id AS id, max(minute) AS m FROM rollups GROUP BY instrument_id').all() as { id: number; m: number }[];
+  for (const { id, m } of last) hourly.catchUp(id, hourOf(m));
 }
 
 /** Every schema step, in order. Never edit a released one: add the next. */
@@ -257,6 +293,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'alert detail and peak, book_drift feed events', sql: v2 },
   { version: 3, name: 'event natural keys (duplicates moved to history_duplicates)', sql: v3 },
   { version: 4, name: 'per-minute rollups (raw samples kept for a short window)', sql: v4, run: backfillRollups },
+  { version: 5, name: 'hourly rollups folded from the minute rollups', sql: v5, run: backfillHourly },
 ];
 
 /** The database was written by a newer build: opening it here could corrupt what that build expects. */

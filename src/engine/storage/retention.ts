@@ -2,6 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { HistoryDatabase } from './history-db';
 import { minuteOf } from './minute-rollup';
 import { RollupBuilder } from './rollup-builder';
+import { hourOf } from './rollup-hourly';
 
 const DAY_MS = 86_400_000;
 
@@ -14,6 +15,12 @@ export interface RetentionOptions {
    * as long as everything else).
    */
   readonly rawRetentionHours?: number;
+  /**
+   * features.yaml storage.minute_rollup_retention_days: minute rollups older
+   * than this go once their hours are folded into `rollups_hourly` (kept for
+   * retentionDays). Default: retentionDays.
+   */
+  readonly minuteRollupRetentionDays?: number;
   /** The sampling interval, for the rollups retention closes itself. Default 1,000 ms. */
   readonly sampleIntervalMs?: number;
   /** Rows deleted per transaction: small, so a writer waits milliseconds at most. Default 2,000. */
@@ -40,13 +47,17 @@ export interface RetentionResult {
   alertEvents: number;
   feedEvents: number;
   rollups: number;
+  /** Hourly rollups past retention_days. */
+  hourlyRollups: number;
+  /** Hours retention folded itself before their minutes went (an instrument not written since). */
+  hoursRolledUp: number;
   /** Rows of history_duplicates (copies a migration moved aside) past retention. */
   duplicates: number;
   /** Minutes retention rolled up itself before their raw rows went (left open by a stop). */
   rolledUp: number;
 }
 
-const emptyResult = (): RetentionResult => ({ samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0, rollups: 0, duplicates: 0, rolledUp: 0 });
+const emptyResult = (): RetentionResult => ({ samples: 0, alerts: 0, alertEvents: 0, feedEvents: 0, rollups: 0, hourlyRollups: 0, hoursRolledUp: 0, duplicates: 0, rolledUp: 0 });
 
 /** Epoch ms before which rows are deleted. */
 export function retentionCutoff(retentionDays: number, now: number): number {
@@ -94,6 +105,9 @@ function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result:
   const cutoff = retentionCutoff(options.retentionDays, now);
   // Raw rows go by whole minutes, so the minute a cut would split is kept whole for its rollup.
   const rawCutoff = minuteOf(options.rawRetentionHours === undefined ? cutoff : Math.floor(now - options.rawRetentionHours * 3_600_000));
+  // Minute rollups go by whole hours, each only once its hour is folded; hours go by retention_days.
+  const minuteCutoff = hourOf(options.minuteRollupRetentionDays === undefined ? cutoff : retentionCutoff(options.minuteRollupRetentionDays, now));
+  const hourCutoff = hourOf(cutoff);
   const chunk = Math.max(1, Math.floor(options.chunkRows ?? 2000));
   const synced = options.holdUnsynced || options.holdUnsyncedSamples ? syncedPositions(db) : null;
   // Without sync every row may go; with it, only rows at or below the table's cursor.
@@ -107,7 +121,10 @@ function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result:
   // Rollups are keyed (instrument_id, minute) and ordered for the sync by seq.
   const deleteRollups = db.prepare(`DELETE FROM rollups WHERE instrument_id = @id AND minute IN
     (SELECT minute FROM rollups WHERE instrument_id = @id AND minute < @cutoff AND seq <= @upTo ORDER BY minute LIMIT @chunk)`);
+  const deleteHours = db.prepare(`DELETE FROM rollups_hourly WHERE instrument_id = @id AND hour IN
+    (SELECT hour FROM rollups_hourly WHERE instrument_id = @id AND hour < @cutoff ORDER BY hour LIMIT @chunk)`);
   const builder = new RollupBuilder(db, options.sampleIntervalMs ?? 1000);
+  const hourly = builder.hourly!;
   const instruments = db.prepare('SELECT id FROM instruments ORDER BY id').pluck().all() as number[];
   for (const id of instruments) {
     // Never a raw row without its minute: minutes a stop left open are closed from the rows first (cheap: only rows after the last rollup).
@@ -119,9 +136,17 @@ function* retentionSteps(db: HistoryDatabase, options: RetentionOptions, result:
       if (n < chunk) break;
       yield;
     }
+    // Never a minute rollup deleted before its hour is folded (only minutes not folded yet are read).
+    result.hoursRolledUp += inChunk(() => hourly.catchUp(id, minuteCutoff));
     for (;;) {
-      const n = inChunk(() => deleteRollups.run({ id, cutoff, upTo: upTo('rollups'), chunk }).changes);
+      const n = inChunk(() => deleteRollups.run({ id, cutoff: minuteCutoff, upTo: upTo('rollups'), chunk }).changes);
       result.rollups += n;
+      if (n < chunk) break;
+      yield;
+    }
+    for (;;) {
+      const n = inChunk(() => deleteHours.run({ id, cutoff: hourCutoff, chunk }).changes);
+      result.hourlyRollups += n;
       if (n < chunk) break;
       yield;
     }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { HistoryDatabase } from './history-db';
 import { MINUTE_MS, minuteOf, MinuteRollup, type ClosedMinute } from './minute-rollup';
 import { encodeRollupStats } from './rollup-codec';
+import { HourlyRollupBuilder } from './rollup-hourly';
 import { RollupSeriesCatalogue } from './rollup-series';
 import { SAMPLE_INSERT_COLUMNS } from './sample-row';
 
@@ -49,13 +50,17 @@ export class RollupBuilder {
   private readonly before: Database.Statement;
   private readonly insert: Database.Statement;
   private readonly nextSeq: Database.Statement;
+  /** Closes each hour from its minutes when a later hour's first minute is written; null before schema v5 (the v4 backfill). */
+  readonly hourly: HourlyRollupBuilder | null;
 
   constructor(
     db: HistoryDatabase,
     /** The sampling interval (features.yaml sampling.interval_ms): the most time one sample stands for. */
     private readonly intervalMs = 1000,
+    options: { readonly hourly?: boolean } = {},
   ) {
     this.catalogue = new RollupSeriesCatalogue(db);
+    this.hourly = options.hourly === false ? null : new HourlyRollupBuilder(db, this.catalogue);
     this.lastMinute = db.prepare('SELECT max(minute) FROM rollups WHERE instrument_id = ?').pluck();
     this.exists = db.prepare('SELECT 1 FROM rollups WHERE instrument_id = ? AND minute = ?').pluck();
     this.rows = db.prepare(`SELECT ${SAMPLE_INSERT_COLUMNS.join(', ')} FROM samples WHERE instrument_id = ? AND time >= ? AND time < ? ORDER BY time LIMIT ?`).raw();
@@ -127,6 +132,7 @@ export class RollupBuilder {
   reset(): void {
     this.open.clear();
     this.catalogue.reload();
+    this.hourly?.reset();
   }
 
   private openMinute(instrumentId: number, minute: number, time: number, previous: number | null): OpenMinute {
@@ -153,6 +159,7 @@ export class RollupBuilder {
     const changes = this.insert.run(m.instrumentId, m.minute, seq, m.samples, m.flags, m.bookMs, encodeRollupStats(m.series, { samples: m.samples, bookMs: m.bookMs })).changes;
     if (changes > 0) this.counts.closed++;
     else this.counts.alreadyClosed++;
+    this.hourly?.onMinute(m.instrumentId, m.minute);
     return changes > 0;
   }
 }

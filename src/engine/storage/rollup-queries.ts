@@ -2,34 +2,65 @@ import type { HistoryDatabase } from './history-db';
 import type { SeriesPoint, SeriesStats } from './history-queries';
 import { MINUTE_MS } from './minute-rollup';
 import { decodeRollupStats } from './rollup-codec';
+import { HOUR_MS } from './rollup-hourly';
 import { RollupSeriesCatalogue } from './rollup-series';
 
-/** Where an instrument's history is held: the span of its raw samples and of its rollups. */
+/** Where an instrument's history is held: the span of its raw samples, its minute rollups and its hourly rollups. */
 export interface HistoryCoverage {
   readonly firstRaw: number | null;
   readonly firstRollup: number | null;
   /** End of the last closed minute (its start + 1 min). */
   readonly rollupEnd: number | null;
+  /** Start of the first hourly rollup; null without any (or in a file before schema v5). */
+  readonly firstHour: number | null;
+  /** End of the last closed hour (its start + 1 h). */
+  readonly hourEnd: number | null;
 }
 
 /** Whether the file has rollups: a file of an older build opened read-only (a viewer) is not migrated. */
 export function hasRollups(db: HistoryDatabase): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'rollups'").get() !== undefined;
+  return hasTable(db, 'rollups');
+}
+
+/** Whether the file has hourly rollups (schema v5). */
+export function hasHourlyRollups(db: HistoryDatabase): boolean {
+  return hasTable(db, 'rollups_hourly');
+}
+
+function hasTable(db: HistoryDatabase, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 /** The spans, each off an index (min/max on (instrument_id, time) and (instrument_id, minute)). */
 export function historyCoverage(db: HistoryDatabase, instrumentId: number): HistoryCoverage {
   if (!hasRollups(db)) {
     const firstRaw = db.prepare('SELECT min(time) FROM samples WHERE instrument_id = ?').pluck().get(instrumentId) as number | null;
-    return { firstRaw, firstRollup: null, rollupEnd: null };
+    return { firstRaw, firstRollup: null, rollupEnd: null, firstHour: null, hourEnd: null };
   }
+  const hourly = hasHourlyRollups(db);
   const row = db
     .prepare(`SELECT (SELECT min(time) FROM samples WHERE instrument_id = @id) AS firstRaw,
       (SELECT min(minute) FROM rollups WHERE instrument_id = @id) AS firstRollup,
-      (SELECT max(minute) FROM rollups WHERE instrument_id = @id) AS lastRollup`)
-    .get({ id: instrumentId }) as { firstRaw: number | null; firstRollup: number | null; lastRollup: number | null };
-  return { firstRaw: row.firstRaw, firstRollup: row.firstRollup, rollupEnd: row.lastRollup === null ? null : row.lastRollup + MINUTE_MS };
+      (SELECT max(minute) FROM rollups WHERE instrument_id = @id) AS lastRollup,
+      ${hourly ? '(SELECT min(hour) FROM rollups_hourly WHERE instrument_id = @id)' : 'NULL'} AS firstHour,
+      ${hourly ? '(SELECT max(hour) FROM rollups_hourly WHERE instrument_id = @id)' : 'NULL'} AS lastHour`)
+    .get({ id: instrumentId }) as { firstRaw: number | null; firstRollup: number | null; lastRollup: number | null; firstHour: number | null; lastHour: number | null };
+  return {
+    firstRaw: row.firstRaw,
+    firstRollup: row.firstRollup,
+    rollupEnd: row.lastRollup === null ? null : row.lastRollup + MINUTE_MS,
+    firstHour: row.firstHour,
+    hourEnd: row.lastHour === null ? null : row.lastHour + HOUR_MS,
+  };
 }
+
+/** Which rollups to read: the minute level or the hourly one (`rollups_hourly`, counts wide). */
+export type RollupLevel = 'minute' | 'hour';
+
+const LEVEL = {
+  minute: { table: 'rollups', column: 'minute', step: MINUTE_MS, wide: false },
+  hour: { table: 'rollups_hourly', column: 'hour', step: HOUR_MS, wide: true },
+} as const;
 
 interface BucketSeries {
   min: number;
@@ -51,9 +82,9 @@ interface Bucket {
 }
 
 /**
- * Points from the rollups of one instrument: minutes in [from, to), grouped
- * into buckets of `bucketMs` (a whole number of minutes) counted from
- * `origin`. min and max are exact, the mean is weighted by each minute's
+ * Points from the rollups of one instrument: minutes (or hours, `level`) in
+ * [from, to), grouped into buckets of `bucketMs` (a whole number of the
+ * level's step) counted from `origin`. min and max are exact, the mean is weighted by each minute's
  * sample count, last is the latest minute's last (null when that minute
  * lacked the series), and `validMs` sums the time valid. z-scores have no
  * mean (null): their rollups keep min, max and last.
@@ -63,12 +94,14 @@ export function rollupSeriesPoints(
   instrumentId: number,
   metrics: readonly string[],
   range: { readonly from: number; readonly to: number; readonly origin: number; readonly bucketMs: number },
+  level: RollupLevel = 'minute',
 ): (SeriesPoint & { readonly bucket: number })[] {
+  const { table, column, step, wide } = LEVEL[level];
   const catalogue = new RollupSeriesCatalogue(db, { readonly: true });
   const ids = metrics.map((m) => catalogue.lookup(m));
   const wanted = new Set(ids.filter((id): id is number => id !== undefined));
   const rows = db
-    .prepare('SELECT minute, samples, flags, book_ms, stats FROM rollups WHERE instrument_id = ? AND minute >= ? AND minute < ? ORDER BY minute')
+    .prepare(`SELECT ${column}, samples, flags, book_ms, stats FROM ${table} WHERE instrument_id = ? AND ${column} >= ? AND ${column} < ? ORDER BY ${column}`)
     .raw()
     .all(instrumentId, range.from, range.to) as [number, number, number, number, Uint8Array][];
   const buckets: Bucket[] = [];
@@ -94,8 +127,9 @@ export function rollupSeriesPoints(
       if (!s.z) s.sum += st.mean * st.n;
       s.n += st.n;
       s.validMs += st.validMs;
-      s.last = st.last;
-    });
+      // NaN: an hour whose latest minute lacked the series.
+      s.last = Number.isNaN(st.last) ? null : st.last;
+    }, wide);
   }
   return buckets.map((b) => {
     const values: Record<string, SeriesStats> = {};
@@ -109,7 +143,7 @@ export function rollupSeriesPoints(
     return {
       bucket: b.index,
       time: b.time,
-      lastTime: b.lastMinute + MINUTE_MS - 1,
+      lastTime: b.lastMinute + step - 1,
       count: b.count,
       stale: (b.flags & 1) !== 0,
       bookInvalid: (b.flags & 2) !== 0,

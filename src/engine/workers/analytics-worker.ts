@@ -46,6 +46,7 @@ const retention = db
   ? scheduleRetention(db, {
       retentionDays: data.config.features.storage.retentionDays,
       rawRetentionHours: data.config.features.storage.rawRetentionHours,
+      minuteRollupRetentionDays: data.config.features.storage.minuteRollupRetentionDays,
       sampleIntervalMs: data.config.features.sampling.intervalMs,
       holdUnsynced: data.config.features.sync.enabled,
       holdUnsyncedSamples: data.config.features.sync.enabled && data.config.features.sync.sendSamples,

@@ -16,6 +16,11 @@ export interface StorageSettings {
    * long; older history is read from the per-minute rollups (docs/history.md).
    */
   readonly rawRetentionHours: number;
+  /**
+   * Per-minute rollups are kept this long (at most retentionDays); hourly
+   * rollups, folded from them, for retentionDays (docs/history.md).
+   */
+  readonly minuteRollupRetentionDays: number;
 }
 
 /**
@@ -169,9 +174,24 @@ export const featuresSchema = z
     stale_timeout_seconds: positiveNumber,
     reference_stale_seconds: positiveNumber.optional(),
     storage: z
-      .object({ enabled: z.boolean(), path: nonEmptyString.optional(), retention_days: positiveNumber, raw_retention_hours: positiveNumber.optional() })
+      .object({
+        enabled: z.boolean(),
+        path: nonEmptyString.optional(),
+        retention_days: positiveNumber,
+        raw_retention_hours: positiveNumber.optional(),
+        minute_rollup_retention_days: positiveNumber.optional(),
+      })
       .strict()
       .superRefine((s, ctx) => {
+        const minuteDays = s.minute_rollup_retention_days ?? s.retention_days;
+        // Hourly rollups are folded from the minutes and kept for retention_days: minutes kept longer would be kept for nothing.
+        if (minuteDays > s.retention_days) {
+          ctx.addIssue({ code: 'custom', path: ['minute_rollup_retention_days'], message: `must not exceed retention_days (${s.retention_days})` });
+        }
+        // A raw window longer than the minutes' would leave raw rows whose minutes are gone.
+        if (s.raw_retention_hours !== undefined && s.minute_rollup_retention_days !== undefined && s.raw_retention_hours > minuteDays * 24) {
+          ctx.addIssue({ code: 'custom', path: ['raw_retention_hours'], message: `must not exceed minute_rollup_retention_days x 24 (${minuteDays * 24})` });
+        }
         // Rollups are the only history past the raw window: a raw window longer than retention would keep raw nobody asked for.
         if (s.raw_retention_hours !== undefined && s.raw_retention_hours > s.retention_days * 24) {
           ctx.addIssue({ code: 'custom', path: ['raw_retention_hours'], message: `must not exceed retention_days x 24 (${s.retention_days * 24})` });
@@ -221,6 +241,7 @@ export const featuresSchema = z
         path: f.storage.path ?? null,
         retentionDays: f.storage.retention_days,
         rawRetentionHours: f.storage.raw_retention_hours ?? DEFAULT_RAW_RETENTION_HOURS,
+        minuteRollupRetentionDays: f.storage.minute_rollup_retention_days ?? f.storage.retention_days,
       },
       sync: {
         enabled: f.sync.enabled,
