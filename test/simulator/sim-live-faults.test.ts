@@ -209,6 +209,13 @@ function expectEveryGapResynced(seen: Observed, venue: string): void {
   }
 }
 
+/** A book's deep verification in a line, for a failure message. */
+function deepSummary(deep: InstrumentState['deep']): object | null {
+  if (!deep) return null;
+  const { checks, mismatches, unverified, onProbation, lastVerdict, lastDetail } = deep;
+  return { checks, mismatches, unverified, onProbation, lastVerdict, lastDetail };
+}
+
 const allValid = (run: Run): boolean => KEYS.every((key) => stateOf(run.pipeline, key)?.sync?.valid === true);
 
 const allConnected = (run: Run): boolean =>
@@ -361,10 +368,10 @@ describe('live adapters against the simulator: OKX 2026 silent book corruption',
   let run: Run | undefined;
   afterAll(() => stopRun(run));
 
-  // Skipped, known failing 2 runs in 3 in CI since issue 11's REST budgets: a drift resync that lands while
-  // the corruption still runs leaves deep levels wrong, where the top-of-book check cannot see them. The fix is a
-  // deep re-verification against REST after a drift resync (closing note of 2026-12-01), not a looser test.
-  it.skip('flags the drift from the tickers, resets the book, fetches a REST snapshot and ends with the server book', async () => {
+  // A drift resync can land while the corruption still runs, leaving deep levels wrong where the top-of-book check
+  // cannot see them (this failed 2 runs in 3 before deep verification): the book is then on probation, verified
+  // level by level against a further REST snapshot at the same seqId, rebuilt on a difference, until one matches.
+  it('flags the drift from the tickers, resyncs from REST, verifies the book in depth against REST and ends with the server book', async () => {
     const at = 3_000;
     const lasts = 3_000;
     run = await startRun(
@@ -382,6 +389,11 @@ describe('live adapters against the simulator: OKX 2026 silent book corruption',
     await waitFor(() => Date.now() > t0 + at + lasts && allValid(run!), 'the book valid after the corruption', 5_000);
     expect(seen.syncEvents.some((e) => e.kind === 'resync' && e.key === key && e.t >= drift.t)).toBe(true);
     expectResetThenValid(seen, key, drift.t - 1);
+    // The probation after the last drift ends only on a deep verification that matched (default delay 3 s).
+    const deep = () => stateOf(pipeline, key)?.deep;
+    await waitFor(() => Date.now() > t0 + at + lasts && deep()?.onProbation === false && deep()?.lastVerdict === 'match', 'a deep verification that matched', 20_000).catch(() => {
+      throw new Error(`deep verification did not end on a match: ${JSON.stringify(deepSummary(deep()))}`);
+    });
     await expectBooksMatchServer(run, KEYS.filter((k) => k.startsWith('okx:')));
     const health = venueHealth(pipeline, 'okx');
     // Neither the sequence nor a checksum saw anything: only the cross-check did.
@@ -395,6 +407,16 @@ describe('live adapters against the simulator: OKX 2026 silent book corruption',
       const other = venueHealth(pipeline, venue);
       expect(other.driftChecks, venue).toBeGreaterThan(10);
       expect(other.driftMismatches, venue).toBe(0);
+      expect(other.deepChecks, venue).toBe(0);
     }
-  });
+    // Deep checks: at least the one that ended the probation; each mismatch was a book drift with its level, and a resync.
+    expect(health.deepChecks).toBeGreaterThanOrEqual(1);
+    expect(health.deepChecks).toBe(deep()!.checks);
+    expect(health.deepMismatches).toBe(deep()!.mismatches);
+    expect(health.bookDrifts).toBeGreaterThanOrEqual(1 + health.deepMismatches);
+    const resyncs = seen.syncEvents.filter((e) => e.kind === 'resync' && e.key === key).length;
+    expect(resyncs).toBeGreaterThanOrEqual(health.bookDrifts);
+    // No other book was put on probation or asked a verification of.
+    for (const other of KEYS.filter((k) => k !== key)) expect(stateOf(pipeline, other)?.deep, other).toBeUndefined();
+  }, 45_000);
 });

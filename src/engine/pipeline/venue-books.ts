@@ -7,6 +7,7 @@ import type { InstrumentsConfig, LimitsSettings } from '../../shared/config';
 import { venueById } from '../venues/registry';
 import type { BookSync, RawFrame, VenueMapper } from '../venues/venue';
 import { BookTruth, type TruthVerdict } from './book-truth';
+import { DEFAULT_DEEP_VERIFY, DeepVerifier, type DeepVerdict, type DeepVerifySettings } from './deep-verify';
 import { FrameTimeGuard } from './frame-time';
 import { InstrumentDirectory } from './instrument-directory';
 
@@ -15,8 +16,11 @@ export type SyncEventKind = 'gap' | 'checksum_failure' | 'resync' | 'stale' | 'f
 
 /** What the books side reports as it goes. */
 export interface BookEventListener {
-  /** `key` is `venue:symbol`, or the venue id for `stale` / `fresh`. */
-  onSyncEvent?(key: string, kind: SyncEventKind, time: number): void;
+  /**
+   * `key` is `venue:symbol`, or the venue id for `stale` / `fresh`. `detail`
+   * says what was seen when there is more to say (a deep mismatch's level).
+   */
+  onSyncEvent?(key: string, kind: SyncEventKind, time: number, detail?: string): void;
 }
 
 /** What the pipeline saw of one venue's data: the replay report's and the feed view's counters. */
@@ -33,8 +37,14 @@ export interface VenueHealth {
   driftChecks: number;
   /** Comparisons where the book's best bid or ask disagreed with the venue's top of book. */
   driftMismatches: number;
-  /** Sustained mismatches (book-truth.ts): each a `book_drift` event and a forced resync. */
+  /** Sustained mismatches (book-truth.ts) and deep mismatches (deep-verify.ts): each a `book_drift` event and a forced resync. */
   bookDrifts: number;
+  /** REST snapshots compared level by level with the live book at the same seqId (deep-verify.ts). */
+  deepChecks: number;
+  /** Of those, the ones that differed: each also a book drift, the book rebuilt from that snapshot. */
+  deepMismatches: number;
+  /** Deep verifications that could not be made (no answer in time, the sequence passed it). */
+  deepUnverified: number;
 }
 
 /** What is kept per venue instrument. */
@@ -58,6 +68,8 @@ export interface InstrumentState {
   gapSinceSample: boolean;
   /** Book-top cross-check against the venue's quotes; made with the first quote of an instrument with a book. */
   truth?: BookTruth;
+  /** Deep verification against REST snapshots: made on a drift, or for every verifiable book when audits are on. */
+  deep?: DeepVerifier;
 }
 
 /**
@@ -117,6 +129,8 @@ export interface VenueBooksSettings {
   readonly instruments?: InstrumentsConfig;
   /** Frame sizes and levels per book side (features.yaml `limits`); defaults when absent. */
   readonly limits?: Partial<LimitsSettings>;
+  /** Deep verification against REST snapshots (deep-verify.ts); defaults when absent (probation on, audit off). */
+  readonly deepVerify?: Partial<DeepVerifySettings>;
 }
 
 /**
@@ -143,12 +157,14 @@ export class VenueBooks {
   /** Books crossed or locked at the last boundary, and since when without a break. */
   private readonly crossedSince = new Map<string, { state: 'crossed' | 'locked'; since: number; wasCrossed: boolean }>();
   private readonly episodes = new Map<string, BookEpisodes>();
+  private readonly deepSettings: DeepVerifySettings;
 
   constructor(
     private readonly settings: VenueBooksSettings,
     private readonly listener: BookEventListener = {},
   ) {
     this.directory = new InstrumentDirectory(settings.instruments);
+    this.deepSettings = { ...DEFAULT_DEEP_VERIFY, ...settings.deepVerify };
   }
 
   /** Decodes one frame and applies what it says. Bad frames are counted, never thrown. */
@@ -288,10 +304,10 @@ export class VenueBooks {
     return this.episodes.get(key) ?? { crossed: 0, locked: 0, longestMs: 0 };
   }
 
-  /** Keys whose book waits for a REST snapshot (a live feed fetches one). */
+  /** Keys whose book waits for a REST snapshot, or whose deep verification asks for one (a live feed fetches one). */
   booksWantingSnapshot(): string[] {
     const keys: string[] = [];
-    for (const state of this.states.values()) if (state.sync?.wantsSnapshot) keys.push(state.key);
+    for (const state of this.states.values()) if (state.sync?.wantsSnapshot || state.deep?.wantsSnapshot) keys.push(state.key);
     return keys;
   }
 
@@ -363,6 +379,13 @@ export class VenueBooks {
     const gaps = before.sequenceGaps;
     const failures = before.checksumFailures;
     const resyncs = before.resyncs;
+    const deep = this.deepFor(state, state.sync);
+    if (deep && event.type === 'book_snapshot') {
+      // A REST answer to a deep verification is compared, not applied (deep-verify.ts).
+      const taken = deep.takeSnapshot(event, state.sync, time);
+      this.judgeDeep(state, taken.verdict, time);
+      if (taken.consumed) return;
+    }
     const truth = state.truth;
     if (truth) this.judge(state, truth.beforeBook(event, state.sync, time), time);
     const result = state.sync.apply(event);
@@ -390,6 +413,50 @@ export class VenueBooks {
       this.listener.onSyncEvent?.(state.key, 'resync', time);
     }
     if (truth) this.judge(state, truth.afterBook(state.sync, time), time);
+    if (deep) this.judgeDeep(state, deep.afterBook(event, result, state.sync, time), time);
+  }
+
+  /** The book's deep verifier: made on a drift, or at once for a verifiable book when audits are on. */
+  private deepFor(state: InstrumentState, sync: BookSync): DeepVerifier | undefined {
+    if (state.deep || this.deepSettings.auditIntervalMs <= 0 || !sync.deepVerifiable) return state.deep;
+    return (state.deep = this.newVerifier(state.key));
+  }
+
+  /** Each book's first audit at its own point of the interval (from its key: the same in a replay). */
+  private newVerifier(key: string): DeepVerifier {
+    let hash = 0;
+    for (let i = 0; i < key.length; i += 1) hash = (hash * 31 + key.charCodeAt(i)) | 0;
+    const interval = this.deepSettings.auditIntervalMs;
+    return new DeepVerifier(this.deepSettings, interval > 0 ? Math.abs(hash) % interval : 0);
+  }
+
+  /**
+   * Counts a deep verification; a mismatch is a `book_drift` event with the
+   * level in its detail, and the book is rebuilt at once from the snapshot
+   * it was compared with (a resync, counted as such), z-scores starting over.
+   */
+  private judgeDeep(state: InstrumentState, verdict: DeepVerdict, time: number): void {
+    if (verdict.kind === 'none') return;
+    const venue = this.venueHealth(state.instrument.venue);
+    if (verdict.kind === 'unverified') {
+      venue.deepUnverified++;
+      return;
+    }
+    venue.deepChecks++;
+    if (verdict.kind === 'match') return;
+    venue.deepMismatches++;
+    venue.bookDrifts++;
+    this.listener.onSyncEvent?.(state.key, 'book_drift', time, verdict.detail);
+    const sync = state.sync!;
+    const resyncs = sync.stats.resyncs;
+    sync.invalidate();
+    for (const event of verdict.rebuild) sync.apply(event);
+    if (sync.stats.resyncs > resyncs) {
+      venue.resyncs++;
+      this.listener.onSyncEvent?.(state.key, 'resync', time);
+    }
+    state.truth?.reset();
+    state.gapSinceSample = true;
   }
 
   /**
@@ -424,6 +491,8 @@ export class VenueBooks {
     state.sync!.invalidate();
     state.truth!.reset();
     state.gapSinceSample = true;
+    // The resync may land while the venue still sends bad diffs: verify the rebuilt book in depth.
+    if (state.sync!.deepVerifiable) (state.deep ??= this.newVerifier(state.key)).startProbation();
   }
 
   /**
@@ -469,7 +538,7 @@ export class VenueBooks {
   private venueHealth(venue: string): VenueHealth {
     let health = this.venues.get(venue);
     if (!health) {
-      health = { venue, lastFrameAt: 0, stale: false, staleEpisodes: 0, gaps: 0, checksumFailures: 0, resyncs: 0, driftChecks: 0, driftMismatches: 0, bookDrifts: 0 };
+      health = { venue, lastFrameAt: 0, stale: false, staleEpisodes: 0, gaps: 0, checksumFailures: 0, resyncs: 0, driftChecks: 0, driftMismatches: 0, bookDrifts: 0, deepChecks: 0, deepMismatches: 0, deepUnverified: 0 };
       this.venues.set(venue, health);
     }
     return health;

@@ -108,6 +108,13 @@ export interface BookSync {
   readonly lastUpdateId: number | undefined;
   /** Exchange time of the last book message applied; undefined when not synced or the venue sends none. */
   readonly lastUpdateTime: number | undefined;
+  /**
+   * Every update carries the one sequence number the venue stamps its REST
+   * snapshots with (OKX `seqId`), so the book as of a snapshot's number is
+   * reached exactly and can be compared with it level by level
+   * (pipeline/deep-verify.ts). Absent: false (Binance diffs span id ranges).
+   */
+  readonly deepVerifiable?: boolean;
 }
 
 /** One venue: what replay and live share, plus the live feed. */

@@ -58,6 +58,8 @@ const isKeepalive = (event: Sequenced): boolean =>
 export class OkxBookSync implements BookSync {
   readonly book: OrderBook;
   readonly stats: BookSyncStats = emptySyncStats();
+  /** One seqId per update, the same numbers as REST `market/books`: deep verification can align on it. */
+  readonly deepVerifiable = true;
 
   private synced = false;
   private waiting = true;
