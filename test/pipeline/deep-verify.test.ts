@@ -272,6 +272,17 @@ describe('deep audit of every verifiable book (off by default)', () => {
     expect(s.books.booksWantingSnapshot()).toEqual([key]);
   });
 
+  it('leaves a books5 book alone (whole in every push, no seqId, no REST snapshot to compare with)', () => {
+    const s = setup({ deepVerify: { auditIntervalMs: 10_000 } });
+    const five = (t: number) =>
+      ws(t, { arg: { channel: 'books5', instId }, data: [{ asks: levels([['101', '7']]), bids: levels([['99', '5']]), instId, ts: String(t), seqId: t }] });
+    for (let t = 1_000; t <= 60_000; t += 500) s.books.ingest(five(t));
+    expect(s.state().sync!.valid).toBe(true);
+    expect(s.state().sync!.deepVerifiable).toBe(false);
+    expect(s.state().deep).toBeUndefined();
+    expect(s.books.booksWantingSnapshot()).toEqual([]);
+  });
+
   it('is off by default: a book that never drifted is never asked for', () => {
     expect(DEFAULT_DEEP_VERIFY.auditIntervalMs).toBe(0);
     const s = setup();

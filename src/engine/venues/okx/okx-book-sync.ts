@@ -58,8 +58,6 @@ const isKeepalive = (event: Sequenced): boolean =>
 export class OkxBookSync implements BookSync {
   readonly book: OrderBook;
   readonly stats: BookSyncStats = emptySyncStats();
-  /** One seqId per update, the same numbers as REST `market/books`: deep verification can align on it. */
-  readonly deepVerifiable = true;
 
   private synced = false;
   private waiting = true;
@@ -73,6 +71,8 @@ export class OkxBookSync implements BookSync {
   private resyncPending = false;
   /** Exchange `ts` of the last message applied. */
   private lastTime: number | undefined;
+  /** A message with a seqId was applied: the book follows `books` (not `books5`, not the unsequenced older protocol). */
+  private sequenced = false;
 
   constructor(
     readonly instrument: Instrument,
@@ -97,6 +97,15 @@ export class OkxBookSync implements BookSync {
 
   get lastUpdateTime(): number | undefined {
     return this.synced ? this.lastTime : undefined;
+  }
+
+  /**
+   * One seqId per update, the numbers REST `market/books` is stamped with, so
+   * deep verification can align on it: true once a message with a seqId was
+   * applied. A `books5` book (whole in every push, no seqId, no REST) never is.
+   */
+  get deepVerifiable(): boolean {
+    return this.sequenced;
   }
 
   /** How many updates are held for the next snapshot. */
@@ -153,6 +162,7 @@ export class OkxBookSync implements BookSync {
     this.waiting = false;
     this.lastSeq = snapSeq;
     this.lastTime = snapshot.exchangeTime;
+    if (snapSeq !== undefined) this.sequenced = true;
     // Only a REST snapshot (seqId without prevSeqId: see the mapper) may be
     // straddled by the first update; after a socket snapshot (prevSeqId -1)
     // the next update must chain on it exactly.
@@ -199,7 +209,10 @@ export class OkxBookSync implements BookSync {
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     this.aligning = false;
-    if (sequenced) this.lastSeq = delta.seq.last;
+    if (sequenced) {
+      this.lastSeq = delta.seq.last;
+      this.sequenced = true;
+    }
     this.lastTime = delta.exchangeTime;
     if (!this.checksumOk(delta.checksum)) return this.fail();
     return 'applied';
