@@ -5,6 +5,7 @@ import { book } from './commands/book';
 import { configCheck } from './commands/config-check';
 import { evaluate } from './commands/evaluate';
 import { explain } from './commands/explain';
+import { importCommand } from './commands/import';
 import { record } from './commands/record';
 import { replay } from './commands/replay';
 import { serve } from './commands/serve';
@@ -59,7 +60,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [book, configCheck, evaluate, explain, record, replay, serve, simulate, sync];
+export const COMMANDS: readonly CliCommand[] = [book, configCheck, evaluate, explain, importCommand, record, replay, serve, simulate, sync];
 
 const PROGRAM = 'surveil';
 
