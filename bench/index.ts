@@ -15,6 +15,7 @@ import { liveLatencyBench } from './live-latency-bench';
 import { soakBench } from './soak-bench';
 import { memoryBench } from './memory-bench';
 import { replayBench } from './replay-bench';
+import { importBench } from './import-bench';
 
 /** One measured figure: `ops` operations in `seconds`. */
 export interface BenchResult {
@@ -56,7 +57,7 @@ export interface BenchModule {
 }
 
 /** The benches `npm run bench` runs, in order. */
-export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench, soakBench, bootstrapBench];
+export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench, soakBench, bootstrapBench, importBench];
 
 export const harness: BenchHarness = {
   measure(name, unit, batch, options = {}) {

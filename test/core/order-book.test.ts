@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OrderBook, parseLevelNumber, type BookLevel, type Side } from '../../src/shared/core/order-book';
+import { levelDigits, OrderBook, parseLevelNumber, type BookLevel, type Side } from '../../src/shared/core/order-book';
 import { SortedLevels } from '../../src/shared/core/sorted-levels';
 import { mulberry32 } from '../support/prng';
 
@@ -124,7 +124,9 @@ describe('OrderBook', () => {
     );
     expect(texts(book.top('bid', 25))).toEqual([['7.6120', '1.500'], ['7.6100', '2']]);
     expect(texts(book.top('ask', 25))).toEqual([['7.6130', '0.10'], ['7.6200', '3.0000']]);
-    expect(book.bestBid()).toEqual({ price: 7.612, size: 1.5, priceText: '7.6120', sizeText: '1.500' });
+    // A live view (its texts read through getters): compared field by field.
+    const best = book.bestBid()!;
+    expect([best.price, best.size, best.priceText, best.sizeText]).toEqual([7.612, 1.5, '7.6120', '1.500']);
   });
 
   it('treats "7.612" and "7.6120" as one level and keeps the latest strings', () => {
@@ -210,5 +212,65 @@ describe('OrderBook', () => {
     book.forEachOutward('ask', (l) => (asks.push(l.price), true));
     expect(asks).toEqual([4, 5]);
     expect(book.top('ask', 0)).toEqual([]);
+  });
+});
+
+describe('OrderBook levels as numbers', () => {
+  /** A string level as the decoders hand it over: value and fraction digits (shortest plain decimals only). */
+  const numeric = (levels: readonly (readonly [string, string])[]): number[] =>
+    levels.flatMap(([p, s]) => [Number(p), Number(s), levelDigits(p.split('.')[1]?.length ?? 0, s.split('.')[1]?.length ?? 0)]);
+  const all = (book: OrderBook, side: Side): [number, number, string, string][] => {
+    const out: [number, number, string, string][] = [];
+    book.forEachOutward(side, (l) => (out.push([l.price, l.size, l.priceText, l.sizeText]), true));
+    return out;
+  };
+
+  it('builds the same book as the strings, texts included, over random snapshots and 30,000 updates', () => {
+    const next = rng(77);
+    const byText = new OrderBook();
+    const byNumber = new OrderBook();
+    const price = (side: Side): string => {
+      const t = (side === 'bid' ? 1 : 4001) + Math.floor(next() * 4000);
+      const r = next();
+      return r < 0.6 ? (t / 100).toFixed(2) : r < 0.9 ? (t / 100).toFixed(4) : (t / 100).toFixed(0);
+    };
+    const size = (): string => (next() < 0.25 ? (next() < 0.5 ? '0' : '0.000') : (next() * 100).toFixed(Math.floor(next() * 9)));
+    for (let round = 0; round < 3; round += 1) {
+      const snap = { bid: [] as [string, string][], ask: [] as [string, string][] };
+      for (const side of ['bid', 'ask'] as const) for (let i = 0; i < 1500; i += 1) snap[side].push([price(side), size()]);
+      expect(byNumber.applyNumericSnapshot(numeric(snap.bid), numeric(snap.ask))).toBe(byText.applySnapshot(snap.bid, snap.ask));
+      for (let i = 0; i < 10_000; i += 1) {
+        const side: Side = next() < 0.5 ? 'bid' : 'ask';
+        const batch: [string, string][] = [];
+        for (let k = Math.floor(next() * 4); k >= 0; k -= 1) batch.push([price(side), size()]);
+        expect(byNumber.applyNumericLevels(side, numeric(batch))).toBe(byText.applyLevels(side, batch));
+        if (i % 1000 === 0) for (const s of ['bid', 'ask'] as const) expect(texts(byNumber.top(s, 25))).toEqual(texts(byText.top(s, 25)));
+      }
+      for (const s of ['bid', 'ask'] as const) {
+        expect(byNumber.levelCount(s)).toBe(byText.levelCount(s));
+        expect(all(byNumber, s)).toStrictEqual(all(byText, s));
+      }
+      expect(byNumber.state()).toBe(byText.state());
+    }
+  });
+
+  it('rejects what the string rule rejects, level by level, leaving the rest applied', () => {
+    const book = new OrderBook();
+    const d = levelDigits(2, 3);
+    const bad = [0, 1, d, -1, 1, d, NaN, 1, d, Infinity, 1, d, 1, -1, d, 1, NaN, d, 1, Infinity, d, 1, 1, -1, 1, 1, 0.5, 1, 1, levelDigits(21, 0)];
+    expect(book.applyNumericLevels('bid', [...bad, 1.5, 2, d])).toBe(10);
+    expect(texts(book.top('bid', 5))).toEqual([['1.50', '2.000']]);
+    // A trailing part of a level counts as one rejected.
+    expect(book.applyNumericLevels('ask', [2, 1, d, 3])).toBe(1);
+    expect(book.applyNumericSnapshot([...bad], [2.25, 1, d])).toBe(10);
+    expect(book.levelCount('bid')).toBe(0);
+    expect(texts(book.top('ask', 5))).toEqual([['2.25', '1.000']]);
+    // Mixed with string updates: the latest text wins whichever way it came.
+    book.applyLevel('ask', '2.2500', '7');
+    expect(texts(book.top('ask', 1))).toEqual([['2.2500', '7']]);
+    book.applyNumericLevels('ask', [2.25, 8, levelDigits(4, 1)]);
+    expect(texts(book.top('ask', 1))).toEqual([['2.2500', '8.0']]);
+    book.applyLevel('ask', '2.25', '9');
+    expect(texts(book.top('ask', 1))).toEqual([['2.25', '9']]);
   });
 });

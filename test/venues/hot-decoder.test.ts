@@ -4,7 +4,9 @@ import { BinanceMapper } from '../../src/engine/venues/binance/binance-mapper';
 import { HotBinanceDecoder } from '../../src/engine/venues/binance/hot-binance';
 import { HotOkxDecoder } from '../../src/engine/venues/okx/hot-okx';
 import { OkxMapper } from '../../src/engine/venues/okx/okx-mapper';
-import type { RawFrame, VenueMapper } from '../../src/engine/venues/venue';
+import { JsonCursor } from '../../src/engine/decode/json-cursor';
+import { numericLevelsOf } from '../../src/engine/decode/numeric-book-message';
+import type { MapResult, RawFrame, VenueMapper } from '../../src/engine/venues/venue';
 import { mutateCapture, type Rng } from '../fuzz/mutator';
 import { mulberry32 } from '../support/prng';
 import { REAL, realRecording } from '../support/shared-data';
@@ -123,12 +125,49 @@ const TWEAKS: readonly ((data: string, rng: Rng) => string | undefined)[] = [
   (d) => d.replace(/\["([\d.]+)","([\d.]+)"\]/, '["$1","1234.5678901234"]'),
 ];
 
+/** Numeric levels a decoder read, checked against the JSON path's strings: each value is Number() of its string, and its digits write that string back. */
+let numericLevelsChecked = 0;
+function checkNumeric(levels: readonly number[], texts: readonly (readonly [string, string])[], where: string): void {
+  if (levels.length !== texts.length * 3) expect(levels.length, where).toBe(texts.length * 3);
+  for (let i = 0; i < texts.length; i += 1) {
+    const [price, size] = texts[i]!;
+    const digits = levels[i * 3 + 2]!;
+    const got = [levels[i * 3], levels[i * 3 + 1], levels[i * 3]!.toFixed(Math.floor(digits / 32)), levels[i * 3 + 1]!.toFixed(digits % 32)];
+    // Object.is: a -0 for a 0 would be a different number too.
+    if (!Object.is(got[0], Number(price)) || !Object.is(got[1], Number(size)) || got[2] !== price || got[3] !== size) {
+      expect(got, `${where} level ${i}`).toStrictEqual([Number(price), Number(size), price, size]);
+    }
+    numericLevelsChecked += 1;
+  }
+}
+
+/**
+ * A MapResult with every numeric book message as the plain event the JSON
+ * path makes; the numbers themselves are checked against `slow`'s strings.
+ */
+function plainResult(fast: MapResult, slow: MapResult, where: string): MapResult {
+  if (fast.kind !== 'events') return fast;
+  const events = fast.events.map((event, i) => {
+    if (event.type !== 'book_snapshot' && event.type !== 'book_delta') return event;
+    const numeric = numericLevelsOf(event);
+    if (numeric === undefined) return event;
+    const other = slow.kind === 'events' ? slow.events[i] : undefined;
+    if (other !== undefined && (other.type === 'book_snapshot' || other.type === 'book_delta')) {
+      checkNumeric(numeric.bidLevels, other.bids, `${where} bids`);
+      checkNumeric(numeric.askLevels, other.asks, `${where} asks`);
+    }
+    return numeric.plain();
+  });
+  return { kind: 'events', events };
+}
+
 function compare(hotMapper: VenueMapper, jsonMapper: VenueMapper, frames: readonly RawFrame[]): number {
   let compared = 0;
   for (const frame of frames) {
     const fast = hotMapper.map(frame);
     const slow = jsonMapper.map(frame);
-    expect(fast, `${frame.venue} frame ${frame.data.slice(0, 300)}`).toStrictEqual(slow);
+    const where = `${frame.venue} frame ${frame.data.slice(0, 300)}`;
+    expect(plainResult(fast, slow, where), where).toStrictEqual(slow);
     compared += 1;
   }
   return compared;
@@ -159,7 +198,10 @@ describe('hot decoders', () => {
       const trades = frames.filter((f) => f.kind === 'ws' && /@aggTrade|@kline/.test(f.data.slice(0, 60)));
       expect(trades.length).toBeGreaterThan(3);
       for (const f of trades) expect(withIgnored.decode(f)?.kind).toBe('ignored');
+      const before = numericLevelsChecked;
       compare(new BinanceMapper(market), new BinanceMapper(market, undefined, { hotDecoder: false }), frames);
+      // Every level of every real depth frame and snapshot went to the book as numbers.
+      expect(numericLevelsChecked - before).toBeGreaterThan(4_000);
     });
 
     it(`${market}: identical MapResults on tweaked and fuzz-mutated real frames`, () => {
@@ -227,7 +269,8 @@ describe('hot decoders', () => {
     ];
     for (const data of samples) {
       expect(decoder.decode(push(data)), data).toBeDefined();
-      expect(hot.map(push(data))).toStrictEqual(json.map(push(data)));
+      const slow = json.map(push(data));
+      expect(plainResult(hot.map(push(data)), slow, data)).toStrictEqual(slow);
     }
   });
 
@@ -247,9 +290,54 @@ describe('hot decoders', () => {
     const decoders = { 'binance-spot': new HotBinanceDecoder('binance-spot', 'spot'), 'binance-usdm': new HotBinanceDecoder('binance-usdm', 'usdm') };
     for (const [hot, json, f] of samples) {
       expect(decoders[f.venue as 'binance-spot' | 'binance-usdm'].decode(f), f.data).toBeDefined();
-      expect(hot.map(f)).toStrictEqual(json.map(f));
+      const slow = json.map(f);
+      expect(plainResult(hot.map(f), slow, f.data)).toStrictEqual(slow);
     }
     const partial = usdm.map(samples[3]![2]);
     expect(partial.kind === 'events' && partial.events[0]?.type).toBe('book_snapshot');
+  });
+});
+
+describe('JsonCursor.levelNumber', () => {
+  const read = (text: string): { value: number; fraction: number; pos: number } => {
+    const c = new JsonCursor();
+    c.reset(`"${text}"]`);
+    const value = c.levelNumber();
+    return { value, fraction: c.fraction, pos: c.pos };
+  };
+  const SHORTEST = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+
+  it('is exactly Number() on shortest plain decimals of up to 15 digits, and toFixed(fraction) writes them back', () => {
+    const rng = mulberry32(21);
+    let checked = 0;
+    for (let n = 0; n < 200_000; n += 1) {
+      const digits = 1 + Math.floor(rng() * 15);
+      let all = '';
+      for (let i = 0; i < digits; i += 1) all += String(Math.floor(rng() * 10));
+      const fraction = Math.floor(rng() * digits);
+      let whole = all.slice(0, digits - fraction).replace(/^0+(?=\d)/, '');
+      if (whole === '') whole = '0';
+      const text = fraction === 0 ? whole : `${whole}.${all.slice(digits - fraction)}`;
+      if (text.replace('.', '').length > 15) continue;
+      const got = read(text);
+      if (!Object.is(got.value, Number(text)) || got.value.toFixed(got.fraction) !== text || got.pos !== text.length + 2) {
+        expect({ text, ...got }).toStrictEqual({ text, value: Number(text), fraction, pos: text.length + 2 });
+      }
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(150_000);
+  });
+
+  it('leaves every other string to the caller, cursor unmoved', () => {
+    for (const text of ['', '-1', '+1', '.5', '5.', '007.5', '00', '01', '1e5', '1E5', '0x1A', ' 5', '5 ', '1.2.3', '1234567890123456', '0.000000000000001', '12345678.90123456', '1,5', '\\u0035']) {
+      const got = read(text);
+      expect(Number.isNaN(got.value), text).toBe(true);
+      expect(got.pos, text).toBe(0);
+    }
+    // Accepted: the same forms the exchanges send.
+    for (const text of ['0', '0.0', '7.6120', '0.01734', '6195.00000000', '123456789012345', '0.00000000000001']) {
+      expect(SHORTEST.test(text)).toBe(true);
+      expect(read(text).value, text).toBe(Number(text));
+    }
   });
 });

@@ -47,6 +47,8 @@ export class JsonCursor {
   /** Bounds of the last string read by {@link str}: its content is text[start, end). */
   start = 0;
   end = 0;
+  /** Fraction digits of the last {@link levelNumber}. */
+  fraction = 0;
 
   /** Starts reading `text` from its first character. */
   reset(text: string): void {
@@ -189,6 +191,55 @@ export class JsonCursor {
     if (next === DOT || next === 101 || next === 69 /* e E */) return NaN;
     this.pos = i;
     return negative ? -value : value;
+  }
+
+  /**
+   * Reads a string that is a decimal in its shortest plain form,
+   * `(0|[1-9][0-9]*)(\.[0-9]+)?` with at most 15 digits in all, as a number
+   * without making a substring: the value (exactly Number()'s, as in
+   * {@link decimal}) with its fraction digits in {@link fraction}, so that
+   * `value.toFixed(fraction)` is the text again (docs/decoder.md). NaN, the
+   * cursor unmoved, for any other string (a sign, an exponent, a leading
+   * zero, `5.`, `.5`, more digits): the caller falls back.
+   */
+  levelNumber(): number {
+    const text = this.text;
+    let i = this.pos;
+    if (text.charCodeAt(i) !== QUOTE) return NaN;
+    i += 1;
+    const first = i;
+    let mantissa = 0;
+    let c = text.charCodeAt(i);
+    if (c === ZERO) {
+      i += 1;
+      c = text.charCodeAt(i);
+    } else {
+      while (c >= ZERO && c <= NINE) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        i += 1;
+        c = text.charCodeAt(i);
+      }
+    }
+    let digits = i - first;
+    if (digits === 0) return NaN;
+    let fraction = 0;
+    if (c === DOT) {
+      i += 1;
+      const fractionStart = i;
+      c = text.charCodeAt(i);
+      while (c >= ZERO && c <= NINE) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        i += 1;
+        c = text.charCodeAt(i);
+      }
+      fraction = i - fractionStart;
+      if (fraction === 0) return NaN;
+      digits += fraction;
+    }
+    if (c !== QUOTE || digits > MAX_DIGITS) return NaN;
+    this.pos = i + 1;
+    this.fraction = fraction;
+    return fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
   }
 
   /**

@@ -23,12 +23,60 @@ export interface BookLevel {
  */
 export type BookState = 'ok' | 'empty' | 'one_sided' | 'crossed' | 'locked';
 
-/** The level record the book mutates in place, so a size update allocates nothing. */
-interface MutableLevel {
-  readonly price: number;
-  size: number;
-  priceText: string;
-  sizeText: string;
+/**
+ * Levels given as numbers ({@link OrderBook.applyNumericLevels}): a flat list
+ * of triples `price, size, digits`, where `digits` is
+ * {@link levelDigits}`(priceDigits, sizeDigits)`, the fraction digits the
+ * exchange wrote each number with. The exchange's text is then
+ * `price.toFixed(priceDigits)`: exact for a plain decimal of at most 15
+ * digits without leading zeros (its double is within far less than half a
+ * unit of its last digit, and toFixed rounds the double's exact value), which
+ * is all the decoders hand over this way (docs/decoder.md).
+ */
+export type NumericLevels = readonly number[];
+
+/** Fraction digits are below this: digits = priceDigits * DIGITS_BASE + sizeDigits. */
+export const DIGITS_BASE = 32;
+/** Most fraction digits a numeric level may say (toFixed takes up to 100; the decoders send 15 at most). */
+const MAX_FRACTION_DIGITS = 20;
+
+/** The `digits` entry of a numeric level: how many fraction digits its price and size texts have. */
+export function levelDigits(priceDigits: number, sizeDigits: number): number {
+  return priceDigits * DIGITS_BASE + sizeDigits;
+}
+
+/**
+ * The level record the book mutates in place, so a size update allocates
+ * nothing. Its texts are kept as given, or, for levels given as numbers,
+ * made on first read from the value and its fraction digits (most levels of
+ * a Binance book are never read as text; OKX's checksum reads its top 25).
+ */
+class Level implements BookLevel {
+  constructor(
+    readonly price: number,
+    public size: number,
+    private priceString: string | undefined,
+    private sizeString: string | undefined,
+    private priceDigits: number,
+    private sizeDigits: number,
+  ) {}
+
+  get priceText(): string {
+    return (this.priceString ??= this.price.toFixed(this.priceDigits));
+  }
+
+  get sizeText(): string {
+    return (this.sizeString ??= this.size.toFixed(this.sizeDigits));
+  }
+
+  /** A new size; the texts are the latest message's (the same price may arrive as "7.612" then "7.6120"). */
+  update(size: number, priceText: string | undefined, sizeText: string | undefined, priceDigits: number, sizeDigits: number): void {
+    this.size = size;
+    this.priceString = priceText;
+    this.sizeString = sizeText;
+    this.priceDigits = priceDigits;
+    this.sizeDigits = sizeDigits;
+  }
 }
 
 /**
@@ -43,17 +91,20 @@ export function parseLevelNumber(text: string): number {
 }
 
 class BookSide {
-  readonly byPrice = new Map<number, MutableLevel>();
-  readonly sorted = new SortedLevels<MutableLevel>();
+  readonly byPrice = new Map<number, Level>();
+  readonly sorted = new SortedLevels<Level>();
 
   constructor(private readonly descending: boolean) {}
 
-  best(): MutableLevel | undefined {
+  best(): Level | undefined {
     return this.descending ? this.sorted.last() : this.sorted.first();
   }
 
-  /** Sets or deletes one level from already validated numbers. */
-  set(price: number, size: number, priceText: string, sizeText: string): void {
+  /**
+   * Sets or deletes one level from already validated numbers, with its texts
+   * or (undefined texts) their fraction digits.
+   */
+  set(price: number, size: number, priceText: string | undefined, sizeText: string | undefined, priceDigits: number, sizeDigits: number): void {
     const existing = this.byPrice.get(price);
     if (size === 0) {
       if (existing !== undefined) {
@@ -64,17 +115,15 @@ class BookSide {
     }
     if (existing !== undefined) {
       // Same price may arrive as "7.612" then "7.6120": keep the latest text.
-      existing.size = size;
-      existing.priceText = priceText;
-      existing.sizeText = sizeText;
+      existing.update(size, priceText, sizeText, priceDigits, sizeDigits);
       return;
     }
-    const level: MutableLevel = { price, size, priceText, sizeText };
+    const level = new Level(price, size, priceText, sizeText, priceDigits, sizeDigits);
     this.byPrice.set(price, level);
     this.sorted.insert(level);
   }
 
-  forEachOutward(fn: (level: MutableLevel) => boolean): void {
+  forEachOutward(fn: (level: Level) => boolean): void {
     if (this.descending) this.sorted.forEachDescending(fn);
     else this.sorted.forEachAscending(fn);
   }
@@ -89,7 +138,7 @@ class BookSide {
    * inserts. Exchanges send snapshots sorted, which TimSort handles in one
    * linear pass; a repeated price keeps its last entry, a zero size drops it.
    */
-  load(levels: readonly MutableLevel[]): void {
+  load(levels: readonly Level[]): void {
     const byPrice = this.byPrice;
     byPrice.clear();
     for (let i = 0; i < levels.length; i += 1) {
@@ -147,8 +196,41 @@ export class OrderBook {
     const s = parseLevelNumber(size);
     // A zero price cannot be a real quote and would put the mid and bps math at 0.
     if (!(p > 0) || Number.isNaN(s)) return false;
-    (side === 'bid' ? this.bids : this.asks).set(p, s, price, size);
+    (side === 'bid' ? this.bids : this.asks).set(p, s, price, size, 0, 0);
     return true;
+  }
+
+  /**
+   * Replaces the whole book from levels given as numbers
+   * ({@link NumericLevels}), as {@link applySnapshot} does from strings:
+   * the same levels give the same book, texts included. Returns how many
+   * levels were rejected (not a positive finite price, not a finite
+   * non-negative size, bad digits).
+   */
+  applyNumericSnapshot(bids: NumericLevels, asks: NumericLevels): number {
+    return loadNumericSide(this.bids, bids) + loadNumericSide(this.asks, asks);
+  }
+
+  /**
+   * Applies levels given as numbers ({@link NumericLevels}) to one side, as
+   * {@link applyLevels} does from strings; returns how many were rejected.
+   */
+  applyNumericLevels(side: Side, levels: NumericLevels): number {
+    const target = side === 'bid' ? this.bids : this.asks;
+    // A trailing part of a triple is a level that cannot be read.
+    let rejected = levels.length % 3 === 0 ? 0 : 1;
+    for (let i = 0; i + 2 < levels.length; i += 3) {
+      const price = levels[i]!;
+      const size = levels[i + 1]!;
+      const digits = levels[i + 2]!;
+      if (!numericLevelValid(price, size, digits)) {
+        rejected += 1;
+        continue;
+      }
+      const priceDigits = Math.floor(digits / DIGITS_BASE);
+      target.set(price, size, undefined, undefined, priceDigits, digits - priceDigits * DIGITS_BASE);
+    }
+    return rejected;
   }
 
   /** Applies a batch of levels to one side; returns how many were rejected. */
@@ -226,7 +308,7 @@ export class OrderBook {
 }
 
 /** True when prices strictly rise (direction 1) or strictly fall (-1). */
-function isStrictlyOrdered(items: readonly MutableLevel[], direction: 1 | -1): boolean {
+function isStrictlyOrdered(items: readonly Level[], direction: 1 | -1): boolean {
   for (let i = 1; i < items.length; i += 1) {
     if ((items[i]!.price - items[i - 1]!.price) * direction <= 0) return false;
   }
@@ -235,7 +317,7 @@ function isStrictlyOrdered(items: readonly MutableLevel[], direction: 1 | -1): b
 
 function loadSide(side: BookSide, raw: readonly RawLevel[]): number {
   let rejected = 0;
-  const levels: MutableLevel[] = [];
+  const levels: Level[] = [];
   for (let i = 0; i < raw.length; i += 1) {
     const [priceText, sizeText] = raw[i]!;
     const price = parseLevelNumber(priceText);
@@ -244,7 +326,39 @@ function loadSide(side: BookSide, raw: readonly RawLevel[]): number {
       rejected += 1;
       continue;
     }
-    levels.push({ price, size, priceText, sizeText });
+    levels.push(new Level(price, size, priceText, sizeText, 0, 0));
+  }
+  side.load(levels);
+  return rejected;
+}
+
+/** The book's rule for a level given as numbers: the string rule's, on values (and digits toFixed can write). */
+function numericLevelValid(price: number, size: number, digits: number): boolean {
+  return (
+    price > 0 &&
+    price < Infinity &&
+    size >= 0 &&
+    size < Infinity &&
+    Number.isInteger(digits) &&
+    digits >= 0 &&
+    Math.floor(digits / DIGITS_BASE) <= MAX_FRACTION_DIGITS &&
+    digits % DIGITS_BASE <= MAX_FRACTION_DIGITS
+  );
+}
+
+function loadNumericSide(side: BookSide, raw: NumericLevels): number {
+  let rejected = raw.length % 3 === 0 ? 0 : 1;
+  const levels: Level[] = [];
+  for (let i = 0; i + 2 < raw.length; i += 3) {
+    const price = raw[i]!;
+    const size = raw[i + 1]!;
+    const digits = raw[i + 2]!;
+    if (!numericLevelValid(price, size, digits)) {
+      rejected += 1;
+      continue;
+    }
+    const priceDigits = Math.floor(digits / DIGITS_BASE);
+    levels.push(new Level(price, size, undefined, undefined, priceDigits, digits - priceDigits * DIGITS_BASE));
   }
   side.load(levels);
   return rejected;

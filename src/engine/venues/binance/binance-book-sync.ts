@@ -1,6 +1,7 @@
 import type { BookDeltaEvent, BookSnapshotEvent } from '../../../shared/core/model';
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
+import { numericLevelsOf } from '../../decode/numeric-book-message';
 import { emptySyncStats, type BookSync, type BookSyncStats, type SyncResult } from '../venue';
 import type { BinanceMarket } from './exchange-info';
 
@@ -134,7 +135,10 @@ export class BinanceBookSync implements BookSync {
 
   /** Loads a snapshot; false when it takes a side past the level cap (nothing is synced then). */
   private load(event: BookSnapshotEvent, id: number): boolean {
-    this.stats.rejectedLevels += this.book.applySnapshot(event.bids, event.asks);
+    // Levels a hot decoder read as numbers go in as numbers (no string per level made or parsed).
+    const numeric = numericLevelsOf(event);
+    this.stats.rejectedLevels +=
+      numeric === undefined ? this.book.applySnapshot(event.bids, event.asks) : this.book.applyNumericSnapshot(numeric.bidLevels, numeric.askLevels);
     if (this.book.overflowing()) return false;
     this.stats.bookUpdates += 1;
     this.bookId = id;
@@ -175,7 +179,11 @@ export class BinanceBookSync implements BookSync {
     } else if (prev !== this.bookId) {
       return this.gap(event);
     }
-    this.stats.rejectedLevels += this.book.applyLevels('bid', event.bids) + this.book.applyLevels('ask', event.asks);
+    const numeric = numericLevelsOf(event);
+    this.stats.rejectedLevels +=
+      numeric === undefined
+        ? this.book.applyLevels('bid', event.bids) + this.book.applyLevels('ask', event.asks)
+        : this.book.applyNumericLevels('bid', numeric.bidLevels) + this.book.applyNumericLevels('ask', numeric.askLevels);
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     this.bookId = last;

@@ -1,6 +1,7 @@
-import type { MarketEvent, QuoteEvent, RawLevel, ReferencePriceEvent, VenueId } from '../../../shared/core/model';
+import type { MarketEvent, QuoteEvent, ReferencePriceEvent, VenueId } from '../../../shared/core/model';
 import { copyOf, JsonCursor } from '../../decode/json-cursor';
-import { readLevelArray } from '../../decode/level-array';
+import { readNumericLevelArray } from '../../decode/level-array';
+import { NumericBookMessage } from '../../decode/numeric-book-message';
 import type { MapResult, RawFrame } from '../venue';
 import type { BinanceMarket } from './exchange-info';
 
@@ -13,7 +14,9 @@ import type { BinanceMarket } from './exchange-info';
  * The decoder only ever answers with events, and only for a frame it has
  * read whole and found to be exactly what the JSON path would map to events:
  * every field the mapper checks passes the same check here (level-rules for
- * levels, plain integers for ids, plain decimals for prices). Anything else,
+ * levels, plain integers for ids, plain decimals for prices). Book levels
+ * come out as numbers (NumericBookMessage), read in place from the text.
+ * Anything else,
  * a rejection to be, a field it does not know, a duplicate key, whitespace,
  * an escape, returns undefined and the mapper's JSON path decides, so a
  * frame's fate never depends on this file.
@@ -69,8 +72,8 @@ export class HotBinanceDecoder {
   private first = NaN;
   private last = NaN;
   private prev = NaN;
-  private bids: RawLevel[] | null = null;
-  private asks: RawLevel[] | null = null;
+  private bids: number[] | null = null;
+  private asks: number[] | null = null;
   private readonly symbol: Span = { start: 0, end: 0 };
   private readonly b: Span = { start: 0, end: 0 };
   private readonly a: Span = { start: 0, end: 0 };
@@ -153,8 +156,8 @@ export class HotBinanceDecoder {
     if (Number.isNaN(last)) return undefined;
     let time = NaN;
     let tradeTime = NaN;
-    let bids: RawLevel[] | null = null;
-    let asks: RawLevel[] | null = null;
+    let bids: number[] | null = null;
+    let asks: number[] | null = null;
     while (c.eat(COMMA)) {
       if (!c.key()) return undefined;
       if (c.isChar(69 /* E */) && Number.isNaN(time)) {
@@ -162,19 +165,16 @@ export class HotBinanceDecoder {
       } else if (c.isChar(84 /* T */) && Number.isNaN(tradeTime)) {
         if (Number.isNaN((tradeTime = c.int()))) return undefined;
       } else if (c.is('bids') && bids === null) {
-        if ((bids = readLevelArray(this.cursor, false)) === null) return undefined;
+        if ((bids = readNumericLevelArray(this.cursor, false)) === null) return undefined;
       } else if (c.is('asks') && asks === null) {
-        if ((asks = readLevelArray(this.cursor, false)) === null) return undefined;
+        if ((asks = readNumericLevelArray(this.cursor, false)) === null) return undefined;
       } else {
         return undefined;
       }
     }
     if (!c.eat(CLOSE_BRACE) || !c.done() || bids === null || asks === null) return undefined;
     const exchangeTime = !Number.isNaN(time) ? time : !Number.isNaN(tradeTime) ? tradeTime : undefined;
-    return {
-      kind: 'events',
-      events: [{ type: 'book_snapshot', venue: this.venue, symbol, exchangeTime, receiveTime: frame.t, bids, asks, seq: { last } }],
-    };
+    return { kind: 'events', events: [new NumericBookMessage('book_snapshot', this.venue, symbol, exchangeTime, frame.t, bids, asks, { last }).event()] };
   }
 
   /** `!markPrice@arr`-style arrays: every item must be a hot payload (an empty one is the JSON path's `ignored`). */
@@ -256,10 +256,10 @@ export class HotBinanceDecoder {
       case 117 /* u */:
         return Number.isNaN((this.last = c.int())) ? 0 : K_u;
       case 98 /* b */:
-        if (c.peek() === OPEN_BRACKET) return (this.bids = readLevelArray(this.cursor, false)) === null ? 0 : K_b;
+        if (c.peek() === OPEN_BRACKET) return (this.bids = readNumericLevelArray(this.cursor, false)) === null ? 0 : K_b;
         return this.span(this.b) ? K_b : 0;
       case 97 /* a */:
-        if (c.peek() === OPEN_BRACKET) return (this.asks = readLevelArray(this.cursor, false)) === null ? 0 : K_a;
+        if (c.peek() === OPEN_BRACKET) return (this.asks = readNumericLevelArray(this.cursor, false)) === null ? 0 : K_a;
         return this.span(this.a) ? K_a : 0;
       case 66 /* B */:
         return this.span(this.bQty) ? K_B : 0;
@@ -301,16 +301,16 @@ export class HotBinanceDecoder {
     if (bids === null || asks === null) return undefined;
     // The partial-depth test reads the stream's name: combined, or the raw endpoint's (not parsed here).
     if (this.streamStart < 0 && frame.url.includes('/ws/')) return undefined;
-    return {
-      type: this.partialStream() ? 'book_snapshot' : 'book_delta',
-      venue: this.venue,
-      symbol: this.text(this.symbol),
-      exchangeTime: (this.seen & K_E) !== 0 ? this.time : undefined,
-      receiveTime: frame.t,
+    return new NumericBookMessage(
+      this.partialStream() ? 'book_snapshot' : 'book_delta',
+      this.venue,
+      this.text(this.symbol),
+      (this.seen & K_E) !== 0 ? this.time : undefined,
+      frame.t,
       bids,
       asks,
-      seq: usdm ? { first: this.first, last: this.last, prev: this.prev } : { first: this.first, last: this.last },
-    };
+      usdm ? { first: this.first, last: this.last, prev: this.prev } : { first: this.first, last: this.last },
+    ).event();
   }
 
   /** `@depth<N>` in the stream name (the mapper's PARTIAL_DEPTH): a complete top-N picture. */
