@@ -147,8 +147,14 @@ export interface FeedView {
   readonly driftChecks: number;
   /** Of those, the ones where a book's best bid or ask (price or size) disagreed. */
   readonly driftMismatches: number;
-  /** Sustained disagreements: each a `book_drift` event that forced the book to resync. */
+  /** Sustained disagreements: each a `book_drift` event that forced the book to resync (deep mismatches included). */
   readonly bookDrifts: number;
+  /** REST snapshots compared level by level with a live book at the same seqId (deep verification, docs/book-truth.md). */
+  readonly deepChecks?: number;
+  /** Of those, the ones that differed: each also a `book_drift`, the book rebuilt from that snapshot. */
+  readonly deepMismatches?: number;
+  /** Deep verifications that could not be made (no answer in time, or the sequence passed the answer). */
+  readonly deepUnverified?: number;
   readonly snapshotsRequested: number;
   readonly snapshotsFailed: number;
   /** Frames and REST bodies refused for their size (features.yaml limits), all connections of the venue. */

@@ -178,7 +178,8 @@ export class DeepVerifier {
   /** After a book message went to the sync (whatever it made of it). */
   afterBook(event: BookSnapshotEvent | BookDeltaEvent, result: SyncResult, sync: BookSync, time: number): DeepVerdict {
     if (!sync.valid) {
-      if (this.phase !== 'idle') this.unschedule();
+      // Thrown away (gap, disconnect, drift): whatever was due is planned again once it is valid.
+      if (this.phase === 'scheduled' || this.phase === 'asking' || this.phase === 'holding') this.unschedule();
       return NONE;
     }
     if (this.recording && result === 'applied' && event.type === 'book_delta' && event.seq.last !== undefined && event.seq.prev !== undefined) {
@@ -280,4 +281,24 @@ export class DeepVerifier {
     this.phase = 'scheduled';
     if (this.settings.leadMs >= this.dueAt - time) this.recording = true;
   }
+}
+
+/**
+ * Rebuilds a book from the venue's snapshot a verification was made with
+ * (and the deltas recorded after it): thrown away, then the snapshot and the
+ * deltas through the sync's own rules. True when the sync counted it a resync.
+ */
+export function rebuildBook(sync: BookSync, rebuild: readonly (BookSnapshotEvent | BookDeltaEvent)[]): boolean {
+  const resyncs = sync.stats.resyncs;
+  sync.invalidate();
+  for (const event of rebuild) sync.apply(event);
+  return sync.stats.resyncs > resyncs;
+}
+
+/** Each book's first audit at its own point of the interval, from its key: the same in a replay. */
+export function deepAuditOffset(key: string, intervalMs: number): number {
+  if (intervalMs <= 0) return 0;
+  let hash = 0;
+  for (let i = 0; i < key.length; i += 1) hash = (hash * 31 + key.charCodeAt(i)) | 0;
+  return Math.abs(hash) % intervalMs;
 }

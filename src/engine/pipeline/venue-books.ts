@@ -7,7 +7,7 @@ import type { InstrumentsConfig, LimitsSettings } from '../../shared/config';
 import { venueById } from '../venues/registry';
 import type { BookSync, RawFrame, VenueMapper } from '../venues/venue';
 import { BookTruth, type TruthVerdict } from './book-truth';
-import { DEFAULT_DEEP_VERIFY, DeepVerifier, type DeepVerdict, type DeepVerifySettings } from './deep-verify';
+import { deepAuditOffset, DEFAULT_DEEP_VERIFY, DeepVerifier, rebuildBook, type DeepVerdict, type DeepVerifySettings } from './deep-verify';
 import { FrameTimeGuard } from './frame-time';
 import { InstrumentDirectory } from './instrument-directory';
 
@@ -422,12 +422,8 @@ export class VenueBooks {
     return (state.deep = this.newVerifier(state.key));
   }
 
-  /** Each book's first audit at its own point of the interval (from its key: the same in a replay). */
   private newVerifier(key: string): DeepVerifier {
-    let hash = 0;
-    for (let i = 0; i < key.length; i += 1) hash = (hash * 31 + key.charCodeAt(i)) | 0;
-    const interval = this.deepSettings.auditIntervalMs;
-    return new DeepVerifier(this.deepSettings, interval > 0 ? Math.abs(hash) % interval : 0);
+    return new DeepVerifier(this.deepSettings, deepAuditOffset(key, this.deepSettings.auditIntervalMs));
   }
 
   /**
@@ -447,11 +443,7 @@ export class VenueBooks {
     venue.deepMismatches++;
     venue.bookDrifts++;
     this.listener.onSyncEvent?.(state.key, 'book_drift', time, verdict.detail);
-    const sync = state.sync!;
-    const resyncs = sync.stats.resyncs;
-    sync.invalidate();
-    for (const event of verdict.rebuild) sync.apply(event);
-    if (sync.stats.resyncs > resyncs) {
+    if (rebuildBook(state.sync!, verdict.rebuild)) {
       venue.resyncs++;
       this.listener.onSyncEvent?.(state.key, 'resync', time);
     }

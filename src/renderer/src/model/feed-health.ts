@@ -76,15 +76,24 @@ export interface DriftSummary {
  */
 export function driftSummary(feed: FeedView): DriftSummary {
   const { driftChecks: checks, driftMismatches: mismatches, bookDrifts: drifts } = feed;
+  const { deepChecks = 0, deepMismatches = 0, deepUnverified = 0 } = feed;
   const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  const lines = [
+    `${plural(checks, 'check', 'checks')} of book tops against the venue's own top of book`,
+    `${plural(mismatches, 'mismatch', 'mismatches')}`,
+    `${plural(drifts, 'sustained drift', 'sustained drifts')} (each forced a resync)`,
+  ];
+  // Deep verification (after a drift, or the audit): whole books against REST snapshots at the same seqId.
+  if (deepChecks + deepUnverified > 0) {
+    lines.push(
+      `${plural(deepChecks, 'deep check', 'deep checks')} of whole books against REST snapshots: ${plural(deepMismatches, 'mismatch', 'mismatches')} (counted as drifts)` +
+        (deepUnverified > 0 ? `, ${plural(deepUnverified, 'verification', 'verifications')} not made` : ''),
+    );
+  }
   return {
-    text: checks === 0 ? '–' : drifts > 0 ? `${plural(drifts, 'drift', 'drifts')}` : `${mismatches}/${checks.toLocaleString('en-US')}`,
-    warn: drifts > 0 || mismatches > 0,
-    title: [
-      `${plural(checks, 'check', 'checks')} of book tops against the venue's own top of book`,
-      `${plural(mismatches, 'mismatch', 'mismatches')}`,
-      `${plural(drifts, 'sustained drift', 'sustained drifts')} (each forced a resync)`,
-    ].join('\n'),
+    text: checks === 0 && deepChecks === 0 ? '–' : drifts > 0 ? `${plural(drifts, 'drift', 'drifts')}` : `${mismatches}/${checks.toLocaleString('en-US')}`,
+    warn: drifts > 0 || mismatches > 0 || deepMismatches > 0 || deepUnverified > 0,
+    title: lines.join('\n'),
   };
 }
 
