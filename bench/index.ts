@@ -16,6 +16,8 @@ import { soakBench } from './soak-bench';
 import { memoryBench } from './memory-bench';
 import { replayBench } from './replay-bench';
 import { importBench } from './import-bench';
+import { seekBench } from './seek-bench';
+import { boundaryBench } from './boundary-bench';
 
 /** One measured figure: `ops` operations in `seconds`. */
 export interface BenchResult {
@@ -57,7 +59,7 @@ export interface BenchModule {
 }
 
 /** The benches `npm run bench` runs, in order. */
-export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench, soakBench, bootstrapBench, importBench];
+export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, boundaryBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench, soakBench, bootstrapBench, seekBench, importBench];
 
 export const harness: BenchHarness = {
   measure(name, unit, batch, options = {}) {

@@ -1,0 +1,117 @@
+/**
+ * Seek in a large capture (issue 13, docs/seek.md): the real USD-M recording
+ * cloned end to end to 1 M+ frames by the large-replay bench's helper, then
+ * the capture index built (once, cold) and loaded (validated against the
+ * capture), and seeks to instants spread over the file: the book alone
+ * (no warmup) and with the z-score windows warmed (one window before the
+ * instant). The same for the capture gzip-compressed, where a seek inflates
+ * the file from its start up to the checkpoint. For scale, one full replay to
+ * a late instant.
+ *
+ * `npm run bench -- seek`; SEEK_BENCH_FRAMES sets the size (default 1,050,000).
+ */
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { openCaptureIndex, type OpenedCaptureIndex } from '../src/engine/capture/capture-index';
+import { seekCapture } from '../src/engine/capture/capture-seek';
+import { loadConfig } from '../src/engine/config/load-config';
+import { pipelineSettingsFrom } from '../src/engine/pipeline/pipeline-settings';
+import type { PipelineSettings } from '../src/engine/pipeline/surveillance-pipeline';
+import { replayCapture } from '../src/engine/replay/replay-capture';
+import { REAL, repoRoot } from '../test/support/shared-data';
+import type { BenchModule, BenchResult } from './index';
+
+const FRAMES = Number(process.env.SEEK_BENCH_FRAMES ?? 1_050_000);
+/** Instants per kind of seek, spread evenly over the capture (the ends left out). */
+const INSTANTS = Number(process.env.SEEK_BENCH_INSTANTS ?? 12);
+
+/**
+ * The large-replay helper reads its size from the environment when it is
+ * loaded, and the bench runner has loaded it already: the clone is written
+ * by a child process with the size set.
+ */
+function writeLargeClone(dir: string): { path: string; frames: number; bytes: number; clones: number } {
+  const script = `const m = await import(${JSON.stringify(join(repoRoot, 'bench/large-replay-bench.ts'))}); process.stdout.write(JSON.stringify(await m.writeClone(${JSON.stringify(dir)}, ${JSON.stringify(REAL.binanceUsdm)})));`;
+  const out = execFileSync(join(repoRoot, 'node_modules/.bin/tsx'), ['--input-type=module', '-e', script], {
+    env: { ...process.env, LARGE_REPLAY_FRAMES: String(FRAMES) },
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out) as { path: string; frames: number; bytes: number; clones: number };
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+
+async function seeks(path: string, opened: OpenedCaptureIndex, settings: PipelineSettings, name: string, warmupMs: number | undefined, count: number): Promise<BenchResult> {
+  const first = opened.index.firstT!;
+  const span = opened.index.lastT! - first;
+  const times: number[] = [];
+  const replayed: number[] = [];
+  for (let i = 1; i <= count; i++) {
+    const at = first + (span * i) / (count + 1);
+    const start = performance.now();
+    const result = await seekCapture(path, { at: { time: at }, settings, index: opened, ...(warmupMs === undefined ? {} : { warmupMs }) });
+    times.push(performance.now() - start);
+    replayed.push(result.framesReplayed);
+  }
+  const total = times.reduce((a, b) => a + b, 0) / 1000;
+  process.stderr.write(`  ${name}: ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
+  return { name, unit: 'seeks', ops: count, seconds: total, note: `median ${median(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms; ${Math.round(median(replayed))} frames replayed (median)` };
+}
+
+export const seekBench: BenchModule = {
+  name: 'seek',
+  group: 'seek',
+  async run(): Promise<BenchResult[]> {
+    const settings = pipelineSettingsFrom(loadConfig(join(repoRoot, 'config')));
+    const dir = mkdtempSync(join(tmpdir(), 'surveil-seek-bench-'));
+    try {
+      process.stderr.write(`  cloning ${REAL.binanceUsdm} to ${FRAMES} frames...\n`);
+      const clone = writeLargeClone(dir);
+      const results: BenchResult[] = [];
+      const what = `${clone.frames} frames, ${mb(clone.bytes)}`;
+
+      let start = performance.now();
+      const built = await openCaptureIndex(clone.path, { rebuild: true });
+      const buildSeconds = (performance.now() - start) / 1000;
+      const indexBytes = statSync(built.path).size;
+      results.push({ name: 'capture index: build (one pass, mappers)', unit: 'frames', ops: clone.frames, seconds: buildSeconds, note: `${what}; index ${(indexBytes / 1e3).toFixed(0)} kB = ${((indexBytes / clone.bytes) * 1e9 / 1e6).toFixed(2)} MB per GB of capture` });
+      start = performance.now();
+      const loaded = await openCaptureIndex(clone.path);
+      if (loaded.status !== 'loaded') throw new Error(`the index just built was not loaded: ${loaded.reason}`);
+      results.push({ name: 'capture index: load and validate', unit: 'loads', ops: 1, seconds: (performance.now() - start) / 1000 });
+      results.push(await seeks(clone.path, loaded, settings, 'seek: book and metrics (no warmup)', 0, INSTANTS));
+      results.push(await seeks(clone.path, loaded, settings, 'seek: z-score windows warm (one window before)', undefined, INSTANTS));
+
+      const late = loaded.index.firstT! + (loaded.index.lastT! - loaded.index.firstT!) * 0.9;
+      start = performance.now();
+      const full = await replayCapture(clone.path, { speed: 'max', settings, until: { time: late } });
+      results.push({ name: 'for scale: full replay to 90 % of the capture', unit: 'frames', ops: full.report.frames, seconds: (performance.now() - start) / 1000 });
+
+      process.stderr.write('  gzip-compressing the clone...\n');
+      const gz = `${clone.path}.gz`;
+      await pipeline(createReadStream(clone.path), createGzip(), createWriteStream(gz));
+      rmSync(clone.path);
+      rmSync(built.path);
+      start = performance.now();
+      const gzIndex = await openCaptureIndex(gz);
+      const gzBuild = (performance.now() - start) / 1000;
+      results.push({ name: 'gzip capture: index build', unit: 'frames', ops: clone.frames, seconds: gzBuild, note: `${mb(statSync(gz).size)} compressed; index ${(statSync(gzIndex.path).size / 1e3).toFixed(0)} kB` });
+      results.push(await seeks(gz, gzIndex, settings, 'gzip capture: seek, no warmup (inflates from the start)', 0, Math.min(INSTANTS, 5)));
+      return results;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
