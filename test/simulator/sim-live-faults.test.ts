@@ -4,6 +4,7 @@ import type { FeedTuning } from '../../src/engine/feed/feed-tuning';
 import { createConfiguredFeeds, LiveSession } from '../../src/engine/live/live-session';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { SurveillancePipeline, type InstrumentState, type SyncEventKind } from '../../src/engine/pipeline/surveillance-pipeline';
+import { VenueBooks } from '../../src/engine/pipeline/venue-books';
 import { startSimServer, type OkxProtocol, type ScenarioRequest, type SimServer, type SimVenue } from '../../src/engine/simulator';
 import type { ConnectionState, FeedStatus, RawFrame } from '../../src/engine/venues/venue';
 import { waitFor } from '../support/loopback-exchange';
@@ -58,6 +59,8 @@ interface Observed {
   /** Book snapshots received (REST depth / market books, OKX socket snapshots), per instrument key. */
   readonly snapshots: { t: number; key: string }[];
   readonly disconnects: { t: number; venue: string; symbols: readonly string[] }[];
+  /** Every frame and every reset after a disconnect (`venue:symbol` keys), in the order the pipeline took them. */
+  readonly inputs: (RawFrame | { readonly reset: readonly string[] })[];
   /** When every book was first valid at once. */
   allValidAt: number | null;
 }
@@ -91,7 +94,7 @@ async function startRun(schedule: readonly ScenarioRequest[], okxProtocol: OkxPr
     features: { ...CONFIG.features, staleTimeoutSeconds: PIPELINE_STALE_SECONDS },
     exchanges: server.exchangesConfig(fastExchanges(CONFIG.exchanges)),
   };
-  const seen: Observed = { states: new Map(), validity: new Map(), syncEvents: [], snapshots: [], disconnects: [], allValidAt: null };
+  const seen: Observed = { states: new Map(), validity: new Map(), syncEvents: [], snapshots: [], disconnects: [], inputs: [], allValidAt: null };
   const pipeline = new SurveillancePipeline(pipelineSettingsFrom(config), {
     onSyncEvent: (key, kind) => seen.syncEvents.push({ t: Date.now(), key, kind }),
   });
@@ -120,11 +123,13 @@ async function startRun(schedule: readonly ScenarioRequest[], okxProtocol: OkxPr
     createFeeds: (sink) => createConfiguredFeeds(config, sink, TUNING),
     extraSink: {
       onFrame: (frame) => {
+        seen.inputs.push(frame);
         const key = snapshotKey(frame);
         if (key !== null) seen.snapshots.push({ t: Date.now(), key });
         noteValidity();
       },
       onDisconnect: (venue, symbols) => {
+        seen.inputs.push({ reset: symbols.map((symbol) => `${venue}:${symbol}`) });
         seen.disconnects.push({ t: Date.now(), venue, symbols });
         noteValidity();
       },
@@ -418,5 +423,15 @@ describe('live adapters against the simulator: OKX 2026 silent book corruption',
     expect(resyncs).toBeGreaterThanOrEqual(health.bookDrifts);
     // No other book was put on probation or asked a verification of.
     for (const other of KEYS.filter((k) => k !== key)) expect(stateOf(pipeline, other)?.deep, other).toBeUndefined();
+    // Every decision came from the frames: the same frames replayed take the same ones (what a capture of this run would show).
+    const live = { ...venueHealth(pipeline, 'okx') };
+    const replay = new VenueBooks({ staleTimeoutMs: 60_000, depthBandsBps: CONFIG.features.depthBandsBps });
+    for (const input of seen.inputs) {
+      if ('reset' in input) replay.resetInstruments(input.reset);
+      else replay.ingest(input);
+    }
+    const replayed = replay.venueStates().find((v) => v.venue === 'okx')!;
+    const counters = (h: typeof live) => [h.resyncs, h.bookDrifts, h.driftChecks, h.driftMismatches, h.deepChecks, h.deepMismatches, h.deepUnverified];
+    expect(counters(replayed)).toEqual(counters(live));
   }, 45_000);
 });

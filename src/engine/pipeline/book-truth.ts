@@ -34,6 +34,12 @@ import type { BookSync } from '../venues/venue';
  * A matching check ends the run. The caller then invalidates the book
  * (`BookSync.invalidate`), which forces a resync from a fresh snapshot.
  *
+ * Only the top is seen here: a resync that lands while the venue still sends
+ * bad diffs can leave wrong levels that the market moves away from. So a
+ * drifted OKX book is also put on probation and verified level by level
+ * against a further REST snapshot at the same seqId (deep-verify.ts,
+ * docs/book-truth.md).
+ *
  * Only valid books are checked; a book that is out of sync ends the run.
  */
 export interface BookTruthSettings {
