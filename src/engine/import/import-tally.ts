@@ -56,7 +56,8 @@ export class ReasonTally {
   }
 }
 
-/** Shortens a quoted row for an example. */
+/** Shortens a quoted row for an example; bytes that are not printable text (a binary file) show as `?`. */
 function clip(text: string, max = 160): string {
-  return text.length > max ? `${text.slice(0, max)}...` : text;
+  const short = text.length > max ? `${text.slice(0, max)}...` : text;
+  return short.replace(/[^\x20-\x7e]/g, '?');
 }

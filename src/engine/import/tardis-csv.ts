@@ -127,9 +127,15 @@ interface Context {
   readonly name: string;
   readonly rejected: ReasonTally;
   readonly columns: Map<string, number>;
+  /** Column indexes, read once from the header (-1: absent). */
+  readonly at: Record<string, number>;
+  /** What could be read of the current row before it was refused (which book it was for). */
+  readonly partial: Partial<{ venue: VenueId; exchange: string; symbol: string; local: number }>;
   /** Latest `local_timestamp` accepted, microseconds. */
   lastLocal: number;
 }
+
+const INDEXED = ['exchange', 'symbol', 'timestamp', 'local_timestamp', 'is_snapshot', 'side', 'price', 'amount', 'bid_price', 'bid_amount', 'ask_price', 'ask_amount', 'funding_rate', 'funding_timestamp', 'mark_price', 'index_price'];
 
 /**
  * Reads one Tardis CSV file into records (batches in file order). Never
@@ -138,7 +144,7 @@ interface Context {
  */
 export async function* readTardisFile(path: string, rejected: ReasonTally, result: { dataset: TardisDataset | null; rows: number; records: number }): AsyncGenerator<ImportRecord[], void, undefined> {
   const name = basename(path);
-  const ctx: Context = { path, name, rejected, columns: new Map(), lastLocal: -1 };
+  const ctx: Context = { path, name, rejected, columns: new Map(), at: {}, partial: {}, lastLocal: -1 };
   let dataset: TardisDataset | null = null;
   let missing: string[] = [];
   let header: readonly string[] = [];
@@ -148,6 +154,7 @@ export async function* readTardisFile(path: string, rejected: ReasonTally, resul
     onHeader: (columns) => {
       header = columns;
       columns.forEach((c, i) => ctx.columns.set(c, i));
+      for (const c of INDEXED) ctx.at[c] = ctx.columns.get(c) ?? -1;
       dataset = tardisDatasetOf(columns);
       result.dataset = dataset;
       if (dataset === 'book_snapshot') {
@@ -221,32 +228,34 @@ interface RowHead {
 }
 
 /**
- * The columns every dataset has. Throws a RowProblem; `partial` gets what
- * could be read first (which book a refused row belonged to).
+ * The columns every dataset has. Throws a RowProblem; `ctx.partial` gets
+ * what could be read first (which book a refused row belonged to).
  */
-function readHead(ctx: Context, row: readonly string[], partial: { venue?: VenueId; exchange?: string; symbol?: string; local?: number }): RowHead {
-  const cell = (c: string): string => row[ctx.columns.get(c)!]!;
-  const exchange = cell('exchange');
+function readHead(ctx: Context, row: readonly string[]): RowHead {
+  const at = ctx.at;
+  const partial = ctx.partial;
+  partial.venue = partial.exchange = partial.symbol = partial.local = undefined;
+  const exchange = row[at.exchange!]!;
   const venue = venueOfTardisExchange(exchange);
   if (venue === undefined) throw new RowProblem(exchange === '' ? 'missing_value' : 'unsupported_exchange', exchange === '' ? 'exchange is empty' : `exchange ${JSON.stringify(exchange)} is not a venue the console speaks (binance, binance-futures, okex, okex-swap, okex-futures, okex-options)`);
   partial.venue = venue;
   partial.exchange = exchange;
-  const symbol = cell('symbol');
+  const symbol = row[at.symbol!]!;
   if (!SYMBOL.test(symbol)) throw new RowProblem(symbol === '' ? 'missing_value' : 'bad_symbol', `symbol ${JSON.stringify(symbol)}`);
   partial.symbol = symbol;
-  const local = micros(cell('local_timestamp'), 'local_timestamp');
+  const local = micros(row[at.local_timestamp!]!, 'local_timestamp');
   partial.local = local;
-  const exchangeMicros = micros(cell('timestamp'), 'timestamp');
+  const exchangeMicros = micros(row[at.timestamp!]!, 'timestamp');
   if (local < ctx.lastLocal) throw new RowProblem('unsorted_time', `local_timestamp ${local} is before the previous row's ${ctx.lastLocal}`);
   return { exchange, venue, symbol, local, exchangeTime: exchangeMicros === local ? undefined : Math.floor(exchangeMicros / 1000) };
 }
 
 /** book_snapshot_N, quotes and derivative_ticker rows: one record per row. */
 function readOtherRow(ctx: Context, dataset: TardisDataset, row: readonly string[], line: number, levels: readonly SnapshotColumn[], out: ImportRecord[]): void {
-  const partial: { venue?: VenueId; exchange?: string; symbol?: string; local?: number } = {};
-  const cell = (c: string): string => row[ctx.columns.get(c)!]!;
+  const partial = ctx.partial;
+  const cell = (c: string): string => row[ctx.at[c]!]!;
   try {
-    const head = readHead(ctx, row, partial);
+    const head = readHead(ctx, row);
     const base = { t: head.local / 1000, venue: head.venue, exchange: head.exchange, symbol: head.symbol, file: ctx.name, line };
     if (dataset === 'book_snapshot') {
       const bids: RawLevel[] = [];
@@ -323,35 +332,33 @@ class BookMessages {
 
   row(row: readonly string[], line: number, out: ImportRecord[]): void {
     const ctx = this.ctx;
-    const cell = (c: string): string => row[ctx.columns.get(c)!]!;
-    const partial: { venue?: VenueId; exchange?: string; symbol?: string; local?: number } = {};
+    const at = ctx.at;
     let head: RowHead;
     let isSnapshot: boolean;
     let side: string;
     let level: RawLevel;
     try {
-      head = readHead(ctx, row, partial);
-      const snap = cell('is_snapshot');
+      head = readHead(ctx, row);
+      const snap = row[at.is_snapshot!]!;
       if (snap !== 'true' && snap !== 'false') throw new RowProblem('bad_is_snapshot', `is_snapshot ${JSON.stringify(snap)} is neither true nor false`);
       isSnapshot = snap === 'true';
-      side = cell('side');
+      side = row[at.side!]!;
       if (side !== 'bid' && side !== 'ask') throw new RowProblem('bad_side', `side ${JSON.stringify(side)} is neither bid nor ask`);
-      level = [price(cell('price'), 'price'), amount(cell('amount'), 'amount')];
+      level = [price(row[at.price!]!, 'price'), amount(row[at.amount!]!, 'amount')];
     } catch (error) {
       if (!(error instanceof RowProblem)) throw error;
       ctx.rejected.add(error.reason, ctx.name, line, `${error.detail}: ${row.join(',')}`);
-      this.refuse(partial, line, out);
+      this.refuse(ctx.partial, line, out);
       return;
     }
-    const key = `${head.venue}:${head.symbol}`;
     let open = this.open;
-    if (open !== null && (open.key !== key || open.local !== head.local || open.isSnapshot !== isSnapshot || open.rows >= MAX_MESSAGE_ROWS)) {
+    if (open !== null && (open.symbol !== head.symbol || open.venue !== head.venue || open.local !== head.local || open.isSnapshot !== isSnapshot || open.rows >= MAX_MESSAGE_ROWS)) {
       this.close(out);
       open = null;
     }
     ctx.lastLocal = head.local;
     if (open === null) {
-      open = this.open = { key, venue: head.venue, exchange: head.exchange, symbol: head.symbol, local: head.local, isSnapshot, exchangeTime: head.exchangeTime, line, bids: [], asks: [], rows: 0, refused: false };
+      open = this.open = { key: `${head.venue}:${head.symbol}`, venue: head.venue, exchange: head.exchange, symbol: head.symbol, local: head.local, isSnapshot, exchangeTime: head.exchangeTime, line, bids: [], asks: [], rows: 0, refused: false };
     }
     open.rows++;
     if (open.refused) {
@@ -362,7 +369,7 @@ class BookMessages {
   }
 
   /** A refused row: its message goes whole, and its book is broken. */
-  private refuse(partial: { venue?: VenueId; exchange?: string; symbol?: string; local?: number }, line: number, out: ImportRecord[]): void {
+  private refuse(partial: Context['partial'], line: number, out: ImportRecord[]): void {
     if (partial.venue === undefined || partial.symbol === undefined) return;
     const key = `${partial.venue}:${partial.symbol}`;
     const open = this.open;
@@ -386,14 +393,16 @@ class BookMessages {
     const open = this.open;
     if (open === null) return;
     this.open = null;
-    const base = { t: open.local / 1000, venue: open.venue, exchange: open.exchange, symbol: open.symbol, file: this.ctx.name, line: open.line };
+    const t = open.local / 1000;
+    const file = this.ctx.name;
     if (open.refused) {
-      out.push({ ...base, kind: 'book_break', dataset: 'incremental_book_L2' });
+      out.push({ kind: 'book_break', dataset: 'incremental_book_L2', t, venue: open.venue, exchange: open.exchange, symbol: open.symbol, file, line: open.line });
       return;
     }
+    // Only a snapshot message decides a continuation; most messages are updates and skip the lookup.
     const continues = open.isSnapshot && this.lastWasSnapshot.get(open.key) === true;
-    this.lastWasSnapshot.set(open.key, open.isSnapshot);
-    const record: BookRecord = { ...base, kind: 'book', dataset: 'incremental_book_L2', snapshot: open.isSnapshot && !continues, exchangeTime: open.exchangeTime, bids: open.bids, asks: open.asks, rows: open.rows };
+    if (open.isSnapshot || continues || this.lastWasSnapshot.get(open.key) !== false) this.lastWasSnapshot.set(open.key, open.isSnapshot);
+    const record: BookRecord = { kind: 'book', dataset: 'incremental_book_L2', t, venue: open.venue, exchange: open.exchange, symbol: open.symbol, file, line: open.line, snapshot: open.isSnapshot && !continues, exchangeTime: open.exchangeTime, bids: open.bids, asks: open.asks, rows: open.rows };
     out.push(record);
   }
 }
