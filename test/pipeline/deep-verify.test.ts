@@ -164,7 +164,7 @@ describe('deep verification after a book drift (OKX 2026, real mapper and sync)'
   it('holds an answer ahead of the live book until the book reaches its seqId, then compares', () => {
     const s = setup();
     const rebuilt = driftAndRebuild(s);
-    let t = idle(s, rebuilt, rebuilt + DEFAULT_DEEP_VERIFY.delayMs + 500);
+    const t = idle(s, rebuilt, rebuilt + DEFAULT_DEEP_VERIFY.delayMs + 500);
     expect(s.books.booksWantingSnapshot()).toEqual([key]);
     // The venue moves (98 -> 6, a deep change; sent corrupt as 60); REST answers as of that, before the socket delivers it.
     const corrupt = s.venue.update(t + 10, { bids: [['98', '6']] }, { bids: [['98', '60']] });
@@ -268,7 +268,7 @@ describe('deep audit of every verifiable book (off by default)', () => {
     expect(s.bookLevels('bid')).toEqual([['99', '5'], ['98', '3'], ['97', '3']]);
     // A mismatch found by an audit puts the book on probation: verified again after the short delay.
     expect(s.state().deep!.onProbation).toBe(true);
-    t = idle(s, t + 20, t + 20 + DEFAULT_DEEP_VERIFY.delayMs + 500);
+    idle(s, t + 20, t + 20 + DEFAULT_DEEP_VERIFY.delayMs + 500);
     expect(s.books.booksWantingSnapshot()).toEqual([key]);
   });
 
