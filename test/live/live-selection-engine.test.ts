@@ -9,7 +9,7 @@ import { openHistoryDb } from '../../src/engine/storage/history-db';
 import { queryFeedEvents } from '../../src/engine/storage/history-queries';
 import { EngineHost } from '../../src/engine/workers/engine-host';
 import type { Config } from '../../src/shared/config';
-import type { SampleEvaluation } from '../../src/shared/core/surveillance-evaluator';
+import type { ShownEvaluation } from '../../src/engine/console/overview';
 import { SHIPPED_CONFIG } from '../config/helpers';
 import { waitFor } from '../support/loopback-exchange';
 
@@ -55,7 +55,7 @@ describe('the live engine on a rule-selected set', () => {
     const dir = mkdtempSync(join(tmpdir(), 'surveil-selection-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const dbPath = join(dir, 'history.sqlite');
-    const evaluations = new Map<string, SampleEvaluation>();
+    const evaluations = new Map<string, ShownEvaluation>();
     const host = new EngineHost({ config: selection.config, dbPath, listener: { onEvaluations: (items) => items.forEach((e) => evaluations.set(e.sample.key, e)) } });
     let stopped = false;
     cleanups.push(async () => {

@@ -7,6 +7,7 @@ import { HistoryWriter } from '../../src/engine/storage/history-writer';
 import { SAMPLE_FLAGS } from '../../src/engine/storage/sample-row';
 import { PERP, syntheticSamples } from './fixtures/synthetic';
 import { alertOf, eventOf, tempDbPath } from './helpers';
+import { waitFor } from '../support/loopback-exchange';
 
 const count = (db: ReturnType<typeof openHistoryDb>, table: string): number =>
   db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
@@ -39,6 +40,34 @@ describe('HistoryWriter', () => {
     await sleep(150);
     expect(flushes).toEqual([1000, 500]);
     expect(count(db, 'samples')).toBe(1500);
+    writer.close();
+    db.close();
+  });
+
+  it('live (sliceMs): never commits inside onEvaluation, commits in slices that let the event loop in, in queue order', async () => {
+    const db = openHistoryDb(tempDbPath());
+    const flushes: number[] = [];
+    const writer = new HistoryWriter(db, { flushIntervalMs: 60_000, maxBatchRows: 1000, sliceMs: 0, onFlush: (s) => flushes.push(s.samples) });
+    const samples = syntheticSamples();
+    const times: number[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const evaluation = samples.next();
+      times.push(evaluation.sample.time);
+      writer.onEvaluation(evaluation, PERP);
+    }
+    // Past maxBatchRows, but nothing was written on the caller's stack.
+    expect(flushes).toEqual([]);
+    expect(count(db, 'samples')).toBe(0);
+    // A zero budget still writes at least a few rows per slice: what arrives meanwhile runs between slices.
+    let between = 0;
+    const ticker = setInterval(() => (between += 1), 0);
+    await waitFor(() => count(db, 'samples') === 1500, 'every row committed', 10_000);
+    clearInterval(ticker);
+    expect(flushes.length).toBeGreaterThan(10);
+    expect(flushes.reduce((a, b) => a + b, 0)).toBe(1500);
+    expect(between).toBeGreaterThan(0);
+    const stored = db.prepare('SELECT time FROM samples ORDER BY rowid').pluck().all();
+    expect(stored).toEqual(times);
     writer.close();
     db.close();
   });

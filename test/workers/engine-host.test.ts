@@ -9,7 +9,7 @@ import type { RawFrame } from '../../src/engine/venues/venue';
 import { EngineHost, type WorkerRestart } from '../../src/engine/workers/engine-host';
 import type { Config } from '../../src/shared/config';
 import type { Alert } from '../../src/shared/core/model';
-import type { SampleEvaluation } from '../../src/shared/core/surveillance-evaluator';
+import type { ShownEvaluation } from '../../src/engine/console/overview';
 import { LoopbackExchange, loopbackConfig, waitFor } from '../support/loopback-exchange';
 import { startOkxLoop } from '../support/okx-loop-exchange';
 import { REAL, realRecording } from '../support/shared-data';
@@ -54,7 +54,7 @@ describe('EngineHost (feed and analytics worker threads)', () => {
   it('runs feeds and analytics in workers, restarts a crashed feed worker, persists history and acknowledgements', async () => {
     const exchange = await okxExchange();
     const dbPath = join(mkdtempSync(join(tmpdir(), 'surveil-host-')), 'history.sqlite');
-    const evaluations: SampleEvaluation[] = [];
+    const evaluations: ShownEvaluation[] = [];
     const alerts: Alert[] = [];
     const restarts: WorkerRestart[] = [];
     const host = new EngineHost({

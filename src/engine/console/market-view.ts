@@ -1,7 +1,6 @@
 import type { FeedView, OverviewRow } from '../../shared/contract';
 import type { Alert } from '../../shared/core/model';
-import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
-import { feedView, overviewRow, type FeedReport, type RowContext } from './overview';
+import { feedView, overviewRow, type FeedReport, type RowContext, type ShownEvaluation } from './overview';
 
 /**
  * What the console shows of one market (live, demo or a replay): the latest
@@ -10,7 +9,7 @@ import { feedView, overviewRow, type FeedReport, type RowContext } from './overv
  * session each keep one, so switching modes never mixes their rows.
  */
 export class MarketView {
-  private readonly latest = new Map<string, SampleEvaluation>();
+  private readonly latest = new Map<string, ShownEvaluation>();
   private readonly rows = new Map<string, OverviewRow>();
   private readonly open = new Map<string, Alert>();
   /** Open alerts by instrument key: a row is rebuilt per evaluation, 2,500 a second at whole-market scale. */
@@ -21,7 +20,7 @@ export class MarketView {
   constructor(private readonly context: RowContext) {}
 
   /** Takes the latest evaluations; returns the rows they changed. */
-  applyEvaluations(items: readonly SampleEvaluation[]): OverviewRow[] {
+  applyEvaluations(items: readonly ShownEvaluation[]): OverviewRow[] {
     for (const evaluation of items) this.latest.set(evaluation.sample.key, evaluation);
     return this.refresh(new Set(items.map((e) => e.sample.key)));
   }

@@ -41,6 +41,13 @@ function guessType(instrumentId: string): InstrumentType {
   return 'spot';
 }
 
+/**
+ * What the overview reads of an evaluation. The live engine sends only this
+ * across threads: outcomes carry their rule specs and events travel apart,
+ * and at 2,500 instruments a second the rest is most of the clone.
+ */
+export type ShownEvaluation = Pick<SampleEvaluation, 'sample' | 'zscores' | 'rules'>;
+
 function zView(result: ZScoreResult, needed: number): ZScoreView {
   return result.ready ? { z: result.z, samples: needed, needed } : { z: null, samples: result.samples, needed: result.needed };
 }
@@ -51,7 +58,7 @@ function zView(result: ZScoreResult, needed: number): ZScoreView {
  * Pending alerts count in `openAlerts` but do not colour the row: their
  * persistence is not met yet, and painting them would undo what persistence is for.
  */
-export function instrumentStatus(evaluation: SampleEvaluation, open: readonly Alert[], context: RowContext): InstrumentStatus {
+export function instrumentStatus(evaluation: ShownEvaluation, open: readonly Alert[], context: RowContext): InstrumentStatus {
   const firing = open.filter((a) => a.state === 'firing');
   if (firing.some((a) => a.severity === 'critical')) return 'critical';
   if (firing.length > 0) return 'warning';
@@ -64,7 +71,7 @@ export function instrumentStatus(evaluation: SampleEvaluation, open: readonly Al
 }
 
 /** One overview row from the latest evaluation of an instrument and its open alerts. */
-export function overviewRow(evaluation: SampleEvaluation, open: readonly Alert[], context: RowContext): OverviewRow {
+export function overviewRow(evaluation: ShownEvaluation, open: readonly Alert[], context: RowContext): OverviewRow {
   const { sample } = evaluation;
   const zscores: Partial<Record<MetricName, ZScoreView>> = {};
   for (const [metric, result] of Object.entries(evaluation.zscores) as [MetricName, ZScoreResult][]) {

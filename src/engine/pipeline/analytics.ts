@@ -57,13 +57,20 @@ export class Analytics {
     });
   }
 
-  /** Evaluates one sampling boundary: `samples` are every venue's book samples for that time. */
-  evaluate(samples: readonly BookSample[]): SampleEvaluation[] {
+  /**
+   * Evaluates one sampling boundary: `samples` are every venue's book samples
+   * for that time; the evaluations come back in the same order. With
+   * `onChunk`, each run of `chunk` evaluations is handed over as soon as it is
+   * made, so a caller can post a chunk's alerts while the rest of a
+   * whole-market boundary is still being evaluated: put what matters most first.
+   */
+  evaluate(samples: readonly BookSample[], onChunk?: (evaluations: readonly SampleEvaluation[]) => void, chunk = 256): SampleEvaluation[] {
     for (const s of samples) {
-      if (this.instruments.get(s.key) !== s.instrument) {
-        this.instruments.set(s.key, s.instrument);
-        this.directory.addMetadata([s.instrument]);
-      }
+      const known = this.instruments.get(s.key);
+      // By content: across threads every sample carries a fresh copy of its instrument.
+      if (known === s.instrument || (known !== undefined && sameInstrument(known, s.instrument))) continue;
+      this.instruments.set(s.key, s.instrument);
+      this.directory.addMetadata([s.instrument]);
     }
     const byKey = new Map<string, BookSample>();
     for (const s of samples) byKey.set(s.key, s);
@@ -125,7 +132,9 @@ export class Analytics {
       this.remember(evaluation);
       out.push(evaluation);
       this.listener.onEvaluation?.(evaluation, instrument);
+      if (onChunk && out.length % chunk === 0) onChunk(out.slice(out.length - chunk));
     }
+    if (onChunk && out.length % chunk !== 0) onChunk(out.slice(out.length - (out.length % chunk)));
     return out;
   }
 
@@ -161,6 +170,13 @@ export class Analytics {
     const step = this.feedMonitor.observe(time, venues, engine);
     this.rememberAlerts([...step.alerts, ...step.refreshed], step.events);
     return step;
+  }
+
+  /** Instruments (`venue:symbol`) with a market alert pending or firing. */
+  keysWithOpenAlerts(): Set<string> {
+    const keys = new Set<string>();
+    for (const alert of this.evaluator.openAlerts()) keys.add(alert.key);
+    return keys;
   }
 
   /** Feed alerts pending or firing, with their current detail. */
@@ -203,6 +219,14 @@ export class Analytics {
     while (this.alerts.size > MAX_ALERTS) this.alerts.delete(this.alerts.keys().next().value!);
     if (this.trail.length > MAX_TRAIL) this.trail.splice(0, this.trail.length - MAX_TRAIL);
   }
+}
+
+/** Field by field, so a field added to Instrument is compared too. */
+function sameInstrument(a: Instrument, b: Instrument): boolean {
+  const keys = Object.keys(a) as (keyof Instrument)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** A book sample's health as a source: stale venue, invalid book, and whether it had a hole since the last sample. */

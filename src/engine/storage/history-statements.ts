@@ -70,7 +70,8 @@ export class HistoryStatements {
   instrumentId(instrument: Instrument): number {
     const key = `${instrument.venue}:${instrument.symbol}`;
     const known = this.ids.get(key);
-    if (known && known.instrument === instrument) return known.id;
+    // By content: a sample from a feed worker carries a fresh copy of its instrument every second.
+    if (known?.instrument && known.instrument.id === instrument.id && known.instrument.type === instrument.type) return known.id;
     const row = this.upsertInstrument.get(key, instrument.venue, instrument.symbol, instrument.id, instrument.type) as { id: number };
     this.ids.set(key, { id: row.id, instrument });
     return row.id;

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { FeedAlertStep } from '../../shared/core/feed-integrity';
 import type { Acknowledgement, Alert, AlertEvent, Instrument } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
@@ -43,6 +44,14 @@ export interface HistoryWriterOptions {
   readonly sampleIntervalMs?: number;
   /** A failed flush; its rows stay queued and are retried on the next one. Default: printed to stderr. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Commit in slices of about this many ms of work, yielding to the event
+   * loop between them, and never inside `onEvaluation`: the live analytics
+   * worker's mode, where a boundary's samples must not wait behind the last
+   * second's commit (2,500 rows and their rollups are tens of ms). Absent: one
+   * transaction per flush, committed where it is due (replay, CLI).
+   */
+  readonly sliceMs?: number;
 }
 
 interface PendingSample {
@@ -54,9 +63,10 @@ interface PendingSample {
  * Batches samples, alerts, the alert audit trail and feed events into one
  * transaction per batch, committed at least once per flush interval and on
  * close. It is a {@link PipelineListener}, so it can be handed straight to
- * the pipeline (live or replay). Writes are synchronous (better-sqlite3):
- * a batch of a few thousand rows commits in milliseconds, which is cheaper
- * than a worker round trip.
+ * the pipeline (live or replay). Writes are synchronous (better-sqlite3),
+ * cheaper than a worker round trip; live (`sliceMs`) they are cut into
+ * slices of a few ms so that a boundary arriving meanwhile is evaluated
+ * after at most one slice, not after a whole second's commit.
  */
 export class HistoryWriter implements PipelineListener {
   private readonly statements: HistoryStatements;
@@ -73,6 +83,8 @@ export class HistoryWriter implements PipelineListener {
   private readonly flushIntervalMs: number;
   private readonly maxBatchRows: number;
   private readonly maxPendingRows: number;
+  private readonly sliceMs: number | null;
+  private sliceScheduled = false;
 
   constructor(
     readonly db: HistoryDatabase,
@@ -83,6 +95,7 @@ export class HistoryWriter implements PipelineListener {
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.maxBatchRows = options.maxBatchRows ?? 5000;
     this.maxPendingRows = options.maxPendingRows ?? 500_000;
+    this.sliceMs = options.sliceMs ?? null;
   }
 
   /** Queues the sample, the alerts that changed and their audit events. */
@@ -143,13 +156,22 @@ export class HistoryWriter implements PipelineListener {
   /** Starts the periodic flush (done lazily on the first queued row; explicit for clarity). */
   start(): void {
     if (this.timer || this.closed) return;
-    this.timer = setInterval(() => this.flushSafely(), this.flushIntervalMs);
+    this.timer = setInterval(() => (this.sliceMs === null ? this.flushSafely() : this.scheduleSlice()), this.flushIntervalMs);
     // The history writer alone must not keep a finished process alive.
     this.timer.unref();
   }
 
   /** Commits everything queued in one transaction. Throws if the database refuses; rows stay queued. */
   flush(): FlushStats {
+    return this.commit(Infinity);
+  }
+
+  /**
+   * Commits the queued alerts, audit events and feed events, and samples in
+   * queue order until `budgetMs` of work is spent (checked every few rows);
+   * the rest stay queued, in order.
+   */
+  private commit(budgetMs: number): FlushStats {
     const samples = this.samples;
     const alerts = this.alerts;
     const events = this.events;
@@ -159,11 +181,15 @@ export class HistoryWriter implements PipelineListener {
     }
     const s = this.statements;
     let known = 0;
+    let taken = 0;
     const rollups = this.rollups;
+    const until = budgetMs === Infinity ? Infinity : performance.now() + budgetMs;
     try {
       s.transaction(() => {
         known = 0;
-        for (const row of samples) {
+        for (taken = 0; taken < samples.length; taken++) {
+          if ((taken & 15) === 15 && performance.now() > until) break;
+          const row = samples[taken]!;
           const id = s.instrumentId(row.instrument);
           // Only rows stored now go into a rollup: one already stored is already in its minute.
           if (s.insertSampleRow(id, row.params)) rollups.add(id, row.params);
@@ -180,13 +206,13 @@ export class HistoryWriter implements PipelineListener {
     }
     this.alreadyStored += known;
     // Only after the commit: a failed batch is retried whole.
-    this.samples = [];
+    this.samples = taken === samples.length ? [] : samples.slice(taken);
     this.alerts = [];
     this.events = [];
     this.feed = [];
-    this.totalSamples += samples.length;
+    this.totalSamples += taken;
     const stats = {
-      samples: samples.length,
+      samples: taken,
       alerts: alerts.length,
       alertEvents: events.length,
       feedEvents: feed.length,
@@ -227,7 +253,10 @@ export class HistoryWriter implements PipelineListener {
   private queued(): void {
     if (!this.timer) this.start();
     const pending = this.pendingRows();
-    if (pending >= this.maxBatchRows) this.flushSafely();
+    if (pending >= this.maxBatchRows) {
+      if (this.sliceMs === null) this.flushSafely();
+      else this.scheduleSlice();
+    }
     if (this.samples.length > this.maxPendingRows) {
       // Samples go first: alerts and the audit trail are what an investigation needs.
       const drop = this.samples.length - this.maxPendingRows;
@@ -236,9 +265,23 @@ export class HistoryWriter implements PipelineListener {
     }
   }
 
-  private flushSafely(): void {
+  /** Background mode: one slice now-ish, then the next after the event loop had its turn, until the queue is empty. */
+  private scheduleSlice(): void {
+    if (this.sliceScheduled || this.closed) return;
+    this.sliceScheduled = true;
+    setImmediate(() => {
+      this.sliceScheduled = false;
+      if (this.closed) return;
+      const ok = this.flushSafely(this.sliceMs!);
+      if (ok && this.samples.length > 0) this.scheduleSlice();
+    });
+  }
+
+  /** False when the commit failed (reported; its rows kept for a retry or dropped). */
+  private flushSafely(budgetMs = Infinity): boolean {
     try {
-      this.flush();
+      this.commit(budgetMs);
+      return true;
     } catch (error) {
       // A busy, full or failing disk may recover: keep the rows. Anything else
       // (a constraint the rows break) would fail the same way forever.
@@ -247,6 +290,7 @@ export class HistoryWriter implements PipelineListener {
       if (!transient) this.discardPending();
       if (this.options.onError) this.options.onError(error);
       else process.stderr.write(`history: write failed${transient ? ', will retry' : ', batch dropped'}: ${error instanceof Error ? error.message : String(error)}\n`);
+      return false;
     }
   }
 

@@ -8,7 +8,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { EngineFeedObservation, VenueFeedObservation } from '../../shared/core/feed-integrity';
 import { ENGINE_SUBJECT } from '../../shared/core/feed-rules';
 import type { Alert, AlertEvent, VenueId } from '../../shared/core/model';
-import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import type { ShownEvaluation } from '../console/overview';
 import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
 import { Analytics } from '../pipeline/analytics';
 import type { BookSample } from '../pipeline/venue-books';
@@ -18,12 +18,20 @@ import { recordCaptureProgress, recordCaptureStart } from '../storage/capture-lo
 import { scheduleRetention } from '../storage/retention';
 import { startBackgroundSync, type SyncLoop } from '../sync';
 import { epochNow } from './epoch-clock';
-import type { AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics, SampleTrigger } from './messages';
+import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics, SampleTrigger } from './messages';
+import { uiEvaluation } from './ui-evaluation';
 
 const data = (workerData as { data: AnalyticsWorkerData }).data;
 const toMain = (message: AnalyticsEvent) => parentPort!.postMessage(message);
 /** UI updates at most this often: the latest evaluation per instrument, older ones coalesced away. */
 const UI_INTERVAL_MS = 250;
+/** History commits in slices of this much work, so a boundary never waits behind a whole second's rows. */
+const HISTORY_SLICE_MS = 4;
+/** The UI's copies go out in messages of this many evaluations, about this much work between yields. */
+const UI_CHUNK = 32;
+/** A boundary's alerts go out after every this many instruments evaluated. */
+const EVALUATION_CHUNK = 128;
+const UI_SLICE_MS = 4;
 
 /** Failed history writes so far: a feed-integrity condition (the disk is full, the file went away). */
 let historyFailures = 0;
@@ -33,6 +41,7 @@ const db = data.dbPath ? openHistoryDb(data.dbPath, { integrityCheck: 'off' }) :
 const history = db
   ? new HistoryWriter(db, {
       sampleIntervalMs: data.config.features.sampling.intervalMs,
+      sliceMs: HISTORY_SLICE_MS,
       onError(error) {
         historyFailures += 1;
         lastHistoryError = error instanceof Error ? error.message : String(error);
@@ -61,15 +70,10 @@ try {
   process.stderr.write(`sync not started: ${error instanceof Error ? error.message : String(error)}\n`);
 }
 
-const latest = new Map<string, SampleEvaluation>();
+const latest = new Map<string, ShownEvaluation>();
 /** Capture path -> its row in the captures table, while recording. */
 const captureIds = new Map<string, number>();
-const analytics = new Analytics(pipelineSettingsFrom(data.config), {
-  onEvaluation(evaluation, instrument) {
-    history?.onEvaluation(evaluation, instrument);
-    latest.set(evaluation.sample.key, evaluation);
-  },
-});
+const analytics = new Analytics(pipelineSettingsFrom(data.config));
 
 /** What one venue reported for a boundary. */
 interface VenueReport {
@@ -102,14 +106,32 @@ function onFeedMessage(message: FeedToAnalytics): void {
   }
 }
 
+/**
+ * Alerts first: the boundary's transitions are posted to main before
+ * anything else is done with its evaluations (history queue, UI copies).
+ */
 function evaluateBoundary(time: number, reports: VenueReport[]): void {
   const evaluatingAt = epochNow();
+  const trigger = latestTrigger(reports);
+  const timing = (): AlertTiming => ({ boundary: time, ...(trigger ? { trigger } : {}), evaluatingAt, postedAt: epochNow() });
+  const samples = orderedSamples(reports);
+  // Each chunk's market alerts go out as soon as it is evaluated: at whole-market
+  // scale the first alerts need not wait for the last instrument's evaluation.
+  const evaluations = analytics.evaluate(
+    samples,
+    (chunk) => {
+      const events: AlertEvent[] = [];
+      const alerts: Alert[] = [];
+      for (const evaluation of chunk) {
+        if (evaluation.events.length > 0) events.push(...evaluation.events);
+        if (evaluation.alerts.length > 0) alerts.push(...evaluation.alerts);
+      }
+      if (events.length > 0 || alerts.length > 0) toMain({ type: 'alerts', events, alerts, timing: timing() });
+    },
+    EVALUATION_CHUNK,
+  );
   const events: AlertEvent[] = [];
   const alerts: Alert[] = [];
-  for (const evaluation of analytics.evaluate(reports.flatMap((r) => r.samples))) {
-    events.push(...evaluation.events);
-    alerts.push(...evaluation.alerts);
-  }
   const engine: EngineFeedObservation = {
     workerRestarts,
     // Live boundaries are wall-clock instants, so this is how late their evaluation is.
@@ -119,13 +141,31 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
   };
   const feeds = reports.flatMap((r) => (r.feed ? [r.feed] : []));
   const step = analytics.evaluateFeeds(time, feeds, engine);
-  history?.onFeedAlerts(step);
   events.push(...step.events);
   alerts.push(...step.alerts, ...step.refreshed);
-  if (events.length > 0 || alerts.length > 0) {
-    const trigger = latestTrigger(reports);
-    toMain({ type: 'alerts', events, alerts, timing: { boundary: time, ...(trigger ? { trigger } : {}), evaluatingAt, postedAt: epochNow() } });
+  if (events.length > 0 || alerts.length > 0) toMain({ type: 'alerts', events, alerts, timing: timing() });
+  // evaluate() answers in the order of its samples.
+  for (let i = 0; i < evaluations.length; i++) {
+    const evaluation = evaluations[i]!;
+    history?.onEvaluation(evaluation, samples[i]!.instrument);
+    latest.set(evaluation.sample.key, uiEvaluation(evaluation));
   }
+  history?.onFeedAlerts(step);
+}
+
+/**
+ * Every venue's samples of a boundary, the instruments with an open alert
+ * first (the ones whose next transition an operator is waiting for), then in
+ * the feeds' order (most liquid first where a selection ranks them).
+ */
+function orderedSamples(reports: readonly VenueReport[]): BookSample[] {
+  const all = reports.length === 1 ? [...reports[0]!.samples] : reports.flatMap((r) => r.samples);
+  const open = analytics.keysWithOpenAlerts();
+  if (open.size === 0) return all;
+  const first: BookSample[] = [];
+  const rest: BookSample[] = [];
+  for (const s of all) (open.has(s.key) ? first : rest).push(s);
+  return first.length === 0 ? all : [...first, ...rest];
 }
 
 /** The trigger of the venue that reported last: its arrival completed the boundary. */
@@ -135,11 +175,33 @@ function latestTrigger(reports: readonly VenueReport[]): SampleTrigger | undefin
   return latest;
 }
 
+/** A UI copy still going out in slices: the next tick waits for it, so a newer evaluation never overtakes an older one. */
+let uiPosting = false;
 const uiTimer = setInterval(() => {
-  if (latest.size === 0) return;
-  toMain({ type: 'evaluations', items: [...latest.values()] });
+  if (latest.size === 0 || uiPosting) return;
+  const items = [...latest.values()];
   latest.clear();
+  uiPosting = true;
+  postEvaluations(items, 0);
 }, UI_INTERVAL_MS);
+
+/**
+ * The UI's copies in small messages, yielding to the event loop once a slice
+ * of work is spent: at 2,500 instruments a second the copy costs as much as
+ * the evaluation, and a boundary arriving meanwhile must not wait for all of it.
+ */
+function postEvaluations(items: readonly ShownEvaluation[], from: number): void {
+  const until = performance.now() + UI_SLICE_MS;
+  let next = from;
+  while (next < items.length) {
+    const end = Math.min(items.length, next + UI_CHUNK);
+    toMain({ type: 'evaluations', items: items.slice(next, end) });
+    next = end;
+    if (performance.now() > until) break;
+  }
+  if (next < items.length) setImmediate(() => postEvaluations(items, next));
+  else uiPosting = false;
+}
 
 parentPort!.on('message', (command: AnalyticsCommand) => {
   switch (command.type) {

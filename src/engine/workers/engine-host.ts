@@ -2,7 +2,7 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { BookLadder } from '../../shared/contract';
 import type { Config } from '../../shared/config';
 import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
-import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import type { ShownEvaluation } from '../console/overview';
 import { subscriptionsFromConfig } from '../live/live-session';
 import type { FeedStatus, FeedSubscription } from '../venues/venue';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, FeedCommand, FeedEvent } from './messages';
@@ -19,7 +19,7 @@ export interface WorkerRestart {
 }
 
 export interface EngineHostListener {
-  onEvaluations?(items: readonly SampleEvaluation[]): void;
+  onEvaluations?(items: readonly ShownEvaluation[]): void;
   /** Every alert transition, in order; never coalesced or dropped. */
   onAlerts?(events: readonly AlertEvent[], alerts: readonly Alert[]): void;
   onFeedStatus?(status: Extract<FeedEvent, { type: 'feed_status' }>): void;

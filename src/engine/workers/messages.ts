@@ -12,7 +12,7 @@ import type { BookLadder } from '../../shared/contract';
 import type { Config } from '../../shared/config';
 import type { VenueFeedObservation } from '../../shared/core/feed-integrity';
 import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
-import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import type { ShownEvaluation } from '../console/overview';
 import type { BookSample, FrameCounters, SyncEventKind, VenueHealth } from '../pipeline/venue-books';
 import type { FeedStatus, FeedSubscription } from '../venues/venue';
 
@@ -115,7 +115,7 @@ export type AnalyticsCommand =
 
 /** Analytics worker -> main. Alert events are never dropped; evaluations are the latest per instrument. */
 export type AnalyticsEvent =
-  | { readonly type: 'evaluations'; readonly items: readonly SampleEvaluation[] }
+  | { readonly type: 'evaluations'; readonly items: readonly ShownEvaluation[] }
   | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[]; readonly timing?: AlertTiming }
   | { readonly type: 'acknowledged'; readonly requestId: number; readonly event: AlertEvent | null }
   | { readonly type: 'stopped' };

@@ -1,0 +1,178 @@
+/**
+ * One sampling boundary of the whole market in the analytics worker
+ * (issue 11, latency): 2,500 instruments' book samples through basis,
+ * z-scores, rules and alert lifecycles (`Analytics.evaluate`), then what the
+ * worker does with the results: the history queue and its commit, and the
+ * structured clones of the hop in (samples) and the hop out (the UI's
+ * evaluations). Each part is timed on its own so the boundary's cost can be
+ * read per instrument and set against the evaluator alone (`evaluator` bench).
+ *
+ *   npm run bench -- boundary
+ *
+ * Samples are real: every instrument gets an order book of 100 levels a side
+ * around its simulated price, measured by `bookMetrics` as a feed worker
+ * does, then jittered per boundary so the z-score windows see a moving series.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../src/engine/config/load-config';
+import { Analytics } from '../src/engine/pipeline/analytics';
+import { pipelineSettingsFrom } from '../src/engine/pipeline/pipeline-settings';
+import type { BookSample } from '../src/engine/pipeline/venue-books';
+import { simInstruments, simInstrumentsConfig, tickOf, type SimInstrument } from '../src/engine/simulator/sim-instruments';
+import { openHistoryDb } from '../src/engine/storage/history-db';
+import { HistoryWriter } from '../src/engine/storage/history-writer';
+import { uiEvaluation } from '../src/engine/workers/ui-evaluation';
+import { bookMetrics } from '../src/shared/core/metrics';
+import type { Instrument, RawLevel } from '../src/shared/core/model';
+import { OrderBook } from '../src/shared/core/order-book';
+import { repoRoot } from '../test/support/shared-data';
+import type { BenchModule, BenchResult } from './index';
+import { WHOLE_MARKET_EXTRA_ASSETS } from './live-run';
+
+const BOUNDARIES = 40;
+
+function instrumentOf(s: SimInstrument): Instrument {
+  return {
+    venue: s.venue,
+    symbol: s.symbol,
+    id: s.id,
+    type: s.type,
+    base: s.base,
+    quote: s.quote,
+    tickSize: tickOf(s),
+    contractKind: 'linear',
+    contractValue: s.contractValue,
+    ...(s.index ? { indexSymbol: s.index } : {}),
+  };
+}
+
+/** A 100-level book around `price`, one tick apart, measured once. */
+function baseSample(instrument: Instrument, price: number, bands: readonly number[]): BookSample {
+  const book = new OrderBook();
+  const tick = instrument.tickSize;
+  const mid = Math.round(price / tick) * tick;
+  const bids: RawLevel[] = [];
+  const asks: RawLevel[] = [];
+  for (let i = 1; i <= 100; i++) {
+    bids.push([String(mid - i * tick), String(1 + (i % 7))]);
+    asks.push([String(mid + i * tick), String(1 + (i % 5))]);
+  }
+  book.applySnapshot(bids, asks);
+  const metrics = bookMetrics(book, instrument, bands);
+  return {
+    key: `${instrument.venue}:${instrument.symbol}`,
+    instrument,
+    time: 0,
+    values: metrics.values,
+    covered: metrics.covered,
+    bookValid: true,
+    venueStale: false,
+    gapSinceSample: false,
+    referenceStale: false,
+    ...(instrument.type === 'perpetual' ? { markPrice: mid, indexPrice: mid, fundingRate: 0.0001, nextFundingTime: 8 * 3_600_000, fundingIntervalMs: 8 * 3_600_000 } : {}),
+  };
+}
+
+export interface BoundaryTimes {
+  readonly instruments: number;
+  readonly boundaries: number;
+  /** ms per boundary, medians. */
+  readonly cloneIn: number;
+  readonly evaluate: number;
+  readonly historyQueue: number;
+  readonly historyCommit: number;
+  readonly cloneOut: number;
+}
+
+export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, boundaries = BOUNDARIES): BoundaryTimes {
+  const config = loadConfig(join(repoRoot, 'config'));
+  const list = simInstruments(extraAssets);
+  const withInstruments = { ...config, instruments: simInstrumentsConfig(extraAssets) };
+  const settings = pipelineSettingsFrom(withInstruments);
+  const bases = list.map((s, i) => baseSample(instrumentOf(s), 1 + ((i * 7919) % 50_000), config.features.depthBandsBps));
+  const dir = mkdtempSync(join(tmpdir(), 'boundary-bench-'));
+  const db = openHistoryDb(join(dir, 'history.db'));
+  const history = new HistoryWriter(db, { sampleIntervalMs: 1000, flushIntervalMs: 3_600_000, maxBatchRows: Number.MAX_SAFE_INTEGER });
+  const analytics = new Analytics(settings);
+  const times: Record<'cloneIn' | 'evaluate' | 'historyQueue' | 'historyCommit' | 'cloneOut', number[]> = {
+    cloneIn: [],
+    evaluate: [],
+    historyQueue: [],
+    historyCommit: [],
+    cloneOut: [],
+  };
+  let x = 1;
+  const jitter = (): number => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648 - 0.5;
+  };
+  try {
+    for (let b = 0; b < boundaries; b++) {
+      const time = 1_700_000_000_000 + b * 1000;
+      const samples = bases.map((s) => {
+        const values = { ...s.values };
+        if (values.mid !== undefined) values.mid *= 1 + jitter() * 1e-4;
+        if (values.spread_bps !== undefined) values.spread_bps *= 1 + jitter() * 0.2;
+        return { ...s, time, values };
+      });
+      let t = performance.now();
+      const received = structuredClone(samples);
+      times.cloneIn.push(performance.now() - t);
+      t = performance.now();
+      const evaluations = analytics.evaluate(received);
+      times.evaluate.push(performance.now() - t);
+      t = performance.now();
+      for (let i = 0; i < evaluations.length; i++) history.onEvaluation(evaluations[i]!, received[i]!.instrument);
+      times.historyQueue.push(performance.now() - t);
+      t = performance.now();
+      history.flush();
+      times.historyCommit.push(performance.now() - t);
+      t = performance.now();
+      structuredClone(evaluations.map(uiEvaluation));
+      times.cloneOut.push(performance.now() - t);
+    }
+  } finally {
+    history.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // The first boundaries fill caches and prepare statements: the steady state is what a live second costs.
+  const median = (values: number[]): number => {
+    const steady = values.slice(Math.min(5, values.length - 1)).sort((a, b) => a - b);
+    return steady[Math.floor(steady.length / 2)]!;
+  };
+  return {
+    instruments: list.length,
+    boundaries,
+    cloneIn: median(times.cloneIn),
+    evaluate: median(times.evaluate),
+    historyQueue: median(times.historyQueue),
+    historyCommit: median(times.historyCommit),
+    cloneOut: median(times.cloneOut),
+  };
+}
+
+export const boundaryBench: BenchModule = {
+  name: 'boundary',
+  group: 'boundary',
+  run(): BenchResult[] {
+    const r = runBoundaryBench();
+    const row = (name: string, ms: number): BenchResult => ({
+      name: `boundary of ${r.instruments}: ${name}`,
+      ops: r.instruments,
+      seconds: ms / 1000,
+      unit: 'instruments',
+      note: `median ${ms.toFixed(1)} ms per boundary, ${((ms * 1000) / r.instruments).toFixed(1)} µs per instrument`,
+    });
+    return [
+      row('structured clone of the samples (hop in)', r.cloneIn),
+      row('Analytics.evaluate', r.evaluate),
+      row('history queue', r.historyQueue),
+      row('history commit (samples + rollups)', r.historyCommit),
+      row('structured clone of the UI evaluations (hop out)', r.cloneOut),
+    ];
+  },
+};
