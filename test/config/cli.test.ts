@@ -50,7 +50,7 @@ describe('surveil config check', () => {
     editConfigFile(dir, 'features.yaml', '  port: 8050', '  port: "8050"');
     const { code, stderr } = surveil(['config', 'check', `--config=${dir}`]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`${join(dir, 'features.yaml')}:61: web.port: expected a number, got "8050"`);
+    expect(stderr).toContain(`${join(dir, 'features.yaml')}:65: web.port: expected a number, got "8050"`);
   });
 
   it('exits 2 with usage on unknown commands and flags', () => {

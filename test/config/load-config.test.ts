@@ -182,7 +182,7 @@ describe('problems', () => {
       'exchanges.yaml:9: binance.spot.rest_url: expected an http:// or https:// URL, got "ftp://api.binance.com"',
       'instruments.yaml:32: BTC-USDT-SPOT.type: expected one of spot|perpetual|future, got "spott"',
       'features.yaml:6: zscore.min_samples: expected a whole number, got 3.5',
-      'features.yaml:61: web.port: expected a number <= 65535, got 80500',
+      'features.yaml:65: web.port: expected a number <= 65535, got 80500',
     ]);
   });
 

@@ -122,7 +122,7 @@ BTC-USDT-SPOT:
 `,
     );
     expect(problemsOf(dir).map((p) => p.replace(`${dir}/`, ''))).toEqual([
-      'instruments.yaml:2: select[0].type: missing required key (okx lists both: perpetual or spot)',
+      'instruments.yaml:2: select[0].type: missing required key (okx lists all three: perpetual, spot or future)',
       'instruments.yaml:3: select[0].quotes[0]: expected an upper-case asset such as USDT, got "usdt"',
       'instruments.yaml:5: select[1].type: binance-spot lists only spot instruments, got perpetual',
       'instruments.yaml:6: select[2].venue: expected one of binance-spot|binance-usdm|okx, got "bybit"',
@@ -130,7 +130,7 @@ BTC-USDT-SPOT:
     // A misspelled section is a bad key, not a malformed instrument.
     writeConfigFile(dir, 'instruments.yaml', `select:\n  - venue: okx\n    type: swap\nselectt:\n  - venue: okx\n`);
     expect(problemsOf(dir).map((p) => p.replace(`${dir}/`, ''))).toEqual([
-      'instruments.yaml:3: select[0].type: expected one of perpetual|spot, got "swap"',
+      'instruments.yaml:3: select[0].type: expected one of perpetual|spot|future, got "swap"',
     ]);
     writeConfigFile(dir, 'instruments.yaml', `select:\n  - venue: okx\n    type: spot\nselectt:\n  - venue: okx\n`);
     expect(problemsOf(dir).map((p) => p.replace(`${dir}/`, ''))).toEqual([

@@ -17,7 +17,7 @@ describe('Binance listings', () => {
     expect(markets[1]!.instrument.tickSize).toBe(0.00001);
   });
 
-  it('USD-M: perpetuals only, with their contract status (pending, settling = closed)', () => {
+  it('USD-M: perpetuals and dated futures, with their contract status (pending, settling = closed)', () => {
     const info = exchangeInfo([
       usdmSymbol('BTC', 'USDT'),
       usdmSymbol('LATE', 'USDT', 'PENDING_TRADING'),
@@ -29,7 +29,9 @@ describe('Binance listings', () => {
       ['BTCUSDT', 'BTC-USDT-PERP', 'trading'],
       ['LATEUSDT', 'LATE-USDT-PERP', 'pending'],
       ['OLDUSDT', 'OLD-USDT-PERP', 'closed'],
+      ['BTCUSDT_261225', 'BTC-USDT-261225', 'trading'],
     ]);
+    expect(markets[3]!.instrument).toMatchObject({ type: 'future', expiry: 1798185600000 });
   });
 
   it('says which body failed and why', () => {

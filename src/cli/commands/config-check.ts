@@ -100,7 +100,8 @@ function printSummary(config: Config, dir: string, io: CliIo, ruleSelected: Read
     ['id', 'type', 'state', 'binance', 'okx', 'spot leg'],
     ...Object.values(config.instruments).map((i) => [
       i.id,
-      i.type,
+      // A dated future says when it delivers: past that, discovery unsubscribes it.
+      i.type === 'future' && typeof i.expiry === 'number' ? `future, expires ${new Date(i.expiry).toISOString().slice(0, 16).replace('T', ' ')} UTC` : i.type,
       onOff(i.enabled),
       i.venues.binance ? `${i.venues.binance.symbol} (${i.venues.binance.depthStream}${tierOf(i.venues.binance.tier)})` : '-',
       i.venues.okx ? `${i.venues.okx.symbol}${i.venues.okx.index ? ` index ${i.venues.okx.index}` : ''}${okxBook(i.venues.okx)}` : '-',

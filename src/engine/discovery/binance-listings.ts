@@ -1,4 +1,5 @@
 import { instrumentsFromExchangeInfo, type BinanceMarket } from '../venues/binance/exchange-info';
+import type { Instrument } from '../../shared/core/model';
 import { finiteOrNull, type ListedMarket, type ListingStatus } from './listed-market';
 
 /**
@@ -32,11 +33,16 @@ export function binanceListingStatus(status: string): ListingStatus {
 }
 
 /**
- * Parses both bodies. Only perpetuals and spot pairs are kept (dated USD-M
- * futures are not selectable). A symbol the ticker does not list keeps a
- * null volume rather than being dropped: it may be a listing minutes old.
+ * Parses both bodies: spot pairs, perpetuals and dated USD-M futures
+ * (`contractType` CURRENT_QUARTER, NEXT_QUARTER, or any other dated type,
+ * id `BASE-QUOTE-YYMMDD` from `deliveryDate`, which is carried as the
+ * instrument's `expiry`). A future whose expiry is at or before `now` is
+ * `closed` (`venueStatus` says `expired`) whatever status the venue still
+ * gives it, so a refresh after delivery is a delisting. A symbol the ticker
+ * does not list keeps a null volume rather than being dropped: it may be a
+ * listing minutes old.
  */
-export function binanceListings(market: BinanceMarket, exchangeInfoBody: string, tickerBody: string): ParsedListings {
+export function binanceListings(market: BinanceMarket, exchangeInfoBody: string, tickerBody: string, now: number | null = null): ParsedListings {
   const problems: string[] = [];
   const info = parseJson(exchangeInfoBody);
   const symbols = isObject(info) && Array.isArray(info['symbols']) ? (info['symbols'] as unknown[]) : null;
@@ -56,19 +62,30 @@ export function binanceListings(market: BinanceMarket, exchangeInfoBody: string,
   const markets: ListedMarket[] = [];
   for (const entry of symbols) {
     if (!isObject(entry)) continue;
-    const [instrument] = instrumentsFromExchangeInfo(market, [entry]);
-    if (instrument === undefined || (instrument.type !== 'perpetual' && instrument.type !== 'spot')) continue;
+    const [mapped] = instrumentsFromExchangeInfo(market, [entry]);
+    if (mapped === undefined) continue;
+    const delivery = entry['deliveryDate'];
+    const instrument = mapped.type === 'future' && typeof delivery === 'number' ? { ...mapped, expiry: delivery } : mapped;
     const venueStatus = typeof entry['status'] === 'string' ? entry['status'] : '';
     const t = tickers.get(instrument.symbol);
     markets.push({
       instrument,
-      status: binanceListingStatus(venueStatus),
-      venueStatus,
+      ...expiredOr(instrument, binanceListingStatus(venueStatus), venueStatus, now),
       lastPrice: t?.last ?? null,
       volume24hQuote: t?.quoteVolume ?? null,
     });
   }
   return { markets, problems };
+}
+
+/**
+ * A dated future past its expiry is closed, whatever the venue's status
+ * still says (Binance keeps TRADING until it starts delivering).
+ */
+export function expiredOr(instrument: Instrument, status: ListingStatus, venueStatus: string, now: number | null): { status: ListingStatus; venueStatus: string } {
+  if (now === null || instrument.expiry === undefined || instrument.expiry > now) return { status, venueStatus };
+  const when = new Date(instrument.expiry).toISOString().slice(0, 16).replace('T', ' ');
+  return { status: 'closed', venueStatus: `expired ${when} UTC${venueStatus ? `, ${venueStatus}` : ''}` };
 }
 
 function parseJson(text: string): unknown {

@@ -1,4 +1,4 @@
-import type { ExchangesConfig, LimitsSettings, SelectableVenue } from '../../shared/config';
+import type { ExchangesConfig, LimitsSettings, SelectableVenue, SelectionRule } from '../../shared/config';
 import { DEFAULT_LIMITS } from '../../shared/config';
 import { RequestBudget } from '../feed/request-budget';
 import { RestClient, RestError, type RestResponse } from '../feed/rest-client';
@@ -32,16 +32,28 @@ const PLAN: Readonly<Record<Exclude<SelectableVenue, 'okx'>, { info: [string, nu
   'binance-usdm': { info: ['/fapi/v1/exchangeInfo', 1], ticker: ['/fapi/v1/ticker/24hr', 40] },
 };
 
+/** OKX instTypes of each instrument type a rule selects. */
+export type OkxInstType = 'SPOT' | 'SWAP' | 'FUTURES';
+const OKX_INST_TYPE: Readonly<Record<SelectionRule['type'], OkxInstType>> = { spot: 'SPOT', perpetual: 'SWAP', future: 'FUTURES' };
+
+/** The OKX instTypes the okx rules need, once each. */
+export function okxInstTypes(rules: readonly SelectionRule[]): OkxInstType[] {
+  return [...new Set(rules.filter((r) => r.venue === 'okx').map((r) => OKX_INST_TYPE[r.type]))];
+}
+
 /**
  * Fetches one venue's listings and 24 h tickers. OKX: only the instTypes
- * asked for (SWAP for perpetual rules, SPOT for spot ones). Never throws:
- * a network failure or an error status is a problem in the result.
+ * asked for (SWAP for perpetual rules, SPOT for spot ones, FUTURES for dated
+ * futures). Never throws: a network failure or an error status is a problem
+ * in the result. `now` (default the wall clock) closes dated futures past
+ * their expiry.
  */
 export async function fetchVenueListings(
   venue: SelectableVenue,
   exchanges: ExchangesConfig,
   get: RestGet,
-  okxTypes: readonly ('SPOT' | 'SWAP')[] = ['SWAP', 'SPOT'],
+  okxTypes: readonly OkxInstType[] = ['SWAP', 'SPOT'],
+  now: number = Date.now(),
 ): Promise<VenueFetch> {
   const bodies: RestResponse[] = [];
   const fetchBody = async (url: string, cost: number): Promise<string | { problem: string }> => {
@@ -64,7 +76,7 @@ export async function fetchVenueListings(
         fetchBody(`${base}/api/v5/market/tickers?instType=${type}`, 1),
       ]);
       if (typeof info !== 'string') problems.push(info.problem);
-      else parts.push(okxListings(info, typeof tickers === 'string' ? tickers : EMPTY_OKX));
+      else parts.push(okxListings(info, typeof tickers === 'string' ? tickers : EMPTY_OKX, now));
       if (typeof tickers !== 'string') problems.push(tickers.problem);
     }
   } else {
@@ -72,7 +84,7 @@ export async function fetchVenueListings(
     const plan = PLAN[venue];
     const [info, tickers] = await Promise.all([fetchBody(`${base}${plan.info[0]}`, plan.info[1]), fetchBody(`${base}${plan.ticker[0]}`, plan.ticker[1])]);
     if (typeof info !== 'string') problems.push(info.problem);
-    else parts.push(binanceListings(venue === 'binance-spot' ? 'spot' : 'usdm', info, typeof tickers === 'string' ? tickers : '[]'));
+    else parts.push(binanceListings(venue === 'binance-spot' ? 'spot' : 'usdm', info, typeof tickers === 'string' ? tickers : '[]', now));
     if (typeof tickers !== 'string') problems.push(tickers.problem);
   }
   for (const p of parts) problems.push(...p.problems);

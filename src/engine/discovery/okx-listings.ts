@@ -1,17 +1,20 @@
 import { mapOkxInstrument } from '../venues/okx/instruments';
 import type { OkxWireInstrument } from '../venues/okx/wire-types';
-import { describeBody, type ParsedListings } from './binance-listings';
+import { describeBody, expiredOr, type ParsedListings } from './binance-listings';
 import { finiteOrNull, type ListedMarket, type ListingStatus } from './listed-market';
 
 /**
- * OKX listings of one instType (SPOT or SWAP) from `public/instruments` and
+ * OKX listings of one instType (SPOT, SWAP or FUTURES) from `public/instruments` and
  * `market/tickers` (20 requests per 2 s each: one call per type per refresh).
  * https://www.okx.com/docs-v5/en/#public-data-rest-api-get-instruments
  * https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-tickers
  * `state`: live, suspend, preopen (listing announced; also during a
  * scheduled re-listing), test (not tradable by the public).
- * `volCcy24h`: SPOT in the quote currency, SWAP in the base currency (so
- * times `last` for the quote notional, inverse swaps included: their quote is USD).
+ * `volCcy24h`: SPOT in the quote currency, SWAP and FUTURES in the base
+ * currency (so times `last` for the quote notional, inverse contracts
+ * included: their quote is USD). FUTURES carry `expTime` (epoch ms, as a
+ * string), kept as the instrument's `expiry`; their id is the instId
+ * (`BTC-USDT-250627`), the same as Binance's for the same delivery day.
  */
 export function okxListingStatus(state: string): ListingStatus {
   if (state === 'live') return 'trading';
@@ -19,7 +22,7 @@ export function okxListingStatus(state: string): ListingStatus {
   return 'halted';
 }
 
-export function okxListings(instrumentsBody: string, tickersBody: string): ParsedListings {
+export function okxListings(instrumentsBody: string, tickersBody: string, now: number | null = null): ParsedListings {
   const problems: string[] = [];
   const instruments = okxData(instrumentsBody);
   if (!Array.isArray(instruments)) return { markets: [], problems: [`public/instruments: ${instruments}`] };
@@ -39,15 +42,17 @@ export function okxListings(instrumentsBody: string, tickersBody: string): Parse
   const markets: ListedMarket[] = [];
   for (const entry of instruments) {
     if (typeof entry !== 'object' || entry === null) continue;
-    const instrument = mapOkxInstrument(entry as OkxWireInstrument);
-    if (instrument === undefined || (instrument.type !== 'perpetual' && instrument.type !== 'spot')) continue;
+    const mapped = mapOkxInstrument(entry as OkxWireInstrument);
+    if (mapped === undefined) continue;
+    const expTime = finiteOrNull((entry as { expTime?: unknown }).expTime);
+    const instrument = mapped.type === 'future' && expTime !== null ? { ...mapped, expiry: expTime } : mapped;
     const state = (entry as { state?: unknown }).state;
     const venueStatus = typeof state === 'string' ? state : '';
     const t = tickers.get(instrument.symbol);
     const last = t?.last ?? null;
     const volCcy = t?.volCcy ?? null;
     const volume24hQuote = volCcy === null ? null : instrument.type === 'spot' ? volCcy : last === null ? null : volCcy * last;
-    markets.push({ instrument, status: okxListingStatus(venueStatus), venueStatus, lastPrice: last, volume24hQuote });
+    markets.push({ instrument, ...expiredOr(instrument, okxListingStatus(venueStatus), venueStatus, now), lastPrice: last, volume24hQuote });
   }
   return { markets, problems };
 }

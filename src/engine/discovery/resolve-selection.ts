@@ -4,6 +4,17 @@ import { exchangeOf } from '../venues/registry';
 import type { ListedMarket, ListingStatus, VenueListings } from './listed-market';
 import { keyOf, usdVolumes } from './usd-volume';
 
+/**
+ * The first expiry after `now` among the selected dated futures: when a
+ * refresh should run so a delivered future is unsubscribed at once. Null
+ * when none is selected.
+ */
+export function nextExpiry(result: SelectionResult, now: number): number | null {
+  let next: number | null = null;
+  for (const l of result.listings) if (l.expiry !== undefined && l.expiry > now && (next === null || l.expiry < next)) next = l.expiry;
+  return next;
+}
+
 /** One venue listing in the resolved selection. */
 export interface SelectedListing {
   /** `venue:symbol`. */
@@ -18,6 +29,8 @@ export interface SelectedListing {
   readonly volume24hUsd: number | null;
   readonly status: ListingStatus;
   readonly venueStatus: string;
+  /** Dated futures: expiry, epoch ms. */
+  readonly expiry?: number;
 }
 
 /** A listing a rule would have taken but for its status: reported so nothing is dropped unseen. */
@@ -51,8 +64,8 @@ export interface SelectionInput {
  * with the hand list into one InstrumentsConfig: canonical ids from the
  * venue metadata (`BTC-USDT-PERP` on both Binance and OKX is one instrument
  * on two venues), each perpetual paired with the `BASE-QUOTE-SPOT` of the
- * selection, OKX swaps with their index (`uly`), tick size and contract
- * value as listed. A hand-listed id is never touched by a rule, nor is a
+ * selection (dated futures likewise, with their expiry), OKX swaps and
+ * futures with their index (`uly`), tick size and contract value as listed. A hand-listed id is never touched by a rule, nor is a
  * symbol listed by hand under another id: the hand list wins.
  *
  * `keep` (a refresh): listings selected before stay selected while they
@@ -127,7 +140,9 @@ export function resolveSelection(input: SelectionInput, listings: VenueListings,
       base: instrument.base,
       quote: instrument.quote,
       enabled: true,
-      spot: instrument.type === 'perpetual' && spotIds.has(spotId) ? spotId : null,
+      // Perpetuals and dated futures alike: basis against the same exchange's spot pair of the selection.
+      spot: instrument.type !== 'spot' && spotIds.has(spotId) ? spotId : null,
+      ...(instrument.expiry !== undefined && { expiry: instrument.expiry }),
       venues,
     };
   }
@@ -142,6 +157,7 @@ export function resolveSelection(input: SelectionInput, listings: VenueListings,
     volume24hUsd: c.volume,
     status: c.market.status,
     venueStatus: c.market.venueStatus,
+    ...(c.market.instrument.expiry !== undefined && { expiry: c.market.instrument.expiry }),
   }));
   return { instruments: out, listings: [...ruleListings, ...selected], notTrading, capped };
 }

@@ -1,10 +1,10 @@
 import type { Config, SelectableVenue } from '../../shared/config';
 import { NO_SELECTION } from '../../shared/config';
 import type { VenueId } from '../../shared/core/model';
-import { fetchVenueListings, discoveryRestGet, type VenueFetch } from '../discovery/fetch-listings';
+import { fetchVenueListings, discoveryRestGet, okxInstTypes, type VenueFetch } from '../discovery/fetch-listings';
 import type { ListedMarket } from '../discovery/listed-market';
 import { describeChange, listingChanges, type ListingChange } from '../discovery/listing-changes';
-import { resolveSelection, type SelectionResult } from '../discovery/resolve-selection';
+import { nextExpiry, resolveSelection, type SelectionResult } from '../discovery/resolve-selection';
 
 /** What a refresh hands the engine: the new config and, per venue that changed, why. */
 export interface SelectionTarget {
@@ -108,7 +108,10 @@ export class LiveSelection {
     if (this.result === null) return () => {};
     const minutes = this.base.selection?.refreshMinutes ?? NO_SELECTION.refreshMinutes;
     const schedule = (): void => {
-      const ms = this.failed.size > 0 ? Math.min(60_000, minutes * 60_000) : minutes * 60_000;
+      const every = this.failed.size > 0 ? Math.min(60_000, minutes * 60_000) : minutes * 60_000;
+      // A dated future is unsubscribed at its delivery, not up to refresh_minutes later (a few seconds after, once the venue says so).
+      const expiry = this.result ? nextExpiry(this.result, Date.now()) : null;
+      const ms = expiry === null ? every : Math.max(1_000, Math.min(every, expiry - Date.now() + 5_000));
       this.timer = setTimeout(() => {
         void this.refresh(target)
           .catch((error: unknown) => this.options.log?.(`discovery: refresh failed: ${error instanceof Error ? error.message : String(error)}`))
@@ -175,7 +178,7 @@ async function fetchAll(config: Config, options: LiveSelectionOptions, attempts:
   const venues = [...new Set(rules.map((r) => r.venue))];
   return Promise.all(
     venues.map(async (venue) => {
-      const okxTypes = [...new Set(rules.filter((r) => r.venue === 'okx').map((r) => (r.type === 'spot' ? 'SPOT' : 'SWAP') as 'SPOT' | 'SWAP'))];
+      const okxTypes = okxInstTypes(rules);
       const rest = discoveryRestGet(venue as SelectableVenue, config.features.limits, options.fetch);
       try {
         let last: VenueFetch | null = null;

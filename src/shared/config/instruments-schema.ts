@@ -54,6 +54,12 @@ export interface InstrumentConfig {
    * measured against; null when there is none (perp vs spot basis is then not measured).
    */
   readonly spot: string | null;
+  /**
+   * Dated futures: delivery / expiry, epoch ms (from the venue's listing
+   * for rule-selected ones, `expiry:` for hand-listed ones); null otherwise.
+   * Discovery treats a future past it as delisted.
+   */
+  readonly expiry?: number | null;
   readonly venues: {
     readonly binance?: VenueListing;
     readonly okx?: VenueListing;
@@ -73,7 +79,8 @@ const listingFields = {
 const binanceListing = z
   .object({
     ...listingFields,
-    symbol: z.string().regex(/^[A-Z0-9]+$/, 'expected a Binance symbol such as BTCUSDT'),
+    // USD-M quarterlies are BTCUSDT_261225 (delivery day).
+    symbol: z.string().regex(/^[A-Z0-9]+(?:_[0-9]{6})?$/, 'expected a Binance symbol such as BTCUSDT or BTCUSDT_261225'),
     depth_stream: z.enum(['diff', 'partial20']).optional(),
   })
   .strict();
@@ -93,6 +100,8 @@ const instrumentSchema = z
     enabled: z.boolean(),
     tier: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a tier name from alerts.yaml tiers, such as major').optional(),
     spot: instrumentIdSchema.optional(),
+    // ISO 8601 in UTC: 2025-06-27T08:00:00Z (Binance and OKX deliver at 08:00 UTC).
+    expiry: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?Z$/, 'expected a UTC time such as 2025-06-27T08:00:00Z').optional(),
     venues: z
       .object({ binance: binanceListing.optional(), okx: okxListing.optional() })
       .strict()
@@ -170,6 +179,9 @@ function checkInstrument(
     ctx.addIssue({ code: 'custom', path: [id, ...path], message });
   const { binance, okx } = inst.venues;
 
+  if (inst.expiry !== undefined && inst.type !== 'future') issue(['expiry'], `only dated futures expire; this is a ${inst.type}`);
+  if (inst.expiry !== undefined && !Number.isFinite(Date.parse(inst.expiry))) issue(['expiry'], `not a date: ${inst.expiry}`);
+
   if (inst.type === 'spot') {
     if (inst.spot !== undefined) issue(['spot'], 'only perpetuals and futures have a spot leg');
     if (binance?.index !== undefined) issue(['venues', 'binance', 'index'], 'spot instruments have no index');
@@ -208,6 +220,7 @@ function toInstrument(id: string, raw: RawInstrument): InstrumentConfig {
     enabled: raw.enabled,
     ...(raw.tier !== undefined && { tier: raw.tier }),
     spot: raw.spot ?? null,
+    ...(raw.expiry !== undefined && { expiry: Date.parse(raw.expiry) }),
     venues: {
       ...(binance && {
         binance: {

@@ -17,7 +17,8 @@ export type SelectableVenue = (typeof SELECTABLE_VENUES)[number];
 /** One `select:` entry of instruments.yaml: every listing of a venue that passes its filters. */
 export interface SelectionRule {
   readonly venue: SelectableVenue;
-  readonly type: 'perpetual' | 'spot';
+  /** `future`: dated futures (Binance USD-M quarterlies, OKX FUTURES), each carrying its expiry. */
+  readonly type: 'perpetual' | 'spot' | 'future';
   /** Quote assets kept (`USDT`, `USDC`); null keeps every quote. */
   readonly quotes: readonly string[] | null;
   /** 24 h traded notional in USD a listing needs; 0 keeps listings of unknown volume too. */
@@ -44,8 +45,8 @@ const asset = z.string().regex(/^[A-Z0-9]+$/, 'expected an upper-case asset such
 const ruleSchema = z
   .object({
     venue: z.enum(SELECTABLE_VENUES),
-    // Binance runs one service per type, so there the venue says it; OKX lists both.
-    type: z.enum(['perpetual', 'spot']).optional(),
+    // Binance runs spot apart from USD-M (perpetuals by default, or dated futures); OKX lists all three.
+    type: z.enum(['perpetual', 'spot', 'future']).optional(),
     quotes: z.array(asset).min(1).optional(),
     min_volume_24h_usd: z.number().min(0).optional(),
     exclude: z.array(z.string().regex(/^[A-Z0-9-]+$/, 'expected a symbol, asset or instrument id such as BTCDOMUSDT')).optional(),
@@ -54,12 +55,14 @@ const ruleSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    const implied = r.venue === 'binance-spot' ? 'spot' : r.venue === 'binance-usdm' ? 'perpetual' : null;
-    if (implied === null && r.type === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: 'missing required key (okx lists both: perpetual or spot)' });
+    if (r.venue === 'okx' && r.type === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: 'missing required key (okx lists all three: perpetual, spot or future)' });
     }
-    if (implied !== null && r.type !== undefined && r.type !== implied) {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: `${r.venue} lists only ${implied} instruments, got ${r.type}` });
+    if (r.venue === 'binance-spot' && r.type !== undefined && r.type !== 'spot') {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: `binance-spot lists only spot instruments, got ${r.type}` });
+    }
+    if (r.venue === 'binance-usdm' && r.type === 'spot') {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: 'binance-usdm lists perpetual and future instruments, got spot' });
     }
   })
   .transform(

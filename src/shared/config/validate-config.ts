@@ -89,12 +89,16 @@ function checkProfilesNameInstruments(alerts: AlertsConfig, instruments: Instrum
     }));
 }
 
-/** `BASE-QUOTE-PERP` for a perpetual rule, `BASE-QUOTE-SPOT` for a spot one, with a quote the rule keeps. */
+/**
+ * `BASE-QUOTE-PERP` for a perpetual rule, `BASE-QUOTE-SPOT` for a spot one,
+ * `BASE-QUOTE-YYMMDD` (the delivery day) for a dated-future one, with a quote the rule keeps.
+ */
 function ruleCouldSelect(rule: SelectionRule, id: string): boolean {
   const parts = id.split('-');
   if (parts.length !== 3) return false;
-  const suffix = rule.type === 'perpetual' ? 'PERP' : 'SPOT';
-  return parts[2] === suffix && (rule.quotes === null || rule.quotes.includes(parts[1]!));
+  const suffix = parts[2]!;
+  const typed = rule.type === 'perpetual' ? suffix === 'PERP' : rule.type === 'spot' ? suffix === 'SPOT' : /^[0-9]{6}$/.test(suffix);
+  return typed && (rule.quotes === null || rule.quotes.includes(parts[1]!));
 }
 
 // A pinned tier that alerts.yaml does not define would leave the instrument on `default` unnoticed.

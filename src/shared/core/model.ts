@@ -35,6 +35,12 @@ export interface Instrument {
   readonly indexSymbol?: string;
   /** Liquidity tier (alerts.yaml `tiers`) the instrument is judged by; absent when unknown (then `default` applies). */
   readonly tier?: string;
+  /**
+   * Dated futures: delivery / expiry time, epoch ms (Binance USD-M
+   * `deliveryDate`, OKX `expTime`; both 08:00 UTC). Absent for spot and
+   * perpetuals, and where the source does not say.
+   */
+  readonly expiry?: number;
 }
 
 /** A price level exactly as the exchange sent it: [price, size] strings. */
