@@ -65,7 +65,7 @@ export const historyBench: BenchModule = {
       });
       // Whole-market scale (issue 11): 3 simulated minutes of 2,500 instruments, then a 30-day query on rollups.
       results.push(...measureScaleWrite(dir, SCALE_MINUTES).results);
-      results.push(measureThirtyDayQuery(harness, dir));
+      results.push(...measureThirtyDayQuery(harness, dir));
       return results;
     } finally {
       rmSync(dir, { recursive: true, force: true });

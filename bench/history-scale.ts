@@ -14,7 +14,7 @@
  * Write rate: the time inside the writer (queueing, encoding, rollups,
  * SQLite commits), samples made outside the timed part.
  *
- * Query: 30 days of rollups for one instrument among `neighbours` others,
+ * Query: 30 days of minute rollups (and the hours folded from them) for one instrument among `neighbours` others,
  * written minute by minute across instruments as the writer writes them.
  * The table is clustered by (instrument_id, minute), so the query reads
  * the instrument's own pages whatever the number of neighbours; they make
@@ -25,6 +25,8 @@ import { join } from 'node:path';
 import { checkpointHistoryDb, openHistoryDb } from '../src/engine/storage/history-db';
 import { querySeries } from '../src/engine/storage/history-queries';
 import { HistoryWriter } from '../src/engine/storage/history-writer';
+import { applyRetentionSync } from '../src/engine/storage/retention';
+import { HourlyRollupBuilder } from '../src/engine/storage/rollup-hourly';
 import { encodeRollupStats, isZSeries } from '../src/engine/storage/rollup-codec';
 import { RollupSeriesCatalogue } from '../src/engine/storage/rollup-series';
 import { DEFAULT_RAW_RETENTION_HOURS } from '../src/shared/config/features-schema';
@@ -114,8 +116,12 @@ export function measureScaleWrite(dir: string, minutes: number): { results: Benc
   };
 }
 
-/** Seeds 30 days of rollups for one instrument and its neighbours, then times the 30-day series query. */
-export function measureThirtyDayQuery(harness: BenchHarness, dir: string, neighbours = 20): BenchResult {
+/**
+ * Seeds 30 days of minute rollups for one instrument and its neighbours,
+ * folds their hours, then times the 30-day series query on each level and
+ * with the minute rollups kept 7 days.
+ */
+export function measureThirtyDayQuery(harness: BenchHarness, dir: string, neighbours = 20): BenchResult[] {
   const path = join(dir, 'thirty-days.sqlite');
   const db = openHistoryDb(path);
   const catalogue = new RollupSeriesCatalogue(db);
@@ -147,22 +153,51 @@ export function measureThirtyDayQuery(harness: BenchHarness, dir: string, neighb
   const rows = minutes * keys.length;
   const fileMb = statSync(path).size / 1e6;
   process.stderr.write(`history-scale: seeded ${rows.toLocaleString('en-US')} rollups (${keys.length} instruments x 30 days) in ${seedSeconds.toFixed(1)} s, ${fileMb.toFixed(0)} MB\n`);
-  let points = 0;
-  const result = harness.measure(
-    '30-day series on rollups (2 metrics, 1,000 points)',
-    'queries',
-    () => {
-      const series = querySeries(db, { key: 'binance-usdm:SYM0USDT', metrics: ['spread_bps', 'z_spread_bps'], from: START, to: START + minutes * 60_000, maxPoints: 1000 });
-      if (series.source !== 'rollups') throw new Error('the 30-day query did not read rollups');
-      points = series.points.length;
-      return 1;
-    },
-    { warmupMs: 500, runMs: 3000 },
-  );
-  db.close();
-  const ms = (result.seconds * 1000) / result.ops;
-  return {
-    ...result,
-    note: `${ms.toFixed(0)} ms a query: 43,200 rollups of one instrument among ${neighbours} neighbours (${fileMb.toFixed(0)} MB file, OS cache warm) -> ${points} points`,
+  // The hours, folded from those minutes as the v5 migration does (the writer folds each as it closes).
+  const foldStarted = performance.now();
+  const hourly = new HourlyRollupBuilder(db);
+  db.transaction(() => {
+    for (const id of keys) hourly.catchUp(id, START + minutes * 60_000);
+  })();
+  const foldSeconds = (performance.now() - foldStarted) / 1000;
+  checkpointHistoryDb(db);
+  const bytes = (name: string): number => db.prepare('SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ?').pluck().get(name) as number;
+  const hourRows = db.prepare('SELECT count(*) FROM rollups_hourly').pluck().get() as number;
+  const hourBytesPerRow = bytes('rollups_hourly') / hourRows;
+  process.stderr.write(`history-scale: folded ${hourRows.toLocaleString('en-US')} hours in ${foldSeconds.toFixed(1)} s (${(rows / foldSeconds).toFixed(0)} minutes/s), ${hourBytesPerRow.toFixed(0)} B an hourly row\n`);
+
+  const query = (name: string, maxPoints: number, level: 'minute' | 'hour'): BenchResult => {
+    let points = 0;
+    const result = harness.measure(
+      name,
+      'queries',
+      () => {
+        const series = querySeries(db, { key: 'binance-usdm:SYM0USDT', metrics: ['spread_bps', 'z_spread_bps'], from: START, to: START + minutes * 60_000, maxPoints });
+        if (series.source !== 'rollups' || series.level !== level) throw new Error(`the 30-day query read ${series.source}/${series.level ?? '-'}, expected ${level}`);
+        points = series.points.length;
+        return 1;
+      },
+      { warmupMs: 500, runMs: 3000 },
+    );
+    const ms = (result.seconds * 1000) / result.ops;
+    const read = level === 'hour' ? `${(30 * 24).toLocaleString('en-US')} hourly rollups` : '43,200 minute rollups';
+    return { ...result, note: `${ms.toFixed(1)} ms a query: ${read} of one instrument among ${neighbours} neighbours (${fileMb.toFixed(0)} MB file, OS cache warm) -> ${points} points` };
   };
+  const results = [
+    query('30-day series on minute rollups (2 metrics, 1,000 points)', 1000, 'minute'),
+    query('30-day series on hourly rollups (2 metrics, 720 points)', 720, 'hour'),
+  ];
+  // Minute rollups kept a week (the shipped minute_rollup_retention_days): 1,000 points over 30 days come from the hours.
+  const end = START + minutes * 60_000;
+  applyRetentionSync(db, { retentionDays: 30, minuteRollupRetentionDays: 7, now: () => end });
+  results.push(query('30-day series, minute rollups kept 7 days (2 metrics, 1,000 points asked)', 1000, 'hour'));
+  db.close();
+  results.push({
+    name: 'hourly rollup row',
+    ops: Math.round(hourBytesPerRow),
+    seconds: 1,
+    unit: 'bytes',
+    note: `${hourRows.toLocaleString('en-US')} hours folded from ${rows.toLocaleString('en-US')} minutes in ${foldSeconds.toFixed(1)} s; ${((hourBytesPerRow * INSTRUMENTS * 24) / 1e6).toFixed(0)} MB a day at ${INSTRUMENTS.toLocaleString('en-US')} instruments`,
+  });
+  return results;
 }

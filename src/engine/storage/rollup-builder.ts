@@ -159,7 +159,7 @@ export class RollupBuilder {
     const changes = this.insert.run(m.instrumentId, m.minute, seq, m.samples, m.flags, m.bookMs, encodeRollupStats(m.series, { samples: m.samples, bookMs: m.bookMs })).changes;
     if (changes > 0) this.counts.closed++;
     else this.counts.alreadyClosed++;
-    this.hourly?.onMinute(m.instrumentId, m.minute);
+    this.hourly?.onMinute(m.instrumentId, m, changes > 0);
     return changes > 0;
   }
 }
