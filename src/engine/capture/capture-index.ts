@@ -9,6 +9,7 @@ import type { VenueMapper } from '../venues/venue';
 import { CaptureError, isGzipFile, parseCaptureFrame, parseCaptureHeader } from './capture-reader';
 import { readLineAt, readLineRange, type LineRangeEnd } from './capture-range';
 import { capturePartPaths } from './capture-writer';
+import { walkGzipMembers, type GzipMembers } from './gzip-members';
 
 // The capture index (docs/seek.md): built once per capture by one pass through
 // every part with the venues' own mappers, kept in a sidecar file
@@ -64,6 +65,8 @@ export interface PartStamp {
   readonly frames: number;
   /** How the part ends: whole, or cut short by a killed writer (only the last part may be). */
   readonly cut: 'none' | 'unterminated' | 'no_gzip_trailer';
+  /** gzip written in members (the writer's `gzipMemberBytes`): where each starts, so a seek inflates from the nearest. */
+  readonly members?: GzipMembers;
 }
 
 /**
@@ -191,14 +194,16 @@ export async function buildCaptureIndex(capture: string, options: CaptureIndexOp
     const reader = new CaptureLineReader((lineNo, text) => parseCaptureFrame(file, lineNo, text));
     let lineNo = 0;
     let header = '';
+    let memberBytes = 0;
     let dataOffset = 0;
     let partFrames = 0;
     let end: LineRangeEnd | null = null;
     const take = (text: string, offset: number): void => {
       lineNo++;
       if (lineNo === 1) {
-        parseCaptureHeader(file, text);
+        const fields = parseCaptureHeader(file, text);
         header = sha256(text);
+        if (typeof fields.gzipMemberBytes === 'number' && fields.gzipMemberBytes > 0) memberBytes = fields.gzipMemberBytes;
         return;
       }
       if (lineNo === 2) dataOffset = offset;
@@ -271,7 +276,9 @@ export async function buildCaptureIndex(capture: string, options: CaptureIndexOp
     if (cut !== 'none' && part < files.length - 1) {
       throw new CaptureError(file, lineNo + 1, `recording cut short, but ${files[part + 1]} continues it: frames are missing in the middle of the recording`);
     }
-    parts.push({ name: basename(file), size: stats.size, mtimeMs: stats.mtimeMs, gzip, header, dataOffset: dataOffset || ended.bytes, bytes: ended.bytes, frames: partFrames, cut });
+    // A member holds the writer's limit plus the batch that crossed it; a huge frame may make it longer (the walk then stops early: still right, slower).
+    const members = gzip && memberBytes > 0 ? walkGzipMembers(file, stats.size, 2 * memberBytes + (8 << 20)) : undefined;
+    parts.push({ name: basename(file), size: stats.size, mtimeMs: stats.mtimeMs, gzip, header, dataOffset: dataOffset || ended.bytes, bytes: ended.bytes, frames: partFrames, cut, ...(members ? { members } : {}) });
   }
   return { format: CAPTURE_INDEX_FORMAT, version: CAPTURE_INDEX_VERSION, parts, frames, firstT, lastT, checkpointSpacingMs: spacing, timelineStepMs: step, metadata, books, timeline, rejected, badTime: times.rejected };
 }
@@ -333,6 +340,14 @@ function shapeProblem(value: unknown): string | null {
   if (!Array.isArray(idx.parts) || idx.parts.length === 0) return 'no parts';
   for (const stamp of idx.parts) {
     if (typeof stamp?.name !== 'string' || !isCount(stamp.size) || typeof stamp.mtimeMs !== 'number' || typeof stamp.header !== 'string' || !isCount(stamp.dataOffset) || !isCount(stamp.bytes)) return 'a part stamp is incomplete';
+    if (stamp.members !== undefined) {
+      const { compressed, decompressed } = stamp.members;
+      if (!Array.isArray(compressed) || !Array.isArray(decompressed) || compressed.length !== decompressed.length) return `${stamp.name}: gzip members do not hold together`;
+      for (let i = 0; i < compressed.length; i++) {
+        const ordered = i === 0 ? compressed[0] === 0 && decompressed[0] === 0 : compressed[i]! > compressed[i - 1]! && decompressed[i]! > decompressed[i - 1]!;
+        if (!ordered || !isCount(compressed[i]) || !isCount(decompressed[i]) || compressed[i]! >= stamp.size || decompressed[i]! >= stamp.bytes) return `${stamp.name}: gzip member ${i} is out of place`;
+      }
+    }
   }
   if (!isCount(idx.frames) || typeof idx.checkpointSpacingMs !== 'number' || typeof idx.timelineStepMs !== 'number') return 'counts missing';
   if (typeof idx.books !== 'object' || idx.books === null) return 'no books';

@@ -30,20 +30,29 @@ export interface LineRangeEnd {
   readonly bytes: number;
 }
 
+/** A gzip member start (compressed offset, and the decompressed offset it begins at): inflating can begin there. */
+export interface InflateStart {
+  readonly compressed: number;
+  readonly decompressed: number;
+}
+
 /**
  * Streams the lines of `file` starting at byte `start` (which must be the
- * start of a line). `onEnd` is called once when the file is read to its end;
+ * start of a line). For gzip, `from` is a member start at or before `start`
+ * to inflate from (gzip-members.ts); without it the file is inflated from
+ * its beginning. `onEnd` is called once when the file is read to its end;
  * a consumer that stops early (breaks out of the loop) never gets it.
  * Read errors and corrupt gzip streams throw a CaptureError naming the file.
  */
-export async function* readLineRange(file: string, gzip: boolean, start: number, onEnd?: (end: LineRangeEnd) => void): AsyncGenerator<LineChunk, void, undefined> {
-  const source = createReadStream(file, { highWaterMark: RANGE_CHUNK_BYTES, ...(gzip ? {} : { start }) });
+export async function* readLineRange(file: string, gzip: boolean, start: number, onEnd?: (end: LineRangeEnd) => void, from?: InflateStart): AsyncGenerator<LineChunk, void, undefined> {
+  const inflateAt = gzip && from && from.decompressed <= start ? from : { compressed: 0, decompressed: 0 };
+  const source = createReadStream(file, { highWaterMark: RANGE_CHUNK_BYTES, start: gzip ? inflateAt.compressed : start });
   const input: Readable = gzip ? pipeline(source, createGunzip({ chunkSize: 256 * 1024 }), () => undefined) : source;
   // Absolute offset of the first byte of `carry`.
   let carryAt = start;
   let carry: Buffer = Buffer.alloc(0);
   // Decompressed bytes seen so far (gzip skips up to `start`).
-  let seen = gzip ? 0 : start;
+  let seen = gzip ? inflateAt.decompressed : start;
   let cut: LineRangeEnd['cut'] = 'none';
   try {
     try {
@@ -83,9 +92,9 @@ export async function* readLineRange(file: string, gzip: boolean, start: number,
 }
 
 /** The one line that starts at `offset` (without its newline), or null when the file ends there. */
-export async function readLineAt(file: string, gzip: boolean, offset: number): Promise<string | null> {
+export async function readLineAt(file: string, gzip: boolean, offset: number, from?: InflateStart): Promise<string | null> {
   let tail: string | null = null;
-  for await (const chunk of readLineRange(file, gzip, offset, (end) => (tail = end.tail === '' ? null : end.tail))) {
+  for await (const chunk of readLineRange(file, gzip, offset, (end) => (tail = end.tail === '' ? null : end.tail), from)) {
     return chunk.texts[0]!;
   }
   return tail;

@@ -6,8 +6,9 @@ import type { BookSample } from '../pipeline/venue-books';
 import type { ReplayUntil } from '../replay/replay-capture';
 import { RuleSummary } from '../replay/rule-summary';
 import { CaptureError, parseCaptureFrame } from './capture-reader';
-import { readLineAt, readLineRange } from './capture-range';
+import { readLineAt, readLineRange, type LineRangeEnd } from './capture-range';
 import { capturePartPaths } from './capture-writer';
+import { memberFor } from './gzip-members';
 import { isBefore, lastAtOrBefore, openCaptureIndex, positionAt, type CaptureIndexOptions, type FramePosition, type OpenedCaptureIndex } from './capture-index';
 
 // Seek (docs/seek.md): the state of a capture at an instant T without replaying
@@ -110,7 +111,8 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
     const p = positionAt(index.metadata, i);
     if (p.t > requested) break;
     const file = files[p.part]!;
-    const text = await readLineAt(file, index.parts[p.part]!.gzip, p.offset);
+    const stamp = index.parts[p.part]!;
+    const text = await readLineAt(file, stamp.gzip, p.offset, memberFor(stamp.members, p.offset));
     if (text === null) throw new CaptureError(file, p.line, 'the index names a line past the end of the file: reopen the index');
     ingest(parseCaptureFrame(file, p.line, text.endsWith('\r') ? text.slice(0, -1) : text), file, p.line);
     metadataAt.add(`${p.part}:${p.offset}`);
@@ -154,7 +156,11 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
     let lineNo = part === start.part ? start.line - 1 : 1;
     let tail = '';
     let tailOffset = 0;
-    for await (const { texts, offsets } of readLineRange(file, stamp.gzip, from, (end) => ((tail = end.tail), (tailOffset = end.tailOffset)))) {
+    const onEnd = (end: LineRangeEnd): void => {
+      tail = end.tail;
+      tailOffset = end.tailOffset;
+    };
+    for await (const { texts, offsets } of readLineRange(file, stamp.gzip, from, onEnd, memberFor(stamp.members, from))) {
       for (let i = 0; i < texts.length; i++) {
         if (options.signal?.aborted) break parts;
         if (!take(file, part, reader, ++lineNo, texts[i]!, offsets[i]!)) {

@@ -24,7 +24,7 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 // or zlib: one write (and one zlib pass on the thread pool) per batch, not per frame.
 const BATCH_BYTES = 64 * 1024;
 
-/** Free header fields (line 1). `capture`, `created`, `part` and `previous` are set by the writer. */
+/** Free header fields (line 1). `capture`, `created`, `part`, `previous` and `gzipMemberBytes` are set by the writer. */
 export interface CaptureHeaderFields {
   /** Who made the capture; defaults to `recorded`. */
   readonly source?: string;
@@ -41,6 +41,14 @@ export interface CaptureWriterOptions {
   readonly header?: CaptureHeaderFields;
   /** Start a new part once the current one holds this many uncompressed bytes. */
   readonly rotateBytes?: number;
+  /**
+   * gzip only: end the gzip member after this many uncompressed bytes (at a
+   * line) and start a new one, so that a reader can start inflating at any
+   * member (docs/seek.md; the capture index records where they start). The
+   * file stays one gzip file to every reader (members concatenate). Default:
+   * one member per part, as before.
+   */
+  readonly gzipMemberBytes?: number;
   /** Period of the flush to the OS (and gzip sync flush); 0 turns the timer off. */
   readonly flushIntervalMs?: number;
   /** See {@link DEFAULT_MAX_BUFFERED_BYTES}. */
@@ -128,7 +136,8 @@ function isWritable(frame: RawFrame): boolean {
 /** One file of a recording: a file stream, behind a gzip stream for `.gz`. */
 class CapturePart {
   readonly file: WriteStream;
-  readonly gzip: Gzip | null;
+  /** The gzip member being written (null for a plain part). */
+  gzip: Gzip | null;
   /** Uncompressed bytes written to this part, header included. */
   bytes = 0;
   /** Bytes given to zlib since its last sync flush: an idle recording adds no empty flush blocks. */
@@ -138,20 +147,58 @@ class CapturePart {
   private failWaiters: (() => void)[] = [];
   private ending = false;
   error: Error | null = null;
+  /** Uncompressed bytes in the current gzip member. */
+  private memberBytes = 0;
+  /** Resolves when the current member's output goes straight to the file (every earlier member's is out). */
+  private memberLive: Promise<void> = Promise.resolve();
+  /** Resolves when every member so far has ended and its output has been handed to the file. */
+  private membersOut: Promise<void> = Promise.resolve();
+  /** Compressed output of a member held while an earlier one still finishes (members must not interleave). */
+  private heldBytes = 0;
+  private readonly members = new Set<Gzip>();
 
   constructor(
     readonly path: string,
     gzip: boolean,
     overwrite: boolean,
     private readonly onError: (error: Error) => void,
+    private readonly memberLimit = 0,
   ) {
     this.file = createWriteStream(path, { flags: overwrite ? 'w' : 'wx' });
     this.file.on('error', (error) => this.fail(error));
-    this.gzip = gzip ? createGzip() : null;
-    if (this.gzip) {
-      this.gzip.on('data', (chunk: Buffer) => this.toFile(chunk));
-      this.gzip.on('error', (error) => this.fail(error));
-    }
+    this.gzip = gzip ? this.startMember() : null;
+  }
+
+  /**
+   * A new gzip member. zlib finishes streams on its thread pool, so the
+   * previous member may still be emitting its last blocks and trailer: this
+   * one's output is held until that is all out, then goes straight to the file.
+   */
+  private startMember(): Gzip {
+    const gzip = createGzip();
+    this.members.add(gzip);
+    let direct = false;
+    const held: Buffer[] = [];
+    gzip.on('data', (chunk: Buffer) => {
+      if (direct) return this.toFile(chunk);
+      held.push(chunk);
+      this.heldBytes += chunk.length;
+    });
+    gzip.on('error', (error) => this.fail(error));
+    const ended = once(gzip, 'end').then(() => void this.members.delete(gzip));
+    ended.catch(() => undefined);
+    const live = this.membersOut.then(() => {
+      for (const chunk of held.splice(0)) {
+        this.heldBytes -= chunk.length;
+        this.toFile(chunk);
+      }
+      direct = true;
+    });
+    this.memberLive = live;
+    // A failed member releases the chain: the failure itself is reported by fail().
+    this.membersOut = live.then(() => ended).catch(() => undefined);
+    this.memberBytes = 0;
+    return gzip;
   }
 
   /** Resolves when the file is open (rejects when it cannot be created). */
@@ -162,13 +209,19 @@ class CapturePart {
 
   /** Bytes held in memory by the streams of this part. */
   get buffered(): number {
-    return this.file.writableLength + (this.gzip?.writableLength ?? 0) + (this.gzip?.readableLength ?? 0);
+    return this.file.writableLength + (this.gzip?.writableLength ?? 0) + (this.gzip?.readableLength ?? 0) + this.heldBytes;
   }
 
   write(text: string, bytes: number): void {
     if (this.error || this.ending) return;
     if (this.gzip) {
+      // Text arrives in whole lines: a member ends between two of them.
+      if (this.memberLimit > 0 && this.memberBytes >= this.memberLimit) {
+        this.gzip.end();
+        this.gzip = this.startMember();
+      }
       this.unflushed += bytes;
+      this.memberBytes += bytes;
       this.gzip.write(text);
     } else this.toFile(text);
   }
@@ -193,6 +246,8 @@ class CapturePart {
       // Output pushed while the readable side was busy is emitted on a later tick.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    // Members before this one first: their output reaches the file before this one's.
+    await this.memberLive;
     await this.idle();
     if (this.error) throw this.error;
   }
@@ -210,6 +265,7 @@ class CapturePart {
         const ended = once(this.gzip, 'end');
         this.gzip.end();
         await ended;
+        await this.membersOut;
       }
       // A file stream that failed is already closed: waiting for 'close' again would hang.
       if (!this.file.closed) {
@@ -232,6 +288,7 @@ class CapturePart {
   }
 
   destroy(): void {
+    for (const gzip of this.members) gzip.destroy();
     this.gzip?.destroy();
     this.file.destroy();
   }
@@ -393,17 +450,19 @@ export class CaptureWriter implements FeedSink {
   }
 
   private startPart(path: string, previous: string | null): CapturePart {
-    const part = new CapturePart(path, this.gzip, this.options.overwrite === true, (error) => this.fail(path, error));
+    const part = new CapturePart(path, this.gzip, this.options.overwrite === true, (error) => this.fail(path, error), this.options.gzipMemberBytes ?? 0);
     this.fileList.push(path);
     this.liveParts.add(part);
     const fields: CaptureHeaderFields = this.options.header ?? {};
-    const { capture: _c, created: _cr, part: _p, previous: _pr, source, ...free } = fields;
+    const { capture: _c, created: _cr, part: _p, previous: _pr, gzipMemberBytes: _g, source, ...free } = fields;
     const header: Record<string, unknown> = {
       capture: 1,
       source: source ?? 'recorded',
       created: new Date(this.now()).toISOString(),
       ...free,
     };
+    // Tells the capture index that members are at most this long, so it may look for them (docs/seek.md).
+    if (this.gzip && (this.options.gzipMemberBytes ?? 0) > 0) header.gzipMemberBytes = this.options.gzipMemberBytes;
     if (previous !== null) {
       header.part = this.partNo;
       header.previous = basename(previous);
