@@ -104,6 +104,42 @@ describe('gzip captures written in members', () => {
     await expect(line(join(dir, 'wiped.jsonl.gz'))).rejects.toThrow(/gzip stream is corrupt/);
   });
 
+  it('cut short by a killed writer: the members before the cut are kept and the seek reads up to it, as the replay does', async () => {
+    const path = await write('cut-members.jsonl.gz', 64 * 1024);
+    const bytes = readFileSync(path);
+    const cut = join(dir, 'cut.jsonl.gz');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    const opened = await openCaptureIndex(cut);
+    const whole = await openCaptureIndex(path);
+    expect(opened.index.parts[0]!.cut).toBe('no_gzip_trailer');
+    const members = opened.index.parts[0]!.members!.compressed;
+    expect(members.length).toBeGreaterThan(3);
+    expect(members).toEqual(whole.index.parts[0]!.members!.compressed.slice(0, members.length));
+    const full = await replayCapture(cut, { speed: 'max', settings, until: { offsetMs: 3_600_000 } });
+    expect(full.truncated?.kind).toBe('no_gzip_trailer');
+    const seek = await seekCapture(cut, { at: { offsetMs: 3_600_000 }, settings, index: opened, warmupMs: 0 });
+    expect(seek.pastEnd).toBe(true);
+    expect(seek.stoppedAt).toBe(full.stoppedAt);
+    expect(books(seek.pipeline)).toEqual(books(full.pipeline));
+  });
+
+  it('killed right after a flush (every line written is whole, no trailer): the seek sees every frame the replay sees', async () => {
+    const frames = await readCaptureFrames(realRecording(REAL.binanceUsdm));
+    const path = join(dir, 'killed.jsonl.gz');
+    const writer = await openCaptureWriter({ path, flushIntervalMs: 0, gzipMemberBytes: 64 * 1024 });
+    for (const frame of frames.slice(0, 700)) writer.write(frame);
+    await writer.flush();
+    const copy = join(dir, 'killed-copy.jsonl.gz');
+    writeFileSync(copy, readFileSync(path));
+    await writer.close();
+    const full = await replayCapture(copy, { speed: 'max', settings });
+    expect(full.truncated?.kind).toBe('no_gzip_trailer');
+    expect(full.report.frames).toBe(700);
+    const seek = await seekCapture(copy, { at: { time: frames[699]!.t }, settings, warmupMs: 0 });
+    expect(seek.index.index.frames).toBe(700);
+    expect(books(seek.pipeline)).toEqual(books(full.pipeline));
+  });
+
   it('are not looked for in a gzip capture written as one stream', async () => {
     const path = await write('one-stream.jsonl.gz');
     const opened = await openCaptureIndex(path);

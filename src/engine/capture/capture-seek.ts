@@ -169,8 +169,10 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
         }
       }
     }
-    // A last line without its newline that the index read as a frame (written whole); a cut one it did not count.
-    if (tail !== '' && stamp.cut === 'none' && !take(file, part, reader, lineNo + 1, tail, tailOffset)) {
+    // A last line without its newline that the index read as a frame (written whole, or whole before a missing
+    // gzip trailer, as the reader takes it); a cut one it did not count.
+    const whole = stamp.cut === 'none' || (stamp.cut === 'no_gzip_trailer' && parsesAsFrame(file, lineNo + 1, tail));
+    if (tail !== '' && whole && !take(file, part, reader, lineNo + 1, tail, tailOffset)) {
       reached = true;
       break;
     }
@@ -192,4 +194,13 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
     evaluations,
     samplesAtT,
   };
+}
+
+function parsesAsFrame(file: string, lineNo: number, text: string): boolean {
+  try {
+    parseCaptureFrame(file, lineNo, text);
+    return true;
+  } catch {
+    return false;
+  }
 }
