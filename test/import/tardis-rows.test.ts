@@ -133,6 +133,22 @@ function topSnapshots(rows: readonly string[], depth: number): string[] {
 const snapshotHeader = (depth: number): string =>
   ['exchange,symbol,timestamp,local_timestamp', ...['asks', 'bids'].flatMap((s) => Array.from({ length: depth }, (_, k) => `${s}[${k}].price,${s}[${k}].amount`))].join(',');
 
+describe('several Tardis files', () => {
+  it('a book split over two files (given in either order) is one book: its updates chain across the files', async () => {
+    let cut = Math.floor(nkn.length * 0.6);
+    while (nkn[cut]!.split(',')[3] === nkn[cut - 1]!.split(',')[3]) cut++;
+    const first = csv(INCREMENTAL_HEADER, nkn.slice(0, cut), true);
+    const second = csv(INCREMENTAL_HEADER, nkn.slice(cut));
+    const capture = out();
+    const summary = await importFiles({ files: [second, first], out: capture });
+    expect(summary.rejectedRows).toBe(0);
+    expect(summary.skipped).toEqual([]);
+    const imported = (await replayCapture(capture, { speed: 'max', settings })).report.instruments.find((i) => i.symbol === 'NKNUSDT')!;
+    const original = (await replayCapture(realRecording(REAL.binanceSpot), { speed: 'max', settings })).report.instruments.find((i) => i.symbol === 'NKNUSDT')!;
+    expect([imported.bestBid, imported.bestAsk, imported.bidLevels, imported.askLevels, imported.sequenceGaps, imported.bookValid]).toEqual([original.bestBid, original.bestAsk, original.bidLevels, original.askLevels, 0, true]);
+  });
+});
+
 describe('other Tardis datasets', () => {
   it('book_snapshot_25: each row replaces the book with its 25 levels a side, the top of the full book', async () => {
     const okx = await readCaptureFrames(realRecording(REAL.okx));
