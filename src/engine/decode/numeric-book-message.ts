@@ -26,6 +26,8 @@ export class NumericBookMessage {
     readonly askLevels: NumericLevels,
     readonly seq: SequenceFields,
     checksum?: number,
+    /** The JSON path's event has an `exchangeTime` key even when undefined (Binance) or only when sent (OKX). */
+    private readonly timeKey = true,
   ) {
     if (checksum !== undefined) (this as { checksum?: number }).checksum = checksum;
   }
@@ -47,9 +49,16 @@ export class NumericBookMessage {
   plain(): BookSnapshotEvent | BookDeltaEvent {
     const { type, venue, symbol, exchangeTime, receiveTime, bids, asks, seq } = this;
     const out = { type, venue, symbol, exchangeTime, receiveTime, bids, asks, seq } as BookSnapshotEvent | BookDeltaEvent;
+    if (exchangeTime === undefined && !this.timeKey) delete (out as { exchangeTime?: number }).exchangeTime;
     if (this.checksum !== undefined) (out as { checksum?: number }).checksum = this.checksum;
     return out;
   }
+}
+
+/** The message has no level at all (OKX's keepalive), known without making its strings. */
+export function hasNoLevels(event: BookSnapshotEvent | BookDeltaEvent): boolean {
+  const numeric = numericLevelsOf(event);
+  return numeric === undefined ? event.bids.length === 0 && event.asks.length === 0 : numeric.bidLevels.length === 0 && numeric.askLevels.length === 0;
 }
 
 /** The numeric levels of a book event read by a hot decoder; undefined for one with string levels. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { numericLevelsOf } from '../../../src/engine/decode/numeric-book-message';
 import type { MapResult, RawFrame } from '../../../src/engine/venues/venue';
 import { okx } from '../../../src/engine/venues/okx';
 
@@ -20,9 +21,13 @@ const rest = (url: string, data: unknown, status?: number): RawFrame => ({
   data: typeof data === 'string' ? data : JSON.stringify(data),
   ...(status === undefined ? {} : { status }),
 });
+/** The events, with book levels the hot decoder read as numbers seen as the plain event with the strings they stand for. */
 const events = (result: MapResult) => {
   if (result.kind !== 'events') throw new Error(`expected events, got ${JSON.stringify(result)}`);
-  return result.events;
+  return result.events.map((event) => {
+    const numeric = event.type === 'book_snapshot' || event.type === 'book_delta' ? numericLevelsOf(event) : undefined;
+    return numeric === undefined ? event : numeric.plain();
+  });
 };
 const rejected = (result: MapResult) => {
   if (result.kind !== 'rejected') throw new Error(`expected a rejection, got ${JSON.stringify(result)}`);

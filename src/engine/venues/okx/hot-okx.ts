@@ -1,6 +1,7 @@
-import type { MarketEvent, RawLevel, SequenceFields } from '../../../shared/core/model';
+import type { MarketEvent, SequenceFields } from '../../../shared/core/model';
 import { JsonCursor } from '../../decode/json-cursor';
-import { readLevelArray } from '../../decode/level-array';
+import { readNumericLevelArray } from '../../decode/level-array';
+import { NumericBookMessage } from '../../decode/numeric-book-message';
 import type { MapResult, RawFrame } from '../venue';
 import { OKX_VENUE_ID } from './instruments';
 
@@ -38,8 +39,8 @@ const enum Channel {
 
 /** A book entry's fields, reused for every entry. */
 interface BookEntry {
-  bids: RawLevel[] | null;
-  asks: RawLevel[] | null;
+  bids: number[] | null;
+  asks: number[] | null;
   ts: number;
   checksum: number;
   seqId: number;
@@ -148,24 +149,17 @@ export class HotOkxDecoder {
       else if (last !== undefined) seq = { last };
       else if (prev !== undefined) seq = { prev };
     }
-    const venue = OKX_VENUE_ID;
-    const receiveTime = frame.t;
-    const hasTime = (e.seen & B_TS) !== 0;
-    const exchangeTime = e.ts;
-    if ((e.seen & B_CHECKSUM) === 0) {
-      return hasTime ? { type, venue, symbol, exchangeTime, receiveTime, bids, asks, seq } : { type, venue, symbol, receiveTime, bids, asks, seq };
-    }
-    const checksum = e.checksum;
-    return hasTime
-      ? { type, venue, symbol, exchangeTime, receiveTime, bids, asks, seq, checksum }
-      : { type, venue, symbol, receiveTime, bids, asks, seq, checksum };
+    const exchangeTime = (e.seen & B_TS) !== 0 ? e.ts : undefined;
+    const checksum = (e.seen & B_CHECKSUM) !== 0 ? e.checksum : undefined;
+    // Levels as numbers (okx-book-sync applies them so); the checksum reads the book's texts, made from them.
+    return new NumericBookMessage(type, OKX_VENUE_ID, symbol, exchangeTime, frame.t, bids, asks, seq, checksum, false).event();
   }
 
   private bookField(): number {
     const c = this.cursor;
     const e = this.entry;
-    if (c.is('asks')) return (e.asks = readLevelArray(this.cursor, true)) === null ? 0 : B_ASKS;
-    if (c.is('bids')) return (e.bids = readLevelArray(this.cursor, true)) === null ? 0 : B_BIDS;
+    if (c.is('asks')) return (e.asks = readNumericLevelArray(this.cursor, true)) === null ? 0 : B_ASKS;
+    if (c.is('bids')) return (e.bids = readNumericLevelArray(this.cursor, true)) === null ? 0 : B_BIDS;
     if (c.is('ts')) return Number.isNaN((e.ts = this.timeString())) ? 0 : B_TS;
     if (c.is('checksum')) {
       e.checksum = c.int();

@@ -1,6 +1,7 @@
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../shared/core/model';
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
+import { hasNoLevels, numericLevelsOf } from '../../decode/numeric-book-message';
 import { emptySyncStats, type BookSync, type BookSyncStats, type SyncResult } from '../venue';
 import { okxBookChecksum } from './okx-checksum';
 
@@ -27,7 +28,7 @@ const isReset = (event: Sequenced): boolean => event.seq.last < event.seq.prev;
 
 /** `prevSeqId == seqId` and no levels: OKX's keepalive for a book that did not change. */
 const isKeepalive = (event: Sequenced): boolean =>
-  event.seq.prev === event.seq.last && event.bids.length === 0 && event.asks.length === 0;
+  event.seq.prev === event.seq.last && hasNoLevels(event);
 
 /**
  * OKX v5 `books` sync rules for one instrument. Pure state machine: it never
@@ -154,7 +155,10 @@ export class OkxBookSync implements BookSync {
     // stream order: whatever was buffered before it is older, and is dropped.
     this.buffer = [];
 
-    this.stats.rejectedLevels += this.book.applySnapshot(snapshot.bids, snapshot.asks);
+    // Levels the hot decoder read as numbers go in as numbers (decode/numeric-book-message.ts).
+    const numeric = numericLevelsOf(snapshot);
+    this.stats.rejectedLevels +=
+      numeric === undefined ? this.book.applySnapshot(snapshot.bids, snapshot.asks) : this.book.applyNumericSnapshot(numeric.bidLevels, numeric.askLevels);
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     if (!this.checksumOk(snapshot.checksum)) return this.fail();
@@ -205,7 +209,11 @@ export class OkxBookSync implements BookSync {
       }
     }
 
-    this.stats.rejectedLevels += this.book.applyLevels('bid', delta.bids) + this.book.applyLevels('ask', delta.asks);
+    const numeric = numericLevelsOf(delta);
+    this.stats.rejectedLevels +=
+      numeric === undefined
+        ? this.book.applyLevels('bid', delta.bids) + this.book.applyLevels('ask', delta.asks)
+        : this.book.applyNumericLevels('bid', numeric.bidLevels) + this.book.applyNumericLevels('ask', numeric.askLevels);
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     this.aligning = false;
