@@ -11,6 +11,8 @@ import type { VenueListing } from '../../shared/config/instruments-schema';
 import { LiveSelection } from '../../engine/live/live-selection';
 import { startSimServer } from '../../engine/simulator';
 import { selectionReport } from '../../engine/discovery/selection-report';
+import { historyRestingDepth } from '../../engine/discovery/resting-depth';
+import { resolveHistoryPath } from '../../engine/storage/history-db';
 
 /** `config check [--config DIR] [--resolve | --simulator N]`: validates the config folder and prints the resolved rules. */
 export const configCheck: CliCommand = {
@@ -52,7 +54,13 @@ async function resolveAndPrint(config: Config, dir: string, simulator: number | 
   try {
     const target = sim ? { ...config, exchanges: sim.exchangesConfig(config.exchanges) } : config;
     const problems: string[] = [];
-    const selection = await LiveSelection.start(target, { log: (line) => (line.includes('discovery: ') && !line.startsWith('discovery: ') ? problems.push(line) : undefined) });
+    // Tiers with min_depth_usd read the depth the local history observed (never on a simulator: its books are not the desk's).
+    const historyPath = !sim && config.features.storage.enabled ? resolveHistoryPath({ storage: config.features.storage }) : null;
+    const restingDepth = historyPath ? historyRestingDepth(historyPath, config.alerts.tiers, Date.now()) : null;
+    const selection = await LiveSelection.start(target, {
+      log: (line) => (line.includes('discovery: ') && !line.startsWith('discovery: ') ? problems.push(line) : undefined),
+      ...(restingDepth && { restingDepth }),
+    });
     const result = selection.selection;
     const ruleSelected = new Set((result?.listings ?? []).filter((l) => l.rule !== null).map((l) => l.id));
     printSummary(selection.config, dir, io, ruleSelected);
@@ -123,7 +131,8 @@ function printSummary(config: Config, dir: string, io: CliIo, ruleSelected: Read
   }
   for (const tier of config.alerts.tiers) {
     io.out('');
-    io.out(`Rules for tier ${tier.name} (24 h volume >= $${tier.minVolume24hUsd.toLocaleString('en-US')}, ${tier.depth} book under depth: auto; over default)`);
+    const byDepth = tier.minDepthUsd != null ? ` or resting depth >= $${tier.minDepthUsd.toLocaleString('en-US')} within ${tier.depthBandBps ?? 10} bps` : '';
+    io.out(`Rules for tier ${tier.name} (24 h volume >= $${tier.minVolume24hUsd.toLocaleString('en-US')}${byDepth}, ${tier.depth} book under depth: auto; over default)`);
     io.out(rulesTable(config, DEFAULT_PROFILE, 'perpetual', tier.name));
   }
   io.out('');

@@ -1,5 +1,6 @@
-import { tierFor, venueIdOf, type DepthStream, type InstrumentConfig, type InstrumentsConfig, type SelectionRule, type TierConfig, type VenueListing } from '../../shared/config';
+import { venueIdOf, type DepthStream, type InstrumentConfig, type InstrumentsConfig, type SelectionRule, type TierConfig, type VenueListing } from '../../shared/config';
 import { instrumentKey, type Instrument, type VenueId } from '../../shared/core/model';
+import { assignTier, type TierAssignment } from '../../shared/core/tier-assignment';
 import { exchangeOf } from '../venues/registry';
 import type { ListedMarket, ListingStatus, VenueListings } from './listed-market';
 import { keyOf, usdVolumes } from './usd-volume';
@@ -25,6 +26,8 @@ export interface SelectedListing {
   /** Index of the `select:` rule that chose it; null for a hand-listed instrument. */
   readonly rule: number | null;
   readonly tier: string | null;
+  /** What placed it in its tier: 24 h `volume`, observed resting `depth`, `kept` (hysteresis), `pinned` by hand; null without a tier. */
+  readonly tierBy?: TierAssignment<TierConfig>['by'] | 'pinned';
   readonly depth: 'full' | 'partial';
   readonly volume24hUsd: number | null;
   readonly status: ListingStatus;
@@ -57,6 +60,20 @@ export interface SelectionInput {
   readonly instruments: InstrumentsConfig;
   readonly rules: readonly SelectionRule[];
   readonly tiers: readonly TierConfig[];
+  /**
+   * Observed median resting depth (USD, bid + ask within the band) of a
+   * listing (`venue:symbol`), from the local history; null when not
+   * observed. Tiers with `min_depth_usd` read it.
+   */
+  readonly restingDepth?: (key: string, bandBps: number) => number | null;
+  /** Tiers the listings had (a refresh): moves between tiers then go through the hysteresis. */
+  readonly previousTiers?: ReadonlyMap<string, string>;
+}
+
+/** A listing's tier from its volume or observed resting depth (src/shared/core/tier-assignment.ts). */
+function tierOf(input: SelectionInput, key: string, volume: number | null): TierAssignment<TierConfig> {
+  const depth = input.restingDepth;
+  return assignTier(input.tiers, { volume24hUsd: volume, ...(depth && { restingDepthUsd: (band: number) => depth(key, band) }) }, input.previousTiers?.get(key) ?? null);
 }
 
 /**
@@ -83,7 +100,7 @@ export function resolveSelection(input: SelectionInput, listings: VenueListings,
   }
 
   const taken = new Set<string>();
-  const chosen: { market: ListedMarket; rule: number; tier: TierConfig | null; depth: 'full' | 'partial'; volume: number | null }[] = [];
+  const chosen: { market: ListedMarket; rule: number; tier: TierConfig | null; tierBy: SelectedListing['tierBy']; depth: 'full' | 'partial'; volume: number | null }[] = [];
   const notTrading: NotTradingListing[] = [];
   const capped: number[] = [];
   input.rules.forEach((rule, index) => {
@@ -110,9 +127,9 @@ export function resolveSelection(input: SelectionInput, listings: VenueListings,
       const key = keyOf(market);
       taken.add(key);
       const volume = usd.get(key) ?? null;
-      const tier = tierFor(input.tiers, volume);
+      const { tier, by } = tierOf(input, key, volume);
       const depth = rule.depth === 'auto' ? (tier?.depth ?? 'full') : rule.depth;
-      chosen.push({ market, rule: index, tier, depth, volume });
+      chosen.push({ market, rule: index, tier, tierBy: by, depth, volume });
     }
   });
 
@@ -131,7 +148,7 @@ export function resolveSelection(input: SelectionInput, listings: VenueListings,
 
   const out: Record<string, InstrumentConfig> = {};
   const selected: SelectedListing[] = [];
-  for (const [id, inst] of Object.entries(input.instruments)) out[id] = withVolumeTiers(inst, listings, usd, input.tiers, selected);
+  for (const [id, inst] of Object.entries(input.instruments)) out[id] = withVolumeTiers(inst, listings, usd, input, selected);
   for (const [id, { instrument, venues }] of built) {
     const spotId = `${instrument.base}-${instrument.quote}-SPOT`;
     out[id] = {
@@ -153,6 +170,7 @@ export function resolveSelection(input: SelectionInput, listings: VenueListings,
     id: c.market.instrument.id,
     rule: c.rule,
     tier: c.tier?.name ?? null,
+    tierBy: c.tierBy,
     depth: c.depth,
     volume24hUsd: c.volume,
     status: c.market.status,
@@ -195,14 +213,16 @@ function listingOf(instrument: Instrument, depth: 'full' | 'partial', tier: stri
 
 /**
  * A hand-listed instrument as written, with the tier of each listing the
- * venues' volumes imply where none is pinned; listed in the selection report
- * when the venue lists it.
+ * venues' volumes (or its observed resting depth) imply where none is
+ * pinned; listed in the selection report when the venue lists it. A
+ * hand-listed listing the venues do not list (or whose volume is unknown)
+ * still gets a tier from its observed depth.
  */
 function withVolumeTiers(
   inst: InstrumentConfig,
   listings: VenueListings,
   usd: ReadonlyMap<string, number | null>,
-  tiers: readonly TierConfig[],
+  input: SelectionInput,
   selected: SelectedListing[],
 ): InstrumentConfig {
   const venues: { binance?: VenueListing; okx?: VenueListing } = {};
@@ -213,7 +233,8 @@ function withVolumeTiers(
     const key = instrumentKey(venue, listing.symbol);
     const market = listings.get(venue)?.find((m) => m.instrument.symbol === listing.symbol);
     const volume = market ? (usd.get(key) ?? null) : null;
-    const tier = listing.tier ?? tierFor(tiers, volume)?.name ?? null;
+    const assigned = listing.tier ? null : tierOf(input, key, volume);
+    const tier = listing.tier ?? assigned?.tier?.name ?? null;
     venues[exchange] = tier === (listing.tier ?? null) ? listing : { ...listing, tier };
     if (market && inst.enabled) {
       selected.push({
@@ -223,6 +244,7 @@ function withVolumeTiers(
         id: inst.id,
         rule: null,
         tier,
+        tierBy: listing.tier ? 'pinned' : (assigned?.by ?? null),
         depth: listing.depthStream === 'partial20' ? 'partial' : 'full',
         volume24hUsd: volume,
         status: market.status,

@@ -18,10 +18,12 @@ export function selectionReport(rules: readonly SelectionRule[], result: Selecti
     const notTrading = result.notTrading.filter((l) => l.rule === i);
     if (notTrading.length > 0) lines.push(`    not trading, left out ${notTrading.length}: ${notTrading.slice(0, 8).map((l) => `${l.key.split(':')[1]} (${l.venueStatus})`).join(' ')}${notTrading.length > 8 ? ' ...' : ''}`);
     if ((result.capped[i] ?? 0) > 0) lines.push(`    left out by max_instruments: ${result.capped[i]}`);
+    const byDepth = picked.filter((l) => l.tierBy === 'depth');
+    if (byDepth.length > 0) lines.push(`    tiered by observed resting depth (volume below the bar): ${byDepth.length}: ${byDepth.slice(0, 8).map((l) => `${l.symbol} ${l.tier}`).join(', ')}${byDepth.length > 8 ? ' ...' : ''}`);
   });
   if (result !== null) {
     const hand = result.listings.filter((l) => l.rule === null);
-    if (hand.length > 0) lines.push(`  hand-listed on the venues: ${hand.length} (${countBy(hand.map((l) => l.tier ?? 'no tier'))})`);
+    if (hand.length > 0) lines.push(`  hand-listed on the venues: ${hand.length} (${countBy(hand.map((l) => (l.tier ?? 'no tier') + (l.tierBy === 'depth' ? ' by depth' : '')))})`);
     const ids = Object.keys(result.instruments).length;
     lines.push(`  in all: ${ids} instruments, ${result.listings.length} venue listings`);
   }

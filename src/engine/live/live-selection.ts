@@ -4,7 +4,7 @@ import type { VenueId } from '../../shared/core/model';
 import { fetchVenueListings, discoveryRestGet, okxInstTypes, type VenueFetch } from '../discovery/fetch-listings';
 import type { ListedMarket } from '../discovery/listed-market';
 import { describeChange, listingChanges, type ListingChange } from '../discovery/listing-changes';
-import { nextExpiry, resolveSelection, type SelectionResult } from '../discovery/resolve-selection';
+import { nextExpiry, resolveSelection, type SelectionInput, type SelectionResult } from '../discovery/resolve-selection';
 
 /** What a refresh hands the engine: the new config and, per venue that changed, why. */
 export interface SelectionTarget {
@@ -21,6 +21,12 @@ export interface LiveSelectionOptions {
   /** Attempts per venue at each refresh (default 2: a keep-alive socket the venue closed meanwhile fails once). */
   readonly refreshAttempts?: number;
   readonly retryDelayMs?: number;
+  /**
+   * Observed median resting depth of a listing (alerts.yaml tiers with
+   * `min_depth_usd`), e.g. from the local history's hourly rollups
+   * (`restingDepthMedians`); without it tiers go by 24 h volume alone.
+   */
+  readonly restingDepth?: (key: string, bandBps: number) => number | null;
 }
 
 /**
@@ -58,7 +64,7 @@ export class LiveSelection {
       if (f.markets.length === 0 && f.problems.length > 0) failed.add(f.venue);
       else markets.set(f.venue, f.markets);
     }
-    const result = resolveSelection(selectionInput(config), markets);
+    const result = resolveSelection(selectionInput(config, options), markets);
     const resolved = { ...config, instruments: result.instruments };
     const selection = new LiveSelection(resolved, result, markets, failed, config, options);
     options.log?.(selection.summary());
@@ -139,7 +145,9 @@ export class LiveSelection {
       else markets.set(f.venue, f.markets);
     }
     const keep = new Set([...this.everSelected, ...this.result.listings.filter((l) => l.rule !== null).map((l) => l.key)]);
-    const next = resolveSelection(selectionInput(this.base), markets, keep);
+    // Tiers so far go through the hysteresis: a book near a bar does not flap between rule sets.
+    const previousTiers = new Map(this.result.listings.flatMap((l) => (l.tier === null ? [] : [[l.key, l.tier] as const])));
+    const next = resolveSelection(selectionInput(this.base, this.options, previousTiers), markets, keep);
     const changes = listingChanges(this.result, next, markets, this.everSelected);
     for (const l of next.listings) if (l.rule !== null) this.everSelected.add(l.key);
     this.result = next;
@@ -168,8 +176,14 @@ export class LiveSelection {
 
 const MAX_LINES_PER_VENUE = 20;
 
-function selectionInput(config: Config) {
-  return { instruments: config.instruments, rules: config.selection?.rules ?? [], tiers: config.alerts.tiers };
+function selectionInput(config: Config, options: LiveSelectionOptions, previousTiers?: ReadonlyMap<string, string>): SelectionInput {
+  return {
+    instruments: config.instruments,
+    rules: config.selection?.rules ?? [],
+    tiers: config.alerts.tiers,
+    ...(options.restingDepth && { restingDepth: options.restingDepth }),
+    ...(previousTiers && { previousTiers }),
+  };
 }
 
 /** One fetch per venue with rules, all venues at once, each retried on failure. */

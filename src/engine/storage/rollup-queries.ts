@@ -1,3 +1,4 @@
+import { median } from '../../shared/core/tier-assignment';
 import type { HistoryDatabase } from './history-db';
 import type { SeriesPoint, SeriesStats } from './history-queries';
 import { MINUTE_MS } from './minute-rollup';
@@ -150,4 +151,48 @@ export function rollupSeriesPoints(
       values,
     };
   });
+}
+
+/**
+ * Median resting depth per instrument (`venue:symbol` -> USD): bid + ask
+ * within `bandBps` of the mid, the mean of each closed hour in
+ * [since, until) where both sides had time valid, then the median of those
+ * hours. What liquidity tiers by depth read (src/shared/core/tier-assignment.ts):
+ * hourly rows, so a day of 2,500 instruments is 60,000 rows, not 3.6 M.
+ * Empty for a file without hourly rollups.
+ */
+export function restingDepthMedians(db: HistoryDatabase, bandBps: number, since: number, until: number): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!hasHourlyRollups(db)) return out;
+  const catalogue = new RollupSeriesCatalogue(db, { readonly: true });
+  const bid = catalogue.lookup(`depth_bid_${bandBps}bps`);
+  const ask = catalogue.lookup(`depth_ask_${bandBps}bps`);
+  if (bid === undefined || ask === undefined) return out;
+  const wanted = new Set([bid, ask]);
+  const isZ = (id: number): boolean | undefined => catalogue.isZ(id);
+  const rows = db
+    .prepare(`SELECT i.key, h.samples, h.book_ms, h.stats FROM rollups_hourly h JOIN instruments i ON i.id = h.instrument_id
+      WHERE h.hour >= ? AND h.hour < ? ORDER BY h.instrument_id, h.hour`)
+    .raw()
+    .all(since, until) as [string, number, number, Uint8Array][];
+  const hours = new Map<string, number[]>();
+  for (const [key, samples, bookMs, stats] of rows) {
+    let b: number | null = null;
+    let a: number | null = null;
+    decodeRollupStats(stats, { samples, bookMs }, isZ, wanted, (id, st) => {
+      // A side never judged in the hour (stale, invalid, short of the band) says nothing about resting depth.
+      if (st.validMs <= 0) return;
+      if (id === bid) b = st.mean;
+      else a = st.mean;
+    }, true);
+    if (b === null || a === null) continue;
+    let list = hours.get(key);
+    if (!list) hours.set(key, (list = []));
+    list.push((b as number) + (a as number));
+  }
+  for (const [key, list] of hours) {
+    const m = median(list);
+    if (m !== null) out.set(key, m);
+  }
+  return out;
 }

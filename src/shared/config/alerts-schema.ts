@@ -36,6 +36,14 @@ export interface TierConfig {
   readonly minVolume24hUsd: number;
   /** Book depth a `select:` rule with `depth: auto` gives this tier's listings. */
   readonly depth: 'full' | 'partial';
+  /**
+   * Or: a median resting depth (bid + ask within `depthBandBps` of the mid,
+   * USD) at least this deep, as the local history observed it
+   * (src/shared/core/tier-assignment.ts); absent or null: volume only.
+   */
+  readonly minDepthUsd?: number | null;
+  /** The band `minDepthUsd` is measured within (features.yaml depth_bands_bps); default 10. */
+  readonly depthBandBps?: number;
 }
 
 /** alerts.yaml after validation. */
@@ -94,9 +102,31 @@ const profileSchema = z.record(ruleName, ruleSchema);
 const tierName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a tier name in snake_case such as major');
 
 const tierSchema = z
-  .object({ name: tierName, min_volume_24h_usd: z.number().min(0), depth: z.enum(['full', 'partial']).optional() })
+  .object({
+    name: tierName,
+    min_volume_24h_usd: z.number().min(0),
+    depth: z.enum(['full', 'partial']).optional(),
+    min_depth_usd: positiveNumber.optional(),
+    depth_band_bps: z.number().int().positive().optional(),
+  })
   .strict()
-  .transform((t): TierConfig => ({ name: t.name, minVolume24hUsd: t.min_volume_24h_usd, depth: t.depth ?? 'full' }));
+  .superRefine((t, ctx) => {
+    if (t.depth_band_bps !== undefined && t.min_depth_usd === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['depth_band_bps'], message: 'a band without min_depth_usd measures nothing: add min_depth_usd or drop the band' });
+    }
+  })
+  .transform(
+    (t): TierConfig => ({
+      name: t.name,
+      minVolume24hUsd: t.min_volume_24h_usd,
+      depth: t.depth ?? 'full',
+      minDepthUsd: t.min_depth_usd ?? null,
+      depthBandBps: t.depth_band_bps ?? DEFAULT_TIER_DEPTH_BAND_BPS,
+    }),
+  );
+
+/** The band a tier's `min_depth_usd` is measured within when it names none. */
+export const DEFAULT_TIER_DEPTH_BAND_BPS = 10;
 
 /** Lower-case keys of `thresholds` are `default` or a tier; upper-case ones are instrument ids. */
 const PROFILE_KEY = /^[a-z]/;
@@ -133,6 +163,15 @@ function checkTiers(tiers: readonly TierConfig[], profiles: readonly string[], c
     if (names.has(tier.name)) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'name'], message: `tier "${tier.name}" is defined twice` });
     names.add(tier.name);
     const before = tiers[i - 1];
+    // Depth bars fall too, where two tiers in a row have them on the same band.
+    const depthBefore = tiers.slice(0, i).reverse().find((t) => t.minDepthUsd != null && t.depthBandBps === tier.depthBandBps);
+    if (tier.minDepthUsd != null && depthBefore && tier.minDepthUsd >= depthBefore.minDepthUsd!) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tiers', i, 'min_depth_usd'],
+        message: `expected less than ${depthBefore.minDepthUsd}, the depth bar of ${depthBefore.name} before it (tiers go from most to least liquid)`,
+      });
+    }
     if (before && tier.minVolume24hUsd >= before.minVolume24hUsd) {
       ctx.addIssue({
         code: 'custom',

@@ -113,9 +113,17 @@ function checkPinnedTiers(alerts: AlertsConfig, instruments: InstrumentsConfig):
     }));
 }
 
-// A depth rule on a band the core does not compute would never have a value.
+// A depth rule (or a tier's depth bar) on a band the core does not compute would never have a value.
 function checkDepthBands(alerts: AlertsConfig, features: FeaturesConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  alerts.tiers.forEach((tier, i) => {
+    if (tier.minDepthUsd == null || tier.depthBandBps === undefined || features.depthBandsBps.includes(tier.depthBandBps)) return;
+    issues.push({
+      file: 'alerts',
+      path: ['tiers', i, 'min_depth_usd'],
+      message: `a depth bar within ${tier.depthBandBps} bps needs that band, but features.yaml depth_bands_bps is [${features.depthBandsBps.join(', ')}] (set depth_band_bps)`,
+    });
+  });
   for (const [profile, rules] of Object.entries(alerts.thresholds)) {
     for (const [name, rule] of Object.entries(rules)) {
       const band = depthBandOf(rule.metric);
