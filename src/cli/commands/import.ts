@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { CaptureWriteError } from '../../engine/capture/capture-writer';
 import { importFiles, type ImportFormat, type ImportSummary } from '../../engine/import/import-files';
+import { CONFIG_OPTION, loadConfigOption } from '../config-option';
 import { outputPathProblem } from '../output-path';
 import type { CliCommand, CliIo } from '../index';
 
@@ -19,6 +20,7 @@ export const importCommand: CliCommand = {
     out: { type: 'string', valueName: 'CAPTURE', description: 'capture to write (.jsonl, or .jsonl.gz for gzip)' },
     format: { type: 'string', valueName: 'tardis|cryptofeed|auto', description: 'the input format (default auto: by each file\'s first line)' },
     overwrite: { type: 'boolean', description: 'replace CAPTURE if it exists (default: refuse)' },
+    config: { ...CONFIG_OPTION, description: `${CONFIG_OPTION.description}: instruments.yaml names the instruments in the summary as replay will` },
   },
   async run(args, io) {
     const files = args.positionals;
@@ -46,9 +48,11 @@ export const importCommand: CliCommand = {
       io.err(`surveil import: --out ${problem}`);
       return 1;
     }
+    const config = loadConfigOption(args, io);
+    if (!config) return 1;
     let summary: ImportSummary;
     try {
-      summary = await importFiles({ files, out, format: format as ImportFormat | 'auto', overwrite: args.values.overwrite === true });
+      summary = await importFiles({ files, out, format: format as ImportFormat | 'auto', overwrite: args.values.overwrite === true, instruments: config.instruments });
     } catch (error) {
       if (error instanceof CaptureWriteError) {
         io.err(`surveil import: ${error.message}${/EEXIST/.test(error.message) ? ' (it exists: --overwrite replaces it)' : ''}`);

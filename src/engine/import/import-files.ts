@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { VenueId } from '../../shared/core/model';
+import type { InstrumentsConfig } from '../../shared/config';
 import { openCaptureWriter, type CaptureWriter } from '../capture/capture-writer';
 import { InstrumentDirectory } from '../pipeline/instrument-directory';
 import type { RawFrame } from '../venues/venue';
@@ -29,6 +30,8 @@ export interface ImportOptions {
   readonly overwrite?: boolean;
   /** Clock for the capture header's `created`; defaults to Date.now. */
   readonly now?: () => number;
+  /** instruments.yaml: the summary gives each instrument the id replay will (the config's, else the guess). */
+  readonly instruments?: InstrumentsConfig;
 }
 
 /** One input file, as the summary reports it. */
@@ -47,7 +50,7 @@ export interface ImportedFile {
 export interface ImportedBookSummary {
   readonly venue: VenueId;
   readonly symbol: string;
-  /** The id replay gives it without venue metadata (instrument-directory.ts). */
+  /** The id replay gives it without venue metadata: instruments.yaml's, else the guess of instrument-directory.ts. */
   readonly id: string;
   readonly dataset: string;
   readonly snapshots: number;
@@ -183,7 +186,7 @@ export async function importFiles(options: ImportOptions): Promise<ImportSummary
     await writer.close();
   }
   const stats = writer.stats();
-  const directory = new InstrumentDirectory();
+  const directory = new InstrumentDirectory(options.instruments);
   const idOf = (venue: VenueId, symbol: string): string => directory.resolve(venue, symbol).id;
   return {
     out: options.out,
