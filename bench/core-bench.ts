@@ -4,7 +4,7 @@
  * 100 bps band is 600 ticks deep and every band is covered).
  */
 import type { Instrument, RawLevel } from '../src/shared/core/model';
-import { OrderBook, type Side } from '../src/shared/core/order-book';
+import { levelDigits, OrderBook, type Side } from '../src/shared/core/order-book';
 import { bookMetrics } from '../src/shared/core/metrics';
 import type { BenchModule, BenchResult } from './index';
 import { mulberry32 } from '../test/support/prng';
@@ -144,6 +144,42 @@ export const coreBench: BenchModule = {
       ),
     );
     results.push(replay('level updates, existing only', scenario.updates, 'size change of an existing level'));
+
+    // The same mixed stream as numbers (what the hot decoders hand the book: price, size, fraction digits).
+    const digitsOf = (text: string): number => {
+      const dot = text.indexOf('.');
+      return dot < 0 ? 0 : text.length - dot - 1;
+    };
+    const numericOps = scenario.mixed.prices.map((p, i) => [Number(p), Number(scenario.mixed.sizes[i]!), levelDigits(digitsOf(p), digitsOf(scenario.mixed.sizes[i]!))]);
+    const numericSnapshot = (levels: readonly RawLevel[]): number[] => levels.flatMap(([p, z]) => [Number(p), Number(z), levelDigits(digitsOf(p), digitsOf(z))]);
+    const snapshotBids = numericSnapshot(scenario.bids);
+    const snapshotAsks = numericSnapshot(scenario.asks);
+    {
+      const numericBook = new OrderBook();
+      numericBook.applyNumericSnapshot(snapshotBids, snapshotAsks);
+      let cursor = 0;
+      results.push(
+        harness.measure(
+          'level updates, mixed, as numbers',
+          'level updates',
+          () => {
+            const end = cursor + BATCH;
+            for (let i = cursor; i < end; i += 1) numericBook.applyNumericLevels(scenario.mixed.sides[i]!, numericOps[i]!);
+            cursor = end;
+            return BATCH;
+          },
+          {
+            note: 'the mixed stream through applyNumericLevels (one level a call)',
+            between: () => {
+              if (cursor + BATCH > STREAM) {
+                cursor = 0;
+                numericBook.applyNumericSnapshot(snapshotBids, snapshotAsks);
+              }
+            },
+          },
+        ),
+      );
+    }
 
     const book = new OrderBook();
     results.push(
