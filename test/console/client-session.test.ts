@@ -88,4 +88,24 @@ describe('client sessions: traffic bounded to what the client shows', () => {
     const many = Array.from({ length: MAX_INTEREST_KEYS + 1 }, (_, i) => `okx:S${i}-USDT-SWAP`);
     await expect(focused.call('setInterest', { keys: many })).rejects.toThrow(/setInterest: 0\.keys/);
   });
+
+  it('once every client said what it shows, the engine sends rule detail only for those rows (the union)', async () => {
+    const rows: { key: string; rules: number }[] = [];
+    const unsubscribe = running.service.subscribe((e) => {
+      if (e.type === 'overview') for (const r of e.rows) rows.push({ key: r.key, rules: r.rules.length });
+    });
+    try {
+      // The plain client asked for everything; once it is gone only the focused one's key is wanted in full.
+      everything.close();
+      await waitFor(() => {
+        const at = rows.findIndex((r) => r.key === WATCHED && r.rules === 0);
+        return at >= 0 && rows.slice(at).some((r) => r.key === OTHER && r.rules > 0);
+      }, 'WATCHED without rule detail, OTHER with it', 15_000);
+      const last = rows.findLastIndex((r) => r.key === WATCHED && r.rules === 0);
+      const later = rows.slice(last).filter((r) => r.key !== OTHER);
+      expect(later.every((r) => r.rules === 0)).toBe(true);
+    } finally {
+      unsubscribe();
+    }
+  });
 });

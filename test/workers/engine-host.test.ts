@@ -102,4 +102,27 @@ describe('EngineHost (feed and analytics worker threads)', () => {
       db.close();
     }
   }, 60_000);
+
+  it('sends rule detail only for the instruments some client shows in full, and at once for one that comes into view', async () => {
+    const exchange = await okxExchange();
+    const evaluations: ShownEvaluation[] = [];
+    const host = new EngineHost({ config: uniConfig(exchange), dbPath: null, listener: { onEvaluations: (items) => evaluations.push(...items) } });
+    cleanups.push(() => host.stop());
+    host.start();
+    const uni = () => evaluations.filter((e) => e.sample.key === 'okx:UNI-USD-SWAP' && e.sample.health.bookValid);
+    // No client said what it shows: everything in full.
+    await waitFor(() => uni().length >= 1, 'a valid UNI evaluation', 15_000);
+    expect(uni().at(-1)!.rules.length).toBeGreaterThan(0);
+    host.setDetail(['okx:SOMETHING-ELSE']);
+    const seen = uni().length;
+    await waitFor(() => uni().length >= seen + 2, 'UNI evaluations while no client shows it in full', 10_000);
+    const brief = uni().at(-1)!;
+    expect(brief.rules).toEqual([]);
+    // Values, z-scores and health still come: the row's summary needs them.
+    expect(brief.sample.values.spread_bps).toBeGreaterThan(0);
+    expect(Object.keys(brief.zscores).length).toBeGreaterThan(0);
+    const before = evaluations.length;
+    host.setDetail(['okx:UNI-USD-SWAP']);
+    await waitFor(() => evaluations.slice(before).some((e) => e.sample.key === 'okx:UNI-USD-SWAP' && e.rules.length > 0), 'UNI in full again', 10_000);
+  }, 60_000);
 });

@@ -20,6 +20,24 @@ function problemChanged(a: RowSummary, b: RowSummary): boolean {
   return a.status !== b.status || a.openAlerts !== b.openAlerts || a.stale !== b.stale || a.bookValid !== b.bookValid;
 }
 
+/**
+ * Implemented by the console service: which instruments some client shows in
+ * full, so the engine copies rule detail across threads only for those
+ * (null: a client that never said, which gets everything).
+ */
+export interface DetailRegistry {
+  registerDetail(): DetailHandle;
+}
+export interface DetailHandle {
+  set(keys: ReadonlySet<string> | null): void;
+  close(): void;
+}
+
+function detailRegistryOf(api: ConsoleApi): DetailRegistry | null {
+  const candidate = api as Partial<DetailRegistry>;
+  return typeof candidate.registerDetail === 'function' ? (candidate as DetailRegistry) : null;
+}
+
 /** The ConsoleApi as one client (a browser socket, the Electron window) gets it. */
 export interface ClientSession extends ConsoleApi {
   /** Sends everything due (summaries of every changed row, feed views) now instead of at its tick. */
@@ -136,6 +154,7 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
   };
 
   const unsubscribe = api.subscribe(onEvent);
+  const detail = detailRegistryOf(api)?.registerDetail() ?? null;
   const timer = setInterval(() => flush(), options.intervalMs ?? SUMMARY_INTERVAL_MS);
   timer.unref?.();
 
@@ -143,6 +162,7 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
     const before = interest;
     const next = new Set(request.keys);
     interest = next;
+    detail?.set(next);
     shown = new Set(request.shown ?? []);
     const added: OverviewRow[] = [];
     for (const key of next) {
@@ -197,6 +217,7 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
     close() {
       clearInterval(timer);
       unsubscribe();
+      detail?.close();
       listeners.clear();
     },
   };

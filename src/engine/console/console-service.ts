@@ -25,6 +25,7 @@ import { FeedStateLog } from './feed-state-log';
 import { defaultNotificationPolicy, type NotificationPolicy } from './notifications';
 import { rowContext, type RowContext } from './overview';
 import { ConsoleReplay } from './console-replay';
+import type { DetailHandle } from './client-session';
 
 export type { Notification, NotificationPolicy } from './notifications';
 
@@ -68,6 +69,8 @@ export class ConsoleService implements ConsoleApi {
   private replay: ConsoleReplay | null = null;
   private watched: string | null = null;
   private started = false;
+  /** Each client session's keys of interest (null: not said yet). */
+  private readonly details = new Set<{ keys: ReadonlySet<string> | null }>();
 
   constructor(private readonly options: ConsoleServiceOptions) {
     const { config } = options;
@@ -193,6 +196,38 @@ export class ConsoleService implements ConsoleApi {
    */
   async setInterest(_interest: ApiArgs<'setInterest'>[0]): Promise<null> {
     return null;
+  }
+
+  /**
+   * A client session's rows of interest (client-session.ts). Their union is
+   * what the analytics worker sends with rule detail; every other row comes
+   * without it (its summary needs none). A session that has not said yet
+   * counts as wanting everything, and so does having no session at all.
+   */
+  registerDetail(): DetailHandle {
+    const handle = { keys: null as ReadonlySet<string> | null };
+    this.details.add(handle);
+    this.pushDetail();
+    return {
+      set: (keys) => {
+        handle.keys = keys;
+        this.pushDetail();
+      },
+      close: () => {
+        this.details.delete(handle);
+        this.pushDetail();
+      },
+    };
+  }
+
+  private pushDetail(): void {
+    if (this.details.size === 0) return this.host.setDetail(null);
+    const union = new Set<string>();
+    for (const { keys } of this.details) {
+      if (keys === null) return this.host.setDetail(null);
+      for (const key of keys) union.add(key);
+    }
+    this.host.setDetail([...union]);
   }
 
   async listCaptures(): Promise<readonly CaptureInfo[]> {

@@ -19,7 +19,7 @@ import { scheduleRetention } from '../storage/retention';
 import { startBackgroundSync, type SyncLoop } from '../sync';
 import { epochNow } from './epoch-clock';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics, SampleTrigger } from './messages';
-import { uiEvaluation } from './ui-evaluation';
+import { briefEvaluation, uiEvaluation } from './ui-evaluation';
 
 const data = (workerData as { data: AnalyticsWorkerData }).data;
 const toMain = (message: AnalyticsEvent) => parentPort!.postMessage(message);
@@ -70,7 +70,12 @@ try {
   process.stderr.write(`sync not started: ${error instanceof Error ? error.message : String(error)}\n`);
 }
 
+/** What goes to main at the next UI tick, per instrument. */
 const latest = new Map<string, ShownEvaluation>();
+/** The latest evaluation of every instrument, in full: sent at once when a client starts showing it. */
+const current = new Map<string, ShownEvaluation>();
+/** Instruments some client shows in full; null: all of them (no client said). */
+let detail: ReadonlySet<string> | null = null;
 /** Capture path -> its row in the captures table, while recording. */
 const captureIds = new Map<string, number>();
 const analytics = new Analytics(pipelineSettingsFrom(data.config));
@@ -148,7 +153,10 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
   for (let i = 0; i < evaluations.length; i++) {
     const evaluation = evaluations[i]!;
     history?.onEvaluation(evaluation, samples[i]!.instrument);
-    latest.set(evaluation.sample.key, uiEvaluation(evaluation));
+    const shown = uiEvaluation(evaluation);
+    const key = shown.sample.key;
+    current.set(key, shown);
+    latest.set(key, detail === null || detail.has(key) ? shown : briefEvaluation(shown));
   }
   history?.onFeedAlerts(step);
 }
@@ -211,6 +219,19 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
       venues.add(command.venue);
       command.port.on('message', onFeedMessage);
       return;
+    case 'detail': {
+      const before = detail;
+      detail = command.keys === null ? null : new Set(command.keys);
+      // Rows that just came into view get their rules now, not at their next boundary.
+      const added: ShownEvaluation[] = [];
+      if (detail !== null) {
+        for (const key of detail) if (before === null || !before.has(key)) pushIfKnown(added, key);
+      } else if (before !== null) {
+        for (const key of current.keys()) if (!before.has(key)) pushIfKnown(added, key);
+      }
+      if (added.length > 0) toMain({ type: 'evaluations', items: added });
+      return;
+    }
     case 'acknowledge': {
       const event = analytics.acknowledge(command.alertId, command.ack);
       if (event) history?.acknowledge(command.alertId, command.ack, event);
@@ -252,6 +273,18 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
     }
   }
 });
+
+/**
+ * The full latest evaluation of a key that just came into view: at once, or
+ * with the next UI tick when a copy of it may still be waiting to go (queued,
+ * or in slices under way), so an older brief copy never lands after it.
+ */
+function pushIfKnown(into: ShownEvaluation[], key: string): void {
+  const known = current.get(key);
+  if (!known) return;
+  if (uiPosting || latest.has(key)) latest.set(key, known);
+  else into.push(known);
+}
 
 /** History flushes, sync finishes its batch, then the thread ends. */
 async function stopAll(): Promise<void> {

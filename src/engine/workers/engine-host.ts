@@ -57,6 +57,7 @@ export class EngineHost {
   private readonly recordings = new Map<VenueId, string>();
   private readonly recordingStopped = new Map<Worker, (event: Extract<FeedEvent, { type: 'recording_stopped' }>) => void>();
   private watched: string | null = null;
+  private detail: readonly string[] | null = null;
   private readonly subscriptions;
   private readonly timingObservers = new Set<(timing: AlertTiming, events: readonly AlertEvent[]) => void>();
   /** The config workers start with; a new selection (instrument discovery) replaces it. */
@@ -124,6 +125,16 @@ export class EngineHost {
     target?.postMessage({ type: 'crash' });
   }
 
+  /**
+   * The instruments some client shows in full (null: every one). The others'
+   * evaluations cross to main without rule detail, which is most of their
+   * bytes at whole-market scale. Kept across an analytics restart.
+   */
+  setDetail(keys: readonly string[] | null): void {
+    this.detail = keys;
+    this.toAnalytics({ type: 'detail', keys });
+  }
+
   /** Tests: blocks the analytics worker for `ms`, as an overloaded machine would; boundaries queue up meanwhile. */
   stallAnalytics(ms: number): void {
     this.toAnalytics({ type: 'stall', ms });
@@ -139,6 +150,7 @@ export class EngineHost {
     worker.on('message', (event: AnalyticsEvent) => this.onAnalyticsEvent(event));
     worker.on('error', (error) => this.onWorkerExit(worker, 'analytics', null, `error: ${error.message}`));
     worker.on('exit', (code) => this.onWorkerExit(worker, 'analytics', null, `exit code ${code}`));
+    if (this.detail !== null) this.toAnalytics({ type: 'detail', keys: this.detail });
   }
 
   private startFeed(venue: VenueId, captureOut?: string): void {
