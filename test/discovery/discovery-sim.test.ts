@@ -118,3 +118,34 @@ describe('discovery on the simulator', () => {
     expect(Object.keys(selection.config.instruments)).toHaveLength(6);
   });
 });
+
+describe('tiers by resting depth through LiveSelection', () => {
+  it('start places a listing by its observed depth; a refresh keeps it within the hysteresis and demotes it past it', async () => {
+    const server = await sim(3);
+    // Volume bars no simulated listing reaches: depth alone decides.
+    const tiers = [
+      { name: 'major', minVolume24hUsd: 1e15, depth: 'full' as const, minDepthUsd: 1e6, depthBandBps: 10 },
+      { name: 'liquid', minVolume24hUsd: 1e14, depth: 'full' as const, minDepthUsd: 1e5, depthBandBps: 10 },
+      { name: 'long_tail', minVolume24hUsd: 0, depth: 'partial' as const, minDepthUsd: null, depthBandBps: 10 },
+    ];
+    const config = { ...wholeMarket(server, [rule({ venue: 'binance-usdm', type: 'perpetual' })]), alerts: { ...BASE.alerts, tiers } };
+    const depths = new Map<string, number>();
+    const selection = await LiveSelection.start(config, { restingDepth: (key, band) => (band === 10 ? (depths.get(key) ?? null) : null) });
+    const tierOf = (key: string) => selection.selection!.listings.find((l) => l.key === key)!;
+    const key = selection.selection!.listings[0]!.key;
+    expect(tierOf(key)).toMatchObject({ tier: 'long_tail', tierBy: 'volume' });
+
+    const again = await LiveSelection.start(config, { restingDepth: () => 2e6 });
+    expect(again.selection!.listings.every((l) => l.tier === 'major' && l.tierBy === 'depth')).toBe(true);
+
+    depths.set(key, 2e6);
+    await selection.refresh(null);
+    expect(tierOf(key)).toMatchObject({ tier: 'major', tierBy: 'depth' });
+    depths.set(key, 0.9e6);
+    await selection.refresh(null);
+    expect(tierOf(key)).toMatchObject({ tier: 'major', tierBy: 'kept' });
+    depths.set(key, 0.5e6);
+    await selection.refresh(null);
+    expect(tierOf(key)).toMatchObject({ tier: 'liquid', tierBy: 'depth' });
+  });
+});
