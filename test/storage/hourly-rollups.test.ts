@@ -112,6 +112,18 @@ describe('hourly rollups', () => {
     db.close();
   });
 
+  it('a history begun mid-hour is not taken for pruned minutes: raw rows and minutes still serve what they cover', () => {
+    const db = openHistoryDb(':memory:');
+    // From 00:17 for 2 h at 5 s: hour 0 is folded from 43 minutes, and starts before the first minute.
+    write(db, evaluations(1440, 5000, START + 17 * 60_000), 5000);
+    expect(hourRows(db)[0]!.hour).toBe(START);
+    const short = querySeries(db, { key: KEY, metrics: METRICS, from: START, to: START + HOUR_MS, maxPoints: 1000 });
+    expect(short.source).toBe('samples');
+    const day = querySeries(db, { key: KEY, metrics: METRICS, from: START, to: START + 7 * HOUR_MS, maxPoints: 300 });
+    expect([day.source, day.level]).toEqual(['rollups', 'minute']);
+    db.close();
+  });
+
   it('v5 folds a v4 file\'s minutes into hours; retention folds the hours of an instrument gone quiet before its minutes go', () => {
     const list = evaluations(3 * 720 + 100, 5000);
     const clean = openHistoryDb(':memory:');

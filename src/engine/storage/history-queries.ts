@@ -2,7 +2,7 @@ import type { Acknowledgement, AlertEvent, AlertState, Severity } from '../../sh
 import type { HistoryDatabase } from './history-db';
 import type { FeedEventKind } from './history-writer';
 import { MINUTE_MS, minuteOf } from './minute-rollup';
-import { HOUR_MS } from './rollup-hourly';
+import { HOUR_MS, hourOf } from './rollup-hourly';
 import { hasHourlyRollups, hasRollups, historyCoverage, rollupSeriesPoints, type HistoryCoverage, type RollupLevel } from './rollup-queries';
 import { seriesExpression } from './sample-row';
 
@@ -94,7 +94,7 @@ export function querySeries(db: HistoryDatabase, query: SeriesQuery): SeriesResu
   // Raw rows are gone for part of the range when minutes before the first raw row's minute have rollups
   // (a rollup's minute starts before its first sample, so the first raw minute itself does not count).
   const firstRawMinute = cover.firstRaw === null ? Number.POSITIVE_INFINITY : minuteOf(cover.firstRaw);
-  const firstRolled = Math.min(cover.firstRollup ?? Number.POSITIVE_INFINITY, cover.firstHour ?? Number.POSITIVE_INFINITY);
+  const firstRolled = Math.min(cover.firstRollup ?? Number.POSITIVE_INFINITY, minutesPruned(cover) ? cover.firstHour! : Number.POSITIVE_INFINITY);
   // Minutes may be gone (minute_rollup_retention_days) where hours remain: the later end of the two.
   const rolledEnd = cover.rollupEnd ?? cover.hourEnd;
   const rawPruned = firstRolled < firstRawMinute && from < (cover.firstRaw ?? Number.POSITIVE_INFINITY);
@@ -135,8 +135,17 @@ export function querySeries(db: HistoryDatabase, query: SeriesQuery): SeriesResu
 export function seriesLevel(cover: HistoryCoverage, from: number, to: number, maxPoints: number): RollupLevel {
   if (cover.hourEnd === null || cover.firstHour === null) return 'minute';
   if ((to - from) / maxPoints >= HOUR_MS) return 'hour';
-  const minutesPruned = cover.firstRollup === null || cover.firstHour < cover.firstRollup;
-  return minutesPruned && from < (cover.firstRollup ?? Number.POSITIVE_INFINITY) ? 'hour' : 'minute';
+  return minutesPruned(cover) && from < (cover.firstRollup ?? Number.POSITIVE_INFINITY) ? 'hour' : 'minute';
+}
+
+/**
+ * Hours reach back before the minutes' first hour: minute rollups were
+ * deleted there (they go by whole hours). An hour starting before the
+ * first minute of a history that began mid-hour is not that.
+ */
+function minutesPruned(cover: HistoryCoverage): boolean {
+  if (cover.firstHour === null) return false;
+  return cover.firstRollup === null || cover.firstHour < hourOf(cover.firstRollup);
 }
 
 /** Raw rows bucketed in SQL; "last" joins back to the bucket's latest row through the (instrument_id, time) index. */
