@@ -121,6 +121,7 @@ describe('hourly rollups', () => {
     expect(short.source).toBe('samples');
     const day = querySeries(db, { key: KEY, metrics: METRICS, from: START, to: START + 7 * HOUR_MS, maxPoints: 300 });
     expect([day.source, day.level]).toEqual(['rollups', 'minute']);
+    expect(listInstruments(db)[0]!.firstSample).toBe(START + 17 * 60_000);
     db.close();
   });
 

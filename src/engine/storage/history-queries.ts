@@ -361,8 +361,8 @@ export function listInstruments(db: HistoryDatabase): InstrumentRecord[] {
       FROM instruments i ORDER BY key`)
     .all() as (Omit<InstrumentRecord, 'firstSample'> & { firstRaw: number | null; firstMinute: number | null; firstHour: number | null })[];
   return rows.map(({ firstRaw, firstMinute, firstHour, ...rest }) => {
-    // Past the minute rollups' window the first hour is the earliest history.
-    const firstRollup = firstMinute === null ? firstHour : firstHour === null ? firstMinute : Math.min(firstMinute, firstHour);
+    // Past the minute rollups' window the first hour is the earliest history (not the hour a history begun mid-hour starts in).
+    const firstRollup = firstHour !== null && (firstMinute === null || firstHour < hourOf(firstMinute)) ? firstHour : firstMinute;
     return {
     ...rest,
     // The first raw sample while its minute is the oldest history; the first minute once older raw rows are pruned.
