@@ -24,7 +24,7 @@ import type { BookSample } from '../src/engine/pipeline/venue-books';
 import { simInstruments, simInstrumentsConfig, tickOf, type SimInstrument } from '../src/engine/simulator/sim-instruments';
 import { openHistoryDb } from '../src/engine/storage/history-db';
 import { HistoryWriter } from '../src/engine/storage/history-writer';
-import { uiEvaluation } from '../src/engine/workers/ui-evaluation';
+import { briefEvaluation, uiEvaluation } from '../src/engine/workers/ui-evaluation';
 import { bookMetrics } from '../src/shared/core/metrics';
 import type { Instrument, RawLevel } from '../src/shared/core/model';
 import { OrderBook } from '../src/shared/core/order-book';
@@ -85,6 +85,8 @@ export interface BoundaryTimes {
   readonly historyQueue: number;
   readonly historyCommit: number;
   readonly cloneOut: number;
+  /** The same without rule detail: what rows no client shows in full cost. */
+  readonly cloneOutBrief: number;
 }
 
 export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, boundaries = BOUNDARIES): BoundaryTimes {
@@ -97,12 +99,13 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
   const db = openHistoryDb(join(dir, 'history.db'));
   const history = new HistoryWriter(db, { sampleIntervalMs: 1000, flushIntervalMs: 3_600_000, maxBatchRows: Number.MAX_SAFE_INTEGER });
   const analytics = new Analytics(settings);
-  const times: Record<'cloneIn' | 'evaluate' | 'historyQueue' | 'historyCommit' | 'cloneOut', number[]> = {
+  const times: Record<'cloneIn' | 'evaluate' | 'historyQueue' | 'historyCommit' | 'cloneOut' | 'cloneOutBrief', number[]> = {
     cloneIn: [],
     evaluate: [],
     historyQueue: [],
     historyCommit: [],
     cloneOut: [],
+    cloneOutBrief: [],
   };
   let x = 1;
   const jitter = (): number => {
@@ -133,6 +136,9 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
       t = performance.now();
       structuredClone(evaluations.map(uiEvaluation));
       times.cloneOut.push(performance.now() - t);
+      t = performance.now();
+      structuredClone(evaluations.map((e) => briefEvaluation(uiEvaluation(e))));
+      times.cloneOutBrief.push(performance.now() - t);
     }
   } finally {
     history.close();
@@ -152,6 +158,7 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
     historyQueue: median(times.historyQueue),
     historyCommit: median(times.historyCommit),
     cloneOut: median(times.cloneOut),
+    cloneOutBrief: median(times.cloneOutBrief),
   };
 }
 
@@ -172,7 +179,8 @@ export const boundaryBench: BenchModule = {
       row('Analytics.evaluate', r.evaluate),
       row('history queue', r.historyQueue),
       row('history commit (samples + rollups)', r.historyCommit),
-      row('structured clone of the UI evaluations (hop out)', r.cloneOut),
+      row('structured clone of the UI evaluations, rule detail (hop out)', r.cloneOut),
+      row('structured clone of the UI evaluations, brief (rows no client shows in full)', r.cloneOutBrief),
     ];
   },
 };
