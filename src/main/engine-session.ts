@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../engine/config/load-config';
 import { ConsoleService } from '../engine/console/console-service';
 import { demoSchedule } from '../engine/console/demo-schedule';
+import { historyRestingDepth } from '../engine/discovery/resting-depth';
 import { LiveSelection } from '../engine/live/live-selection';
 import { startSimServer, type SimServer } from '../engine/simulator';
 import { resolveHistoryPath } from '../engine/storage/history-db';
@@ -52,13 +53,15 @@ export async function createEngineSession(options: EngineSessionOptions): Promis
   }
   // instruments.yaml select: rules, resolved against the venues' listings and refreshed (docs/discovery.md).
   const feedLog = (line: string) => process.stdout.write(`${line}\n`);
-  const selection = await LiveSelection.start(config, { log: feedLog });
-  config = selection.config;
   const dbPath = tempDir
     ? join(tempDir, 'history.sqlite')
     : config.features.storage.enabled
       ? resolveHistoryPath({ storage: config.features.storage })
       : null;
+  // Tiers with min_depth_usd read the resting depth this desk's history observed (never a simulator's books).
+  const restingDepth = dbPath && sim === null ? historyRestingDepth(dbPath, config.alerts.tiers, Date.now()) : null;
+  const selection = await LiveSelection.start(config, { log: feedLog, ...(restingDepth && { restingDepth }) });
+  config = selection.config;
   const service = new ConsoleService({
     config,
     mode: options.demo === null ? { kind: 'live' } : { kind: 'demo', scenario: options.demo },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../shared/config';
+import { historyRestingDepth } from '../discovery/resting-depth';
 import { LiveSelection } from '../live/live-selection';
 import { simInstrumentsConfig, startSimServer, type SimServer } from '../simulator';
 import { resolveHistoryPath } from '../storage/history-db';
@@ -94,13 +95,18 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
       // unless select: rules are there to discover them (with their tiers and depth policy).
       if (extraAssets > 0 && (config.selection?.rules.length ?? 0) === 0) config = { ...config, instruments: simInstrumentsConfig(extraAssets) };
     }
-    // instruments.yaml select: rules, resolved against the venues' (or the simulator's) listings (docs/discovery.md).
-    const selection = await LiveSelection.start(config, { log: (line) => (options.feedLog ?? ((l) => process.stdout.write(`${l}\n`)))(line) });
-    config = selection.config;
     let dbPath: string | null;
     if (options.db) dbPath = resolveHistoryPath({ explicit: options.db });
     else if (options.demo) dbPath = join((tempDir = mkdtempSync(join(tmpdir(), 'surveil-demo-'))), 'history.sqlite');
     else dbPath = config.features.storage.enabled ? resolveHistoryPath({ storage: config.features.storage }) : null;
+    // Tiers with min_depth_usd read the resting depth this desk's history observed (never a simulator's books).
+    const restingDepth = dbPath && !sim ? historyRestingDepth(dbPath, config.alerts.tiers, Date.now()) : null;
+    // instruments.yaml select: rules, resolved against the venues' (or the simulator's) listings (docs/discovery.md).
+    const selection = await LiveSelection.start(config, {
+      log: (line) => (options.feedLog ?? ((l) => process.stdout.write(`${l}\n`)))(line),
+      ...(restingDepth && { restingDepth }),
+    });
+    config = selection.config;
 
     const mode: ConsoleServiceOptions['mode'] = options.demo ? { kind: 'demo', scenario: options.demo } : { kind: 'live' };
     const svc = new ConsoleService({
