@@ -41,7 +41,7 @@ function run(alerts: Alert[], trail: AlertEvent[], staleEpisodes = 1): RunObserv
     truth,
     alerts,
     trail,
-    venues: [{ venue: 'okx', staleEpisodes, sequenceGaps: 0, checksumFailures: 0, resyncs: 0, driftChecks: 0, driftMismatches: 0, bookDrifts: 0 }],
+    venues: [{ venue: 'okx', staleEpisodes, sequenceGaps: 0, checksumFailures: 0, resyncs: 0, driftChecks: 0, driftMismatches: 0, bookDrifts: 0, deepChecks: 0, deepMismatches: 0, deepUnverified: 0 }],
     boundMs: () => 2_000,
   };
 }

@@ -1,7 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { replay } from '../../src/cli/commands/replay';
+import { openCaptureWriter } from '../../src/engine/capture/capture-writer';
 import { firstDepthDifference, snapshotRange } from '../../src/engine/pipeline/deep-compare';
 import { DEFAULT_DEEP_VERIFY } from '../../src/engine/pipeline/deep-verify';
 import { VenueBooks, type VenueBooksSettings } from '../../src/engine/pipeline/venue-books';
+import type { ReplayReport } from '../../src/engine/replay/replay-report';
+import { openHistoryDb } from '../../src/engine/storage/history-db';
+import { queryFeedEvents } from '../../src/engine/storage/history-queries';
 import type { RawFrame } from '../../src/engine/venues/venue';
 import type { BookSnapshotEvent, RawLevel } from '../../src/shared/core/model';
 import { OrderBook } from '../../src/shared/core/order-book';
@@ -249,6 +257,60 @@ describe('deep verification after a book drift (OKX 2026, real mapper and sync)'
     expect(s.bookLevels('bid')).toEqual([['99', '5'], ['98', '9'], ['97', '2']]);
     expect(s.state().deep).toBeUndefined();
     expect(s.health().deepChecks).toBe(0);
+  });
+});
+
+describe('a deep mismatch in the history', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'surveil-deep-history-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('surveil replay --db stores the book_drift feed event with the level in feed_events.detail; report and summary show the deep counters', async () => {
+    // The frames of the "finds a deep level" case, written to a capture and replayed into a real SQLite history.
+    const venue = new OkxScript();
+    const frames: RawFrame[] = [];
+    let t = 1_000;
+    frames.push(venue.rest(t));
+    for (let i = 0; i < 4; i += 1) {
+      t += 400;
+      frames.push(venue.update(t, { bids: [['99', String(5 + i)]] }, { bids: [['99', `${5 + i}0`]] }), venue.ticker(t));
+    }
+    t += 100;
+    frames.push(venue.rest(t));
+    const rebuilt = t;
+    t += 200;
+    frames.push(venue.update(t, { bids: [['98', '4']] }, { bids: [['98', '40']] }), venue.ticker(t));
+    while (t + 500 <= rebuilt + DEFAULT_DEEP_VERIFY.delayMs + 500) frames.push(venue.keepalive((t += 500)));
+    frames.push(venue.rest(t + 30));
+    const seqId = venue.seq;
+    const capture = join(dir, 'deep.jsonl');
+    const writer = await openCaptureWriter({ path: capture, flushIntervalMs: 0, header: { source: 'test: deep mismatch' } });
+    for (const frame of frames) writer.write(frame);
+    await writer.close();
+
+    // The CLI in process: its replay hands the history writer to the pipeline as its listener.
+    const dbPath = join(dir, 'history.sqlite');
+    const reportPath = join(dir, 'report.json');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await replay.run({ positionals: [capture], values: { db: dbPath, report: reportPath, config: join(__dirname, '../../config') } }, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as ReplayReport;
+    expect(report.venues.find((v) => v.venue === 'okx')).toMatchObject({ driftMismatches: 4, bookDrifts: 2, deepChecks: 1, deepMismatches: 1, deepUnverified: 0 });
+    expect(report.instruments.find((i) => i.symbol === instId)).toMatchObject({ bookDrifts: 2, deepChecks: 1, deepMismatches: 1, deepUnverified: 0 });
+    // The summary table: a deep check column next to the top check, 0 of 1 deep checks agreeing.
+    const header = out.find((l) => l.startsWith('venue'))!;
+    const row = out.find((l) => l.startsWith('okx'))!;
+    expect(header).toMatch(/top check\s+deep check\s+crossed\/locked/);
+    expect(row.slice(header.indexOf('deep check'), header.indexOf('crossed/locked')).trim()).toBe('0/1 ok');
+    const db = openHistoryDb(dbPath);
+    const drifts = queryFeedEvents(db, { kinds: ['book_drift'] }).map((e) => ({ key: e.key, detail: e.detail }));
+    db.close();
+    // Newest first: the deep mismatch names its level; the top-of-book drift before it has nothing more to say.
+    expect(drifts).toEqual([
+      { key, detail: `deep mismatch with the REST snapshot at seqId ${seqId}: bid 98 (level 2): book 40, venue 4` },
+      { key, detail: null },
+    ]);
   });
 });
 

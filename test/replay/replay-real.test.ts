@@ -181,7 +181,7 @@ describe('replay of damaged recordings', () => {
       }),
     );
     const { report } = await replayCapture(path, { speed: 'max', settings });
-    const quiet = { driftChecks: 0, driftMismatches: 0, bookDrifts: 0 };
+    const quiet = { driftChecks: 0, driftMismatches: 0, bookDrifts: 0, deepChecks: 0, deepMismatches: 0, deepUnverified: 0 };
     expect(report.venues).toEqual([{ venue: 'okx', staleEpisodes: 1, sequenceGaps: 0, checksumFailures: 0, resyncs: 0, ...quiet }]);
     expect(reports.okx.venues).toEqual([{ venue: 'okx', staleEpisodes: 0, sequenceGaps: 0, checksumFailures: 0, resyncs: 0, ...quiet }]);
   });

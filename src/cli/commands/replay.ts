@@ -152,6 +152,13 @@ function fmt(value: number | null, digits: number): string {
   return value === null ? '-' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
+/** The summary's deep check cell: agreeing verifications of all made, and those that could not be made; `-` when none was asked for. */
+export function deepCell(i: Pick<ReplayReport['instruments'][number], 'deepChecks' | 'deepMismatches' | 'deepUnverified'>): string {
+  if (i.deepChecks + i.deepUnverified === 0) return '-';
+  const made = `${i.deepChecks - i.deepMismatches}/${i.deepChecks} ok`;
+  return i.deepUnverified === 0 ? made : `${made}, ${i.deepUnverified} not made`;
+}
+
 function printSummary(report: ReplayReport, io: CliIo): void {
   const span = report.firstFrameAt !== null && report.lastFrameAt !== null ? (report.lastFrameAt - report.firstFrameAt) / 1000 : 0;
   const rejected = Object.entries(report.rejected);
@@ -166,7 +173,7 @@ function printSummary(report: ReplayReport, io: CliIo): void {
   }
   io.out('');
   const rows: string[][] = [
-    ['venue', 'symbol', 'id', 'best bid', 'best ask', 'levels', 'updates', 'gaps', 'resyncs', 'checksums', 'top check', 'crossed/locked', 'spread bps', 'depth 10bps bid/ask', 'alerts'],
+    ['venue', 'symbol', 'id', 'best bid', 'best ask', 'levels', 'updates', 'gaps', 'resyncs', 'checksums', 'top check', 'deep check', 'crossed/locked', 'spread bps', 'depth 10bps bid/ask', 'alerts'],
   ];
   for (const i of report.instruments) {
     rows.push([
@@ -182,6 +189,8 @@ function printSummary(report: ReplayReport, io: CliIo): void {
       i.checksumChecks === 0 ? '-' : `${i.checksumChecks - i.checksumFailures}/${i.checksumChecks} ok`,
       // Book top vs the venue's own top of book: agreeing checks, and sustained drifts (each forced a resync).
       i.driftChecks === 0 ? '-' : `${i.driftChecks - i.driftMismatches}/${i.driftChecks} ok${i.bookDrifts > 0 ? `, ${i.bookDrifts} drift${i.bookDrifts === 1 ? '' : 's'}` : ''}`,
+      // Whole book vs a REST snapshot at the same seqId (docs/book-truth.md): agreeing checks, and the ones not made.
+      deepCell(i),
       // Episodes seen at sampling boundaries, with the longest.
       i.crossedEpisodes + i.lockedEpisodes === 0 ? '-' : `${i.crossedEpisodes}/${i.lockedEpisodes}, longest ${(i.longestCrossedMs / 1000).toFixed(0)} s`,
       fmt(i.spreadBps, 2),

@@ -68,7 +68,7 @@ export class ReplaySession {
         this.writer.onEvaluation(evaluation, instrument);
         listener.onEvaluation(evaluation, instrument);
       },
-      onSyncEvent: (key, kind, time) => this.writer.onSyncEvent(key, kind, time),
+      onSyncEvent: (key, kind, time, detail) => this.writer.onSyncEvent(key, kind, time, detail),
       onFeedAlerts: (step) => {
         this.writer.onFeedAlerts(step);
         listener.onFeedAlerts?.(step);

@@ -44,8 +44,12 @@ export interface PipelineSettings {
 
 export interface PipelineListener {
   onEvaluation?(evaluation: SampleEvaluation, instrument: Instrument): void;
-  /** `key` is `venue:symbol`, or the venue id for `stale` / `fresh`. */
-  onSyncEvent?(key: string, kind: SyncEventKind, time: number): void;
+  /**
+   * `key` is `venue:symbol`, or the venue id for `stale` / `fresh`. `detail`
+   * says what was seen when there is more to say (a deep mismatch's level):
+   * the history keeps it in feed_events.detail.
+   */
+  onSyncEvent?(key: string, kind: SyncEventKind, time: number, detail?: string): void;
   /** Feed-integrity alert transitions of a boundary (and detail updates of open ones). */
   onFeedAlerts?(step: FeedAlertStep): void;
 }

@@ -57,7 +57,7 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
       rules.onEvaluation(evaluation);
       outer?.onEvaluation?.(evaluation, instrument);
     },
-    onSyncEvent: (key, kind, time) => outer?.onSyncEvent?.(key, kind, time),
+    onSyncEvent: (key, kind, time, detail) => outer?.onSyncEvent?.(key, kind, time, detail),
     onFeedAlerts: (step) => outer?.onFeedAlerts?.(step),
   });
   // A long recording rotated into parts (rec.0001.jsonl.gz, ...) replays as one.

@@ -54,8 +54,14 @@ export interface ReportInstrument {
   readonly driftChecks: number;
   /** Checks where the book's best bid or ask (price or size) disagreed with the venue's. */
   readonly driftMismatches: number;
-  /** Sustained mismatches: each a `book_drift` feed event and a forced resync. */
+  /** Sustained mismatches and deep mismatches: each a `book_drift` feed event and a forced resync. */
   readonly bookDrifts: number;
+  /** REST snapshots compared level by level with the book at the same seqId (deep verification, docs/book-truth.md). */
+  readonly deepChecks: number;
+  /** Of those, the ones that differed: each also a book drift, the book rebuilt from that snapshot. */
+  readonly deepMismatches: number;
+  /** Deep verifications that could not be made (no answer in time, the sequence passed it). */
+  readonly deepUnverified: number;
   /** Crossed and locked episodes of the book, as seen at sampling boundaries; an episode crossed at any boundary counts as crossed. */
   readonly crossedEpisodes: number;
   readonly lockedEpisodes: number;
@@ -83,6 +89,9 @@ export interface ReportVenue {
   readonly driftChecks: number;
   readonly driftMismatches: number;
   readonly bookDrifts: number;
+  readonly deepChecks: number;
+  readonly deepMismatches: number;
+  readonly deepUnverified: number;
 }
 
 /** How a `--speed N` replay kept to its clock: jumps forward that would have waited past `maxWaitMs` were replayed at once. */
@@ -184,7 +193,11 @@ export function buildReplayReport(
       rejectedLevels: stats?.rejectedLevels ?? 0,
       driftChecks: state.truth?.checks ?? 0,
       driftMismatches: state.truth?.mismatches ?? 0,
-      bookDrifts: state.truth?.drifts ?? 0,
+      // A deep mismatch is a drift too, as the venue's count has it.
+      bookDrifts: (state.truth?.drifts ?? 0) + (state.deep?.mismatches ?? 0),
+      deepChecks: state.deep?.checks ?? 0,
+      deepMismatches: state.deep?.mismatches ?? 0,
+      deepUnverified: state.deep?.unverified ?? 0,
       ...episodeFields(pipeline.books.bookEpisodes(state.key)),
       spreadBps: metrics?.values.spread_bps ?? null,
       depthBid10bps: metrics?.values.depth_bid_10bps ?? null,
@@ -220,6 +233,9 @@ export function buildReplayReport(
       driftChecks: v.driftChecks,
       driftMismatches: v.driftMismatches,
       bookDrifts: v.bookDrifts,
+      deepChecks: v.deepChecks,
+      deepMismatches: v.deepMismatches,
+      deepUnverified: v.deepUnverified,
     })),
     instruments,
     alerts: fired,

@@ -122,10 +122,11 @@ export class HistoryWriter implements PipelineListener {
     this.queued();
   }
 
-  /** Pipeline sync events: `key` is `venue:symbol`, or a venue id for `stale` / `fresh`. */
-  onSyncEvent(key: string, kind: SyncEventKind, time: number): void {
+  /** Pipeline sync events: `key` is `venue:symbol`, or a venue id for `stale` / `fresh`; `detail` (a deep mismatch's level) goes to feed_events.detail. */
+  onSyncEvent(key: string, kind: SyncEventKind, time: number, detail?: string): void {
     const colon = key.indexOf(':');
-    this.recordFeedEvent(colon < 0 ? { time, venue: key, kind } : { time, venue: key.slice(0, colon), key, kind });
+    const said = detail === undefined ? {} : { detail };
+    this.recordFeedEvent(colon < 0 ? { time, venue: key, kind, ...said } : { time, venue: key.slice(0, colon), key, kind, ...said });
   }
 
   /** Queues a feed log line (connect, disconnect, ...). */

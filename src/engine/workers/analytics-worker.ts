@@ -95,7 +95,7 @@ const ports = new Map<VenueId, MessagePort>();
 
 function onFeedMessage(message: FeedToAnalytics): void {
   if (message.type === 'sync_event') {
-    history?.onSyncEvent(message.key, message.kind, message.time);
+    history?.onSyncEvent(message.key, message.kind, message.time, message.detail);
     return;
   }
   let byVenue = pending.get(message.time);

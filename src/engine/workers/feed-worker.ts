@@ -28,7 +28,7 @@ const books = new VenueBooks(
     instruments: config.instruments,
     limits: config.features.limits,
   },
-  { onSyncEvent: (key, kind, time) => toAnalytics({ type: 'sync_event', key, kind, time }) },
+  { onSyncEvent: (key, kind, time, detail) => toAnalytics({ type: 'sync_event', key, kind, time, ...(detail === undefined ? {} : { detail }) }) },
 );
 const clock = new SampleClock(config.features.sampling.intervalMs);
 

@@ -73,7 +73,8 @@ export type FeedToAnalytics =
       readonly feed?: VenueFeedObservation;
       readonly trigger?: SampleTrigger;
     }
-  | { readonly type: 'sync_event'; readonly key: string; readonly kind: SyncEventKind; readonly time: number };
+  /** `detail`: what was seen, when there is more to say (a deep mismatch's level); stored in feed_events.detail. */
+  | { readonly type: 'sync_event'; readonly key: string; readonly kind: SyncEventKind; readonly time: number; readonly detail?: string };
 
 /** Main -> feed worker. */
 export type FeedCommand =
