@@ -1,3 +1,4 @@
+import { DEFAULT_DEEP_VERIFY, type DeepVerifySettings } from '../../shared/config';
 import type { BookDeltaEvent, BookSnapshotEvent } from '../../shared/core/model';
 import { OrderBook } from '../../shared/core/order-book';
 import type { BookSync, SyncResult } from '../venues/venue';
@@ -42,29 +43,8 @@ import { describeDifference, firstDepthDifference, snapshotRange, type SnapshotR
  * Time is the receive time of the book's own messages, so a replay of a
  * capture takes the same decisions as the live run that recorded it.
  */
-export interface DeepVerifySettings {
-  /** After a drift's resync (or a deep mismatch's rebuild), verify this long after the book is valid again, ms. */
-  readonly delayMs: number;
-  /** Verifications per probation before it ends unresolved. */
-  readonly tries: number;
-  /** An asked snapshot not answered (or an answer the live book did not reach) within this, ms: unverified. */
-  readonly answerTimeoutMs: number;
-  /** Deltas are recorded from this long before the verification is due, ms: an answer slightly older than the live book still compares. */
-  readonly leadMs: number;
-  /** Periodic audit of every verifiable book, ms between two audits of a book; 0 (default): off. */
-  readonly auditIntervalMs: number;
-  /** Most deltas recorded while a verification is due; past it the oldest go. */
-  readonly maxRecorded: number;
-}
-
-export const DEFAULT_DEEP_VERIFY: DeepVerifySettings = {
-  delayMs: 3_000,
-  tries: 5,
-  answerTimeoutMs: 10_000,
-  leadMs: 500,
-  auditIntervalMs: 0,
-  maxRecorded: 5_000,
-};
+// The settings and their defaults live with the features.yaml schema (`deep_verify`), which states them in seconds.
+export { DEFAULT_DEEP_VERIFY, type DeepVerifySettings };
 
 /** What a verification concluded. `rebuild`: the events that rebuild the book from the venue's snapshot, in order. */
 export type DeepVerdict =

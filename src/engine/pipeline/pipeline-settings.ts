@@ -15,6 +15,7 @@ export function pipelineSettingsFrom(config: Config): PipelineSettings {
     zscore: config.features.zscore,
     instruments: config.instruments,
     limits: config.features.limits,
+    deepVerify: config.features.deepVerify,
     feedRules: resolveFeedRules(config.alerts.feed, config.alerts.lifecycle.clearSeconds),
     rulesFor(instrument: Instrument): readonly RuleSpec[] {
       const cacheKey = `${instrument.id}|${instrument.type}|${instrument.tier ?? ''}`;

@@ -1,4 +1,4 @@
-import type { InstrumentsConfig, LimitsSettings } from '../../shared/config';
+import type { DeepVerifySettings, InstrumentsConfig, LimitsSettings } from '../../shared/config';
 import type { FeedAlertStep } from '../../shared/core/feed-integrity';
 import type { FeedRuleSet } from '../../shared/core/feed-rules';
 import type { Acknowledgement, Alert, AlertEvent, Instrument } from '../../shared/core/model';
@@ -40,6 +40,8 @@ export interface PipelineSettings {
   readonly feedRules?: FeedRuleSet;
   /** Frame sizes and levels per book side (features.yaml `limits`); defaults when absent. */
   readonly limits?: Partial<LimitsSettings>;
+  /** Deep verification against REST snapshots (features.yaml `deep_verify`); defaults when absent. */
+  readonly deepVerify?: Partial<DeepVerifySettings>;
 }
 
 export interface PipelineListener {

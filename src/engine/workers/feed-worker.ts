@@ -27,6 +27,7 @@ const books = new VenueBooks(
     depthBandsBps: config.features.depthBandsBps,
     instruments: config.instruments,
     limits: config.features.limits,
+    deepVerify: config.features.deepVerify,
   },
   { onSyncEvent: (key, kind, time, detail) => toAnalytics({ type: 'sync_event', key, kind, time, ...(detail === undefined ? {} : { detail }) }) },
 );

@@ -66,6 +66,39 @@ export const DEFAULT_LIMITS: LimitsSettings = {
   bookLevelsPerSide: 50_000,
 };
 
+/**
+ * Deep verification of a book against the venue's REST snapshot at the same
+ * seqId (OKX `books`; src/engine/pipeline/deep-verify.ts, docs/book-truth.md).
+ * features.yaml `deep_verify`, in seconds there.
+ */
+export interface DeepVerifySettings {
+  /** After a drift's resync (or a deep mismatch's rebuild), verify this long after the book is valid again, ms. */
+  readonly delayMs: number;
+  /** Verifications per probation before it ends unresolved. */
+  readonly tries: number;
+  /** An asked snapshot not answered (or an answer the live book did not reach) within this, ms: unverified. */
+  readonly answerTimeoutMs: number;
+  /** Deltas are recorded from this long before the verification is due, ms: an answer slightly older than the live book still compares. */
+  readonly leadMs: number;
+  /** Periodic audit of every verifiable book, ms between two audits of a book; 0 (default): off. */
+  readonly auditIntervalMs: number;
+  /** Most deltas recorded while a verification is due; past it the oldest go. */
+  readonly maxRecorded: number;
+}
+
+/** Probation after every drift, no periodic audit (one REST request per book per interval, docs/book-truth.md). */
+export const DEFAULT_DEEP_VERIFY: DeepVerifySettings = {
+  delayMs: 3_000,
+  tries: 5,
+  answerTimeoutMs: 10_000,
+  leadMs: 500,
+  auditIntervalMs: 0,
+  maxRecorded: 5_000,
+};
+
+/** The shortest audit interval accepted: shorter, the audits crowd out the resyncs in the REST budget (docs/book-truth.md). */
+export const MIN_DEEP_AUDIT_SECONDS = 60;
+
 /** The web console's bind, and how it is reached from other machines (docs/runbook.md). */
 export interface WebSettings {
   readonly host: string;
@@ -89,6 +122,8 @@ export interface FeaturesConfig {
   readonly storage: StorageSettings;
   readonly sync: SyncSettings;
   readonly limits: LimitsSettings;
+  /** features.yaml `deep_verify`; the defaults when absent. */
+  readonly deepVerify: DeepVerifySettings;
   readonly web: WebSettings;
   readonly notifications: {
     readonly critical: boolean;
@@ -206,6 +241,20 @@ export const featuresSchema = z
       })
       .strict()
       .optional(),
+    deep_verify: z
+      .object({
+        delay_seconds: seconds.optional(),
+        tries: positiveInt.optional(),
+        answer_timeout_seconds: positiveNumber.optional(),
+        lead_seconds: seconds.optional(),
+        max_recorded_deltas: positiveInt.optional(),
+        audit_interval_seconds: z
+          .number()
+          .refine((v) => v === 0 || v >= MIN_DEEP_AUDIT_SECONDS, `must be 0 (off) or at least ${MIN_DEEP_AUDIT_SECONDS}: each audit is one REST request per book, taken from the resyncs' budget`)
+          .optional(),
+      })
+      .strict()
+      .optional(),
     web: z
       .object({
         host: nonEmptyString,
@@ -255,6 +304,7 @@ export const featuresSchema = z
         wsMaxPayloadBytes: f.limits?.ws_max_payload_bytes ?? DEFAULT_LIMITS.wsMaxPayloadBytes,
         bookLevelsPerSide: f.limits?.book_levels_per_side ?? DEFAULT_LIMITS.bookLevelsPerSide,
       },
+      deepVerify: deepVerifyFrom(f.deep_verify),
       web: {
         host: f.web.host,
         port: f.web.port,
@@ -268,3 +318,16 @@ export const featuresSchema = z
       },
     }),
   );
+
+/** features.yaml `deep_verify` (seconds) as the engine takes it (ms); what is left out keeps its default. */
+function deepVerifyFrom(d: Partial<Record<'delay_seconds' | 'tries' | 'answer_timeout_seconds' | 'lead_seconds' | 'max_recorded_deltas' | 'audit_interval_seconds', number>> = {}): DeepVerifySettings {
+  const ms = (value: number | undefined, fallback: number) => (value === undefined ? fallback : Math.round(value * 1000));
+  return {
+    delayMs: ms(d.delay_seconds, DEFAULT_DEEP_VERIFY.delayMs),
+    tries: d.tries ?? DEFAULT_DEEP_VERIFY.tries,
+    answerTimeoutMs: ms(d.answer_timeout_seconds, DEFAULT_DEEP_VERIFY.answerTimeoutMs),
+    leadMs: ms(d.lead_seconds, DEFAULT_DEEP_VERIFY.leadMs),
+    auditIntervalMs: ms(d.audit_interval_seconds, DEFAULT_DEEP_VERIFY.auditIntervalMs),
+    maxRecorded: d.max_recorded_deltas ?? DEFAULT_DEEP_VERIFY.maxRecorded,
+  };
+}
