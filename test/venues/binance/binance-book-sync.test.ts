@@ -212,3 +212,27 @@ describe('what the book-top cross-check reads and does', () => {
     expect(sync.stats.resyncs).toBe(1);
   });
 });
+
+describe('diffs held before the snapshot, at whole-market scale', () => {
+  it('holds about a minute of them, not every diff since the start, and still syncs on a fresh snapshot or refetches an old one', () => {
+    const sync = binanceSpot.createBookSync(instrument) as BinanceBookSync;
+    // Ten minutes of diffs at 10 a second with no snapshot (REST throttled): 6,000 diffs.
+    let u = 1000;
+    for (let i = 0; i < 6000; i++) {
+      const U = u + 1;
+      u += 2;
+      expect(sync.apply({ ...marked(U, u, String(20 + (i % 50))), receiveTime: i * 100 })).toBe('buffered');
+    }
+    // Only the last minute is held (601 diffs), and dropping the older ones is not a gap: the next snapshot covers them.
+    expect(sync.buffered).toBeLessThanOrEqual(601);
+    expect(sync.buffered).toBeGreaterThanOrEqual(590);
+    expect(sync.stats.sequenceGaps).toBe(0);
+    // A snapshot from before what is held is too old: fetch again, no book made.
+    sync.apply({ ...snapshot(1500), receiveTime: 600_000 });
+    expect(sync.valid).toBe(false);
+    expect(sync.wantsSnapshot).toBe(true);
+    // One from within the held minute bridges and the book follows the rest.
+    expect(sync.apply({ ...snapshot(u - 20), receiveTime: 600_050 })).toBe('applied');
+    expect(sync.valid).toBe(true);
+  });
+});

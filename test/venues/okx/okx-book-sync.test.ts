@@ -311,3 +311,19 @@ describe('OkxBookSync: what the book-top cross-check reads and does', () => {
     expect(sync.stats.resyncs).toBe(1);
   });
 });
+
+describe('updates held before the REST snapshot, at whole-market scale', () => {
+  it('holds about a minute of them and aligns a fresh snapshot with what is held', () => {
+    const sync = newSync();
+    let seq = 100;
+    for (let i = 0; i < 6000; i++) {
+      sync.apply({ ...delta({ prev: seq, last: seq + 1, bids: [[`${90 + (i % 5)}.0`, '1']] }), receiveTime: i * 100 });
+      seq += 1;
+    }
+    expect(sync.bufferedCount).toBeLessThanOrEqual(601);
+    expect(sync.bufferedCount).toBeGreaterThanOrEqual(590);
+    expect(sync.stats.sequenceGaps).toBe(0);
+    sync.apply({ ...snapshot({ last: seq - 10, bids: [['100.0', '1']], asks: [['101.0', '1']] }), receiveTime: 600_000 });
+    expect(sync.valid).toBe(true);
+  });
+});

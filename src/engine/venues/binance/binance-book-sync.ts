@@ -1,3 +1,4 @@
+import { trimBufferByAge } from '../pre-snapshot-buffer';
 import type { BookDeltaEvent, BookSnapshotEvent } from '../../../shared/core/model';
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
@@ -193,6 +194,7 @@ export class BinanceBookSync implements BookSync {
   }
 
   private bufferDelta(event: BookDeltaEvent): SyncResult {
+    trimBufferByAge(this.buffer, event.receiveTime);
     if (this.buffer.length >= this.bufferCap) {
       // No snapshot came in time: what is held cannot all be kept, so the
       // stream has a hole whatever snapshot comes next. Start over from here.

@@ -1,3 +1,4 @@
+import { trimBufferByAge } from '../pre-snapshot-buffer';
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../shared/core/model';
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
@@ -238,7 +239,8 @@ export class OkxBookSync implements BookSync {
       this.stats.sequenceGaps += 1;
       this.buffer = [];
     }
-    if (this.buffer.length >= OKX_MAX_BUFFERED_UPDATES) this.buffer.shift();
+    trimBufferByAge(this.buffer, update.receiveTime);
+    if (this.buffer.length >= OKX_MAX_BUFFERED_UPDATES) this.buffer.splice(0, this.buffer.length - OKX_MAX_BUFFERED_UPDATES + 1);
     this.buffer.push(update);
     this.waiting = true;
     return 'buffered';
