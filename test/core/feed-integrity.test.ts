@@ -58,6 +58,21 @@ describe('FeedIntegrityMonitor', () => {
     expect(count.observe(T0 + 200 * S, 1)).toBe(0);
   });
 
+  it('says which check found a book drift: the book-top cross-check, the deep check at seqId, or both', () => {
+    const monitor = new FeedIntegrityMonitor(resolveFeedRules(DEFAULT_FEED_ALERTS, 10));
+    const okx = (bookDrifts: number, deepMismatches: number) => venue({ venue: 'okx', connections: null, bookDrifts, deepMismatches });
+    const fired = monitor.observe(T0, [okx(1, 0)]);
+    expect(fired.alerts[0]).toMatchObject({ key: 'okx', rule: 'book_drift', detail: '1 book-top drift in 300 s' });
+    // A deep mismatch 10 s later: a change in substance, stored.
+    const both = monitor.observe(T0 + 10 * S, [okx(2, 1)]);
+    expect(both.alerts.map((a) => a.detail)).toEqual(['2 book drifts in 300 s: 1 book-top, 1 by the deep check at seqId']);
+    // Past the top drift's window only the deep one is left.
+    expect(monitor.observe(T0 + 301 * S, [okx(2, 1)]).alerts.map((a) => a.detail)).toEqual(['1 book drift in 300 s, found by the deep check at seqId']);
+    // A venue whose only drift was deep (an audit found it).
+    const audit = new FeedIntegrityMonitor(resolveFeedRules(DEFAULT_FEED_ALERTS, 10));
+    expect(audit.observe(T0, [okx(1, 1)]).alerts[0]!.detail).toBe('1 book drift in 300 s, found by the deep check at seqId');
+  });
+
   it('keeps an alert open while its venue is not reported, and tracks crossed books per instrument', () => {
     const monitor = new FeedIntegrityMonitor(resolveFeedRules(DEFAULT_FEED_ALERTS, 10));
     const crossed = { key: 'okx:BTC-USDT-SWAP', instrumentId: 'BTC-USDT-PERP', state: 'crossed' as const, since: T0 };

@@ -282,6 +282,8 @@ describe('a deep mismatch in the history', () => {
     while (t + 500 <= rebuilt + DEFAULT_DEEP_VERIFY.delayMs + 500) frames.push(venue.keepalive((t += 500)));
     frames.push(venue.rest(t + 30));
     const seqId = venue.seq;
+    // Two more seconds of keepalives: the feed alert is judged at the next boundaries.
+    for (let i = 1; i <= 4; i += 1) frames.push(venue.keepalive(t + 30 + i * 500));
     const capture = join(dir, 'deep.jsonl');
     const writer = await openCaptureWriter({ path: capture, flushIntervalMs: 0, header: { source: 'test: deep mismatch' } });
     for (const frame of frames) writer.write(frame);
@@ -298,6 +300,8 @@ describe('a deep mismatch in the history', () => {
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as ReplayReport;
     expect(report.venues.find((v) => v.venue === 'okx')).toMatchObject({ driftMismatches: 4, bookDrifts: 2, deepChecks: 1, deepMismatches: 1, deepUnverified: 0 });
     expect(report.instruments.find((i) => i.symbol === instId)).toMatchObject({ bookDrifts: 2, deepChecks: 1, deepMismatches: 1, deepUnverified: 0 });
+    // The book_drift feed alert says which checks found its drifts.
+    expect(report.feedAlerts.filter((a) => a.rule === 'book_drift').map((a) => a.detail)).toEqual(['2 book drifts in 300 s: 1 book-top, 1 by the deep check at seqId']);
     // The summary table: a deep check column next to the top check, 0 of 1 deep checks agreeing.
     const header = out.find((l) => l.startsWith('venue'))!;
     const row = out.find((l) => l.startsWith('okx'))!;

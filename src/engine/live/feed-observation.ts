@@ -22,6 +22,7 @@ export function liveFeedObservation(venue: VenueId, books: VenueBooks, statuses:
     resyncs: seen?.resyncs ?? 0,
     rejectedFrames: seen?.rejectedFrames ?? 0,
     bookDrifts: seen?.bookDrifts ?? 0,
+    deepMismatches: seen?.deepMismatches ?? 0,
     books: seen?.books ?? [],
     connections,
   };

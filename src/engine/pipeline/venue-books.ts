@@ -295,6 +295,7 @@ export class VenueBooks {
       resyncs: h.resyncs,
       rejectedFrames: this.rejectedByVenue.get(h.venue) ?? 0,
       bookDrifts: h.bookDrifts,
+      deepMismatches: h.deepMismatches,
       books: books.get(h.venue) ?? [],
     }));
   }

@@ -41,8 +41,13 @@ export interface VenueFeedObservation {
   readonly checksumFailures: number;
   readonly resyncs: number;
   readonly rejectedFrames: number;
-  /** Sustained book-top mismatches (the book against the venue's own top of book), each of which forced a resync. */
+  /**
+   * Book drifts, each of which forced a resync: sustained book-top mismatches
+   * (the book against the venue's own top of book) and deep mismatches.
+   */
   readonly bookDrifts: number;
+  /** Of `bookDrifts`, those found by the deep check (the book level by level against a REST snapshot at its seqId); absent: 0. */
+  readonly deepMismatches?: number;
   /** Only the books that are crossed or locked now. */
   readonly books: readonly BookObservation[];
 }
@@ -80,6 +85,8 @@ interface Subject {
   detail: string | null;
   gist: string | null;
   counter: WindowedCount | null;
+  /** book_drift: the deep mismatches among the drifts in the window, so the detail says which check found them. */
+  deepCounter?: WindowedCount;
 }
 
 /**
@@ -171,7 +178,14 @@ export class FeedIntegrityMonitor {
     if (!s || s.rule !== rule) {
       // A rule object changes only with the config; keep the tracker's alert if one is open.
       const tracker = s?.tracker ?? new AlertTracker(subject);
-      s = { tracker, rule, detail: s?.detail ?? null, gist: s?.gist ?? null, counter: s?.counter ?? (rule.windowMs === null ? null : new WindowedCount(rule.windowMs)) };
+      s = {
+        tracker,
+        rule,
+        detail: s?.detail ?? null,
+        gist: s?.gist ?? null,
+        counter: s?.counter ?? (rule.windowMs === null ? null : new WindowedCount(rule.windowMs)),
+        ...(s?.deepCounter ? { deepCounter: s.deepCounter } : {}),
+      };
       this.subjects.set(id, s);
     }
     const reading = read(s);
@@ -248,12 +262,29 @@ function venueReading(
     case 'rejected_frames':
       return count(venue.rejectedFrames, ['rejected frame', 'rejected frames']);
     case 'book_drift':
-      return count(venue.bookDrifts, ['book-top drift', 'book-top drifts']);
+      return driftReading(time, venue, s, window);
     case 'worker_restart':
       return restartReading(engine, venue.venue, s, time, window);
     default:
       return { value: null, detail: '', gist: '' };
   }
+}
+
+/**
+ * Book drifts in the window, saying which check found them: the book-top
+ * cross-check (the venue's own top of book) or the deep check (every level
+ * against a REST snapshot at the same seqId, docs/book-truth.md).
+ */
+function driftReading(time: number, venue: VenueFeedObservation, s: Subject, window: string): Reading {
+  const n = s.counter!.observe(time, venue.bookDrifts);
+  s.deepCounter ??= new WindowedCount(s.rule.windowMs ?? 0);
+  const deep = Math.min(n, s.deepCounter.observe(time, venue.deepMismatches ?? 0));
+  const top = n - deep;
+  let text: string;
+  if (deep === 0) text = `${n} ${plural(n, ['book-top drift', 'book-top drifts'])} in ${window}`;
+  else if (top === 0) text = `${n} ${plural(n, ['book drift', 'book drifts'])} in ${window}, found by the deep check at seqId`;
+  else text = `${n} book drifts in ${window}: ${top} book-top, ${deep} by the deep check at seqId`;
+  return { value: n, detail: text, gist: text };
 }
 
 function engineReading(condition: FeedCondition, time: number, engine: EngineFeedObservation, s: Subject, rule: FeedRule): Reading {
