@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
+import { RECORDING_GZIP_MEMBER_BYTES } from '../../src/engine/capture/capture-writer';
 import { loadConfig } from '../../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
@@ -65,6 +67,9 @@ describe('surveil record', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/recorded \d+ frames/);
+    // Written in 16 MB gzip members, which the header says (docs/seek.md; test/capture/recording-members.test.ts).
+    const text = gunzipSync(readFileSync(out));
+    expect(JSON.parse(text.subarray(0, text.indexOf(10)).toString())).toMatchObject({ capture: 1, source: 'recorded', gzipMemberBytes: RECORDING_GZIP_MEMBER_BYTES });
 
     const frames = await readCaptureFrames(out);
     expect(frames.some((f) => f.kind === 'rest' && f.url.includes('/api/v5/public/instruments'))).toBe(true);

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/engine/config';
 import { runConsole, type RunningConsole } from '../../src/engine/console/run-console';
 import { simulateToCapture } from '../../src/engine/simulator';
 import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
+import { RECORDING_GZIP_MEMBER_BYTES } from '../../src/engine/capture/capture-writer';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
 import type { Config } from '../../src/shared/config';
@@ -186,6 +189,9 @@ describe('surveil serve --demo (simulator, engine workers, WebSocket API)', () =
     expect(stopped!.frames).toBeGreaterThan(20);
     expect(await client.call('stopRecording')).toBeNull();
 
+    // The console's recorder writes gzip in 16 MB members, and its header says so (docs/seek.md).
+    const text = gunzipSync(readFileSync(path));
+    expect(JSON.parse(text.subarray(0, text.indexOf(10)).toString())).toMatchObject({ source: 'recorded', venue: 'okx', gzipMemberBytes: RECORDING_GZIP_MEMBER_BYTES });
     const frames = await readCaptureFrames(path);
     expect(frames[0]).toMatchObject({ kind: 'rest', venue: 'okx' });
     expect(frames.some((f) => f.url.includes('/api/v5/public/instruments'))).toBe(true);

@@ -1,4 +1,4 @@
-import { openCaptureWriter } from '../../engine/capture/capture-writer';
+import { openCaptureWriter, RECORDING_GZIP_MEMBER_BYTES } from '../../engine/capture/capture-writer';
 import { LiveSelection } from '../../engine/live/live-selection';
 import { LiveSession } from '../../engine/live/live-session';
 import { pipelineSettingsFrom } from '../../engine/pipeline/pipeline-settings';
@@ -73,6 +73,7 @@ export const record: CliCommand = {
     const writer = await openCaptureWriter({
       path: out,
       header: { source: 'recorded', venue: active.length === 1 ? active[0]!.venueId : active.map((a) => a.venueId), instruments: ids },
+      gzipMemberBytes: RECORDING_GZIP_MEMBER_BYTES,
       onError: (error) => io.err(`surveil record: ${error.message}`),
     });
     const pipeline = new SurveillancePipeline(pipelineSettingsFrom(config));

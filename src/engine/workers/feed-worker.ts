@@ -4,7 +4,7 @@
  * worker; raw frames never leave this thread (except into a capture file).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openCaptureWriter, type CaptureWriter } from '../capture/capture-writer';
+import { openCaptureWriter, RECORDING_GZIP_MEMBER_BYTES, type CaptureWriter } from '../capture/capture-writer';
 import { bookLadder, LADDER_INTERVAL_MS } from '../console/book-watch';
 import { liveFeedObservation } from '../live/feed-observation';
 import { LiveSession, type LiveTarget } from '../live/live-session';
@@ -66,6 +66,7 @@ let writer: CaptureWriter | null = data.captureOut
   ? await openCaptureWriter({
       path: data.captureOut,
       header: { source: 'recorded', venue: venueId, instruments: data.subscriptions.map((s) => s.symbol) },
+      gzipMemberBytes: RECORDING_GZIP_MEMBER_BYTES,
     })
   : null;
 const session = new LiveSession({
