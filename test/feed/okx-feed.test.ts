@@ -61,6 +61,26 @@ async function runOkx(
 const isSubscribe = (text: string): boolean => text.startsWith('{"op":"subscribe"');
 
 describe('OKX live feed on loopback', () => {
+  it('paces new connections at the per-IP rate, and sends each connection its subscribes as soon as it opens', async () => {
+    const subscriptions: FeedSubscription[] = Array.from({ length: 12 }, (_, i) => ({ symbol: `S${i}-USDT-SWAP`, depthStream: null, index: null }));
+    const opened: number[] = [];
+    const run = await runOkx(subscriptions, (exchange) => {
+      exchange.onConnection = () => opened.push(Date.now());
+    }, { connection: { rateLimitPerSecond: 3 }, tuning: { maxBooksPerConnection: 2, subscribeBatch: 2 } });
+    // 6 connections of 2 books, 4 channels each: 4 subscribe requests per connection, 24 in all.
+    await waitFor(() => run.exchange.connections.filter((c) => c.received.filter((r) => isSubscribe(r.text)).length === 4).length === 6, 'every connection subscribed', 15_000);
+    const ordered = [...run.exchange.connections].sort((a, b) => a.received[0]!.t - b.received[0]!.t);
+    expect(ordered).toHaveLength(6);
+    // Connections are spaced by the rate limit (3 a second)...
+    const sortedOpens = [...opened].sort((a, b) => a - b);
+    expect(sortedOpens.at(-1)! - sortedOpens[0]!).toBeGreaterThanOrEqual(1_300);
+    // ...but a connection's subscribes are not: all of them arrive before the next connection opens.
+    for (let i = 0; i + 1 < ordered.length; i++) {
+      const lastSubscribe = Math.max(...ordered[i]!.received.filter((r) => isSubscribe(r.text)).map((r) => r.t));
+      expect(lastSubscribe).toBeLessThanOrEqual(sortedOpens[i + 1]!);
+    }
+  });
+
   it('subscribes every channel, takes the socket snapshot without REST and builds the book a replay builds', async () => {
     const wsFrames = okxFrames.filter((f) => f.kind === 'ws').map((f) => f.data);
     let broadcaster: Broadcaster | undefined;

@@ -176,14 +176,20 @@ export class OkxFeed implements Feed {
     this.core.requestSnapshot(symbol, url, { priority: plan.priority });
   }
 
-  /** Subscribe requests in batches, paced (OKX: 3 requests per second per IP). */
+  /**
+   * Subscribe requests in batches, sent as soon as the connection is open.
+   * OKX's 3 per second per IP limits new connections, which the pacer spaces;
+   * subscribe requests have their own limit, 480 an hour per connection, and a
+   * connection opens with a handful. Pacing them too (as this once did) put
+   * every connection's subscribes behind every other connection's opening:
+   * about a minute before the last of 1,000 OKX books was even asked for.
+   * https://www.okx.com/docs-v5/en/#overview-websocket-connect
+   */
   private subscribe(link: SocketLink, args: readonly OkxArg[], batch: number): void {
+    const now = this.core.now();
     for (const part of chunk(args, batch)) {
-      this.core.pacer.schedule(() => {
-        const now = this.core.now();
-        for (const arg of part) if (arg.channel === 'books') this.booksSubscribedAt.set(arg.instId, now);
-        link.send(JSON.stringify({ op: 'subscribe', args: part }));
-      });
+      for (const arg of part) if (arg.channel === 'books') this.booksSubscribedAt.set(arg.instId, now);
+      link.send(JSON.stringify({ op: 'subscribe', args: part }));
     }
   }
 
