@@ -103,7 +103,7 @@ describe('EngineHost (feed and analytics worker threads)', () => {
     }
   }, 60_000);
 
-  it('sends rule detail only for the instruments some client shows in full, and at once for one that comes into view', async () => {
+  it('sends rule detail only for the rows some client shows in full, briefs every boundary for rows on screen, every 5 s for the rest, and a row coming into view at once', async () => {
     const exchange = await okxExchange();
     const evaluations: ShownEvaluation[] = [];
     const host = new EngineHost({ config: uniConfig(exchange), dbPath: null, listener: { onEvaluations: (items) => evaluations.push(...items) } });
@@ -113,14 +113,24 @@ describe('EngineHost (feed and analytics worker threads)', () => {
     // No client said what it shows: everything in full.
     await waitFor(() => uni().length >= 1, 'a valid UNI evaluation', 15_000);
     expect(uni().at(-1)!.rules.length).toBeGreaterThan(0);
-    host.setDetail(['okx:SOMETHING-ELSE']);
-    const seen = uni().length;
-    await waitFor(() => uni().length >= seen + 2, 'UNI evaluations while no client shows it in full', 10_000);
-    const brief = uni().at(-1)!;
-    expect(brief.rules).toEqual([]);
+    // On some client's screen in brief: every boundary, without rules.
+    host.setDetail(['okx:SOMETHING-ELSE'], ['okx:UNI-USD-SWAP']);
+    let seen = uni().length;
+    await waitFor(() => uni().slice(seen).filter((e) => e.rules.length === 0).length >= 3, 'brief UNI evaluations while on screen', 10_000);
+    const onScreen = uni().slice(seen).filter((e) => e.rules.length === 0);
+    const brief = onScreen.at(-1)!;
     // Values, z-scores and health still come: the row's summary needs them.
     expect(brief.sample.values.spread_bps).toBeGreaterThan(0);
     expect(Object.keys(brief.zscores).length).toBeGreaterThan(0);
+    expect(onScreen.at(-1)!.sample.time - onScreen.at(-2)!.sample.time).toBeLessThanOrEqual(2_000);
+    // On no screen: every 5 s of sample time (its health did not change meanwhile).
+    host.setDetail(['okx:SOMETHING-ELSE'], []);
+    await waitFor(() => uni().at(-1)!.sample.time > onScreen.at(-1)!.sample.time + 1_500, 'the switch to off-screen', 10_000);
+    seen = uni().length;
+    await waitFor(() => uni().length >= seen + 2, 'two off-screen UNI evaluations', 20_000);
+    const offScreen = uni().slice(seen);
+    expect(offScreen.every((e) => e.rules.length === 0)).toBe(true);
+    expect(offScreen[1]!.sample.time - offScreen[0]!.sample.time).toBeGreaterThanOrEqual(5_000);
     const before = evaluations.length;
     host.setDetail(['okx:UNI-USD-SWAP']);
     await waitFor(() => evaluations.slice(before).some((e) => e.sample.key === 'okx:UNI-USD-SWAP' && e.rules.length > 0), 'UNI in full again', 10_000);

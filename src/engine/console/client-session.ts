@@ -29,7 +29,8 @@ export interface DetailRegistry {
   registerDetail(): DetailHandle;
 }
 export interface DetailHandle {
-  set(keys: ReadonlySet<string> | null): void;
+  /** `keys` wanted in full, `shown` on screen in brief. */
+  set(keys: ReadonlySet<string> | null, shown?: ReadonlySet<string>): void;
   close(): void;
 }
 
@@ -162,8 +163,8 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
     const before = interest;
     const next = new Set(request.keys);
     interest = next;
-    detail?.set(next);
     shown = new Set(request.shown ?? []);
+    detail?.set(next, shown);
     const added: OverviewRow[] = [];
     for (const key of next) {
       const row = latest.get(key);

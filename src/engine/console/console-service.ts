@@ -42,7 +42,11 @@ export interface ConsoleServiceOptions {
   readonly dbPath: string | null;
   /** Folders whose captures `listCaptures` offers and `openCapture` accepts (default: `captures` beside the database). */
   readonly captureDirs?: readonly string[];
-  /** Accept any capture path (Electron, where the user picked the file); a browser client never gets this. */
+  /**
+   * Accept any readable capture path: Electron (the user picked the file), or
+   * a web console bound to loopback with no proxy in front (only this
+   * machine's user can reach it). Off loopback only the folders' captures open.
+   */
   readonly openAnyCapture?: boolean;
   /** Default: {@link defaultNotificationPolicy}. */
   readonly notificationPolicy?: NotificationPolicy;
@@ -70,7 +74,7 @@ export class ConsoleService implements ConsoleApi {
   private watched: string | null = null;
   private started = false;
   /** Each client session's keys of interest (null: not said yet). */
-  private readonly details = new Set<{ keys: ReadonlySet<string> | null }>();
+  private readonly details = new Set<{ keys: ReadonlySet<string> | null; shown: ReadonlySet<string> }>();
 
   constructor(private readonly options: ConsoleServiceOptions) {
     const { config } = options;
@@ -153,6 +157,7 @@ export class ConsoleService implements ConsoleApi {
       replay: this.replay?.current ?? null,
       rules: this.rules(overview.map((r) => [r.key, r.instrumentId, r.type] as const)),
       serverTime: Date.now(),
+      captures: { folders: this.captureDirs, anyPath: this.options.openAnyCapture === true },
     };
   }
 
@@ -205,12 +210,13 @@ export class ConsoleService implements ConsoleApi {
    * counts as wanting everything, and so does having no session at all.
    */
   registerDetail(): DetailHandle {
-    const handle = { keys: null as ReadonlySet<string> | null };
+    const handle: { keys: ReadonlySet<string> | null; shown: ReadonlySet<string> } = { keys: null, shown: new Set() };
     this.details.add(handle);
     this.pushDetail();
     return {
-      set: (keys) => {
+      set: (keys, shown) => {
         handle.keys = keys;
+        handle.shown = shown ?? new Set();
         this.pushDetail();
       },
       close: () => {
@@ -223,11 +229,13 @@ export class ConsoleService implements ConsoleApi {
   private pushDetail(): void {
     if (this.details.size === 0) return this.host.setDetail(null);
     const union = new Set<string>();
-    for (const { keys } of this.details) {
+    const onScreen = new Set<string>();
+    for (const { keys, shown } of this.details) {
       if (keys === null) return this.host.setDetail(null);
       for (const key of keys) union.add(key);
+      for (const key of shown) onScreen.add(key);
     }
-    this.host.setDetail([...union]);
+    this.host.setDetail([...union], [...onScreen].filter((key) => !union.has(key)));
   }
 
   async listCaptures(): Promise<readonly CaptureInfo[]> {
@@ -236,7 +244,10 @@ export class ConsoleService implements ConsoleApi {
 
   async openCapture(request: ApiArgs<'openCapture'>[0]): Promise<ReplayState> {
     if (!this.options.openAnyCapture && !captureAllowed(request.path, this.captureDirs, this.recordedCaptures())) {
-      throw new Error(`not a capture this console offers: ${request.path} (see listCaptures)`);
+      const folders = this.captureDirs.length > 0 ? this.captureDirs.join(', ') : 'none configured';
+      throw new Error(
+        `not a capture this console offers: ${request.path}. This console is not bound to loopback, so it opens only the captures in its folders (${folders}) and its own recordings; pass --captures DIR or open the console on 127.0.0.1 to type any path`,
+      );
     }
     await this.closeReplay(false);
     const replay = await ConsoleReplay.open(request.path, request.speed, this.options.config, this.context, (event) => {

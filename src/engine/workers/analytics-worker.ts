@@ -8,6 +8,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { EngineFeedObservation, VenueFeedObservation } from '../../shared/core/feed-integrity';
 import { ENGINE_SUBJECT } from '../../shared/core/feed-rules';
 import type { Alert, AlertEvent, VenueId } from '../../shared/core/model';
+import { OFFSCREEN_EVERY, SUMMARY_INTERVAL_MS } from '../console/client-session';
 import type { ShownEvaluation } from '../console/overview';
 import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
 import { Analytics } from '../pipeline/analytics';
@@ -32,6 +33,8 @@ const UI_CHUNK = 32;
 /** A boundary's alerts go out after every this many instruments evaluated. */
 const EVALUATION_CHUNK = 128;
 const UI_SLICE_MS = 4;
+/** Rows no client shows reach main this often (client-session.ts OFFSCREEN_EVERY × SUMMARY_INTERVAL_MS). */
+const OFFSCREEN_MS = OFFSCREEN_EVERY * SUMMARY_INTERVAL_MS;
 
 /** Failed history writes so far: a feed-integrity condition (the disk is full, the file went away). */
 let historyFailures = 0;
@@ -76,6 +79,24 @@ const latest = new Map<string, ShownEvaluation>();
 const current = new Map<string, ShownEvaluation>();
 /** Instruments some client shows in full; null: all of them (no client said). */
 let detail: ReadonlySet<string> | null = null;
+/** Rows on some client's screen in brief: their summaries follow every boundary. */
+let onScreen: ReadonlySet<string> = new Set();
+/** The last brief copy sent per instrument that no client shows. */
+const briefSent = new Map<string, ShownEvaluation>();
+
+/**
+ * A row no client shows goes to main every {@link OFFSCREEN_MS}, or at once
+ * when what a problems-first order and the row colours read of it changed:
+ * clients send off-screen rows no more often than that (client-session.ts).
+ */
+function briefDue(key: string, now: ShownEvaluation): boolean {
+  if (onScreen.has(key)) return true;
+  const last = briefSent.get(key);
+  if (!last || now.sample.time - last.sample.time >= OFFSCREEN_MS) return true;
+  const a = last.sample.health;
+  const b = now.sample.health;
+  return a.bookValid !== b.bookValid || a.stale !== b.stale || (last.zscores.spread_bps?.ready ?? false) !== (now.zscores.spread_bps?.ready ?? false);
+}
 /** Capture path -> its row in the captures table, while recording. */
 const captureIds = new Map<string, number>();
 const analytics = new Analytics(pipelineSettingsFrom(data.config));
@@ -156,7 +177,12 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
     const shown = uiEvaluation(evaluation);
     const key = shown.sample.key;
     current.set(key, shown);
-    latest.set(key, detail === null || detail.has(key) ? shown : briefEvaluation(shown));
+    if (detail === null || detail.has(key)) latest.set(key, shown);
+    else if (briefDue(key, shown)) {
+      const brief = briefEvaluation(shown);
+      latest.set(key, brief);
+      briefSent.set(key, brief);
+    }
   }
   history?.onFeedAlerts(step);
 }
@@ -221,13 +247,16 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
       return;
     case 'detail': {
       const before = detail;
+      const beforeOnScreen = onScreen;
       detail = command.keys === null ? null : new Set(command.keys);
-      // Rows that just came into view get their rules now, not at their next boundary.
+      onScreen = new Set(command.shown ?? []);
+      // Rows that just came into view get their rules (or their latest values) now, not at their next boundary.
       const added: ShownEvaluation[] = [];
       if (detail !== null) {
-        for (const key of detail) if (before === null || !before.has(key)) pushIfKnown(added, key);
+        for (const key of detail) if (before === null || !before.has(key)) pushIfKnown(added, key, true);
+        for (const key of onScreen) if (!detail.has(key) && !beforeOnScreen.has(key)) pushIfKnown(added, key, false);
       } else if (before !== null) {
-        for (const key of current.keys()) if (!before.has(key)) pushIfKnown(added, key);
+        for (const key of current.keys()) if (!before.has(key)) pushIfKnown(added, key, true);
       }
       if (added.length > 0) toMain({ type: 'evaluations', items: added });
       return;
@@ -279,11 +308,13 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
  * with the next UI tick when a copy of it may still be waiting to go (queued,
  * or in slices under way), so an older brief copy never lands after it.
  */
-function pushIfKnown(into: ShownEvaluation[], key: string): void {
+function pushIfKnown(into: ShownEvaluation[], key: string, full: boolean): void {
   const known = current.get(key);
   if (!known) return;
-  if (uiPosting || latest.has(key)) latest.set(key, known);
-  else into.push(known);
+  const copy = full ? known : briefEvaluation(known);
+  if (!full) briefSent.set(key, copy);
+  if (uiPosting || latest.has(key)) latest.set(key, copy);
+  else into.push(copy);
 }
 
 /** History flushes, sync finishes its batch, then the thread ends. */

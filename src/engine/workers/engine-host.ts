@@ -58,6 +58,7 @@ export class EngineHost {
   private readonly recordingStopped = new Map<Worker, (event: Extract<FeedEvent, { type: 'recording_stopped' }>) => void>();
   private watched: string | null = null;
   private detail: readonly string[] | null = null;
+  private shown: readonly string[] = [];
   private readonly subscriptions;
   private readonly timingObservers = new Set<(timing: AlertTiming, events: readonly AlertEvent[]) => void>();
   /** The config workers start with; a new selection (instrument discovery) replaces it. */
@@ -130,9 +131,10 @@ export class EngineHost {
    * evaluations cross to main without rule detail, which is most of their
    * bytes at whole-market scale. Kept across an analytics restart.
    */
-  setDetail(keys: readonly string[] | null): void {
+  setDetail(keys: readonly string[] | null, shown: readonly string[] = []): void {
     this.detail = keys;
-    this.toAnalytics({ type: 'detail', keys });
+    this.shown = shown;
+    this.toAnalytics({ type: 'detail', keys, shown });
   }
 
   /** Tests: blocks the analytics worker for `ms`, as an overloaded machine would; boundaries queue up meanwhile. */
@@ -150,7 +152,7 @@ export class EngineHost {
     worker.on('message', (event: AnalyticsEvent) => this.onAnalyticsEvent(event));
     worker.on('error', (error) => this.onWorkerExit(worker, 'analytics', null, `error: ${error.message}`));
     worker.on('exit', (code) => this.onWorkerExit(worker, 'analytics', null, `exit code ${code}`));
-    if (this.detail !== null) this.toAnalytics({ type: 'detail', keys: this.detail });
+    if (this.detail !== null) this.toAnalytics({ type: 'detail', keys: this.detail, shown: this.shown });
   }
 
   private startFeed(venue: VenueId, captureOut?: string): void {

@@ -109,8 +109,12 @@ export type AnalyticsCommand =
       /** A restart the console made on purpose (a recording starts): logged, not alerted. */
       readonly planned?: boolean;
     }
-  /** Instruments shown in full by some client; null: all. The others' UI evaluations go without rule detail. */
-  | { readonly type: 'detail'; readonly keys: readonly string[] | null }
+  /**
+   * Instruments shown in full by some client (null: all), and those on some
+   * client's screen in brief. The others' UI evaluations go without rule
+   * detail, and only every few seconds unless their health changed.
+   */
+  | { readonly type: 'detail'; readonly keys: readonly string[] | null; readonly shown?: readonly string[] }
   | { readonly type: 'stop' }
   | { readonly type: 'crash' }
   /** Tests only: blocks the worker this long, as an overloaded machine or a long pause would. */
