@@ -174,8 +174,19 @@ export interface ReplayState {
   readonly capture: string;
   readonly state: 'playing' | 'paused' | 'done' | 'error';
   readonly speed: ReplaySpeed;
-  /** Share of the file read, 0..1. */
+  /**
+   * Share of the capture replayed, 0..1: frames replayed of `framesTotal`
+   * when the capture's index gives the total, else bytes of the file read
+   * (`progressBy` says which).
+   */
   readonly progress: number;
+  /** What `progress` counts; absent from older engines (bytes). */
+  readonly progressBy?: 'frames' | 'bytes';
+  /** Frames in the whole capture (from its index), null while unknown. */
+  readonly framesTotal?: number | null;
+  /** Time of the capture's first and last frame (from its index), null while unknown. */
+  readonly firstT?: number | null;
+  readonly lastT?: number | null;
   /** Receive time of the latest replayed frame: the replay's "now". */
   readonly frameTime: number | null;
   readonly frames: number;
@@ -209,6 +220,16 @@ export interface ConsoleSnapshot {
   /** Resolved rules per instrument key (thresholds drawn on charts). */
   readonly rules: Readonly<Record<string, readonly RuleSpec[]>>;
   readonly serverTime: number;
+  /** Which captures `openCapture` accepts (the replay view says so); absent from older engines. */
+  readonly captures?: CaptureAccess;
+}
+
+/** Where a console opens captures from: its folders (listed), and any path typed when it is a loopback or desktop console. */
+export interface CaptureAccess {
+  /** Folders `listCaptures` looks in (not recursive). */
+  readonly folders: readonly string[];
+  /** True when any readable capture path may be opened (Electron, or a console bound to loopback). */
+  readonly anyPath: boolean;
 }
 
 /** Pushed from the engine; the renderer applies them in order. */

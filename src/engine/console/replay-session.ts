@@ -16,6 +16,7 @@ import { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
 import { openHistoryDb, type HistoryDatabase } from '../storage/history-db';
 import { HistoryWriter } from '../storage/history-writer';
 import type { FeedAlertStep } from '../../shared/core/feed-integrity';
+import { captureTotals } from './capture-totals';
 
 /** What a replay reports as it goes (called on the main thread, between slices). */
 export interface ReplayListener {
@@ -52,6 +53,7 @@ export class ReplaySession {
   private truncated: CaptureTruncation | null = null;
   private lastStateAt = 0;
   private done: Promise<void> = Promise.resolve();
+  private readonly pipelineLimits: Config['features']['limits'];
 
   constructor(
     readonly capture: string,
@@ -74,7 +76,8 @@ export class ReplaySession {
         listener.onFeedAlerts?.(step);
       },
     });
-    this.state = { capture, state: 'playing', speed, progress: 0, frameTime: null, frames: 0, error: null, warning: null };
+    this.pipelineLimits = config.features.limits;
+    this.state = { capture, state: 'playing', speed, progress: 0, progressBy: 'bytes', framesTotal: null, firstT: null, lastT: null, frameTime: null, frames: 0, error: null, warning: null };
   }
 
   /** Starts playing; resolves when the replay is done, failed or stopped. */
@@ -121,11 +124,18 @@ export class ReplaySession {
   private async run(): Promise<void> {
     try {
       const total = statSync(this.capture).size || 1;
+      // Frames and time range from the capture's index (built now for a small capture): the bar then counts frames,
+      // not compressed bytes (which a small gzip capture reads whole in its first chunk: 100 % from the start).
+      const totals = await captureTotals(this.capture, { limits: this.pipelineLimits });
+      if (this.stopped) return;
+      if (totals) this.update({ progressBy: 'frames', framesTotal: totals.frames, firstT: totals.firstT, lastT: totals.lastT }, true);
+      let read = 0;
       let slice = performance.now();
       const onTruncated = (cut: CaptureTruncation): void => {
         this.truncated = cut;
       };
       for await (const { frame, bytesRead } of readCapture(this.capture, { onTruncated })) {
+        read++;
         // An unbelievable time is counted (bad_time) and never paced on or shown as the replay's "now".
         if (this.pipeline.refuseUnbelievableTime(frame)) continue;
         await this.pace(frame.t);
@@ -133,7 +143,8 @@ export class ReplaySession {
         this.pipeline.advance(frame.t);
         this.pipeline.ingest(frame);
         this.listener.onFrame?.(frame.venue);
-        this.state = { ...this.state, frameTime: frame.t, frames: this.state.frames + 1, progress: Math.min(1, bytesRead / total) };
+        const progress = totals && totals.frames > 0 ? read / totals.frames : bytesRead / total;
+        this.state = { ...this.state, frameTime: frame.t, frames: this.state.frames + 1, progress: Math.min(1, progress) };
         if (performance.now() - slice > SLICE_MS) {
           await yieldToLoop();
           slice = performance.now();

@@ -9,6 +9,7 @@ import { simInstrumentsConfig, startSimServer, type SimServer } from '../simulat
 import { resolveHistoryPath } from '../storage/history-db';
 import { ConsoleService, type ConsoleServiceOptions } from './console-service';
 import { demoSchedule } from './demo-schedule';
+import { isLoopbackHost } from './web-security';
 import { startWebServer, type WebServer, type WebTls } from './web-server';
 
 /** Environment variables that override features.yaml web.tls and web.public_origin (paths, never key text). */
@@ -25,6 +26,11 @@ export function resolveWebTls(config: Config, given: Partial<WebTls> = {}, env: 
     throw new Error(`TLS needs both a certificate and a key file: got only the ${certFile === undefined ? 'key' : 'certificate'} (${certFile ?? keyFile})`);
   }
   return { certFile, keyFile };
+}
+
+/** Whether a browser may open any capture path it types: a loopback bind with no reverse proxy in front of it. */
+export function typedCapturePathsAllowed(host: string, publicOrigin: string | undefined): boolean {
+  return isLoopbackHost(host) && publicOrigin === undefined;
 }
 
 /** The built renderer: `out/renderer` at the repository root. */
@@ -109,19 +115,21 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
     config = selection.config;
 
     const mode: ConsoleServiceOptions['mode'] = options.demo ? { kind: 'demo', scenario: options.demo } : { kind: 'live' };
+    const host = options.host ?? config.features.web.host;
+    const port = options.port ?? config.features.web.port;
+    const tls = resolveWebTls(config, options.tls);
+    const publicOrigin = options.publicOrigin ?? (process.env[PUBLIC_ORIGIN_ENV] || undefined) ?? config.features.web.publicOrigin;
     const svc = new ConsoleService({
       config,
       mode,
       simulated: sim !== null,
       dbPath,
       ...(options.captureDirs ? { captureDirs: options.captureDirs } : {}),
+      // A typed path opens only where nobody but this machine's user can reach the console (web-server.ts: no token there either).
+      openAnyCapture: typedCapturePathsAllowed(host, publicOrigin),
       ...(options.feedLog ? { feedLog: options.feedLog } : {}),
     });
     service = svc;
-    const host = options.host ?? config.features.web.host;
-    const port = options.port ?? config.features.web.port;
-    const tls = resolveWebTls(config, options.tls);
-    const publicOrigin = options.publicOrigin ?? (process.env[PUBLIC_ORIGIN_ENV] || undefined) ?? config.features.web.publicOrigin;
     const web = await startWebServer({
       api: svc,
       host,

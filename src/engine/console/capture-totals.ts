@@ -1,0 +1,62 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { LimitsSettings } from '../../shared/config';
+import { captureIndexPath, openCaptureIndex, staleReason, type CaptureIndex } from '../capture/capture-index';
+
+/**
+ * A capture this small has its index built when the console opens it (one
+ * pass through the mappers before the replay starts: about 0.25 s for a
+ * simulated 2-minute capture of 7,600 frames, measured in test/console/replay-progress.test.ts);
+ * a larger one without a current index replays with progress by bytes
+ * rather than wait for the pass.
+ */
+export const BUILD_INDEX_ON_OPEN_BYTES = 4 << 20;
+
+/** What a replay's progress bar needs from the capture's index: frames of the file and the time they span. */
+export interface CaptureTotals {
+  readonly frames: number;
+  readonly firstT: number | null;
+  readonly lastT: number | null;
+  /** `loaded`: a current `<capture>.idx` was there; `built`: it was built (and saved when the folder allows) on open. */
+  readonly from: 'loaded' | 'built';
+}
+
+/**
+ * The totals of the file a console replay reads (the path itself: a replay
+ * reads one part), from its current index, or from an index built now when
+ * the file is at most `buildBytes`; null when neither (progress by bytes).
+ * Never throws: a capture the index cannot read is for the replay to refuse.
+ */
+export async function captureTotals(capture: string, options: { readonly buildBytes?: number; readonly limits?: Partial<LimitsSettings> } = {}): Promise<CaptureTotals | null> {
+  try {
+    const saved = loadCurrent(capture);
+    const current = saved ? await saved : null;
+    if (current) return totalsOf(current, 'loaded');
+    if (statSync(capture).size > (options.buildBytes ?? BUILD_INDEX_ON_OPEN_BYTES)) return null;
+    const opened = await openCaptureIndex(capture, { rebuild: true, ...(options.limits ? { limits: options.limits } : {}) });
+    return totalsOf(opened.index, 'built');
+  } catch {
+    return null;
+  }
+}
+
+/** The saved index when it is current, else null (a stale one is not rebuilt here: that is the size check's call). */
+function loadCurrent(capture: string): Promise<CaptureIndex | null> | null {
+  const path = captureIndexPath(capture);
+  if (!existsSync(path)) return null;
+  return (async () => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      return null;
+    }
+    return (await staleReason(capture, parsed)) === null ? (parsed as CaptureIndex) : null;
+  })();
+}
+
+function totalsOf(index: CaptureIndex, from: CaptureTotals['from']): CaptureTotals {
+  const first = index.parts[0];
+  // One part: the index's range is the file's. A rotated recording's later parts are other files (replayed on their own).
+  const whole = index.parts.length === 1;
+  return { frames: first?.frames ?? index.frames, firstT: index.firstT, lastT: whole ? index.lastT : null, from };
+}
