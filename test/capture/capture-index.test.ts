@@ -8,25 +8,15 @@ import { seekCapture } from '../../src/engine/capture/capture-seek';
 import { capturePartPath, openCaptureWriter } from '../../src/engine/capture/capture-writer';
 import { loadConfig } from '../../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
-import type { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
 import { realRecording, REAL, repoRoot } from '../support/shared-data';
+import { wholeBooks } from '../support/whole-books';
 
 const settings = pipelineSettingsFrom(loadConfig(join(repoRoot, 'config')));
 const dir = mkdtempSync(join(tmpdir(), 'surveil-capture-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Every book of a pipeline, whole: validity, update id and every level's strings. */
-function books(pipeline: SurveillancePipeline): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const state of pipeline.instrumentStates()) {
-    const sync = state.sync;
-    if (!sync) continue;
-    const side = (s: 'bid' | 'ask') => sync.book.top(s, Number.MAX_SAFE_INTEGER).map((l) => `${l.priceText}@${l.sizeText}`);
-    out[state.key] = { valid: sync.valid, id: sync.lastUpdateId, bids: side('bid'), asks: side('ask') };
-  }
-  return out;
-}
+const books = wholeBooks;
 
 /** The real spot recording written again through the capture writer, rotated into parts of about 60 kB. */
 async function rotatedCopy(name: string): Promise<{ path: string; parts: number }> {

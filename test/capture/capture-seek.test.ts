@@ -6,10 +6,10 @@ import { openCaptureIndex, type OpenedCaptureIndex } from '../../src/engine/capt
 import { defaultWarmupMs, seekCapture } from '../../src/engine/capture/capture-seek';
 import { loadConfig } from '../../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
-import type { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
 import type { SampleEvaluation } from '../../src/shared/core/surveillance-evaluator';
 import { REAL, repoRoot } from '../support/shared-data';
+import { wholeBooks } from '../support/whole-books';
 
 /**
  * Seek on a capture of more than a million frames: the real USD-M recording
@@ -36,17 +36,7 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Every book, whole: validity, update id and every level's strings. */
-function books(pipeline: SurveillancePipeline): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const state of pipeline.instrumentStates()) {
-    const sync = state.sync;
-    if (!sync) continue;
-    const side = (s: 'bid' | 'ask') => sync.book.top(s, Number.MAX_SAFE_INTEGER).map((l) => `${l.priceText}@${l.sizeText}`);
-    out[state.key] = { valid: sync.valid, id: sync.lastUpdateId, bids: side('bid'), asks: side('ask') };
-  }
-  return out;
-}
+const books = wholeBooks;
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 

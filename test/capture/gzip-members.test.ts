@@ -11,9 +11,9 @@ import { openCaptureWriter } from '../../src/engine/capture/capture-writer';
 import { memberFor } from '../../src/engine/capture/gzip-members';
 import { loadConfig } from '../../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
-import type { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
 import { realRecording, REAL, repoRoot } from '../support/shared-data';
+import { wholeBooks } from '../support/whole-books';
 
 /**
  * A seekable gzip layout: the capture writer's `gzipMemberBytes` ends the gzip
@@ -25,16 +25,7 @@ const settings = pipelineSettingsFrom(loadConfig(join(repoRoot, 'config')));
 const dir = mkdtempSync(join(tmpdir(), 'surveil-gzip-members-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function books(pipeline: SurveillancePipeline): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const state of pipeline.instrumentStates()) {
-    const sync = state.sync;
-    if (!sync) continue;
-    const side = (s: 'bid' | 'ask') => sync.book.top(s, Number.MAX_SAFE_INTEGER).map((l) => `${l.priceText}@${l.sizeText}`);
-    out[state.key] = { valid: sync.valid, id: sync.lastUpdateId, bids: side('bid'), asks: side('ask') };
-  }
-  return out;
-}
+const books = wholeBooks;
 
 /** A capture written through the writer, from `source` (default the real USD-M recording). */
 async function write(name: string, gzipMemberBytes?: number, source = realRecording(REAL.binanceUsdm)): Promise<string> {
