@@ -3,6 +3,7 @@ import { createConsoleStore, type EventBatch } from '../../src/renderer/src/stor
 import { memoryPrefs, PREF_LAYOUT, PREF_OPERATOR } from '../../src/renderer/src/store/prefs';
 import { consoleNow, stepSelection, visibleAlertIds, visibleOverviewKeys } from '../../src/renderer/src/store/selectors';
 import { alert, event, feed, row, snapshot } from './fixtures';
+import { LIVE_RANGE } from '../../src/renderer/src/model/time-range';
 
 const batch = (patch: Partial<EventBatch>): EventBatch => ({ rows: [], alerts: [], feeds: null, book: null, replay: null, mode: null, ...patch });
 
@@ -100,6 +101,30 @@ describe('console store', () => {
     expect(store.getState().seenOrder).toEqual([]);
     store.getState().loadSnapshot(snapshot({ mode: { kind: 'replay', capture: '/c.jsonl' }, alerts: [alert('r1')] }), 0);
     expect(store.getState().seenOrder).toEqual(['r1']);
+  });
+
+  it('starts each capture on its own time range and selection, not the previous capture alert (issue 13)', () => {
+    const store = createConsoleStore(memoryPrefs());
+    const first = { kind: 'replay', capture: '/first.jsonl' } as const;
+    store.getState().loadSnapshot(snapshot({ mode: first, overview: [row('okx:A'), row('okx:B')] }), 0);
+    store.getState().jumpToAlert(alert('a', { key: 'okx:B', firedAt: 123_456 }));
+    expect(store.getState().timeRange.kind).toBe('centred');
+    // The mode event comes first, the snapshot of the second capture after it.
+    store.getState().ingest(batch({ mode: { mode: { kind: 'replay', capture: '/second.jsonl' }, simulated: true } }));
+    expect(store.getState().timeRange).toEqual(LIVE_RANGE);
+    expect(store.getState().alertSel).toBeNull();
+    store.getState().loadSnapshot(snapshot({ mode: { kind: 'replay', capture: '/second.jsonl' }, overview: [row('okx:A'), row('okx:B')] }), 0);
+    expect(store.getState().timeRange).toEqual(LIVE_RANGE);
+    expect(store.getState().selectedKey).toBe('okx:A');
+    // A snapshot of another capture straight away (a reconnect after the switch) resets too.
+    store.getState().jumpToAlert(alert('b', { key: 'okx:B', firedAt: 9_000 }));
+    store.getState().loadSnapshot(snapshot({ mode: first, overview: [row('okx:A'), row('okx:B')] }), 0);
+    expect(store.getState().timeRange).toEqual(LIVE_RANGE);
+    // The same capture again (a reconnect) keeps what the analyst chose.
+    store.getState().jumpToAlert(alert('c', { key: 'okx:B', firedAt: 9_000 }));
+    store.getState().loadSnapshot(snapshot({ mode: first, overview: [row('okx:A'), row('okx:B')] }), 0);
+    expect(store.getState().timeRange.kind).toBe('centred');
+    expect(store.getState().selectedKey).toBe('okx:B');
   });
 
   it('merges feeds by venue and keeps the latest book and replay', () => {

@@ -30,6 +30,21 @@ const reload = (): void => {
     .catch((error: unknown) => console.error('snapshot failed', error)); // a reconnect reloads it
 };
 
+// A replay brings instruments the configuration does not list: the engine resolves their rules (the charts'
+// thresholds) in the next snapshot. Asked once per key, at most once a second.
+const rulesAsked = new Set<string>();
+let rulesTimer: ReturnType<typeof setTimeout> | null = null;
+store.subscribe((s, prev) => {
+  if (s.keys === prev.keys || s.mode?.kind !== 'replay' || rulesTimer !== null) return;
+  const missing = s.keys.filter((k) => s.rules[k] === undefined && !rulesAsked.has(k));
+  if (missing.length === 0) return;
+  for (const k of missing) rulesAsked.add(k);
+  rulesTimer = setTimeout(() => {
+    rulesTimer = null;
+    reload();
+  }, 1000);
+});
+
 const pump = createEventPump({ store, schedule: frameScheduler, onMode: reload, onNotify: createNotifier(client.kind) });
 client.subscribe(pump.push);
 store.getState().setLink(client.link());

@@ -7,6 +7,7 @@ import { createAlertsSlice, reduceAlertEvents, reduceAlertSnapshot } from './ale
 import { createFeedsSlice, reduceFeeds } from './feeds-slice';
 import { createMarketSlice, reduceOverview } from './market-slice';
 import type { Prefs } from './prefs';
+import { LIVE_RANGE } from '../model/time-range';
 import type { ConsoleState } from './types';
 import { createUiSlice } from './ui-slice';
 
@@ -32,6 +33,13 @@ export type ConsoleStore = StoreApi<ConsoleState>;
 
 const sameMode = (a: ConsoleMode | null, b: ConsoleMode): boolean => a !== null && JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * What a new mode (another capture, back to live) starts from: its own time
+ * range and selection. A range centred on the previous capture's alert would
+ * show the next capture's charts blank.
+ */
+const FRESH_VIEW = { timeRange: LIVE_RANGE, selectedKey: null, overviewSel: null, alertSel: null } as const;
+
 /** The console's one store: market, alerts, feeds and UI slices plus the ingest actions that feed them. */
 export function createConsoleStore(prefs: Prefs): ConsoleStore {
   return createStore<ConsoleState>()((set, get, api) => ({
@@ -46,8 +54,11 @@ export function createConsoleStore(prefs: Prefs): ConsoleStore {
       for (const row of snapshot.overview) rows[row.key] = row;
       const keys = Object.keys(rows);
       // A different mode is a different market: forget the alerts seen in the previous one.
-      const previous = sameMode(s.mode, snapshot.mode) ? s : { active: {}, seen: {}, seenOrder: [] };
-      const selectedKey = s.selectedKey !== null && rows[s.selectedKey] ? s.selectedKey : (keys[0] ?? null);
+      const same = sameMode(s.mode, snapshot.mode);
+      const previous = same ? s : { active: {}, seen: {}, seenOrder: [] };
+      const fresh = same ? null : FRESH_VIEW;
+      const chosen = fresh ? null : s.selectedKey;
+      const selectedKey = chosen !== null && rows[chosen] ? chosen : (keys[0] ?? null);
       set({
         mode: snapshot.mode,
         simulated: snapshot.simulated,
@@ -60,6 +71,8 @@ export function createConsoleStore(prefs: Prefs): ConsoleStore {
         dataEpoch: s.dataEpoch + 1,
         feeds: snapshot.feeds,
         replay: snapshot.replay,
+        captureAccess: snapshot.captures ?? null,
+        ...fresh,
         selectedKey,
         book: s.book !== null && rows[s.book.key] ? s.book : null,
         ...reduceAlertSnapshot(previous, snapshot.alerts),
@@ -87,7 +100,7 @@ export function createConsoleStore(prefs: Prefs): ConsoleStore {
       if (batch.replay) patch.replay = batch.replay;
       if (batch.mode) {
         // A different mode is a different market: its alerts start from the snapshot that follows.
-        if (!sameMode(s.mode, batch.mode.mode)) Object.assign(patch, { active: {}, seen: {}, seenOrder: [] });
+        if (!sameMode(s.mode, batch.mode.mode)) Object.assign(patch, { active: {}, seen: {}, seenOrder: [] }, FRESH_VIEW);
         patch.mode = batch.mode.mode;
         patch.simulated = batch.mode.simulated;
       }

@@ -1,4 +1,4 @@
-import type { BookLadder, ConsoleMode } from '../../../shared/contract';
+import type { BookLadder, CaptureAccess, ConsoleMode } from '../../../shared/contract';
 import type { RuleSpec } from '../../../shared/core/rule-types';
 import { replacesRow, type ShownRow } from '../model/summary-rows';
 import type { ConsoleState, SliceCreator } from './types';
@@ -20,12 +20,15 @@ export interface MarketSlice {
   /** Bumped on each snapshot load: charts reload their history (mode switch, reconnect). */
   readonly dataEpoch: number;
   readonly book: BookLadder | null;
+  /** Which captures the engine opens (its folders; any typed path or not); null until a snapshot says. */
+  readonly captureAccess: CaptureAccess | null;
 }
 
 export const createMarketSlice: SliceCreator<MarketSlice> = () => ({
   mode: null,
   simulated: false,
   rules: {},
+  captureAccess: null,
   rows: {},
   keys: [],
   clockOffsetMs: 0,

@@ -1,12 +1,26 @@
 import { useEffect, useState, type RefObject } from 'react';
-import { type AutoscaleInfo, ColorType, createChart, LineSeries, LineStyle, type ISeriesApi, type LineData, type UTCTimestamp, type WhitespaceData } from 'lightweight-charts';
+import {
+  type AutoscaleInfo,
+  ColorType,
+  createChart,
+  createSeriesMarkers,
+  LineSeries,
+  LineStyle,
+  type ISeriesApi,
+  type LineData,
+  type SeriesMarker,
+  type UTCTimestamp,
+  type WhitespaceData,
+} from 'lightweight-charts';
 import type { OverviewRow } from '../../../../shared/contract';
 import { formatNotional } from '../../format/format';
+import { alertMarkers, type AlertMarker } from '../../model/alert-markers';
 import { historyPoints, livePoint, toChartTime, type ChartPoint, type LineDef } from '../../model/chart-series';
 import { CHART_THEME, lineColor, SEVERITY_COLORS } from '../../model/palette';
 import type { ThresholdLine } from '../../model/threshold-lines';
 import { pointsFor, resolveRange, type TimeRange } from '../../model/time-range';
 import { consoleNow } from '../../store/selectors';
+import type { ConsoleState } from '../../store/types';
 import { useClient, useStoreApi } from '../context';
 
 export interface LineChartConfig {
@@ -82,6 +96,16 @@ export function useLineChart(config: LineChartConfig): string | null {
       });
     }
 
+    // Where the instrument's alerts fired and resolved, on the line of their metric: live and replay alike (the alerts the session saw).
+    const markers = series.map((s) => createSeriesMarkers(s, []));
+    let markedFrom: unknown = null;
+    const mark = (seen: ConsoleState['seen']): void => {
+      if (seen === markedFrom) return;
+      markedFrom = seen;
+      const all = alertMarkers(Object.values(seen), rowKey, lines);
+      markers.forEach((m, i) => m.setMarkers(all.filter((a) => a.line === i).map(toMarker)));
+    };
+
     let lastTime = -Infinity;
     let loaded = false;
     let disposed = false;
@@ -112,6 +136,7 @@ export function useLineChart(config: LineChartConfig): string | null {
         if (disposed) return;
         loaded = true;
         if (live) push(store.getState().rows[rowKey]);
+        mark(store.getState().seen);
         try {
           if (range.kind === 'centred') chart.timeScale().setVisibleRange({ from: toChartTime(from) as UTCTimestamp, to: toChartTime(to) as UTCTimestamp });
           else chart.timeScale().fitContent();
@@ -120,12 +145,12 @@ export function useLineChart(config: LineChartConfig): string | null {
         }
       });
 
-    const unsubscribe = live
-      ? store.subscribe((s, prev) => {
-          const row = s.rows[rowKey];
-          if (loaded && row !== prev.rows[rowKey]) push(row);
-        })
-      : () => undefined;
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (!loaded) return;
+      const row = s.rows[rowKey];
+      if (live && row !== prev.rows[rowKey]) push(row);
+      if (s.seen !== prev.seen) mark(s.seen);
+    });
     return () => {
       disposed = true;
       unsubscribe();
@@ -134,6 +159,18 @@ export function useLineChart(config: LineChartConfig): string | null {
   }, [container, rowKey, lines, thresholds, range, valueFormat, epoch, store, client]);
 
   return error;
+}
+
+const MARKER_SHAPES = { fired: 'arrowDown', pending: 'circle', resolved: 'square' } as const;
+
+function toMarker(m: AlertMarker): SeriesMarker<UTCTimestamp> {
+  return {
+    time: m.time as UTCTimestamp,
+    position: m.kind === 'resolved' ? 'belowBar' : 'aboveBar',
+    shape: MARKER_SHAPES[m.kind],
+    color: m.kind === 'resolved' ? CHART_THEME.text : SEVERITY_COLORS[m.severity],
+    text: m.text,
+  };
 }
 
 /** Widens an autoscale range to include `levels`; no data keeps no range (the chart stays empty, not scaled to a line alone). */

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { CaptureInfo } from '../../../../shared/contract';
+import type { CaptureAccess, CaptureInfo } from '../../../../shared/contract';
 import { formatBytes, formatDateTime } from '../../format/format';
 import { useClient, useConsole } from '../context';
 
@@ -8,6 +8,7 @@ export function CaptureList() {
   const client = useClient();
   const path = useConsole((s) => s.replayPath);
   const setPath = useConsole((s) => s.setReplayPath);
+  const access = useConsole((s) => s.captureAccess);
   const [captures, setCaptures] = useState<readonly CaptureInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
@@ -46,8 +47,21 @@ export function CaptureList() {
             ))}
           </tbody>
         </table>
-        {captures.length === 0 && !error ? <div className="empty">No capture found; type a path above.</div> : null}
+        {captures.length === 0 && !error ? (
+          <div className="empty" data-testid="captures-empty">
+            {emptyText(access)}
+          </div>
+        ) : null}
       </div>
     </div>
   );
+}
+
+/** The empty list in true words: which folders were looked in, and whether a typed path opens here. */
+export function emptyText(access: CaptureAccess | null): string {
+  if (access === null) return 'No capture found.';
+  const where = access.folders.length > 0 ? `No capture in ${access.folders.join(', ')}` : 'No capture folder configured';
+  return access.anyPath
+    ? `${where}; type the path of any capture above.`
+    : `${where}. This console is not on loopback: it opens only captures in its folders (serve --captures DIR).`;
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ReplaySpeed } from '../../../../shared/contract';
+import type { ReplaySpeed, ReplayState } from '../../../../shared/contract';
 import { formatDateTime } from '../../format/format';
 import { useClient, useConsole } from '../context';
 import { parseSpeed, REPLAY_SPEEDS, speedLabel } from './replay-speed';
@@ -62,16 +62,23 @@ export function ReplayControls() {
         </button>
       </div>
       <div className="replay-status">
-        <progress className="replay-bar" data-testid="replay-progress" max={1} value={replay?.progress ?? 0} />
-        <span className="num">{((replay?.progress ?? 0) * 100).toFixed(1)}%</span>
+        <progress className="replay-bar" data-testid="replay-progress" max={1} value={replay?.progress ?? 0} title={replay ? progressTitle(replay) : undefined} />
+        <span className="num" data-testid="replay-percent">
+          {((replay?.progress ?? 0) * 100).toFixed(1)}%
+        </span>
         <span data-testid="replay-state" className={`state-${replay?.state ?? 'none'}`}>
           {replay ? replay.state : 'no replay'}
         </span>
         {replay ? (
           <>
             <span className="muted">{replay.capture}</span>
-            <span className="num">{formatDateTime(replay.frameTime)}Z</span>
-            <span className="num muted">{replay.frames.toLocaleString('en-US')} frames</span>
+            <span className="num" data-testid="replay-time">
+              {formatDateTime(replay.frameTime)}Z{timeOfRange(replay)}
+            </span>
+            <span className="num muted" data-testid="replay-frames">
+              {replay.frames.toLocaleString('en-US')}
+              {replay.framesTotal != null ? ` of ${replay.framesTotal.toLocaleString('en-US')}` : ''} frames
+            </span>
             <span className="muted">{speedLabel(replay.speed)}</span>
           </>
         ) : null}
@@ -85,4 +92,15 @@ export function ReplayControls() {
       </div>
     </div>
   );
+}
+
+/** ` of <first>Z to <last>Z` (the capture time range) when the capture's index gave its range, else nothing. */
+function timeOfRange(replay: ReplayState): string {
+  if (replay.firstT == null || replay.lastT == null) return '';
+  return ` of ${formatDateTime(replay.firstT)}Z to ${formatDateTime(replay.lastT)}Z`;
+}
+
+/** What the bar counts: frames of the capture's total (from its index), or bytes of the file while no index gives the total. */
+function progressTitle(replay: ReplayState): string {
+  return replay.progressBy === 'frames' ? 'frames replayed of the capture total (its index)' : 'bytes of the file read (no index yet: the total is unknown)';
 }
