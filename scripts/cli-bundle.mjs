@@ -31,9 +31,10 @@ export const SOURCE_PATHS = ['src/cli', 'src/engine', 'src/shared', 'package.jso
  * loads its .node file relative to its package), and the optional ones ws and
  * pg look for with a guarded require must stay optional. Everything else is
  * bundled: resolving and reading some hundred package files (zod, yaml, ws, pg)
- * was most of a bundled command's start when they were external.
+ * was most of a bundled command's start when they were external. parquet-wasm
+ * reads its .wasm file beside its own module, so it stays a package too.
  */
-const NATIVE_OR_OPTIONAL = ['better-sqlite3', 'pg-native', 'bufferutil', 'utf-8-validate', 'electron'];
+const NATIVE_OR_OPTIONAL = ['better-sqlite3', 'pg-native', 'bufferutil', 'utf-8-validate', 'electron', 'parquet-wasm'];
 
 const STAMP = 'build-stamp.json';
 

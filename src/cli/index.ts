@@ -5,6 +5,7 @@ import { book } from './commands/book';
 import { configCheck } from './commands/config-check';
 import { evaluate } from './commands/evaluate';
 import { explain } from './commands/explain';
+import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { record } from './commands/record';
 import { replay } from './commands/replay';
@@ -60,7 +61,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [book, configCheck, evaluate, explain, importCommand, record, replay, serve, simulate, sync];
+export const COMMANDS: readonly CliCommand[] = [book, configCheck, evaluate, explain, exportCommand, importCommand, record, replay, serve, simulate, sync];
 
 const PROGRAM = 'surveil';
 
