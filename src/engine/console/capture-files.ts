@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CaptureInfo } from '../../shared/contract';
+import { readLineAt } from '../capture/capture-range';
+import { checkCaptureFile, isGzipFile, parseCaptureHeader } from '../capture/capture-reader';
 
 const CAPTURE_FILE = /\.jsonl(\.gz)?$|\.jsonl\.\d{4}(\.gz)?$/;
 
@@ -52,5 +54,24 @@ function safeReal(path: string): string | null {
     return realpathSync(path);
   } catch {
     return null;
+  }
+}
+
+/**
+ * Why a path typed on a console that opens any capture (loopback, Electron)
+ * is not one, or null when it is: a capture's name (`.jsonl`, `.jsonl.gz`,
+ * rotated parts), a regular file, and a capture header on line 1. Checked
+ * before the replay on screen is closed, so a wrong path leaves it playing.
+ */
+export async function captureProblem(path: string): Promise<string | null> {
+  if (!CAPTURE_FILE.test(path)) return `${path}: a capture's name ends in .jsonl or .jsonl.gz`;
+  try {
+    checkCaptureFile(path);
+    const header = await readLineAt(path, isGzipFile(path), 0);
+    if (header === null) return `${path}: empty file`;
+    parseCaptureHeader(path, header.endsWith('\r') ? header.slice(0, -1) : header);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }
