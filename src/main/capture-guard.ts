@@ -35,6 +35,7 @@ export function guardCaptureOpening(api: ConsoleApi, picked: ReadonlySet<string>
     controlReplay: (control) => api.controlReplay(control),
     startRecording: (request) => api.startRecording(request),
     stopRecording: () => api.stopRecording(),
+    exportHistory: (request) => api.exportHistory(request),
     subscribe: (listener) => api.subscribe(listener),
   };
 }

@@ -59,6 +59,7 @@ export const API_METHODS = [
   'controlReplay',
   'startRecording',
   'stopRecording',
+  'exportHistory',
 ] as const satisfies readonly ApiMethod[];
 
 // Fails to compile when the contract gains a method this list lacks.

@@ -302,6 +302,21 @@ export interface AlertHistoryRow {
   readonly peakZscore: number | null;
 }
 
+/** What `exportHistory` wrote (docs/exports.md). */
+export interface ExportResult {
+  /** The file, in the history folder's `exports/`. */
+  readonly path: string;
+  readonly rows: number;
+  readonly format: 'csv' | 'parquet';
+  readonly what: 'series' | 'alerts' | 'feed-events';
+  /** Instrument keys exported (a canonical id picks every venue's). */
+  readonly keys: readonly string[];
+  readonly from: number;
+  readonly to: number;
+  /** Series only: raw samples, minute or hourly rollups. */
+  readonly resolution?: 'sample' | 'minute' | 'hour';
+}
+
 export interface CaptureInfo {
   readonly path: string;
   readonly bytes: number;
@@ -367,6 +382,18 @@ export const REQUEST_SCHEMAS = {
   ]),
   startRecording: z.tuple([z.object({ venue: z.string().max(40) }).strict()]),
   stopRecording: z.tuple([]),
+  exportHistory: z.tuple([
+    z
+      .object({
+        instrument: z.string().min(1).max(200).regex(/^[A-Za-z0-9:._-]+$/, 'expected an instrument id, venue:symbol or symbol'),
+        what: z.enum(['series', 'alerts', 'feed-events']),
+        from: time.optional(),
+        to: time.optional(),
+        metrics: z.array(z.string().regex(/^[a-z0-9_]+$/).max(60)).min(1).max(64).optional(),
+        format: z.enum(['csv', 'parquet']).optional(),
+      })
+      .strict(),
+  ]),
 } as const;
 
 export type ApiMethod = keyof typeof REQUEST_SCHEMAS;
@@ -386,6 +413,7 @@ export interface ApiResults {
   controlReplay: ReplayState | null;
   startRecording: { readonly path: string };
   stopRecording: { readonly path: string; readonly frames: number } | null;
+  exportHistory: ExportResult;
 }
 
 /** The console's view of the engine: request/response plus a push stream. */

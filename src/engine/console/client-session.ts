@@ -210,6 +210,7 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
     controlReplay: (control) => api.controlReplay(control),
     startRecording: (request) => api.startRecording(request),
     stopRecording: () => api.stopRecording(),
+    exportHistory: (request) => api.exportHistory(request),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

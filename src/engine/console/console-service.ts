@@ -10,15 +10,17 @@ import {
   type ConsoleEvent,
   type ConsoleMode,
   type ConsoleSnapshot,
+  type ExportResult,
   type ReplayState,
   type SeriesResponse,
 } from '../../shared/contract';
 import type { Acknowledgement, Alert, AlertEvent, InstrumentType } from '../../shared/core/model';
 import type { RuleSpec } from '../../shared/core/rule-types';
+import { exportFileName, exportHistoryFile } from '../export';
 import { listCaptures } from '../storage/capture-log';
 import { openHistoryDb } from '../storage/history-db';
 import { EngineHost } from '../workers/engine-host';
-import { captureAllowed, findCaptures } from './capture-files';
+import { captureAllowed, captureProblem, findCaptures } from './capture-files';
 import { HistoryReader } from './history-api';
 import { MarketView } from './market-view';
 import { FeedStateLog } from './feed-state-log';
@@ -243,6 +245,8 @@ export class ConsoleService implements ConsoleApi {
   }
 
   async openCapture(request: ApiArgs<'openCapture'>[0]): Promise<ReplayState> {
+    const problem = this.options.openAnyCapture ? await captureProblem(request.path) : null;
+    if (problem !== null) throw new Error(`not a capture: ${problem}`);
     if (!this.options.openAnyCapture && !captureAllowed(request.path, this.captureDirs, this.recordedCaptures())) {
       const folders = this.captureDirs.length > 0 ? this.captureDirs.join(', ') : 'none configured';
       throw new Error(
@@ -300,6 +304,22 @@ export class ConsoleService implements ConsoleApi {
       if (stopped?.path) last = { path: stopped.path, frames: stopped.frames };
     }
     return last;
+  }
+
+  /**
+   * Writes an export of the live history into the history folder's
+   * `exports/` (never a path the client names) and says where and how many
+   * rows (docs/exports.md).
+   */
+  async exportHistory(request: ApiArgs<'exportHistory'>[0]): Promise<ExportResult> {
+    const db = this.history.handle();
+    if (!this.options.dbPath || !db) throw new Error('no history to export: storage is off or nothing has been written yet');
+    const folder = join(dirname(this.options.dbPath), 'exports');
+    mkdirSync(folder, { recursive: true });
+    const format = request.format ?? 'csv';
+    const { instrument, what, from, to, metrics } = request;
+    const query = { instrument, what, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(metrics ? { metrics } : {}) };
+    return exportHistoryFile(db, query, format, join(folder, exportFileName(query, format)));
   }
 
   /** Through the analytics worker; an engine that is down or restarting must not leave the request hanging. */

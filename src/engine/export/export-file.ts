@@ -35,3 +35,13 @@ export async function exportHistoryFile(db: HistoryDatabase, request: HistoryExp
     ...(table.resolution === undefined ? {} : { resolution: table.resolution }),
   };
 }
+
+/**
+ * The name the console gives an export: instrument, what, range (UTC,
+ * compact), so the same request writes the same file again.
+ */
+export function exportFileName(request: HistoryExportRequest, format: ExportFormat): string {
+  const stamp = (t: number | undefined, open: string) => (t === undefined ? open : new Date(t).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z'));
+  const safe = request.instrument.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return `${safe}_${request.what}_${stamp(request.from, 'start')}_${stamp(request.to, 'end')}.${format}`;
+}

@@ -1,5 +1,5 @@
 export { csvField, csvHeader, writeCsv } from './csv-writer';
-export { EXPORT_FORMATS, exportHistoryFile, type ExportFormat, type ExportSummary } from './export-file';
+export { EXPORT_FORMATS, exportFileName, exportHistoryFile, type ExportFormat, type ExportSummary } from './export-file';
 export { EXPORT_BATCH_ROWS, type ExportCell, type ExportColumn, type ExportColumnType, type ExportRow, type ExportTable } from './export-table';
 export {
   EXPORT_WHATS,

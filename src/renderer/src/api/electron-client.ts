@@ -39,6 +39,7 @@ export function createElectronClient(api: ConsoleApi): ConsoleClient {
     controlReplay: (control) => api.controlReplay(control),
     startRecording: (start) => api.startRecording(start),
     stopRecording: () => api.stopRecording(),
+    exportHistory: (request) => api.exportHistory(request),
     subscribe: (listener) => api.subscribe(listener),
     link: () => link,
     onLink: () => () => undefined,

@@ -163,6 +163,7 @@ export function createWsClient(options: WsClientOptions): ConsoleClient {
     controlReplay: call('controlReplay'),
     startRecording: call('startRecording'),
     stopRecording: call('stopRecording'),
+    exportHistory: call('exportHistory'),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
