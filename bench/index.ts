@@ -18,6 +18,7 @@ import { replayBench } from './replay-bench';
 import { importBench } from './import-bench';
 import { seekBench } from './seek-bench';
 import { boundaryBench } from './boundary-bench';
+import { exportBench } from './export-bench';
 
 /** One measured figure: `ops` operations in `seconds`. */
 export interface BenchResult {
@@ -59,7 +60,7 @@ export interface BenchModule {
 }
 
 /** The benches `npm run bench` runs, in order. */
-export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, boundaryBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench, soakBench, bootstrapBench, seekBench, importBench];
+export const MODULES: readonly BenchModule[] = [coreBench, bookTruthBench, evaluatorBench, boundaryBench, replayBench, largeReplayBench, historyBench, memoryBench, liveLatencyBench, soakBench, bootstrapBench, seekBench, importBench, exportBench];
 
 export const harness: BenchHarness = {
   measure(name, unit, batch, options = {}) {
