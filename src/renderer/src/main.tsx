@@ -6,6 +6,7 @@ import { App } from './components/shell/app';
 import { createEventPump } from './live/event-pump';
 import { frameScheduler } from './live/frame-scheduler';
 import { startInterestSync } from './live/interest-sync';
+import { followReplayRules } from './live/replay-rules';
 import { createNotifier } from './live/notifier';
 import { createConsoleStore } from './store/console-store';
 import { storagePrefs } from './store/prefs';
@@ -30,20 +31,7 @@ const reload = (): void => {
     .catch((error: unknown) => console.error('snapshot failed', error)); // a reconnect reloads it
 };
 
-// A replay brings instruments the configuration does not list: the engine resolves their rules (the charts'
-// thresholds) in the next snapshot. Asked once per key, at most once a second.
-const rulesAsked = new Set<string>();
-let rulesTimer: ReturnType<typeof setTimeout> | null = null;
-store.subscribe((s, prev) => {
-  if (s.keys === prev.keys || s.mode?.kind !== 'replay' || rulesTimer !== null) return;
-  const missing = s.keys.filter((k) => s.rules[k] === undefined && !rulesAsked.has(k));
-  if (missing.length === 0) return;
-  for (const k of missing) rulesAsked.add(k);
-  rulesTimer = setTimeout(() => {
-    rulesTimer = null;
-    reload();
-  }, 1000);
-});
+followReplayRules(store, reload);
 
 const pump = createEventPump({ store, schedule: frameScheduler, onMode: reload, onNotify: createNotifier(client.kind) });
 client.subscribe(pump.push);
