@@ -136,6 +136,16 @@ describe('surveil export on a replayed real recording', () => {
     expect(header).toEqual(['key', 'instrument_id', 'time', 'time_ms', 'end', 'end_ms', 'samples', 'stale', 'book_invalid', 'spread_bps_min', 'spread_bps_max', 'spread_bps_avg', 'spread_bps_last', 'spread_bps_valid_ms']);
     expect(rows.map((r) => [Number(r.time_ms), Number(r.samples)])).toEqual(rollups.map((r) => [r.minute, r.samples]));
     expect(rows.every((r) => Number(r.end_ms) - Number(r.time_ms) === 60_000 && Number(r.spread_bps_min) <= Number(r.spread_bps_max))).toBe(true);
+    // The same rollups in Parquet: INT64 counts, DOUBLE statistics, TIMESTAMP bucket bounds.
+    const pq = join(dir, 'minutes.parquet');
+    expect(surveil(['export', '--db', pruned, '--instrument', KEY, '--what', 'series', '--metrics', 'spread_bps', '--format', 'parquet', '--out', pq]).code).toBe(0);
+    const table = readParquetTable(pq);
+    const types = Object.fromEntries(table.schema.fields.map((f) => [f.name, String(f.type)]));
+    expect(types).toMatchObject({ end: 'Timestamp<MILLISECOND, UTC>', samples: 'Int64', spread_bps_avg: 'Float64', spread_bps_valid_ms: 'Int64' });
+    const parquetRows = table.toArray().map((r) => r.toJSON() as Record<string, unknown>);
+    expect(parquetRows.map((r) => [Number(r.time), Number(r.samples), Number(r.spread_bps_valid_ms), r.spread_bps_avg])).toEqual(
+      rows.map((r) => [Number(r.time_ms), Number(r.samples), Number(r.spread_bps_valid_ms), r.spread_bps_avg === '' ? null : Number(r.spread_bps_avg)]),
+    );
   }, 60_000);
 
   it('an empty range says so and writes the header only', () => {
