@@ -1,15 +1,19 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { LimitsSettings } from '../../shared/config';
 import { captureIndexPath, openCaptureIndex, staleReason, type CaptureIndex } from '../capture/capture-index';
+import { isGzipFile } from '../capture/capture-reader';
 
 /**
- * A capture this small has its index built when the console opens it (one
- * pass through the mappers before the replay starts: about 0.25 s for a
- * simulated 2-minute capture of 7,600 frames, measured in test/console/replay-progress.test.ts);
- * a larger one without a current index replays with progress by bytes
- * rather than wait for the pass.
+ * A capture this small (text bytes) has its index built when the console
+ * opens it: one pass through the mappers before the replay starts, about
+ * 60 ms per MB of text (a simulated 2-minute capture, 4.4 MB and 7,600
+ * frames, in 0.26 s; test/console/replay-progress.test.ts), so at most about
+ * a second. A larger one without a current index replays with progress by
+ * bytes rather than wait for the pass.
  */
-export const BUILD_INDEX_ON_OPEN_BYTES = 4 << 20;
+export const BUILD_INDEX_ON_OPEN_BYTES = 16 << 20;
+/** A gzip capture counts as this many times its size in text (the simulator's captures compress about 8.8 to 1). */
+const GZIP_TEXT_RATIO = 8;
 
 /** What a replay's progress bar needs from the capture's index: frames of the file and the time they span. */
 export interface CaptureTotals {
@@ -23,7 +27,7 @@ export interface CaptureTotals {
 /**
  * The totals of the file a console replay reads (the path itself: a replay
  * reads one part), from its current index, or from an index built now when
- * the file is at most `buildBytes`; null when neither (progress by bytes).
+ * the file is at most `buildBytes` of text; null when neither (progress by bytes).
  * Never throws: a capture the index cannot read is for the replay to refuse.
  */
 export async function captureTotals(capture: string, options: { readonly buildBytes?: number; readonly limits?: Partial<LimitsSettings> } = {}): Promise<CaptureTotals | null> {
@@ -31,7 +35,8 @@ export async function captureTotals(capture: string, options: { readonly buildBy
     const saved = loadCurrent(capture);
     const current = saved ? await saved : null;
     if (current) return totalsOf(current, 'loaded');
-    if (statSync(capture).size > (options.buildBytes ?? BUILD_INDEX_ON_OPEN_BYTES)) return null;
+    const text = statSync(capture).size * (isGzipFile(capture) ? GZIP_TEXT_RATIO : 1);
+    if (text > (options.buildBytes ?? BUILD_INDEX_ON_OPEN_BYTES)) return null;
     const opened = await openCaptureIndex(capture, { rebuild: true, ...(options.limits ? { limits: options.limits } : {}) });
     return totalsOf(opened.index, 'built');
   } catch {
