@@ -5,7 +5,7 @@ import type { ExportColumn, ExportRow, ExportTable } from './export-table';
  * Rows per Parquet row group. parquet-wasm's stream writer keeps the open row
  * group in WebAssembly memory; a few batches keep a 30-day export bounded.
  */
-export const PARQUET_ROW_GROUP_ROWS = 65_536;
+export const PARQUET_ROW_GROUP_ROWS = 16_384;
 
 /**
  * Writes the table as Parquet: apache-arrow builds each batch (typed:
