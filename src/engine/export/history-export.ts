@@ -236,11 +236,13 @@ function feedEventsTable(db: HistoryDatabase, instruments: readonly InstrumentRe
   ];
   function* rows(): Generator<ExportRow> {
     // The instrument's own events and its venue's (no key): a venue down is an incident of its books too.
-    for (const venue of new Set(instruments.map((i) => i.venue))) {
+    const events = [...new Set(instruments.map((i) => i.venue))].flatMap((venue) => {
       const keys = new Set(instruments.filter((i) => i.venue === venue).map((i) => i.key));
-      const events = queryFeedEvents(db, { venue, from, to, limit: Number.MAX_SAFE_INTEGER }).filter((e) => e.key === null || keys.has(e.key)).reverse();
-      for (const e of events) yield [e.localId, e.time, e.venue, e.key, e.kind, e.detail];
-    }
+      return queryFeedEvents(db, { venue, from, to, limit: Number.MAX_SAFE_INTEGER }).filter((e) => e.key === null || keys.has(e.key));
+    });
+    // Oldest first across venues (a canonical id listed on several).
+    events.sort((a, b) => a.time - b.time || a.localId - b.localId);
+    for (const e of events) yield [e.localId, e.time, e.venue, e.key, e.kind, e.detail];
   }
   return { columns, batches: inBatches(rows()) };
 }
