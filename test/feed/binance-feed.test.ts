@@ -148,7 +148,7 @@ describe('Binance live feed on loopback', () => {
     expect(run.pipeline.directory.get('binance-spot:NKNUSDT')?.tickSize).toBe(0.0001);
     // Every frame names its socket; REST frames carry the full request URL.
     expect(run.frames.filter((f) => f.kind === 'ws').every((f) => f.conn === 'binance-spot-spot-0.1')).toBe(true);
-    expect(run.frames.find((f) => f.kind === 'rest' && f.url.includes('NKNUSDT'))?.url).toBe(`${run.exchange.httpBase}/api/v3/depth?limit=5000&symbol=NKNUSDT`);
+    expect(run.frames.find((f) => f.kind === 'rest' && f.url.includes('/depth') && f.url.includes('NKNUSDT'))?.url).toBe(`${run.exchange.httpBase}/api/v3/depth?limit=5000&symbol=NKNUSDT`);
     const [status] = run.session.status();
     expect(status!.connections[0]).toMatchObject({ state: 'connected', reconnects: 0, failedAttempts: 0 });
     expect(status!.connections[0]!.messages).toBe(run.recorded.wsFrames.length);

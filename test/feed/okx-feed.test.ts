@@ -61,6 +61,29 @@ async function runOkx(
 const isSubscribe = (text: string): boolean => text.startsWith('{"op":"subscribe"');
 
 describe('OKX live feed on loopback', () => {
+  it('opens its sockets once the instrument metadata has answered, so book frames follow the contract values they are measured with', async () => {
+    let answeredAt = 0;
+    const opened: number[] = [];
+    const run = await runOkx([{ symbol: 'UNI-USD-SWAP', depthStream: null, index: 'UNI-USD' }], (exchange) => {
+      exchange.onConnection = () => opened.push(Date.now());
+      exchange.restRaw = (url, res) => {
+        if (!url.pathname.endsWith('/public/instruments')) return false;
+        const recorded = okxFrames.find((f) => f.kind === 'rest' && f.url.includes('/public/instruments'))!;
+        setTimeout(() => {
+          answeredAt = Date.now();
+          res.writeHead(200, { 'content-type': 'application/json' }).end(recorded.data);
+        }, 400);
+        return true;
+      };
+    });
+    await waitFor(() => opened.length > 0, 'the socket', 10_000);
+    expect(answeredAt).toBeGreaterThan(0);
+    expect(opened[0]!).toBeGreaterThanOrEqual(answeredAt);
+    // In the frames too: the metadata first, as a replay of a recording needs it.
+    expect(run.frames[0]).toMatchObject({ kind: 'rest' });
+    expect(run.frames[0]!.url).toContain('/public/instruments');
+  });
+
   it('paces new connections at the per-IP rate, and sends each connection its subscribes as soon as it opens', async () => {
     const subscriptions: FeedSubscription[] = Array.from({ length: 12 }, (_, i) => ({ symbol: `S${i}-USDT-SWAP`, depthStream: null, index: null }));
     const opened: number[] = [];

@@ -28,6 +28,9 @@ export interface RestPlan {
   readonly defaultRetryAfterMs?: number;
 }
 
+/** Longest wait for the metadata's first answer before the sockets open anyway (a slow REST must not hold the market data back). */
+export const METADATA_WAIT_MS = 3_000;
+
 /**
  * What Binance and OKX feeds share: the REST client and its limiter, the
  * subscribe pacer, snapshot requests (deduplicated while in flight), the
@@ -46,6 +49,8 @@ export class FeedCore {
   readonly restLink: RestLink;
   private readonly inFlight = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** One per metadata request: settled at its first answer, whatever it was. */
+  private readonly metadataAnswers: Promise<void>[] = [];
   private snapshotsRequested = 0;
   private snapshotsFetched = 0;
   private snapshotsFailed = 0;
@@ -139,6 +144,8 @@ export class FeedCore {
    * failures and error statuses; every response body goes to the sink.
    */
   fetchMetadata(url: string, request: RestRequestOptions = {}): void {
+    let answered: () => void = () => {};
+    this.metadataAnswers.push(new Promise<void>((resolve) => (answered = resolve)));
     const policy = new ReconnectPolicy({
       baseDelayMs: this.connection.reconnectDelaySeconds * 1000,
       maxDelayMs: this.tuning.maxReconnectDelayMs,
@@ -153,9 +160,13 @@ export class FeedCore {
       this.get(url, request).then(
         (response) => {
           this.emitRest(response);
+          answered();
           if (response.status >= 400) retry();
         },
-        () => retry(),
+        () => {
+          answered();
+          retry();
+        },
       );
     };
     attempt(1);
@@ -205,8 +216,25 @@ export class FeedCore {
     this.reportStatus();
   }
 
+  /**
+   * Opens the sockets once every metadata request has had its first answer
+   * (or after {@link METADATA_WAIT_MS}): book frames then follow the
+   * contract values and tick sizes they are measured with, live and in a
+   * capture, whose first frames are the metadata a replay needs first.
+   */
   start(): void {
-    for (const socket of this.sockets) socket.start();
+    const open = (): void => {
+      if (!this.stopped) for (const socket of this.sockets) socket.start();
+    };
+    if (this.metadataAnswers.length === 0) return open();
+    let opened = false;
+    const once = (): void => {
+      if (opened) return;
+      opened = true;
+      open();
+    };
+    void Promise.all(this.metadataAnswers).then(once);
+    this.later(once, METADATA_WAIT_MS);
   }
 
   async stop(): Promise<void> {
