@@ -168,7 +168,10 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
     const added: OverviewRow[] = [];
     for (const key of next) {
       const row = latest.get(key);
-      if (row && !before?.has(key)) added.push(row);
+      // A row the engine sent without rule detail (no client showed it) is not a full row:
+      // the engine sends the full one as soon as it hears of this interest.
+      const withoutDetail = detail !== null && row !== undefined && row.rules.length === 0;
+      if (row && !before?.has(key) && !withoutDetail) added.push(row);
     }
     if (added.length > 0) emit({ type: 'overview', rows: added });
     // Rows scrolled into view show their current values at once, not at the next off-screen tick.
