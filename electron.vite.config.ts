@@ -12,6 +12,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'feed-worker': resolve(__dirname, 'src/engine/workers/feed-worker.ts'),
           'analytics-worker': resolve(__dirname, 'src/engine/workers/analytics-worker.ts'),
+          'seek-worker': resolve(__dirname, 'src/engine/console/seek-worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },

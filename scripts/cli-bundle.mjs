@@ -21,6 +21,7 @@ export const ENTRIES = {
   demo: 'src/cli/demo.ts',
   'feed-worker': 'src/engine/workers/feed-worker.ts',
   'analytics-worker': 'src/engine/workers/analytics-worker.ts',
+  'seek-worker': 'src/engine/console/seek-worker.ts',
 };
 
 /** What the bundle is made of: a change under these makes it stale. */

@@ -60,6 +60,8 @@ export const API_METHODS = [
   'startRecording',
   'stopRecording',
   'exportHistory',
+  'seekReplay',
+  'stepReplay',
 ] as const satisfies readonly ApiMethod[];
 
 // Fails to compile when the contract gains a method this list lacks.

@@ -317,6 +317,76 @@ export interface ExportResult {
   readonly resolution?: 'sample' | 'minute' | 'hour';
 }
 
+/** One instrument of the opened capture at an instant (`seekReplay`, docs/seek.md). */
+export interface SeekInstrument {
+  readonly key: string;
+  readonly instrumentId: string;
+  /** The book at the instant (the exchange's strings, best first); `valid` as the ladder says it. */
+  readonly book: BookLadder & {
+    /** `none`: no book for this instrument (ticker only); `invalid`: waiting for a snapshot or resyncing. */
+    readonly status: 'valid' | 'invalid' | 'none';
+    /** The venue's update id the book is at (Binance `u`, OKX `seqId`); null before a snapshot. */
+    readonly updateId: number | null;
+  };
+  /**
+   * The last frame touching this book at or before the instant: the book is
+   * as of then. Looked for only when the request names the instrument; null
+   * when there is none or it was not looked for.
+   */
+  readonly bookAsOf: number | null;
+  /** The pipeline's sample taken at the instant itself (book figures; mark, index, funding as last seen). */
+  readonly metrics: {
+    readonly time: number;
+    readonly bookValid: boolean;
+    readonly values: Readonly<Partial<Record<MetricName, number>>>;
+    readonly covered: Readonly<Partial<Record<MetricName, boolean>>>;
+  } | null;
+  /** Rule states and z-scores at the last sampling boundary at or before the instant; null before the first one. */
+  readonly rules: {
+    readonly time: number;
+    readonly zscores: Readonly<Partial<Record<MetricName, number | null>>>;
+    readonly statuses: readonly RuleStatus[];
+  } | null;
+}
+
+/** Most instruments one `seekReplay` answers without `instrument`: a whole-market capture is asked one at a time. */
+export const MAX_SEEK_INSTRUMENTS = 100;
+
+/** The opened capture at an instant: what `seekReplay` answers. */
+export interface ReplaySeekView {
+  readonly capture: string;
+  /** The instant asked for (epoch ms, capture time). */
+  readonly requested: number;
+  /** The capture time actually reached: the instant, or the capture's last frame when it ends before. */
+  readonly at: number;
+  /** The capture's first and last frame (its index). */
+  readonly firstT: number;
+  readonly lastT: number;
+  /** The z-score windows were warmed from here (rule states of episodes that began earlier may differ: docs/seek.md). */
+  readonly warmFrom: number;
+  readonly framesReplayed: number;
+  /** Wall time the seek took in the engine. */
+  readonly elapsedMs: number;
+  /** How the capture's index was got (`built` or `rebuilt` the first time: one pass over the capture). */
+  readonly index: 'loaded' | 'built' | 'rebuilt';
+  readonly instruments: readonly SeekInstrument[];
+  /** Instruments left out past {@link MAX_SEEK_INSTRUMENTS}. */
+  readonly omitted: number;
+}
+
+/** A step from an instant to the previous or next frame touching one instrument's book (`stepReplay`). */
+export interface ReplayStep {
+  readonly capture: string;
+  readonly instrument: string;
+  readonly direction: 'previous' | 'next';
+  /** The instant stepped from. */
+  readonly from: number;
+  /** The last frame touching the book at or before `from` (what a seek to `from` shows); null when none. */
+  readonly current: number | null;
+  /** The frame stepped to: the one before `current`, or the first after `from`; null when the capture has none. */
+  readonly time: number | null;
+}
+
 export interface CaptureInfo {
   readonly path: string;
   readonly bytes: number;
@@ -394,6 +464,26 @@ export const REQUEST_SCHEMAS = {
       })
       .strict(),
   ]),
+  seekReplay: z.tuple([
+    z
+      .object({
+        capture: z.string().min(1).max(4096),
+        at: time,
+        instrument: key.optional(),
+        levels: z.number().int().min(1).max(200).optional(),
+      })
+      .strict(),
+  ]),
+  stepReplay: z.tuple([
+    z
+      .object({
+        capture: z.string().min(1).max(4096),
+        at: time,
+        instrument: key,
+        direction: z.enum(['previous', 'next']),
+      })
+      .strict(),
+  ]),
 } as const;
 
 export type ApiMethod = keyof typeof REQUEST_SCHEMAS;
@@ -414,6 +504,8 @@ export interface ApiResults {
   startRecording: { readonly path: string };
   stopRecording: { readonly path: string; readonly frames: number } | null;
   exportHistory: ExportResult;
+  seekReplay: ReplaySeekView;
+  stepReplay: ReplayStep;
 }
 
 /** The console's view of the engine: request/response plus a push stream. */

@@ -214,6 +214,8 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
     startRecording: (request) => api.startRecording(request),
     stopRecording: () => api.stopRecording(),
     exportHistory: (request) => api.exportHistory(request),
+    seekReplay: (request) => api.seekReplay(request),
+    stepReplay: (request) => api.stepReplay(request),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

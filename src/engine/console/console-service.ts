@@ -11,7 +11,9 @@ import {
   type ConsoleMode,
   type ConsoleSnapshot,
   type ExportResult,
+  type ReplaySeekView,
   type ReplayState,
+  type ReplayStep,
   type SeriesResponse,
 } from '../../shared/contract';
 import type { Acknowledgement, Alert, AlertEvent, InstrumentType } from '../../shared/core/model';
@@ -27,6 +29,7 @@ import { FeedStateLog } from './feed-state-log';
 import { defaultNotificationPolicy, type NotificationPolicy } from './notifications';
 import { rowContext, type RowContext } from './overview';
 import { ConsoleReplay } from './console-replay';
+import { SeekClient } from './seek-client';
 import type { DetailHandle } from './client-session';
 
 export type { Notification, NotificationPolicy } from './notifications';
@@ -73,6 +76,8 @@ export class ConsoleService implements ConsoleApi {
   private readonly captureDirs: readonly string[];
   private readonly feedLog: FeedStateLog | null;
   private replay: ConsoleReplay | null = null;
+  /** Seeks and steps in the opened capture, on a worker thread started on the first one. */
+  private seeker: SeekClient | null = null;
   private watched: string | null = null;
   private started = false;
   /** Each client session's keys of interest (null: not said yet). */
@@ -127,6 +132,8 @@ export class ConsoleService implements ConsoleApi {
   async stop(): Promise<void> {
     await this.replay?.close();
     this.replay = null;
+    await this.seeker?.close();
+    this.seeker = null;
     if (this.started) await this.host.stop();
     this.history.close();
     this.listeners.clear();
@@ -279,6 +286,40 @@ export class ConsoleService implements ConsoleApi {
         await this.closeReplay(true);
         return null;
     }
+  }
+
+  /**
+   * The opened capture at an instant: the book ladder, metrics and rule
+   * states as a seek rebuilds them (docs/seek.md), on the seek worker. Only
+   * the capture the replay view has open (it passed the checks of `openCapture`).
+   */
+  async seekReplay(request: ApiArgs<'seekReplay'>[0]): Promise<ReplaySeekView> {
+    this.openedCapture(request.capture, 'seek');
+    try {
+      return await this.seekClient().seek(request);
+    } catch (error) {
+      throw new Error(`cannot seek: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
+  /** The previous or next frame touching one instrument's book, from an instant of the opened capture. */
+  async stepReplay(request: ApiArgs<'stepReplay'>[0]): Promise<ReplayStep> {
+    this.openedCapture(request.capture, 'step');
+    try {
+      return await this.seekClient().step(request);
+    } catch (error) {
+      throw new Error(`cannot step: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
+  private openedCapture(capture: string, what: string): void {
+    const open = this.replay?.capture;
+    if (open === undefined) throw new Error(`cannot ${what}: no capture is open; open one in the replay view first`);
+    if (open !== capture) throw new Error(`cannot ${what}: ${capture} is not the capture open (${open})`);
+  }
+
+  private seekClient(): SeekClient {
+    return (this.seeker ??= new SeekClient(this.options.config));
   }
 
   /** Records a venue's raw feed into the first capture folder, as `surveil record` would. */

@@ -40,6 +40,8 @@ export function createElectronClient(api: ConsoleApi): ConsoleClient {
     startRecording: (start) => api.startRecording(start),
     stopRecording: () => api.stopRecording(),
     exportHistory: (request) => api.exportHistory(request),
+    seekReplay: (request) => api.seekReplay(request),
+    stepReplay: (request) => api.stepReplay(request),
     subscribe: (listener) => api.subscribe(listener),
     link: () => link,
     onLink: () => () => undefined,

@@ -164,6 +164,8 @@ export function createWsClient(options: WsClientOptions): ConsoleClient {
     startRecording: call('startRecording'),
     stopRecording: call('stopRecording'),
     exportHistory: call('exportHistory'),
+    seekReplay: call('seekReplay'),
+    stepReplay: call('stepReplay'),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
