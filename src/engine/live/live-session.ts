@@ -9,7 +9,14 @@ import type { Feed, FeedOptions, FeedSink, FeedStatus, FeedSubscription, RawFram
  * What a live session drives: the whole pipeline on one thread, or in a feed
  * worker the books side with a sampler that posts to the analytics worker.
  */
-export type LiveTarget = Pick<SurveillancePipeline, 'ingest' | 'booksWantingSnapshot' | 'resetInstruments' | 'advance'>;
+export type LiveTarget = Pick<SurveillancePipeline, 'ingest' | 'booksWantingSnapshot' | 'takeNewlyWanting' | 'resetInstruments' | 'advance'>;
+
+/**
+ * Books that still want a snapshot are asked of their feed again this often:
+ * an ask the feed could not take (socket not yet up, request failed, OKX's
+ * grace) is retried without a walk over every book on every frame.
+ */
+export const SNAPSHOT_RETRY_MS = 250;
 
 export interface LiveSessionOptions {
   readonly pipeline: LiveTarget;
@@ -29,15 +36,17 @@ export interface LiveSessionOptions {
 
 /**
  * Runs live feeds into the pipeline: every frame -> `pipeline.ingest`;
- * after each frame, books that want a snapshot are asked of their feed
- * (feeds deduplicate and rate-limit, so asking on every frame is cheap and
- * retries a snapshot that turned out too old); a dropped connection resets
+ * after each frame, books that have just started wanting a snapshot are
+ * asked of their feed, and every `SNAPSHOT_RETRY_MS` all that still want one
+ * (feeds deduplicate and rate-limit, so asking again is cheap and retries a
+ * snapshot that failed or turned out too old); a dropped connection resets
  * its books; a timer takes samples every interval.
  */
 export class LiveSession {
   private readonly feeds: readonly Feed[];
   private readonly byVenue = new Map<VenueId, Feed>();
   private timer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   private errors = 0;
 
@@ -61,6 +70,8 @@ export class LiveSession {
     if (this.timer) return;
     this.options.pipeline.advance(this.now());
     this.scheduleTick();
+    this.retryTimer = setInterval(() => this.askSnapshots(this.options.pipeline.booksWantingSnapshot()), SNAPSHOT_RETRY_MS);
+    this.retryTimer.unref?.();
     for (const feed of this.feeds) feed.start();
   }
 
@@ -78,6 +89,8 @@ export class LiveSession {
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
     await Promise.all(this.feeds.map((feed) => feed.stop()));
   }
 
@@ -96,7 +109,11 @@ export class LiveSession {
       this.options.onError?.(error, frame);
     }
     this.options.extraSink?.onFrame(frame);
-    for (const key of pipeline.booksWantingSnapshot()) {
+    this.askSnapshots(pipeline.takeNewlyWanting());
+  }
+
+  private askSnapshots(keys: readonly string[]): void {
+    for (const key of keys) {
       const colon = key.indexOf(':');
       this.byVenue.get(key.slice(0, colon))?.requestSnapshot(key.slice(colon + 1));
     }

@@ -145,6 +145,10 @@ export class SurveillancePipeline {
     return this.books.booksWantingSnapshot();
   }
 
+  takeNewlyWanting(): readonly string[] {
+    return this.books.takeNewlyWanting();
+  }
+
   resetVenue(venue: string): void {
     this.books.resetVenue(venue);
   }

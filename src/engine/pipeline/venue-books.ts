@@ -138,6 +138,8 @@ export interface VenueBooksSettings {
  * reference prices, and book metrics at each sampling boundary. It runs where
  * the sockets are (a feed worker), so raw frames never leave it.
  */
+const EMPTY_KEYS: readonly string[] = [];
+
 export class VenueBooks {
   readonly directory: InstrumentDirectory;
   readonly counters: FrameCounters = { frames: 0, ignored: 0, ignoredBy: {}, rejected: {} };
@@ -158,6 +160,15 @@ export class VenueBooks {
   private readonly crossedSince = new Map<string, { state: 'crossed' | 'locked'; since: number; wasCrossed: boolean }>();
   private readonly episodes = new Map<string, BookEpisodes>();
   private readonly deepSettings: DeepVerifySettings;
+  /**
+   * Keys of the books that want a REST snapshot, kept as their states change
+   * (after each event, a refused message, a reset): a feed worker asks on
+   * every frame, and a scan of every book per frame cost a whole-market feed
+   * worker more than its decoding (docs/performance.md, session 4).
+   */
+  private readonly wanting = new Set<string>();
+  /** Keys that started wanting since the last `takeNewlyWanting`, in order. */
+  private newlyWanting: string[] = [];
 
   constructor(
     private readonly settings: VenueBooksSettings,
@@ -179,7 +190,10 @@ export class VenueBooks {
     const result = this.mapperFor(frame.venue).map(frame);
     switch (result.kind) {
       case 'events':
-        for (const event of result.events) this.apply(event, frame.t);
+        for (const event of result.events) {
+          const state = this.apply(event, frame.t);
+          if (state) this.noteWanting(state);
+        }
         return;
       case 'instruments':
         this.directory.addMetadata(result.instruments);
@@ -307,9 +321,30 @@ export class VenueBooks {
 
   /** Keys whose book waits for a REST snapshot, or whose deep verification asks for one (a live feed fetches one). */
   booksWantingSnapshot(): string[] {
-    const keys: string[] = [];
-    for (const state of this.states.values()) if (state.sync?.wantsSnapshot || state.deep?.wantsSnapshot) keys.push(state.key);
+    return [...this.wanting];
+  }
+
+  /**
+   * The keys that started wanting a snapshot since the last call: what a live
+   * feed asks for right after a frame. Asks that a feed could not take then
+   * (socket down, request failed) are retried from `booksWantingSnapshot`.
+   */
+  takeNewlyWanting(): readonly string[] {
+    if (this.newlyWanting.length === 0) return EMPTY_KEYS;
+    const keys = this.newlyWanting;
+    this.newlyWanting = [];
     return keys;
+  }
+
+  private noteWanting(state: InstrumentState): void {
+    const wants = state.sync?.wantsSnapshot === true || state.deep?.wantsSnapshot === true;
+    if (wants === this.wanting.has(state.key)) return;
+    if (wants) {
+      this.wanting.add(state.key);
+      this.newlyWanting.push(state.key);
+    } else {
+      this.wanting.delete(state.key);
+    }
   }
 
   /**
@@ -323,6 +358,7 @@ export class VenueBooks {
       if (!state?.sync) continue;
       state.sync.reset();
       state.gapSinceSample = true;
+      this.noteWanting(state);
     }
   }
 
@@ -342,11 +378,12 @@ export class VenueBooks {
     return mapper;
   }
 
-  private apply(event: MarketEvent, receivedAt: number): void {
+  /** Applies one event; returns the instrument state it touched (none for an index price). */
+  private apply(event: MarketEvent, receivedAt: number): InstrumentState | undefined {
     if (event.type === 'index_price') {
       this.indexPrices.set(instrumentKey(event.venue, event.symbol), event.price);
       this.indexTimes.set(instrumentKey(event.venue, event.symbol), receivedAt);
-      return;
+      return undefined;
     }
     const state = this.stateFor(event.venue, event.symbol);
     state.lastFrameAt = receivedAt;
@@ -355,22 +392,23 @@ export class VenueBooks {
       case 'book_snapshot':
       case 'book_delta':
         this.applyBook(state, event, receivedAt);
-        return;
+        break;
       case 'quote':
         state.quote = event;
         if (state.sync) {
           state.truth ??= new BookTruth();
           this.judge(state, state.truth.onQuote(event, state.sync, receivedAt), receivedAt);
         }
-        return;
+        break;
       case 'reference':
         if (event.markPrice !== undefined) state.markPrice = event.markPrice;
         if (event.indexPrice !== undefined) state.indexPrice = event.indexPrice;
         if (event.markPrice !== undefined || event.indexPrice !== undefined) state.referenceAt = receivedAt;
         if (event.fundingRate !== undefined) state.fundingRate = event.fundingRate;
         this.applyFundingTimes(state, event);
-        return;
+        break;
     }
+    return state;
   }
 
   private applyBook(state: InstrumentState, event: Extract<MarketEvent, { type: 'book_snapshot' | 'book_delta' }>, time: number): void {
@@ -465,6 +503,7 @@ export class VenueBooks {
     state.sync.invalidate();
     state.truth?.reset();
     state.gapSinceSample = true;
+    this.noteWanting(state);
   }
 
   /**

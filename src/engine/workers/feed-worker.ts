@@ -54,6 +54,7 @@ const target: LiveTarget = {
     books.ingest(frame);
   },
   booksWantingSnapshot: () => books.booksWantingSnapshot(),
+  takeNewlyWanting: () => books.takeNewlyWanting(),
   resetInstruments: (keys) => books.resetInstruments(keys),
   advance: (now) => sampleDue(now, 'timer'),
 };
