@@ -35,7 +35,7 @@ export const SOURCE_PATHS = ['src/cli', 'src/engine', 'src/shared', 'package.jso
  * was most of a bundled command's start when they were external. parquet-wasm
  * reads its .wasm file beside its own module, so it stays a package too.
  */
-const NATIVE_OR_OPTIONAL = ['better-sqlite3', 'pg-native', 'bufferutil', 'utf-8-validate', 'electron', 'parquet-wasm'];
+const NATIVE_OR_OPTIONAL = ['better-sqlite3', 'pg-native', 'bufferutil', 'utf-8-validate', 'electron', 'parquet-wasm', 'playwright-core'];
 
 const STAMP = 'build-stamp.json';
 

@@ -9,6 +9,7 @@ import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { record } from './commands/record';
 import { replay } from './commands/replay';
+import { reportCommand } from './commands/report';
 import { serve } from './commands/serve';
 import { sync } from './commands/sync';
 import { simulate } from './commands/simulate';
@@ -41,12 +42,22 @@ export interface CliOption {
   /** Placeholder shown in help for string options, e.g. `DIR`. */
   readonly valueName?: string;
   readonly description: string;
+  /** String options only: may be given several times (the value is then an array). */
+  readonly multiple?: boolean;
 }
 
 /** Parsed command line handed to a command. */
 export interface CliArgs {
+  /** A `multiple` option's value is a string[] at run time: read it with {@link optionValues}. */
   readonly values: Readonly<Record<string, string | boolean | undefined>>;
   readonly positionals: readonly string[];
+}
+
+/** Every value of a string option (a `multiple` one holds an array), trimmed, split at commas, empty ones dropped. */
+export function optionValues(args: CliArgs, name: string): string[] {
+  const raw = args.values[name] as unknown;
+  const list = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? (raw as unknown[]).filter((v): v is string => typeof v === 'string') : [];
+  return list.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
 /** A subcommand. `name` is the words that select it: `config check`. */
@@ -61,7 +72,7 @@ export interface CliCommand {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [book, configCheck, evaluate, explain, exportCommand, importCommand, record, replay, serve, simulate, sync];
+export const COMMANDS: readonly CliCommand[] = [book, configCheck, evaluate, explain, exportCommand, importCommand, record, replay, reportCommand, serve, simulate, sync];
 
 const PROGRAM = 'surveil';
 
@@ -134,9 +145,10 @@ function findCommand(argv: readonly string[], commands: readonly CliCommand[]): 
 }
 
 function toParseArgsOptions(options: Readonly<Record<string, CliOption>>) {
-  const out: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  const out: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [name, option] of Object.entries(options)) {
     out[name] = option.short === undefined ? { type: option.type } : { type: option.type, short: option.short };
+    if (option.multiple) out[name].multiple = true;
   }
   return out;
 }
