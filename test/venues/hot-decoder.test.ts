@@ -296,6 +296,52 @@ describe('hot decoders', () => {
     const partial = usdm.map(samples[3]![2]);
     expect(partial.kind === 'events' && partial.events[0]?.type).toBe('book_snapshot');
   });
+
+  it('spot partial depth (`@depth20@100ms`, no symbol inside): read as the JSON path does, tweaked and mutated too', () => {
+    const hot = new BinanceMapper('spot');
+    const json = new BinanceMapper('spot', undefined, { hotDecoder: false });
+    const decoder = new HotBinanceDecoder('binance-spot', 'spot');
+    // Real spot depth frames of the recording, reshaped as the partial stream sends them: the top 20 of each side.
+    const real = binance.spot!.frames.filter((f) => f.kind === 'ws' && f.data.includes('@depth@100ms'));
+    const partials: RawFrame[] = real.map((f, i) => {
+      const wrapper = JSON.parse(f.data) as { stream: string; data: { u: number; b: string[][]; a: string[][] } };
+      const symbol = wrapper.stream.slice(0, wrapper.stream.indexOf('@'));
+      const body = { lastUpdateId: wrapper.data.u, bids: wrapper.data.b.slice(0, 20), asks: wrapper.data.a.slice(0, 20) };
+      return { ...f, data: JSON.stringify({ stream: `${symbol}@depth${i % 2 === 0 ? '20@100ms' : '5'}`, data: body }) };
+    });
+    expect(partials.length).toBeGreaterThan(100);
+    for (const f of partials) expect(decoder.decode(f), f.data.slice(0, 120)).toBeDefined();
+    const before = numericLevelsChecked;
+    compare(hot, json, partials);
+    // Every level went to the book as numbers, checked against the JSON path's strings.
+    const levels = partials.reduce((n, f) => n + (f.data.match(/\["/g)?.length ?? 0), 0);
+    expect(levels).toBeGreaterThan(300);
+    expect(numericLevelsChecked - before).toBe(levels);
+    const first = hot.map(partials[0]!);
+    expect(first.kind === 'events' && first.events[0]).toMatchObject({ type: 'book_snapshot', exchangeTime: undefined });
+    // Near misses: left to the JSON path or read identically, never read differently.
+    const rng = mulberry32(21);
+    const odd = [
+      (d: string) => d.replace('{"lastUpdateId":', '{"e":"x","lastUpdateId":'),
+      (d: string) => d.replace(',"asks":', ',"E":5,"asks":'),
+      (d: string) => d.replace(/"stream":"[a-z0-9]+@/, '"stream":"@'),
+      (d: string) => d.replace(/"stream":"([a-z0-9]+)@[^"]*"/, '"stream":"$1"'),
+      (d: string) => d.replace(',"asks":[', ',"asks":[],"x":['),
+    ];
+    const tweaked: RawFrame[] = [];
+    for (const frame of partials) {
+      for (const tweak of [...TWEAKS, ...odd]) {
+        const data = tweak(frame.data, rng);
+        if (data !== undefined && data !== frame.data) tweaked.push({ ...frame, data });
+      }
+    }
+    expect(tweaked.length).toBeGreaterThan(partials.length * 8);
+    compare(hot, json, tweaked);
+    for (let seed = 1; seed <= 4; seed += 1) {
+      const { frames: mutated } = mutateCapture(partials, mulberry32(seed), { count: Math.floor(partials.length / 2), protect: new Set(), sequenced: false });
+      compare(hot, json, mutated.filter((f) => f.data.length < 100_000));
+    }
+  });
 });
 
 describe('JsonCursor.levelNumber', () => {

@@ -7,7 +7,8 @@ import type { BinanceMarket } from './exchange-info';
 
 /**
  * The hot Binance frames read without JSON.parse (docs/decoder.md): diff and
- * partial depth (`depthUpdate`), `bookTicker` (USD-M with `e`, spot without)
+ * partial depth (`depthUpdate`; spot's `{"lastUpdateId",..}` partial book),
+ * `bookTicker` (USD-M with `e`, spot without)
  * and `markPriceUpdate` (alone or as the `!markPrice@arr` array), raw or in
  * the combined-stream wrapper `{"stream":..,"data":..}`.
  *
@@ -118,6 +119,8 @@ export class HotBinanceDecoder {
     if (this.streamStart >= 0) {
       const c = this.cursor;
       const at = c.pos;
+      // Spot partial depth: the long tail's book stream, the bulk of a whole-market spot feed.
+      if (this.market === 'spot' && c.peek() === OPEN_BRACE && c.text.startsWith('{"lastUpdateId":', at)) return this.partialDepth(frame);
       if (c.lit('{"e":') && c.str()) {
         const what = this.ignoredName();
         if (what !== undefined) return this.skipRest() ? { kind: 'ignored', what } : undefined;
@@ -151,6 +154,19 @@ export class HotBinanceDecoder {
   restDepth(frame: RawFrame, symbol: string): MapResult | undefined {
     const c = this.cursor;
     c.reset(frame.data);
+    const event = this.depthBody(frame, symbol, true);
+    return event !== undefined && c.done() ? { kind: 'events', events: [event] } : undefined;
+  }
+
+  /**
+   * `{"lastUpdateId":..,"bids":..,"asks":..}` at the cursor -> a snapshot of
+   * `symbol`. REST bodies may carry `E` and `T` (USD-M), read as the
+   * mapper's restDepth does; a spot partial-depth payload (`withTimes`
+   * false) is read with those three keys only, its time undefined as in the
+   * mapper's depthSnapshot.
+   */
+  private depthBody(frame: RawFrame, symbol: string, withTimes: boolean): MarketEvent | undefined {
+    const c = this.cursor;
     if (!c.lit('{"lastUpdateId":')) return undefined;
     const last = c.int();
     if (Number.isNaN(last)) return undefined;
@@ -160,9 +176,9 @@ export class HotBinanceDecoder {
     let asks: number[] | null = null;
     while (c.eat(COMMA)) {
       if (!c.key()) return undefined;
-      if (c.isChar(69 /* E */) && Number.isNaN(time)) {
+      if (withTimes && c.isChar(69 /* E */) && Number.isNaN(time)) {
         if (Number.isNaN((time = c.int()))) return undefined;
-      } else if (c.isChar(84 /* T */) && Number.isNaN(tradeTime)) {
+      } else if (withTimes && c.isChar(84 /* T */) && Number.isNaN(tradeTime)) {
         if (Number.isNaN((tradeTime = c.int()))) return undefined;
       } else if (c.is('bids') && bids === null) {
         if ((bids = readNumericLevelArray(this.cursor, false)) === null) return undefined;
@@ -172,9 +188,23 @@ export class HotBinanceDecoder {
         return undefined;
       }
     }
-    if (!c.eat(CLOSE_BRACE) || !c.done() || bids === null || asks === null) return undefined;
+    if (!c.eat(CLOSE_BRACE) || bids === null || asks === null) return undefined;
     const exchangeTime = !Number.isNaN(time) ? time : !Number.isNaN(tradeTime) ? tradeTime : undefined;
-    return { kind: 'events', events: [new NumericBookMessage('book_snapshot', this.venue, symbol, exchangeTime, frame.t, bids, asks, { last }).event()] };
+    return new NumericBookMessage('book_snapshot', this.venue, symbol, exchangeTime, frame.t, bids, asks, { last }).event();
+  }
+
+  /**
+   * A spot partial-depth payload in the combined wrapper: no symbol inside,
+   * the stream's name says whose book it is (the mapper's symbolOfStream:
+   * the name up to its first `@`, upper case).
+   */
+  private partialDepth(frame: RawFrame): MapResult | undefined {
+    const text = this.cursor.text;
+    let end = text.indexOf('@', this.streamStart);
+    if (end < 0 || end > this.streamEnd) end = this.streamEnd;
+    if (end === this.streamStart) return undefined;
+    const event = this.depthBody(frame, text.slice(this.streamStart, end).toUpperCase(), false);
+    return event === undefined ? undefined : { kind: 'events', events: [event] };
   }
 
   /** `!markPrice@arr`-style arrays: every item must be a hot payload (an empty one is the JSON path's `ignored`). */
@@ -204,7 +234,7 @@ export class HotBinanceDecoder {
       case Kind.MarkPrice:
         return this.reference(frame);
       default:
-        // Spot bookTicker has no `e`; partial depth (`lastUpdateId`) is not read here.
+        // Spot bookTicker has no `e` (spot partial depth was taken in `single`).
         return this.seen === (K_u | K_s | K_b | K_B | K_a | K_A) || this.seen === (K_s | K_b | K_B | K_a | K_A) ? this.quote(frame) : undefined;
     }
   }
