@@ -77,8 +77,10 @@ async function fullReplayAt(path: string, key: string, at: number, levels: numbe
   const full = await replayCapture(path, { speed: 'max', settings, until: { time: at }, listener: { onEvaluation: (e) => last.set(e.sample.key, e) } });
   const whole = wholeBooks(full.pipeline)[key] as { valid: boolean; id: number | null; bids: string[]; asks: string[] };
   const sync = full.pipeline.instrumentStates().find((s) => s.key === key)!.sync;
-  full.pipeline.advance(full.stoppedAt);
-  const sample = full.pipeline.books.sample(full.stoppedAt).find((s) => s.key === key);
+  // The seek's own last step: the clock to the instant, and the sample taken there.
+  const stoppedAt = full.stoppedAt ?? at;
+  full.pipeline.advance(stoppedAt);
+  const sample = full.pipeline.books.sample(stoppedAt).find((s) => s.key === key);
   return {
     stoppedAt: full.stoppedAt,
     book: { id: whole.id, bids: whole.bids.slice(0, levels), asks: whole.asks.slice(0, levels), valid: bookLadder(key, at, sync).valid },

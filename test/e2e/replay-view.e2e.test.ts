@@ -6,8 +6,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/engine/config/load-config';
 import { runConsole, type RunningConsole } from '../../src/engine/console/run-console';
+import { readCapture } from '../../src/engine/capture/capture-reader';
+import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
+import { replayCapture } from '../../src/engine/replay/replay-capture';
 import { simulateToCapture } from '../../src/engine/simulator';
+import { venueById } from '../../src/engine/venues/registry';
+import type { VenueMapper } from '../../src/engine/venues/venue';
+import type { Alert } from '../../src/shared/core/model';
 import { repoRoot } from '../support/shared-data';
+import { wholeBooks } from '../support/whole-books';
 import { buildRenderer, CHROMIUM_ARGS, CHROMIUM_PATH, SCREENSHOT_DIR } from './browser';
 
 /**
@@ -94,6 +101,49 @@ async function chartPixels(testId: string): Promise<{ line: number; thresholdRow
     });
 }
 
+/** The engine's own reconstruction: a full replay of `path` to `at`, the book of `key` whole (levels as `price@size`, best first). */
+async function bookByFullReplay(path: string, key: string, at: number): Promise<{ bids: string[]; asks: string[] }> {
+  const full = await replayCapture(path, { speed: 'max', settings: pipelineSettingsFrom(loadConfig(join(repoRoot, 'config'))), until: { time: at } });
+  return wholeBooks(full.pipeline)[key] as { bids: string[]; asks: string[] };
+}
+
+/** Every alert of a full replay of `path`, by id. */
+async function alertsByFullReplay(path: string): Promise<Map<string, Alert>> {
+  const full = await replayCapture(path, { speed: 'max', settings: pipelineSettingsFrom(loadConfig(join(repoRoot, 'config'))) });
+  return new Map(full.pipeline.allAlerts().map((a) => [a.id, a]));
+}
+
+/** Times of the frames touching `key`'s book, read from the capture's start through the venue's mapper. */
+async function bookFrameTimes(path: string, key: string): Promise<number[]> {
+  const venue = key.slice(0, key.indexOf(':'));
+  const symbol = key.slice(key.indexOf(':') + 1);
+  const mappers = new Map<string, VenueMapper>();
+  const times: number[] = [];
+  for await (const { frame } of readCapture(path)) {
+    let mapper = mappers.get(frame.venue);
+    if (!mapper) mappers.set(frame.venue, (mapper = venueById(frame.venue)!.createMapper()));
+    const result = mapper.map(frame);
+    if (result.kind === 'events' && result.events.some((e) => (e.type === 'book_snapshot' || e.type === 'book_delta') && e.venue === venue && e.symbol === symbol)) times.push(frame.t);
+    else if (result.kind === 'rejected' && result.symbol === symbol && frame.venue === venue) times.push(frame.t);
+  }
+  return times;
+}
+
+/** The seek panel's ladder as shown: levels per side as `price@size`, best first. */
+async function shownLadder(): Promise<{ bids: string[]; asks: string[] }> {
+  return page.getByTestId('seek-ladder').evaluate((table) => {
+    const side = (name: string) =>
+      [...table.querySelectorAll(`tr[data-testid="seek-level"][data-side="${name}"]`)].map((tr) => {
+        const cells = tr.querySelectorAll('td');
+        return `${cells[0]!.textContent}@${cells[1]!.textContent}`;
+      });
+    // Asks are drawn best-last (above the middle row).
+    return { bids: side('bid'), asks: side('ask').reverse() };
+  });
+}
+
+const shownAt = async (): Promise<number> => Number(await page.getByTestId('seek-result').getAttribute('data-at'));
+
 describe('the replay view in Chromium (npm run demo, typed capture paths)', () => {
   it('says where it looked and opens a typed path outside its folders, the bar climbing to 100 %', async () => {
     await page.goto(running.web.url);
@@ -138,4 +188,52 @@ describe('the replay view in Chromium (npm run demo, typed capture paths)', () =
     expect(pixels.thresholdRow, JSON.stringify(pixels)).toBeGreaterThan(pixels.width * 0.3);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'replay-second-capture.png') });
   }, 60_000);
+
+  it('seeks to 30 s before an alert fired and shows the book then, steps one frame on, and shows the firing', async () => {
+    await open(first, 'max');
+    await expect.poll(() => page.getByTestId('replay-state').textContent(), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => page.getByTestId('replay-alert').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const row = page.getByTestId('replay-alert').first();
+    const id = (await row.getAttribute('data-alert-id'))!;
+    const alert = (await alertsByFullReplay(first)).get(id);
+    expect(alert, `alert ${id} in the full replay`).toBeDefined();
+    const firedAt = alert!.firedAt!;
+    expect(firedAt).not.toBeNull();
+
+    // 30 s before it fired: the panel names the instant and shows the book a full replay has then.
+    await row.getByTestId('replay-alert-before').click();
+    await expect.poll(() => page.getByTestId('seek-result').getAttribute('data-at').catch(() => null), { timeout: 30_000 }).toBe(String(firedAt - 30_000));
+    expect(await page.getByTestId('seek-result').getAttribute('data-key')).toBe(alert!.key);
+    const before = new Date(firedAt - 30_000).toISOString().replace('T', ' ').replace('Z', '');
+    expect(await page.getByTestId('seek-instant').textContent()).toContain(`at ${before}Z`);
+    expect(await page.getByTestId('seek-note').textContent()).toBe(`30 s before ${alert!.rule} fired`);
+    const times = await bookFrameTimes(first, alert!.key);
+    const asOf = times.filter((t) => t <= firedAt - 30_000).at(-1)!;
+    expect(await page.getByTestId('seek-asof').getAttribute('data-asof')).toBe(String(asOf));
+    expect(await page.getByTestId('seek-instant').textContent()).toContain(`book as of ${new Date(asOf).toISOString().replace('T', ' ')}`);
+    const engine = await bookByFullReplay(first, alert!.key, firedAt - 30_000);
+    const shown = await shownLadder();
+    expect(shown.bids.length).toBe(10);
+    expect(shown).toEqual({ bids: engine.bids.slice(0, 10), asks: engine.asks.slice(0, 10) });
+    expect(await page.getByTestId('seek-book-status').textContent()).toMatch(/^book in sync/);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'replay-seek-before-alert.png') });
+
+    // One frame on: the next frame that touched this book, and the book after it.
+    await page.getByTestId('seek-next').click();
+    const next = times.find((t) => t > firedAt - 30_000)!;
+    await expect.poll(shownAt, { timeout: 30_000 }).toBe(next);
+    expect(await page.getByTestId('seek-instant').textContent()).toContain(`at ${new Date(next).toISOString().replace('T', ' ').replace('Z', '')}Z`);
+    expect(await page.getByTestId('seek-asof').getAttribute('data-asof')).toBe(String(next));
+    const afterStep = await bookByFullReplay(first, alert!.key, next);
+    expect(await shownLadder()).toEqual({ bids: afterStep.bids.slice(0, 10), asks: afterStep.asks.slice(0, 10) });
+    // And back.
+    await page.getByTestId('seek-prev').click();
+    await expect.poll(shownAt, { timeout: 30_000 }).toBe(asOf);
+
+    // At firing: the rule that fired is shown firing.
+    await row.getByTestId('replay-alert-at').click();
+    await expect.poll(shownAt, { timeout: 30_000 }).toBe(firedAt);
+    await expect.poll(() => page.locator(`[data-testid="seek-rule"][data-rule="${alert!.rule}"]`).getAttribute('data-kind'), { timeout: 5_000 }).toBe('active');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'replay-seek-at-firing.png') });
+  }, 120_000);
 });

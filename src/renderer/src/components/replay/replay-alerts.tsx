@@ -1,9 +1,17 @@
 import { useShallow } from 'zustand/react/shallow';
+import type { Alert } from '../../../../shared/core/model';
 import { formatDateTime, formatMetric, formatSigma } from '../../format/format';
 import { useConsole } from '../context';
 
-/** Alerts the replay raised, in order; a click opens the instrument view centred on when the alert fired. */
-export function ReplayAlerts() {
+/** 30 s before an alert fired: what led up to it. */
+export const BEFORE_FIRING_MS = 30_000;
+
+/**
+ * Alerts the replay raised, in order; a click opens the instrument view
+ * centred on when the alert fired; its buttons seek the capture to 30 s
+ * before it fired or to the firing itself (`onSeek`).
+ */
+export function ReplayAlerts({ onSeek }: { onSeek?: (alert: Alert, at: number, label: string) => void }) {
   const ids = useConsole(useShallow((s) => [...s.seenOrder].reverse()));
   const seen = useConsole((s) => s.seen);
   const jump = useConsole((s) => s.jumpToAlert);
@@ -22,6 +30,7 @@ export function ReplayAlerts() {
             <col className="col-rule" />
             <col className="col-value" />
             <col className="col-state" />
+            {onSeek ? <col className="col-seek" /> : null}
           </colgroup>
           <tbody>
             {ids.map((id) => {
@@ -39,6 +48,34 @@ export function ReplayAlerts() {
                     <span className="muted">peak</span> {formatMetric(a.metric, a.peakValue ?? a.value)} <span className="muted">{formatSigma(a.peakZscore ?? a.zscore)}</span>
                   </td>
                   <td className={`txt state-${a.state}`}>{a.state}</td>
+                  {onSeek ? (
+                    <td className="txt seek-buttons">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        data-testid="replay-alert-before"
+                        title="the capture 30 s before this alert fired: book, metrics and rules then"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onSeek(a, (a.firedAt ?? a.openedAt) - BEFORE_FIRING_MS, `30 s before ${a.rule} fired`);
+                        }}
+                      >
+                        −30 s
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        data-testid="replay-alert-at"
+                        title="the capture when this alert fired"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onSeek(a, a.firedAt ?? a.openedAt, `${a.rule} ${a.firedAt === null ? 'opened' : 'fired'}`);
+                        }}
+                      >
+                        at firing
+                      </button>
+                    </td>
+                  ) : null}
                 </tr>
               );
             })}
