@@ -117,7 +117,7 @@ function instrumentSection(i: InstrumentReport, report: MarketReport): string {
     out.push(seriesTable(k, i.depth, [0.01, 0.05, 0.5, 'mean', 'min'], 0));
     out.push(`<p class="note"><code>depth_10bps</code> is the thinner side within 10 bps (what the default depth rules watch).</p>`);
   } else out.push(`<p class="note">No judged depth in the day.</p>`);
-  out.push(`<p><b>Thresholds used</b> (time below each):</p>`);
+  out.push(`<p><b>Thresholds used</b> (time below each): the depth rules alerts.yaml resolves for this instrument, and any other threshold the day's depth alerts carry in their audit trail. Liquidity-tier profiles are not applied: the history does not record an instrument's tier.</p>`);
   if (i.depthThresholds.length > 0) {
     const rows = i.depthThresholds.map((t) => {
       const id = `below|${t.threshold.rule}|${t.threshold.metric}|${t.threshold.threshold}`;
