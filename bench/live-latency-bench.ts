@@ -104,6 +104,9 @@ export async function runLiveLatency(options: LiveLatencyOptions): Promise<LiveL
     const engine = triggered.map((b) => b.mainAt - b.timing.trigger!.at);
     const worker = triggered.map((b) => b.timing.postedAt - b.timing.trigger!.at);
     const toAnalytics = triggered.flatMap((b) => (b.timing.evaluatingAt === undefined ? [] : [b.timing.evaluatingAt - b.timing.trigger!.at]));
+    const sampling = triggered.flatMap((b) => (b.timing.trigger!.sampledAt === undefined ? [] : [b.timing.trigger!.sampledAt - b.timing.trigger!.at]));
+    const hopIn = triggered.flatMap((b) => (b.timing.receivedAt === undefined || b.timing.trigger!.sampledAt === undefined ? [] : [b.timing.receivedAt - b.timing.trigger!.sampledAt]));
+    const queued = triggered.flatMap((b) => (b.timing.receivedAt === undefined || b.timing.evaluatingAt === undefined ? [] : [b.timing.evaluatingAt - b.timing.receivedAt]));
     const evaluating = batches.flatMap((b) => (b.timing.evaluatingAt === undefined ? [] : [b.timing.postedAt - b.timing.evaluatingAt]));
     const hop = batches.map((b) => b.mainAt - b.timing.postedAt);
     const afterBoundary = triggered.map((b) => b.timing.trigger!.at - b.timing.boundary);
@@ -126,6 +129,9 @@ export async function runLiveLatency(options: LiveLatencyOptions): Promise<LiveL
       `  engine: to the alert batch on the main thread       ${formatPercentiles(percentiles(engine))}`,
       `    of which feed + analytics workers (to posted)     ${formatPercentiles(percentiles(worker))}`,
       `      sampling and the hop to analytics, queueing      ${formatPercentiles(percentiles(toAnalytics))}`,
+      `        sampling the venue's books (feed worker)       ${formatPercentiles(percentiles(sampling))}`,
+      `        the hop to analytics (clone, port, busy worker) ${formatPercentiles(percentiles(hopIn))}`,
+      `        waiting for the other venues' reports          ${formatPercentiles(percentiles(queued))}`,
       `      evaluating the boundary (rules, history, alerts) ${formatPercentiles(percentiles(evaluating))}`,
       `    of which the hop to the main thread               ${formatPercentiles(percentiles(hop))}`,
       `  screen: to each alert event in a WebSocket client   ${formatPercentiles(percentiles(toScreen))}${unseen > 0 ? `; ${unseen} events not seen by the client` : ''}`,

@@ -60,9 +60,12 @@ export class Analytics {
   /**
    * Evaluates one sampling boundary: `samples` are every venue's book samples
    * for that time; the evaluations come back in the same order. With
-   * `onChunk`, each run of `chunk` evaluations is handed over as soon as it is
-   * made, so a caller can post a chunk's alerts while the rest of a
-   * whole-market boundary is still being evaluated: put what matters most first.
+   * `onChunk`, the instruments whose evaluation could raise an alert event
+   * (an alert or episode under way, or a value past a rule's threshold:
+   * `SurveillanceEvaluator.mayTransition`) are evaluated first and handed
+   * over at once, then the rest in runs of `chunk`, so a caller can post a
+   * boundary's alerts before the whole market is evaluated. Order changes no
+   * evaluation (each instrument's state is its own).
    */
   evaluate(samples: readonly BookSample[], onChunk?: (evaluations: readonly SampleEvaluation[]) => void, chunk = 256): SampleEvaluation[] {
     for (const s of samples) {
@@ -74,68 +77,100 @@ export class Analytics {
     }
     const byKey = new Map<string, BookSample>();
     for (const s of samples) byKey.set(s.key, s);
-    const out: SampleEvaluation[] = [];
-    for (const s of samples) {
-      const instrument = s.instrument;
-      const values = { ...s.values };
-      const sources: Partial<Record<DataSource, SourceHealth>> = { book: bookSource(s) };
-      // Depth is judged in USD: quote notional times the venue's own price of the quote asset.
-      const usdPerQuote = this.usdPerQuote(instrument, byKey);
-      sources.usd_rate = { state: usdPerQuote === null ? 'invalid' : 'ok', gap: false };
-      if (usdPerQuote !== null && usdPerQuote !== 1) {
-        for (const name of Object.keys(values) as MetricName[]) if (name.startsWith('depth_')) values[name]! *= usdPerQuote;
-      }
-      if (instrument.type !== 'spot') {
-        const spotKey = this.directory.spotKeyFor(instrument);
-        const spot = spotKey === undefined ? undefined : byKey.get(spotKey);
-        if (spot) sources.spot_leg = bookSource(spot);
-        sources.reference = { state: s.venueStale || s.referenceStale ? 'stale' : 'ok', gap: false };
-        Object.assign(
-          values,
-          basisMetrics({
-            perpMid: values.mid,
-            spotMid: spot?.values.mid,
-            indexPrice: s.indexPrice,
-            markPrice: s.markPrice,
-            fundingRate: s.fundingRate,
-          }),
-        );
-        const per8h = fundingBpsPer8h(s.fundingRate, s.fundingIntervalMs);
-        if (per8h !== undefined) values.funding_bps_8h = per8h;
-      }
-      // Against the first other venue quoting the same canonical instrument with a healthy book.
-      let peerSeen: BookSample | undefined;
-      for (const other of this.directory.otherVenueKeysFor(instrument)) {
-        const peer = byKey.get(other);
-        if (!peer) continue;
-        peerSeen ??= peer;
-        const cross = crossVenueBps(values.mid, peer.values.mid);
-        if (cross === undefined || bookSource(peer).state !== 'ok') continue;
-        values.cross_venue_bps = cross;
-        peerSeen = peer;
-        break;
-      }
-      if (peerSeen) sources.peer = bookSource(peerSeen);
-      // A book gap travels as `sources.book.gap`: only the windows of metrics that read the book re-warm.
-      const sample: MetricSample = {
-        key: s.key,
-        instrumentId: instrument.id,
-        venue: instrument.venue,
-        time: s.time,
-        values,
-        covered: s.covered,
-        health: { stale: s.venueStale, bookValid: s.bookValid, sources },
-        tickSize: instrument.tickSize,
-        ...(s.nextFundingTime === undefined ? {} : { funding: { nextTime: s.nextFundingTime, intervalMs: s.fundingIntervalMs ?? null } }),
-      };
-      const evaluation = this.evaluator.evaluate(sample);
-      this.remember(evaluation);
-      out.push(evaluation);
-      this.listener.onEvaluation?.(evaluation, instrument);
-      if (onChunk && out.length % chunk === 0) onChunk(out.slice(out.length - chunk));
+    const metricSamples = samples.map((s) => this.metricSample(s, byKey));
+    const out = new Array<SampleEvaluation>(samples.length);
+    if (!onChunk) {
+      for (let i = 0; i < samples.length; i++) out[i] = this.judge(metricSamples[i]!, samples[i]!.instrument);
+      return out;
     }
-    if (onChunk && out.length % chunk !== 0) onChunk(out.slice(out.length - (out.length % chunk)));
+    const later: number[] = [];
+    let run: SampleEvaluation[] = [];
+    for (let i = 0; i < samples.length; i++) {
+      if (!this.evaluator.mayTransition(metricSamples[i]!)) {
+        later.push(i);
+        continue;
+      }
+      run.push((out[i] = this.judge(metricSamples[i]!, samples[i]!.instrument)));
+      if (run.length === chunk) {
+        onChunk(run);
+        run = [];
+      }
+    }
+    // Whatever can alert goes out before the quiet rest is evaluated.
+    if (run.length > 0) onChunk(run);
+    run = [];
+    for (const i of later) {
+      run.push((out[i] = this.judge(metricSamples[i]!, samples[i]!.instrument)));
+      if (run.length === chunk) {
+        onChunk(run);
+        run = [];
+      }
+    }
+    if (run.length > 0) onChunk(run);
     return out;
+  }
+
+  private judge(sample: MetricSample, instrument: Instrument): SampleEvaluation {
+    const evaluation = this.evaluator.evaluate(sample);
+    this.remember(evaluation);
+    this.listener.onEvaluation?.(evaluation, instrument);
+    return evaluation;
+  }
+
+  /** A book sample with what needs the other samples of its boundary: USD depth, basis, funding per 8 h, cross-venue. */
+  private metricSample(s: BookSample, byKey: ReadonlyMap<string, BookSample>): MetricSample {
+    const instrument = s.instrument;
+    const values = { ...s.values };
+    const sources: Partial<Record<DataSource, SourceHealth>> = { book: bookSource(s) };
+    // Depth is judged in USD: quote notional times the venue's own price of the quote asset.
+    const usdPerQuote = this.usdPerQuote(instrument, byKey);
+    sources.usd_rate = { state: usdPerQuote === null ? 'invalid' : 'ok', gap: false };
+    if (usdPerQuote !== null && usdPerQuote !== 1) {
+      for (const name of Object.keys(values) as MetricName[]) if (name.startsWith('depth_')) values[name]! *= usdPerQuote;
+    }
+    if (instrument.type !== 'spot') {
+      const spotKey = this.directory.spotKeyFor(instrument);
+      const spot = spotKey === undefined ? undefined : byKey.get(spotKey);
+      if (spot) sources.spot_leg = bookSource(spot);
+      sources.reference = { state: s.venueStale || s.referenceStale ? 'stale' : 'ok', gap: false };
+      Object.assign(
+        values,
+        basisMetrics({
+          perpMid: values.mid,
+          spotMid: spot?.values.mid,
+          indexPrice: s.indexPrice,
+          markPrice: s.markPrice,
+          fundingRate: s.fundingRate,
+        }),
+      );
+      const per8h = fundingBpsPer8h(s.fundingRate, s.fundingIntervalMs);
+      if (per8h !== undefined) values.funding_bps_8h = per8h;
+    }
+    // Against the first other venue quoting the same canonical instrument with a healthy book.
+    let peerSeen: BookSample | undefined;
+    for (const other of this.directory.otherVenueKeysFor(instrument)) {
+      const peer = byKey.get(other);
+      if (!peer) continue;
+      peerSeen ??= peer;
+      const cross = crossVenueBps(values.mid, peer.values.mid);
+      if (cross === undefined || bookSource(peer).state !== 'ok') continue;
+      values.cross_venue_bps = cross;
+      peerSeen = peer;
+      break;
+    }
+    if (peerSeen) sources.peer = bookSource(peerSeen);
+    // A book gap travels as `sources.book.gap`: only the windows of metrics that read the book re-warm.
+    return {
+      key: s.key,
+      instrumentId: instrument.id,
+      venue: instrument.venue,
+      time: s.time,
+      values,
+      covered: s.covered,
+      health: { stale: s.venueStale, bookValid: s.bookValid, sources },
+      tickSize: instrument.tickSize,
+      ...(s.nextFundingTime === undefined ? {} : { funding: { nextTime: s.nextFundingTime, intervalMs: s.fundingIntervalMs ?? null } }),
+    };
   }
 
   /**

@@ -106,6 +106,8 @@ interface VenueReport {
   readonly samples: readonly BookSample[];
   readonly feed: VenueFeedObservation | undefined;
   readonly trigger: SampleTrigger | undefined;
+  /** Epoch ms: when this worker got the report. */
+  readonly receivedAt: number;
 }
 /** Boundary time -> venue -> report; a boundary is evaluated once every venue has reported it. */
 const pending = new Map<number, Map<VenueId, VenueReport>>();
@@ -121,7 +123,7 @@ function onFeedMessage(message: FeedToAnalytics): void {
   }
   let byVenue = pending.get(message.time);
   if (!byVenue) pending.set(message.time, (byVenue = new Map()));
-  byVenue.set(message.venue, { samples: message.samples, feed: message.feed, trigger: message.trigger });
+  byVenue.set(message.venue, { samples: message.samples, feed: message.feed, trigger: message.trigger, receivedAt: epochNow() });
   // A boundary is complete when every venue reported it, or when a later one
   // arrives (a venue whose worker is down or late must not hold the others back).
   for (const [time, reported] of [...pending].sort((a, b) => a[0] - b[0])) {
@@ -138,11 +140,13 @@ function onFeedMessage(message: FeedToAnalytics): void {
  */
 function evaluateBoundary(time: number, reports: VenueReport[]): void {
   const evaluatingAt = epochNow();
-  const trigger = latestTrigger(reports);
-  const timing = (): AlertTiming => ({ boundary: time, ...(trigger ? { trigger } : {}), evaluatingAt, postedAt: epochNow() });
+  const completing = completingReport(reports);
+  const trigger = completing?.trigger;
+  const receivedAt = completing?.receivedAt;
+  const timing = (): AlertTiming => ({ boundary: time, ...(trigger ? { trigger, receivedAt } : {}), evaluatingAt, postedAt: epochNow() });
   const samples = orderedSamples(reports);
-  // Each chunk's market alerts go out as soon as it is evaluated: at whole-market
-  // scale the first alerts need not wait for the last instrument's evaluation.
+  // What can alert is evaluated first and its alerts go out at once; the quiet
+  // rest follows in chunks: an alert need not wait for the whole market's evaluation.
   const evaluations = analytics.evaluate(
     samples,
     (chunk) => {
@@ -188,24 +192,18 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
 }
 
 /**
- * Every venue's samples of a boundary, the instruments with an open alert
- * first (the ones whose next transition an operator is waiting for), then in
- * the feeds' order (most liquid first where a selection ranks them).
+ * Every venue's samples of a boundary, in the feeds' order (most liquid first
+ * where a selection ranks them); `Analytics.evaluate` puts first what can
+ * alert (open alerts and episodes, values past a threshold).
  */
 function orderedSamples(reports: readonly VenueReport[]): BookSample[] {
-  const all = reports.length === 1 ? [...reports[0]!.samples] : reports.flatMap((r) => r.samples);
-  const open = analytics.keysWithOpenAlerts();
-  if (open.size === 0) return all;
-  const first: BookSample[] = [];
-  const rest: BookSample[] = [];
-  for (const s of all) (open.has(s.key) ? first : rest).push(s);
-  return first.length === 0 ? all : [...first, ...rest];
+  return reports.length === 1 ? [...reports[0]!.samples] : reports.flatMap((r) => r.samples);
 }
 
-/** The trigger of the venue that reported last: its arrival completed the boundary. */
-function latestTrigger(reports: readonly VenueReport[]): SampleTrigger | undefined {
-  let latest: SampleTrigger | undefined;
-  for (const { trigger } of reports) if (trigger && (latest === undefined || trigger.at > latest.at)) latest = trigger;
+/** The report of the venue whose trigger came last: its arrival completed the boundary. */
+function completingReport(reports: readonly VenueReport[]): VenueReport | undefined {
+  let latest: VenueReport | undefined;
+  for (const report of reports) if (report.trigger && (latest === undefined || report.trigger.at > latest.trigger!.at)) latest = report;
   return latest;
 }
 

@@ -41,7 +41,7 @@ function sampleDue(now: number, by: SampleTrigger['by']): void {
   for (const time of due) {
     const samples = books.sample(time);
     const feed = liveFeedObservation(venueId, books, session.status(), time);
-    toAnalytics({ type: 'book_samples', venue: venueId, time, samples, feed, trigger });
+    toAnalytics({ type: 'book_samples', venue: venueId, time, samples, feed, trigger: { ...trigger, sampledAt: epochNow() } });
   }
 }
 

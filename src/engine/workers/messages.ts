@@ -45,6 +45,8 @@ export interface SampleTrigger {
   readonly by: 'frame' | 'timer';
   /** Epoch ms, sub-millisecond (epoch-clock.ts): the frame's arrival in the worker, in the socket's message callback; or the tick. */
   readonly at: number;
+  /** Epoch ms, sub-millisecond: when the worker had taken the boundary's samples and posted them. */
+  readonly sampledAt?: number;
 }
 
 /**
@@ -56,6 +58,8 @@ export interface AlertTiming {
   readonly boundary: number;
   /** The latest of the venues' triggers for this boundary; absent when no venue sent one. */
   readonly trigger?: SampleTrigger;
+  /** Epoch ms, sub-millisecond: when the analytics worker got the report of the venue whose trigger this is. */
+  readonly receivedAt?: number;
   /** Epoch ms, sub-millisecond: when the analytics worker began evaluating the boundary (its last report in). */
   readonly evaluatingAt?: number;
   /** Epoch ms, sub-millisecond: when the analytics worker posted the events. */

@@ -75,6 +75,11 @@ export class AlertTracker {
     return this.alert ? snapshot(this.alert) : null;
   }
 
+  /** No alert open and no rule's episode under way: a sample whose rules all fail their thresholds changes nothing. */
+  get idle(): boolean {
+    return this.alert === null && this.episodes.size === 0;
+  }
+
   /** The episode of a rule under way, if any (for explaining rule states). */
   episode(rule: string): RuleEpisode | undefined {
     return this.episodes.get(rule);

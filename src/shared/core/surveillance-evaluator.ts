@@ -1,4 +1,4 @@
-import { evaluateRule, type RuleOutcome } from './alert-rules';
+import { evaluateRule, pastThreshold, type RuleOutcome } from './alert-rules';
 import { AlertTracker } from './alert-tracker';
 import { blindingReason, sourcesInterrupted } from './metric-sources';
 import type { Acknowledgement, Alert, AlertEvent, MetricName, MetricSample } from './model';
@@ -132,6 +132,25 @@ export class SurveillanceEvaluator {
       for (const o of metricOutcomes) rules.push(ruleStatus(time, o, tracker.episode(o.rule.name), zscores[metric]));
     }
     return { sample, zscores, outcomes, rules, events, alerts, reset };
+  }
+
+  /**
+   * Whether evaluating `sample` could raise an alert event: an alert or an
+   * episode of the instrument is under way, or some rule's value is past its
+   * threshold (the z-score aside). When false, `evaluate` will emit no event
+   * and change no alert, so a caller in a hurry may evaluate it later in the
+   * same boundary. Cheap: no z-score is touched.
+   */
+  mayTransition(sample: MetricSample): boolean {
+    const state = this.stateFor(sample);
+    for (const [metric, metricRules] of state.rulesByMetric) {
+      const tracker = state.trackers.get(metric);
+      if (tracker !== undefined && !tracker.idle) return true;
+      const value = sample.values[metric];
+      if (value === undefined || !Number.isFinite(value)) continue;
+      for (const rule of metricRules) if (pastThreshold(rule.direction, value, rule.threshold)) return true;
+    }
+    return false;
   }
 
   /** The series of an instrument had a hole the sampler saw (resync, reconnect, worker restart): its windows re-warm. */

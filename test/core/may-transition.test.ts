@@ -1,0 +1,69 @@
+/**
+ * The live analytics worker evaluates first the instruments for which
+ * `mayTransition` says an alert event is possible, and posts their alerts
+ * before the rest of the market is evaluated. That is only sound if a sample
+ * it calls quiet never raises an event or changes an alert.
+ */
+import { describe, expect, it } from 'vitest';
+import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
+import type { Instrument, MetricSample } from '../../src/shared/core/model';
+import { SurveillanceEvaluator } from '../../src/shared/core/surveillance-evaluator';
+import { mulberry32 } from '../support/prng';
+import { CONFIG } from '../simulator/helpers';
+
+const PERP: Instrument = {
+  venue: 'binance-usdm',
+  symbol: 'BTCUSDT',
+  id: 'BTC-USDT-PERP',
+  type: 'perpetual',
+  base: 'BTC',
+  quote: 'USDT',
+  tickSize: 0.1,
+  contractKind: 'linear',
+  contractValue: 1,
+};
+
+describe('SurveillanceEvaluator.mayTransition', () => {
+  it('is true whenever evaluating the sample raises an event or changes an alert, over spikes, dislocations, thin books and blind spells', () => {
+    const settings = pipelineSettingsFrom(CONFIG);
+    const rules = settings.rulesFor(PERP);
+    expect(rules.length).toBeGreaterThan(3);
+    const evaluator = new SurveillanceEvaluator({ zscore: settings.zscore, sampleIntervalMs: 1000, rulesFor: () => rules });
+    const rng = mulberry32(7);
+    const counts = { quiet: 0, eventful: 0, flaggedQuiet: 0 };
+    const t0 = Date.UTC(2026, 5, 1);
+    for (let i = 0; i < 6_000; i++) {
+      // Calm most of the time; now and then a spell of wide spreads, thin depth or a basis dislocation, some long enough to fire.
+      const phase = Math.floor(i / 150) % 6;
+      const shock = phase === 3 && i % 150 > 40 ? 1 : 0;
+      const blind = phase === 5 && i % 150 > 100 && i % 150 < 120;
+      const spread = 1 + rng() * 0.5 + (shock && i % 3 === 0 ? 20 + rng() * 30 : 0);
+      const depth = (phase === 4 && i % 150 > 60 ? 2_000 : 2_000_000) * (0.9 + rng() * 0.2);
+      const basis = (rng() - 0.5) * 2 + (phase === 1 && i % 150 > 30 ? 80 : 0);
+      const sample: MetricSample = {
+        key: 'binance-usdm:BTCUSDT',
+        instrumentId: PERP.id,
+        venue: PERP.venue,
+        time: t0 + i * 1000,
+        values: { mid: 100_000, spread_bps: spread, depth_10bps: depth, depth_bid_10bps: depth, depth_ask_10bps: depth, imbalance: rng() - 0.5, basis_perp_spot_bps: basis, basis_perp_index_bps: basis, basis_mark_index_bps: basis / 4 },
+        covered: {},
+        health: { stale: false, bookValid: !blind, sources: { book: { state: blind ? 'invalid' : 'ok', gap: false } } },
+        tickSize: PERP.tickSize,
+      };
+      const may = evaluator.mayTransition(sample);
+      const evaluation = evaluator.evaluate(sample);
+      const eventful = evaluation.events.length > 0 || evaluation.alerts.length > 0;
+      if (eventful) {
+        counts.eventful += 1;
+        expect(may, `sample ${i}: ${evaluation.events.map((e) => e.kind).join(', ')}`).toBe(true);
+      } else {
+        counts.quiet += 1;
+        if (may) counts.flaggedQuiet += 1;
+      }
+    }
+    // Alerts opened, fired and resolved; most samples were quiet and most quiet samples were left for later.
+    expect(counts.eventful).toBeGreaterThan(20);
+    expect(counts.quiet).toBeGreaterThan(3_000);
+    expect(counts.flaggedQuiet).toBeLessThan(counts.quiet / 2);
+  });
+});
