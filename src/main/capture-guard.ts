@@ -36,6 +36,7 @@ export function guardCaptureOpening(api: ConsoleApi, picked: ReadonlySet<string>
     startRecording: (request) => api.startRecording(request),
     stopRecording: () => api.stopRecording(),
     exportHistory: (request) => api.exportHistory(request),
+    marketReport: (request) => api.marketReport(request),
     // Only the capture open (one this guard let through): the service refuses any other.
     seekReplay: (request) => api.seekReplay(request),
     stepReplay: (request) => api.stepReplay(request),

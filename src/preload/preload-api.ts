@@ -60,6 +60,7 @@ export const API_METHODS = [
   'startRecording',
   'stopRecording',
   'exportHistory',
+  'marketReport',
   'seekReplay',
   'stepReplay',
 ] as const satisfies readonly ApiMethod[];

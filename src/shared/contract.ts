@@ -317,6 +317,19 @@ export interface ExportResult {
   readonly resolution?: 'sample' | 'minute' | 'hour';
 }
 
+/** What `marketReport` wrote (docs/report.md). */
+export interface MarketReportResult {
+  /** The HTML file, in the history folder's `reports/`. */
+  readonly path: string;
+  /** Where the console's web server serves it: a path on the page's origin (`/reports/<file>`). Electron serves no page over HTTP: open `path` there. */
+  readonly url: string;
+  readonly day: string;
+  /** Instrument keys reported. */
+  readonly keys: readonly string[];
+  /** The day had no sample or rollup for them: the report says so. */
+  readonly empty: boolean;
+}
+
 /** One instrument of the opened capture at an instant (`seekReplay`, docs/seek.md). */
 export interface SeekInstrument {
   readonly key: string;
@@ -464,6 +477,18 @@ export const REQUEST_SCHEMAS = {
       })
       .strict(),
   ]),
+  marketReport: z.tuple([
+    z
+      .object({
+        day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a UTC day YYYY-MM-DD'),
+        instruments: z
+          .array(z.string().min(1).max(200).regex(/^[A-Za-z0-9:._-]+$/, 'expected an instrument id, venue:symbol or symbol'))
+          .min(1)
+          .max(50)
+          .optional(),
+      })
+      .strict(),
+  ]),
   seekReplay: z.tuple([
     z
       .object({
@@ -504,6 +529,7 @@ export interface ApiResults {
   startRecording: { readonly path: string };
   stopRecording: { readonly path: string; readonly frames: number } | null;
   exportHistory: ExportResult;
+  marketReport: MarketReportResult;
   seekReplay: ReplaySeekView;
   stepReplay: ReplayStep;
 }

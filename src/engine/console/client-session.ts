@@ -214,6 +214,7 @@ export function openClientSession(api: ConsoleApi, options: ClientSessionOptions
     startRecording: (request) => api.startRecording(request),
     stopRecording: () => api.stopRecording(),
     exportHistory: (request) => api.exportHistory(request),
+    marketReport: (request) => api.marketReport(request),
     seekReplay: (request) => api.seekReplay(request),
     stepReplay: (request) => api.stepReplay(request),
     subscribe(listener) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { enabledVenueInstruments, resolveRules, type Config } from '../../shared/config';
 import {
@@ -11,6 +11,7 @@ import {
   type ConsoleMode,
   type ConsoleSnapshot,
   type ExportResult,
+  type MarketReportResult,
   type ReplaySeekView,
   type ReplayState,
   type ReplayStep,
@@ -19,6 +20,7 @@ import {
 import type { Acknowledgement, Alert, AlertEvent, InstrumentType } from '../../shared/core/model';
 import type { RuleSpec } from '../../shared/core/rule-types';
 import { exportFileName, exportHistoryFile } from '../export';
+import { buildReport, marketReportFileName } from '../report';
 import { listCaptures } from '../storage/capture-log';
 import { openHistoryDb } from '../storage/history-db';
 import { EngineHost } from '../workers/engine-host';
@@ -361,6 +363,24 @@ export class ConsoleService implements ConsoleApi {
     const { instrument, what, from, to, metrics } = request;
     const query = { instrument, what, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(metrics ? { metrics } : {}) };
     return exportHistoryFile(db, query, format, join(folder, exportFileName(query, format)));
+  }
+
+  /**
+   * Writes the T+1 market-quality report of a UTC day (docs/report.md) from
+   * the live history into the history folder's `reports/` (never a path the
+   * client names) and says where the web server serves it.
+   */
+  async marketReport(request: ApiArgs<'marketReport'>[0]): Promise<MarketReportResult> {
+    const db = this.history.handle();
+    if (!this.options.dbPath || !db) throw new Error('no history to report on: storage is off or nothing has been written yet');
+    const folder = join(dirname(this.options.dbPath), 'reports');
+    mkdirSync(folder, { recursive: true });
+    const query = { day: request.day, ...(request.instruments ? { instruments: request.instruments } : {}) };
+    const { report, html } = buildReport(db, query, { config: this.options.config, configSource: "the console's config", history: this.options.dbPath });
+    const name = marketReportFileName(query);
+    const path = join(folder, name);
+    writeFileSync(path, html);
+    return { path, url: `/reports/${encodeURIComponent(name)}`, day: report.day, keys: report.instruments.map((i) => i.key), empty: report.empty };
   }
 
   /** Through the analytics worker; an engine that is down or restarting must not leave the request hanging. */

@@ -7,6 +7,7 @@ import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ConsoleApi } from '../../shared/contract';
+import { REPORT_CSP } from '../report/report-html';
 import { serveSocket } from './web-socket';
 import { cookieValue, isLoopbackHost, newAccessToken, saneHost, securityHeaders, TOKEN_COOKIE, tokenCookie, tokenMatches } from './web-security';
 
@@ -35,6 +36,11 @@ export interface WebServerOptions {
    * proxy's.
    */
   readonly publicOrigin?: string;
+  /**
+   * The history folder's `reports/` (ConsoleService.marketReport writes
+   * there): served at `/reports/<file>` under the report's own strict CSP.
+   */
+  readonly reportsDir?: string;
 }
 
 export interface WebServer {
@@ -121,7 +127,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (token !== null && !tokenMatches(token, presented(req, url))) return fail(401, 'access token required: open the URL printed by `surveil serve`');
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'method not allowed');
     // The raw path, not url.pathname: URL parsing would quietly fold `..` away instead of refusing it.
-    const file = staticFile(root, (req.url ?? '/').split('?')[0]!);
+    const rawPath = (req.url ?? '/').split('?')[0]!;
+    const report = rawPath.startsWith('/reports/');
+    if (report) {
+      // A report is a page of its own: no script, nothing to fetch (report-html.ts), whatever the console's policy allows.
+      headers['content-security-policy'] = `${REPORT_CSP}; frame-ancestors 'none'; base-uri 'none'`;
+    }
+    const reportsRoot = report && options.reportsDir && existsSync(options.reportsDir) ? realpathSync(options.reportsDir) : null;
+    const file = report ? (reportsRoot === null ? null : staticFile(reportsRoot, rawPath.slice('/reports'.length))) : staticFile(root, rawPath);
     if (file === 'refused') return fail(403, 'path refused');
     if (file === null) return fail(404, 'not found');
     const extra: Record<string, string> = {};

@@ -3,4 +3,4 @@ export { buildMarketReport, buildInstrumentReport, weightedPercentile, DAY_MS, t
 export { readReportInput, reportDayRange, ReportRequestError, type ReportRequest, type ReportReadOptions } from './report-reader';
 export { renderReportHtml, REPORT_CSP } from './report-html';
 export { printReportPdf, ChromiumMissingError, CHROMIUM_ARGS, chromiumPath } from './report-pdf';
-export { buildReport, writeReport, type ReportSummary } from './report-file';
+export { buildReport, marketReportFileName, writeReport, type ReportSummary } from './report-file';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { HistoryDatabase } from '../storage/history-db';
 import { renderReportHtml } from './report-html';
@@ -37,4 +38,16 @@ export async function writeReport(db: HistoryDatabase, request: ReportRequest, o
     if (error instanceof ChromiumMissingError) return { html: options.out, pdf: null, pdfProblem: error.message, report };
     throw error;
   }
+}
+
+/**
+ * The name the console gives a report: the day and the instruments asked
+ * (all: none named), so the same request writes the same file again; a long
+ * list is shortened to a digest of it.
+ */
+export function marketReportFileName(request: ReportRequest): string {
+  const names = (request.instruments ?? []).map((n) => n.replace(/[^A-Za-z0-9._-]+/g, '_'));
+  let part = names.length === 0 ? 'all' : names.join('+');
+  if (part.length > 100) part = `${names.length}-instruments-${createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 16)}`;
+  return `market-report_${request.day.replace(/[^0-9-]/g, '')}_${part}.html`;
 }

@@ -40,6 +40,7 @@ export function createElectronClient(api: ConsoleApi): ConsoleClient {
     startRecording: (start) => api.startRecording(start),
     stopRecording: () => api.stopRecording(),
     exportHistory: (request) => api.exportHistory(request),
+    marketReport: (request) => api.marketReport(request),
     seekReplay: (request) => api.seekReplay(request),
     stepReplay: (request) => api.stepReplay(request),
     subscribe: (listener) => api.subscribe(listener),

@@ -164,6 +164,7 @@ export function createWsClient(options: WsClientOptions): ConsoleClient {
     startRecording: call('startRecording'),
     stopRecording: call('stopRecording'),
     exportHistory: call('exportHistory'),
+    marketReport: call('marketReport'),
     seekReplay: call('seekReplay'),
     stepReplay: call('stepReplay'),
     subscribe(listener) {
