@@ -295,6 +295,17 @@ export class OrderBook {
     (side === 'bid' ? this.bids : this.asks).forEachOutward(fn);
   }
 
+  /**
+   * The levels of a side as the sorted list's blocks, ascending by price
+   * within and across blocks (so bids read outward from the last level of
+   * the last block backward, asks from the first forward). A live read-only
+   * view like {@link forEachOutward}, for loops that a callback per level
+   * would slow down: do not keep it and do not change the book while reading.
+   */
+  levelBlocks(side: Side): readonly (readonly BookLevel[])[] {
+    return (side === 'bid' ? this.bids : this.asks).sorted.blockView();
+  }
+
   /** Empty, one-sided, crossed (best bid > best ask), locked (equal) or ok. */
   state(): BookState {
     const bid = this.bids.best();

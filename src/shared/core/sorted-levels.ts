@@ -114,6 +114,16 @@ export class SortedLevels<T extends Priced> {
     return item;
   }
 
+  /**
+   * The blocks themselves, ascending within and across blocks, none empty:
+   * a live read-only view for tight index loops (depth walks), which a
+   * callback per item would slow down. Valid until the next change; never
+   * keep it or change the list while reading it.
+   */
+  blockView(): readonly (readonly T[])[] {
+    return this.blocks;
+  }
+
   /** Visits items from lowest to highest price until `fn` returns false. */
   forEachAscending(fn: (item: T) => boolean): void {
     const blocks = this.blocks;
