@@ -83,43 +83,108 @@ export function sideDepthWithinBps(
   const notional = new Array<number>(n).fill(0);
   const covered = new Array<boolean>(n).fill(false);
   if (n === 0) return { notional, covered };
-  const isBid = side === 'bid';
-  const boundaries = new Array<number>(n);
+  const out = scratchFor(n);
+  sideDepthInto(book, side, instrument, bandsBps, mid, out.notional, out.covered, 0);
   for (let i = 0; i < n; i += 1) {
-    const offset = bandsBps[i]! / 1e4;
-    boundaries[i] = isBid
-      ? mid * (1 - offset) * (1 - BOUNDARY_TOLERANCE)
-      : mid * (1 + offset) * (1 + BOUNDARY_TOLERANCE);
+    notional[i] = out.notional[i]!;
+    covered[i] = out.covered[i] === 1;
+  }
+  return { notional, covered };
+}
+
+/** Reusable output of {@link sideDepthWithinBps}: one walk's figures before they are copied out. */
+let sideScratch = { notional: new Float64Array(8), covered: new Uint8Array(8) };
+
+function scratchFor(n: number): { notional: Float64Array; covered: Uint8Array } {
+  if (sideScratch.notional.length < n) sideScratch = { notional: new Float64Array(n), covered: new Uint8Array(n) };
+  return sideScratch;
+}
+
+/** Band boundaries of the current walk, reused across walks (a walk never calls out, so nothing can interleave). */
+let boundaries = new Float64Array(8);
+
+/**
+ * {@link sideDepthWithinBps} without allocating: writes band i's notional to
+ * `notional[offset + i]` and its covered flag (1 or 0) to `covered[offset + i]`.
+ * The same figures bit for bit: levels are summed in the same order (outward
+ * from the best price) with the same boundary tolerance, in a plain index
+ * loop over the book's level blocks instead of a callback per level.
+ */
+export function sideDepthInto(
+  book: OrderBook,
+  side: Side,
+  instrument: Instrument,
+  bandsBps: readonly number[],
+  mid: number,
+  notional: Float64Array,
+  covered: Uint8Array,
+  offset: number,
+): void {
+  const n = bandsBps.length;
+  if (n === 0) return;
+  const isBid = side === 'bid';
+  if (boundaries.length < n) boundaries = new Float64Array(n);
+  const bounds = boundaries;
+  for (let i = 0; i < n; i += 1) {
+    const off = bandsBps[i]! / 1e4;
+    bounds[i] = isBid ? mid * (1 - off) * (1 - BOUNDARY_TOLERANCE) : mid * (1 + off) * (1 + BOUNDARY_TOLERANCE);
   }
   // Resolve the contract conversion once, not per level: notional = size x scale (x price).
   const scale = instrument.contractKind === 'spot' ? 1 : instrument.contractValue;
   const timesPrice = instrument.contractKind !== 'inverse';
+  const blocks = book.levelBlocks(side);
   let band = 0;
   let total = 0;
   let farthest = NaN;
-  book.forEachOutward(side, (level) => {
-    const price = level.price;
-    // A level beyond this band's boundary closes it: everything inside is summed and the book reaches it.
-    while (band < n && (isBid ? price < boundaries[band]! : price > boundaries[band]!)) {
-      notional[band] = total;
-      covered[band] = true;
-      band += 1;
+  let bound = bounds[0]!;
+  if (isBid) {
+    // Bids outward: blocks from the last, each from its last level.
+    outer: for (let b = blocks.length - 1; b >= 0; b -= 1) {
+      const block = blocks[b]!;
+      for (let i = block.length - 1; i >= 0; i -= 1) {
+        const level = block[i]!;
+        const price = level.price;
+        // A level beyond this band's boundary closes it (and any wider band it is also beyond).
+        if (price < bound) {
+          do {
+            notional[offset + band] = total;
+            covered[offset + band] = 1;
+            band += 1;
+          } while (band < n && price < bounds[band]!);
+          if (band === n) break outer;
+          bound = bounds[band]!;
+        }
+        total += timesPrice ? level.size * scale * price : level.size * scale;
+        farthest = price;
+      }
     }
-    if (band === n) return false;
-    total += timesPrice ? level.size * scale * price : level.size * scale;
-    farthest = price;
-    return true;
-  });
+  } else {
+    outer: for (let b = 0; b < blocks.length; b += 1) {
+      const block = blocks[b]!;
+      for (let i = 0; i < block.length; i += 1) {
+        const level = block[i]!;
+        const price = level.price;
+        if (price > bound) {
+          do {
+            notional[offset + band] = total;
+            covered[offset + band] = 1;
+            band += 1;
+          } while (band < n && price > bounds[band]!);
+          if (band === n) break outer;
+          bound = bounds[band]!;
+        }
+        total += timesPrice ? level.size * scale * price : level.size * scale;
+        farthest = price;
+      }
+    }
+  }
   // The walk ran out of levels: the open bands hold everything there is, and
   // they are covered only when the last level sits right on their boundary.
   for (; band < n; band += 1) {
     const edge = mid * (isBid ? 1 - bandsBps[band]! / 1e4 : 1 + bandsBps[band]! / 1e4);
-    notional[band] = total;
-    covered[band] = isBid
-      ? farthest <= edge * (1 + BOUNDARY_TOLERANCE)
-      : farthest >= edge * (1 - BOUNDARY_TOLERANCE);
+    notional[offset + band] = total;
+    covered[offset + band] = (isBid ? farthest <= edge * (1 + BOUNDARY_TOLERANCE) : farthest >= edge * (1 - BOUNDARY_TOLERANCE)) ? 1 : 0;
   }
-  return { notional, covered };
 }
 
 /**

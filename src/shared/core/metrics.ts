@@ -5,7 +5,7 @@
  */
 import type { Instrument, MetricName } from './model';
 import type { BookState, OrderBook } from './order-book';
-import { DEFAULT_DEPTH_BANDS_BPS, normalizeBands, sideDepthWithinBps } from './depth';
+import { DEFAULT_DEPTH_BANDS_BPS, normalizeBands, sideDepthInto } from './depth';
 
 export { bookMid } from './depth';
 
@@ -76,50 +76,81 @@ export function bookMetrics(
   instrument: Instrument,
   bandsBps: readonly number[] = DEFAULT_DEPTH_BANDS_BPS,
 ): BookMetrics {
-  const state = book.state();
   const values: Partial<Record<MetricName, number>> = {};
   const covered: Partial<Record<MetricName, boolean>> = {};
   const bid = book.bestBid();
   const ask = book.bestAsk();
-  if (bid === undefined || ask === undefined || bid.price > ask.price) return { state, values, covered };
+  // book.state(), from the best levels already at hand.
+  if (bid === undefined || ask === undefined) {
+    return { state: bid === undefined && ask === undefined ? 'empty' : 'one_sided', values, covered };
+  }
+  const bidPrice = bid.price;
+  const askPrice = ask.price;
+  if (bidPrice > askPrice) return { state: 'crossed', values, covered };
+  const state: BookState = bidPrice === askPrice ? 'locked' : 'ok';
 
-  const mid = (bid.price + ask.price) / 2;
-  const spreadAbs = ask.price - bid.price;
+  const mid = (bidPrice + askPrice) / 2;
+  const spreadAbs = askPrice - bidPrice;
   values.mid = mid;
   values.spread_abs = spreadAbs;
   values.spread_bps = (spreadAbs / mid) * 1e4;
   values.imbalance = (bid.size - ask.size) / (bid.size + ask.size);
 
   const bands = normalizeBands(bandsBps);
-  const bidDepth = sideDepthWithinBps(book, 'bid', instrument, bands, mid);
-  const askDepth = sideDepthWithinBps(book, 'ask', instrument, bands, mid);
-  for (let i = 0; i < bands.length; i += 1) {
-    const [bidName, askName] = namesFor(bands[i]!);
-    values[bidName] = bidDepth.notional[i]!;
-    values[askName] = askDepth.notional[i]!;
-    covered[bidName] = bidDepth.covered[i]!;
-    covered[askName] = askDepth.covered[i]!;
+  const n = bands.length;
+  if (depthNotional.length < 2 * n) {
+    depthNotional = new Float64Array(2 * n);
+    depthCovered = new Uint8Array(2 * n);
+  }
+  // Bid figures at [0, n), ask figures at [n, 2n).
+  const notional = depthNotional;
+  const reaches = depthCovered;
+  sideDepthInto(book, 'bid', instrument, bands, mid, notional, reaches, 0);
+  sideDepthInto(book, 'ask', instrument, bands, mid, notional, reaches, n);
+  const names = namesOf(bands);
+  for (let i = 0; i < n; i += 1) {
+    const bidName = names[2 * i]!;
+    const askName = names[2 * i + 1]!;
+    const bidValue = notional[i]!;
+    const askValue = notional[n + i]!;
+    const bidCovered = reaches[i] === 1;
+    const askCovered = reaches[n + i] === 1;
+    values[bidName] = bidValue;
+    values[askName] = askValue;
+    covered[bidName] = bidCovered;
+    covered[askName] = askCovered;
     if (bands[i] === 10) {
-      const thinner = thinnerSide(bidDepth.notional[i]!, bidDepth.covered[i]!, askDepth.notional[i]!, askDepth.covered[i]!);
-      values.depth_10bps = thinner.value;
-      covered.depth_10bps = thinner.covered;
+      values.depth_10bps = Math.min(bidValue, askValue);
+      covered.depth_10bps = thinnerCovered(bidValue, bidCovered, askValue, askCovered);
     }
   }
   return { state, values, covered };
 }
 
+/** Reused depth figures of the book being sampled; copied into the fresh records before bookMetrics returns. */
+let depthNotional = new Float64Array(8);
+let depthCovered = new Uint8Array(8);
+
+/** The bands last seen (a copy) and their names, bid then ask per band: callers pass the same config every time. */
+let lastBands: number[] = [];
+let lastNames: MetricName[] = [];
+
+function namesOf(bands: readonly number[]): readonly MetricName[] {
+  let same = bands.length === lastBands.length;
+  for (let i = 0; same && i < bands.length; i += 1) same = bands[i] === lastBands[i];
+  if (same) return lastNames;
+  const names: MetricName[] = [];
+  for (let i = 0; i < bands.length; i += 1) names.push(...namesFor(bands[i]!));
+  lastBands = [...bands];
+  lastNames = names;
+  return names;
+}
+
 /**
- * The smaller of two side depths. An uncovered side is only a lower bound, so
- * the minimum is exact only when it comes from a covered side that is no
- * larger than the other side's lower bound.
+ * Whether the smaller of two side depths (Math.min of the two) is exact. An
+ * uncovered side is only a lower bound, so the minimum is exact only when it
+ * comes from a covered side that is no larger than the other side's lower bound.
  */
-function thinnerSide(
-  bid: number,
-  bidCovered: boolean,
-  ask: number,
-  askCovered: boolean,
-): { value: number; covered: boolean } {
-  const value = Math.min(bid, ask);
-  const covered = (bidCovered && bid <= ask) || (askCovered && ask <= bid);
-  return { value, covered };
+function thinnerCovered(bid: number, bidCovered: boolean, ask: number, askCovered: boolean): boolean {
+  return (bidCovered && bid <= ask) || (askCovered && ask <= bid);
 }
