@@ -24,6 +24,7 @@ import type { BookSample } from '../src/engine/pipeline/venue-books';
 import { simInstruments, simInstrumentsConfig, tickOf, type SimInstrument } from '../src/engine/simulator/sim-instruments';
 import { openHistoryDb } from '../src/engine/storage/history-db';
 import { HistoryWriter } from '../src/engine/storage/history-writer';
+import { SamplePacker, SampleUnpacker } from '../src/engine/workers/packed-samples';
 import { briefEvaluation, uiEvaluation } from '../src/engine/workers/ui-evaluation';
 import { bookMetrics } from '../src/shared/core/metrics';
 import type { Instrument, RawLevel } from '../src/shared/core/model';
@@ -81,7 +82,11 @@ export interface BoundaryTimes {
   readonly boundaries: number;
   /** ms per boundary, medians. */
   readonly cloneIn: number;
+  /** The hop as the workers make it: packed in the feed worker, cloned, unpacked in analytics (packed-samples.ts). */
+  readonly packedHop: number;
   readonly evaluate: number;
+  /** From the start of `Analytics.evaluate` to its first chunk handed over (1 % of instruments past a threshold). */
+  readonly firstChunk: number;
   readonly historyQueue: number;
   readonly historyCommit: number;
   readonly cloneOut: number;
@@ -99,9 +104,13 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
   const db = openHistoryDb(join(dir, 'history.db'));
   const history = new HistoryWriter(db, { sampleIntervalMs: 1000, flushIntervalMs: 3_600_000, maxBatchRows: Number.MAX_SAFE_INTEGER });
   const analytics = new Analytics(settings);
-  const times: Record<'cloneIn' | 'evaluate' | 'historyQueue' | 'historyCommit' | 'cloneOut' | 'cloneOutBrief', number[]> = {
+  const packer = new SamplePacker();
+  const unpacker = new SampleUnpacker();
+  const times: Record<'cloneIn' | 'packedHop' | 'evaluate' | 'firstChunk' | 'historyQueue' | 'historyCommit' | 'cloneOut' | 'cloneOutBrief', number[]> = {
     cloneIn: [],
+    packedHop: [],
     evaluate: [],
+    firstChunk: [],
     historyQueue: [],
     historyCommit: [],
     cloneOut: [],
@@ -115,18 +124,31 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
   try {
     for (let b = 0; b < boundaries; b++) {
       const time = 1_700_000_000_000 + b * 1000;
-      const samples = bases.map((s) => {
+      const samples = bases.map((s, i) => {
         const values = { ...s.values };
         if (values.mid !== undefined) values.mid *= 1 + jitter() * 1e-4;
         if (values.spread_bps !== undefined) values.spread_bps *= 1 + jitter() * 0.2;
+        // One instrument in a hundred blows its spread out: what the operator waits to hear about.
+        if (values.spread_bps !== undefined && i % 100 === 7 && b % 10 >= 5) values.spread_bps = 500 + jitter();
         return { ...s, time, values };
       });
       let t = performance.now();
-      const received = structuredClone(samples);
+      structuredClone(samples);
       times.cloneIn.push(performance.now() - t);
       t = performance.now();
-      const evaluations = analytics.evaluate(received);
+      const received = unpacker.unpack(structuredClone(packer.pack(time, samples)));
+      times.packedHop.push(performance.now() - t);
+      t = performance.now();
+      let first = NaN;
+      const evaluations = analytics.evaluate(
+        received,
+        () => {
+          if (Number.isNaN(first)) first = performance.now() - t;
+        },
+        128,
+      );
       times.evaluate.push(performance.now() - t);
+      times.firstChunk.push(first);
       t = performance.now();
       for (let i = 0; i < evaluations.length; i++) history.onEvaluation(evaluations[i]!, received[i]!.instrument);
       times.historyQueue.push(performance.now() - t);
@@ -154,7 +176,9 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
     instruments: list.length,
     boundaries,
     cloneIn: median(times.cloneIn),
+    packedHop: median(times.packedHop),
     evaluate: median(times.evaluate),
+    firstChunk: median(times.firstChunk),
     historyQueue: median(times.historyQueue),
     historyCommit: median(times.historyCommit),
     cloneOut: median(times.cloneOut),
@@ -175,8 +199,10 @@ export const boundaryBench: BenchModule = {
       note: `median ${ms.toFixed(1)} ms per boundary, ${((ms * 1000) / r.instruments).toFixed(1)} µs per instrument`,
     });
     return [
-      row('structured clone of the samples (hop in)', r.cloneIn),
+      row('structured clone of the samples as objects (the hop in before session 4)', r.cloneIn),
+      row('hop in as the workers make it: pack, structured clone, unpack', r.packedHop),
       row('Analytics.evaluate', r.evaluate),
+      row('Analytics.evaluate until its first chunk (what can alert) is handed over', r.firstChunk),
       row('history queue', r.historyQueue),
       row('history commit (samples + rollups)', r.historyCommit),
       row('structured clone of the UI evaluations, rule detail (hop out)', r.cloneOut),

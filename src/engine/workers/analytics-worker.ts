@@ -19,6 +19,7 @@ import { recordCaptureProgress, recordCaptureStart } from '../storage/capture-lo
 import { scheduleRetention } from '../storage/retention';
 import { startBackgroundSync, type SyncLoop } from '../sync';
 import { epochNow } from './epoch-clock';
+import { SampleUnpacker } from './packed-samples';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics, SampleTrigger } from './messages';
 import { briefEvaluation, uiEvaluation } from './ui-evaluation';
 
@@ -100,6 +101,8 @@ function briefDue(key: string, now: ShownEvaluation): boolean {
 /** Capture path -> its row in the captures table, while recording. */
 const captureIds = new Map<string, number>();
 const analytics = new Analytics(pipelineSettingsFrom(data.config));
+/** Book samples come packed; their instruments only when new or changed. */
+const unpacker = new SampleUnpacker();
 
 /** What one venue reported for a boundary. */
 interface VenueReport {
@@ -123,7 +126,8 @@ function onFeedMessage(message: FeedToAnalytics): void {
   }
   let byVenue = pending.get(message.time);
   if (!byVenue) pending.set(message.time, (byVenue = new Map()));
-  byVenue.set(message.venue, { samples: message.samples, feed: message.feed, trigger: message.trigger, receivedAt: epochNow() });
+  const receivedAt = epochNow();
+  byVenue.set(message.venue, { samples: unpacker.unpack(message.packed), feed: message.feed, trigger: message.trigger, receivedAt });
   // A boundary is complete when every venue reported it, or when a later one
   // arrives (a venue whose worker is down or late must not hold the others back).
   for (const [time, reported] of [...pending].sort((a, b) => a[0] - b[0])) {
@@ -144,6 +148,21 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
   const trigger = completing?.trigger;
   const receivedAt = completing?.receivedAt;
   const timing = (): AlertTiming => ({ boundary: time, ...(trigger ? { trigger, receivedAt } : {}), evaluatingAt, postedAt: epochNow() });
+  // Feed and engine alerts first: a dead venue or a stalled history is what an operator must act on, and judging them is cheap.
+  const events: AlertEvent[] = [];
+  const alerts: Alert[] = [];
+  const engine: EngineFeedObservation = {
+    workerRestarts,
+    // Live boundaries are wall-clock instants, so this is how late their evaluation is.
+    analyticsLagMs: Date.now() - time,
+    historyWriteFailures: historyFailures,
+    lastHistoryError,
+  };
+  const feeds = reports.flatMap((r) => (r.feed ? [r.feed] : []));
+  const step = analytics.evaluateFeeds(time, feeds, engine);
+  events.push(...step.events);
+  alerts.push(...step.alerts, ...step.refreshed);
+  if (events.length > 0 || alerts.length > 0) toMain({ type: 'alerts', events, alerts, timing: timing() });
   const samples = orderedSamples(reports);
   // What can alert is evaluated first and its alerts go out at once; the quiet
   // rest follows in chunks: an alert need not wait for the whole market's evaluation.
@@ -160,20 +179,6 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
     },
     EVALUATION_CHUNK,
   );
-  const events: AlertEvent[] = [];
-  const alerts: Alert[] = [];
-  const engine: EngineFeedObservation = {
-    workerRestarts,
-    // Live boundaries are wall-clock instants, so this is how late their evaluation is.
-    analyticsLagMs: Date.now() - time,
-    historyWriteFailures: historyFailures,
-    lastHistoryError,
-  };
-  const feeds = reports.flatMap((r) => (r.feed ? [r.feed] : []));
-  const step = analytics.evaluateFeeds(time, feeds, engine);
-  events.push(...step.events);
-  alerts.push(...step.alerts, ...step.refreshed);
-  if (events.length > 0 || alerts.length > 0) toMain({ type: 'alerts', events, alerts, timing: timing() });
   // evaluate() answers in the order of its samples.
   for (let i = 0; i < evaluations.length; i++) {
     const evaluation = evaluations[i]!;

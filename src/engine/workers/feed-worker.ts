@@ -12,6 +12,7 @@ import { SampleClock } from '../pipeline/sample-clock';
 import { VenueBooks } from '../pipeline/venue-books';
 import { venueById } from '../venues/registry';
 import { epochNow } from './epoch-clock';
+import { SamplePacker } from './packed-samples';
 import type { FeedCommand, FeedEvent, FeedToAnalytics, FeedWorkerData, SampleTrigger } from './messages';
 
 const data = (workerData as { data: FeedWorkerData }).data;
@@ -33,6 +34,8 @@ const books = new VenueBooks(
 );
 const clock = new SampleClock(config.features.sampling.intervalMs);
 
+const packer = new SamplePacker();
+
 /** Posts the samples of every boundary due at `now`. */
 function sampleDue(now: number, by: SampleTrigger['by']): void {
   const due = clock.due(now);
@@ -41,7 +44,8 @@ function sampleDue(now: number, by: SampleTrigger['by']): void {
   for (const time of due) {
     const samples = books.sample(time);
     const feed = liveFeedObservation(venueId, books, session.status(), time);
-    toAnalytics({ type: 'book_samples', venue: venueId, time, samples, feed, trigger: { ...trigger, sampledAt: epochNow() } });
+    const packed = packer.pack(time, samples);
+    toAnalytics({ type: 'book_samples', venue: venueId, time, packed, feed, trigger: { ...trigger, sampledAt: epochNow() } });
   }
 }
 

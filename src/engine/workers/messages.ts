@@ -13,7 +13,8 @@ import type { Config } from '../../shared/config';
 import type { VenueFeedObservation } from '../../shared/core/feed-integrity';
 import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
 import type { ShownEvaluation } from '../console/overview';
-import type { BookSample, FrameCounters, SyncEventKind, VenueHealth } from '../pipeline/venue-books';
+import type { FrameCounters, SyncEventKind, VenueHealth } from '../pipeline/venue-books';
+import type { PackedSamples } from './packed-samples';
 import type { FeedStatus, FeedSubscription } from '../venues/venue';
 
 /** How a feed worker starts. */
@@ -72,7 +73,8 @@ export type FeedToAnalytics =
       readonly type: 'book_samples';
       readonly venue: VenueId;
       readonly time: number;
-      readonly samples: readonly BookSample[];
+      /** The venue's book samples, packed (packed-samples.ts). */
+      readonly packed: PackedSamples;
       /** The venue's feed-integrity reading at this boundary. */
       readonly feed?: VenueFeedObservation;
       readonly trigger?: SampleTrigger;
