@@ -101,6 +101,30 @@ function buildScenario(): Scenario {
   };
 }
 
+const VENUE_BOOKS = 1000;
+
+/** Books around mid 30,000 (tick 0.5): a quarter top-20 partial books, the rest 50 to 1,000 levels a side. */
+function buildVenueBooks(): OrderBook[] {
+  const next = rng(2);
+  const books: OrderBook[] = [];
+  for (let b = 0; b < VENUE_BOOKS; b += 1) {
+    const levels = next() < 0.25 ? 20 : 50 + Math.floor(next() * 951);
+    const side = (dir: -1 | 1): number[] => {
+      const out: number[] = [];
+      let slot = 0;
+      for (let i = 0; i < levels; i += 1) {
+        out.push(30_000 + dir * (0.5 + slot * 0.5), Math.round((0.001 + next() * 20) * 1000) / 1000, levelDigits(1, 3));
+        slot += next() < 0.66 ? 1 : 2;
+      }
+      return out;
+    };
+    const book = new OrderBook();
+    book.applyNumericSnapshot(side(-1), side(1));
+    books.push(book);
+  }
+  return books;
+}
+
 const share = (n: number, of: number): string => `${Math.round((n / of) * 100)}%`;
 
 export const coreBench: BenchModule = {
@@ -207,6 +231,23 @@ export const coreBench: BenchModule = {
           return 256;
         },
         { note: 'mid/spread/imbalance + depth 10/25/50/100 bps (~400 levels walked a side)' },
+      ),
+    );
+    // A venue's worth of books sampled at one boundary, as the feed worker does: many books
+    // (so levels are not all in cache), of mixed depth (partial top-20 books to deep ones), loaded from numbers.
+    const venueBooks = buildVenueBooks();
+    results.push(
+      harness.measure(
+        `bookMetrics, ${VENUE_BOOKS} books`,
+        'evaluations',
+        () => {
+          for (let i = 0; i < venueBooks.length; i += 1) {
+            const m = bookMetrics(venueBooks[i]!, instrument, BANDS);
+            sink += m.values.depth_10bps ?? 0;
+          }
+          return venueBooks.length;
+        },
+        { note: `one boundary of a venue: ${VENUE_BOOKS} books of 20 to 1,000 levels a side, as numbers` },
       ),
     );
     results.push(
