@@ -66,4 +66,40 @@ describe('SurveillanceEvaluator.mayTransition', () => {
     expect(counts.quiet).toBeGreaterThan(3_000);
     expect(counts.flaggedQuiet).toBeLessThan(counts.quiet / 2);
   });
+
+  it('leaves for later a book that is always past a spread threshold but usual for itself, once its window is warm', () => {
+    const settings = pipelineSettingsFrom(CONFIG);
+    const rules = settings.rulesFor(PERP);
+    const spreadRules = rules.filter((r) => r.metric === 'spread_bps' && r.direction === 'above' && r.zscore !== null);
+    expect(spreadRules.length).toBeGreaterThan(0);
+    const evaluator = new SurveillanceEvaluator({ zscore: settings.zscore, sampleIntervalMs: 1000, rulesFor: () => rules });
+    const rng = mulberry32(9);
+    const wide = Math.max(...spreadRules.map((r) => r.threshold)) * 2;
+    let flagged = 0;
+    let warm = 0;
+    for (let i = 0; i < 1_000; i++) {
+      const depth = 5_000_000;
+      const spread = wide * (0.95 + rng() * 0.1);
+      const sample: MetricSample = {
+        key: 'binance-usdm:BTCUSDT',
+        instrumentId: PERP.id,
+        venue: PERP.venue,
+        time: Date.UTC(2026, 5, 1) + i * 1000,
+        values: { mid: 100_000, spread_bps: spread, depth_10bps: depth, depth_bid_10bps: depth, depth_ask_10bps: depth, imbalance: rng() - 0.5 },
+        covered: {},
+        health: { stale: false, bookValid: true, sources: { book: { state: 'ok', gap: false } } },
+        tickSize: PERP.tickSize,
+      };
+      const may = evaluator.mayTransition(sample);
+      const evaluation = evaluator.evaluate(sample);
+      expect(evaluation.events).toEqual([]);
+      if (evaluation.zscores.spread_bps?.ready) {
+        warm += 1;
+        if (may) flagged += 1;
+      }
+    }
+    // Past the thresholds on every sample, never unusual: the wide book is not evaluated ahead of the market.
+    expect(warm).toBeGreaterThan(500);
+    expect(flagged).toBeLessThan(warm / 20);
+  });
 });

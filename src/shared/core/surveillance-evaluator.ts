@@ -1,4 +1,4 @@
-import { evaluateRule, pastThreshold, type RuleOutcome } from './alert-rules';
+import { evaluateRule, pastThreshold, pastZScore, type RuleOutcome } from './alert-rules';
 import { AlertTracker } from './alert-tracker';
 import { blindingReason, sourcesInterrupted } from './metric-sources';
 import type { Acknowledgement, Alert, AlertEvent, MetricName, MetricSample } from './model';
@@ -135,22 +135,41 @@ export class SurveillanceEvaluator {
   }
 
   /**
-   * Whether evaluating `sample` could raise an alert event: an alert or an
-   * episode of the instrument is under way, or some rule's value is past its
-   * threshold (the z-score aside). When false, `evaluate` will emit no event
-   * and change no alert, so a caller in a hurry may evaluate it later in the
-   * same boundary. Cheap: no z-score is touched.
+   * Whether evaluating `sample` could raise an alert event or change an
+   * alert. With no alert or episode under way, only a rule that fires can
+   * (threshold AND z-score, on a source that is not blind), so that is what
+   * is checked, against the z the sample would get: the window's score before
+   * it takes the value. Where that is not known cheaply (the window re-warms
+   * or starts over at this sample), the answer is yes. When false, `evaluate`
+   * emits no event and changes no alert, so a caller in a hurry may evaluate
+   * the sample later in the same boundary. Changes no state.
    */
   mayTransition(sample: MetricSample): boolean {
     const state = this.stateFor(sample);
+    const silent = state.lastTime !== null && sample.time - state.lastTime > this.gapMs;
     for (const [metric, metricRules] of state.rulesByMetric) {
       const tracker = state.trackers.get(metric);
       if (tracker !== undefined && !tracker.idle) return true;
       const value = sample.values[metric];
-      if (value === undefined || !Number.isFinite(value)) continue;
-      for (const rule of metricRules) if (pastThreshold(rule.direction, value, rule.threshold)) return true;
+      if (value === undefined || !Number.isFinite(value) || blindingReason(metric, sample.health) !== null) continue;
+      let z: ZScoreResult | undefined | null = null;
+      for (const rule of metricRules) {
+        if (!pastThreshold(rule.direction, value, rule.threshold)) continue;
+        const k = this.effective(rule).zscore;
+        if (k === null) return true;
+        if (z === null) z = this.prospectiveZ(state, metric, sample, value, silent);
+        if (z === undefined || (z.ready && pastZScore(rule.direction, z.z, k))) return true;
+      }
     }
     return false;
+  }
+
+  /** The z `evaluate` would give `value` of `metric`; undefined when its window would re-warm or start over first. */
+  private prospectiveZ(state: InstrumentState, metric: MetricName, sample: MetricSample, value: number, silent: boolean): ZScoreResult | undefined {
+    const ws = state.windows.get(metric);
+    if (ws === undefined) return undefined;
+    if (this.options.zscore.resetOnGap && (ws.dirty || silent || sourcesInterrupted(metric, sample.health))) return undefined;
+    return ws.window.score(value, this.floorFor(metric, sample));
   }
 
   /** The series of an instrument had a hole the sampler saw (resync, reconnect, worker restart): its windows re-warm. */
