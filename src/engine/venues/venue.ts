@@ -1,4 +1,4 @@
-import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent, VenueId } from '../../shared/core/model';
+import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent, RawLevel, VenueId } from '../../shared/core/model';
 import type { OrderBook } from '../../shared/core/order-book';
 import type { ExchangesConfig, LimitsSettings } from '../../shared/config';
 import type { ConnectionView } from '../../shared/contract';
@@ -84,6 +84,20 @@ export function emptySyncStats(): BookSyncStats {
 }
 
 /**
+ * A book sync's whole state at an instant, plain JSON (the capture index's
+ * book-state checkpoints, docs/seek.md): what `BookSync.restore` needs to put
+ * a new sync where the checkpointed one was.
+ */
+export interface BookSyncState {
+  /** Each side best first, the exchange's strings. */
+  readonly bids: readonly RawLevel[];
+  readonly asks: readonly RawLevel[];
+  readonly stats: Readonly<BookSyncStats>;
+  /** The venue sync's own sequence fields and flags (Binance `bookId`, `bridging`; OKX `lastSeq`, `aligning`, ...). */
+  readonly seq: Readonly<Record<string, number | boolean | null>>;
+}
+
+/**
  * A venue's book sync rules for one instrument: snapshot, sequence and
  * checksum. Pure state machine: it never fetches; a live feed watches
  * `wantsSnapshot` and fetches, replay waits for the recorded REST frame.
@@ -115,6 +129,18 @@ export interface BookSync {
    * (pipeline/deep-verify.ts). Absent: false (Binance diffs span id ranges).
    */
   readonly deepVerifiable?: boolean;
+  /**
+   * The sync's whole state, for a checkpoint: undefined when it holds
+   * messages for a later snapshot (buffered diffs), which a checkpoint does
+   * not carry. Levels are copied: the result does not change with the book.
+   */
+  checkpoint(): BookSyncState | undefined;
+  /**
+   * Puts the sync exactly where `checkpoint()` found it: levels, validity,
+   * sequence fields and counters; nothing buffered. Throws on a state that
+   * is not this venue's (a damaged checkpoint), leaving the sync reset.
+   */
+  restore(state: BookSyncState): void;
 }
 
 /** One venue: what replay and live share, plus the live feed. */

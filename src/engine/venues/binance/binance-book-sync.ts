@@ -3,7 +3,8 @@ import type { BookDeltaEvent, BookSnapshotEvent } from '../../../shared/core/mod
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
 import { numericLevelsOf } from '../../decode/numeric-book-message';
-import { emptySyncStats, type BookSync, type BookSyncStats, type SyncResult } from '../venue';
+import { checkedState, levelsOf, loadLevels, restoreStats } from '../book-sync-state';
+import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, type SyncResult } from '../venue';
 import type { BinanceMarket } from './exchange-info';
 
 /** Diffs held while waiting for a snapshot; beyond this the snapshot is hopeless. */
@@ -88,6 +89,32 @@ export class BinanceBookSync implements BookSync {
   invalidate(): void {
     this.reset();
     this.lost = true;
+  }
+
+  /** The whole state (docs/seek.md, book-state checkpoints); undefined while diffs are buffered for a snapshot. */
+  checkpoint(): BookSyncState | undefined {
+    if (this.buffer.length > 0) return undefined;
+    return {
+      bids: levelsOf(this.book, 'bid'),
+      asks: levelsOf(this.book, 'ask'),
+      stats: { ...this.stats },
+      seq: { market: this.market === 'spot' ? 0 : 1, synced: this.synced, bookId: this.bookId, bridging: this.bridging, lost: this.lost, bookTime: this.bookTime ?? null },
+    };
+  }
+
+  /** Back to a checkpoint's state exactly: levels, `lastUpdateId` (`u`), the `pu` bridge flag, validity, counters. */
+  restore(state: BookSyncState): void {
+    this.reset();
+    this.lost = false;
+    const seq = checkedState(state, `binance ${this.market}`, { market: 'number', synced: 'boolean', bookId: 'number', bridging: 'boolean', lost: 'boolean', bookTime: 'number?' });
+    if (seq.market !== (this.market === 'spot' ? 0 : 1)) throw new Error(`not a binance ${this.market} book-sync checkpoint: another market`);
+    loadLevels(this.book, state);
+    restoreStats(this.stats, state.stats);
+    this.synced = seq.synced as boolean;
+    this.bookId = seq.bookId as number;
+    this.bridging = seq.bridging as boolean;
+    this.lost = seq.lost as boolean;
+    this.bookTime = seq.bookTime === null ? undefined : (seq.bookTime as number);
   }
 
   private applySnapshot(event: BookSnapshotEvent): SyncResult {

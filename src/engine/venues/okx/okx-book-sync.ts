@@ -3,7 +3,8 @@ import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../sha
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
 import { hasNoLevels, numericLevelsOf } from '../../decode/numeric-book-message';
-import { emptySyncStats, type BookSync, type BookSyncStats, type SyncResult } from '../venue';
+import { checkedState, levelsOf, loadLevels, restoreStats } from '../book-sync-state';
+import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, type SyncResult } from '../venue';
 import { okxBookChecksum } from './okx-checksum';
 
 /**
@@ -135,6 +136,42 @@ export class OkxBookSync implements BookSync {
   invalidate(): void {
     this.reset();
     this.resyncPending = true;
+  }
+
+  /** The whole state (docs/seek.md, book-state checkpoints); undefined while updates are held for a snapshot. */
+  checkpoint(): BookSyncState | undefined {
+    if (this.buffer.length > 0) return undefined;
+    return {
+      bids: levelsOf(this.book, 'bid'),
+      asks: levelsOf(this.book, 'ask'),
+      stats: { ...this.stats },
+      seq: {
+        synced: this.synced,
+        waiting: this.waiting,
+        lastSeq: this.lastSeq ?? null,
+        aligning: this.aligning,
+        resyncPending: this.resyncPending,
+        lastTime: this.lastTime ?? null,
+        sequenced: this.sequenced,
+      },
+    };
+  }
+
+  /** Back to a checkpoint's state exactly: levels, `seqId`, alignment, validity, counters. */
+  restore(state: BookSyncState): void {
+    this.reset();
+    this.resyncPending = false;
+    this.sequenced = false;
+    const seq = checkedState(state, 'okx', { synced: 'boolean', waiting: 'boolean', lastSeq: 'number?', aligning: 'boolean', resyncPending: 'boolean', lastTime: 'number?', sequenced: 'boolean' });
+    loadLevels(this.book, state);
+    restoreStats(this.stats, state.stats);
+    this.synced = seq.synced as boolean;
+    this.waiting = seq.waiting as boolean;
+    this.lastSeq = seq.lastSeq === null ? undefined : (seq.lastSeq as number);
+    this.aligning = seq.aligning as boolean;
+    this.resyncPending = seq.resyncPending as boolean;
+    this.lastTime = seq.lastTime === null ? undefined : (seq.lastTime as number);
+    this.sequenced = seq.sequenced as boolean;
   }
 
   private applySnapshot(snapshot: BookSnapshotEvent): SyncResult {

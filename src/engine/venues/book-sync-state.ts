@@ -1,0 +1,61 @@
+import type { RawLevel } from '../../shared/core/model';
+import type { OrderBook, Side } from '../../shared/core/order-book';
+import { emptySyncStats, type BookSyncState, type BookSyncStats } from './venue';
+
+// What the venues' BookSync.checkpoint / restore share (docs/seek.md, book-state checkpoints).
+
+/** A side's levels best first, as the exchange's strings. */
+export function levelsOf(book: OrderBook, side: Side): RawLevel[] {
+  const out: RawLevel[] = [];
+  book.forEachOutward(side, (level) => {
+    out.push([level.priceText, level.sizeText]);
+    return true;
+  });
+  return out;
+}
+
+/** What a field of `seq` must be: a number, a boolean, or a number or null. */
+export type SeqFieldKind = 'number' | 'boolean' | 'number?';
+
+const isLevels = (value: unknown): value is RawLevel[] =>
+  Array.isArray(value) && value.every((l) => Array.isArray(l) && l.length === 2 && typeof l[0] === 'string' && typeof l[1] === 'string');
+
+/**
+ * Checks a state's shape for one venue's `seq` fields and returns them typed;
+ * throws on anything else (a damaged or foreign checkpoint).
+ */
+export function checkedState(state: BookSyncState, venue: string, fields: Readonly<Record<string, SeqFieldKind>>): Readonly<Record<string, number | boolean | null>> {
+  const fail = (what: string): never => {
+    throw new Error(`not a ${venue} book-sync checkpoint: ${what}`);
+  };
+  if (typeof state !== 'object' || state === null) fail('not an object');
+  if (!isLevels(state.bids) || !isLevels(state.asks)) fail('levels are not [price, size] strings');
+  const stats = state.stats as unknown as Record<string, unknown> | undefined;
+  for (const name of Object.keys(emptySyncStats())) {
+    const n = stats?.[name];
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail(`stats.${name} is not a count`);
+  }
+  const seq = state.seq as Record<string, unknown> | undefined;
+  if (typeof seq !== 'object' || seq === null) fail('no seq');
+  for (const [name, kind] of Object.entries(fields)) {
+    const v = seq![name];
+    const ok = kind === 'boolean' ? typeof v === 'boolean' : kind === 'number' ? typeof v === 'number' && Number.isFinite(v) : v === null || (typeof v === 'number' && Number.isFinite(v));
+    if (!ok) fail(`seq.${name} is ${JSON.stringify(v)}`);
+  }
+  return seq as Readonly<Record<string, number | boolean | null>>;
+}
+
+/** Loads a checkpoint's levels into a book (replacing it); throws when a level is refused or a side exceeds the cap. */
+export function loadLevels(book: OrderBook, state: BookSyncState): void {
+  book.clear();
+  const rejected = book.applySnapshot(state.bids, state.asks);
+  if (rejected > 0 || book.overflowing() || book.levelCount('bid') !== state.bids.length || book.levelCount('ask') !== state.asks.length) {
+    book.clear();
+    throw new Error('a book-sync checkpoint holds levels this book cannot take (refused, repeated, zero or past the level cap)');
+  }
+}
+
+/** Copies counters into a sync's own stats object (kept: the pipeline holds it). */
+export function restoreStats(target: BookSyncStats, source: Readonly<BookSyncStats>): void {
+  for (const name of Object.keys(emptySyncStats()) as (keyof BookSyncStats)[]) target[name] = source[name];
+}
