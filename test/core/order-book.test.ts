@@ -254,6 +254,39 @@ describe('OrderBook levels as numbers', () => {
     }
   });
 
+  it('applies small snapshots (partial-book streams) in place as the strings would build them, repeats, zeros, rejects and large snapshots mixed in', () => {
+    const next = rng(91);
+    const byText = new OrderBook();
+    const byNumber = new OrderBook();
+    // A narrow price range, so most prices of one partial snapshot are in the next.
+    const price = (side: Side): string => {
+      const t = (side === 'bid' ? 1 : 61) + Math.floor(next() * 60);
+      return next() < 0.8 ? (t / 100).toFixed(2) : (t / 100).toFixed(3);
+    };
+    const size = (): string => (next() < 0.1 ? '0' : (next() * 100).toFixed(Math.floor(next() * 6)));
+    let kept = 0;
+    for (let round = 0; round < 3_000; round += 1) {
+      const large = round % 500 === 250;
+      const snap = { bid: [] as [string, string][], ask: [] as [string, string][] };
+      for (const side of ['bid', 'ask'] as const) {
+        const n = large ? 200 + Math.floor(next() * 100) : Math.floor(next() * 30);
+        for (let i = 0; i < n; i += 1) snap[side].push(next() < 0.02 ? ['-1', '1'] : [price(side), size()]);
+      }
+      const before = byNumber.levelCount('bid') + byNumber.levelCount('ask');
+      expect(byNumber.applyNumericSnapshot(numeric(snap.bid), numeric(snap.ask))).toBe(byText.applySnapshot(snap.bid, snap.ask));
+      if (before > 0) kept += 1;
+      if (next() < 0.3) {
+        const side: Side = next() < 0.5 ? 'bid' : 'ask';
+        const batch: [string, string][] = [[price(side), size()], [price(side), size()]];
+        expect(byNumber.applyNumericLevels(side, numeric(batch))).toBe(byText.applyLevels(side, batch));
+      }
+      for (const s of ['bid', 'ask'] as const) expect(all(byNumber, s)).toStrictEqual(all(byText, s));
+      expect(byNumber.state()).toBe(byText.state());
+    }
+    // Most snapshots landed on a book that already had levels: the in-place path, not a fresh build.
+    expect(kept).toBeGreaterThan(2_000);
+  });
+
   it('rejects what the string rule rejects, level by level, leaving the rest applied', () => {
     const book = new OrderBook();
     const d = levelDigits(2, 3);
