@@ -12,6 +12,7 @@ import type { RawFrame } from '../../src/engine/venues/venue';
 import { cleanupTempDirs, copyShippedConfig, editConfigFile, SHIPPED_CONFIG } from '../config/helpers';
 import { startOkxLoop, type OkxLoop } from '../support/okx-loop-exchange';
 import { startSimServer } from '../../src/engine/simulator';
+import { surveilCommand } from '../support/cli';
 import { REAL, realRecording, repoRoot } from '../support/shared-data';
 
 let okxFrames: RawFrame[];
@@ -49,7 +50,7 @@ UNI-USD-PERP:
 /** Runs `surveil record` as the npm script does; resolves with its exit code and output. */
 function record(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'src/cli/index.ts'), 'record', ...args], { cwd: repoRoot });
+    const child = spawn(...surveilCommand(['record', ...args]), { cwd: repoRoot });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, cleanupDirs, tempDir } from '../console/helpers';
 import { cleanupTempDirs, copyShippedConfig } from '../config/helpers';
 import { closedPort, waitFor } from '../support/loopback-exchange';
+import { surveilCommand } from '../support/cli';
 import { repoRoot } from '../support/shared-data';
 
 /**
@@ -32,11 +33,10 @@ beforeAll(async () => {
     .replace('https://www.okx.com', 'http://www.surveil-test.invalid');
   writeFileSync(file, text);
   started = Date.now();
-  child = spawn(
-    join(repoRoot, 'node_modules/.bin/tsx'),
-    [join(repoRoot, 'src/cli/index.ts'), 'serve', '--config', dir, '--port', '0', '--db', join(tempDir('surveil-unreachable-'), 'history.sqlite')],
-    { cwd: repoRoot, env: { ...process.env, SURVEIL_DEBUG: '' } },
-  );
+  child = spawn(...surveilCommand(['serve', '--config', dir, '--port', '0', '--db', join(tempDir('surveil-unreachable-'), 'history.sqlite')]), {
+    cwd: repoRoot,
+    env: { ...process.env, SURVEIL_DEBUG: '' },
+  });
   let buffer = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     buffer += chunk.toString('utf8');

@@ -1,7 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -10,6 +10,7 @@ import { HistoryWriter } from '../../src/engine/storage/history-writer';
 import type { Alert, AlertEvent } from '../../src/shared/core/model';
 import { PERP, syntheticSamples } from '../storage/fixtures/synthetic';
 import { alertOf, eventOf, tempDbPath } from '../storage/helpers';
+import { surveilCommand } from '../support/cli';
 import { repoRoot } from '../support/shared-data';
 
 const run = promisify(execFile);
@@ -144,7 +145,7 @@ export function surveilSync(args: readonly string[], pgUrl: string | undefined):
   const env: NodeJS.ProcessEnv = { ...process.env, SURVEIL_DEBUG: '' };
   delete env.SURVEIL_PG_URL;
   if (pgUrl !== undefined) env.SURVEIL_PG_URL = pgUrl;
-  const result = spawnSync(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'src/cli/index.ts'), 'sync', ...args], {
+  const result = spawnSync(...surveilCommand(['sync', ...args]), {
     cwd: repoRoot,
     encoding: 'utf8',
     env,

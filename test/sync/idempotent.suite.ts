@@ -9,7 +9,7 @@ import { CENTRAL_SCHEMA_VERSION } from '../../src/engine/sync/pg-schema';
 import { PgSync } from '../../src/engine/sync/pg-sync';
 import { expandRollupRow } from '../../src/engine/sync/rollup-rows';
 import { RollupSeriesCatalogue } from '../../src/engine/storage/rollup-series';
-import { surveil } from '../support/cli';
+import { surveil, surveilCommand } from '../support/cli';
 import { repoRoot } from '../support/shared-data';
 import { tempDir } from '../storage/helpers';
 import { centralCount, dropSchema, freshSchema, localCount, localHistory, PG_URL, query, surveilSync, waitFor } from './helpers';
@@ -106,7 +106,7 @@ export function idempotentSyncSuite(): void {
       for (const t of TABLES) expect(expected[t], t).toBeGreaterThan(0);
 
       const db = join(dir, 'desk.sqlite');
-      const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'src/cli/index.ts'), 'replay', capture, '--db', db], {
+      const child = spawn(...surveilCommand(['replay', capture, '--db', db]), {
         cwd: repoRoot,
         stdio: 'ignore',
         env: { ...process.env, SURVEIL_DEBUG: '' },
