@@ -6,6 +6,7 @@ import { openCaptureIndex, type OpenedCaptureIndex } from '../../src/engine/capt
 import { defaultWarmupMs, seekCapture } from '../../src/engine/capture/capture-seek';
 import { loadConfig } from '../../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
+import { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
 import type { SampleEvaluation } from '../../src/shared/core/surveillance-evaluator';
 import { REAL, repoRoot } from '../support/shared-data';
@@ -40,6 +41,54 @@ const books = wholeBooks;
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
+/** What a full replay from the file's start holds at an instant: its books, their validity, each instrument's last evaluation. */
+interface FullReplayState {
+  readonly stoppedAt: number | null;
+  readonly books: Record<string, unknown>;
+  readonly valid: ReadonlyMap<string, boolean | undefined>;
+  readonly last: ReadonlyMap<string, SampleEvaluation>;
+}
+
+/**
+ * One full replay (`replayCapture` from the first frame, `until` the last
+ * instant) for all the instants, rather than one per instant: the file is
+ * read once. At each earlier instant T the replay's state is copied where a
+ * replay `until` T would stop: when the first frame after T comes, before it
+ * is ingested, once the clock is advanced to T (the samples due up to T
+ * taken). The pipeline's `advance` is only split in two there, advance(T)
+ * then advance(frame time), which takes the same samples in the same order
+ * as the one call; every frame still goes through the real pipeline.
+ */
+async function fullReplayAt(instants: readonly number[]): Promise<FullReplayState[]> {
+  const states: FullReplayState[] = [];
+  const last = new Map<string, SampleEvaluation>();
+  const copy = (pipeline: SurveillancePipeline, stoppedAt: number | null): FullReplayState => ({
+    stoppedAt,
+    books: books(pipeline),
+    valid: new Map(pipeline.instrumentStates().map((s) => [s.key, s.sync?.valid])),
+    last: new Map([...last].map(([key, e]) => [key, structuredClone(e)])),
+  });
+  const advance = SurveillancePipeline.prototype.advance;
+  let next = 0;
+  SurveillancePipeline.prototype.advance = function (this: SurveillancePipeline, now: number): void {
+    while (next < instants.length - 1 && now > instants[next]!) {
+      advance.call(this, instants[next]!);
+      states.push(copy(this, instants[next]!));
+      next++;
+    }
+    advance.call(this, now);
+  };
+  try {
+    const until = instants[instants.length - 1]!;
+    const full = await replayCapture(path, { speed: 'max', settings, until: { time: until }, listener: { onEvaluation: (e) => last.set(e.sample.key, e) } });
+    expect(next, 'every earlier instant seen on the way').toBe(instants.length - 1);
+    states.push(copy(full.pipeline, full.stoppedAt));
+  } finally {
+    SurveillancePipeline.prototype.advance = advance;
+  }
+  return states;
+}
+
 describe('seek in a capture of more than 1 M frames', () => {
   it('indexes every frame and a checkpoint per REST snapshot of each symbol', () => {
     expect(frames).toBeGreaterThan(1_000_000);
@@ -56,19 +105,20 @@ describe('seek in a capture of more than 1 M frames', () => {
     const span = opened.index.lastT! - first;
     // Early in the first clone (one book synced, one still buffering), then three instants across the file.
     const instants = [first + 1_200, first + span * 0.23, first + span * 0.58, first + span * 0.91];
-    for (const at of instants) {
+    const full = await fullReplayAt(instants);
+    expect(full.map((f) => f.stoppedAt)).toEqual(instants);
+    for (const [n, at] of instants.entries()) {
+      const reference = full[n]!;
       const seek = await seekCapture(path, { at: { time: at }, settings, index: opened });
-      const last = new Map<string, SampleEvaluation>();
-      const full = await replayCapture(path, { speed: 'max', settings, until: { time: at }, listener: { onEvaluation: (e) => last.set(e.sample.key, e) } });
       const label = `at +${((at - first) / 1000).toFixed(1)} s`;
-      expect(books(seek.pipeline), label).toEqual(books(full.pipeline));
-      expect(seek.stoppedAt).toBe(full.stoppedAt);
+      expect(books(seek.pipeline), label).toEqual(reference.books);
+      expect(seek.stoppedAt).toBe(reference.stoppedAt);
       // Far into the file the seek replays a few thousand frames, not the file.
       if (at > first + span * 0.2) {
         expect(seek.framesReplayed, label).toBeLessThan(frames / 50);
-        for (const state of full.pipeline.instrumentStates()) expect(state.sync?.valid, `${label} ${state.key}`).toBe(true);
+        for (const [key, valid] of reference.valid) expect(valid, `${label} ${key}`).toBe(true);
       }
-      for (const [key, evaluation] of last) {
+      for (const [key, evaluation] of reference.last) {
         const mine = seek.evaluations.get(key);
         if (at < first + defaultWarmupMs(settings)) continue;
         expect(mine?.sample.time, `${label} ${key}`).toBe(evaluation.sample.time);
