@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { LimitsSettings } from '../../shared/config';
+import type { MarketEvent } from '../../shared/core/model';
 import { CaptureLineReader } from '../decode/capture-line';
+import { BookTruth, type TruthVerdict } from '../pipeline/book-truth';
 import { FrameTimeGuard } from '../pipeline/frame-time';
+import { InstrumentDirectory } from '../pipeline/instrument-directory';
 import { venueById } from '../venues/registry';
-import type { VenueMapper } from '../venues/venue';
+import type { BookSync, BookSyncState, VenueMapper } from '../venues/venue';
 import { CaptureError, isGzipFile, parseCaptureFrame, parseCaptureHeader } from './capture-reader';
 import { readLineAt, readLineRange, type LineRangeEnd } from './capture-range';
 import { capturePartPaths } from './capture-writer';
@@ -17,9 +21,16 @@ import { walkGzipMembers, type GzipMembers } from './gzip-members';
 // and header line it was built from.
 
 export const CAPTURE_INDEX_FORMAT = 'surveil-capture-index';
-export const CAPTURE_INDEX_VERSION = 1;
+/** 2: book-state checkpoints (`bookStates`, the `.ckpt` sidecar). A version 1 index is rebuilt. */
+export const CAPTURE_INDEX_VERSION = 2;
 /** Default spacing of the checkpoints kept per instrument: a book snapshot closer to the last one kept is not kept. */
 export const DEFAULT_CHECKPOINT_SPACING_MS = 2000;
+/**
+ * Default spacing of the book-state checkpoints (docs/seek.md): a valid
+ * book's whole state is stored when its last one is at least this old, so a
+ * seek replays at most about this much capture time of a diff book's frames.
+ */
+export const DEFAULT_BOOK_STATE_SPACING_MS = 60_000;
 /** Default step of the timeline (first frame at or after each step of capture time). */
 export const DEFAULT_TIMELINE_STEP_MS = 1000;
 /**
@@ -48,6 +59,26 @@ export interface PositionColumns {
   readonly offset: number[];
   readonly frame: number[];
   readonly line: number[];
+}
+
+/**
+ * Book-state checkpoints of one instrument: the position is the frame after
+ * which the book sync had the stored state (a seek replays that frame, then
+ * restores the sync); `at` and `length` locate the state in the sidecar.
+ */
+export interface BookStateColumns extends PositionColumns {
+  readonly at: number[];
+  readonly length: number[];
+}
+
+/** The sidecar of book states (`<capture>.ckpt`): one gzip member per checkpoint, located by the index. */
+export interface BookStatesInfo {
+  /** Spacing they were taken at (ms of capture time); 0: none taken. */
+  readonly spacingMs: number;
+  /** Size of the sidecar in bytes (checked on load; each read checks its record's gzip CRC, key, time and frame), and its sha256. */
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly keys: Readonly<Record<string, BookStateColumns>>;
 }
 
 /** One file of the capture as the index saw it: what makes an index stale when it changes. */
@@ -88,6 +119,8 @@ export interface CaptureIndex {
   /** Frames that carry instrument metadata (exchangeInfo, public/instruments): a seek reads them first. */
   readonly metadata: PositionColumns;
   readonly books: Readonly<Record<string, PositionColumns>>;
+  /** The books' own states every `bookStates.spacingMs` while valid (docs/seek.md): a diff book needs no snapshot to seek. */
+  readonly bookStates: BookStatesInfo;
   readonly timeline: PositionColumns;
   /** Frames the mappers refused, and frames whose time cannot be believed: counted, as replay counts them. */
   readonly rejected: number;
@@ -100,6 +133,8 @@ export interface CaptureIndexOptions {
   readonly limits?: Partial<LimitsSettings>;
   readonly checkpointSpacingMs?: number;
   readonly timelineStepMs?: number;
+  /** Spacing of the book-state checkpoints ({@link DEFAULT_BOOK_STATE_SPACING_MS}); 0 takes none. */
+  readonly bookStateSpacingMs?: number;
   /** Rebuild even when the saved index is current. */
   readonly rebuild?: boolean;
   /** Save a built index (default true); when saving fails the index is used from memory and `saveError` says why. */
@@ -122,6 +157,22 @@ export interface OpenedCaptureIndex {
 /** The sidecar next to the capture: `rec.jsonl.gz` -> `rec.jsonl.gz.idx`. */
 export function captureIndexPath(capture: string): string {
   return `${capture}.idx`;
+}
+
+/** The book-state sidecar beside an index: `rec.jsonl.gz.idx` -> `rec.jsonl.gz.ckpt` (another name: `<name>.ckpt`). */
+export function bookStatesPath(indexPath: string): string {
+  return indexPath.endsWith('.idx') ? `${indexPath.slice(0, -4)}.ckpt` : `${indexPath}.ckpt`;
+}
+
+/** The sidecar bytes of an index built in this process (saved with it, or used from memory when it cannot be saved). */
+const builtStates = new WeakMap<CaptureIndex, Buffer>();
+
+/** One book-state record of the sidecar, as stored (gzip of this JSON). */
+interface BookStateRecord {
+  readonly key: string;
+  readonly t: number;
+  readonly frame: number;
+  readonly state: BookSyncState;
 }
 
 const emptyColumns = (): PositionColumns => ({ t: [], part: [], offset: [], frame: [], line: [] });
@@ -179,6 +230,8 @@ export async function buildCaptureIndex(capture: string, options: CaptureIndexOp
   const timeline = emptyColumns();
   const books: Record<string, PositionColumns> = {};
   const lastKept = new Map<string, number>();
+  const stateSpacing = options.bookStateSpacingMs ?? DEFAULT_BOOK_STATE_SPACING_MS;
+  const states = new BookStateBuilder(stateSpacing, options.limits);
   /** Per instrument: recent deltas since its last snapshot (positions and `seq.last`), oldest first. */
   const recent = new Map<string, { positions: FramePosition[]; lasts: (number | undefined)[] }>();
   const parts: PartStamp[] = [];
@@ -227,9 +280,15 @@ export async function buildCaptureIndex(capture: string, options: CaptureIndexOp
         mappers.set(frame.venue, (mapper = venue.createMapper(options.limits)));
       }
       const result = mapper.map(frame);
-      if (result.kind === 'instruments') pushPosition(metadata, position, false);
-      else if (result.kind === 'rejected') rejected++;
+      if (result.kind === 'instruments') {
+        pushPosition(metadata, position, false);
+        states.directory.addMetadata(result.instruments);
+      } else if (result.kind === 'rejected') {
+        rejected++;
+        if (result.symbol !== undefined) states.missed(frame.venue, result.symbol);
+      }
       if (result.kind !== 'events') return;
+      states.frame(result.events, position);
       for (const event of result.events) {
         if (event.type !== 'book_snapshot' && event.type !== 'book_delta') continue;
         const key = `${event.venue}:${event.symbol}`;
@@ -280,7 +339,140 @@ export async function buildCaptureIndex(capture: string, options: CaptureIndexOp
     const members = gzip && memberBytes > 0 ? walkGzipMembers(file, stats.size, 2 * memberBytes + (8 << 20)) : undefined;
     parts.push({ name: basename(file), size: stats.size, mtimeMs: stats.mtimeMs, gzip, header, dataOffset: dataOffset || ended.bytes, bytes: ended.bytes, frames: partFrames, cut, ...(members ? { members } : {}) });
   }
-  return { format: CAPTURE_INDEX_FORMAT, version: CAPTURE_INDEX_VERSION, parts, frames, firstT, lastT, checkpointSpacingMs: spacing, timelineStepMs: step, metadata, books, timeline, rejected, badTime: times.rejected };
+  const blob = Buffer.concat(states.chunks);
+  const bookStates: BookStatesInfo = { spacingMs: stateSpacing, bytes: blob.length, sha256: createHash('sha256').update(blob).digest('hex'), keys: states.keys };
+  const index: CaptureIndex = { format: CAPTURE_INDEX_FORMAT, version: CAPTURE_INDEX_VERSION, parts, frames, firstT, lastT, checkpointSpacingMs: spacing, timelineStepMs: step, metadata, books, bookStates, timeline, rejected, badTime: times.rejected };
+  builtStates.set(index, blob);
+  return index;
+}
+
+/**
+ * Runs every book's own sync over the index pass, as the pipeline does
+ * (venue-books.ts: the venue's BookSync from the registry, the book-top
+ * cross-check that invalidates a drifted book, a refused book message that
+ * invalidates it), and stores a valid book's whole state when its last one is
+ * at least `spacing` old. A book that drifted while deep-verifiable is not
+ * checkpointed after it: the pipeline then verifies it against REST
+ * snapshots (deep-verify.ts), which the index does not follow.
+ */
+class BookStateBuilder {
+  readonly directory = new InstrumentDirectory();
+  readonly chunks: Buffer[] = [];
+  readonly keys: Record<string, BookStateColumns> = {};
+  private bytes = 0;
+  private readonly books = new Map<string, { sync: BookSync; truth?: BookTruth; last: number; untracked: boolean }>();
+  private readonly touched: string[] = [];
+
+  constructor(
+    private readonly spacing: number,
+    private readonly limits: CaptureIndexOptions['limits'],
+  ) {}
+
+  missed(venue: string, symbol: string): void {
+    const held = this.books.get(`${venue}:${symbol}`);
+    if (!held) return;
+    held.sync.invalidate();
+    held.truth?.reset();
+  }
+
+  frame(events: readonly MarketEvent[], position: FramePosition): void {
+    if (this.spacing <= 0) return;
+    const touched = this.touched;
+    touched.length = 0;
+    for (const event of events) {
+      if (event.type === 'quote') {
+        const held = this.books.get(`${event.venue}:${event.symbol}`);
+        if (!held) continue;
+        held.truth ??= new BookTruth();
+        this.judge(held, held.truth.onQuote(event, held.sync, position.t));
+        continue;
+      }
+      if (event.type !== 'book_snapshot' && event.type !== 'book_delta') continue;
+      const key = `${event.venue}:${event.symbol}`;
+      let held = this.books.get(key);
+      if (!held) {
+        const sync = venueById(event.venue)!.createBookSync(this.directory.resolve(event.venue, event.symbol), this.limits);
+        this.books.set(key, (held = { sync, last: -Infinity, untracked: false }));
+      }
+      if (held.truth) this.judge(held, held.truth.beforeBook(event, held.sync, position.t));
+      const result = held.sync.apply(event);
+      if (held.truth) this.judge(held, held.truth.afterBook(held.sync, position.t));
+      // A snapshot that took is a checkpoint of the index already (`books`): the spacing counts from it.
+      if (event.type === 'book_snapshot' && result === 'applied' && held.sync.valid) held.last = position.t;
+      else if (!touched.includes(key)) touched.push(key);
+    }
+    for (const key of touched) {
+      const held = this.books.get(key)!;
+      if (held.untracked || !held.sync.valid || position.t - held.last < this.spacing) continue;
+      const columns = (this.keys[key] ??= { ...emptyColumns(), at: [], length: [] });
+      // A frame whose time steps back is not a checkpoint: the times of a book's checkpoints are searched in order.
+      if (columns.t.length > 0 && position.t < columns.t[columns.t.length - 1]!) continue;
+      const state = held.sync.checkpoint();
+      if (state === undefined) continue;
+      held.last = position.t;
+      const record: BookStateRecord = { key, t: position.t, frame: position.frame, state };
+      const chunk = gzipSync(JSON.stringify(record));
+      pushPosition(columns, position);
+      columns.at.push(this.bytes);
+      columns.length.push(chunk.length);
+      this.chunks.push(chunk);
+      this.bytes += chunk.length;
+    }
+  }
+
+  /** As the pipeline judges a cross-check verdict: a drift forgets the book. */
+  private judge(held: { sync: BookSync; truth?: BookTruth; untracked: boolean }, verdict: TruthVerdict): void {
+    if (verdict !== 'drift') return;
+    held.sync.invalidate();
+    held.truth!.reset();
+    if (held.sync.deepVerifiable) held.untracked = true;
+  }
+}
+
+/**
+ * The state stored by the i-th book-state checkpoint of `key`: from the
+ * sidecar next to the index (or from memory for an index built here).
+ * Throws a CaptureError when the sidecar does not hold it (damaged, replaced).
+ */
+export function readBookState(opened: Pick<OpenedCaptureIndex, 'index' | 'path'>, key: string, i: number): BookSyncState {
+  const columns = opened.index.bookStates.keys[key];
+  if (!columns || i < 0 || i >= columns.t.length) throw new RangeError(`no book-state checkpoint ${i} of ${key}`);
+  const at = columns.at[i]!;
+  const length = columns.length[i]!;
+  const file = bookStatesPath(opened.path);
+  let chunk: Buffer;
+  const memory = builtStates.get(opened.index);
+  if (memory) chunk = memory.subarray(at, at + length);
+  else {
+    chunk = Buffer.alloc(length);
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch (error) {
+      throw new CaptureError(file, null, `cannot read the book-state checkpoints: ${(error as NodeJS.ErrnoException).code ?? String(error)}: reopen the index`);
+    }
+    try {
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, chunk, got, length - got, at + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got < length) throw new CaptureError(file, null, `the book-state checkpoint of ${key} at byte ${at} is past the end of the file: reopen the index`);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  let record: BookStateRecord;
+  try {
+    record = JSON.parse(gunzipSync(chunk).toString('utf8')) as BookStateRecord;
+  } catch {
+    throw new CaptureError(file, null, `the book-state checkpoint of ${key} at byte ${at} is damaged: reopen the index`);
+  }
+  if (record?.key !== key || record.t !== columns.t[i] || record.frame !== columns.frame[i]) {
+    throw new CaptureError(file, null, `the book-state checkpoint at byte ${at} is not the one the index names (${key} at ${columns.t[i]}): reopen the index`);
+  }
+  return record.state;
 }
 
 function parses(file: string, lineNo: number, text: string): boolean {
@@ -297,10 +489,21 @@ function parses(file: string, lineNo: number, text: string): boolean {
  * another format or version, parts added, removed, resized, touched or with
  * another header line, or columns that do not hold together (a damaged file).
  */
-export async function staleReason(capture: string, index: unknown): Promise<string | null> {
+export async function staleReason(capture: string, index: unknown, indexPath = captureIndexPath(capture)): Promise<string | null> {
   const shape = shapeProblem(index);
   if (shape !== null) return `corrupt index: ${shape}`;
   const idx = index as CaptureIndex;
+  if (idx.bookStates.bytes > 0 || Object.keys(idx.bookStates.keys).length > 0) {
+    const file = bookStatesPath(indexPath);
+    let size: number | null;
+    try {
+      size = statSync(file).size;
+    } catch {
+      size = null;
+    }
+    if (size === null) return `the book-state checkpoints ${basename(file)} are missing`;
+    if (size !== idx.bookStates.bytes) return `${basename(file)} is ${size} bytes, the index names ${idx.bookStates.bytes}`;
+  }
   const files = capturePartPaths(capture);
   if (files.length !== idx.parts.length) return `the capture has ${files.length} part(s), the index ${idx.parts.length}`;
   for (let i = 0; i < files.length; i++) {
@@ -351,6 +554,17 @@ function shapeProblem(value: unknown): string | null {
   }
   if (!isCount(idx.frames) || typeof idx.checkpointSpacingMs !== 'number' || typeof idx.timelineStepMs !== 'number') return 'counts missing';
   if (typeof idx.books !== 'object' || idx.books === null) return 'no books';
+  const states = idx.bookStates as Partial<BookStatesInfo> | undefined;
+  if (typeof states !== 'object' || states === null || typeof states.spacingMs !== 'number' || !isCount(states.bytes) || typeof states.sha256 !== 'string' || typeof states.keys !== 'object' || states.keys === null) return 'no book states';
+  for (const [key, columns] of Object.entries(states.keys)) {
+    const problem = columnsProblem(columns, idx.parts as PartStamp[], idx.frames, true);
+    if (problem !== null) return `bookStates.${key}: ${problem}`;
+    const { at, length, t } = columns;
+    if (!Array.isArray(at) || !Array.isArray(length) || at.length !== t.length || length.length !== t.length) return `bookStates.${key}: columns of different lengths`;
+    for (let i = 0; i < at.length; i++) {
+      if (!isCount(at[i]) || !isCount(length[i]) || length[i] === 0 || at[i]! + length[i]! > states.bytes) return `bookStates.${key}: state ${i} is outside the sidecar`;
+    }
+  }
   const sets: [string, unknown][] = [['metadata', idx.metadata], ['timeline', idx.timeline], ...Object.entries(idx.books).map(([k, v]) => [`books.${k}`, v] as [string, unknown])];
   for (const [name, columns] of sets) {
     const problem = columnsProblem(columns, idx.parts as PartStamp[], idx.frames, name !== 'metadata');
@@ -405,7 +619,7 @@ export async function openCaptureIndex(capture: string, options: CaptureIndexOpt
         reason = 'corrupt index: not JSON';
       }
       if (parsed !== undefined) {
-        reason = (await staleReason(capture, parsed)) ?? undefined;
+        reason = (await staleReason(capture, parsed, path)) ?? undefined;
         if (reason === undefined) return { index: parsed as CaptureIndex, path, status: 'loaded', saved: true, buildMs: 0 };
       }
     }
@@ -429,9 +643,16 @@ export async function openCaptureIndex(capture: string, options: CaptureIndexOpt
 
 /** Writes the index whole or not at all (a temp file renamed over it): a reader never sees half an index. */
 export function saveCaptureIndex(path: string, index: CaptureIndex): void {
+  // The book states first: an index is never on disk before the sidecar it names.
+  const states = builtStates.get(index);
+  if (states) writeWhole(bookStatesPath(path), states);
+  writeWhole(path, JSON.stringify(index));
+}
+
+function writeWhole(path: string, data: string | Buffer): void {
   const temp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, JSON.stringify(index));
+    writeFileSync(temp, data);
     renameSync(temp, path);
   } catch (error) {
     try {

@@ -9,7 +9,9 @@ import { CaptureError, parseCaptureFrame } from './capture-reader';
 import { readLineAt, readLineRange, type LineRangeEnd } from './capture-range';
 import { capturePartPaths } from './capture-writer';
 import { memberFor } from './gzip-members';
-import { isBefore, lastAtOrBefore, openCaptureIndex, positionAt, type CaptureIndexOptions, type FramePosition, type OpenedCaptureIndex } from './capture-index';
+import { venueById } from '../venues/registry';
+import type { BookSyncState } from '../venues/venue';
+import { isBefore, lastAtOrBefore, openCaptureIndex, positionAt, readBookState, type CaptureIndexOptions, type FramePosition, type OpenedCaptureIndex, type PositionColumns } from './capture-index';
 
 // Seek (docs/seek.md): the state of a capture at an instant T without replaying
 // it from its start. The index names, per instrument, where a replay must start
@@ -51,6 +53,12 @@ export interface SeekResult {
   readonly warmFrom: number;
   /** The first frame replayed. */
   readonly start: FramePosition;
+  /**
+   * Books started from a book-state checkpoint (docs/seek.md) rather than a
+   * snapshot: the instrument and the time of the frame after which its sync
+   * was restored.
+   */
+  readonly booksRestored: readonly { readonly key: string; readonly t: number }[];
   /** Frames replayed (metadata frames included) and the decompressed bytes they span. */
   readonly framesReplayed: number;
   readonly bytesReplayed: number;
@@ -120,13 +128,46 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
   }
 
   // The start: the earliest of the wanted books' checkpoints before the warmup, and the warmup's own start.
+  // A book's own state stored later than its last snapshot before the warmup starts it instead: the seek
+  // replays the frame it was stored after, then restores the sync to it (the pipeline makes a book's sync
+  // on its first book message, so that frame makes it).
   let start = lastAtOrBefore(index.timeline, warmFrom) ?? positionAt(index.timeline, 0);
-  for (const [key, columns] of Object.entries(index.books)) {
+  const restores = new Map<string, { key: string; t: number; state: BookSyncState }[]>();
+  const wanted = (key: string): boolean => {
     const colon = key.indexOf(':');
-    if (options.select && !options.select(key, pipeline.directory.resolve(key.slice(0, colon), key.slice(colon + 1)))) continue;
-    const checkpoint = lastAtOrBefore(columns, warmFrom) ?? lastAtOrBefore(columns, requested);
+    return !options.select || options.select(key, pipeline.directory.resolve(key.slice(0, colon), key.slice(colon + 1)));
+  };
+  const keys = new Set([...Object.keys(index.books), ...Object.keys(index.bookStates.keys)]);
+  for (const key of keys) {
+    if (!wanted(key)) continue;
+    const columns = index.books[key];
+    const snapshot = columns ? lastAtOrBefore(columns, warmFrom) : null;
+    const states = index.bookStates.keys[key];
+    const i = states ? lastIndexAtOrBefore(states, warmFrom) : -1;
+    if (i >= 0 && (snapshot === null || states!.t[i]! > snapshot.t)) {
+      const at = positionAt(states!, i);
+      const where = `${at.part}:${at.offset}`;
+      let list = restores.get(where);
+      if (!list) restores.set(where, (list = []));
+      list.push({ key, t: at.t, state: readBookState(opened, key, i) });
+      if (isBefore(at, start)) start = at;
+      continue;
+    }
+    const checkpoint = snapshot ?? (columns ? lastAtOrBefore(columns, requested) : null);
     if (checkpoint !== null && isBefore(checkpoint, start)) start = checkpoint;
   }
+  const booksRestored: { key: string; t: number }[] = [];
+  const restore = (part: number, offset: number, file: string, line: number): void => {
+    const list = restores.get(`${part}:${offset}`);
+    if (!list) return;
+    for (const { key, t, state } of list) {
+      const held = pipeline.instrumentStates().find((s) => s.key === key);
+      if (!held) throw new CaptureError(file, line, `the book-state checkpoint of ${key} names a frame without its book: reopen the index`);
+      held.sync ??= venueById(held.instrument.venue)!.createBookSync(held.instrument, options.settings.limits);
+      held.sync.restore(state);
+      booksRestored.push({ key, t });
+    }
+  };
 
   let reached = false;
   let lastT = null as number | null;
@@ -141,6 +182,7 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
     // Read already; the clock still moves on its time, as in a replay from the start.
     if (!metadataAt.has(`${part}:${offset}`)) {
       ingest(frame, file, lineNo);
+      if (restores.size > 0) restore(part, offset, file, lineNo);
       framesReplayed++;
       bytesReplayed += Buffer.byteLength(text) + 1;
     }
@@ -188,12 +230,28 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
     pastEnd: !reached && requested > stoppedAt,
     warmFrom,
     start,
+    booksRestored,
     framesReplayed,
     bytesReplayed,
     rules,
     evaluations,
     samplesAtT,
   };
+}
+
+/** The index of the last position with `t <= time`, or -1. */
+function lastIndexAtOrBefore(columns: PositionColumns, time: number): number {
+  let lo = 0;
+  let hi = columns.t.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (columns.t[mid]! <= time) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 function parsesAsFrame(file: string, lineNo: number, text: string): boolean {
