@@ -32,6 +32,8 @@ interface SoakSample {
   readonly simCores: number | null;
   readonly rssMb: number;
   readonly valid: number;
+  /** Frames the engine's feeds took per second since the last sample: what the CPU was spent on. */
+  readonly framesPerSecond: number;
 }
 
 export interface SoakResult {
@@ -64,6 +66,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     let lastCpu = process.cpuUsage();
     let lastAt = performance.now();
     let lastSim = run.simCpuMs();
+    const framesNow = async (): Promise<number> => (await run.running.service.snapshot()).feeds.reduce((n, f) => n + f.frames, 0);
+    let lastFrames = await framesNow();
     while (Date.now() - started < options.minutes * 60_000) {
       await sleep(options.everySeconds * 1000);
       run.assertSimulatorUp();
@@ -76,9 +80,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       lastAt = now;
       lastSim = sim;
       const books = await validBooks(run.running);
-      const sample = { second: Math.round((Date.now() - started) / 1000), cores, simCores, rssMb: process.memoryUsage().rss / 2 ** 20, valid: books.valid };
+      const frames = await framesNow();
+      const framesPerSecond = (frames - lastFrames) / options.everySeconds;
+      lastFrames = frames;
+      const sample = { second: Math.round((Date.now() - started) / 1000), cores, simCores, rssMb: process.memoryUsage().rss / 2 ** 20, valid: books.valid, framesPerSecond };
       samples.push(sample);
-      options.log(`  ${String(sample.second).padStart(5)} s  cpu ${sample.cores.toFixed(2)} cores (simulator ${sample.simCores?.toFixed(2) ?? 'n/a'})  rss ${sample.rssMb.toFixed(0)} MB  books valid ${sample.valid}/${run.instruments}`);
+      options.log(`  ${String(sample.second).padStart(5)} s  cpu ${sample.cores.toFixed(2)} cores (simulator ${sample.simCores?.toFixed(2) ?? 'n/a'})  ${framesPerSecond.toFixed(0)} frames/s  rss ${sample.rssMb.toFixed(0)} MB  books valid ${sample.valid}/${run.instruments}`);
     }
   } finally {
     await run.stop();
@@ -90,10 +97,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const rssEndMb = samples.at(-1)?.rssMb ?? Number.NaN;
   const rssSlopeMbPerHour = slope(steady.map((s) => [s.second / 3600, s.rssMb] as const));
   const simSteady = steady.flatMap((s) => (s.simCores === null ? [] : [s.simCores]));
+  const framesPerSecond = steady.reduce((sum, s) => sum + s.framesPerSecond, 0) / Math.max(1, steady.length);
+  // CPU per frame: comparable across runs where a starved simulator sent less.
+  const cpuMsPerThousandFrames = framesPerSecond > 0 ? (meanCores * 1000 * 1000) / framesPerSecond : Number.NaN;
   const lines = [
     `soak: ${run.instruments} simulated instruments (calm), ${options.minutes} min, warmup ${options.warmupSeconds} s, sampled every ${options.everySeconds} s, node ${process.version}`,
     `  engine process (main + feed, analytics and history threads; the simulator runs apart)`,
     `  cpu after warmup              mean ${meanCores.toFixed(2)} cores, peak ${peakCores.toFixed(2)} cores (${steady.length} samples)`,
+    `  frames taken                  ${framesPerSecond.toFixed(0)} per second; engine cpu ${cpuMsPerThousandFrames.toFixed(1)} ms per 1,000 frames`,
     `  simulator process cpu         mean ${simSteady.length > 0 ? (simSteady.reduce((a, b) => a + b, 0) / simSteady.length).toFixed(2) : 'n/a'} cores`,
     `  rss after warmup              ${rssAfterWarmupMb.toFixed(0)} MB, at the end ${rssEndMb.toFixed(0)} MB, slope ${rssSlopeMbPerHour.toFixed(0)} MB/h`,
     `  books valid at the end        ${samples.at(-1)?.valid ?? 0}/${run.instruments}`,
