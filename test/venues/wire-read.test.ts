@@ -178,12 +178,24 @@ describe('mapFrame: the one safe map wrapper', () => {
 
   it('passes the decoding through, and turns a thrown WireReject into its rejected result', () => {
     expect(mapFrame(ws('{}'), sizes, () => fine)).toBe(fine);
-    expect(mapFrame(ws('{}'), sizes, () => forBook('ETHUSDT', () => requireLevels([['1', '-1']], 'a')))).toStrictEqual({
+    const decode = (): MapResult => forBook('ETHUSDT', () => ({ kind: 'ignored', what: String(requireLevels([['1', '-1']], 'a').length) }));
+    expect(mapFrame(ws('{}'), sizes, decode)).toStrictEqual({
       kind: 'rejected',
       reason: 'negative_size',
       detail: 'a[0] size "-1" is negative',
       symbol: 'ETHUSDT',
     });
+  });
+
+  it('asks the hot decoder first, the JSON path only when it answers undefined; a WireReject from either is a rejection', () => {
+    const hotEvents: MapResult = { kind: 'events', events: [] };
+    const never = (): MapResult => { throw new Error('decode ran'); };
+    expect(mapFrame(ws('{}'), sizes, never, () => hotEvents)).toBe(hotEvents);
+    expect(mapFrame(ws('{}'), sizes, () => fine, () => undefined)).toBe(fine);
+    expect(mapFrame(ws('{}'), sizes, never, () => reject('bad_number', 'u is not an integer'))).toMatchObject({ kind: 'rejected', reason: 'bad_number' });
+    const hotNever = (): MapResult => { throw new Error('hot ran'); };
+    expect(mapFrame(ws('x'.repeat(101)), sizes, never, hotNever)).toMatchObject({ reason: 'too_large' });
+    expect(mapFrame(rest('{}', 500), sizes, never, hotNever)).toMatchObject({ reason: 'http_error' });
   });
 
   it('http_error first, for any size of body, naming the status and the path; decode is not run', () => {

@@ -4,20 +4,28 @@ import { clip, reject, WireReject } from './reject';
 
 /**
  * The one safe way to run a venue mapper's decoding, the same for every
- * venue, in this order:
+ * venue, in this order (`decode` and `hot` are made once per mapper, not per
+ * frame: this runs on every frame of a replay):
  *
  * 1. a REST frame with an HTTP error status is `http_error` (the body is not
  *    read, whatever its size);
  * 2. a frame over its size limit is `too_large`, before anything reads it
  *    (frame-json.ts `oversize`);
- * 3. `decode` runs: the hot decoder, then `parseJson` and the field readers;
- *    a WireReject thrown anywhere in it becomes its `rejected` result
- *    (with the book's symbol when `forBook` put it on);
- * 4. all of it inside frame-json.ts `guardMapper`: a refusal of a frame
+ * 3. the venue's hot decoder, when it has one (docs/decoder.md): its events,
+ *    or undefined and
+ * 4. `decode`, the JSON path: `parseJson` and the field readers. A
+ *    WireReject thrown in 3 or 4 becomes its `rejected` result (with the
+ *    book's symbol when `forBook` put it on);
+ * 5. all of it inside frame-json.ts `guardMapper`: a refusal of a frame
  *    nested past MAX_JSON_DEPTH is `too_deep` (symbol kept), and any other
  *    exception is a counted `unknown_message`, never a thrown one.
  */
-export function mapFrame(frame: RawFrame, sizes: FrameSizeLimits, decode: () => MapResult): MapResult {
+export function mapFrame(
+  frame: RawFrame,
+  sizes: FrameSizeLimits,
+  decode: (frame: RawFrame) => MapResult,
+  hot?: (frame: RawFrame) => MapResult | undefined,
+): MapResult {
   return guardMapper(frame, () => {
     if (frame.kind === 'rest' && frame.status !== undefined && frame.status >= 400) {
       return { kind: 'rejected', reason: 'http_error', detail: `HTTP ${frame.status} from ${pathOf(frame.url)}: ${clip(frame.data, 40)}` };
@@ -25,7 +33,7 @@ export function mapFrame(frame: RawFrame, sizes: FrameSizeLimits, decode: () => 
     const tooLarge = oversize(frame, sizes);
     if (tooLarge !== undefined) return tooLarge;
     try {
-      return decode();
+      return hot?.(frame) ?? decode(frame);
     } catch (error) {
       if (error instanceof WireReject) return error.result();
       throw error;
