@@ -3,15 +3,30 @@ import type {
   BookSnapshotEvent,
   MarketEvent,
   QuoteEvent,
-  RawLevel,
   ReferencePriceEvent,
   SequenceFields,
   VenueId,
 } from '../../../shared/core/model';
 import type { LimitsSettings } from '../../../shared/config';
-import { checkLevels, decimalProblem, describeValue, sizeProblem } from '../../../shared/core/level-rules';
-import { frameSizeLimits, guardMapper, oversize, type FrameSizeLimits } from '../frame-json';
-import type { MapResult, RawFrame, RejectReason, VenueMapper } from '../venue';
+import { frameSizeLimits, type FrameSizeLimits } from '../frame-json';
+import type { MapResult, RawFrame, VenueMapper } from '../venue';
+import {
+  describeValue,
+  forBook,
+  isRecord,
+  mapFrame,
+  optionalDecimal,
+  optionalTime,
+  parseJson,
+  pathOf,
+  queryParam,
+  reject,
+  requireInteger,
+  requireLevels,
+  requireList,
+  requireSize,
+  requireString,
+} from '../wire';
 import { BINANCE_VENUE_IDS, instrumentsFromExchangeInfo, type BinanceMarket } from './exchange-info';
 import { HotBinanceDecoder } from './hot-binance';
 import type {
@@ -48,26 +63,6 @@ const REST_PATHS: Readonly<Record<BinanceMarket, { readonly depth: string; reado
   usdm: { depth: '/fapi/v1/depth', exchangeInfo: '/fapi/v1/exchangeInfo' },
 };
 
-/** Thrown inside the mapper only, caught in `map`: a malformed frame never escapes as an exception. */
-class Reject {
-  constructor(
-    readonly reason: RejectReason,
-    readonly detail: string,
-    /** The book the refused message was for, when it could be read. */
-    readonly symbol?: string,
-  ) {}
-}
-
-/** Runs `fn`, tagging a refusal with the book's symbol: that book missed a message and must not stay valid. */
-function forBook<T>(symbol: string | undefined, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof Reject && error.symbol === undefined && symbol !== undefined) throw new Reject(error.reason, error.detail, symbol);
-    throw error;
-  }
-}
-
 /**
  * Binance frames -> normalized events, for spot or USD-M. One JSON.parse per
  * frame; level strings are checked by the shared rule (level-rules.ts: no
@@ -95,36 +90,17 @@ export class BinanceMapper implements VenueMapper {
   }
 
   map(frame: RawFrame): MapResult {
-    return guardMapper(frame, () => this.decode(frame));
+    return mapFrame(frame, this.sizes, this.json, this.hotMap);
   }
 
-  private decode(frame: RawFrame): MapResult {
-    if (frame.kind === 'rest' && frame.status !== undefined && frame.status >= 400) {
-      return rejected('http_error', `HTTP ${frame.status} from ${pathOf(frame.url)}`);
-    }
-    const tooLarge = oversize(frame, this.sizes);
-    if (tooLarge !== undefined) return tooLarge;
-    if (this.hot !== undefined) {
-      const hot = frame.kind === 'ws' ? this.hot.decode(frame) : this.hotRest(frame);
-      if (hot !== undefined) return hot;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(frame.data);
-    } catch {
-      return rejected('bad_json', `unparseable ${frame.kind} frame (${frame.data.length} bytes)`);
-    }
-    try {
-      return frame.kind === 'rest' ? this.mapRest(frame, value) : this.mapWs(frame, value);
-    } catch (error) {
-      if (error instanceof Reject) {
-        return error.symbol === undefined
-          ? rejected(error.reason, error.detail)
-          : { kind: 'rejected', reason: error.reason, detail: error.detail, symbol: error.symbol };
-      }
-      throw error;
-    }
-  }
+  /** The hot decoder's answer (depth, bookTicker, markPrice; REST depth), or undefined: the JSON path decides. */
+  private readonly hotMap = (frame: RawFrame): MapResult | undefined =>
+    this.hot === undefined ? undefined : frame.kind === 'ws' ? this.hot.decode(frame) : this.hotRest(frame);
+
+  private readonly json = (frame: RawFrame): MapResult => {
+    const value = parseJson(frame);
+    return frame.kind === 'rest' ? this.mapRest(frame, value) : this.mapWs(frame, value);
+  };
 
   /** A REST depth snapshot read by the hot decoder, the symbol taken from the URL as restDepth takes it. */
   private hotRest(frame: RawFrame): MapResult | undefined {
@@ -134,29 +110,28 @@ export class BinanceMapper implements VenueMapper {
   }
 
   private mapRest(frame: RawFrame, value: unknown): MapResult {
-    if (!isObject(value)) throw new Reject('unknown_message', 'REST body is not an object');
+    if (!isRecord(value)) return reject('unknown_message', 'REST body is not an object');
     const error = value as WireError;
     if (typeof error.code === 'number' && typeof error.msg === 'string') {
-      throw new Reject('venue_error', `${error.code}: ${error.msg.slice(0, 120)}`);
+      return reject('venue_error', `${error.code}: ${error.msg.slice(0, 120)}`);
     }
     const path = pathOf(frame.url);
     if (path.endsWith(this.paths.depth)) return this.restDepth(frame, value as WireDepthSnapshot);
     if (path.endsWith(this.paths.exchangeInfo)) {
-      const { symbols } = value as WireExchangeInfo;
-      if (!Array.isArray(symbols)) throw new Reject('missing_field', 'exchangeInfo without symbols');
+      const symbols = requireList((value as WireExchangeInfo).symbols, 'exchangeInfo symbols');
       return { kind: 'instruments', instruments: instrumentsFromExchangeInfo(this.market, symbols) };
     }
-    throw new Reject('unknown_message', `unknown REST path ${path}`);
+    return reject('unknown_message', `unknown REST path ${path}`);
   }
 
   private restDepth(frame: RawFrame, body: WireDepthSnapshot): MapResult {
-    const symbol = querySymbol(frame.url);
-    if (symbol === undefined) throw new Reject('missing_field', 'depth URL without symbol=');
-    return events([forBook(symbol, () => this.depthSnapshot(frame, symbol, body, optionalTime(body.E) ?? optionalTime(body.T)))]);
+    const symbol = querySymbol(frame.url) ?? reject('missing_field', 'missing symbol= in the depth URL');
+    return events([forBook(symbol, () => this.depthSnapshot(frame, symbol, body, optionalTime(body.E, 'E') ?? optionalTime(body.T, 'T')))]);
   }
 
   private mapWs(frame: RawFrame, value: unknown): MapResult {
-    if (!isObject(value)) throw new Reject('unknown_message', 'frame is not an object');
+    // `!markPrice@arr`-style raw streams send a bare array of payloads.
+    if (!isRecord(value) && !Array.isArray(value)) return reject('unknown_message', 'frame is not an object');
     let payload: unknown = value;
     let stream: string | undefined;
     const combined = value as WireCombined;
@@ -169,9 +144,9 @@ export class BinanceMapper implements VenueMapper {
       // The server is about to close the connection: the live feed has already
       // opened a replacement (see binance-feed.ts); replay has nothing to do.
       return { kind: 'ignored', what: SERVER_SHUTDOWN };
-    } else if (isObject((value as { error?: unknown }).error)) {
+    } else if (isRecord((value as { error?: unknown }).error)) {
       const error = (value as { error: WireError }).error;
-      throw new Reject('venue_error', `${describeValue(error.code)}: ${describeValue(error.msg)}`);
+      return reject('venue_error', `${describeValue(error.code)}: ${describeValue(error.msg)}`);
     }
     // `!markPrice@arr` and `!bookTicker`-style all-market streams send arrays.
     if (Array.isArray(payload)) {
@@ -187,7 +162,7 @@ export class BinanceMapper implements VenueMapper {
   }
 
   private mapPayload(frame: RawFrame, payload: unknown, stream: string | undefined): MapResult {
-    if (!isObject(payload)) throw new Reject('unknown_message', 'payload is not an object');
+    if (!isRecord(payload)) return reject('unknown_message', 'payload is not an object');
     const p = payload as WirePayload;
     switch (p.e) {
       case SERVER_SHUTDOWN:
@@ -205,18 +180,18 @@ export class BinanceMapper implements VenueMapper {
         break;
       default:
         if (typeof p.e === 'string' && IGNORED_EVENTS.has(p.e)) return { kind: 'ignored', what: p.e };
-        throw new Reject('unknown_message', `unknown event type ${describeValue(p.e)}`);
+        return reject('unknown_message', `unknown event type ${describeValue(p.e)}`);
     }
     // Spot sends two payloads without `e`: partial depth and bookTicker.
     if ('lastUpdateId' in p) {
       // Spot partial depth carries no symbol: only the stream name says whose book it is.
       const name = stream ?? rawStreamOf(frame.url);
       const symbol = name === undefined ? undefined : symbolOfStream(name);
-      if (symbol === undefined) throw new Reject('missing_field', 'partial depth without a stream name for its symbol');
+      if (symbol === undefined) return reject('missing_field', 'missing the stream name that gives a partial depth its symbol');
       return events([forBook(symbol, () => this.depthSnapshot(frame, symbol, p as WireDepthSnapshot, undefined))]);
     }
     if ('b' in p && 'a' in p && 'B' in p && 'A' in p) return events([this.quote(frame, p as WireBookTicker)]);
-    throw new Reject('unknown_message', 'payload without event type');
+    return reject('unknown_message', 'payload without event type');
   }
 
   /**
@@ -237,7 +212,7 @@ export class BinanceMapper implements VenueMapper {
       type,
       venue: this.venue,
       symbol,
-      exchangeTime: optionalTime(p.E),
+      exchangeTime: optionalTime(p.E, 'E'),
       receiveTime: frame.t,
       bids,
       asks,
@@ -265,7 +240,7 @@ export class BinanceMapper implements VenueMapper {
       type: 'quote',
       venue: this.venue,
       symbol: requireString(p.s, 's'),
-      exchangeTime: optionalTime(p.E) ?? optionalTime(p.T),
+      exchangeTime: optionalTime(p.E, 'E') ?? optionalTime(p.T, 'T'),
       receiveTime: frame.t,
       bidPrice: requireSize(p.b, 'b'),
       bidSize: requireSize(p.B, 'B'),
@@ -280,17 +255,17 @@ export class BinanceMapper implements VenueMapper {
       type: 'reference',
       venue: this.venue,
       symbol: requireString(p.s, 's'),
-      exchangeTime: optionalTime(p.E),
+      exchangeTime: optionalTime(p.E, 'E'),
       receiveTime: frame.t,
     };
-    const mark = optionalNumber(p.p, 'p');
+    const mark = optionalDecimal(p.p, 'p');
     if (mark !== undefined) event.markPrice = mark;
-    const index = optionalNumber(p.i, 'i');
+    const index = optionalDecimal(p.i, 'i');
     if (index !== undefined) event.indexPrice = index;
     // Delivery contracts send `"r": ""`: no funding, not an error.
-    const funding = optionalNumber(p.r, 'r');
+    const funding = optionalDecimal(p.r, 'r');
     if (funding !== undefined) event.fundingRate = funding;
-    const next = optionalTime(p.T);
+    const next = optionalTime(p.T, 'T');
     if (next !== undefined && next > 0) event.nextFundingTime = next;
     return event;
   }
@@ -309,83 +284,16 @@ export const SERVER_SHUTDOWN = 'serverShutdown';
 function isServerShutdown(value: object): boolean {
   const v = value as { e?: unknown; event?: unknown };
   if (v.e === SERVER_SHUTDOWN) return true;
-  return isObject(v.event) && (v.event as { e?: unknown }).e === SERVER_SHUTDOWN;
-}
-
-function rejected(reason: RejectReason, detail: string): MapResult {
-  return { kind: 'rejected', reason, detail };
+  return isRecord(v.event) && v.event.e === SERVER_SHUTDOWN;
 }
 
 function events(list: readonly MarketEvent[]): MapResult {
   return { kind: 'events', events: list };
 }
 
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null;
-}
-
-function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') throw new Reject('missing_field', `missing ${field}`);
-  return value;
-}
-
-function requireInteger(value: unknown, field: string): number {
-  if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Reject('bad_number', `${field} is not an integer`);
-  return value;
-}
-
-function optionalTime(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** A numeric string field that may be absent or "" (funding on delivery contracts). */
-function optionalNumber(value: unknown, field: string): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const problem = decimalProblem(value);
-  if (problem !== undefined) throw new Reject('bad_number', `${field} ${describeValue(value)} ${problem}`);
-  return Number(value);
-}
-
-/**
- * A top-of-book price or size: finite and not negative. Zero is allowed: a
- * bookTicker of an empty side says "0.00000000"; book levels are stricter.
- */
-function requireSize(value: unknown, field: string): number {
-  if (value === undefined || value === null) throw new Reject('missing_field', `missing ${field}`);
-  const problem = sizeProblem(value);
-  if (problem !== undefined) throw new Reject(problem.negative ? 'negative_size' : 'bad_number', `${field} ${describeValue(value)} ${problem.problem}`);
-  return Number(value);
-}
-
-/**
- * Checks a `[[price, size], ...]` list whole (level-rules.ts) and returns it
- * as is: the strings go to the book untouched (it keeps the exchange's text).
- * Snapshots too: a snapshot loaded without its bad levels is a book the
- * venue never had, marked valid.
- */
-function requireLevels(value: unknown, field: string): readonly RawLevel[] {
-  const problem = checkLevels(value, field);
-  if (problem !== undefined) throw new Reject(problem.reason, problem.detail);
-  return value as RawLevel[];
-}
-
-/** Path of a URL without scheme, host or query; tolerant of relative URLs. */
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  const noQuery = query === -1 ? url : url.slice(0, query);
-  const scheme = noQuery.indexOf('://');
-  if (scheme === -1) return noQuery;
-  const slash = noQuery.indexOf('/', scheme + 3);
-  return slash === -1 ? '/' : noQuery.slice(slash);
-}
-
 /** `symbol=` of a REST URL's query, uppercased as Binance symbols are. */
 function querySymbol(url: string): string | undefined {
-  const query = url.indexOf('?');
-  if (query === -1) return undefined;
-  const symbol = new URLSearchParams(url.slice(query + 1)).get('symbol');
-  return symbol === null || symbol === '' ? undefined : symbol.toUpperCase();
+  return queryParam(url, 'symbol')?.toUpperCase();
 }
 
 /** Stream name of a raw (unwrapped) stream endpoint: `wss://.../ws/nknusdt@depth20` -> `nknusdt@depth20`. */
