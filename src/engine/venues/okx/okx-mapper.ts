@@ -4,14 +4,31 @@ import type {
   IndexPriceEvent,
   MarketEvent,
   QuoteEvent,
-  RawLevel,
   ReferencePriceEvent,
   SequenceFields,
 } from '../../../shared/core/model';
 import type { LimitsSettings } from '../../../shared/config';
-import { checkLevels, describeValue } from '../../../shared/core/level-rules';
-import { frameSizeLimits, guardMapper, oversize, type FrameSizeLimits } from '../frame-json';
-import type { MapResult, RawFrame, RejectReason, VenueMapper } from '../venue';
+import { frameSizeLimits, type FrameSizeLimits } from '../frame-json';
+import type { MapResult, RawFrame, VenueMapper } from '../venue';
+import {
+  clip,
+  describeValue,
+  forBook,
+  isRecord,
+  mapFrame,
+  optionalInt32,
+  optionalInteger,
+  optionalTime,
+  parseJson,
+  pathOf,
+  queryParam,
+  reject,
+  requireDecimal,
+  requireLevels,
+  requireList,
+  requireObject,
+  requireString,
+} from '../wire';
 import { HotOkxDecoder } from './hot-okx';
 import { mapOkxInstruments, OKX_VENUE_ID } from './instruments';
 import type {
@@ -46,104 +63,18 @@ const FULL_BOOK_CHANNELS = new Set(['books5', 'bbo-tbt']);
 /** REST paths that return an order book snapshot. */
 const REST_BOOK_PATHS = ['/api/v5/market/books', '/api/v5/market/books-full'];
 
-/** Thrown inside the mapper only, turned into a `rejected` result by `map`: frames never make `map` throw. */
-class Rejection {
-  constructor(
-    readonly reason: RejectReason,
-    readonly detail: string,
-    /** The book the refused message was for, when it could be read. */
-    readonly symbol?: string,
-  ) {}
-}
-
-/** Runs `fn`, tagging a refusal with the book's symbol: that book missed a message and must not stay valid. */
-function forBook<T>(symbol: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof Rejection && error.symbol === undefined) throw new Rejection(error.reason, error.detail, symbol);
-    throw error;
-  }
-}
-
-const reject = (reason: RejectReason, detail: string): never => {
-  throw new Rejection(reason, detail);
-};
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Shortens text quoted in a rejection detail. */
-const clip = (text: string, max = 60): string => (text.length > max ? `${text.slice(0, max)}...` : text);
-
-/** A finite number from an OKX decimal string (or a JSON number); rejects `bad_number` otherwise. */
-function decimal(value: unknown, what: string): number {
-  if (value === undefined || value === null) return reject('missing_field', `${what} missing`);
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(n)) return reject('bad_number', `${what} ${describeValue(value)} is not a number`);
-  return n;
-}
-
-/** An optional number: absent (or the empty string OKX uses for "none") gives undefined. */
-function optionalDecimal(value: unknown, what: string): number | undefined {
-  return value === undefined || value === null || value === '' ? undefined : decimal(value, what);
-}
-
-/** An optional integer field such as `seqId`; a non-integer is `bad_number`. */
-function optionalInteger(value: unknown, what: string): number | undefined {
-  const n = optionalDecimal(value, what);
-  if (n !== undefined && !Number.isInteger(n)) return reject('bad_number', `${what} ${n} is not an integer`);
-  return n;
-}
-
-/** OKX checksums are signed 32-bit integers; anything else is `bad_number`. */
-function optionalChecksum(value: unknown): number | undefined {
-  const n = optionalInteger(value, 'checksum');
-  if (n !== undefined && (n < -0x80000000 || n > 0x7fffffff)) return reject('bad_number', `checksum ${n} is not a signed 32-bit integer`);
-  return n;
-}
-
-/**
- * Book levels `[px, sz, "0", numOrders]` -> `[px, sz]` with the exchange's
- * strings kept byte for byte (checksums hash them). The whole list is checked
- * by the rule every venue shares (level-rules.ts) before anything is copied.
- */
-function levels(value: unknown, what: string): RawLevel[] {
-  const problem = checkLevels(value, what);
-  if (problem !== undefined) return reject(problem.reason, problem.detail);
-  const list = value as readonly (readonly [string, string])[];
-  const out: RawLevel[] = new Array<RawLevel>(list.length);
-  for (let i = 0; i < list.length; i += 1) out[i] = [list[i]![0], list[i]![1]];
-  return out;
-}
-
 /** Exchange time from `ts` (epoch ms as a string), spread into an event only when present. */
-function exchangeTime(ts: unknown): { exchangeTime?: number } {
-  const time = optionalDecimal(ts, 'ts');
+function exchangeTime(ts: unknown, where: string): { exchangeTime?: number } {
+  const time = optionalTime(ts, `${where}: ts`);
   return time === undefined ? {} : { exchangeTime: time };
-}
-
-function entries(data: unknown, channel: string): readonly unknown[] {
-  if (!Array.isArray(data)) return reject('missing_field', `${channel}: data missing`);
-  return data;
-}
-
-function entryObject(entry: unknown, channel: string): Record<string, unknown> {
-  if (!isObject(entry)) return reject('missing_field', `${channel}: data entry is not an object`);
-  return entry;
-}
-
-function requiredString(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value === '') return reject('missing_field', `${what} missing`);
-  return value;
 }
 
 /** Where a book entry came from: its sequence fields are read differently. */
 type BookSource = 'socket' | 'rest' | 'partial';
 
 /** Sequence fields of a book entry: OKX `seqId` -> last, `prevSeqId` -> prev, each only when sent. */
-function sequence(book: OkxWireBook, source: BookSource): SequenceFields {
-  const last = optionalInteger(book.seqId, 'seqId');
+function sequence(book: OkxWireBook, source: BookSource, where: string): SequenceFields {
+  const last = optionalInteger(book.seqId, `${where}: seqId`);
   // A partial-book push replaces the book whole and arrives in stream order,
   // so it needs no sequence; its seqId (checked above) restarts after
   // maintenance, and the sync would take a lower one for a late REST snapshot
@@ -153,7 +84,7 @@ function sequence(book: OkxWireBook, source: BookSource): SequenceFields {
   // A REST snapshot's prevSeqId (when sent) says nothing about the stream: keep
   // only seqId. Its absence also tells the sync that the first socket update
   // may straddle the snapshot (a socket snapshot sends prevSeqId -1).
-  const prev = rest ? undefined : optionalInteger(book.prevSeqId, 'prevSeqId');
+  const prev = rest ? undefined : optionalInteger(book.prevSeqId, `${where}: prevSeqId`);
   if (last === undefined && prev === undefined) return {};
   if (prev === undefined) return { last };
   if (last === undefined) return { prev };
@@ -168,15 +99,15 @@ function bookEvent(
   where: string,
   source: BookSource,
 ): BookSnapshotEvent | BookDeltaEvent {
-  const bids = levels(book.bids, `${where}: bids`);
-  const asks = levels(book.asks, `${where}: asks`);
-  const seq = sequence(book, source);
-  const checksum = optionalChecksum(book.checksum);
+  const bids = requireLevels(book.bids, `${where}: bids`);
+  const asks = requireLevels(book.asks, `${where}: asks`);
+  const seq = sequence(book, source, where);
+  const checksum = optionalInt32(book.checksum, `${where}: checksum`);
   return {
     type,
     venue: OKX_VENUE_ID,
     symbol,
-    ...exchangeTime(book.ts),
+    ...exchangeTime(book.ts, where),
     receiveTime,
     bids,
     asks,
@@ -190,183 +121,163 @@ function mapEvent(message: OkxWireEvent): MapResult {
   if (event === 'error') {
     const code = typeof message.code === 'string' || typeof message.code === 'number' ? String(message.code) : '?';
     const msg = typeof message.msg === 'string' ? message.msg : '';
-    return { kind: 'rejected', reason: 'venue_error', detail: clip(`error ${code}: ${msg}`, 120) };
+    return reject('venue_error', clip(`error ${code}: ${msg}`, 120));
   }
   // `notice`: service upgrade / disconnect warnings pushed before maintenance;
   // the live feed reconnects on the close that follows, replay has nothing to do.
   // https://www.okx.com/docs-v5/en/#overview-websocket-notification-of-websocket-disconnect
   if (event === 'notice') return { kind: 'ignored', what: 'notice' };
   if (typeof event === 'string') return { kind: 'ignored', what: event };
-  return { kind: 'rejected', reason: 'unknown_message', detail: 'event is not a string' };
+  return reject('unknown_message', 'event is not a string');
 }
 
 function mapPush(message: OkxWirePush, receiveTime: number): MapResult {
-  const arg: OkxWireArg = isObject(message.arg) ? message.arg : reject('unknown_message', 'no arg');
-  const channel = typeof arg.channel === 'string' ? arg.channel : reject('missing_field', 'arg.channel missing');
+  const arg: OkxWireArg = isRecord(message.arg) ? message.arg : reject('unknown_message', 'arg is not an object');
+  const channel = requireString(arg.channel, 'arg.channel');
   const incremental = INCREMENTAL_BOOK_CHANNELS.has(channel);
 
   if (incremental || FULL_BOOK_CHANNELS.has(channel)) {
-    const symbol = requiredString(arg.instId, `${channel}: arg.instId`);
+    const symbol = requireString(arg.instId, `${channel}: arg.instId`);
     let type: 'book_snapshot' | 'book_delta' = 'book_snapshot';
     if (incremental) {
       const action = message.action;
       if (action === 'update') type = 'book_delta';
       else if (action !== 'snapshot') {
         return action === undefined
-          ? reject('missing_field', `${channel}: action missing`)
+          ? reject('missing_field', `missing ${channel}: action`)
           : reject('unknown_message', `${channel}: action ${describeValue(action)}`);
       }
     }
     return forBook(symbol, () => {
       const events: MarketEvent[] = [];
-      for (const entry of entries(message.data, channel)) {
-        events.push(bookEvent(entryObject(entry, channel) as OkxWireBook, type, symbol, receiveTime, channel, incremental ? 'socket' : 'partial'));
+      for (const entry of requireList(message.data, `${channel}: data`)) {
+        events.push(bookEvent(requireObject(entry, `${channel}: data[]`) as OkxWireBook, type, symbol, receiveTime, channel, incremental ? 'socket' : 'partial'));
       }
       return { kind: 'events', events };
     });
   }
 
   switch (channel) {
-    case 'tickers': {
-      const events: QuoteEvent[] = [];
-      for (const entry of entries(message.data, channel)) {
-        const t = entryObject(entry, channel) as OkxWireTicker;
-        events.push({
-          type: 'quote',
-          venue: OKX_VENUE_ID,
-          symbol: requiredString(t.instId ?? arg.instId, 'tickers: instId'),
-          ...exchangeTime(t.ts),
-          receiveTime,
-          bidPrice: decimal(t.bidPx, 'tickers: bidPx'),
-          bidSize: decimal(t.bidSz, 'tickers: bidSz'),
-          askPrice: decimal(t.askPx, 'tickers: askPx'),
-          askSize: decimal(t.askSz, 'tickers: askSz'),
-        });
-      }
-      return { kind: 'events', events };
-    }
-    case 'mark-price': {
-      const events: ReferencePriceEvent[] = [];
-      for (const entry of entries(message.data, channel)) {
-        const m = entryObject(entry, channel) as OkxWireMarkPrice;
-        events.push({
-          type: 'reference',
-          venue: OKX_VENUE_ID,
-          symbol: requiredString(m.instId ?? arg.instId, 'mark-price: instId'),
-          ...exchangeTime(m.ts),
-          receiveTime,
-          markPrice: decimal(m.markPx, 'mark-price: markPx'),
-        });
-      }
-      return { kind: 'events', events };
-    }
-    case 'funding-rate': {
-      const events: ReferencePriceEvent[] = [];
-      for (const entry of entries(message.data, channel)) {
-        const f = entryObject(entry, channel) as OkxWireFundingRate;
+    case 'tickers':
+      return valueEvents(message, arg, channel, (t: OkxWireTicker, symbol, time): QuoteEvent => ({
+        type: 'quote',
+        venue: OKX_VENUE_ID,
+        symbol,
+        ...time,
+        receiveTime,
+        bidPrice: requireDecimal(t.bidPx, 'tickers: bidPx'),
+        bidSize: requireDecimal(t.bidSz, 'tickers: bidSz'),
+        askPrice: requireDecimal(t.askPx, 'tickers: askPx'),
+        askSize: requireDecimal(t.askSz, 'tickers: askSz'),
+      }));
+    case 'mark-price':
+      return valueEvents(message, arg, channel, (m: OkxWireMarkPrice, symbol, time): ReferencePriceEvent => ({
+        type: 'reference',
+        venue: OKX_VENUE_ID,
+        symbol,
+        ...time,
+        receiveTime,
+        markPrice: requireDecimal(m.markPx, 'mark-price: markPx'),
+      }));
+    case 'funding-rate':
+      return valueEvents(message, arg, channel, (f: OkxWireFundingRate, symbol, time): ReferencePriceEvent => {
         // `fundingRate` is the rate settled at `fundingTime`, so `fundingTime` is
         // the model's next funding time; OKX's own `nextFundingTime` is the
         // settlement after that (paired with `nextFundingRate`).
         // https://www.okx.com/docs-v5/en/#public-data-websocket-funding-rate-channel
-        const next = optionalDecimal(f.fundingTime, 'funding-rate: fundingTime');
-        const after = optionalDecimal(f.nextFundingTime, 'funding-rate: nextFundingTime');
+        const next = optionalTime(f.fundingTime, 'funding-rate: fundingTime');
+        const after = optionalTime(f.nextFundingTime, 'funding-rate: nextFundingTime');
         // Two consecutive settlement times give the interval (OKX has 8 h, 4 h, 2 h and 1 h swaps).
         const interval = next !== undefined && after !== undefined && after > next ? after - next : undefined;
-        events.push({
+        return {
           type: 'reference',
           venue: OKX_VENUE_ID,
-          symbol: requiredString(f.instId ?? arg.instId, 'funding-rate: instId'),
-          ...exchangeTime(f.ts),
+          symbol,
+          ...time,
           receiveTime,
-          fundingRate: decimal(f.fundingRate, 'funding-rate: fundingRate'),
+          fundingRate: requireDecimal(f.fundingRate, 'funding-rate: fundingRate'),
           ...(next === undefined ? {} : { nextFundingTime: next }),
           ...(interval === undefined ? {} : { fundingIntervalMs: interval }),
-        });
-      }
-      return { kind: 'events', events };
-    }
-    case 'index-tickers': {
+        };
+      });
+    case 'index-tickers':
       // instId is the index itself (`BTC-USDT`), which instruments name in `uly`.
       // https://www.okx.com/docs-v5/en/#public-data-websocket-index-tickers-channel
-      const events: IndexPriceEvent[] = [];
-      for (const entry of entries(message.data, channel)) {
-        const x = entryObject(entry, channel) as OkxWireIndexTicker;
-        events.push({
-          type: 'index_price',
-          venue: OKX_VENUE_ID,
-          symbol: requiredString(x.instId ?? arg.instId, 'index-tickers: instId'),
-          ...exchangeTime(x.ts),
-          receiveTime,
-          price: decimal(x.idxPx, 'index-tickers: idxPx'),
-        });
-      }
-      return { kind: 'events', events };
-    }
+      return valueEvents(message, arg, channel, (x: OkxWireIndexTicker, symbol, time): IndexPriceEvent => ({
+        type: 'index_price',
+        venue: OKX_VENUE_ID,
+        symbol,
+        ...time,
+        receiveTime,
+        price: requireDecimal(x.idxPx, 'index-tickers: idxPx'),
+      }));
     default:
       // trades, candles, open-interest, ...: read but not used.
       return { kind: 'ignored', what: channel };
   }
 }
 
+/**
+ * The events of a value channel's push (tickers, mark and index prices,
+ * funding): one per data entry, each named by its own `instId` or the arg's,
+ * read in the order the fields are written in `build`.
+ */
+function valueEvents<E extends { instId?: unknown; ts?: unknown }>(
+  message: OkxWirePush,
+  arg: OkxWireArg,
+  channel: string,
+  build: (entry: E, symbol: string, time: { exchangeTime?: number }) => MarketEvent,
+): MapResult {
+  const events: MarketEvent[] = [];
+  for (const item of requireList(message.data, `${channel}: data`)) {
+    const entry = requireObject(item, `${channel}: data[]`) as E;
+    // instId, then ts, then the values: the order the checks ran in before they shared this loop.
+    const symbol = requireString(entry.instId ?? arg.instId, `${channel}: instId`);
+    events.push(build(entry, symbol, exchangeTime(entry.ts, channel)));
+  }
+  return { kind: 'events', events };
+}
+
+function mapJson(frame: RawFrame): MapResult {
+  return frame.kind === 'rest' ? mapRest(frame) : mapWs(frame);
+}
+
 function mapWs(frame: RawFrame): MapResult {
   // Replies to our text "ping" keepalive are the bare text "pong", not JSON.
   // https://www.okx.com/docs-v5/en/#overview-websocket-connect
   if (frame.data === 'pong') return { kind: 'ignored', what: 'pong' };
-  let message: unknown;
-  try {
-    message = JSON.parse(frame.data);
-  } catch {
-    return { kind: 'rejected', reason: 'bad_json', detail: `not JSON: ${clip(frame.data, 40)}` };
-  }
-  if (!isObject(message)) return { kind: 'rejected', reason: 'unknown_message', detail: 'not a JSON object' };
+  const message = parseJson(frame);
+  if (!isRecord(message)) return reject('unknown_message', 'not a JSON object');
   if ('event' in message) return mapEvent(message as unknown as OkxWireEvent);
   if ('arg' in message) return mapPush(message as OkxWirePush, frame.t);
-  return { kind: 'rejected', reason: 'unknown_message', detail: 'neither event nor push' };
-}
-
-/** The request URL; a relative one (a hand-made capture) is read against the OKX host. */
-function restUrl(url: string): URL {
-  try {
-    return new URL(url, 'https://www.okx.com');
-  } catch {
-    return reject('unknown_message', `bad REST url ${clip(url)}`);
-  }
+  return reject('unknown_message', 'neither event nor push');
 }
 
 function mapRest(frame: RawFrame): MapResult {
-  if (frame.status !== undefined && frame.status >= 400) {
-    return { kind: 'rejected', reason: 'http_error', detail: clip(`HTTP ${frame.status}: ${frame.data}`, 120) };
-  }
-  const url = restUrl(frame.url);
-  const path = url.pathname;
+  const path = pathOf(frame.url);
   const isInstruments = path.endsWith('/api/v5/public/instruments');
   const isBook = REST_BOOK_PATHS.some((p) => path.endsWith(p));
   if (!isInstruments && !isBook) return { kind: 'ignored', what: `rest ${path}` };
 
-  let body: unknown;
-  try {
-    body = JSON.parse(frame.data);
-  } catch {
-    return { kind: 'rejected', reason: 'bad_json', detail: `not JSON: ${clip(frame.data, 40)}` };
-  }
-  if (!isObject(body)) return { kind: 'rejected', reason: 'unknown_message', detail: 'REST body is not a JSON object' };
+  const body = parseJson(frame);
+  if (!isRecord(body)) return reject('unknown_message', 'REST body is not a JSON object');
   const response = body as OkxWireRestResponse;
   // REST errors come back with HTTP 200 and a non-"0" code.
   // https://www.okx.com/docs-v5/en/#error-code-rest-api
-  if (response.code === undefined) return reject('missing_field', 'REST code missing');
-  if (String(response.code) !== '0') {
+  if (response.code === undefined) return reject('missing_field', 'missing REST code');
+  if (response.code !== '0' && response.code !== 0) {
     const msg = typeof response.msg === 'string' ? response.msg : '';
-    return { kind: 'rejected', reason: 'venue_error', detail: clip(`code ${String(response.code)}: ${msg}`, 120) };
+    return reject('venue_error', clip(`code ${describeValue(response.code)}: ${msg}`, 120));
   }
-  const data = entries(response.data, path);
+  const data = requireList(response.data, `${path}: data`);
 
   if (isInstruments) return { kind: 'instruments', instruments: mapOkxInstruments(data).instruments };
 
   // The book response does not name its instrument: the request did.
-  const symbol = url.searchParams.get('instId') ?? reject('missing_field', 'instId query parameter missing');
+  const symbol = queryParam(frame.url, 'instId') ?? reject('missing_field', 'missing instId= in the REST URL');
   return forBook(symbol, () => {
     if (data.length === 0) return reject('missing_field', `${path}: empty data`);
-    const book = entryObject(data[0], path) as OkxWireBook;
+    const book = requireObject(data[0], `${path}: data[0]`) as OkxWireBook;
     return { kind: 'events', events: [bookEvent(book, 'book_snapshot', symbol, frame.t, 'rest books', 'rest')] };
   });
 }
@@ -388,27 +299,12 @@ export class OkxMapper implements VenueMapper {
 
   /** Maps one websocket or REST frame. */
   map(frame: RawFrame): MapResult {
-    return guardMapper(frame, () => this.decode(frame));
+    return mapFrame(frame, this.sizes, mapJson, this.hotMap);
   }
 
-  private decode(frame: RawFrame): MapResult {
-    const tooLarge = oversize(frame, this.sizes);
-    if (tooLarge !== undefined) return tooLarge;
-    if (frame.kind === 'ws' && this.hot !== undefined) {
-      const hot = this.hot.decode(frame);
-      if (hot !== undefined) return hot;
-    }
-    try {
-      return frame.kind === 'rest' ? mapRest(frame) : mapWs(frame);
-    } catch (error) {
-      if (error instanceof Rejection) {
-        return error.symbol === undefined
-          ? { kind: 'rejected', reason: error.reason, detail: error.detail }
-          : { kind: 'rejected', reason: error.reason, detail: error.detail, symbol: error.symbol };
-      }
-      throw error;
-    }
-  }
+  /** The hot decoder's answer for a socket push, or undefined: the JSON path decides. */
+  private readonly hotMap = (frame: RawFrame): MapResult | undefined =>
+    frame.kind === 'ws' && this.hot !== undefined ? this.hot.decode(frame) : undefined;
 }
 
 /** A new OKX mapper (stateless, but one per feed keeps the door open for per-connection state). */
