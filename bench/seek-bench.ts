@@ -9,16 +9,26 @@
  * the capture writer in 16 MB gzip members, where it inflates from the
  * nearest member. For scale, one full replay to a late instant.
  *
- * `npm run bench -- seek`; SEEK_BENCH_FRAMES sets the size (default 1,050,000).
+ * Then the books with a single snapshot (docs/seek.md, book-state
+ * checkpoints): the clone with every REST depth snapshot but the first of each
+ * symbol removed (and bookTicker, which no longer matches books whose diffs
+ * go on across clones without a snapshot), indexed without book states
+ * (`bookStateSpacingMs: 0`, a seek replays from the one snapshot) and with them
+ * (every 60 s), and seeks deep into it.
+ *
+ * `npm run bench -- seek`; SEEK_BENCH_FRAMES sets the size (default 1,050,000);
+ * SEEK_BENCH_ONLY=single runs the single-snapshot rows alone.
  */
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { openCaptureIndex, type OpenedCaptureIndex } from '../src/engine/capture/capture-index';
+import { bookStatesPath, openCaptureIndex, type OpenedCaptureIndex } from '../src/engine/capture/capture-index';
 import { readCapture } from '../src/engine/capture/capture-reader';
 import { openCaptureWriter } from '../src/engine/capture/capture-writer';
 import { seekCapture } from '../src/engine/capture/capture-seek';
@@ -58,13 +68,14 @@ const median = (values: readonly number[]): number => {
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
 
-async function seeks(path: string, opened: OpenedCaptureIndex, settings: PipelineSettings, name: string, warmupMs: number | undefined, count: number): Promise<BenchResult> {
+async function seeks(path: string, opened: OpenedCaptureIndex, settings: PipelineSettings, name: string, warmupMs: number | undefined, count: number, from = 0): Promise<BenchResult> {
   const first = opened.index.firstT!;
   const span = opened.index.lastT! - first;
   const times: number[] = [];
   const replayed: number[] = [];
   for (let i = 1; i <= count; i++) {
-    const at = first + (span * i) / (count + 1);
+    // `from`: the instants spread over the capture after that fraction of it (deep seeks).
+    const at = first + span * (from + ((1 - from) * i) / (count + 1));
     const start = performance.now();
     const result = await seekCapture(path, { at: { time: at }, settings, index: opened, ...(warmupMs === undefined ? {} : { warmupMs }) });
     times.push(performance.now() - start);
@@ -73,6 +84,62 @@ async function seeks(path: string, opened: OpenedCaptureIndex, settings: Pipelin
   const total = times.reduce((a, b) => a + b, 0) / 1000;
   process.stderr.write(`  ${name}: ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
   return { name, unit: 'seeks', ops: count, seconds: total, note: `median ${median(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms; ${Math.round(median(replayed))} frames replayed (median)` };
+}
+
+/** The clone with only the first REST depth snapshot of each symbol, and no bookTicker (see the header). */
+async function stripSnapshots(path: string, out: string): Promise<{ frames: number; bytes: number }> {
+  const stream = createWriteStream(out);
+  const seen = new Set<string>();
+  let frames = 0;
+  let header = true;
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    if (line === '') continue;
+    if (!header) {
+      if (line.includes('@bookTicker\\"')) continue;
+      const depth = /"kind":"rest","url":"[^"]*\/depth\?symbol=([A-Z0-9_]+)/.exec(line);
+      if (depth) {
+        if (seen.has(depth[1]!)) continue;
+        seen.add(depth[1]!);
+      }
+      frames++;
+    }
+    header = false;
+    if (!stream.write(`${line}\n`)) await once(stream, 'drain');
+  }
+  stream.end();
+  await once(stream, 'finish');
+  return { frames, bytes: statSync(out).size };
+}
+
+/** Seeks deep into a capture whose books have a single snapshot: without book states, then with them. */
+async function singleSnapshotRows(clonePath: string, dir: string, settings: PipelineSettings): Promise<BenchResult[]> {
+  process.stderr.write('  stripping the clone to one REST snapshot per book...\n');
+  const path = join(dir, 'single-snapshot.jsonl');
+  const stripped = await stripSnapshots(clonePath, path);
+  const what = `${stripped.frames} frames, ${mb(stripped.bytes)}, one REST snapshot per book`;
+  const results: BenchResult[] = [];
+  let start = performance.now();
+  const bare = await openCaptureIndex(path, { indexPath: join(dir, 'bare.idx'), bookStateSpacingMs: 0, rebuild: true });
+  results.push({ name: 'single snapshot: index build without book states', unit: 'frames', ops: stripped.frames, seconds: (performance.now() - start) / 1000, note: what });
+  start = performance.now();
+  const built = await openCaptureIndex(path, { rebuild: true });
+  const ckpt = statSync(bookStatesPath(built.path)).size;
+  const states = Object.values(built.index.bookStates.keys).reduce((n, c) => n + c.t.length, 0);
+  results.push({
+    name: 'single snapshot: index build with book states (60 s)',
+    unit: 'frames',
+    ops: stripped.frames,
+    seconds: (performance.now() - start) / 1000,
+    note: `${states} book states; sidecar ${(ckpt / 1e6).toFixed(1)} MB = ${((ckpt / stripped.bytes) * 1e9 / 1e6).toFixed(1)} MB per GB of capture; index ${(statSync(built.path).size / 1e3).toFixed(0)} kB`,
+  });
+  const loaded = await openCaptureIndex(path);
+  if (loaded.status !== 'loaded') throw new Error(`the index just built was not loaded: ${loaded.reason}`);
+  // Deep: instants over the last half of the capture.
+  results.push(await seeks(path, bare, settings, 'single snapshot, before (snapshot only): seek, no warmup', 0, Math.min(INSTANTS, 4), 0.5));
+  results.push(await seeks(path, loaded, settings, 'single snapshot, after (book states): seek, no warmup', 0, INSTANTS, 0.5));
+  results.push(await seeks(path, loaded, settings, 'single snapshot, after (book states): seek, z-score windows warm', undefined, INSTANTS, 0.5));
+  rmSync(path);
+  return results;
 }
 
 export const seekBench: BenchModule = {
@@ -86,6 +153,8 @@ export const seekBench: BenchModule = {
       const clone = writeLargeClone(dir);
       const results: BenchResult[] = [];
       const what = `${clone.frames} frames, ${mb(clone.bytes)}`;
+      results.push(...(await singleSnapshotRows(clone.path, dir, settings)));
+      if (process.env.SEEK_BENCH_ONLY === 'single') return results;
 
       let start = performance.now();
       const built = await openCaptureIndex(clone.path, { rebuild: true });
