@@ -315,6 +315,8 @@ export interface ExportResult {
   readonly to: number;
   /** Series only: raw samples, minute or hourly rollups. */
   readonly resolution?: 'sample' | 'minute' | 'hour';
+  /** Where the console's web server serves it, as a download: a path on the page's origin (`/exports/<file>`). Electron serves nothing over HTTP: open `path` there. */
+  readonly url: string;
 }
 
 /** What `marketReport` wrote (docs/report.md). */

@@ -362,7 +362,9 @@ export class ConsoleService implements ConsoleApi {
     const format = request.format ?? 'csv';
     const { instrument, what, from, to, metrics } = request;
     const query = { instrument, what, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(metrics ? { metrics } : {}) };
-    return exportHistoryFile(db, query, format, join(folder, exportFileName(query, format)));
+    const name = exportFileName(query, format);
+    const written = await exportHistoryFile(db, query, format, join(folder, name));
+    return { ...written, url: `/exports/${encodeURIComponent(name)}` };
   }
 
   /**

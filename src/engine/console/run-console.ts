@@ -138,7 +138,7 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
       ...(options.token ? { token: options.token } : {}),
       ...(tls ? { tls } : {}),
       ...(publicOrigin ? { publicOrigin } : {}),
-      ...(dbPath ? { reportsDir: join(dirname(dbPath), 'reports') } : {}),
+      ...(dbPath ? { reportsDir: join(dirname(dbPath), 'reports'), exportsDir: join(dirname(dbPath), 'exports') } : {}),
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new Error(`${host}:${port} is already in use (another console?): pass --port N`);
       if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot bind ${host}: not an address of this machine`);

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ConsoleApi } from '../../shared/contract';
@@ -41,6 +41,12 @@ export interface WebServerOptions {
    * there): served at `/reports/<file>` under the report's own strict CSP.
    */
   readonly reportsDir?: string;
+  /**
+   * The history folder's `exports/` (ConsoleService.exportHistory writes
+   * there): its CSV and Parquet files served at `/exports/<file>` as
+   * downloads (Content-Disposition: attachment), nothing else.
+   */
+  readonly exportsDir?: string;
 }
 
 export interface WebServer {
@@ -68,6 +74,18 @@ const TYPES: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
 };
+
+/** The files `/exports/` serves, by extension, and their content types: never rendered by the browser. */
+const EXPORT_TYPES: Readonly<Record<string, string>> = {
+  '.csv': 'text/csv; charset=utf-8',
+  '.parquet': 'application/vnd.apache.parquet',
+};
+
+/** `attachment` with the file name, ASCII-safe (RFC 6266 `filename`) and exact (`filename*`). */
+export function attachmentDisposition(name: string): string {
+  const ascii = name.replace(/[^A-Za-z0-9._-]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
 
 /** Why the console cannot be served from `rootDir`, or null when it can. */
 export function rendererProblem(rootDir: string): string | null {
@@ -133,13 +151,36 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       // A report is a page of its own: no script, nothing to fetch (report-html.ts), whatever the console's policy allows.
       headers['content-security-policy'] = `${REPORT_CSP}; frame-ancestors 'none'; base-uri 'none'`;
     }
-    const reportsRoot = report && options.reportsDir && existsSync(options.reportsDir) ? realpathSync(options.reportsDir) : null;
-    const file = report ? (reportsRoot === null ? null : staticFile(reportsRoot, rawPath.slice('/reports'.length))) : staticFile(root, rawPath);
+    const exported = rawPath.startsWith('/exports/');
+    if (exported) {
+      // A download, never a page: nothing in it may run or load.
+      headers['content-security-policy'] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; sandbox";
+    }
+    const folderRoot = (dir: string | undefined) => (dir && existsSync(dir) ? realpathSync(dir) : null);
+    const reportsRoot = report ? folderRoot(options.reportsDir) : null;
+    const exportsRoot = exported ? folderRoot(options.exportsDir) : null;
+    const file = report
+      ? reportsRoot === null ? null : staticFile(reportsRoot, rawPath.slice('/reports'.length))
+      : exported
+        ? exportsRoot === null ? null : staticFile(exportsRoot, rawPath.slice('/exports'.length))
+        : staticFile(root, rawPath);
     if (file === 'refused') return fail(403, 'path refused');
     if (file === null) return fail(404, 'not found');
     const extra: Record<string, string> = {};
     if (token !== null && url.searchParams.get('token') !== null) {
       extra['set-cookie'] = tokenCookie(token, secure);
+    }
+    if (exported) {
+      const type = EXPORT_TYPES[extname(file)];
+      if (type === undefined) return fail(404, 'not found');
+      // Streamed: an export can be tens of MB (docs/exports.md).
+      const size = statSync(file).size;
+      res.writeHead(200, { ...headers, ...extra, 'content-type': type, 'content-length': size, 'content-disposition': attachmentDisposition(basename(file)) });
+      if (req.method === 'HEAD') return res.end();
+      const stream = createReadStream(file);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
+      return;
     }
     const body = readFileSync(file);
     res.writeHead(200, { ...headers, ...extra, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
