@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../engine/config/load-config';
 import { ConsoleService } from '../engine/console/console-service';
 import { demoSchedule } from '../engine/console/demo-schedule';
@@ -28,6 +28,8 @@ export interface EngineSession {
   readonly service: ConsoleService;
   readonly config: Config;
   readonly simulated: boolean;
+  /** The history database's folder (its reports/ and exports/ hold what the console wrote); null without history. */
+  readonly historyDir: string | null;
   /** Engine (feeds, then history), then the simulator and its temp history. */
   stop(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export async function createEngineSession(options: EngineSessionOptions): Promis
     service,
     config,
     simulated: sim !== null,
+    historyDir: dbPath === null ? null : dirname(dbPath),
     async stop() {
       stopRefresh();
       await service.stop();

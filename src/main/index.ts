@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const window = createMainWindow({ preloadPath: join(import.meta.dirname, '../preload/index.cjs'), dev: devUrl !== null, state, log });
   /** Captures the supervisor picked in the dialog: the only paths outside the capture folders the renderer may reopen. */
   const picked = new Set<string>();
-  const stopBridge = startIpcBridge({ window, api: guardCaptureOpening(engine.service, picked), pages, state, log });
+  const stopBridge = startIpcBridge({ window, api: guardCaptureOpening(engine.service, picked), pages, state, log, historyDir: engine.historyDir });
   const stopNotifier = startDesktopNotifier({
     api: engine.service,
     settings: engine.config.features.notifications,

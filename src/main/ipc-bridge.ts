@@ -5,7 +5,7 @@
  * sender is the console window's own top frame; the pure checks (page URL,
  * method, arguments) are in request-handler.ts.
  */
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { ApiRequestError, type ConsoleApi } from '../shared/contract';
 import { openClientSession } from '../engine/console/client-session';
 import { IPC_CHANNELS } from '../preload/ipc-channels';
@@ -13,6 +13,7 @@ import type { PanelLayout } from '../preload/preload-api';
 import type { AppPages } from './app-pages';
 import { assertTrustedSender, handleRequest } from './request-handler';
 import { parsePanelLayout, type WindowStateKeeper } from './window-state';
+import { writtenFilePath } from './written-files';
 
 export interface IpcBridgeOptions {
   readonly window: BrowserWindow;
@@ -21,11 +22,13 @@ export interface IpcBridgeOptions {
   readonly pages: AppPages;
   readonly state: WindowStateKeeper;
   readonly log: (message: string) => void;
+  /** The history database's folder: its reports/ and exports/ are what `openWrittenFile` may open; null without history. */
+  readonly historyDir: string | null;
 }
 
 /** Registers the handlers and the event stream; returns the teardown. */
 export function startIpcBridge(options: IpcBridgeOptions): () => void {
-  const { window, pages, state, log } = options;
+  const { window, pages, state, log, historyDir } = options;
   // The window's own coalesced stream (full rows for what it shows), as a browser socket gets.
   const api = openClientSession(options.api);
 
@@ -55,6 +58,18 @@ export function startIpcBridge(options: IpcBridgeOptions): () => void {
     assertTrustedSender(senderUrl(event), pages);
     state.setLayout(parsePanelLayout(layout));
   });
+  ipcMain.handle(IPC_CHANNELS.openWrittenFile, async (event, path: unknown): Promise<void> => {
+    let file: string;
+    try {
+      assertTrustedSender(senderUrl(event), pages);
+      file = writtenFilePath(path, historyDir);
+    } catch (error) {
+      return refused(IPC_CHANNELS.openWrittenFile, event, error);
+    }
+    // shell.openPath answers an error message, or '' when the file opened.
+    const problem = await shell.openPath(file);
+    if (problem) throw new Error(`cannot open ${file}: ${problem}`);
+  });
 
   const unsubscribe = api.subscribe((event) => {
     if (!window.isDestroyed()) window.webContents.send(IPC_CHANNELS.event, event);
@@ -63,7 +78,7 @@ export function startIpcBridge(options: IpcBridgeOptions): () => void {
   return () => {
     unsubscribe();
     api.close();
-    for (const channel of [IPC_CHANNELS.request, IPC_CHANNELS.layoutLoad, IPC_CHANNELS.layoutSave]) ipcMain.removeHandler(channel);
+    for (const channel of [IPC_CHANNELS.request, IPC_CHANNELS.layoutLoad, IPC_CHANNELS.layoutSave, IPC_CHANNELS.openWrittenFile]) ipcMain.removeHandler(channel);
   };
 }
 

@@ -14,6 +14,8 @@ export const IPC_CHANNELS = {
   layoutLoad: 'surveil:layout-load',
   /** renderer -> main, invoke: saves the panel layout. */
   layoutSave: 'surveil:layout-save',
+  /** renderer -> main, invoke: opens a written report or export (a path in the history folder's reports/ or exports/) with the system's application. */
+  openWrittenFile: 'surveil:open-written-file',
 } as const;
 
 export type IpcChannel = (typeof IPC_CHANNELS)[keyof typeof IPC_CHANNELS];

@@ -31,8 +31,30 @@ export interface DesktopExtras {
   saveLayout(layout: PanelLayout): Promise<void>;
 }
 
+/** Desktop only: the operating system opens what the engine wrote. */
+export interface DesktopFiles {
+  /**
+   * Opens a market report or export the engine wrote (the `path` of its
+   * answer) with the system's default application. The main process accepts
+   * only a file in the history folder's `reports/` or `exports/` (written-files.ts).
+   */
+  openWrittenFile(path: string): Promise<void>;
+}
+
 /** `window.surveil` in Electron. */
 export type DesktopApi = ConsoleApi & DesktopExtras;
+
+/** `window.surveil` as index.ts exposes it: {@link createPreloadApi} and {@link createDesktopFiles}. */
+export type DesktopWindowApi = DesktopApi & DesktopFiles;
+
+/** The {@link DesktopFiles} member, on its own channel; the main process validates the path. */
+export function createDesktopFiles(invoke: IpcInvoke): DesktopFiles {
+  return Object.freeze({
+    openWrittenFile: async (path: string) => {
+      await invoke(IPC_CHANNELS.openWrittenFile, path);
+    },
+  });
+}
 
 /** `ipcRenderer.invoke`. */
 export type IpcInvoke = (channel: string, ...args: unknown[]) => Promise<unknown>;
