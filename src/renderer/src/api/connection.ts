@@ -22,4 +22,6 @@ export interface ConsoleClient extends ConsoleApi {
   close(): void;
   /** Electron only: the operator clicked the desktop notification of an alert. */
   onFocusAlert?(listener: (alertId: string) => void): () => void;
+  /** Electron only: opens a report or export the engine wrote (its answer's `path`) with the system's application. */
+  openWrittenFile?(path: string): Promise<void>;
 }

@@ -8,9 +8,10 @@ declare global {
   }
 }
 
-/** The desktop-only member the renderer uses, feature-tested (the browser has no such thing). */
+/** The desktop-only members the renderer uses, feature-tested (the browser has no such thing). */
 interface FocusAlertSource {
   onFocusAlert?: (listener: (alertId: string) => void) => () => void;
+  openWrittenFile?: (path: string) => Promise<void>;
 }
 
 /** True when the Electron preload exposed the API (not the older `{ version }` stub). */
@@ -48,7 +49,13 @@ export function createElectronClient(api: ConsoleApi): ConsoleClient {
     onLink: () => () => undefined,
     close: () => undefined,
     ...focusAlert(api as ConsoleApi & FocusAlertSource),
+    ...writtenFiles(api as ConsoleApi & FocusAlertSource),
   };
+}
+
+function writtenFiles(api: ConsoleApi & FocusAlertSource): Pick<ConsoleClient, 'openWrittenFile'> {
+  const open = api.openWrittenFile;
+  return typeof open === 'function' ? { openWrittenFile: (path) => open(path) } : {};
 }
 
 function focusAlert(api: ConsoleApi & FocusAlertSource): Pick<ConsoleClient, 'onFocusAlert'> {

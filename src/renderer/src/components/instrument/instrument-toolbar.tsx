@@ -3,6 +3,7 @@ import { formatDateTime } from '../../format/format';
 import { MAX_COLUMNS, PANEL_KINDS, type PanelKind } from '../../model/panel-layout';
 import { LIVE_RANGE, presetId, RANGE_PRESETS } from '../../model/time-range';
 import { useConsole } from '../context';
+import { ExportButton } from './export-button';
 import { MarketReportButton } from './market-report-button';
 
 /** Instrument choice, time range (live to days, or centred on an alert), and the grid's layout controls. */
@@ -56,6 +57,7 @@ export function InstrumentToolbar() {
         </span>
       ) : null}
       <MarketReportButton />
+      <ExportButton />
       <span className="spacer" />
       <label className="muted">
         columns

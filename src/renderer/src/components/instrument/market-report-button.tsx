@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { MarketReportResult } from '../../../../shared/contract';
 import { useClient, useConsole } from '../context';
+import { WrittenFile } from './written-file';
 
 /** Yesterday (UTC) as YYYY-MM-DD: the T+1 report's usual day. */
 export function yesterdayUtc(now = Date.now()): string {
@@ -11,7 +12,8 @@ export function yesterdayUtc(now = Date.now()): string {
  * The T+1 market-quality report (docs/report.md) of the selected instrument
  * for a UTC day: the engine writes it into the history folder's `reports/`
  * and the browser console opens it from the web server in a new tab.
- * Electron opens no window: it shows where the file is.
+ * Electron serves nothing over HTTP: the main process opens the file with
+ * the system's browser (`openWrittenFile`) and the path is shown.
  */
 export function MarketReportButton() {
   const client = useClient();
@@ -51,9 +53,7 @@ export function MarketReportButton() {
             {result.empty ? 'report (no data that day)' : 'open report'}
           </a>
         ) : (
-          <span className="muted" data-testid="market-report-path" title={result.path}>
-            written to {result.path}
-          </span>
+          <WrittenFile path={result.path} testId="market-report" />
         )
       ) : null}
       {error ? <span className="error" data-testid="market-report-error">{error}</span> : null}
