@@ -4,15 +4,14 @@ import { basename } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { LimitsSettings } from '../../shared/config';
 import type { MarketEvent } from '../../shared/core/model';
-import { CaptureLineReader } from '../decode/capture-line';
+import { captureLineReader } from '../decode/capture-line';
 import { BookTruth, type TruthVerdict } from '../pipeline/book-truth';
 import { FrameTimeGuard } from '../pipeline/frame-time';
 import { InstrumentDirectory } from '../pipeline/instrument-directory';
 import { venueById } from '../venues/registry';
 import type { BookSync, BookSyncState, VenueMapper } from '../venues/venue';
-import { CaptureError, isGzipFile, parseCaptureFrame, parseCaptureHeader } from './capture-reader';
+import { CaptureError, capturePartPaths, isBlankLine, isFrameLine, isGzipFile, parseCaptureHeader, withoutCr } from './capture-format';
 import { readLineAt, readLineRange, type LineRangeEnd } from './capture-range';
-import { capturePartPaths } from './capture-writer';
 import { walkGzipMembers, type GzipMembers } from './gzip-members';
 
 // The capture index (docs/seek.md): built once per capture by one pass through
@@ -244,7 +243,7 @@ export async function buildCaptureIndex(capture: string, options: CaptureIndexOp
     const file = files[part]!;
     const stats = statSync(file);
     const gzip = isGzipFile(file);
-    const reader = new CaptureLineReader((lineNo, text) => parseCaptureFrame(file, lineNo, text));
+    const reader = captureLineReader(file);
     let lineNo = 0;
     let header = '';
     let memberBytes = 0;
@@ -260,7 +259,7 @@ export async function buildCaptureIndex(capture: string, options: CaptureIndexOp
         return;
       }
       if (lineNo === 2) dataOffset = offset;
-      if (text.charCodeAt(0) !== 123 /* { */ && text.trim() === '') return;
+      if (isBlankLine(text)) return;
       const frame = reader.parse(lineNo, text);
       const position: FramePosition = { t: frame.t, part, offset, frame: frames, line: lineNo };
       frames++;
@@ -324,11 +323,11 @@ export async function buildCaptureIndex(capture: string, options: CaptureIndexOp
     const ended = end as LineRangeEnd | null;
     if (ended === null) throw new CaptureError(file, null, 'cannot read: the file ended early');
     let cut = ended.cut;
-    if (cut === 'unterminated' && (lineNo === 0 || parses(file, lineNo + 1, ended.tail))) {
+    if (cut === 'unterminated' && (lineNo === 0 || isFrameLine(ended.tail))) {
       // A last line written whole without its newline (a hand-made file) is a frame like any other.
       take(ended.tail, ended.tailOffset);
       cut = 'none';
-    } else if (cut === 'no_gzip_trailer' && ended.tail !== '' && parses(file, lineNo + 1, ended.tail)) {
+    } else if (cut === 'no_gzip_trailer' && ended.tail !== '' && isFrameLine(ended.tail)) {
       take(ended.tail, ended.tailOffset);
     }
     if (lineNo === 0) throw new CaptureError(file, null, 'empty file: not a capture');
@@ -475,15 +474,6 @@ export function readBookState(opened: Pick<OpenedCaptureIndex, 'index' | 'path'>
   return record.state;
 }
 
-function parses(file: string, lineNo: number, text: string): boolean {
-  try {
-    parseCaptureFrame(file, lineNo, text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Why a saved index cannot be used for this capture, or null when it can:
  * another format or version, parts added, removed, resized, touched or with
@@ -515,7 +505,7 @@ export async function staleReason(capture: string, index: unknown, indexPath = c
     if (stats.mtimeMs !== stamp.mtimeMs) return `${basename(file)} was modified after the index was built`;
     if (isGzipFile(file) !== stamp.gzip) return `${basename(file)} changed compression`;
     const header = await readLineAt(file, stamp.gzip, 0);
-    if (header === null || sha256(header.endsWith('\r') ? header.slice(0, -1) : header) !== stamp.header) return `${basename(file)} has another header line`;
+    if (header === null || sha256(withoutCr(header)) !== stamp.header) return `${basename(file)} has another header line`;
   }
   // A few stored positions must still be the frames they name (same size and mtime, other bytes: a copy tool that keeps both).
   const probes = [0, idx.timeline.t.length >> 1, idx.timeline.t.length - 1].filter((i, k, all) => i >= 0 && all.indexOf(i) === k);

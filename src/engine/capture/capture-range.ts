@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { CaptureError } from './capture-reader';
+import { CaptureError } from './capture-format';
 
 // Lines of one capture file with their byte offsets, from any offset: what the
 // capture index is built from and what a seek reads. capture-reader.ts streams

@@ -1,83 +1,15 @@
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { RawFrame } from '../venues/venue';
-import { CaptureLineReader } from '../decode/capture-line';
+import { captureLineReader } from '../decode/capture-line';
+import { CaptureError, capturePartPaths, isBlankLine, isFrameLine, isGzipFile, parseCaptureFrame, parseCaptureHeader, withoutCr, type CaptureHeader } from './capture-format';
+import { readLineAt } from './capture-range';
 
-/** Header line of a capture (line 1): `{"capture": 1, ...}`; other fields are free. */
-export interface CaptureHeader {
-  readonly capture: 1;
-  readonly [field: string]: unknown;
-}
-
-/** A capture that cannot be read: says which file and line, never a stack trace. */
-export class CaptureError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number | null,
-    problem: string,
-  ) {
-    super(line === null ? `${file}: ${problem}` : `${file}:${line}: ${problem}`);
-    this.name = 'CaptureError';
-  }
-}
-
-const KINDS = new Set(['ws', 'rest']);
-
-/** gzip is chosen by content (magic bytes 1f 8b), not by the file name. */
-export function isGzipFile(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new CaptureError(path, null, `cannot open: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  try {
-    const magic = Buffer.alloc(2);
-    const n = readSync(fd, magic, 0, 2, 0);
-    return n === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Parses the header line; throws CaptureError when it is not a version-1 capture header. */
-export function parseCaptureHeader(file: string, text: string): CaptureHeader {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new CaptureError(file, 1, 'not a capture: line 1 is not JSON');
-  }
-  if (typeof value !== 'object' || value === null || (value as { capture?: unknown }).capture !== 1) {
-    throw new CaptureError(file, 1, 'not a capture: line 1 must be a header with "capture": 1');
-  }
-  return value as CaptureHeader;
-}
-
-/** Parses one frame line; throws CaptureError naming the line and the field at fault. */
-export function parseCaptureFrame(file: string, lineNo: number, text: string): RawFrame {
-  let value: Record<string, unknown>;
-  try {
-    value = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw new CaptureError(file, lineNo, 'not a capture line: invalid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CaptureError(file, lineNo, 'not a capture line: expected an object');
-  }
-  const { t, venue, kind, url, data, conn, status } = value;
-  if (typeof t !== 'number' || !Number.isFinite(t)) throw new CaptureError(file, lineNo, 'frame field "t" must be a number');
-  if (typeof venue !== 'string' || venue === '') throw new CaptureError(file, lineNo, 'frame field "venue" must be a string');
-  if (typeof kind !== 'string' || !KINDS.has(kind)) throw new CaptureError(file, lineNo, 'frame field "kind" must be "ws" or "rest"');
-  if (typeof url !== 'string') throw new CaptureError(file, lineNo, 'frame field "url" must be a string');
-  if (typeof data !== 'string') throw new CaptureError(file, lineNo, 'frame field "data" must be a string');
-  const frame: { -readonly [K in keyof RawFrame]: RawFrame[K] } = { t, venue, kind: kind as RawFrame['kind'], url, data };
-  if (typeof conn === 'string') frame.conn = conn;
-  if (typeof status === 'number') frame.status = status;
-  return frame;
-}
+// The streaming reader of captures. What a line, a header and a part name are
+// is capture-format.ts; the names it exported before are exported from here still.
+export { CaptureError, isGzipFile, parseCaptureFrame, parseCaptureHeader, type CaptureHeader } from './capture-format';
 
 /** A capture line with its line number (1-based, the header is line 1). */
 export interface CaptureLine {
@@ -171,26 +103,19 @@ export async function* readCaptureBatches(path: string, options: ReadCaptureOpti
   // pipeline() hands a read error of the file to the gunzip stream, so the loop below sees every failure.
   const input: Readable = gzip ? pipeline(source, createGunzip({ chunkSize: 256 * 1024 }), () => undefined) : source;
   const decoder = new StringDecoder('utf8');
-  const lines = new CaptureLineReader((lineNo, text) => parseCaptureFrame(path, lineNo, text));
+  const lines = captureLineReader(path);
   let pending = '';
   let lineNo = 0;
   let frames = 0;
   let batch: CaptureBatch = { frames: [], lines: [], bytesRead: 0 };
   // A named path in every message: "line 1 is not JSON" alone does not say the .gz was never compressed.
-  const header = (text: string): void => {
-    try {
-      parseCaptureHeader(path, text);
-    } catch (error) {
-      if (!gzip && /\.gz$/i.test(path)) throw new CaptureError(path, 1, `not a capture: the name ends in .gz but the file is not gzip-compressed (no gzip magic bytes), and ${(error as CaptureError).message.replace(/^.*?not a capture: /, '')}`);
-      throw error;
-    }
-  };
+  const header = (text: string): void => void parseCaptureHeader(path, text, gzip);
   /** Adds one line to the batch; a damaged one throws (after the batch so far has been yielded, see below). */
   const take = (text: string): void => {
     lineNo++;
-    const line = text.charCodeAt(text.length - 1) === 13 /* \r */ ? text.slice(0, -1) : text;
+    const line = withoutCr(text);
     if (lineNo === 1) return header(line);
-    if (line.charCodeAt(0) !== 123 /* { */ && line.trim() === '') return;
+    if (isBlankLine(line)) return;
     frames++;
     batch.frames.push(lines.parse(lineNo, line));
     batch.lines.push(lineNo);
@@ -264,7 +189,7 @@ export async function* readCaptureBatches(path: string, options: ReadCaptureOpti
       if (!truncated) throw new CaptureError(path, lineNo + 1, `cannot read: ${gzip ? 'gzip stream is corrupt: ' : ''}${failure.message}`);
       pending += decoder.end();
       // A line complete up to its newline decodes as a whole frame; anything shorter is the cut.
-      if (pending.trim() !== '' && lineNo > 0 && parses(path, lineNo + 1, pending)) {
+      if (pending.trim() !== '' && lineNo > 0 && isFrameLine(pending)) {
         take(pending);
         pending = '';
         const ready = flush();
@@ -278,7 +203,7 @@ export async function* readCaptureBatches(path: string, options: ReadCaptureOpti
       return;
     }
     // A last line without its newline: a frame written whole (a hand-made file) is read, a cut one is the killed tail.
-    if (lineNo === 0 || pending.trim() === '' || parses(path, lineNo + 1, pending)) {
+    if (lineNo === 0 || pending.trim() === '' || isFrameLine(pending)) {
       take(pending);
       const ready = flush();
       if (ready) yield ready;
@@ -291,18 +216,66 @@ export async function* readCaptureBatches(path: string, options: ReadCaptureOpti
   }
 }
 
-function parses(path: string, lineNo: number, text: string): boolean {
-  try {
-    parseCaptureFrame(path, lineNo, text.endsWith('\r') ? text.slice(0, -1) : text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Reads a whole capture into memory (tests, benchmarks). */
 export async function readCaptureFrames(path: string): Promise<RawFrame[]> {
   const frames: RawFrame[] = [];
   for await (const { frame } of readCapture(path)) frames.push(frame);
   return frames;
+}
+
+/** The header of a capture file (line 1), read without the rest; a CaptureError when the file is not a capture. */
+export async function readCaptureHeader(path: string): Promise<CaptureHeader> {
+  checkCaptureFile(path);
+  const gzip = isGzipFile(path);
+  const line = await readLineAt(path, gzip, 0);
+  if (line === null) throw new CaptureError(path, null, 'empty file: not a capture');
+  return parseCaptureHeader(path, withoutCr(line), gzip);
+}
+
+/** The files of a recording (the path, then its rotation parts in order) and their sizes on disk. */
+export interface CaptureRecording {
+  readonly files: readonly string[];
+  readonly sizes: readonly number[];
+  /** Sum of the sizes (at least 1: a share of it is a progress fraction). */
+  readonly bytes: number;
+}
+
+/** The recording that starts at `path`: every part that exists, each checked to be a readable file. */
+export function openRecording(path: string): CaptureRecording {
+  const files = capturePartPaths(path);
+  if (files.length === 0) throw new CaptureError(path, null, 'cannot open: no such file');
+  const sizes = files.map((file) => checkCaptureFile(file).size);
+  return { files, sizes, bytes: sizes.reduce((a, b) => a + b, 0) || 1 };
+}
+
+/** A batch of one part of a recording. */
+export interface RecordingBatch extends CaptureBatch {
+  /** The part it comes from (0 = the path itself) and its file. */
+  readonly part: number;
+  readonly file: string;
+  /** Bytes of the recording read so far: every earlier part whole, and this one's `bytesRead`. */
+  readonly recordingBytesRead: number;
+}
+
+/**
+ * Every part of a recording in order, as one stream of batches: what replay
+ * reads (`surveil replay`, the console). Only the last part can be the one a
+ * killed writer left open: it may end cut short (reported to `onTruncated`
+ * when given, as by {@link readCaptureBatches}); a cut part with parts after
+ * it is a hole in the recording and always a CaptureError.
+ */
+export async function* readRecordingBatches(recording: CaptureRecording, options: ReadCaptureOptions = {}): AsyncGenerator<RecordingBatch, void, undefined> {
+  const { files, sizes } = recording;
+  let before = 0;
+  for (let part = 0; part < files.length; part++) {
+    const file = files[part]!;
+    const last = part === files.length - 1;
+    const hole = (cut: CaptureTruncation): never => {
+      throw new CaptureError(file, cut.lastLine + 1, `${cut.message.slice(file.length + 2)}, but ${files[part + 1]} continues it: frames are missing in the middle of the recording`);
+    };
+    for await (const batch of readCaptureBatches(file, last ? options : { onTruncated: hole })) {
+      yield { ...batch, part, file, recordingBytesRead: before + batch.bytesRead };
+    }
+    before += sizes[part]!;
+  }
 }

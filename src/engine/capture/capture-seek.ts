@@ -1,13 +1,12 @@
 import type { Instrument } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
-import { CaptureLineReader } from '../decode/capture-line';
+import { captureLineReader, type CaptureLineReader } from '../decode/capture-line';
 import { SurveillancePipeline, UnknownVenueError, type PipelineSettings } from '../pipeline/surveillance-pipeline';
 import type { BookSample } from '../pipeline/venue-books';
 import type { ReplayUntil } from '../replay/replay-capture';
 import { RuleSummary } from '../replay/rule-summary';
-import { CaptureError, parseCaptureFrame } from './capture-reader';
+import { CaptureError, capturePartPaths, isBlankLine, isFrameLine, parseCaptureFrame, withoutCr } from './capture-format';
 import { readLineAt, readLineRange, type LineRangeEnd } from './capture-range';
-import { capturePartPaths } from './capture-writer';
 import { memberFor } from './gzip-members';
 import { venueById } from '../venues/registry';
 import type { BookSyncState } from '../venues/venue';
@@ -122,7 +121,7 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
     const stamp = index.parts[p.part]!;
     const text = await readLineAt(file, stamp.gzip, p.offset, memberFor(stamp.members, p.offset));
     if (text === null) throw new CaptureError(file, p.line, 'the index names a line past the end of the file: reopen the index');
-    ingest(parseCaptureFrame(file, p.line, text.endsWith('\r') ? text.slice(0, -1) : text), file, p.line);
+    ingest(parseCaptureFrame(file, p.line, withoutCr(text)), file, p.line);
     metadataAt.add(`${p.part}:${p.offset}`);
     framesReplayed++;
   }
@@ -174,7 +173,7 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
   let bytesReplayed = 0;
   /** One line of the span; false once past T. */
   const take = (file: string, part: number, reader: CaptureLineReader, lineNo: number, text: string, offset: number): boolean => {
-    if (text.charCodeAt(0) !== 123 /* { */ && text.trim() === '') return true;
+    if (isBlankLine(text)) return true;
     const frame = reader.parse(lineNo, text);
     if (pipeline.refuseUnbelievableTime(frame)) return true;
     if (frame.t > requested) return false;
@@ -193,7 +192,7 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
     const file = files[part]!;
     const stamp = index.parts[part]!;
     const from = part === start.part ? start.offset : stamp.dataOffset;
-    const reader = new CaptureLineReader((n, text) => parseCaptureFrame(file, n, text));
+    const reader = captureLineReader(file);
     // Line numbers for messages: the start's own, or line 2 of a later part.
     let lineNo = part === start.part ? start.line - 1 : 1;
     let tail = '';
@@ -213,7 +212,7 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
     }
     // A last line without its newline that the index read as a frame (written whole, or whole before a missing
     // gzip trailer, as the reader takes it); a cut one it did not count.
-    const whole = stamp.cut === 'none' || (stamp.cut === 'no_gzip_trailer' && parsesAsFrame(file, lineNo + 1, tail));
+    const whole = stamp.cut === 'none' || (stamp.cut === 'no_gzip_trailer' && isFrameLine(tail));
     if (tail !== '' && whole && !take(file, part, reader, lineNo + 1, tail, tailOffset)) {
       reached = true;
       break;
@@ -252,13 +251,4 @@ function lastIndexAtOrBefore(columns: PositionColumns, time: number): number {
     } else hi = mid - 1;
   }
   return found;
-}
-
-function parsesAsFrame(file: string, lineNo: number, text: string): boolean {
-  try {
-    parseCaptureFrame(file, lineNo, text);
-    return true;
-  } catch {
-    return false;
-  }
 }

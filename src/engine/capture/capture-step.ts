@@ -1,11 +1,10 @@
 import type { LimitsSettings } from '../../shared/config';
-import { CaptureLineReader } from '../decode/capture-line';
+import { captureLineReader, type CaptureLineReader } from '../decode/capture-line';
 import { FrameTimeGuard } from '../pipeline/frame-time';
 import { venueById } from '../venues/registry';
 import type { RawFrame, VenueMapper } from '../venues/venue';
-import { CaptureError, parseCaptureFrame } from './capture-reader';
+import { CaptureError, capturePartPaths, isBlankLine, isFrameLine, parseCaptureFrame, withoutCr } from './capture-format';
 import { readLineAt, readLineRange, type LineRangeEnd } from './capture-range';
-import { capturePartPaths } from './capture-writer';
 import { memberFor } from './gzip-members';
 import { lastAtOrBefore, positionAt, type FramePosition, type OpenedCaptureIndex } from './capture-index';
 
@@ -122,14 +121,14 @@ async function scanBookFrames(capture: string, start: FramePosition, until: numb
     const stamp = index.parts[p.part]!;
     const text = await readLineAt(file, stamp.gzip, p.offset, memberFor(stamp.members, p.offset));
     if (text === null) throw new CaptureError(file, p.line, 'the index names a line past the end of the file: reopen the index');
-    const frame = parseCaptureFrame(file, p.line, text.endsWith('\r') ? text.slice(0, -1) : text);
+    const frame = parseCaptureFrame(file, p.line, withoutCr(text));
     mapperOf(frame, file, p.line).map(frame);
   }
   const times = new FrameTimeGuard();
   let scanned = 0;
   /** One line; false to stop. */
   const take = (file: string, reader: CaptureLineReader, lineNo: number, text: string): boolean => {
-    if (text.charCodeAt(0) !== 123 /* { */ && text.trim() === '') return true;
+    if (isBlankLine(text)) return true;
     const frame = reader.parse(lineNo, text);
     scanned++;
     if (!times.accept(frame.t)) return true;
@@ -150,7 +149,7 @@ async function scanBookFrames(capture: string, start: FramePosition, until: numb
     const file = files[part]!;
     const stamp = index.parts[part]!;
     const from = part === start.part ? start.offset : stamp.dataOffset;
-    const reader = new CaptureLineReader((n, text) => parseCaptureFrame(file, n, text));
+    const reader = captureLineReader(file);
     let lineNo = part === start.part ? start.line - 1 : 1;
     let end: LineRangeEnd | null = null;
     for await (const { texts } of readLineRange(file, stamp.gzip, from, (e) => (end = e), memberFor(stamp.members, from))) {
@@ -160,18 +159,9 @@ async function scanBookFrames(capture: string, start: FramePosition, until: numb
       }
     }
     const ended = end as LineRangeEnd | null;
-    if (ended !== null && ended.tail !== '' && stamp.cut !== 'unterminated' && parses(file, lineNo + 1, ended.tail)) {
+    if (ended !== null && ended.tail !== '' && stamp.cut !== 'unterminated' && isFrameLine(ended.tail)) {
       if (!take(file, reader, lineNo + 1, ended.tail)) return scanned;
     }
   }
   return scanned;
-}
-
-function parses(file: string, lineNo: number, text: string): boolean {
-  try {
-    parseCaptureFrame(file, lineNo, text);
-    return true;
-  } catch {
-    return false;
-  }
 }

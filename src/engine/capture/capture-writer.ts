@@ -1,13 +1,18 @@
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { once } from 'node:events';
 import { constants as zlibConstants, createGzip, type Gzip } from 'node:zlib';
 import type { FeedSink, RawFrame } from '../venues/venue';
+import { captureHeader, capturePartPath, isGzipName, isWritableFrame, serializeFrameLine, serializeHeaderLine } from './capture-format';
+
+// Names the writer exported before the format had a module of its own.
+export { capturePartPath, capturePartPaths, serializeFrameLine as captureLine } from './capture-format';
 
 // The one writer every recording goes through (`surveil record`, the console):
-// the format is docs/capture-format.md, and anything that breaks a line would
-// make the whole file unreadable, so frames are checked before they are written.
+// the format is docs/capture-format.md (capture-format.ts: header, line, part
+// names), and anything that breaks a line would make the whole file
+// unreadable, so frames are checked before they are written.
 
 /** Default size (uncompressed bytes) after which a recording continues in a new part. */
 export const DEFAULT_ROTATE_BYTES = 256 * 1024 * 1024;
@@ -97,47 +102,6 @@ export class CaptureWriteError extends Error {
     super(`${file}: ${problem}`);
     this.name = 'CaptureWriteError';
   }
-}
-
-/**
- * Path of rotation part `n` (1, 2, ...) of a recording: the number goes before
- * the extension, so `rec.jsonl.gz` continues in `rec.0001.jsonl.gz`.
- */
-export function capturePartPath(path: string, n: number): string {
-  const ext = /(\.jsonl)?(\.gz)?$/i.exec(path)![0];
-  return `${path.slice(0, path.length - ext.length)}.${String(n).padStart(4, '0')}${ext}`;
-}
-
-/** The files of a recording that exist, in order: the path itself, then its parts until one is missing. */
-export function capturePartPaths(path: string): string[] {
-  const files: string[] = [];
-  if (!existsSync(path)) return files;
-  files.push(path);
-  for (let n = 1; existsSync(capturePartPath(path, n)); n++) files.push(capturePartPath(path, n));
-  return files;
-}
-
-/** One frame as a capture line (no newline), keys in the order of the format's example. */
-export function captureLine(frame: RawFrame): string {
-  const line: Record<string, unknown> = { t: frame.t, venue: frame.venue, kind: frame.kind, url: frame.url, data: frame.data };
-  if (typeof frame.conn === 'string') line.conn = frame.conn;
-  if (typeof frame.status === 'number') line.status = frame.status;
-  return JSON.stringify(line);
-}
-
-// Mirrors the reader's checks (parseCaptureFrame): a line it would refuse makes the whole file unreadable.
-function isWritable(frame: RawFrame): boolean {
-  return (
-    typeof frame.t === 'number' &&
-    Number.isFinite(frame.t) &&
-    typeof frame.venue === 'string' &&
-    frame.venue !== '' &&
-    (frame.kind === 'ws' || frame.kind === 'rest') &&
-    typeof frame.url === 'string' &&
-    typeof frame.data === 'string' &&
-    (frame.conn === undefined || typeof frame.conn === 'string') &&
-    (frame.status === undefined || (typeof frame.status === 'number' && Number.isFinite(frame.status)))
-  );
 }
 
 /** One file of a recording: a file stream, behind a gzip stream for `.gz`. */
@@ -351,7 +315,7 @@ export class CaptureWriter implements FeedSink {
 
   /** Use {@link openCaptureWriter}, which also waits until the first file exists. */
   constructor(private readonly options: CaptureWriterOptions) {
-    this.gzip = /\.gz$/i.test(options.path);
+    this.gzip = isGzipName(options.path);
     this.rotateBytes = options.rotateBytes ?? DEFAULT_ROTATE_BYTES;
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.now = options.now ?? Date.now;
@@ -388,11 +352,11 @@ export class CaptureWriter implements FeedSink {
       this.counts.dropped++;
       return;
     }
-    if (!isWritable(frame)) {
+    if (!isWritableFrame(frame)) {
       this.counts.invalid++;
       return;
     }
-    const line = `${captureLine(frame)}\n`;
+    const line = `${serializeFrameLine(frame)}\n`;
     const bytes = Buffer.byteLength(line);
     this.pending.push(line);
     this.pendingBytes += bytes;
@@ -460,21 +424,13 @@ export class CaptureWriter implements FeedSink {
     const part = new CapturePart(path, this.gzip, this.options.overwrite === true, (error) => this.fail(path, error), this.options.gzipMemberBytes ?? 0);
     this.fileList.push(path);
     this.liveParts.add(part);
-    const fields: CaptureHeaderFields = this.options.header ?? {};
-    const { capture: _c, created: _cr, part: _p, previous: _pr, gzipMemberBytes: _g, source, ...free } = fields;
-    const header: Record<string, unknown> = {
-      capture: 1,
-      source: source ?? 'recorded',
-      created: new Date(this.now()).toISOString(),
-      ...free,
-    };
-    // Tells the capture index that members are at most this long, so it may look for them (docs/seek.md).
-    if (this.gzip && (this.options.gzipMemberBytes ?? 0) > 0) header.gzipMemberBytes = this.options.gzipMemberBytes;
-    if (previous !== null) {
-      header.part = this.partNo;
-      header.previous = basename(previous);
-    }
-    const line = `${JSON.stringify(header)}\n`;
+    const header = captureHeader(this.options.header ?? {}, {
+      created: this.now(),
+      ...(previous !== null ? { part: { n: this.partNo, previous: basename(previous) } } : {}),
+      // Tells the capture index that members are at most this long, so it may look for them (docs/seek.md).
+      ...(this.gzip && this.options.gzipMemberBytes !== undefined ? { gzipMemberBytes: this.options.gzipMemberBytes } : {}),
+    });
+    const line = `${serializeHeaderLine(header)}\n`;
     const bytes = Buffer.byteLength(line);
     this.pending.push(line);
     this.pendingBytes += bytes;

@@ -1,10 +1,12 @@
+import { FRAME_LINE, parseCaptureFrame } from '../capture/capture-format';
 import type { RawFrame } from '../venues/venue';
 import { copyOf } from './json-cursor';
 
 /**
  * Capture lines read without a JSON.parse of the whole line (docs/decoder.md).
  *
- * The writer (capture-writer.ts `captureLine`) always writes
+ * The writer always writes the line of capture-format.ts `FRAME_LINE`
+ * (`serializeFrameLine`):
  * `{"t":N,"venue":"..","kind":"ws"|"rest","url":"..","data":"..."}` with
  * optional `"conn":".."` and `"status":N` after `data`. A line of exactly that
  * shape is read here: only the `data` string literal goes through
@@ -16,8 +18,9 @@ import { copyOf } from './json-cursor';
  */
 
 /** Where the data string of a writer's line ends: these keys can follow it, and cannot occur inside it (its quotes are escaped). */
-const CONN_KEY = ',"conn":"';
-const STATUS_KEY = ',"status":';
+const CONN_KEY = FRAME_LINE.conn;
+const STATUS_KEY = FRAME_LINE.status;
+const { start: START, venue: VENUE_KEY, kindWsUrl: KIND_WS_URL, kindRestUrl: KIND_REST_URL, data: DATA_KEY } = FRAME_LINE;
 /** How far from the end of a line `conn` and `status` are looked for. */
 const SUFFIX_SEARCH = 256;
 
@@ -39,27 +42,27 @@ export class CaptureLineReader {
   }
 
   private quick(text: string): RawFrame | undefined {
-    if (!text.startsWith('{"t":')) return undefined;
-    let pos = 5;
+    if (!text.startsWith(START)) return undefined;
+    let pos = START.length;
     const tEnd = text.indexOf(',', pos);
     if (tEnd < 0) return undefined;
     const t = jsonNumber(text, pos, tEnd);
     if (!Number.isFinite(t)) return undefined;
     pos = tEnd;
-    if (!text.startsWith(',"venue":"', pos)) return undefined;
-    pos += 10;
+    if (!text.startsWith(VENUE_KEY, pos)) return undefined;
+    pos += VENUE_KEY.length;
     const venueEnd = text.indexOf('"', pos);
     if (venueEnd <= pos) return undefined;
     const venue = this.sameVenue(text, pos, venueEnd);
     if (venue === undefined) return undefined;
     pos = venueEnd + 1;
     let kind: RawFrame['kind'];
-    if (text.startsWith(',"kind":"ws","url":"', pos)) {
+    if (text.startsWith(KIND_WS_URL, pos)) {
       kind = 'ws';
-      pos += 20;
-    } else if (text.startsWith(',"kind":"rest","url":"', pos)) {
+      pos += KIND_WS_URL.length;
+    } else if (text.startsWith(KIND_REST_URL, pos)) {
       kind = 'rest';
-      pos += 22;
+      pos += KIND_REST_URL.length;
     } else {
       return undefined;
     }
@@ -68,8 +71,9 @@ export class CaptureLineReader {
     const url = this.sameUrl(text, pos, urlEnd);
     if (url === undefined) return undefined;
     pos = urlEnd + 1;
-    if (!text.startsWith(',"data":"', pos)) return undefined;
-    const dataStart = pos + 8;
+    if (!text.startsWith(DATA_KEY, pos)) return undefined;
+    // The data literal starts at its opening quote (the key's last character).
+    const dataStart = pos + DATA_KEY.length - 1;
     // The data literal ends before the first optional key, or before the closing brace. The keys
     // are looked for only near the end: one written further back (a long conn id) leaves a
     // "literal" that JSON.parse refuses, and the line goes to the full parser.
@@ -127,6 +131,11 @@ export class CaptureLineReader {
     if (!plain(text, start, end)) return undefined;
     return (this.url = copyOf(text, start, end));
   }
+}
+
+/** The line reader of one capture file: a line not of the writer's shape is parsed in full, errors naming `file:line`. */
+export function captureLineReader(file: string): CaptureLineReader {
+  return new CaptureLineReader((lineNo, text) => parseCaptureFrame(file, lineNo, text));
 }
 
 /** text[start, end) has no escape and no control character: the string's value is its text. */
