@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { VenueId } from '../../shared/core/model';
@@ -10,7 +11,8 @@ import { ReasonTally, type ImportReasonCount } from './import-tally';
 import type { ImportRecord } from './import-records';
 import { ImportFileError, readLineBatches } from './line-reader';
 import { mergeByTime } from './merge-by-time';
-import { readTardisFile, type TardisDataset } from './tardis-csv';
+import { readTardisFile, tardisDatasetOf, type TardisDataset } from './tardis-csv';
+import { IMPORT_SIDECAR_SUFFIX, type ImportSidecar, type ImportSourceFile } from './import-source';
 import { TardisFrames } from './tardis-frames';
 
 // `surveil import`: Tardis.dev CSV datasets and cryptofeed raw logs -> one
@@ -105,9 +107,11 @@ export async function detectImportFormat(path: string): Promise<ImportFormat | n
  */
 export async function importFiles(options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
-  const rejected = new ReasonTally();
+  const rejected = new FileTally();
   const skipped = new ReasonTally();
   const files: ImportedFile[] = [];
+  /** Each file's dataset by its header line, known before the capture's header is written. */
+  const datasets = new Map<ImportedFile, TardisDataset | null>();
   const tardisSources: AsyncIterable<ImportRecord[]>[] = [];
   const logSources: AsyncIterable<RawFrame[]>[] = [];
   for (const path of options.files) {
@@ -129,6 +133,7 @@ export async function importFiles(options: ImportOptions): Promise<ImportSummary
     }
     file.format = format;
     if (format === 'tardis') {
+      datasets.set(file, await peekTardisDataset(path));
       const result = { dataset: null as TardisDataset | null, rows: 0, records: 0 };
       tardisSources.push(guarded(readTardisFile(path, rejected, result), file, rejected, () => {
         file.dataset = result.dataset;
@@ -169,6 +174,8 @@ export async function importFiles(options: ImportOptions): Promise<ImportSummary
       note: 'imported by surveil import (docs/imports.md)',
       import: {
         files: options.files.map((f) => basename(f)),
+        // Where the frames came from, per file (rows and refused rows are only known after: the sidecar <capture>.import.json).
+        sources: files.map((f): ImportSourceFile => ({ file: basename(f.path), format: f.format, dataset: datasets.get(f) ?? null })),
         ...(formats.includes('tardis')
           ? { tardis: 'book sequence ids are the importer\'s own: the venue\'s gaps cannot be seen; a gap means the import refused a row of that book; no checksums' }
           : {}),
@@ -190,6 +197,7 @@ export async function importFiles(options: ImportOptions): Promise<ImportSummary
     await writer.close();
   }
   const stats = writer.stats();
+  writeSidecar(options.out, files, rejected, stats.frames);
   const directory = new InstrumentDirectory(options.instruments);
   const idOf = (venue: VenueId, symbol: string): string => directory.resolve(venue, symbol).id;
   return {
@@ -207,6 +215,58 @@ export async function importFiles(options: ImportOptions): Promise<ImportSummary
     lastFrameAt: framesWritten > 0 ? lastFrameAt : null,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** A ReasonTally that also counts refused rows per file (by the name the readers give: the file's base name). */
+class FileTally extends ReasonTally {
+  readonly byFile = new Map<string, number>();
+
+  override add(reason: string, file: string, line: number, detail: string): void {
+    super.add(reason, file, line, detail);
+    this.byFile.set(file, (this.byFile.get(file) ?? 0) + 1);
+  }
+
+  override addMany(reason: string, n: number, file: string, line: number, detail: string): void {
+    super.addMany(reason, n, file, line, detail);
+    if (n > 1) this.byFile.set(file, (this.byFile.get(file) ?? 0) + n - 1);
+  }
+}
+
+/** The dataset a Tardis file's header line names; null when it names none (the read says why). */
+async function peekTardisDataset(path: string): Promise<TardisDataset | null> {
+  try {
+    for await (const batch of readLineBatches(path)) {
+      for (const line of batch.lines) {
+        if (line.trim() === '') continue;
+        return tardisDatasetOf(line.replace(/^\uFEFF/, '').split(',').map((c) => c.trim()));
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof ImportFileError)) throw error;
+  }
+  return null;
+}
+
+/**
+ * `<capture>.import.json` beside the capture: each file's rows and refused
+ * rows, which the capture's header (written first) cannot hold. The replay
+ * report names them (docs/imports.md). Not written is not an error: the
+ * header still says where the frames came from.
+ */
+function writeSidecar(out: string, files: readonly ImportedFile[], rejected: FileTally, frames: number): void {
+  const sidecar: ImportSidecar = {
+    capture: basename(out),
+    frames,
+    sources: files.map((f) => {
+      const name = basename(f.path);
+      return { file: name, format: f.format, dataset: f.dataset, rows: f.rows, refused: rejected.byFile.get(name) ?? 0, error: f.error };
+    }),
+  };
+  try {
+    writeFileSync(`${out}${IMPORT_SIDECAR_SUFFIX}`, `${JSON.stringify(sidecar, null, 2)}\n`);
+  } catch {
+    // The capture is what matters; its header names the sources all the same.
+  }
 }
 
 /**
