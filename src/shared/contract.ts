@@ -403,9 +403,14 @@ export interface ReplayStep {
 }
 
 export interface CaptureInfo {
+  /** The capture to open: for a rotated recording its first file (replay plays every part). */
   readonly path: string;
+  /** Bytes on disk, every part together. */
   readonly bytes: number;
+  /** Last modified (epoch ms), the newest part. */
   readonly modified: number;
+  /** The files of the recording in order: the path, then its rotation parts (docs/capture-format.md). */
+  readonly parts?: readonly string[];
 }
 
 const key = z.string().min(3).max(200).regex(/^[a-z0-9-]+:[A-Za-z0-9._-]+$/, 'expected venue:symbol');

@@ -1,24 +1,36 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CaptureInfo } from '../../shared/contract';
-import { readLineAt } from '../capture/capture-range';
-import { checkCaptureFile, isGzipFile, parseCaptureHeader } from '../capture/capture-reader';
+import { capturePartOf, capturePartPaths, isCaptureFileName } from '../capture/capture-format';
+import { readCaptureHeader } from '../capture/capture-reader';
 
-const CAPTURE_FILE = /\.jsonl(\.gz)?$|\.jsonl\.\d{4}(\.gz)?$/;
-
-/** Captures in these folders (not recursive) plus these known paths, newest first; missing ones left out. */
+/**
+ * Captures in these folders (not recursive) plus these known paths, newest
+ * first; missing ones left out. A rotated recording is one capture: its
+ * first file, with `parts` (every file in order), `bytes` their sum and
+ * `modified` the newest; a part whose first file is gone is a capture of its own.
+ */
 export function findCaptures(dirs: readonly string[], known: readonly string[] = []): CaptureInfo[] {
   const paths = new Set<string>();
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir)) if (CAPTURE_FILE.test(name)) paths.add(resolve(dir, name));
+    for (const name of readdirSync(dir)) if (isCaptureFileName(name)) paths.add(resolve(dir, name));
   }
   for (const path of known) paths.add(resolve(path));
+  // A part of a recording whose first file is listed too is offered through it.
+  const inRecording = new Set<string>();
+  for (const path of paths) {
+    const part = capturePartOf(path);
+    if (part !== null && paths.has(part.first) && capturePartPaths(part.first).includes(path)) inRecording.add(path);
+  }
   const out: CaptureInfo[] = [];
   for (const path of paths) {
+    if (inRecording.has(path)) continue;
     try {
-      const stat = statSync(path);
-      if (stat.isFile()) out.push({ path, bytes: stat.size, modified: stat.mtimeMs });
+      if (!statSync(path).isFile()) continue;
+      const parts = capturePartPaths(path);
+      const stats = parts.map((file) => statSync(file));
+      out.push({ path, bytes: stats.reduce((sum, s) => sum + s.size, 0), modified: Math.max(...stats.map((s) => s.mtimeMs)), parts });
     } catch {
       // Deleted or moved since it was recorded: nothing to offer.
     }
@@ -40,7 +52,7 @@ export function captureAllowed(path: string, dirs: readonly string[], known: rea
     return false;
   }
   if (known.some((k) => safeReal(k) === real)) return true;
-  if (!CAPTURE_FILE.test(real)) return false;
+  if (!isCaptureFileName(real)) return false;
   return dirs.some((dir) => {
     const base = safeReal(dir);
     if (base === null) return false;
@@ -64,12 +76,9 @@ function safeReal(path: string): string | null {
  * before the replay on screen is closed, so a wrong path leaves it playing.
  */
 export async function captureProblem(path: string): Promise<string | null> {
-  if (!CAPTURE_FILE.test(path)) return `${path}: a capture's name ends in .jsonl or .jsonl.gz`;
+  if (!isCaptureFileName(path)) return `${path}: a capture's name ends in .jsonl or .jsonl.gz`;
   try {
-    checkCaptureFile(path);
-    const header = await readLineAt(path, isGzipFile(path), 0);
-    if (header === null) return `${path}: empty file`;
-    parseCaptureHeader(path, header.endsWith('\r') ? header.slice(0, -1) : header);
+    await readCaptureHeader(path);
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

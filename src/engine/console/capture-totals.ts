@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { LimitsSettings } from '../../shared/config';
 import { captureIndexPath, openCaptureIndex, staleReason, type CaptureIndex } from '../capture/capture-index';
-import { isGzipFile } from '../capture/capture-reader';
+import { capturePartPaths, isGzipFile } from '../capture/capture-format';
 
 /**
  * A capture this small (text bytes) has its index built when the console
@@ -15,7 +15,7 @@ export const BUILD_INDEX_ON_OPEN_BYTES = 16 << 20;
 /** A gzip capture counts as this many times its size in text (the simulator's captures compress about 8.8 to 1). */
 const GZIP_TEXT_RATIO = 8;
 
-/** What a replay's progress bar needs from the capture's index: frames of the file and the time they span. */
+/** What a replay's progress bar needs from the capture's index: frames of the recording (every part) and the time they span. */
 export interface CaptureTotals {
   readonly frames: number;
   readonly firstT: number | null;
@@ -25,9 +25,9 @@ export interface CaptureTotals {
 }
 
 /**
- * The totals of the file a console replay reads (the path itself: a replay
- * reads one part), from its current index, or from an index built now when
- * the file is at most `buildBytes` of text; null when neither (progress by bytes).
+ * The totals of the recording a console replay reads (the path and its
+ * rotation parts), from its current index, or from an index built now when
+ * its files are at most `buildBytes` of text; null when neither (progress by bytes).
  * Never throws: a capture the index cannot read is for the replay to refuse.
  */
 export async function captureTotals(capture: string, options: { readonly buildBytes?: number; readonly limits?: Partial<LimitsSettings> } = {}): Promise<CaptureTotals | null> {
@@ -35,7 +35,7 @@ export async function captureTotals(capture: string, options: { readonly buildBy
     const saved = loadCurrent(capture);
     const current = saved ? await saved : null;
     if (current) return totalsOf(current, 'loaded');
-    const text = statSync(capture).size * (isGzipFile(capture) ? GZIP_TEXT_RATIO : 1);
+    const text = capturePartPaths(capture).reduce((sum, file) => sum + statSync(file).size * (isGzipFile(file) ? GZIP_TEXT_RATIO : 1), 0);
     if (text > (options.buildBytes ?? BUILD_INDEX_ON_OPEN_BYTES)) return null;
     const opened = await openCaptureIndex(capture, { rebuild: true, ...(options.limits ? { limits: options.limits } : {}) });
     return totalsOf(opened.index, 'built');
@@ -60,8 +60,6 @@ function loadCurrent(capture: string): Promise<CaptureIndex | null> | null {
 }
 
 function totalsOf(index: CaptureIndex, from: CaptureTotals['from']): CaptureTotals {
-  const first = index.parts[0];
-  // One part: the index's range is the file's. A rotated recording's later parts are other files (replayed on their own).
-  const whole = index.parts.length === 1;
-  return { frames: first?.frames ?? index.frames, firstT: index.firstT, lastT: whole ? index.lastT : null, from };
+  // The index covers every part, as the replay reads them.
+  return { frames: index.frames, firstT: index.firstT, lastT: index.lastT, from };
 }

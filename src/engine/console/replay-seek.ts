@@ -5,7 +5,7 @@ import type { MetricName } from '../../shared/core/model';
 import { openCaptureIndex, type OpenedCaptureIndex } from '../capture/capture-index';
 import { seekCapture, type SeekResult } from '../capture/capture-seek';
 import { bookFrameAfter, bookFramesAround } from '../capture/capture-step';
-import { capturePartPaths } from '../capture/capture-writer';
+import { capturePartPaths } from '../capture/capture-format';
 import type { PipelineSettings } from '../pipeline/surveillance-pipeline';
 import { bookLadder } from './book-watch';
 

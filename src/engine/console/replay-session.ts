@@ -1,14 +1,12 @@
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { createGunzip } from 'node:zlib';
 import type { Config } from '../../shared/config';
 import type { ReplaySpeed, ReplayState } from '../../shared/contract';
 import type { Acknowledgement, AlertEvent, Instrument } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
-import { checkCaptureFile, isGzipFile, readCapture, type CaptureTruncation } from '../capture/capture-reader';
+import { checkCaptureFile, openRecording, readCaptureHeader, readRecordingBatches, type CaptureTruncation } from '../capture/capture-reader';
 import { DEFAULT_MAX_WAIT_MS } from '../replay/replay-capture';
 import { ReplayPacer } from '../replay/replay-pacer';
 import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
@@ -35,7 +33,8 @@ const STATE_INTERVAL_MS = 250;
 
 /**
  * A capture replayed for the console: the same pipeline as `surveil replay`
- * (time comes from the frames), but driven by a loop that can pause, change
+ * (time comes from the frames; a rotated recording plays every part in order,
+ * read as `surveil replay` reads it), but driven by a loop that can pause, change
  * speed and stop, and that yields to the event loop between slices so the
  * main thread never blocks. History goes to a database in a temp folder, so
  * series and alert history answer on the replayed market; it is deleted on
@@ -123,7 +122,7 @@ export class ReplaySession {
 
   private async run(): Promise<void> {
     try {
-      const total = statSync(this.capture).size || 1;
+      const recording = openRecording(this.capture);
       // Frames and time range from the capture's index (built now for a small capture): the bar then counts frames,
       // not compressed bytes (which a small gzip capture reads whole in its first chunk: 100 % from the start).
       const totals = await captureTotals(this.capture, { limits: this.pipelineLimits });
@@ -134,21 +133,23 @@ export class ReplaySession {
       const onTruncated = (cut: CaptureTruncation): void => {
         this.truncated = cut;
       };
-      for await (const { frame, bytesRead } of readCapture(this.capture, { onTruncated })) {
-        read++;
-        // An unbelievable time is counted (bad_time) and never paced on or shown as the replay's "now".
-        if (this.pipeline.refuseUnbelievableTime(frame)) continue;
-        await this.pace(frame.t);
-        if (this.stopped) return;
-        this.pipeline.advance(frame.t);
-        this.pipeline.ingest(frame);
-        this.listener.onFrame?.(frame.venue);
-        const progress = totals && totals.frames > 0 ? read / totals.frames : bytesRead / total;
-        this.state = { ...this.state, frameTime: frame.t, frames: this.state.frames + 1, progress: Math.min(1, progress) };
-        if (performance.now() - slice > SLICE_MS) {
-          await yieldToLoop();
-          slice = performance.now();
-          this.update({}, false);
+      for await (const { frames, recordingBytesRead } of readRecordingBatches(recording, { onTruncated })) {
+        for (const frame of frames) {
+          read++;
+          // An unbelievable time is counted (bad_time) and never paced on or shown as the replay's "now".
+          if (this.pipeline.refuseUnbelievableTime(frame)) continue;
+          await this.pace(frame.t);
+          if (this.stopped) return;
+          this.pipeline.advance(frame.t);
+          this.pipeline.ingest(frame);
+          this.listener.onFrame?.(frame.venue);
+          const progress = totals && totals.frames > 0 ? read / totals.frames : recordingBytesRead / recording.bytes;
+          this.state = { ...this.state, frameTime: frame.t, frames: this.state.frames + 1, progress: Math.min(1, progress) };
+          if (performance.now() - slice > SLICE_MS) {
+            await yieldToLoop();
+            slice = performance.now();
+            this.update({}, false);
+          }
         }
       }
       if (this.state.frameTime !== null) this.pipeline.advance(this.state.frameTime);
@@ -220,16 +221,9 @@ export class ReplaySession {
 
 /** True when a capture's header says the simulator made it (the console must say so on screen). */
 export async function captureIsSimulated(path: string): Promise<boolean> {
-  const source = createReadStream(path);
-  const input = isGzipFile(path) ? source.pipe(createGunzip()) : source;
-  const lines = createInterface({ input, crlfDelay: Infinity });
   try {
-    for await (const line of lines) return (JSON.parse(line) as { source?: unknown }).source === 'simulator';
-    return false;
+    return (await readCaptureHeader(path)).source === 'simulator';
   } catch {
     return false;
-  } finally {
-    lines.close();
-    source.destroy();
   }
 }

@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkCaptureFile, readCaptureBatches, type CaptureTruncation } from '../capture/capture-reader';
-import { capturePartPaths } from '../capture/capture-writer';
+import { CaptureError, openRecording, readRecordingBatches, type CaptureTruncation } from '../capture/capture-reader';
 import { SurveillancePipeline, UnknownVenueError, type PipelineListener, type PipelineSettings } from '../pipeline/surveillance-pipeline';
-import { CaptureError } from '../capture/capture-reader';
 import { buildReplayReport, type ReplayPacing, type ReplayReport } from './replay-report';
 import { ReplayPacer } from './replay-pacer';
 import { RuleSummary } from './rule-summary';
@@ -61,28 +59,22 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
     onFeedAlerts: (step) => outer?.onFeedAlerts?.(step),
   });
   // A long recording rotated into parts (rec.0001.jsonl.gz, ...) replays as one.
-  const files = capturePartPaths(path);
-  if (files.length === 0) throw new CaptureError(path, null, 'cannot open: no such file');
-  const sizes = files.map((f) => checkCaptureFile(f).size);
-  const totalBytes = sizes.reduce((a, b) => a + b, 0) || 1;
+  const recording = openRecording(path);
   const speed = options.speed;
   const pacer = speed === 'max' ? null : new ReplayPacer(options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
   let firstT: number | null = null;
   let lastT: number | null = null;
   let progressAt = 0;
-  let doneBytes = 0;
   let until: number | null = options.until && 'time' in options.until ? options.until.time : null;
   let reachedUntil = false;
   let truncated: CaptureTruncation | null = null;
-  for (let part = 0; part < files.length && !options.signal?.aborted && !reachedUntil; part++) {
-    const file = files[part]!;
-    // Only the last file of a recording can be the one a killed writer left open: a cut part with parts after it is a hole.
-    const onTruncated = (cut: CaptureTruncation): void => {
-      if (part < files.length - 1) throw new CaptureError(file, cut.lastLine + 1, `${cut.message.slice(file.length + 2)}, but ${files[part + 1]} continues it: frames are missing in the middle of the recording`);
-      truncated = cut;
-    };
+  // Only the last file of a recording can be the one a killed writer left open: a cut part with parts after it is a hole (a CaptureError).
+  const onTruncated = (cut: CaptureTruncation): void => {
+    truncated = cut;
+  };
+  if (!options.signal?.aborted) {
     // A chunk of lines at a time: one trip through the event loop per chunk, not per frame.
-    batches: for await (const { frames, lines, bytesRead } of readCaptureBatches(file, { onTruncated })) {
+    batches: for await (const { frames, lines, file, recordingBytesRead } of readRecordingBatches(recording, { onTruncated })) {
       for (let i = 0; i < frames.length; i++) {
         if (options.signal?.aborted) break batches;
         const frame = frames[i]!;
@@ -110,11 +102,10 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
         lastT = frame.t;
         if (options.onProgress && frame.t - progressAt > 250) {
           progressAt = frame.t;
-          options.onProgress(Math.min(1, (doneBytes + bytesRead) / totalBytes));
+          options.onProgress(Math.min(1, recordingBytesRead / recording.bytes));
         }
       }
     }
-    doneBytes += sizes[part]!;
   }
   // Past the last frame read, the samples due up to the stop instant are still taken: "at TIME" means the state at TIME.
   const stoppedAt = reachedUntil ? until : lastT;
