@@ -197,6 +197,12 @@ export interface ReplayState {
    * once instead of waiting; absent or null when none.
    */
   readonly warning?: string | null;
+  /**
+   * Where an imported capture came from, in words (`imported from Tardis.dev
+   * incremental_book_L2 file X (N rows, M refused)`: the replay report's
+   * `source.text`); absent or null for a recording.
+   */
+  readonly source?: string | null;
 }
 
 export type ConsoleMode =

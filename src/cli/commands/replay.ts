@@ -163,6 +163,7 @@ function printSummary(report: ReplayReport, io: CliIo): void {
   const span = report.firstFrameAt !== null && report.lastFrameAt !== null ? (report.lastFrameAt - report.firstFrameAt) / 1000 : 0;
   const rejected = Object.entries(report.rejected);
   io.out(`${report.capture}: ${report.frames} frames over ${span.toFixed(1)} s, ${report.ignored} ignored, ${rejected.length === 0 ? 'none rejected' : `rejected ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}`}`);
+  if (report.source) io.out(`  source: ${report.source.text}`);
   // What the ignored frames were: trades and klines are expected, an unknown channel is worth a look.
   const ignored = Object.entries(report.ignoredBy);
   if (ignored.length > 0) io.out(`  ignored (not used by the console): ${ignored.map(([what, n]) => `${what} ${n}`).join(', ')}`);

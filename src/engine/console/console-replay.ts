@@ -6,6 +6,7 @@ import { bookLadder, LADDER_INTERVAL_MS } from './book-watch';
 import { HistoryReader } from './history-api';
 import { MarketView } from './market-view';
 import type { RowContext } from './overview';
+import { readCaptureSource } from '../import/import-source';
 import { captureIsSimulated, ReplaySession } from './replay-session';
 
 /** Rows, alerts and feeds of a replay go out this often (wall clock); alert events are batched, never dropped. */
@@ -41,6 +42,7 @@ export class ConsoleReplay {
   /** Opens a capture (not yet playing: call {@link start}). */
   static async open(path: string, speed: ReplaySpeed, config: Config, context: RowContext, emit: (event: ConsoleEvent) => void): Promise<ConsoleReplay> {
     const simulated = await captureIsSimulated(path);
+    const source = await readCaptureSource(path);
     let replay: ConsoleReplay | null = null;
     const session = new ReplaySession(path, speed, config, {
       onEvaluation: (evaluation) => replay?.onEvaluation(evaluation),
@@ -50,7 +52,7 @@ export class ConsoleReplay {
       },
       onFrame: (venue) => replay?.framesByVenue.set(venue, (replay.framesByVenue.get(venue) ?? 0) + 1),
       onState: (state) => replay?.onState(state),
-    });
+    }, source?.text ?? null);
     replay = new ConsoleReplay(session, simulated, context, emit);
     return replay;
   }

@@ -59,6 +59,8 @@ export class ReplaySession {
     speed: ReplaySpeed,
     config: Config,
     private readonly listener: ReplayListener,
+    /** Where an imported capture came from ({@link ReplayState.source}), or null. */
+    source: string | null = null,
   ) {
     checkCaptureFile(capture);
     this.folder = mkdtempSync(join(tmpdir(), 'surveil-console-replay-'));
@@ -76,7 +78,7 @@ export class ReplaySession {
       },
     });
     this.pipelineLimits = config.features.limits;
-    this.state = { capture, state: 'playing', speed, progress: 0, progressBy: 'bytes', framesTotal: null, firstT: null, lastT: null, frameTime: null, frames: 0, error: null, warning: null };
+    this.state = { capture, state: 'playing', speed, progress: 0, progressBy: 'bytes', framesTotal: null, firstT: null, lastT: null, frameTime: null, frames: 0, error: null, warning: null, source };
   }
 
   /** Starts playing; resolves when the replay is done, failed or stopped. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CaptureError, openRecording, readRecordingBatches, type CaptureTruncation } from '../capture/capture-reader';
 import { SurveillancePipeline, UnknownVenueError, type PipelineListener, type PipelineSettings } from '../pipeline/surveillance-pipeline';
 import { buildReplayReport, type ReplayPacing, type ReplayReport } from './replay-report';
+import { readCaptureSource } from '../import/import-source';
 import { ReplayPacer } from './replay-pacer';
 import { RuleSummary } from './rule-summary';
 
@@ -112,6 +113,7 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
   if (stoppedAt !== null) pipeline.advance(stoppedAt);
   options.onProgress?.(1);
   const pacing: ReplayPacing | null = pacer && typeof speed === 'number' ? { speed, ...pacer.stats() } : null;
-  const report = buildReplayReport(path, pipeline, firstT, lastT, rules, { truncated, pacing });
+  const source = await readCaptureSource(path);
+  const report = buildReplayReport(path, pipeline, firstT, lastT, rules, { truncated, pacing, source });
   return { pipeline, report, rules, stoppedAt, truncated };
 }

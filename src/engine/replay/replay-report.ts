@@ -1,3 +1,4 @@
+import type { CaptureSource } from '../import/import-source';
 import { bookMetrics } from '../../shared/core/metrics';
 import type { Alert, AlertEvent } from '../../shared/core/model';
 import { isFeedMetricName } from '../../shared/config/metric-names';
@@ -108,6 +109,8 @@ export type ReportTruncation = CaptureTruncation;
 
 export interface ReplayReport {
   readonly capture: string;
+  /** Where an imported capture came from (`surveil import`: format, dataset, files, rows, refused); null for a recording. */
+  readonly source: CaptureSource | null;
   readonly frames: number;
   readonly ignored: number;
   /** `ignored` by reason (`trade`, `kline`, `pong`, `subscription ack`, ...). */
@@ -158,7 +161,7 @@ export function buildReplayReport(
   firstFrameAt: number | null,
   lastFrameAt: number | null,
   rules?: RuleSummary,
-  read: { readonly truncated?: CaptureTruncation | null; readonly pacing?: ReplayPacing | null } = {},
+  read: { readonly truncated?: CaptureTruncation | null; readonly pacing?: ReplayPacing | null; readonly source?: CaptureSource | null } = {},
 ): ReplayReport {
   const trail = pipeline.auditTrail();
   const firedAll = pipeline
@@ -216,6 +219,7 @@ export function buildReplayReport(
   if (badLevels > 0) rejected.bad_level = badLevels;
   return {
     capture,
+    source: read.source ?? null,
     frames: pipeline.counters.frames,
     ignored: pipeline.counters.ignored,
     ignoredBy: sortedCounts(pipeline.counters.ignoredBy),

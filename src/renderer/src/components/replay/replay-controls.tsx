@@ -82,6 +82,11 @@ export function ReplayControls() {
             <span className="muted">{speedLabel(replay.speed)}</span>
           </>
         ) : null}
+        {replay?.source ? (
+          <span className="muted" data-testid="replay-source">
+            {replay.source}
+          </span>
+        ) : null}
         {replay?.error ? <span className="error">{replay.error}</span> : null}
         {replay?.warning ? (
           <span className="warning" data-testid="replay-warning">
