@@ -41,6 +41,10 @@ export interface OverviewRow {
   readonly tier?: string;
   /** Perpetuals: when the current funding rate settles and the venue's interval (null: 8 h assumed). */
   readonly funding?: { readonly nextTime: number; readonly intervalMs: number | null };
+  /** The instrument's tick size (the book ladder's price decimals); absent when unknown. */
+  readonly tickSize?: number;
+  /** Base units per contract (linear derivatives), from instruments.yaml or discovery: the ladder's notional; absent when unknown. */
+  readonly contractValue?: number;
 }
 
 /** Metrics a {@link RowSummary} carries, in this order: the values the overview sorts and shows. */

@@ -12,6 +12,8 @@ export interface RowContext {
   readonly types: ReadonlyMap<string, InstrumentType>;
   /** Liquidity tier by `venue:symbol`, where instruments.yaml (or discovery) gave one. */
   readonly tiers?: ReadonlyMap<string, string>;
+  /** Base units per contract by `venue:symbol`, where instruments.yaml (or discovery) gave one. */
+  readonly contractValues?: ReadonlyMap<string, number>;
   /** Samples a z-score window needs before it scores (features.yaml min_samples). */
   readonly zNeeded: number;
   /** False when z-scores are switched off: nothing is ever warming up. */
@@ -22,6 +24,7 @@ export interface RowContext {
 export function rowContext(config: Config): RowContext {
   const types = new Map<string, InstrumentType>();
   const tiers = new Map<string, string>();
+  const contractValues = new Map<string, number>();
   for (const instrument of Object.values(config.instruments)) {
     for (const exchange of EXCHANGE_NAMES) {
       const listing = instrument.venues[exchange];
@@ -29,9 +32,10 @@ export function rowContext(config: Config): RowContext {
       const key = `${venueIdOf(exchange, instrument.type)}:${listing.symbol}`;
       types.set(key, instrument.type);
       if (listing.tier) tiers.set(key, listing.tier);
+      if (listing.contractValue !== null && listing.contractValue > 0) contractValues.set(key, listing.contractValue);
     }
   }
-  return { types, tiers, zNeeded: config.features.zscore.minSamples, zEnabled: config.features.zscore.enabled };
+  return { types, tiers, contractValues, zNeeded: config.features.zscore.minSamples, zEnabled: config.features.zscore.enabled };
 }
 
 /** The type of an instrument nobody configured (a replayed capture's), from its canonical id. */
@@ -93,6 +97,8 @@ export function overviewRow(evaluation: ShownEvaluation, open: readonly Alert[],
     rules: evaluation.rules ?? [],
     ...(context.tiers?.has(sample.key) ? { tier: context.tiers.get(sample.key)! } : {}),
     ...(sample.funding ? { funding: sample.funding } : {}),
+    ...(sample.tickSize !== undefined && sample.tickSize > 0 ? { tickSize: sample.tickSize } : {}),
+    ...(context.contractValues?.has(sample.key) ? { contractValue: context.contractValues.get(sample.key)! } : {}),
   };
 }
 
