@@ -1,29 +1,37 @@
 import { useEffect } from 'react';
 import type { BookLadder } from '../../../../shared/contract';
 import { formatClock } from '../../format/format';
+import { bookTopText, ladderInstrument, ladderView, sampleTopText, type LadderRowView, type LadderView } from '../../model/book-ladder';
 import { useClient, useConsole } from '../context';
 
 /** Levels shown per side; the rows are always drawn (blank when the book is thinner) so the ladder never changes height. */
 export const LADDER_DEPTH = 10;
 
-type Level = readonly [price: string, size: string];
-
 /**
- * The top of one book, asks above bids, as the exchange sent the numbers.
+ * The top of one book, asks above bids: prices to the tick's decimals, sizes
+ * to the lot's (the exchange's own decimals when unknown), cumulative quote
+ * notional, size bars scaled to the largest size shown. The middle row is
+ * this book's spread and mid at the ladder's instant; the header line above
+ * is the latest sample's, the numbers the summary shows, with its time.
  * Watching a book is one stream per console (`watchBook`): the panel shown
  * last chooses it.
  */
 export function BookPanel({ rowKey }: { rowKey: string | null }) {
   const client = useClient();
   const ladder = useConsole((s) => (s.book !== null && s.book.key === rowKey ? s.book : null));
+  const row = useConsole((s) => (rowKey === null ? undefined : s.rows[rowKey]));
   useEffect(() => {
     if (rowKey === null) return;
     void client.watchBook(rowKey).catch(() => undefined);
     return () => void client.watchBook(null).catch(() => undefined);
   }, [client, rowKey]);
+  const view = ladderView(ladder, ladderInstrument(row), LADDER_DEPTH);
   return (
-    <div className="book" data-testid="book-ladder" data-key={rowKey ?? ''}>
+    <div className="book" data-testid="book-ladder" data-key={rowKey ?? ''} data-price-decimals={view.priceDecimals} data-price-from={view.priceFrom} data-size-decimals={view.sizeDecimals}>
       <LadderStatus ladder={ladder} />
+      <div className="ladder-sample muted" data-testid="ladder-sample" data-time={row?.time ?? ''} title="the latest sample: the figures of the summary line">
+        {sampleTopText(row, view.priceDecimals)}
+      </div>
       <table className="table ladder">
         <colgroup>
           <col className="col-price" />
@@ -33,16 +41,22 @@ export function BookPanel({ rowKey }: { rowKey: string | null }) {
         <thead>
           <tr>
             <th className="num">price</th>
-            <th className="num">size</th>
-            <th className="num">cum</th>
+            <th className="num" title={view.sizeFrom === 'lot' ? 'to the lot size' : 'to the decimals the exchange sends'}>
+              size
+            </th>
+            <th className="num" data-testid="ladder-cum-label" title={view.cumNotional ? 'cumulative notional from the best price' : 'cumulative size from the best price (contract value unknown)'}>
+              {view.cumLabel}
+            </th>
           </tr>
         </thead>
         <tbody>
-          <Side levels={ladder?.asks ?? []} side="ask" />
+          <Side rows={view.asks} side="ask" />
           <tr className="ladder-mid">
-            <td colSpan={3} className="num">{spreadText(ladder)}</td>
+            <td colSpan={3} className="num" data-testid="ladder-top" data-time={view.top?.time ?? ''}>
+              {bookTopText(view.top, view.priceDecimals)}
+            </td>
           </tr>
-          <Side levels={ladder?.bids ?? []} side="bid" />
+          <Side rows={view.bids} side="bid" />
         </tbody>
       </table>
     </div>
@@ -58,35 +72,26 @@ function LadderStatus({ ladder }: { ladder: BookLadder | null }) {
   );
 }
 
-/** One side, best price next to the middle row: asks are listed best-last. */
-function Side({ levels, side }: { levels: readonly Level[]; side: 'bid' | 'ask' }) {
-  const top = levels.slice(0, LADDER_DEPTH);
-  let cum = 0;
-  const rows = top.map(([price, size]) => {
-    cum += Number(size);
-    return { price, size, cum };
-  });
-  const padded: ({ price: string; size: string; cum: number } | null)[] = [...rows, ...Array<null>(LADDER_DEPTH - rows.length).fill(null)];
-  const ordered = side === 'ask' ? padded.reverse() : padded;
+/** One side, best price next to the middle row (asks come best-last), padded to the depth. */
+function Side({ rows, side }: { rows: LadderView['asks']; side: 'bid' | 'ask' }) {
+  const blank = Array<null>(Math.max(0, LADDER_DEPTH - rows.length)).fill(null);
+  const ordered: (LadderRowView | null)[] = side === 'ask' ? [...blank, ...rows] : [...rows, ...blank];
   return (
     <>
       {ordered.map((r, i) => (
-        <tr key={i} className={`ladder-${side}`}>
+        <tr key={i} className={`ladder-${side}`} data-testid={r ? 'ladder-level' : undefined}>
           <td className="num price">{r?.price ?? ''}</td>
-          <td className="num">{r?.size ?? ''}</td>
-          <td className="num muted">{r ? formatCum(r.cum) : ''}</td>
+          <td className="num size">
+            {r ? (
+              <>
+                <span className="size-bar" data-testid="size-bar" style={{ width: `${r.bar}%` }} />
+                <span className="size-text">{r.size}</span>
+              </>
+            ) : null}
+          </td>
+          <td className="num muted">{r?.cum ?? ''}</td>
         </tr>
       ))}
     </>
   );
-}
-
-const formatCum = (v: number): string => (v >= 1000 ? v.toFixed(0) : v.toPrecision(4));
-
-function spreadText(ladder: BookLadder | null): string {
-  const bid = Number(ladder?.bids[0]?.[0]);
-  const ask = Number(ladder?.asks[0]?.[0]);
-  if (!Number.isFinite(bid) || !Number.isFinite(ask) || bid <= 0) return '';
-  const mid = (bid + ask) / 2;
-  return `spread ${(ask - bid).toPrecision(4)} · ${(((ask - bid) / mid) * 1e4).toFixed(2)} bp`;
 }

@@ -1,5 +1,5 @@
 import { STATUS_LABEL } from '../../model/overview-columns';
-import { formatBps, formatFunding, formatNextFunding, formatNotional, formatSignedBps } from '../../format/format';
+import { formatBps, formatClock, formatFunding, formatNextFunding, formatNotional, formatSignedBps } from '../../format/format';
 import { useConsole } from '../context';
 
 /** One line of the selected instrument's latest figures above the panels. */
@@ -12,7 +12,7 @@ export function InstrumentSummary() {
       <span className={`badge st-${row.status}`}>{STATUS_LABEL[row.status]}</span>
       <span className="strong">{row.instrumentId}</span>
       <span className="muted">{row.key}</span>
-      <Figure label="spread" value={`${formatBps(v.spread_bps)} bp`} />
+      <Figure label="spread" value={`${formatBps(v.spread_bps)} bp`} testId="summary-spread" time={row.time} />
       <Figure label="bid 10bp" value={formatNotional(v.depth_bid_10bps)} />
       <Figure label="ask 10bp" value={formatNotional(v.depth_ask_10bps)} />
       {row.type !== 'spot' ? (
@@ -31,9 +31,10 @@ export function InstrumentSummary() {
   );
 }
 
-function Figure({ label, value }: { label: string; value: string }) {
+/** One figure; `time`: the sample it is of (said on hover, and on the book ladder's sample line). */
+function Figure({ label, value, testId, time }: { label: string; value: string; testId?: string; time?: number }) {
   return (
-    <span className="figure">
+    <span className="figure" data-testid={testId} data-time={time} title={time === undefined ? undefined : `sample ${formatClock(time)}Z`}>
       <span className="muted">{label}</span> <span className="num">{value}</span>
     </span>
   );
