@@ -18,8 +18,8 @@ describe('feed alerts on screen', () => {
   });
 
   it('shows a connection that is down with its failed attempts and when the next one starts', () => {
-    expect(retryText(conn({ failedAttempts: 7, nextRetryAt: 16_000, downSince: 0 }), 500)).toBe('7 failed, retry #8 in 16s');
-    expect(retryText(conn({ failedAttempts: 3, nextRetryAt: null, downSince: 0 }), 500)).toBe('3 failed, retry #4 connecting');
+    expect(retryText(conn({ failedAttempts: 7, nextRetryAt: 16_000, downSince: 0 }), 500)).toBe('7 failed attempts, retry #8 in 16 s');
+    expect(retryText(conn({ failedAttempts: 3, nextRetryAt: null, downSince: 0 }), 500)).toBe('3 failed attempts, retry #4 connecting');
     expect(retryText(conn({}), 500)).toBe('');
   });
 

@@ -103,6 +103,18 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(h / 24)}d ${pad(h % 24)}h`;
 }
 
+/** An age or a wait in words with its unit apart: `12 s` under a minute, then as {@link formatDuration}. */
+export function formatAge(ms: number | null | undefined): string {
+  if (!finite(ms)) return MISSING;
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return s < 60 ? `${s} s` : formatDuration(ms);
+}
+
+/** A count with its noun, singular or plural: `1 reconnect`, `0 reconnects`, `3 failed attempts`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Milliseconds of lag: `12 ms`, `1.4 s`. */
 export function formatLag(ms: number | null | undefined): string {
   if (!finite(ms)) return MISSING;

@@ -1,6 +1,8 @@
 import { isFeedMetricName } from '../../../shared/config/metric-names';
 import type { ConnectionView, FeedView, OverviewRow } from '../../../shared/contract';
 import type { Alert } from '../../../shared/core/model';
+import { plural } from '../format/format';
+import { symbolCount } from './feed-health';
 
 /** Open feed-integrity alerts (a venue down, stale, a gap storm...), worst first: firing before pending, critical before warning, oldest first. */
 export function openFeedAlerts(active: Readonly<Record<string, Alert>>): Alert[] {
@@ -34,10 +36,22 @@ export function venueStaleAge(feed: FeedView, rows: readonly OverviewRow[], now:
   return newest === null ? null : Math.max(0, now - newest);
 }
 
-/** A connection's retry state in words: `7 failed, retry #8 in 16s`; empty while it delivers. */
+/** A connection's retry state in words: `7 failed attempts, retry #8 in 16 s`; empty while it delivers. */
 export function retryText(c: ConnectionView, now: number): string {
   if (c.failedAttempts === 0 && c.nextRetryAt === null) return '';
   const next = `retry #${c.failedAttempts + 1}`;
-  const when = c.nextRetryAt === null ? 'connecting' : `in ${Math.max(0, Math.ceil((c.nextRetryAt - now) / 1000))}s`;
-  return `${c.failedAttempts} failed, ${next} ${when}`;
+  const when = c.nextRetryAt === null ? 'connecting' : `in ${Math.max(0, Math.ceil((c.nextRetryAt - now) / 1000))} s`;
+  return `${plural(c.failedAttempts, 'failed attempt')}, ${next} ${when}`;
+}
+
+/**
+ * How long a connection that should deliver has been silent: one the feed
+ * marked stale, or one still connected while its venue's data is stale.
+ * REST links (no symbols) answer only when asked and are never stale.
+ * Null when it is not stale.
+ */
+export function connectionStaleAge(c: ConnectionView, venueStale: boolean, now: number): number | null {
+  if (c.lastFrameAt === null) return null;
+  const silent = c.state === 'stale' || (venueStale && c.state === 'connected' && symbolCount(c) > 0);
+  return silent ? Math.max(0, now - c.lastFrameAt) : null;
 }

@@ -1,6 +1,7 @@
+import { Fragment, type ReactElement } from 'react';
 import type { ConnectionView, FeedView } from '../../../../shared/contract';
-import { formatClock, formatDuration, formatLag, formatRate } from '../../format/format';
-import { retryText, venueStaleAge } from '../../model/feed-alerts';
+import { formatAge, formatClock, formatLag, formatRate, plural } from '../../format/format';
+import { connectionStaleAge, retryText, venueStaleAge } from '../../model/feed-alerts';
 import { driftSummary, feedTotals, rejectedBreakdown, rejectedTotal, symbolCount, venueBooks, venueLinkState } from '../../model/feed-health';
 import { useConsole } from '../context';
 import { useNow } from '../use-now';
@@ -86,7 +87,7 @@ function FeedRows({ feed }: { feed: FeedView }) {
       <tr className={`row feed-row link-row-${link}`} data-testid="feed-row" data-venue={feed.venue} data-link={link}>
         <td className="txt strong">{feed.venue}</td>
         <td className={`txt ${staleAge === null ? `link-${link}` : 'link-stale-data'}`} data-testid="feed-link" data-stale-ms={staleAge ?? undefined}>
-          {staleAge === null ? link : `stale ${formatDuration(staleAge)}`}
+          {staleAge === null ? link : `stale ${formatAge(staleAge)}`}
         </td>
         <td className={`num${totals.connectionsUp < totals.connections ? ' warn' : ''}`} data-testid="feed-conns">
           {totals.connectionsUp}/{totals.connections}
@@ -94,7 +95,9 @@ function FeedRows({ feed }: { feed: FeedView }) {
         <td className="num">{totals.symbols.toLocaleString('en-US')}</td>
         <td className="num">{formatRate(totals.messageRate)}</td>
         <td className="num">{formatLag(totals.lagMs)}</td>
-        <td className="num">{totals.reconnects}</td>
+        <td className="num" title={plural(totals.reconnects, 'reconnect')}>
+          {totals.reconnects}
+        </td>
         <td className={`num${gaps.warn ? ' warn' : ''}`}>{gaps.text}</td>
         <td className="num">{feed.resyncs}</td>
         <td className={`num${books.valid < books.total ? ' warn' : ''}`} data-testid="feed-books" data-valid={books.valid} data-total={books.total}>
@@ -113,7 +116,9 @@ function FeedRows({ feed }: { feed: FeedView }) {
           {drift.text}
         </td>
         <td className={`num${checksum.warn ? ' warn' : ''}`}>{checksum.text}</td>
-        <td className="num">{feed.staleEpisodes}</td>
+        <td className="num" title={plural(feed.staleEpisodes, 'stale episode')}>
+          {feed.staleEpisodes}
+        </td>
         <td
           className={`num${feed.workerRestarts > 0 ? ' warn' : ''}`}
           title={feed.lastWorkerRestart ? `last: ${feed.lastWorkerRestart.worker} at ${new Date(feed.lastWorkerRestart.time).toISOString()}, ${feed.lastWorkerRestart.reason}` : 'no worker restart'}
@@ -137,47 +142,68 @@ function FeedRows({ feed }: { feed: FeedView }) {
         </td>
       </tr>
       {feed.connections.map((c) => (
-        <ConnectionRow key={c.id} connection={c} now={now} />
+        <ConnectionRow key={c.id} connection={c} now={now} venueStale={staleAge !== null} />
       ))}
     </>
   );
 }
 
-/** One socket of a venue: the figures that are per connection; venue-wide columns stay blank. */
-function ConnectionRow({ connection: c, now }: { connection: ConnectionView; now: number }) {
-  const blank = <td className="num muted" />;
-  return (
-    <tr className="row conn-row" data-testid="connection-row" data-connection={c.id}>
+/** Columns a connection row leaves blank: venue-wide figures. */
+const VENUE_ONLY = new Set(['gaps', 'resyncs', 'books', 'snapshots', 'tooLarge', 'rejected', 'top', 'checksum', 'stale', 'restarts', 'warm']);
+
+/**
+ * One socket of a venue: the figures that are per connection, each in its
+ * header's column (drawn by COLUMNS, so a cell cannot slip under another
+ * header); venue-wide columns stay blank. A silent connection shows
+ * `stale 12 s` in red in its Link cell; a down one its failed attempts and
+ * next retry in the last column.
+ */
+function ConnectionRow({ connection: c, now, venueStale }: { connection: ConnectionView; now: number; venueStale: boolean }) {
+  const staleAge = connectionStaleAge(c, venueStale, now);
+  const cells: Readonly<Record<string, ReactElement>> = {
+    feed: (
       <td className="txt muted" title={c.url}>
         ↳ {c.id}
       </td>
-      <td className={`txt conn-${c.state}`}>{c.state.replace('_', ' ')}</td>
-      <td className="num muted">{c.state === 'connected' ? 'up' : 'down'}</td>
-      <td className="num muted">{symbolCount(c).toLocaleString('en-US')}</td>
-      <td className="num">{formatRate(c.messageRate)}</td>
-      <td className="num">{formatLag(c.lagMs)}</td>
-      <td className={`num${c.reconnects > 0 ? ' warn' : ''}`}>{c.reconnects}</td>
-      {blank}
-      {blank}
-      {blank}
-      {blank}
-      {blank}
-      {blank}
-      {blank}
-      {blank}
-      {blank}
-      {blank}
-      <td className="txt muted">{c.lastFrameAt === null ? 'no frame' : `frame ${formatClock(c.lastFrameAt)}Z`}</td>
-      {c.downSince === null ? (
+    ),
+    link:
+      staleAge === null ? (
+        <td className={`txt conn-${c.state}`} data-testid="connection-link">
+          {c.state.replace('_', ' ')}
+        </td>
+      ) : (
+        <td className="txt link-stale-data" data-testid="connection-link" data-stale-ms={staleAge} title={`no frame since ${formatClock(c.lastFrameAt)}Z`}>
+          stale {formatAge(staleAge)}
+        </td>
+      ),
+    up: <td className="num muted">{c.state === 'connected' ? 'up' : 'down'}</td>,
+    symbols: <td className="num muted">{symbolCount(c).toLocaleString('en-US')}</td>,
+    msgs: <td className="num">{formatRate(c.messageRate)}</td>,
+    lag: <td className="num">{formatLag(c.lagMs)}</td>,
+    reconnects: (
+      <td className={`num${c.reconnects > 0 ? ' warn' : ''}`} title={plural(c.reconnects, 'reconnect')}>
+        {c.reconnects}
+      </td>
+    ),
+    detail:
+      c.downSince === null ? (
         <td className="txt muted" title={c.lastError ?? ''}>
-          since {formatClock(c.since)}Z{c.lastError ? ` · ${c.lastError}` : ''}
+          {c.lastFrameAt === null ? 'no frame' : `frame ${formatClock(c.lastFrameAt)}Z`} · since {formatClock(c.since)}Z{c.lastError ? ` · ${c.lastError}` : ''}
         </td>
       ) : (
         <td className="txt error-text" title={`down since ${formatClock(c.downSince)}Z${c.lastError ? `: ${c.lastError}` : ''}`}>
-          <span data-testid="connection-retry">{retryText(c, now) || `down ${formatDuration(now - c.downSince)}`}</span>
+          <span data-testid="connection-retry">{retryText(c, now) || `down ${formatAge(now - c.downSince)}`}</span>
           {c.lastError ? ` · ${c.lastError}` : ''}
         </td>
-      )}
+      ),
+  };
+  return (
+    <tr className="row conn-row" data-testid="connection-row" data-connection={c.id} data-state={c.state}>
+      {COLUMNS.map((col) => {
+        const cell = cells[col.id];
+        if (cell) return <Fragment key={col.id}>{cell}</Fragment>;
+        return <td key={col.id} className={`${col.numeric ? 'num' : 'txt'} muted`} data-blank={VENUE_ONLY.has(col.id) ? 'venue' : 'none'} />;
+      })}
     </tr>
   );
 }
