@@ -74,6 +74,8 @@ export class Analytics {
       if (known === s.instrument || (known !== undefined && sameInstrument(known, s.instrument))) continue;
       this.instruments.set(s.key, s.instrument);
       this.directory.addMetadata([s.instrument]);
+      // A changed instrument may have moved tier: its rules are looked up again (no-op when they are the same).
+      if (known !== undefined) this.evaluator.refreshRules(s.key);
     }
     const byKey = new Map<string, BookSample>();
     for (const s of samples) byKey.set(s.key, s);
@@ -187,6 +189,11 @@ export class Analytics {
       if (pair && mid !== undefined && mid > 0 && Number.isFinite(mid) && bookSource(pair).state === 'ok') return mid;
     }
     return null;
+  }
+
+  /** Liquidity tiers from a new instrument selection (a discovery refresh): `venue:symbol` -> tier, null for none. */
+  setTiers(tiers: ReadonlyMap<string, string | null>): void {
+    this.directory.setTiers(tiers);
   }
 
   /** Drops the z-score windows of a venue's instruments (its worker restarted, its books were rebuilt). */

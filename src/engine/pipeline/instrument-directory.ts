@@ -59,6 +59,26 @@ export class InstrumentDirectory {
   }
 
   /**
+   * New liquidity tiers (a discovery refresh moved listings between tiers):
+   * `venue:symbol` -> tier, null for none. Known instruments whose tier
+   * changed are replaced by a copy carrying the new one; keys not in `tiers`
+   * keep theirs. Returns the keys whose instrument changed.
+   */
+  setTiers(tiers: ReadonlyMap<string, string | null>): string[] {
+    const changed: string[] = [];
+    for (const [key, tier] of tiers) {
+      if (tier === null) this.configuredTiers.delete(key);
+      else this.configuredTiers.set(key, tier);
+      const known = this.byKey.get(key);
+      if (known === undefined || (known.tier ?? null) === tier) continue;
+      const { tier: _old, ...rest } = known;
+      this.put(key, tier === null ? rest : { ...rest, tier });
+      changed.push(key);
+    }
+    return changed;
+  }
+
+  /**
    * The instrument behind a market event. Without metadata, it falls back to
    * the config listing, then to a guess (contract value 1) that is flagged.
    */

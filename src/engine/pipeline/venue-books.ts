@@ -362,6 +362,18 @@ export class VenueBooks {
     }
   }
 
+  /**
+   * New liquidity tiers (`venue:symbol` -> tier, null for none) from a
+   * discovery refresh: the books' instruments carry them from the next
+   * sample, so the analytics side judges them by their new tier's rules.
+   */
+  setTiers(tiers: ReadonlyMap<string, string | null>): void {
+    for (const key of this.directory.setTiers(tiers)) {
+      const state = this.states.get(key);
+      if (state) state.instrument = this.directory.get(key)!;
+    }
+  }
+
   /** Forgets every book of a venue. */
   resetVenue(venue: string): void {
     this.resetInstruments([...this.states.values()].filter((s) => s.instrument.venue === venue).map((s) => s.key));

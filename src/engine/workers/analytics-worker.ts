@@ -248,6 +248,9 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
       venues.add(command.venue);
       command.port.on('message', onFeedMessage);
       return;
+    case 'tiers':
+      analytics.setTiers(new Map(command.tiers));
+      return;
     case 'detail': {
       const before = detail;
       const beforeOnScreen = onScreen;

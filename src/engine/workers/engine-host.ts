@@ -1,7 +1,7 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { BookLadder } from '../../shared/contract';
-import type { Config } from '../../shared/config';
-import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
+import { enabledVenueInstruments, type Config } from '../../shared/config';
+import { instrumentKey, type Acknowledgement, type Alert, type AlertEvent, type VenueId } from '../../shared/core/model';
 import type { ShownEvaluation } from '../console/overview';
 import { subscriptionsFromConfig } from '../live/live-session';
 import type { FeedStatus, FeedSubscription } from '../venues/venue';
@@ -218,6 +218,11 @@ export class EngineHost {
       this.subscriptions.set(venue, next);
       changed.push(venue);
     }
+    // Listings that moved tier without changing subscription: the running workers take the new tiers
+    // (a restarted one reads them from the config it is started with).
+    const tiers = tiersOfConfig(config);
+    this.toAnalytics({ type: 'tiers', tiers });
+    for (const [venue, worker] of this.feeds) if (!changed.includes(venue)) worker.postMessage({ type: 'tiers', tiers } satisfies FeedCommand);
     await Promise.all(changed.map(async (venue) => {
       if (this.stopping) return;
       if (this.recordings.has(venue)) await this.stopRecording(venue);
@@ -330,4 +335,9 @@ function stopWorker(worker: Worker, command: FeedCommand | AnalyticsCommand): Pr
     });
     worker.postMessage(command);
   });
+}
+
+/** Every enabled listing's liquidity tier (`venue:symbol` -> tier, null for none). */
+export function tiersOfConfig(config: Config): [string, string | null][] {
+  return enabledVenueInstruments(config).map(({ venue, listing }) => [instrumentKey(venue, listing.symbol), listing.tier ?? null]);
 }

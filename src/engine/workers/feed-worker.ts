@@ -106,6 +106,9 @@ parentPort!.on('message', (command: FeedCommand) => {
     case 'record_stop':
       void stopRecording();
       return;
+    case 'tiers':
+      books.setTiers(new Map(command.tiers));
+      return;
     case 'crash':
       // Thrown outside any handler, as a bug would be: the worker dies and the host restarts it.
       setImmediate(() => {

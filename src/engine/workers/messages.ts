@@ -89,6 +89,8 @@ export type FeedCommand =
   | { readonly type: 'record_stop' }
   /** Send the top of this book (`venue:symbol`) a few times a second; null stops. */
   | { readonly type: 'watch_book'; readonly key: string | null }
+  /** Liquidity tiers of a new instrument selection (`venue:symbol` -> tier, null for none). */
+  | { readonly type: 'tiers'; readonly tiers: readonly (readonly [key: string, tier: string | null])[] }
   /** Tests only: makes the worker fail as a bug would. */
   | { readonly type: 'crash' };
 
@@ -121,6 +123,8 @@ export type AnalyticsCommand =
    * detail, and only every few seconds unless their health changed.
    */
   | { readonly type: 'detail'; readonly keys: readonly string[] | null; readonly shown?: readonly string[] }
+  /** Liquidity tiers of a new instrument selection, as sent to the feed workers. */
+  | { readonly type: 'tiers'; readonly tiers: readonly (readonly [key: string, tier: string | null])[] }
   | { readonly type: 'stop' }
   | { readonly type: 'crash' }
   /** Tests only: blocks the worker this long, as an overloaded machine or a long pause would. */

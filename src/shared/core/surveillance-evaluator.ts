@@ -52,8 +52,11 @@ interface WindowState {
 }
 
 interface InstrumentState {
-  readonly rulesByMetric: ReadonlyMap<MetricName, readonly RuleSpec[]>;
+  readonly instrumentId: string;
+  rulesByMetric: ReadonlyMap<MetricName, readonly RuleSpec[]>;
   readonly trackers: Map<MetricName, AlertTracker>;
+  /** Trackers of metrics left without rules by `refreshRules`: stepped with no outcomes until their alert is over. */
+  readonly retiring: Map<MetricName, AlertTracker>;
   readonly windows: Map<MetricName, WindowState>;
   lastTime: number | null;
 }
@@ -131,6 +134,13 @@ export class SurveillanceEvaluator {
       if (step.changed) alerts.push(step.changed);
       for (const o of metricOutcomes) rules.push(ruleStatus(time, o, tracker.episode(o.rule.name), zscores[metric]));
     }
+    for (const [metric, tracker] of state.retiring) {
+      // No rule judges this metric any more: a pending alert is cancelled, a firing one resolves after its clear time.
+      const step = tracker.step(time, []);
+      events.push(...step.events);
+      if (step.changed) alerts.push(step.changed);
+      if (tracker.idle) state.retiring.delete(metric);
+    }
     return { sample, zscores, outcomes, rules, events, alerts, reset };
   }
 
@@ -146,6 +156,7 @@ export class SurveillanceEvaluator {
    */
   mayTransition(sample: MetricSample): boolean {
     const state = this.stateFor(sample);
+    if (state.retiring.size > 0) return true;
     const silent = state.lastTime !== null && sample.time - state.lastTime > this.gapMs;
     for (const [metric, metricRules] of state.rulesByMetric) {
       const tracker = state.trackers.get(metric);
@@ -172,6 +183,35 @@ export class SurveillanceEvaluator {
     return ws.window.score(value, this.floorFor(metric, sample));
   }
 
+  /**
+   * The instrument's rules may have changed (it moved to another liquidity
+   * tier): from its next sample it is judged by `rulesFor`'s answer now. The
+   * z-score windows are kept (the series is the same market), a new metric
+   * a rule asks a z-score of gets a fresh window, an alert of a metric that
+   * keeps rules goes on under the new thresholds, and a metric left without
+   * rules has its alert wound down (a pending one cancelled, a firing one
+   * resolved after its clear time). True when the rules changed.
+   */
+  refreshRules(key: string): boolean {
+    const state = this.instruments.get(key);
+    if (!state) return false;
+    const rules = this.options.rulesFor(state.instrumentId, key);
+    const next = rulesByMetricOf(rules);
+    if (sameRules(state.rulesByMetric, next)) return false;
+    for (const [metric, tracker] of state.trackers) {
+      if (next.has(metric)) continue;
+      state.trackers.delete(metric);
+      if (!tracker.idle) state.retiring.set(metric, tracker);
+    }
+    state.rulesByMetric = next;
+    if (this.options.zscore.enabled) {
+      for (const rule of rules) {
+        if (rule.zscore !== null && !state.windows.has(rule.metric)) state.windows.set(rule.metric, { window: RollingZScore.fromSettings(this.options.zscore), lastGoodAt: null, dirty: false });
+      }
+    }
+    return true;
+  }
+
   /** The series of an instrument had a hole the sampler saw (resync, reconnect, worker restart): its windows re-warm. */
   markGap(key: string): void {
     const state = this.instruments.get(key);
@@ -185,6 +225,9 @@ export class SurveillanceEvaluator {
       for (const tracker of state.trackers.values()) {
         if (tracker.current?.id === alertId) return tracker.acknowledge(ack);
       }
+      for (const tracker of state.retiring.values()) {
+        if (tracker.current?.id === alertId) return tracker.acknowledge(ack);
+      }
     }
     return null;
   }
@@ -193,9 +236,11 @@ export class SurveillanceEvaluator {
   openAlerts(): Alert[] {
     const open: Alert[] = [];
     for (const state of this.instruments.values()) {
-      for (const tracker of state.trackers.values()) {
-        const alert = tracker.current;
-        if (alert) open.push(alert);
+      for (const trackers of [state.trackers, state.retiring]) {
+        for (const tracker of trackers.values()) {
+          const alert = tracker.current;
+          if (alert) open.push(alert);
+        }
       }
     }
     return open;
@@ -222,20 +267,42 @@ export class SurveillanceEvaluator {
     let state = this.instruments.get(sample.key);
     if (state) return state;
     const rules = this.options.rulesFor(sample.instrumentId, sample.key);
-    const rulesByMetric = new Map<MetricName, RuleSpec[]>();
-    for (const rule of rules) {
-      const list = rulesByMetric.get(rule.metric) ?? [];
-      list.push(rule);
-      rulesByMetric.set(rule.metric, list);
-    }
     const windows = new Map<MetricName, WindowState>();
     if (this.options.zscore.enabled) {
       const metrics = new Set<MetricName>(DEFAULT_ZSCORE_METRICS);
       for (const rule of rules) if (rule.zscore !== null) metrics.add(rule.metric);
       for (const metric of metrics) windows.set(metric, { window: RollingZScore.fromSettings(this.options.zscore), lastGoodAt: null, dirty: false });
     }
-    state = { rulesByMetric, trackers: new Map(), windows, lastTime: null };
+    state = { instrumentId: sample.instrumentId, rulesByMetric: rulesByMetricOf(rules), trackers: new Map(), retiring: new Map(), windows, lastTime: null };
     this.instruments.set(sample.key, state);
     return state;
   }
+
+}
+
+function rulesByMetricOf(rules: readonly RuleSpec[]): Map<MetricName, RuleSpec[]> {
+  const byMetric = new Map<MetricName, RuleSpec[]>();
+  for (const rule of rules) {
+    const list = byMetric.get(rule.metric) ?? [];
+    list.push(rule);
+    byMetric.set(rule.metric, list);
+  }
+  return byMetric;
+}
+
+/** Same metrics, and for each the same rules in the same order (field by field). */
+function sameRules(a: ReadonlyMap<MetricName, readonly RuleSpec[]>, b: ReadonlyMap<MetricName, readonly RuleSpec[]>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [metric, list] of a) {
+    const other = b.get(metric);
+    if (other === undefined || other.length !== list.length) return false;
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!;
+      const y = other[i]!;
+      if (x === y) continue;
+      const keys = Object.keys(x) as (keyof RuleSpec)[];
+      if (keys.length !== Object.keys(y).length || keys.some((k) => x[k] !== y[k])) return false;
+    }
+  }
+  return true;
 }
