@@ -167,8 +167,11 @@ export class VenueBooks {
    * worker more than its decoding (docs/performance.md, session 4).
    */
   private readonly wanting = new Set<string>();
-  /** Keys that started wanting since the last `takeNewlyWanting`, in order. */
-  private newlyWanting: string[] = [];
+  /**
+   * Keys that started wanting since the last `takeNewlyWanting`, in order;
+   * a set, so it stays bounded by the books where nobody takes it (a replay).
+   */
+  private newlyWanting = new Set<string>();
 
   constructor(
     private readonly settings: VenueBooksSettings,
@@ -330,9 +333,9 @@ export class VenueBooks {
    * (socket down, request failed) are retried from `booksWantingSnapshot`.
    */
   takeNewlyWanting(): readonly string[] {
-    if (this.newlyWanting.length === 0) return EMPTY_KEYS;
-    const keys = this.newlyWanting;
-    this.newlyWanting = [];
+    if (this.newlyWanting.size === 0) return EMPTY_KEYS;
+    const keys = [...this.newlyWanting];
+    this.newlyWanting.clear();
     return keys;
   }
 
@@ -341,9 +344,10 @@ export class VenueBooks {
     if (wants === this.wanting.has(state.key)) return;
     if (wants) {
       this.wanting.add(state.key);
-      this.newlyWanting.push(state.key);
+      this.newlyWanting.add(state.key);
     } else {
       this.wanting.delete(state.key);
+      this.newlyWanting.delete(state.key);
     }
   }
 
