@@ -21,12 +21,16 @@ export const STATUS_LABEL: Readonly<Record<InstrumentStatus, string>> = {
   normal: 'OK',
 };
 
-/** One overview column: how it reads, sorts and shows a row. Widths live in CSS (`col-<id>`). */
+/** One overview column: how it reads, sorts and shows a row, and how wide it is. */
 export interface OverviewColumn {
   readonly id: string;
   readonly label: string;
   readonly title: string;
   readonly numeric: boolean;
+  /** Width in px, sized to the column's content (fixed layout: nothing moves as numbers change). */
+  readonly width: number;
+  /** Metrics whose rules colour the cell when they fire or wait on their persistence. */
+  readonly ruleMetrics?: readonly MetricName[];
   /** The sort value; null sorts last either way. */
   sortValue(row: OverviewRow): number | string | null;
   text(row: OverviewRow): string;
@@ -42,11 +46,24 @@ export function zTone(view: { readonly z: number | null } | undefined): string {
   return a >= 3 ? 'z-3' : a >= 2 ? 'z-2' : '';
 }
 
-const metricColumn = (id: string, label: string, title: string, metric: MetricName, format: (v: number | undefined) => string): OverviewColumn => ({
+/** Width of a numeric metric column: "-123.45", "40.4k" and their headers. */
+const METRIC_WIDTH = 70;
+const Z_WIDTH = 52;
+
+const metricColumn = (
+  id: string,
+  label: string,
+  title: string,
+  metric: MetricName,
+  format: (v: number | undefined) => string,
+  ruleMetrics: readonly MetricName[] = [metric],
+): OverviewColumn => ({
   id,
   label,
   title,
   numeric: true,
+  width: METRIC_WIDTH,
+  ruleMetrics,
   sortValue: (row) => row.values[metric] ?? null,
   text: (row) => format(row.values[metric]),
 });
@@ -56,6 +73,7 @@ const zColumn = (id: string, label: string, metric: MetricName): OverviewColumn 
   label,
   title: `z-score of ${metric}`,
   numeric: true,
+  width: Z_WIDTH,
   // Sort by how unusual, either direction.
   sortValue: (row) => {
     const z = row.zscores[metric]?.z;
@@ -70,24 +88,28 @@ const zColumn = (id: string, label: string, metric: MetricName): OverviewColumn 
 });
 
 export const OVERVIEW_COLUMNS: readonly OverviewColumn[] = [
-  { id: 'status', label: 'State', title: 'worst state: alerts, book, feed, warmup', numeric: false, sortValue: (r) => STATUS_RANK[r.status], text: (r) => STATUS_LABEL[r.status] },
-  { id: 'instrument', label: 'Instrument', title: 'canonical instrument', numeric: false, sortValue: (r) => r.instrumentId, text: (r) => r.instrumentId },
-  { id: 'venue', label: 'Venue', title: 'venue and symbol', numeric: false, sortValue: (r) => r.key, text: (r) => r.key },
-  { id: 'tier', label: 'Tier', title: 'liquidity tier (alerts.yaml tiers) whose profile judges the instrument', numeric: false, sortValue: (r) => r.tier ?? null, text: (r) => r.tier ?? '' },
+  { id: 'status', label: 'State', title: 'worst state: alerts firing or pending, book, feed, warmup', numeric: false, width: 104, sortValue: (r) => STATUS_RANK[r.status], text: (r) => STATUS_LABEL[r.status] },
+  { id: 'instrument', label: 'Instrument', title: 'canonical instrument', numeric: false, width: 132, sortValue: (r) => r.instrumentId, text: (r) => r.instrumentId },
+  { id: 'venue', label: 'Venue', title: 'venue and symbol', numeric: false, width: 166, sortValue: (r) => r.key, text: (r) => r.key },
+  { id: 'tier', label: 'Tier', title: 'liquidity tier (alerts.yaml tiers) whose profile judges the instrument', numeric: false, width: 58, sortValue: (r) => r.tier ?? null, text: (r) => r.tier ?? '' },
   metricColumn('spread', 'Spread bp', 'spread, bps of mid', 'spread_bps', formatBps),
-  metricColumn('depthBid', 'Bid 10bp', 'bid depth within 10 bps, quote notional', 'depth_bid_10bps', formatNotional),
-  metricColumn('depthAsk', 'Ask 10bp', 'ask depth within 10 bps, quote notional', 'depth_ask_10bps', formatNotional),
+  // depth_10bps rules judge the thinner side: both depth cells show them.
+  metricColumn('depthBid', 'Bid 10bp', 'bid depth within 10 bps, quote notional', 'depth_bid_10bps', formatNotional, ['depth_bid_10bps', 'depth_10bps']),
+  metricColumn('depthAsk', 'Ask 10bp', 'ask depth within 10 bps, quote notional', 'depth_ask_10bps', formatNotional, ['depth_ask_10bps', 'depth_10bps']),
   metricColumn('basisSpot', 'Perp-spot', 'perp mid vs spot mid, bps', 'basis_perp_spot_bps', formatSignedBps),
   metricColumn('basisIndex', 'Perp-idx', 'perp mid vs index, bps', 'basis_perp_index_bps', formatSignedBps),
   metricColumn('markIndex', 'Mark-idx', 'mark vs index, bps', 'basis_mark_index_bps', formatSignedBps),
   metricColumn('crossVenue', 'X-venue', 'this mid vs the same instrument on another venue, bps', 'cross_venue_bps', formatSignedBps),
   // Normalized to 8 h so venues that settle every 1, 4 or 8 h compare in one column (the raw rate does not).
-  metricColumn('funding', 'Fund bp/8h', "funding, bps per 8 h over the venue's funding interval", 'funding_bps_8h', formatSignedBps),
+  metricColumn('funding', 'Fund/8h', "funding, bps per 8 h over the venue's funding interval", 'funding_bps_8h', formatSignedBps),
   zColumn('zSpread', 'z spr', 'spread_bps'),
   zColumn('zDepth', 'z dep', 'depth_10bps'),
   zColumn('zBasis', 'z bas', 'basis_perp_spot_bps'),
-  { id: 'alerts', label: 'Alerts', title: 'open alerts', numeric: true, sortValue: (r) => r.openAlerts, text: (r) => (r.openAlerts > 0 ? String(r.openAlerts) : '') },
+  { id: 'alerts', label: 'Alerts', title: 'open alerts (pending and firing)', numeric: true, width: 56, sortValue: (r) => r.openAlerts, text: (r) => (r.openAlerts > 0 ? String(r.openAlerts) : '') },
 ];
+
+/** The table's width: the sum of its columns (the table does not stretch them to the window). */
+export const OVERVIEW_WIDTH = OVERVIEW_COLUMNS.reduce((sum, c) => sum + c.width, 0);
 
 export type SortDirection = 'asc' | 'desc';
 

@@ -32,3 +32,4 @@ export function memoryPrefs(initial: Record<string, string> = {}): Prefs {
 
 export const PREF_OPERATOR = 'surveil.operator';
 export const PREF_LAYOUT = 'surveil.layout';
+export const PREF_DENSITY = 'surveil.density';

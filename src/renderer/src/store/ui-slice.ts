@@ -3,10 +3,16 @@ import { addPanel, clampColumns, movePanel, parseLayout, removePanel, setPanelKe
 import { centredOn, LIVE_RANGE, type TimeRange } from '../model/time-range';
 import type { LinkState } from '../api/connection';
 import type { Alert } from '../../../shared/core/model';
-import { PREF_LAYOUT, PREF_OPERATOR, type Prefs } from './prefs';
+import { NO_HOLD, orderHeld, tickOrder, type OrderHold } from '../model/held-order';
+import { PREF_DENSITY, PREF_LAYOUT, PREF_OPERATOR, type Prefs } from './prefs';
 import type { SliceCreator } from './types';
 
 export type ViewId = 'overview' | 'instrument' | 'alerts' | 'feeds' | 'replay';
+
+/** Overview row height: comfortable (the default) or compact, kept in prefs. */
+export type Density = 'comfortable' | 'compact';
+
+export const parseDensity = (value: string | null): Density => (value === 'compact' ? 'compact' : 'comfortable');
 
 export const VIEWS: readonly { readonly id: ViewId; readonly label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -34,6 +40,11 @@ export interface UiSlice {
   readonly orderedAt: number;
   /** Rows needing the operator (alerts, invalid or stale books, warming up) before the sorted column. */
   readonly problemsFirst: boolean;
+  /** The pointer on the overview's rows, its last scroll: while either holds, the live order waits. */
+  readonly orderHold: OrderHold;
+  /** Rows the live sort would move while the order is held (the hint's N); 0 when the order is live. */
+  readonly orderChanged: number;
+  readonly density: Density;
   /** Overview rows in the DOM now (the virtual window): the engine sends their full rows. */
   readonly shownKeys: readonly string[];
   readonly overviewFilter: OverviewFilter;
@@ -54,6 +65,15 @@ export interface UiSlice {
   /** Re-applies the current sort to the current values. */
   resort(): void;
   setProblemsFirst(on: boolean): void;
+  setOrderHover(hovering: boolean): void;
+  noteOrderScroll(now: number): void;
+  /**
+   * Once a second: the live sort replaces the order unless the operator
+   * holds it (hovering or just scrolled), in which case `orderChanged` says
+   * how many rows wait to move.
+   */
+  tickLiveOrder(now: number): void;
+  setDensity(density: Density): void;
   setShownKeys(keys: readonly string[]): void;
   setOverviewFilter(patch: Partial<OverviewFilter>): void;
   setTimeRange(range: TimeRange): void;
@@ -86,6 +106,9 @@ export function createUiSlice(prefs: Prefs): SliceCreator<UiSlice> {
       order: [],
       orderedAt: 0,
       problemsFirst: true,
+      orderHold: NO_HOLD,
+      orderChanged: 0,
+      density: parseDensity(prefs.get(PREF_DENSITY)),
       shownKeys: [],
       overviewFilter: EMPTY_OVERVIEW_FILTER,
       timeRange: LIVE_RANGE,
@@ -102,11 +125,29 @@ export function createUiSlice(prefs: Prefs): SliceCreator<UiSlice> {
         const current = get().sort;
         const sort: OverviewSort =
           current.column === column ? { column, direction: current.direction === 'asc' ? 'desc' : 'asc' } : { column, direction: 'asc' };
-        set({ sort, order: sortOverviewKeys(get().rows, get().keys, sort, get().problemsFirst), orderedAt: Date.now() });
+        set({ sort, order: sortOverviewKeys(get().rows, get().keys, sort, get().problemsFirst), orderedAt: Date.now(), orderChanged: 0 });
       },
-      resort: () => set((s) => ({ order: sortOverviewKeys(s.rows, s.keys, s.sort, s.problemsFirst), orderedAt: Date.now() })),
+      resort: () => set((s) => ({ order: sortOverviewKeys(s.rows, s.keys, s.sort, s.problemsFirst), orderedAt: Date.now(), orderChanged: 0 })),
       setProblemsFirst: (problemsFirst) =>
-        set((s) => ({ problemsFirst, order: sortOverviewKeys(s.rows, s.keys, s.sort, problemsFirst), orderedAt: Date.now() })),
+        set((s) => ({ problemsFirst, order: sortOverviewKeys(s.rows, s.keys, s.sort, problemsFirst), orderedAt: Date.now(), orderChanged: 0 })),
+      setOrderHover: (hovering) => {
+        if (get().orderHold.hovering !== hovering) set((s) => ({ orderHold: { ...s.orderHold, hovering } }));
+      },
+      // A scroll fires many events a second: the hold needs one every few hundred ms.
+      noteOrderScroll: (now) => {
+        if (now - get().orderHold.scrolledAt >= 250) set((s) => ({ orderHold: { ...s.orderHold, scrolledAt: now } }));
+      },
+      tickLiveOrder: (now) => {
+        const s = get();
+        const live = sortOverviewKeys(s.rows, s.keys, s.sort, s.problemsFirst);
+        const tick = tickOrder(s.order, live, orderHeld(s.orderHold, now));
+        if (tick.applied) set({ order: tick.order, orderedAt: now, orderChanged: 0 });
+        else if (tick.changed !== s.orderChanged) set({ orderChanged: tick.changed });
+      },
+      setDensity: (density) => {
+        prefs.set(PREF_DENSITY, density);
+        set({ density });
+      },
       setShownKeys: (shownKeys) => {
         const current = get().shownKeys;
         if (current.length === shownKeys.length && current.every((k, i) => k === shownKeys[i])) return;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { OVERVIEW_COLUMNS } from '../../model/overview-columns';
+import { OVERVIEW_COLUMNS, OVERVIEW_WIDTH } from '../../model/overview-columns';
 import { visibleOverviewKeys } from '../../store/selectors';
 import { useConsole, useStoreApi } from '../context';
 import { OverviewRowView } from './overview-row';
@@ -15,9 +15,10 @@ const HEADER_HEIGHT = 25;
  * a few either side) are in the DOM, between two blank rows that keep the
  * scroll height, so 2,500 instruments cost what 60 do. No library: fixed
  * row heights make the window a division, and the table keeps its one
- * colgroup so columns stay aligned with their headers. Fixed layout (widths
- * from `col-<id>` classes) so nothing moves as numbers change; rows keep
- * the order of the last sort.
+ * colgroup so columns stay aligned with their headers. Fixed layout, each
+ * column as wide as its content (overview-columns.ts) and the table their
+ * sum, so nothing moves as numbers change and a 1280 px window shows every
+ * column. The pointer on the rows, or a scroll, holds their order (order-hint.tsx).
  */
 export function OverviewTable() {
   const store = useStoreApi();
@@ -25,6 +26,7 @@ export function OverviewTable() {
   const sort = useConsole((s) => s.sort);
   const sortBy = useConsole((s) => s.sortBy);
   const selected = useConsole((s) => s.overviewSel);
+  const density = useConsole((s) => s.density);
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ scrollTop: 0, height: 800 });
   const [rowHeight, setRowHeight] = useState(DEFAULT_ROW_HEIGHT);
@@ -42,7 +44,13 @@ export function OverviewTable() {
   // One measurement per frame, however many scroll events the frame had.
   const onScroll = useCallback(() => {
     frame.current ??= requestAnimationFrame(measure);
-  }, [measure]);
+    store.getState().noteOrderScroll(Date.now());
+  }, [measure, store]);
+
+  // Another density is another row height: measure again.
+  useLayoutEffect(() => {
+    measure();
+  }, [density, measure]);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -63,7 +71,13 @@ export function OverviewTable() {
   useEffect(() => {
     store.getState().setShownKeys(slice);
   }, [store, slice]);
-  useEffect(() => () => store.getState().setShownKeys([]), [store]);
+  useEffect(
+    () => () => {
+      store.getState().setShownKeys([]);
+      store.getState().setOrderHover(false);
+    },
+    [store],
+  );
 
   // j/k move the selection beyond the window: bring its row into view. On a
   // selection change only: a filter or re-sort must not pull the operator back.
@@ -80,11 +94,24 @@ export function OverviewTable() {
 
   const columns = OVERVIEW_COLUMNS.length;
   return (
-    <div className="table-scroll" ref={scroller} onScroll={onScroll} data-testid="overview-scroll">
-      <table className="table overview-table" data-testid="overview" data-rows={keys.length}>
+    <div
+      className="table-scroll"
+      ref={scroller}
+      onScroll={onScroll}
+      onMouseEnter={() => store.getState().setOrderHover(true)}
+      onMouseLeave={() => store.getState().setOrderHover(false)}
+      data-testid="overview-scroll"
+    >
+      <table
+        className={`table overview-table density-${density}`}
+        style={{ width: OVERVIEW_WIDTH }}
+        data-testid="overview"
+        data-rows={keys.length}
+        data-density={density}
+      >
         <colgroup>
           {OVERVIEW_COLUMNS.map((c) => (
-            <col key={c.id} className={`col-${c.id}`} />
+            <col key={c.id} className={`col-${c.id}`} style={{ width: c.width }} />
           ))}
         </colgroup>
         <thead>

@@ -24,6 +24,8 @@ export function OverviewView() {
   const resort = useConsole((s) => s.resort);
   const problemsFirst = useConsole((s) => s.problemsFirst);
   const setProblemsFirst = useConsole((s) => s.setProblemsFirst);
+  const density = useConsole((s) => s.density);
+  const setDensity = useConsole((s) => s.setDensity);
   const keys = useConsole((s) => s.keys);
   const shown = useConsole(useShallow((s) => visibleOverviewKeys(s).length));
   const venues = useMemo(() => [...new Set(keys.map((k) => k.slice(0, k.indexOf(':'))))].sort(), [keys]);
@@ -61,9 +63,19 @@ export function OverviewView() {
         <span className="muted count">
           {shown} / {keys.length}
         </span>
-        <label className="check" title="alerts firing or pending, invalid or stale books and warming windows above the sorted column">
+        <label className="check" title="alerts firing, then pending, invalid or stale books and warming windows above the sorted column; the order follows the live values unless the pointer is on the rows">
           <input type="checkbox" data-testid="problems-first" checked={problemsFirst} onChange={(e) => setProblemsFirst(e.target.checked)} /> problems first
         </label>
+        <select
+          className="select"
+          data-testid="overview-density"
+          title="row height (kept for next time)"
+          value={density}
+          onChange={(e) => setDensity(e.target.value === 'compact' ? 'compact' : 'comfortable')}
+        >
+          <option value="comfortable">comfortable</option>
+          <option value="compact">compact</option>
+        </select>
         <span className="spacer" />
         <OrderHint />
         <button type="button" className="btn" onClick={resort} title="rows keep their order while values change; re-sort now (s)">
