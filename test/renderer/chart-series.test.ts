@@ -6,7 +6,7 @@ import { row } from './fixtures';
 describe('z lines clip at ±10σ', () => {
   it('clips live z points and z history, but never a metric line', () => {
     const r = row('okx:A', { time: 5_000, values: { spread_bps: 250 }, zscores: { spread_bps: { z: 1e4, samples: 30, needed: 30 } } });
-    expect(livePoint(r, zLine('spread_bps', 'z', 0), 4)).toEqual({ time: 5, value: 10 });
+    expect(livePoint(r, zLine('spread_bps', 'z', 0), 4)).toEqual({ time: 5, value: 10, raw: 1e4 });
     expect(livePoint(r, metricLine('spread_bps', 's', 0), 4)).toEqual({ time: 5, value: 250 });
     const response: SeriesResponse = {
       key: 'okx:A',
@@ -19,6 +19,6 @@ describe('z lines clip at ±10σ', () => {
       ],
     };
     const line = zLine('spread_bps', 'z', 0);
-    expect(historyPoints(response, line.series, line.clip)).toEqual([{ time: 1, value: -10 }, { time: 2, value: 2.5 }]);
+    expect(historyPoints(response, line.series, line.clip)).toEqual([{ time: 1, value: -10, raw: -40 }, { time: 2, value: 2.5 }]);
   });
 });

@@ -1,11 +1,13 @@
 import type { OverviewRow, SeriesResponse } from '../../../shared/contract';
 import type { MetricName } from '../../../shared/core/model';
-import { clipZ } from '../format/format';
+import { Z_CAP } from '../format/format';
 
 /** A chart point in lightweight-charts' terms: seconds; no value draws a gap. */
 export interface ChartPoint {
   readonly time: number;
   readonly value?: number;
+  /** The value before a display cap (a z of +597.9 drawn at +10): the readout shows it. */
+  readonly raw?: number;
 }
 
 /** One line of a chart panel: the stored series it loads and how a live row extends it. */
@@ -18,8 +20,10 @@ export interface LineDef {
   /** The metric whose rules draw threshold lines on this line (none for z lines). */
   readonly ruleMetric: string | null;
   live(row: OverviewRow): number | null | undefined;
-  /** Maps a value before it is drawn (z lines clip at ±10σ). */
+  /** Maps a value before it is drawn (z lines clip at the display cap, ±10σ by default). */
   readonly clip?: (value: number) => number;
+  /** The display cap of a z line (σ); the readout shows the true value past it. */
+  readonly cap?: number;
 }
 
 /** A metric line: history from `series`, live from `row.values`. */
@@ -29,10 +33,25 @@ export function metricLine(metric: MetricName, label: string, color: number): Li
 
 /**
  * A z-score line: history from `z_<metric>`, live from `row.zscores` (null while warming up: a gap).
- * Clipped at ±10σ: one z of 1e4 (a flat window) would otherwise squash every other line and the sigma bars to zero.
+ * Capped for display at ±`cap`σ (10 by default): one z of 1e4 (a flat window) would otherwise squash every
+ * other line and the sigma bars to zero. The true value stays in the point's `raw` for the readout.
  */
-export function zLine(metric: MetricName, label: string, color: number): LineDef {
-  return { series: `z_${metric}`, label, color, ruleMetric: null, live: (row) => row.zscores[metric]?.z, clip: clipZ };
+export function zLine(metric: MetricName, label: string, color: number, cap: number = Z_CAP): LineDef {
+  const c = capZ(cap);
+  return { series: `z_${metric}`, label, color, ruleMetric: null, live: (row) => row.zscores[metric]?.z, clip: c, cap };
+}
+
+/** A display cap of z at ±`cap` (Infinity: none). */
+export const capZ =
+  (cap: number) =>
+  (v: number): number =>
+    Math.max(-cap, Math.min(cap, v));
+
+/** A point with `value` mapped by `clip`, keeping the true value in `raw` when the cap changed it. */
+function clipped(time: number, value: number, clip: ((value: number) => number) | undefined): ChartPoint {
+  if (!clip) return { time, value };
+  const shown = clip(value);
+  return shown === value ? { time, value } : { time, value: shown, raw: value };
 }
 
 /** Epoch ms to chart seconds; charts need whole, strictly rising times (sampling is 1 s). */
@@ -52,7 +71,7 @@ export function historyPoints(response: SeriesResponse, series: string, clip?: (
     last = time;
     const stats = p.values[series];
     const value = response.bucketMs <= 1000 ? (stats?.last ?? stats?.avg) : stats?.avg;
-    points.push(value === null || value === undefined || !Number.isFinite(value) ? { time } : { time, value: clip ? clip(value) : value });
+    points.push(value === null || value === undefined || !Number.isFinite(value) ? { time } : clipped(time, value, clip));
   }
   return points;
 }
@@ -62,5 +81,5 @@ export function livePoint(row: OverviewRow, line: LineDef, lastTime: number): Ch
   const time = toChartTime(row.time);
   if (time <= lastTime) return null;
   const value = line.live(row);
-  return value === null || value === undefined || !Number.isFinite(value) ? { time } : { time, value: line.clip ? line.clip(value) : value };
+  return value === null || value === undefined || !Number.isFinite(value) ? { time } : clipped(time, value, line.clip);
 }

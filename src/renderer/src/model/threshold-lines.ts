@@ -65,3 +65,40 @@ function dedupe(lines: ThresholdLine[]): ThresholdLine[] {
       return true;
     });
 }
+
+/** A threshold line's label at its pixel height on the chart. */
+export interface LabelAt {
+  readonly line: ThresholdLine;
+  /** Pixels from the top of the plot; null when the line is off the scale. */
+  readonly y: number | null;
+}
+
+/** A label that is drawn, with the lines whose labels it hides (they would overlap it). */
+export interface ShownLabel {
+  readonly line: ThresholdLine;
+  readonly y: number;
+  readonly hidden: readonly ThresholdLine[];
+}
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 2, warning: 1 };
+
+/**
+ * Threshold labels that do not overlap: labels `height` px tall centred on
+ * their line, placed most severe first (critical over warning, then the
+ * larger bar), a label that would overlap one already placed is hidden under
+ * it (listed in its `hidden`: the drawn label says `+1`). Off-scale lines are
+ * dropped. Sorted top to bottom.
+ * @example declutterLabels([{ line: warn5, y: 100 }, { line: crit538, y: 104 }], 14) // [{ line: crit538, y: 104, hidden: [warn5] }]
+ */
+export function declutterLabels(labels: readonly LabelAt[], height: number): ShownLabel[] {
+  const order = labels
+    .filter((l): l is LabelAt & { y: number } => l.y !== null && Number.isFinite(l.y))
+    .sort((a, b) => SEVERITY_RANK[b.line.severity] - SEVERITY_RANK[a.line.severity] || Math.abs(b.line.value) - Math.abs(a.line.value) || a.y - b.y);
+  const shown: { line: ThresholdLine; y: number; hidden: ThresholdLine[] }[] = [];
+  for (const l of order) {
+    const over = shown.find((s) => Math.abs(s.y - l.y) < height);
+    if (over) over.hidden.push(l.line);
+    else shown.push({ line: l.line, y: l.y, hidden: [] });
+  }
+  return shown.sort((a, b) => a.y - b.y);
+}

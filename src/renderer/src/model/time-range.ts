@@ -44,3 +44,43 @@ export function presetId(range: TimeRange): string | null {
   if (range.kind !== 'last') return null;
   return RANGE_PRESETS.find((p) => p.spanMs === range.spanMs)?.id ?? null;
 }
+
+/** Seconds between the points of a range's grid: the bucket the `series` call asks for, at least the 1 s sampling. */
+export function gridStepS(range: TimeRange, samplingMs = 1000): number {
+  return Math.max(1, Math.ceil(range.spanMs / pointsFor(range, samplingMs) / 1000));
+}
+
+/**
+ * What a chart of [fromS, toS] (chart seconds) shows when its data covers
+ * only part of it. The chart keeps the requested range (Grafana's choice: the
+ * axis means what the range button says) and says where data is missing:
+ * `whitespace` are the times to add as empty points so that the time axis
+ * spans the whole range at the data's spacing (lightweight-charts spaces
+ * points by index, not time: without them 7 minutes would stretch across a
+ * 1 h chart), `empty` the spans with no data longer than two steps, to label.
+ * `times` are the data's times, sorted.
+ * @example rangeCoverage([3000, 3001], 0, 3600, 2).empty // [{ from: 0, to: 3000 }, { from: 3001, to: 3600 }]
+ */
+export function rangeCoverage(
+  times: readonly number[],
+  fromS: number,
+  toS: number,
+  stepS: number,
+): { whitespace: number[]; empty: { from: number; to: number }[] } {
+  const step = Math.max(1, Math.floor(stepS));
+  const whitespace: number[] = [];
+  const empty: { from: number; to: number }[] = [];
+  const inside = times.filter((t) => t >= fromS && t <= toS);
+  const edges = [fromS - step, ...inside, toS + step];
+  for (let i = 1; i < edges.length; i++) {
+    const a = edges[i - 1]!;
+    const b = edges[i]!;
+    if (b - a <= 2 * step) continue;
+    const lo = Math.max(fromS, a);
+    const hi = Math.min(toS, b);
+    empty.push({ from: lo, to: hi });
+    // Cap the number of fill points: a gap is drawn at the grid's spacing, never more finely.
+    for (let t = a + step; t < b && whitespace.length < 5000; t += step) if (t >= fromS && t <= toS) whitespace.push(t);
+  }
+  return { whitespace, empty };
+}
