@@ -7,9 +7,11 @@ import { SlowFirstSequencer } from './test/support/slow-first-sequencer';
  * and the replay view's, whose seek test reads the alert list right after
  * opening a capture again and failed once beside other files (it saw the
  * previously opened capture's alerts: its wait for `done` can pass on the
- * state of the capture before).
+ * state of the capture before), and the compiled-CLI test, whose engine
+ * worker start hung past its timeout twice in full runs at load 13-16 and
+ * never alone (cause not found: noted in the issue).
  */
-const ALONE = ['test/e2e/frame-rate.e2e.test.ts', 'test/e2e/overview-scale.e2e.test.ts', 'test/e2e/replay-view.e2e.test.ts'];
+const ALONE = ['test/e2e/frame-rate.e2e.test.ts', 'test/e2e/overview-scale.e2e.test.ts', 'test/e2e/replay-view.e2e.test.ts', 'test/cli/compiled-cli.test.ts'];
 
 export default defineConfig({
   test: {

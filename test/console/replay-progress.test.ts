@@ -42,7 +42,7 @@ describe('console replay progress (issue 13)', () => {
     process.stdout.write(`replay-progress: ${final.frames} frames, open + replay ${wallMs.toFixed(0)} ms\n`);
   }, 60_000);
 
-  it('builds the index on open in well under a second for a small capture, and leaves a large one to progress by bytes', async () => {
+  it('builds the index on open for a small capture, and leaves a large one to progress by bytes', async () => {
     const path = join(simDir(), 'calm.jsonl');
     await simulateToCapture({ scenario: 'calm', seed: 5, durationMs: 120_000, alerts: CONFIG.alerts, out: path });
     const started = performance.now();
@@ -50,8 +50,8 @@ describe('console replay progress (issue 13)', () => {
     const buildMs = performance.now() - started;
     expect(totals?.from).toBe('built');
     expect(totals?.frames).toBeGreaterThan(100);
+    // How long it takes is the seek bench's figure (npm run bench -- seek), not a test's.
     process.stdout.write(`capture-totals: ${totals?.frames} frames indexed on open in ${buildMs.toFixed(0)} ms\n`);
-    expect(buildMs).toBeLessThan(1500);
     const other = join(simDir(), 'calm-large.jsonl');
     await simulateToCapture({ scenario: 'calm', seed: 5, durationMs: 20_000, alerts: CONFIG.alerts, out: other });
     expect(await captureTotals(other, { buildBytes: 1000 })).toBeNull();
