@@ -261,18 +261,11 @@ export class OrderBook {
    */
   applyNumericLevels(side: Side, levels: NumericLevels): number {
     const target = side === 'bid' ? this.bids : this.asks;
-    // A trailing part of a triple is a level that cannot be read.
-    let rejected = levels.length % 3 === 0 ? 0 : 1;
-    for (let i = 0; i + 2 < levels.length; i += 3) {
-      const price = levels[i]!;
-      const size = levels[i + 1]!;
-      const digits = levels[i + 2]!;
-      if (!numericLevelValid(price, size, digits)) {
-        rejected += 1;
-        continue;
-      }
+    const { count, rejected } = validTriples(levels);
+    for (let i = 0; i < count; i += 1) {
+      const digits = scratch[i * 3 + 2]!;
       const priceDigits = Math.floor(digits / DIGITS_BASE);
-      target.set(price, size, undefined, undefined, priceDigits, digits - priceDigits * DIGITS_BASE);
+      target.set(scratch[i * 3]!, scratch[i * 3 + 1]!, undefined, undefined, priceDigits, digits - priceDigits * DIGITS_BASE);
     }
     return rejected;
   }
@@ -403,31 +396,16 @@ function numericLevelValid(price: number, size: number, digits: number): boolean
 
 /** Snapshots up to this many levels a side are applied in place (BookSide.reloadSmall); larger ones rebuilt. */
 const SMALL_SNAPSHOT_LEVELS = 64;
-/** Validated triples of a small snapshot side, reused (books are used on one thread). */
-const smallScratch: number[] = [];
+/** The valid triples of the message being applied, reused (a book is used on one thread, one message at a time). */
+const scratch: number[] = [];
 
-function loadNumericSide(side: BookSide, raw: NumericLevels): number {
+/**
+ * Copies the valid (price, size, digits) triples of `raw` into `scratch`, in
+ * order; a trailing part of a triple is one level that cannot be read.
+ */
+function validTriples(raw: NumericLevels): { count: number; rejected: number } {
   let rejected = raw.length % 3 === 0 ? 0 : 1;
-  const n = Math.floor(raw.length / 3);
-  if (n <= SMALL_SNAPSHOT_LEVELS && side.sorted.size <= 2 * SMALL_SNAPSHOT_LEVELS) {
-    let count = 0;
-    for (let i = 0; i + 2 < raw.length; i += 3) {
-      const price = raw[i]!;
-      const size = raw[i + 1]!;
-      const digits = raw[i + 2]!;
-      if (!numericLevelValid(price, size, digits)) {
-        rejected += 1;
-        continue;
-      }
-      smallScratch[count * 3] = price;
-      smallScratch[count * 3 + 1] = size;
-      smallScratch[count * 3 + 2] = digits;
-      count += 1;
-    }
-    side.reloadSmall(smallScratch, count);
-    return rejected;
-  }
-  const levels: Level[] = [];
+  let count = 0;
   for (let i = 0; i + 2 < raw.length; i += 3) {
     const price = raw[i]!;
     const size = raw[i + 1]!;
@@ -436,8 +414,25 @@ function loadNumericSide(side: BookSide, raw: NumericLevels): number {
       rejected += 1;
       continue;
     }
+    scratch[count * 3] = price;
+    scratch[count * 3 + 1] = size;
+    scratch[count * 3 + 2] = digits;
+    count += 1;
+  }
+  return { count, rejected };
+}
+
+function loadNumericSide(side: BookSide, raw: NumericLevels): number {
+  const { count, rejected } = validTriples(raw);
+  if (count <= SMALL_SNAPSHOT_LEVELS && side.sorted.size <= 2 * SMALL_SNAPSHOT_LEVELS) {
+    side.reloadSmall(scratch, count);
+    return rejected;
+  }
+  const levels: Level[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const digits = scratch[i * 3 + 2]!;
     const priceDigits = Math.floor(digits / DIGITS_BASE);
-    levels.push(new Level(price, size, undefined, undefined, priceDigits, digits - priceDigits * DIGITS_BASE));
+    levels.push(new Level(scratch[i * 3]!, scratch[i * 3 + 1]!, undefined, undefined, priceDigits, digits - priceDigits * DIGITS_BASE));
   }
   side.load(levels);
   return rejected;
