@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { metricLine, zLine, type LineDef } from '../../model/chart-series';
+import { Z_CAP } from '../../format/format';
 import { SLOT } from '../../model/palette';
 import { sigmaLines, thresholdLines } from '../../model/threshold-lines';
 import { useConsole } from '../context';
@@ -18,12 +19,24 @@ const BASIS_LINES: readonly LineDef[] = [
 ];
 // A spot market has no basis, but it can still drift from the same pair on another venue.
 const SPOT_BASIS_LINES: readonly LineDef[] = [CROSS_VENUE_LINE];
-const Z_LINES: readonly LineDef[] = [
-  zLine('spread_bps', 'z spread', C0),
-  zLine('depth_10bps', 'z depth 10bp', C1),
-  zLine('basis_perp_spot_bps', 'z perp-spot', C2),
-  zLine('basis_mark_index_bps', 'z mark-idx', C3),
+const zLines = (cap: number): readonly LineDef[] => [
+  zLine('spread_bps', 'z spread', C0, cap),
+  zLine('depth_10bps', 'z depth 10bp', C1, cap),
+  zLine('basis_perp_spot_bps', 'z perp-spot', C2, cap),
+  zLine('basis_mark_index_bps', 'z mark-idx', C3, cap),
 ];
+/** Display caps of the z chart (σ): the true value is in the crosshair readout. */
+export const Z_CAPS = [5, 10, 20, 50] as const;
+const Z_CAP_STORAGE = 'surveil.chart.zCap';
+
+function storedCap(): number {
+  try {
+    const v = Number(globalThis.localStorage?.getItem(Z_CAP_STORAGE));
+    return (Z_CAPS as readonly number[]).includes(v) ? v : Z_CAP;
+  } catch {
+    return Z_CAP;
+  }
+}
 const Z_METRICS = ['spread_bps', 'depth_10bps', 'basis_perp_spot_bps', 'basis_mark_index_bps'];
 
 /** The rules of one instrument (stable until the next snapshot). */
@@ -48,10 +61,28 @@ export function BasisPanel({ rowKey }: { rowKey: string | null }) {
 export function ZScorePanel({ rowKey }: { rowKey: string | null }) {
   const rules = useRules(rowKey);
   const thresholds = useMemo(() => sigmaLines(rules, Z_METRICS), [rules]);
+  const [cap, setCap] = useState(storedCap);
+  const lines = useMemo(() => zLines(cap), [cap]);
+  const choose = (c: number): void => {
+    setCap(c);
+    try {
+      globalThis.localStorage?.setItem(Z_CAP_STORAGE, String(c));
+    } catch {
+      // no storage: the cap holds for this view
+    }
+  };
   return (
     <>
       <WarmupIndicator rowKey={rowKey} />
-      <ChartPanel testId="chart-zscore" rowKey={rowKey} lines={Z_LINES} thresholds={thresholds} />
+      <div className="panel-sub" title="z is drawn capped at this many σ; the crosshair readout shows the true value">
+        cap ±
+        {Z_CAPS.map((c) => (
+          <button key={c} type="button" className={c === cap ? 'chip active' : 'chip'} onClick={() => choose(c)} data-testid={`z-cap-${c}`}>
+            {c}σ
+          </button>
+        ))}
+      </div>
+      <ChartPanel testId="chart-zscore" rowKey={rowKey} lines={lines} thresholds={thresholds} />
     </>
   );
 }
@@ -92,7 +123,7 @@ export function DepthPanel({ rowKey }: { rowKey: string | null }) {
           </button>
         ))}
       </div>
-      <ChartPanel testId="chart-depth" rowKey={rowKey} lines={lines} thresholds={thresholds} valueFormat="notional" />
+      <ChartPanel testId="chart-depth" rowKey={rowKey} lines={lines} thresholds={thresholds} />
     </>
   );
 }
