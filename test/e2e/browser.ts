@@ -2,20 +2,8 @@ import { join } from 'node:path';
 import { appBuilt, buildApp } from '../../src/engine/console/launch';
 import { repoRoot } from '../support/shared-data';
 
-/** Debian's Chromium: no browser download works on this machine. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-/** Flags that work here (root, no GPU, no network beyond loopback). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** Debian's Chromium and the flags that work here: the same the report's PDF printing uses (src/engine/report/report-pdf.ts). */
+export { DEFAULT_CHROMIUM_PATH as CHROMIUM_PATH, CHROMIUM_ARGS } from '../../src/engine/report/report-pdf';
 
 /** Screenshots and measurements of a test run. */
 export const SCREENSHOT_DIR = join(repoRoot, 'test-results', 'e2e');
