@@ -191,8 +191,8 @@ export function positionAt(columns: PositionColumns, i: number): FramePosition {
   return { t: columns.t[i]!, part: columns.part[i]!, offset: columns.offset[i]!, frame: columns.frame[i]!, line: columns.line[i]! };
 }
 
-/** The last position with `t <= time`, or null when every one is later. Binary search: the times do not decrease. */
-export function lastAtOrBefore(columns: PositionColumns, time: number): FramePosition | null {
+/** The index of the last position with `t <= time`, or -1 when every one is later. Binary search: the times do not decrease. */
+export function lastIndexAtOrBefore(columns: PositionColumns, time: number): number {
   let lo = 0;
   let hi = columns.t.length - 1;
   let found = -1;
@@ -203,6 +203,12 @@ export function lastAtOrBefore(columns: PositionColumns, time: number): FramePos
       lo = mid + 1;
     } else hi = mid - 1;
   }
+  return found;
+}
+
+/** The last position with `t <= time`, or null when every one is later. */
+export function lastAtOrBefore(columns: PositionColumns, time: number): FramePosition | null {
+  const found = lastIndexAtOrBefore(columns, time);
   return found < 0 ? null : positionAt(columns, found);
 }
 

@@ -10,7 +10,7 @@ import { readLineAt, readLineRange, type LineRangeEnd } from './capture-range';
 import { memberFor } from './gzip-members';
 import { venueById } from '../venues/registry';
 import type { BookSyncState } from '../venues/venue';
-import { isBefore, lastAtOrBefore, openCaptureIndex, positionAt, readBookState, type CaptureIndexOptions, type FramePosition, type OpenedCaptureIndex, type PositionColumns } from './capture-index';
+import { isBefore, lastAtOrBefore, lastIndexAtOrBefore, openCaptureIndex, positionAt, readBookState, type CaptureIndexOptions, type FramePosition, type OpenedCaptureIndex } from './capture-index';
 
 // Seek (docs/seek.md): the state of a capture at an instant T without replaying
 // it from its start. The index names, per instrument, where a replay must start
@@ -238,17 +238,3 @@ export async function seekCapture(capture: string, options: SeekOptions): Promis
   };
 }
 
-/** The index of the last position with `t <= time`, or -1. */
-function lastIndexAtOrBefore(columns: PositionColumns, time: number): number {
-  let lo = 0;
-  let hi = columns.t.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (columns.t[mid]! <= time) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-}
