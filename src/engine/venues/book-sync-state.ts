@@ -14,6 +14,16 @@ export function levelsOf(book: OrderBook, side: Side): RawLevel[] {
   return out;
 }
 
+/**
+ * A sync's checkpoint: its book as the exchange's strings, a copy of its
+ * counters, and its venue's sequence fields; undefined while messages are
+ * held for a snapshot (the state is then not one a replay could resume).
+ */
+export function syncState(book: OrderBook, stats: BookSyncStats, held: number, seq: BookSyncState['seq']): BookSyncState | undefined {
+  if (held > 0) return undefined;
+  return { bids: levelsOf(book, 'bid'), asks: levelsOf(book, 'ask'), stats: { ...stats }, seq };
+}
+
 /** What a field of `seq` must be: a number, a boolean, or a number or null. */
 export type SeqFieldKind = 'number' | 'boolean' | 'number?';
 

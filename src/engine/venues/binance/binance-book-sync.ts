@@ -3,7 +3,7 @@ import type { BookDeltaEvent, BookSnapshotEvent } from '../../../shared/core/mod
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
 import { numericLevelsOf } from '../../decode/numeric-book-message';
-import { checkedState, levelsOf, loadLevels, restoreStats } from '../book-sync-state';
+import { checkedState, syncState, loadLevels, restoreStats } from '../book-sync-state';
 import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, type SyncResult } from '../venue';
 import type { BinanceMarket } from './exchange-info';
 
@@ -93,14 +93,16 @@ export class BinanceBookSync implements BookSync {
 
   /** The whole state (docs/seek.md, book-state checkpoints); undefined while diffs are buffered for a snapshot. */
   checkpoint(): BookSyncState | undefined {
-    if (this.buffer.length > 0) return undefined;
-    return {
-      bids: levelsOf(this.book, 'bid'),
-      asks: levelsOf(this.book, 'ask'),
-      stats: { ...this.stats },
-      seq: { market: this.market === 'spot' ? 0 : 1, synced: this.synced, bookId: this.bookId, bridging: this.bridging, lost: this.lost, bookTime: this.bookTime ?? null },
-    };
+    return syncState(this.book, this.stats, this.buffer.length, {
+      market: this.market === 'spot' ? 0 : 1,
+      synced: this.synced,
+      bookId: this.bookId,
+      bridging: this.bridging,
+      lost: this.lost,
+      bookTime: this.bookTime ?? null,
+    });
   }
+
 
   /** Back to a checkpoint's state exactly: levels, `lastUpdateId` (`u`), the `pu` bridge flag, validity, counters. */
   restore(state: BookSyncState): void {

@@ -3,7 +3,7 @@ import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../sha
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
 import { hasNoLevels, numericLevelsOf } from '../../decode/numeric-book-message';
-import { checkedState, levelsOf, loadLevels, restoreStats } from '../book-sync-state';
+import { checkedState, syncState, loadLevels, restoreStats } from '../book-sync-state';
 import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, type SyncResult } from '../venue';
 import { okxBookChecksum } from './okx-checksum';
 
@@ -140,22 +140,17 @@ export class OkxBookSync implements BookSync {
 
   /** The whole state (docs/seek.md, book-state checkpoints); undefined while updates are held for a snapshot. */
   checkpoint(): BookSyncState | undefined {
-    if (this.buffer.length > 0) return undefined;
-    return {
-      bids: levelsOf(this.book, 'bid'),
-      asks: levelsOf(this.book, 'ask'),
-      stats: { ...this.stats },
-      seq: {
-        synced: this.synced,
-        waiting: this.waiting,
-        lastSeq: this.lastSeq ?? null,
-        aligning: this.aligning,
-        resyncPending: this.resyncPending,
-        lastTime: this.lastTime ?? null,
-        sequenced: this.sequenced,
-      },
-    };
+    return syncState(this.book, this.stats, this.buffer.length, {
+      synced: this.synced,
+      waiting: this.waiting,
+      lastSeq: this.lastSeq ?? null,
+      aligning: this.aligning,
+      resyncPending: this.resyncPending,
+      lastTime: this.lastTime ?? null,
+      sequenced: this.sequenced,
+    });
   }
+
 
   /** Back to a checkpoint's state exactly: levels, `seqId`, alignment, validity, counters. */
   restore(state: BookSyncState): void {
