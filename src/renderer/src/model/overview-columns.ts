@@ -46,8 +46,7 @@ export function zTone(view: { readonly z: number | null } | undefined): string {
   return a >= 3 ? 'z-3' : a >= 2 ? 'z-2' : '';
 }
 
-/** Width of a numeric metric column: "-123.45", "40.4k" and their headers. */
-const METRIC_WIDTH = 70;
+/** Width of a z column: "+597.9", "12/30" and its header. */
 const Z_WIDTH = 52;
 
 const metricColumn = (
@@ -56,13 +55,14 @@ const metricColumn = (
   title: string,
   metric: MetricName,
   format: (v: number | undefined) => string,
+  width: number,
   ruleMetrics: readonly MetricName[] = [metric],
 ): OverviewColumn => ({
   id,
   label,
   title,
   numeric: true,
-  width: METRIC_WIDTH,
+  width,
   ruleMetrics,
   sortValue: (row) => row.values[metric] ?? null,
   text: (row) => format(row.values[metric]),
@@ -88,20 +88,20 @@ const zColumn = (id: string, label: string, metric: MetricName): OverviewColumn 
 });
 
 export const OVERVIEW_COLUMNS: readonly OverviewColumn[] = [
-  { id: 'status', label: 'State', title: 'worst state: alerts firing or pending, book, feed, warmup', numeric: false, width: 104, sortValue: (r) => STATUS_RANK[r.status], text: (r) => STATUS_LABEL[r.status] },
-  { id: 'instrument', label: 'Instrument', title: 'canonical instrument', numeric: false, width: 132, sortValue: (r) => r.instrumentId, text: (r) => r.instrumentId },
-  { id: 'venue', label: 'Venue', title: 'venue and symbol', numeric: false, width: 166, sortValue: (r) => r.key, text: (r) => r.key },
-  { id: 'tier', label: 'Tier', title: 'liquidity tier (alerts.yaml tiers) whose profile judges the instrument', numeric: false, width: 58, sortValue: (r) => r.tier ?? null, text: (r) => r.tier ?? '' },
-  metricColumn('spread', 'Spread bp', 'spread, bps of mid', 'spread_bps', formatBps),
+  { id: 'status', label: 'State', title: 'worst state: alerts firing or pending, book, feed, warmup', numeric: false, width: 92, sortValue: (r) => STATUS_RANK[r.status], text: (r) => STATUS_LABEL[r.status] },
+  { id: 'instrument', label: 'Instrument', title: 'canonical instrument', numeric: false, width: 128, sortValue: (r) => r.instrumentId, text: (r) => r.instrumentId },
+  { id: 'venue', label: 'Venue', title: 'venue and symbol', numeric: false, width: 160, sortValue: (r) => r.key, text: (r) => r.key },
+  { id: 'tier', label: 'Tier', title: 'liquidity tier (alerts.yaml tiers) whose profile judges the instrument', numeric: false, width: 54, sortValue: (r) => r.tier ?? null, text: (r) => r.tier ?? '' },
+  metricColumn('spread', 'Spread bp', 'spread, bps of mid', 'spread_bps', formatBps, 82),
   // depth_10bps rules judge the thinner side: both depth cells show them.
-  metricColumn('depthBid', 'Bid 10bp', 'bid depth within 10 bps, quote notional', 'depth_bid_10bps', formatNotional, ['depth_bid_10bps', 'depth_10bps']),
-  metricColumn('depthAsk', 'Ask 10bp', 'ask depth within 10 bps, quote notional', 'depth_ask_10bps', formatNotional, ['depth_ask_10bps', 'depth_10bps']),
-  metricColumn('basisSpot', 'Perp-spot', 'perp mid vs spot mid, bps', 'basis_perp_spot_bps', formatSignedBps),
-  metricColumn('basisIndex', 'Perp-idx', 'perp mid vs index, bps', 'basis_perp_index_bps', formatSignedBps),
-  metricColumn('markIndex', 'Mark-idx', 'mark vs index, bps', 'basis_mark_index_bps', formatSignedBps),
-  metricColumn('crossVenue', 'X-venue', 'this mid vs the same instrument on another venue, bps', 'cross_venue_bps', formatSignedBps),
+  metricColumn('depthBid', 'Bid 10bp', 'bid depth within 10 bps, quote notional', 'depth_bid_10bps', formatNotional, 74, ['depth_bid_10bps', 'depth_10bps']),
+  metricColumn('depthAsk', 'Ask 10bp', 'ask depth within 10 bps, quote notional', 'depth_ask_10bps', formatNotional, 76, ['depth_ask_10bps', 'depth_10bps']),
+  metricColumn('basisSpot', 'Perp-spot', 'perp mid vs spot mid, bps', 'basis_perp_spot_bps', formatSignedBps, 80),
+  metricColumn('basisIndex', 'Perp-idx', 'perp mid vs index, bps', 'basis_perp_index_bps', formatSignedBps, 72),
+  metricColumn('markIndex', 'Mark-idx', 'mark vs index, bps', 'basis_mark_index_bps', formatSignedBps, 74),
+  metricColumn('crossVenue', 'X-venue', 'this mid vs the same instrument on another venue, bps', 'cross_venue_bps', formatSignedBps, 70),
   // Normalized to 8 h so venues that settle every 1, 4 or 8 h compare in one column (the raw rate does not).
-  metricColumn('funding', 'Fund/8h', "funding, bps per 8 h over the venue's funding interval", 'funding_bps_8h', formatSignedBps),
+  metricColumn('funding', 'Fund/8h', "funding, bps per 8 h over the venue's funding interval", 'funding_bps_8h', formatSignedBps, 70),
   zColumn('zSpread', 'z spr', 'spread_bps'),
   zColumn('zDepth', 'z dep', 'depth_10bps'),
   zColumn('zBasis', 'z bas', 'basis_perp_spot_bps'),
