@@ -33,6 +33,8 @@ export interface LiveRunOptions {
 
 export interface LiveRun {
   readonly running: RunningConsole;
+  /** The engine's history database (WAL: readable while the engine writes). */
+  readonly dbPath: string;
   readonly labels: SimLabels;
   /** The simulator process's CPU so far (user + system, ms) from /proc; null where there is none. */
   simCpuMs(): number | null;
@@ -88,6 +90,7 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   }
   return {
     running,
+    dbPath: join(dir, 'history.sqlite'),
     labels: sim.labels,
     simCpuMs: () => processCpuMs(sim.child.pid),
     assertSimulatorUp() {

@@ -12,6 +12,7 @@
  * RSS at the end of warmup and its least-squares slope in MB per hour.
  */
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import type { BenchModule, BenchResult } from './index';
 import { sleep, startLiveRun, validBooks, WHOLE_MARKET_DIFF_ASSETS, WHOLE_MARKET_EXTRA_ASSETS } from './live-run';
 
@@ -67,6 +68,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     let lastAt = performance.now();
     let lastSim = run.simCpuMs();
     const framesNow = async (): Promise<number> => (await run.running.service.snapshot()).feeds.reduce((n, f) => n + f.frames, 0);
+    // How far behind the history is: a writer that falls behind holds its rows in memory.
+    const historyLagSeconds = (): number | null => {
+      try {
+        const db = new Database(run.dbPath, { readonly: true, fileMustExist: true });
+        try {
+          const last = (db.prepare('SELECT max(time) AS t FROM samples').get() as { t: number | null }).t;
+          return last === null ? null : (Date.now() - last) / 1000;
+        } finally {
+          db.close();
+        }
+      } catch {
+        return null;
+      }
+    };
     let lastFrames = await framesNow();
     while (Date.now() - started < options.minutes * 60_000) {
       await sleep(options.everySeconds * 1000);
@@ -85,7 +100,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       lastFrames = frames;
       const sample = { second: Math.round((Date.now() - started) / 1000), cores, simCores, rssMb: process.memoryUsage().rss / 2 ** 20, valid: books.valid, framesPerSecond };
       samples.push(sample);
-      options.log(`  ${String(sample.second).padStart(5)} s  cpu ${sample.cores.toFixed(2)} cores (simulator ${sample.simCores?.toFixed(2) ?? 'n/a'})  ${framesPerSecond.toFixed(0)} frames/s  rss ${sample.rssMb.toFixed(0)} MB  books valid ${sample.valid}/${run.instruments}`);
+      const lag = historyLagSeconds();
+      options.log(`  ${String(sample.second).padStart(5)} s  cpu ${sample.cores.toFixed(2)} cores (simulator ${sample.simCores?.toFixed(2) ?? 'n/a'})  ${framesPerSecond.toFixed(0)} frames/s  rss ${sample.rssMb.toFixed(0)} MB  books valid ${sample.valid}/${run.instruments}  history ${lag === null ? 'n/a' : `${lag.toFixed(0)} s behind`}`);
     }
   } finally {
     await run.stop();
