@@ -254,7 +254,7 @@ describe('OrderBook levels as numbers', () => {
     }
   });
 
-  it('applies small snapshots (partial-book streams) in place as the strings would build them, repeats, zeros, rejects and large snapshots mixed in', () => {
+  it('applies small snapshots (partial-book streams) onto a book with levels as the strings would build them, repeats, zeros, rejects and large snapshots mixed in', () => {
     const next = rng(91);
     const byText = new OrderBook();
     const byNumber = new OrderBook();
@@ -283,7 +283,7 @@ describe('OrderBook levels as numbers', () => {
       for (const s of ['bid', 'ask'] as const) expect(all(byNumber, s)).toStrictEqual(all(byText, s));
       expect(byNumber.state()).toBe(byText.state());
     }
-    // Most snapshots landed on a book that already had levels: the in-place path, not a fresh build.
+    // Most snapshots landed on a book that already had levels, not a fresh one.
     expect(kept).toBeGreaterThan(2_000);
   });
 
