@@ -18,7 +18,18 @@ describe('console replay progress (issue 13)', () => {
     await simulateToCapture({ scenario: 'calm', seed: 4, durationMs: 60_000, alerts: CONFIG.alerts, out: path });
     const states: ReplayState[] = [];
     const started = performance.now();
-    const session = new ReplaySession(path, 'max', CONFIG, { onEvaluation: () => undefined, onState: (s) => states.push(s) });
+    // Paused part-way by the test (not caught by a timer): the bar must read below 100 % then, however fast the replay.
+    let seen = 0;
+    const session: ReplaySession = new ReplaySession(path, 'max', CONFIG, {
+      onEvaluation: () => undefined,
+      onState: (s) => states.push(s),
+      onFrame: () => {
+        seen += 1;
+        if (seen !== 200) return;
+        session.pause();
+        setTimeout(() => session.play(), 5);
+      },
+    });
     try {
       await session.start();
     } finally {
@@ -32,7 +43,7 @@ describe('console replay progress (issue 13)', () => {
     expect(final.framesTotal).toBe(final.frames);
     expect(final.firstT).not.toBeNull();
     expect(final.lastT).toBe(final.frameTime);
-    const midway = states.filter((s) => s.state === 'playing' && s.frames > 0);
+    const midway = states.filter((s) => (s.state === 'playing' || s.state === 'paused') && s.frames > 0);
     expect(midway.length).toBeGreaterThan(0);
     expect(midway[0]!.progress).toBeLessThan(1);
     expect(midway[0]!.progress).toBeCloseTo(midway[0]!.frames / final.framesTotal!, 2);
