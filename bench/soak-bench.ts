@@ -101,7 +101,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const sample = { second: Math.round((Date.now() - started) / 1000), cores, simCores, rssMb: process.memoryUsage().rss / 2 ** 20, valid: books.valid, framesPerSecond };
       samples.push(sample);
       const lag = historyLagSeconds();
-      options.log(`  ${String(sample.second).padStart(5)} s  cpu ${sample.cores.toFixed(2)} cores (simulator ${sample.simCores?.toFixed(2) ?? 'n/a'})  ${framesPerSecond.toFixed(0)} frames/s  rss ${sample.rssMb.toFixed(0)} MB  books valid ${sample.valid}/${run.instruments}  history ${lag === null ? 'n/a' : `${lag.toFixed(0)} s behind`}`);
+      const memory = run.running.service.engine.memoryByThread();
+      const heaps = Object.entries(memory)
+        .map(([thread, m]) => `${thread} ${(m.heapUsedBytes / 2 ** 20).toFixed(0)}${m.historyPending ? ` (${m.historyPending} rows queued)` : ''}`)
+        .join(', ');
+      options.log(`  ${String(sample.second).padStart(5)} s  cpu ${sample.cores.toFixed(2)} cores (simulator ${sample.simCores?.toFixed(2) ?? 'n/a'})  ${framesPerSecond.toFixed(0)} frames/s  rss ${sample.rssMb.toFixed(0)} MB  books valid ${sample.valid}/${run.instruments}  history ${lag === null ? 'n/a' : `${lag.toFixed(0)} s behind`}  heap MB ${heaps}`);
     }
   } finally {
     await run.stop();

@@ -4,6 +4,7 @@
  * here, next to where its rows are made. Main gets alert events at once and
  * the latest evaluation per instrument a few times a second.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { EngineFeedObservation, VenueFeedObservation } from '../../shared/core/feed-integrity';
 import { ENGINE_SUBJECT } from '../../shared/core/feed-rules';
@@ -38,6 +39,7 @@ const UI_SLICE_MS = 4;
 const OFFSCREEN_MS = OFFSCREEN_EVERY * SUMMARY_INTERVAL_MS;
 
 /** Failed history writes so far: a feed-integrity condition (the disk is full, the file went away). */
+const MEMORY_REPORT_MS = 5_000;
 let historyFailures = 0;
 let lastHistoryError: string | null = null;
 // Checked by the console service just before the engine started (quick_check is O(size)).
@@ -214,6 +216,12 @@ function completingReport(reports: readonly VenueReport[]): VenueReport | undefi
 
 /** A UI copy still going out in slices: the next tick waits for it, so a newer evaluation never overtakes an older one. */
 let uiPosting = false;
+/** What this thread holds, for the console's memory figures (bench/soak-bench.ts prints them). */
+const memoryTimer = setInterval(() => {
+  toMain({ type: 'memory', heapUsedBytes: getHeapStatistics().used_heap_size, historyPending: history?.stats.pending ?? 0 });
+}, MEMORY_REPORT_MS);
+memoryTimer.unref();
+
 const uiTimer = setInterval(() => {
   if (latest.size === 0 || uiPosting) return;
   const items = [...latest.values()];
@@ -326,6 +334,7 @@ function pushIfKnown(into: ShownEvaluation[], key: string, full: boolean): void 
 /** History flushes, sync finishes its batch, then the thread ends. */
 async function stopAll(): Promise<void> {
   clearInterval(uiTimer);
+  clearInterval(memoryTimer);
   for (const port of ports.values()) port.close();
   retention?.stop();
   // History first: nothing already received may wait on a slow central server.

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { BookLadder } from '../../shared/contract';
 import { enabledVenueInstruments, type Config } from '../../shared/config';
@@ -49,6 +50,7 @@ export class EngineHost {
   readonly restarts: WorkerRestart[] = [];
   private analytics: Worker | null = null;
   private readonly feeds = new Map<VenueId, Worker>();
+  private readonly memory = new Map<string, { heapUsedBytes: number; historyPending?: number }>();
   private readonly statuses = new Map<VenueId, FeedStatus>();
   private readonly recentRestarts = new Map<string, number[]>();
   private readonly pendingAcks = new Map<number, (event: AlertEvent | null) => void>();
@@ -177,6 +179,7 @@ export class EngineHost {
       if (event.type === 'recording_stopped') this.recordingStopped.get(worker)?.(event);
       if (event.type !== 'feed_status') return;
       this.statuses.set(venue, event.status);
+      if (event.heapUsedBytes !== undefined) this.memory.set(`feed:${venue}`, { heapUsedBytes: event.heapUsedBytes });
       this.options.listener?.onFeedStatus?.(event);
     });
     worker.on('error', (error) => this.onWorkerExit(worker, `feed:${venue}`, venue, `error: ${error.message}`));
@@ -273,9 +276,21 @@ export class EngineHost {
         this.pendingAcks.get(event.requestId)?.(event.event);
         this.pendingAcks.delete(event.requestId);
         return;
+      case 'memory':
+        this.memory.set('analytics', { heapUsedBytes: event.heapUsedBytes, historyPending: event.historyPending });
+        return;
       case 'stopped':
         return;
     }
+  }
+
+  /**
+   * The V8 heap each thread has in use (bytes; the main thread's now, the
+   * workers' as they last reported), and the history rows waiting: where the
+   * engine's memory is when RSS grows.
+   */
+  memoryByThread(): Record<string, { heapUsedBytes: number; historyPending?: number }> {
+    return { main: { heapUsedBytes: getHeapStatistics().used_heap_size }, ...Object.fromEntries(this.memory) };
   }
 
   /**

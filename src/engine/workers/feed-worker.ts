@@ -3,6 +3,7 @@
  * At each sampling boundary it posts the books' figures to the analytics
  * worker; raw frames never leave this thread (except into a capture file).
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openCaptureWriter, RECORDING_GZIP_MEMBER_BYTES, type CaptureWriter } from '../capture/capture-writer';
 import { bookLadder, LADDER_INTERVAL_MS } from '../console/book-watch';
@@ -84,7 +85,7 @@ session.start();
 
 const statusTimer = setInterval(() => {
   const [status] = session.status();
-  if (status) toMain({ type: 'feed_status', status, counters: books.counters, venues: books.venueStates() });
+  if (status) toMain({ type: 'feed_status', status, counters: books.counters, venues: books.venueStates(), heapUsedBytes: getHeapStatistics().used_heap_size });
 }, 1000);
 
 /** The book the console watches, if it is one of this venue's. */

@@ -96,7 +96,14 @@ export type FeedCommand =
 
 /** Feed worker -> main. */
 export type FeedEvent =
-  | { readonly type: 'feed_status'; readonly status: FeedStatus; readonly counters: FrameCounters; readonly venues: readonly VenueHealth[] }
+  | {
+      readonly type: 'feed_status';
+      readonly status: FeedStatus;
+      readonly counters: FrameCounters;
+      readonly venues: readonly VenueHealth[];
+      /** The worker's V8 heap in use, bytes (its own isolate): which thread holds the memory. */
+      readonly heapUsedBytes?: number;
+    }
   /** The watched book's ladder (see `watch_book`). */
   | { readonly type: 'book'; readonly ladder: BookLadder }
   | { readonly type: 'recording_stopped'; readonly path: string | null; readonly frames: number; readonly bytes: number; readonly files: readonly string[] }
@@ -135,4 +142,6 @@ export type AnalyticsEvent =
   | { readonly type: 'evaluations'; readonly items: readonly ShownEvaluation[] }
   | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[]; readonly timing?: AlertTiming }
   | { readonly type: 'acknowledged'; readonly requestId: number; readonly event: AlertEvent | null }
+  /** Every few seconds: the worker's V8 heap in use and the history rows waiting for their commit. */
+  | { readonly type: 'memory'; readonly heapUsedBytes: number; readonly historyPending: number }
   | { readonly type: 'stopped' };
