@@ -180,11 +180,19 @@ describe('the replay view in Chromium (npm run demo, typed capture paths)', () =
     await page.getByTestId('nav-instrument').click();
     expect(await page.getByTestId('range-centred').count()).toBe(0);
     await page.getByTestId('instrument-select').selectOption('okx:BTC-USDT-SWAP');
+    // The chart is rebuilt when the instrument's rules or units arrive, so the line and the
+    // threshold are read from one drawing: a dotted or dashed threshold line crosses most
+    // of the plot on one row of pixels, beside the spread line of day 2.
+    let pixels = { line: 0, thresholdRow: 0, width: 0 };
     await expect
-      .poll(async () => (await chartPixels('chart-spread')).line, { timeout: 15_000, message: 'the spread line of day 2 is drawn' })
-      .toBeGreaterThan(50);
-    const pixels = await chartPixels('chart-spread');
-    // A dotted or dashed threshold line crosses most of the plot on one row of pixels.
+      .poll(
+        async () => {
+          pixels = await chartPixels('chart-spread');
+          return pixels.line > 50 && pixels.width > 100 && pixels.thresholdRow > pixels.width * 0.3;
+        },
+        { timeout: 15_000, message: 'the spread line of day 2 and its threshold line are drawn' },
+      )
+      .toBe(true);
     expect(pixels.thresholdRow, JSON.stringify(pixels)).toBeGreaterThan(pixels.width * 0.3);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'replay-second-capture.png') });
   }, 60_000);
