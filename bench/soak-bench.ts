@@ -122,7 +122,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const cpuMsPerThousandFrames = framesPerSecond > 0 ? (meanCores * 1000 * 1000) / framesPerSecond : Number.NaN;
   const lines = [
     `soak: ${run.instruments} simulated instruments (calm), ${options.minutes} min, warmup ${options.warmupSeconds} s, sampled every ${options.everySeconds} s, node ${process.version}`,
-    `  engine process (main + feed, analytics and history threads; the simulator runs apart)`,
+    `  engine process (main + feed, analytics and history threads; the simulator runs apart), MALLOC_ARENA_MAX ${process.env.MALLOC_ARENA_MAX ?? "unset (glibc's default; the console's launcher sets 2)"}`,
     `  cpu after warmup              mean ${meanCores.toFixed(2)} cores, peak ${peakCores.toFixed(2)} cores (${steady.length} samples)`,
     `  frames taken                  ${framesPerSecond.toFixed(0)} per second; engine cpu ${cpuMsPerThousandFrames.toFixed(1)} ms per 1,000 frames`,
     `  simulator process cpu         mean ${simSteady.length > 0 ? (simSteady.reduce((a, b) => a + b, 0) / simSteady.length).toFixed(2) : 'n/a'} cores`,
