@@ -3,13 +3,15 @@ import { parseArgs } from 'node:util';
 import { resolve as resolvePath } from 'node:path';
 import { defaultConfigDir } from '../engine/config/default-config-dir';
 import { loadConfig } from '../engine/config/load-config';
-import { appBuilt, buildApp, electronBinary, repoRoot } from '../engine/console/launch';
+import { prepareElectron } from '../engine/console/electron-setup';
+import { appBuilt, buildApp, repoRoot } from '../engine/console/launch';
 import { parseServeArgs, serve, startServe, untilSignal, type ServeRequest } from './commands/serve';
 import type { CliIo } from './index';
 
 // What `npm start` and `npm run demo` run (start.ts, demo.ts): the desktop
-// console when the Electron binary is installed; otherwise the same console in
-// a browser, served by `surveil serve`. Extra arguments are serve's
+// console when Electron can run (its binary installed on first start, and
+// better-sqlite3 built for it: electron-setup.ts); otherwise the same console
+// in a browser, served by `surveil serve`. Extra arguments are serve's
 // (`npm start -- --port 8060`). No main of its own: the bundle of demo.ts
 // holds this module too, and a guard on the script's name would run it twice there.
 
@@ -37,8 +39,9 @@ export async function launchConsole(argv: readonly string[], defaults: ServeRequ
   }
   request = { ...defaults, ...request };
   const root = repoRoot();
-  const electron = electronBinary(root);
-  if (electron) {
+  const setup = await prepareElectron({ root, say: io.out });
+  if (setup.kind === 'electron') {
+    const electron = setup.binary;
     if (!appBuilt(root) && !buildApp(root)) return 1;
     // The Electron main process reads its config folder from SURVEIL_CONFIG (src/main/index.ts): `--config DIR` goes there.
     const env = request.configDir ? { ...process.env, SURVEIL_CONFIG: resolvePath(request.configDir) } : process.env;
@@ -46,7 +49,7 @@ export async function launchConsole(argv: readonly string[], defaults: ServeRequ
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   }
   const web = webDefaults(request.configDir);
-  io.out(`The Electron binary is missing (node_modules/electron/dist): the console is served at http://${request.host ?? web.host}:${request.port ?? web.port} instead.`);
+  io.out(`No desktop console (${setup.reason}): the console is served at http://${request.host ?? web.host}:${request.port ?? web.port} instead.`);
   if (!appBuilt(root, true) && !buildApp(root)) return 1;
   let running;
   try {

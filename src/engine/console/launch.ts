@@ -15,15 +15,16 @@ export function repoRoot(): string {
  * The Electron executable if it is installed, else null. Found the way the
  * `electron` package's index finds it (path.txt, ELECTRON_OVERRIDE_DIST_PATH),
  * without requiring that index: it starts a download when the binary is
- * missing, and starting the console must never fetch anything.
+ * missing, and only the first-start step (electron-setup.ts) may fetch it,
+ * with a message and a timeout.
  */
-export function electronBinary(root = repoRoot()): string | null {
+export function electronBinary(root = repoRoot(), env: Readonly<Record<string, string | undefined>> = process.env): string | null {
   try {
     const require = createRequire(join(root, 'package.json'));
     const dir = dirname(require.resolve('electron/package.json'));
     const pathFile = join(dir, 'path.txt');
     const executable = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
-    const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+    const override = env.ELECTRON_OVERRIDE_DIST_PATH;
     if (override) return existsSync(join(override, executable || 'electron')) ? join(override, executable || 'electron') : null;
     if (!executable) return null;
     const full = join(dir, 'dist', executable);

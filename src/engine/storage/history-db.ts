@@ -4,6 +4,7 @@ import { dirname, posix, resolve, win32 } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StorageSettings } from '../../shared/config/features-schema';
 import { migrate } from './migrations';
+import { resolveSqliteBinding } from './native-binding';
 
 /** A history database handle (better-sqlite3). */
 export type HistoryDatabase = Database.Database;
@@ -141,7 +142,7 @@ export function openHistoryDb(file: string, options: OpenHistoryOptions = {}): H
   if (!memory && !options.readonly) mkdirSync(dirname(resolve(file)), { recursive: true });
   let db: HistoryDatabase;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, nativeBinding: resolveSqliteBinding() });
   } catch (error) {
     throw isCorruptionError(error) ? new HistoryCorruptError(file, [(error as Error).message]) : error;
   }
