@@ -8,6 +8,9 @@ import { z } from 'zod';
 import type { Alert, AlertEvent, AlertState, DataHealth, InstrumentType, MetricName, Severity, VenueId } from './core/model';
 import type { RuleSpec } from './core/rule-types';
 import type { RuleStatus } from './core/rule-status';
+import { silenceTimesProblem, type Silence } from './silences';
+
+export type { Silence, SilenceMatcher, SilenceState } from './silences';
 
 export const API_VERSION = 1;
 
@@ -224,7 +227,7 @@ export interface ConsoleSnapshot {
   /** After `setInterest`: every instrument not in `overview`, in brief. */
   readonly summary?: readonly RowSummary[];
   /** Alerts pending or firing. */
-  readonly alerts: readonly Alert[];
+  readonly alerts: readonly AlertView[];
   readonly feeds: readonly FeedView[];
   readonly replay: ReplayState | null;
   /** Resolved rules per instrument key (thresholds drawn on charts). */
@@ -232,6 +235,30 @@ export interface ConsoleSnapshot {
   readonly serverTime: number;
   /** Which captures `openCapture` accepts (the replay view says so); absent from older engines. */
   readonly captures?: CaptureAccess;
+  /** Every silence not expired, and the ones expired in the last day (docs/alerts.md); absent from older engines. */
+  readonly silences?: readonly Silence[];
+}
+
+/**
+ * An alert as the console shows it: the alert plus its case (who it is
+ * assigned to, how many notes) and its value and z at open (the alert's own
+ * `value` is that of its last transition). Absent fields: not known.
+ */
+export interface AlertView extends Alert {
+  readonly openValue?: number | null;
+  readonly openZscore?: number | null;
+  readonly assignee?: string | null;
+  readonly notes?: number;
+}
+
+/** One entry of an alert's case thread: a note, an assignment, or a notification a silence held back. */
+export interface AlertCaseEntry {
+  readonly alertId: string;
+  readonly kind: 'note' | 'assigned' | 'silenced';
+  readonly time: number;
+  readonly by: string;
+  /** The note; the assignee (empty: unassigned); the silence's id and what it matched. */
+  readonly text: string;
 }
 
 /** Where a console opens captures from: its folders (listed), and any path typed when it is a loopback or desktop console. */
@@ -249,7 +276,7 @@ export type ConsoleEvent =
   /** Instruments outside the client's `keys` whose summary changed (see {@link ClientInterest} for how often). */
   | { readonly type: 'summary'; readonly rows: readonly RowSummary[] }
   /** Every alert transition, in order; never coalesced or dropped. */
-  | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[] }
+  | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly AlertView[] }
   | { readonly type: 'feeds'; readonly feeds: readonly FeedView[] }
   /** The book chosen with `watchBook`, a few times a second. */
   | { readonly type: 'book'; readonly ladder: BookLadder }
@@ -257,7 +284,11 @@ export type ConsoleEvent =
   /** An alert the notification policy says to show on the desktop. */
   | { readonly type: 'notify'; readonly alert: Alert; readonly event: AlertEvent }
   /** The engine switched mode (live <-> replay): reload the snapshot. */
-  | { readonly type: 'mode'; readonly mode: ConsoleMode; readonly simulated: boolean };
+  | { readonly type: 'mode'; readonly mode: ConsoleMode; readonly simulated: boolean }
+  /** The silences changed (created, expired): the whole list, as in the snapshot. */
+  | { readonly type: 'silences'; readonly silences: readonly Silence[] }
+  /** A note or an assignment was added to an alert's case (its `alerts` event carries the new counts). */
+  | { readonly type: 'case'; readonly entry: AlertCaseEntry };
 
 export interface SeriesStatsView {
   readonly min: number | null;
@@ -310,6 +341,12 @@ export interface AlertHistoryRow {
   readonly detail: string | null;
   readonly peakValue: number | null;
   readonly peakZscore: number | null;
+  /** Value and z of the alert's first audit event (its onset); absent from older engines. */
+  readonly openValue?: number | null;
+  readonly openZscore?: number | null;
+  /** Who the alert's case is assigned to (null: nobody), and its notes. */
+  readonly assignee?: string | null;
+  readonly notes?: number;
 }
 
 /** What `exportHistory` wrote (docs/exports.md). */
@@ -426,6 +463,13 @@ export interface CaptureInfo {
 const key = z.string().min(3).max(200).regex(/^[a-z0-9-]+:[A-Za-z0-9._-]+$/, 'expected venue:symbol');
 const time = z.number().finite().nonnegative();
 const speed = z.union([z.literal('max'), z.number().positive().max(10_000)]);
+const alertId = z.string().min(1).max(300);
+const operator = z.string().trim().min(1).max(80);
+const silenceMatcher = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('key'), value: key }).strict(),
+  z.object({ kind: z.literal('instrument'), value: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'expected a canonical instrument id') }).strict(),
+  z.object({ kind: z.literal('venue'), value: z.string().min(1).max(40).regex(/^[a-z0-9-]+$/, 'expected a venue id') }).strict(),
+]);
 
 /**
  * Every request the console may make, with its argument schema. The engine
@@ -468,6 +512,30 @@ export const REQUEST_SCHEMAS = {
       })
       .strict(),
   ]),
+  /** An alert's case thread: notes, assignments, notifications a silence held back. */
+  alertCase: z.tuple([alertId]),
+  addNote: z.tuple([z.object({ alertId, by: operator, text: z.string().trim().min(1).max(2000) }).strict()]),
+  /** `assignee` null unassigns. */
+  assignAlert: z.tuple([z.object({ alertId, by: operator, assignee: operator.nullable() }).strict()]),
+  createSilence: z.tuple([
+    z
+      .object({
+        matcher: silenceMatcher,
+        rule: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'expected a rule name').optional(),
+        createdBy: operator,
+        comment: z.string().trim().min(1, 'say why (comment)').max(2000),
+        /** Default: now. A start ahead makes it a maintenance window. */
+        startsAt: time.optional(),
+        endsAt: time,
+      })
+      .strict()
+      // The bounds that need no clock; the service checks the rest against now (silenceTimesProblem).
+      .superRefine((s, ctx) => {
+        const problem = s.startsAt === undefined ? null : silenceTimesProblem(s.startsAt, s.endsAt, s.startsAt);
+        if (problem && !problem.startsWith('endsAt is in the past')) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: problem });
+      }),
+  ]),
+  expireSilence: z.tuple([z.object({ id: z.string().regex(/^S\d{1,12}$/, 'expected a silence id (S12)'), by: operator }).strict()]),
   watchBook: z.tuple([key.nullable()]),
   setInterest: z.tuple([z.object({ keys: z.array(key).max(MAX_INTEREST_KEYS), shown: z.array(key).max(MAX_INTEREST_KEYS).optional() }).strict()]),
   listCaptures: z.tuple([]),
@@ -538,6 +606,11 @@ export interface ApiResults {
   alertHistory: readonly AlertHistoryRow[];
   alertTrail: readonly AlertEvent[];
   acknowledge: AlertEvent | null;
+  alertCase: readonly AlertCaseEntry[];
+  addNote: AlertCaseEntry;
+  assignAlert: AlertCaseEntry;
+  createSilence: Silence;
+  expireSilence: Silence;
   watchBook: null;
   setInterest: null;
   listCaptures: readonly CaptureInfo[];

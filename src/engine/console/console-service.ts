@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { enabledVenueInstruments, resolveRules, type Config } from '../../shared/config';
 import {
   API_VERSION,
+  type AlertCaseEntry,
   type AlertHistoryRow,
   type ApiArgs,
   type CaptureInfo,
@@ -16,6 +17,7 @@ import {
   type ReplayState,
   type ReplayStep,
   type SeriesResponse,
+  type Silence,
 } from '../../shared/contract';
 import type { Acknowledgement, Alert, AlertEvent, InstrumentType } from '../../shared/core/model';
 import type { RuleSpec } from '../../shared/core/rule-types';
@@ -33,6 +35,7 @@ import { rowContext, type RowContext } from './overview';
 import { ConsoleReplay } from './console-replay';
 import { SeekClient } from './seek-client';
 import type { DetailHandle } from './client-session';
+import { AlertDesk, type KnownSubjects } from './alert-desk';
 
 export type { Notification, NotificationPolicy } from './notifications';
 
@@ -77,6 +80,8 @@ export class ConsoleService implements ConsoleApi {
   private readonly notify: NotificationPolicy;
   private readonly captureDirs: readonly string[];
   private readonly feedLog: FeedStateLog | null;
+  /** Notes, assignments and silences (docs/alerts.md). */
+  private readonly desk: AlertDesk;
   private replay: ConsoleReplay | null = null;
   /** Seeks and steps in the opened capture, on a worker thread started on the first one. */
   private seeker: SeekClient | null = null;
@@ -97,6 +102,12 @@ export class ConsoleService implements ConsoleApi {
     this.notify = options.notificationPolicy ?? defaultNotificationPolicy(config.features.notifications);
     this.captureDirs = options.captureDirs ?? (options.dbPath ? [`${dirname(options.dbPath)}/captures`] : []);
     this.feedLog = options.feedLog ? new FeedStateLog(options.feedLog) : null;
+    this.desk = new AlertDesk({
+      dbPath: options.dbPath,
+      known: () => this.knownSubjects(),
+      openAlert: (id) => (this.replay?.view ?? this.live).alert(id),
+      historyDb: () => this.reader().handle(),
+    });
     this.host = new EngineHost({
       config,
       dbPath: options.dbPath,
@@ -138,6 +149,7 @@ export class ConsoleService implements ConsoleApi {
     this.seeker = null;
     if (this.started) await this.host.stop();
     this.history.close();
+    this.desk.close();
     this.listeners.clear();
   }
 
@@ -163,12 +175,13 @@ export class ConsoleService implements ConsoleApi {
       mode: this.mode,
       simulated: this.replay ? this.replay.simulated : this.options.simulated,
       overview,
-      alerts: view.openAlerts(),
+      alerts: this.desk.decorate(view.openAlerts()),
       feeds: view.feedViews(),
       replay: this.replay?.current ?? null,
       rules: this.rules(overview.map((r) => [r.key, r.instrumentId, r.type] as const)),
       serverTime: Date.now(),
       captures: { folders: this.captureDirs, anyPath: this.options.openAnyCapture === true },
+      silences: this.desk.silences(Date.now()),
     };
   }
 
@@ -177,7 +190,7 @@ export class ConsoleService implements ConsoleApi {
   }
 
   async alertHistory(query: ApiArgs<'alertHistory'>[0]): Promise<readonly AlertHistoryRow[]> {
-    return this.reader().alerts(query);
+    return this.desk.decorateRows(this.reader().alerts(query));
   }
 
   async alertTrail(alertId: string): Promise<readonly AlertEvent[]> {
@@ -193,9 +206,61 @@ export class ConsoleService implements ConsoleApi {
     if (event && alert) {
       const changed = { ...alert, acknowledged: { by: ack.by, time: event.time, note: ack.note } };
       view.applyAlerts([changed]);
-      if (this.replay === replay) this.emit({ type: 'alerts', events: [event], alerts: [changed] });
+      if (this.replay === replay) this.emit({ type: 'alerts', events: [event], alerts: this.desk.decorate([changed]) });
     }
     return event;
+  }
+
+  async alertCase(alertId: string): Promise<readonly AlertCaseEntry[]> {
+    return this.desk.caseOf(alertId);
+  }
+
+  async addNote(request: ApiArgs<'addNote'>[0]): Promise<AlertCaseEntry> {
+    const { entry, alert } = this.desk.addNote(request, Date.now());
+    this.emitCase(entry, alert);
+    return entry;
+  }
+
+  async assignAlert(request: ApiArgs<'assignAlert'>[0]): Promise<AlertCaseEntry> {
+    const { entry, alert } = this.desk.assign(request, Date.now());
+    this.emitCase(entry, alert);
+    return entry;
+  }
+
+  /** A silence (or, starting later, a maintenance window): stored, then every client gets the new list. */
+  async createSilence(request: ApiArgs<'createSilence'>[0]): Promise<Silence> {
+    const silence = this.desk.createSilence(request, Date.now());
+    this.emit({ type: 'silences', silences: this.desk.silences(Date.now()) });
+    return silence;
+  }
+
+  async expireSilence(request: ApiArgs<'expireSilence'>[0]): Promise<Silence> {
+    const silence = this.desk.expireSilence(request, Date.now());
+    this.emit({ type: 'silences', silences: this.desk.silences(Date.now()) });
+    return silence;
+  }
+
+  private emitCase(entry: AlertCaseEntry, alert: Alert): void {
+    this.emit({ type: 'case', entry });
+    this.emit({ type: 'alerts', events: [], alerts: [alert] });
+  }
+
+  /** Keys, canonical ids and venues a silence may name: the configured instruments and every one on screen. */
+  private knownSubjects(): KnownSubjects {
+    const keys = new Set<string>();
+    const instruments = new Set<string>();
+    const venues = new Set<string>(this.host.venues);
+    for (const { venue, instrument, listing } of enabledVenueInstruments(this.options.config)) {
+      keys.add(`${venue}:${listing.symbol}`);
+      instruments.add(instrument.id);
+      venues.add(venue);
+    }
+    for (const row of this.live.overview()) {
+      keys.add(row.key);
+      instruments.add(row.instrumentId);
+      venues.add(row.venue);
+    }
+    return { keys, instruments, venues };
   }
 
   async watchBook(key: string | null): Promise<null> {
@@ -401,14 +466,26 @@ export class ConsoleService implements ConsoleApi {
 
   private onLiveAlerts(events: readonly AlertEvent[], alerts: readonly Alert[]): void {
     this.feedLog?.onAlerts(events, alerts);
+    this.desk.observe(events, alerts);
     const latest = new Map(alerts.map((a) => [a.id, a]));
     const rows = this.live.applyAlerts(alerts);
     if (!this.replay) {
-      this.emit({ type: 'alerts', events, alerts });
+      this.emit({ type: 'alerts', events, alerts: this.desk.decorate(alerts) });
       if (rows.length > 0) this.emit({ type: 'overview', rows });
     }
-    // Live notifications go out even while a replay is on screen.
-    for (const n of this.notify(events, (id) => latest.get(id) ?? this.live.alert(id))) this.emit({ type: 'notify', ...n });
+    this.desk.forgetClosed(alerts);
+    // Live notifications go out even while a replay is on screen; a silenced alert's do not,
+    // and are left out before the policy so that they spend none of its budget.
+    const now = Date.now();
+    const alertOf = (id: string): Alert | undefined => latest.get(id) ?? this.live.alert(id);
+    const loud = events.filter((event) => {
+      const alert = alertOf(event.alertId);
+      const silence = alert ? this.desk.silencing(alert, now) : null;
+      if (!silence) return true;
+      if (event.kind === 'firing' || event.kind === 'escalated') this.emit({ type: 'case', entry: this.desk.recordSuppressed(event, silence) });
+      return false;
+    });
+    for (const n of this.notify(loud, alertOf)) this.emit({ type: 'notify', ...n });
   }
 
   private async closeReplay(announce: boolean): Promise<void> {

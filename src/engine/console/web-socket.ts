@@ -27,7 +27,7 @@ export function serveSocket(ws: WebSocket, engine: ConsoleApi): void {
       ws.terminate();
       return;
     }
-    const essential = event.type === 'alerts' || event.type === 'notify' || event.type === 'mode' || event.type === 'summary';
+    const essential = event.type === 'alerts' || event.type === 'notify' || event.type === 'mode' || event.type === 'summary' || event.type === 'silences' || event.type === 'case';
     if (!essential && ws.bufferedAmount > SKIP_BUFFERED) return;
     send({ kind: 'event', event });
   });

@@ -287,6 +287,39 @@ function backfillHourly(db: Database.Database): void {
   for (const { id, m } of last) hourly.catchUp(id, hourOf(m));
 }
 
+/**
+ * The desk's side of an alert (docs/alerts.md): its case thread (notes,
+ * assignments, notifications a silence held back), written by the console
+ * next to the engine's audit events; and silences with their expiry. Only
+ * new tables: the alerts and events already written stay as they are.
+ */
+const v6 = `
+CREATE TABLE alert_case (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  alert_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('note', 'assigned', 'silenced')),
+  time INTEGER NOT NULL,
+  by TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX alert_case_alert ON alert_case (alert_id, id);
+
+CREATE TABLE silences (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  matcher_kind TEXT NOT NULL CHECK (matcher_kind IN ('key', 'instrument', 'venue')),
+  matcher TEXT NOT NULL,
+  rule TEXT,
+  created_by TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL CHECK (ends_at > starts_at),
+  expired_by TEXT,
+  expired_at INTEGER
+);
+CREATE INDEX silences_end ON silences (ends_at);
+`;
+
 /** Every schema step, in order. Never edit a released one: add the next. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'history tables', sql: v1 },
@@ -294,6 +327,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'event natural keys (duplicates moved to history_duplicates)', sql: v3 },
   { version: 4, name: 'per-minute rollups (raw samples kept for a short window)', sql: v4, run: backfillRollups },
   { version: 5, name: 'hourly rollups folded from the minute rollups', sql: v5, run: backfillHourly },
+  { version: 6, name: 'alert case threads and silences', sql: v6 },
 ];
 
 /** The database was written by a newer build: opening it here could corrupt what that build expects. */

@@ -33,11 +33,13 @@ export function createEventPump(options: EventPumpOptions): EventPump {
   let alerts: { events: readonly AlertEvent[]; alerts: readonly Alert[] }[] = [];
   let feeds: Map<string, FeedView> | null = null;
   let batch: Omit<EventBatch, 'rows' | 'alerts' | 'feeds'> = { book: null, replay: null, mode: null };
+  let cases: NonNullable<EventBatch['cases']>[number][] = [];
   let scheduled = false;
 
   const flush = (): void => {
     scheduled = false;
-    const next: EventBatch = { ...batch, rows: [...rows.values()], alerts, feeds: feeds ? [...feeds.values()] : null };
+    const next: EventBatch = { ...batch, rows: [...rows.values()], alerts, feeds: feeds ? [...feeds.values()] : null, cases };
+    cases = [];
     rows = new Map();
     alerts = [];
     feeds = null;
@@ -80,6 +82,12 @@ export function createEventPump(options: EventPumpOptions): EventPump {
         case 'mode':
           batch = { ...batch, mode: { mode: event.mode, simulated: event.simulated } };
           options.onMode();
+          break;
+        case 'silences':
+          batch = { ...batch, silences: event.silences };
+          break;
+        case 'case':
+          cases.push(event.entry);
           break;
         case 'notify':
           options.onNotify(event.alert, event.event);

@@ -1,4 +1,6 @@
-import type { Alert, AlertEvent, Severity } from '../../../shared/core/model';
+import type { AlertCaseEntry, AlertView } from '../../../shared/contract';
+import type { AlertEvent, Severity } from '../../../shared/core/model';
+import { silenceFor, type Silence } from '../../../shared/silences';
 import type { SliceCreator } from './types';
 
 /** How many alerts the session remembers for the replay list (oldest dropped first). */
@@ -13,6 +15,8 @@ export interface AlertFilter {
 
 export const EMPTY_ALERT_FILTER: AlertFilter = { text: '', severity: '', state: '', unackedOnly: false };
 
+type Alert = AlertView;
+
 export interface AlertsSlice {
   /** Alerts pending or firing, by id. */
   readonly active: Readonly<Record<string, Alert>>;
@@ -20,6 +24,10 @@ export interface AlertsSlice {
   readonly seen: Readonly<Record<string, Alert>>;
   readonly seenOrder: readonly string[];
   readonly alertFilter: AlertFilter;
+  /** Silences and maintenance windows the engine keeps (active, pending, recently expired). */
+  readonly silences: readonly Silence[];
+  /** Case entries added this session, per alert: a case thread on screen re-reads when its count moves. */
+  readonly caseCounts: Readonly<Record<string, number>>;
   setAlertFilter(patch: Partial<AlertFilter>): void;
 }
 
@@ -28,8 +36,23 @@ export const createAlertsSlice: SliceCreator<AlertsSlice> = (set) => ({
   seen: {},
   seenOrder: [],
   alertFilter: EMPTY_ALERT_FILTER,
+  silences: [],
+  caseCounts: {},
   setAlertFilter: (patch) => set((s) => ({ alertFilter: { ...s.alertFilter, ...patch } })),
 });
+
+/** Counts the case entries of a frame into `counts` (a new object when any). */
+export function reduceCaseEntries(counts: Readonly<Record<string, number>>, entries: readonly AlertCaseEntry[]): Readonly<Record<string, number>> {
+  if (entries.length === 0) return counts;
+  const out: Record<string, number> = { ...counts };
+  for (const e of entries) out[e.alertId] = (out[e.alertId] ?? 0) + 1;
+  return out;
+}
+
+/** An open alert that needs someone: not acknowledged and not silenced. */
+export function isUnhandled(alert: Alert, silences: readonly Silence[], now: number): boolean {
+  return !alert.acknowledged && silenceFor(alert, silences, now) === null;
+}
 
 type AlertState = Pick<AlertsSlice, 'active' | 'seen' | 'seenOrder'>;
 
@@ -80,13 +103,14 @@ const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning
  * Active alerts to show: filtered, critical first, firing before pending,
  * then oldest first (an alert keeps its place while it lasts), id as the tie-break.
  */
-export function visibleAlerts(active: Readonly<Record<string, Alert>>, filter: AlertFilter): Alert[] {
+export function visibleAlerts(active: Readonly<Record<string, Alert>>, filter: AlertFilter, silences: readonly Silence[] = [], now = 0): Alert[] {
   const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
   return Object.values(active)
     .filter((a) => {
       if (filter.severity && a.severity !== filter.severity) return false;
       if (filter.state && a.state !== filter.state) return false;
-      if (filter.unackedOnly && a.acknowledged) return false;
+      // A silenced alert is not an unacknowledged problem: someone already said so.
+      if (filter.unackedOnly && !isUnhandled(a, silences, now)) return false;
       const hay = `${a.key} ${a.instrumentId} ${a.rule} ${a.metric}`.toLowerCase();
       return words.every((w) => hay.includes(w));
     })

@@ -1,9 +1,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BookLadder, ConsoleMode, ConsoleSnapshot, FeedView, ReplayState } from '../../../shared/contract';
-import type { Alert, AlertEvent } from '../../../shared/core/model';
+import type { AlertCaseEntry, AlertView, BookLadder, ConsoleMode, ConsoleSnapshot, FeedView, ReplayState, Silence } from '../../../shared/contract';
+import type { AlertEvent } from '../../../shared/core/model';
 import { sortOverviewKeys } from '../model/overview-columns';
 import { rowFromSummary, type ShownRow } from '../model/summary-rows';
-import { createAlertsSlice, reduceAlertEvents, reduceAlertSnapshot } from './alerts-slice';
+import { createAlertsSlice, reduceAlertEvents, reduceAlertSnapshot, reduceCaseEntries } from './alerts-slice';
 import { createFeedsSlice, reduceFeeds } from './feeds-slice';
 import { createMarketSlice, reduceOverview } from './market-slice';
 import type { Prefs } from './prefs';
@@ -16,7 +16,11 @@ export interface EventBatch {
   /** Latest row per key in the frame, full or brief. */
   readonly rows: readonly ShownRow[];
   /** Every alerts event of the frame, in order. */
-  readonly alerts: readonly { readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[] }[];
+  readonly alerts: readonly { readonly events: readonly AlertEvent[]; readonly alerts: readonly AlertView[] }[];
+  /** The latest silence list of the frame, if one came. */
+  readonly silences?: readonly Silence[] | null;
+  /** Case entries (notes, assignments) of the frame, in order. */
+  readonly cases?: readonly AlertCaseEntry[];
   readonly feeds: readonly FeedView[] | null;
   readonly book: BookLadder | null;
   readonly replay: ReplayState | null;
@@ -72,6 +76,7 @@ export function createConsoleStore(prefs: Prefs): ConsoleStore {
         feeds: snapshot.feeds,
         replay: snapshot.replay,
         captureAccess: snapshot.captures ?? null,
+        silences: snapshot.silences ?? [],
         ...fresh,
         selectedKey,
         book: s.book !== null && rows[s.book.key] ? s.book : null,
@@ -95,6 +100,8 @@ export function createConsoleStore(prefs: Prefs): ConsoleStore {
         for (const a of batch.alerts) alerts = reduceAlertEvents(alerts, a.events, a.alerts);
         Object.assign(patch, alerts);
       }
+      if (batch.silences) patch.silences = batch.silences;
+      if (batch.cases && batch.cases.length > 0) patch.caseCounts = reduceCaseEntries(s.caseCounts, batch.cases);
       if (batch.feeds) patch.feeds = reduceFeeds(s.feeds, batch.feeds);
       if (batch.book) patch.book = batch.book;
       if (batch.replay) patch.replay = batch.replay;

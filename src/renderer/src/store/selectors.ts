@@ -24,8 +24,8 @@ export function visibleOverviewKeys(s: OverviewInputs): string[] {
 }
 
 /** Ids of the active alerts shown, in table order. */
-export function visibleAlertIds(s: Pick<ConsoleState, 'active' | 'alertFilter'>): string[] {
-  return visibleAlerts(s.active, s.alertFilter).map((a) => a.id);
+export function visibleAlertIds(s: Pick<ConsoleState, 'active' | 'alertFilter' | 'silences'>, now = Date.now()): string[] {
+  return visibleAlerts(s.active, s.alertFilter, s.silences, now).map((a) => a.id);
 }
 
 /**

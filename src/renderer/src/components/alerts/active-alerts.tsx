@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { Severity } from '../../../../shared/core/model';
+import { isUnhandled } from '../../store/alerts-slice';
 import { consoleNow, visibleAlertIds } from '../../store/selectors';
 import { useConsole } from '../context';
 import { useNow } from '../use-now';
@@ -14,6 +15,8 @@ export function ActiveAlerts() {
   const wall = useNow(1000);
   // "since" is measured on the engine's clock (the replay's during a replay), not this machine's.
   const now = useConsole((s) => consoleNow(s, wall));
+  // Silenced and acknowledged alerts are handled: what is left needs someone. Silences run on the engine's wall clock.
+  const unhandled = useConsole((s) => Object.values(s.active).filter((a) => isUnhandled(a, s.silences, wall + s.clockOffsetMs)).length);
   return (
     <div className="pane">
       <div className="toolbar">
@@ -39,8 +42,8 @@ export function ActiveAlerts() {
         <label className="muted">
           <input type="checkbox" checked={filter.unackedOnly} onChange={(e) => setFilter({ unackedOnly: e.target.checked })} /> unacknowledged
         </label>
-        <span className="muted count">
-          {ids.length} / {total}
+        <span className="muted count" data-testid="alerts-unhandled">
+          {unhandled} unacknowledged · {ids.length} / {total}
         </span>
       </div>
       <div className="table-scroll">
@@ -52,8 +55,10 @@ export function ActiveAlerts() {
             <col className="col-value" />
             <col className="col-z" />
             <col className="col-peak" />
+            <col className="col-peak" />
             <col className="col-since" />
             <col className="col-state" />
+            <col className="col-case" />
             <col className="col-ack" />
           </colgroup>
           <thead>
@@ -63,9 +68,11 @@ export function ActiveAlerts() {
               <th className="txt">Rule</th>
               <th className="num">Now vs threshold</th>
               <th className="num">z now</th>
+              <th className="num">At open (z)</th>
               <th className="num">Peak (z)</th>
               <th className="num">Since (UTC)</th>
               <th className="txt">State</th>
+              <th className="txt">Case</th>
               <th className="txt">Ack</th>
             </tr>
           </thead>

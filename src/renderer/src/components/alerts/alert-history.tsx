@@ -1,16 +1,24 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AlertHistoryRow } from '../../../../shared/contract';
 import type { Severity } from '../../../../shared/core/model';
-import { formatDateTime, formatDuration, formatMetric, formatSigma } from '../../format/format';
+import { formatDateTime, formatDuration, formatMetric } from '../../format/format';
 import { useClient, useConsole } from '../context';
 import { AlertTrail } from './alert-trail';
+import { mergeLiveHistory, type HistoryFilter } from './history-live';
+import { ZValue } from './z-value';
 
-type HistoryState = '' | 'pending' | 'firing' | 'resolved';
+type HistoryState = HistoryFilter['state'];
 
-/** Alerts from the local database (newest first) with their audit trail on the side. */
+/**
+ * Alerts from the local database (newest first) with their case and audit
+ * trail on the side. Live: every alert event and case change this session
+ * sees is laid over the rows read, so a row turns firing, acknowledged or
+ * assigned as the Active table does, without Refresh.
+ */
 export function AlertHistory() {
   const client = useClient();
   const epoch = useConsole((s) => s.dataEpoch);
+  const seen = useConsole((s) => s.seen);
   const [venue, setVenue] = useState('');
   const [severity, setSeverity] = useState<'' | Severity>('');
   const [state, setState] = useState<HistoryState>('');
@@ -27,6 +35,7 @@ export function AlertHistory() {
   }, [client, venue, severity, state]);
 
   useEffect(load, [load, epoch]);
+  const shown = useMemo(() => mergeLiveHistory(rows, seen, { venue, severity, state }), [rows, seen, venue, severity, state]);
 
   return (
     <div className="pane pane-history">
@@ -47,7 +56,7 @@ export function AlertHistory() {
         <button type="button" className="btn" data-testid="history-refresh" onClick={load}>
           Refresh
         </button>
-        {error ? <span className="error">{error}</span> : <span className="muted count">{rows.length} alerts</span>}
+        {error ? <span className="error">{error}</span> : <span className="muted count">{shown.length} alerts · live</span>}
       </div>
       <div className="split">
         <div className="table-scroll">
@@ -58,9 +67,11 @@ export function AlertHistory() {
               <col className="col-inst" />
               <col className="col-rule" />
               <col className="col-value" />
-              <col className="col-z" />
+              <col className="col-value" />
+              <col className="col-value" />
               <col className="col-dur" />
               <col className="col-state" />
+              <col className="col-ackby" />
               <col className="col-ackby" />
             </colgroup>
             <thead>
@@ -69,20 +80,23 @@ export function AlertHistory() {
                 <th className="txt">Peak</th>
                 <th className="txt">Instrument</th>
                 <th className="txt">Rule</th>
-                <th className="num">Value vs thr.</th>
-                <th className="num">z</th>
+                <th className="num" title="value and z at the onset">At open (z)</th>
+                <th className="num" title="the episode's most extreme value and z">Peak (z)</th>
+                <th className="num" title="value and z at the last transition, vs the threshold">Last vs thr.</th>
                 <th className="num">Lasted</th>
                 <th className="txt">State</th>
                 <th className="txt">Ack</th>
+                <th className="txt">Case</th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
+              {shown.map((r) => (
                 <tr
                   key={r.id}
                   className={`row${r.id === selected ? ' selected' : ''}`}
                   data-testid="alert-history-row"
                   data-alert-id={r.id}
+                  data-state={r.state}
                   onClick={() => setSelected(r.id)}
                 >
                   <td className="num">{formatDateTime(r.openedAt)}</td>
@@ -95,13 +109,24 @@ export function AlertHistory() {
                     {r.detail ? <span className="muted"> · {r.detail}</span> : null}
                   </td>
                   <td className="num">
+                    {formatMetric(r.metric, r.openValue)} <ZValue z={r.openZscore} />
+                  </td>
+                  <td className="num">
+                    {formatMetric(r.metric, r.peakValue ?? r.value)} <ZValue z={r.peakZscore ?? r.zscore} />
+                  </td>
+                  <td className="num">
                     {formatMetric(r.metric, r.value)} <span className="muted">vs {formatMetric(r.metric, r.threshold)}</span>
                   </td>
-                  <td className="num">{formatSigma(r.zscore)}</td>
                   <td className="num">{r.resolvedAt === null ? 'open' : formatDuration(r.resolvedAt - r.openedAt)}</td>
-                  <td className={`txt state-${r.state}`}>{r.cancelled ? 'cancelled' : r.state}</td>
-                  <td className="txt" title={r.ackNote ?? ''}>
+                  <td className={`txt state-${r.state}`} data-testid="history-state">
+                    {r.cancelled ? 'cancelled' : r.state}
+                  </td>
+                  <td className="txt" title={r.ackNote ?? ''} data-testid="history-ack">
                     {r.ackBy ?? ''}
+                  </td>
+                  <td className="txt" data-testid="history-case">
+                    {r.assignee ? `→ ${r.assignee}` : ''}
+                    {r.notes ? <span className="muted"> {r.notes}✎</span> : null}
                   </td>
                 </tr>
               ))}

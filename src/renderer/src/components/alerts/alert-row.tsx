@@ -1,12 +1,14 @@
 import { memo, useEffect, useRef } from 'react';
-import { formatClock, formatDuration, formatMetric, formatSigma } from '../../format/format';
+import { formatClock, formatDuration, formatMetric } from '../../format/format';
 import { useConsole } from '../context';
+import { SilenceBadge, useSilence } from './silence-badge';
+import { ZValue } from './z-value';
 
 /**
- * One active alert: severity, instrument, rule, its value now vs threshold, z
- * now, the episode's peak, since, state, acknowledgement. "Now" comes from the
- * instrument's latest overview row: the alert itself keeps the value of its
- * last transition, which can be minutes old (the trail keeps the value at open).
+ * One active alert: severity, instrument, rule, its value and z three ways
+ * (now, at open, peak), since, state (and silence), case, acknowledgement.
+ * "Now" comes from the instrument's latest overview row: the alert itself
+ * keeps the value of its last transition, which can be minutes old.
  */
 export const AlertRow = memo(function AlertRow({ alertId, now }: { alertId: string; now: number }) {
   const alert = useConsole((s) => s.active[alertId]);
@@ -15,20 +17,23 @@ export const AlertRow = memo(function AlertRow({ alertId, now }: { alertId: stri
   const selected = useConsole((s) => s.alertSel === alertId);
   const select = useConsole((s) => s.setAlertSel);
   const openAck = useConsole((s) => s.openAck);
+  const silence = useSilence(alert, now);
   const ref = useRef<HTMLTableRowElement>(null);
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
   if (!alert) return null;
   const since = alert.firedAt ?? alert.openedAt;
+  const live = current !== undefined;
   return (
     <tr
       ref={ref}
-      className={`row sev-row-${alert.severity}${selected ? ' selected' : ''}${alert.acknowledged ? ' acked' : ''}`}
+      className={`row sev-row-${alert.severity}${selected ? ' selected' : ''}${alert.acknowledged ? ' acked' : ''}${silence ? ' silenced' : ''}`}
       data-testid="alert-row"
       data-alert-id={alert.id}
       data-severity={alert.severity}
       data-state={alert.state}
+      data-silenced={silence ? silence.id : undefined}
       aria-selected={selected}
       onClick={() => select(alert.id)}
     >
@@ -41,17 +46,28 @@ export const AlertRow = memo(function AlertRow({ alertId, now }: { alertId: stri
         {/* A feed alert's number (seconds down, gaps in the window) needs its words beside it. */}
         {alert.detail ? <span className="muted"> · {alert.detail}</span> : null}
       </td>
-      <td className="num" data-testid="alert-now" title={current === undefined ? 'no live sample: the value at the last transition' : 'the latest sample'}>
-        {formatMetric(alert.metric, current ?? alert.value)} <span className="muted">vs {formatMetric(alert.metric, alert.threshold)}</span>
+      <td className="num" data-testid="alert-now" title={live ? 'the latest sample' : 'no live sample: the value at the last transition'}>
+        {formatMetric(alert.metric, live ? current : alert.value)} <span className="muted">vs {formatMetric(alert.metric, alert.threshold)}</span>
       </td>
-      <td className="num">{formatSigma(current === undefined ? alert.zscore : currentZ)}</td>
+      <td className="num">
+        <ZValue z={live ? currentZ : alert.zscore} testId="alert-z-now" />
+      </td>
+      <td className="num" data-testid="alert-open" title="value and z at the onset (the first sample past the rule)">
+        {formatMetric(alert.metric, alert.openValue)} <ZValue z={alert.openZscore} />
+      </td>
       <td className="num" data-testid="alert-peak" title="the most extreme value and z of this episode">
-        {formatMetric(alert.metric, alert.peakValue ?? alert.value)} <span className="muted">{formatSigma(alert.peakZscore ?? alert.zscore)}</span>
+        {formatMetric(alert.metric, alert.peakValue ?? alert.value)} <ZValue z={alert.peakZscore ?? alert.zscore} />
       </td>
       <td className="num" title={`${formatClock(since)}Z`}>
         {formatClock(since)} <span className="muted dur">{formatDuration(now - since)}</span>
       </td>
-      <td className={`txt state-${alert.state}`}>{alert.state}</td>
+      <td className={`txt state-${alert.state}`}>
+        {alert.state} <SilenceBadge silence={silence} />
+      </td>
+      <td className="txt" data-testid="alert-case">
+        {alert.assignee ? <span title="assigned to">→ {alert.assignee}</span> : null}
+        {alert.notes ? <span className="muted"> · {alert.notes} note{alert.notes === 1 ? '' : 's'}</span> : null}
+      </td>
       <td className="txt">
         {alert.acknowledged ? (
           <span className="muted" title={alert.acknowledged.note}>

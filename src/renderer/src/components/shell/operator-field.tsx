@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useConsole } from '../context';
 
 /** The operator's name, set once (localStorage): who acknowledgements are recorded as. */
@@ -6,6 +6,8 @@ export function OperatorField() {
   const operator = useConsole((s) => s.operator);
   const setOperator = useConsole((s) => s.setOperator);
   const [draft, setDraft] = useState(operator);
+  // The name can be set elsewhere (the acknowledge dialog asks it the first time): show it at once.
+  useEffect(() => setDraft(operator), [operator]);
   return (
     <label className="operator" title="your name on acknowledgements">
       operator

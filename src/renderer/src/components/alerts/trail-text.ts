@@ -1,0 +1,43 @@
+import type { AlertCaseEntry } from '../../../../shared/contract';
+import type { AlertEvent } from '../../../../shared/core/model';
+import { formatDuration, formatMetric, formatSigma } from '../../format/format';
+
+/** One line of the audit trail: an engine transition or a case entry, in time order. */
+export type TrailItem = { readonly type: 'event'; readonly event: AlertEvent } | { readonly type: 'case'; readonly entry: AlertCaseEntry };
+
+/** Engine events and case entries in one thread, oldest first (an event before a case entry of the same millisecond). */
+export function mergeTrail(events: readonly AlertEvent[], entries: readonly AlertCaseEntry[]): TrailItem[] {
+  const items: TrailItem[] = [...events.map((event) => ({ type: 'event', event }) as const), ...entries.map((entry) => ({ type: 'case', entry }) as const)];
+  const time = (i: TrailItem): number => (i.type === 'event' ? i.event.time : i.entry.time);
+  // Stable sort: each source keeps its own order.
+  return items.sort((a, b) => time(a) - time(b) || (a.type === b.type ? 0 : a.type === 'event' ? -1 : 1));
+}
+
+/**
+ * What an engine transition says, with the values that explain it. A
+ * `firing` that follows a `pending` is the persistence being met: the
+ * z-score gated only the onset and has usually fallen back by then (a
+ * rolling window absorbs a lasting dislocation), so the line says what fired
+ * (the threshold held for the persistence) and why (the onset's z past its
+ * bar) rather than show the z of the moment as if it were the cause.
+ */
+export function describeTrailEvent(e: AlertEvent, onset: AlertEvent | undefined): string {
+  const vs = `${formatMetric(e.metric, e.value)} vs ${formatMetric(e.metric, e.threshold)}`;
+  const bar = e.zThreshold !== null ? ` (bar ${e.zThreshold}σ)` : '';
+  if (e.kind === 'firing' && onset && onset !== e && onset.kind === 'pending') {
+    const onsetZ = onset.zscore === null ? '' : `, z ${formatSigma(onset.zscore)}${bar}`;
+    return (
+      `${e.rule}: held past ${formatMetric(e.metric, e.threshold)} for ${formatDuration(e.time - onset.time)} since the onset ` +
+      `(${formatMetric(e.metric, onset.value)}${onsetZ}); now ${formatMetric(e.metric, e.value)}, z ${formatSigma(e.zscore)}`
+    );
+  }
+  if (e.kind === 'pending' || e.kind === 'firing' || e.kind === 'escalated' || e.kind === 'deescalated') return `${e.rule}: ${vs}, z ${formatSigma(e.zscore)}${bar}`;
+  if (e.kind === 'resolved' || e.kind === 'cancelled') return `${e.rule}: back within ${formatMetric(e.metric, e.threshold)} (now ${formatMetric(e.metric, e.value)})`;
+  return `${e.rule}: ${vs}`;
+}
+
+/** What a case entry says. */
+export function describeCaseEntry(entry: AlertCaseEntry): string {
+  if (entry.kind === 'assigned') return entry.text ? `assigned to ${entry.text}` : 'unassigned';
+  return entry.text;
+}
