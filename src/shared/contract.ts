@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Alert, AlertEvent, AlertState, DataHealth, InstrumentType, MetricName, Severity, VenueId } from './core/model';
 import type { RuleSpec } from './core/rule-types';
 import type { RuleStatus } from './core/rule-status';
-import { silenceTimesProblem, type Silence } from './silences';
+import { silenceSpanProblem, type Silence } from './silences';
 
 export type { Silence, SilenceMatcher, SilenceState } from './silences';
 
@@ -531,8 +531,8 @@ export const REQUEST_SCHEMAS = {
       .strict()
       // The bounds that need no clock; the service checks the rest against now (silenceTimesProblem).
       .superRefine((s, ctx) => {
-        const problem = s.startsAt === undefined ? null : silenceTimesProblem(s.startsAt, s.endsAt, s.startsAt);
-        if (problem && !problem.startsWith('endsAt is in the past')) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: problem });
+        const problem = s.startsAt === undefined ? null : silenceSpanProblem(s.startsAt, s.endsAt);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: problem });
       }),
   ]),
   expireSilence: z.tuple([z.object({ id: z.string().regex(/^S\d{1,12}$/, 'expected a silence id (S12)'), by: operator }).strict()]),

@@ -83,15 +83,22 @@ export function describeMatcher(silence: Pick<Silence, 'matcher' | 'rule'>): str
   return silence.rule === null ? what : `${what}, rule ${silence.rule}`;
 }
 
+/** Why a silence's span cannot be accepted, whatever the clock: the end must follow the start by at most {@link MAX_SILENCE_MS}. */
+export function silenceSpanProblem(startsAt: number, endsAt: number): string | null {
+  if (endsAt <= startsAt) return 'endsAt must be after startsAt';
+  if (endsAt - startsAt > MAX_SILENCE_MS) return `a silence lasts at most ${MAX_SILENCE_MS / 3600_000} h (7 days)`;
+  return null;
+}
+
 /**
  * Why a silence's times cannot be accepted at `now`, or null: the end must
- * follow the start, lie ahead, be at most {@link MAX_SILENCE_MS} after the
- * start, and the start at most {@link MAX_SILENCE_LEAD_MS} ahead.
+ * lie ahead, the span be sound ({@link silenceSpanProblem}), and the start at
+ * most {@link MAX_SILENCE_LEAD_MS} ahead.
  */
 export function silenceTimesProblem(startsAt: number, endsAt: number, now: number): string | null {
-  if (endsAt <= startsAt) return 'endsAt must be after startsAt';
   if (endsAt <= now) return 'endsAt is in the past: the silence would already be expired';
-  if (endsAt - startsAt > MAX_SILENCE_MS) return `a silence lasts at most ${MAX_SILENCE_MS / 3600_000} h (7 days)`;
+  const span = silenceSpanProblem(startsAt, endsAt);
+  if (span) return span;
   if (startsAt - now > MAX_SILENCE_LEAD_MS) return 'a maintenance window starts at most 30 days ahead';
   return null;
 }
