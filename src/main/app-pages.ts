@@ -1,17 +1,18 @@
 /**
- * What counts as "the app's own page": the built renderer's index.html on
- * file://, or in `electron-vite dev` the renderer dev server on loopback.
- * Pure (no electron import) so sender and request checks can be tested.
+ * What counts as "the app's own page": the built renderer's index.html as
+ * served on `app://console/` (app-protocol.ts), or in `electron-vite dev`
+ * the renderer dev server on loopback. Pure (no electron import) so sender
+ * and request checks can be tested.
  */
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { APP_HOST, APP_INDEX_URL, APP_SCHEME } from './app-protocol';
 
 /** The trusted renderer locations of one run. */
 export interface AppPages {
-  /** file:// URL of the built renderer's index.html. */
+  /** `app://console/index.html`: the built renderer's index.html. */
   readonly indexUrl: URL;
-  /** file:// URL of the folder holding it (ends with `/`): the only files the renderer may load. */
-  readonly rendererDirUrl: URL;
+  /** The folder holding it: the only files `app://console/` serves. */
+  readonly rendererDir: string;
   /** Origin of the renderer dev server (`http://localhost:5173`) in development, else null. */
   readonly devServer: URL | null;
 }
@@ -21,9 +22,7 @@ export interface AppPages {
  * @param devServerUrl the dev server URL from `parseDevServerUrl`, or null
  */
 export function appPages(rendererIndexPath: string, devServerUrl: string | null): AppPages {
-  const indexUrl = pathToFileURL(rendererIndexPath);
-  const rendererDirUrl = pathToFileURL(`${dirname(rendererIndexPath)}/`);
-  return { indexUrl, rendererDirUrl, devServer: devServerUrl === null ? null : new URL(devServerUrl) };
+  return { indexUrl: new URL(APP_INDEX_URL), rendererDir: dirname(rendererIndexPath), devServer: devServerUrl === null ? null : new URL(devServerUrl) };
 }
 
 /**
@@ -52,22 +51,22 @@ export function parseDevServerUrl(value: string | undefined, packaged: boolean):
 export function isAppPage(url: string, pages: AppPages): boolean {
   const parsed = parse(url);
   if (!parsed) return false;
-  if (parsed.protocol === 'file:') return parsed.host === '' && parsed.pathname === pages.indexUrl.pathname;
+  if (parsed.protocol === `${APP_SCHEME}:`) return parsed.host === APP_HOST && parsed.pathname === pages.indexUrl.pathname;
   return pages.devServer !== null && parsed.protocol === 'http:' && parsed.origin === pages.devServer.origin;
 }
 
 /**
- * True when the renderer may load `url`: a file inside the renderer folder
- * (URL parsing resolves `..`, so a path cannot climb out), DevTools, inline
- * `data:` images, and in development the dev server (http and its HMR
- * WebSocket). Everything else, remote or local, is blocked.
+ * True when the renderer may load `url`: the app's own scheme (whose
+ * handler serves only the renderer folder), DevTools, inline `data:`
+ * images, and in development the dev server (http and its HMR WebSocket).
+ * Everything else, remote or local, `file://` included, is blocked.
  */
 export function isAllowedRequest(url: string, pages: AppPages): boolean {
   const parsed = parse(url);
   if (!parsed) return false;
   switch (parsed.protocol) {
-    case 'file:':
-      return parsed.host === '' && parsed.pathname.startsWith(pages.rendererDirUrl.pathname);
+    case `${APP_SCHEME}:`:
+      return parsed.host === APP_HOST;
     case 'devtools:':
     case 'data:':
       return true;

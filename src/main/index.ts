@@ -4,19 +4,25 @@
  * the security decisions are pure functions tested without Electron
  * (test/electron), and docs/electron-security.md walks the checklist.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { app, dialog, Menu, session, shell, type BrowserWindow } from 'electron';
 import { defaultConfigDir } from '../engine/config/default-config-dir';
+import { SQLITE_BINDING_ENV } from '../engine/storage/native-binding';
 import { enabledVenueInstruments } from '../shared/config';
 import { isConfigError } from '../shared/config/config-error';
 import { buildMenuTemplate, type MenuActions } from './app-menu';
 import { appPages, parseDevServerUrl } from './app-pages';
+import { APP_INDEX_URL } from './app-protocol';
+import { registerAppScheme, serveAppScheme } from './app-protocol-handler';
 import { guardCaptureOpening } from './capture-guard';
 import { startDesktopNotifier } from './desktop-notifier';
 import { createEngineSession, type EngineSession } from './engine-session';
 import { sendFocusAlert, startIpcBridge } from './ipc-bridge';
 import { createMainWindow, focusWindow } from './main-window';
+import { contentSecurityPolicy } from './security-policy';
 import { hardenSession, hardenWebContents } from './session-hardening';
+import { electronSqliteBindingPath } from './sqlite-binding-path';
 import { WINDOW_STATE_FILE, createWindowStateKeeper, createWindowStateStore } from './window-state';
 
 /** Windows shows notifications only for an app with an id. */
@@ -30,6 +36,8 @@ const log = (message: string): void => {
 
 // Sandbox every renderer, whatever a window's own options say.
 app.enableSandbox();
+// The console is served on app://console/ (app-protocol.ts), not file://; its privileges must be set before ready.
+registerAppScheme();
 
 // A second launch focuses the running console instead of starting a second engine.
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -44,6 +52,18 @@ async function main(): Promise<void> {
   const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
   const pages = appPages(rendererIndex, devUrl);
   hardenSession(session.defaultSession, pages, log);
+  serveAppScheme(session.defaultSession, pages.rendererDir, contentSecurityPolicy(pages), log);
+
+  // better-sqlite3 built for Electron's ABI (node_modules has Node's): the engine and its
+  // workers load it through SURVEIL_SQLITE_BINDING. A packaged app takes only its own copy,
+  // so an environment variable cannot make it load other native code.
+  const binding = (!app.isPackaged && process.env[SQLITE_BINDING_ENV]) || electronSqliteBindingPath(import.meta.dirname);
+  if (!existsSync(binding)) {
+    dialog.showErrorBox('The console cannot start', `better-sqlite3 for Electron is missing:\n${binding}\n\nnpm start builds it on first start (scripts/electron-native.mjs).`);
+    app.exit(1);
+    return;
+  }
+  process.env[SQLITE_BINDING_ENV] = binding;
 
   const configDir = resolve(process.env['SURVEIL_CONFIG'] || defaultConfigDir());
   const demo = app.commandLine.getSwitchValue('demo') || null;
@@ -123,7 +143,7 @@ async function main(): Promise<void> {
       .finally(() => app.quit());
   });
 
-  await (devUrl !== null ? window.loadURL(devUrl) : window.loadFile(rendererIndex));
+  await window.loadURL(devUrl ?? APP_INDEX_URL);
   engine.service.start();
 }
 

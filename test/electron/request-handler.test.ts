@@ -6,7 +6,7 @@ import { handleRequest } from '../../src/main/request-handler';
 import { PRODUCTION_CSP, contentSecurityPolicy, isPermissionGranted } from '../../src/main/security-policy';
 
 const INDEX = '/opt/surveil/out/renderer/index.html';
-const PAGE = 'file:///opt/surveil/out/renderer/index.html';
+const PAGE = 'app://console/index.html';
 const PROD = appPages(INDEX, null);
 const DEV = appPages(INDEX, 'http://localhost:5173');
 
@@ -35,6 +35,9 @@ describe('handleRequest: sender', () => {
   });
 
   it.each([
+    ['the built index on file:// (the console is served on app://)', 'file:///opt/surveil/out/renderer/index.html'],
+    ['another page of the app scheme', 'app://console/other.html'],
+    ['another host of the app scheme', 'app://evil/index.html'],
     ['another local file', 'file:///opt/surveil/out/renderer/other.html'],
     ['a file elsewhere', 'file:///etc/passwd'],
     ['a path climbing out', 'file:///opt/surveil/out/renderer/../renderer-evil/index.html'],
@@ -109,10 +112,14 @@ describe('app pages, requests and CSP', () => {
 
   it('lets the renderer load its own files and nothing remote or elsewhere on disk', () => {
     expect(isAllowedRequest(PAGE, PROD)).toBe(true);
-    expect(isAllowedRequest('file:///opt/surveil/out/renderer/assets/index-abc.js', PROD)).toBe(true);
+    expect(isAllowedRequest('app://console/assets/index-abc.js', PROD)).toBe(true);
     expect(isAllowedRequest('devtools://devtools/bundled/inspector.html', PROD)).toBe(true);
     expect(isAllowedRequest('data:image/png;base64,AAAA', PROD)).toBe(true);
     for (const url of [
+      // file:// is not the console's any more: none of it, not even the renderer folder.
+      'file:///opt/surveil/out/renderer/index.html',
+      'file:///opt/surveil/out/renderer/assets/index-abc.js',
+      'app://evil/index.html',
       'file:///opt/surveil/out/renderer/../../config/exchanges.yaml',
       'file:///opt/surveil/out/renderer-other/x.js',
       'file:///home/desk/.ssh/id_rsa',
@@ -134,7 +141,9 @@ describe('app pages, requests and CSP', () => {
 
   it('the page itself is the index only', () => {
     expect(isAppPage(PAGE, PROD)).toBe(true);
-    expect(isAppPage('file:///opt/surveil/out/renderer/assets/index-abc.js', PROD)).toBe(false);
+    expect(isAppPage(`${PAGE}?x=1#/alerts`, PROD)).toBe(true);
+    expect(isAppPage('app://console/assets/index-abc.js', PROD)).toBe(false);
+    expect(isAppPage('file:///opt/surveil/out/renderer/index.html', PROD)).toBe(false);
   });
 
   it('has a strict production CSP and relaxes only styles and HMR under the dev server', () => {

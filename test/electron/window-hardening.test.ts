@@ -66,14 +66,15 @@ describe('the session and web-contents guards as installed', () => {
   const logged: string[] = [];
   hardenSession(session as never, pages, (m) => logged.push(m));
 
-  it('cancels every request outside the renderer folder', () => {
+  it('cancels every request but the app scheme (file:// included)', () => {
     const decide = (url: string): boolean => {
       let cancel: boolean | undefined;
       (handlers.get('request') as (d: { url: string }, cb: (r: { cancel: boolean }) => void) => void)({ url }, (r) => (cancel = r.cancel));
       return cancel!;
     };
-    expect(decide('file:///app/out/renderer/index.html')).toBe(false);
-    expect(decide('file:///app/out/renderer/assets/index.js')).toBe(false);
+    expect(decide('app://console/index.html')).toBe(false);
+    expect(decide('app://console/assets/index.js')).toBe(false);
+    expect(decide('file:///app/out/renderer/index.html')).toBe(true);
     expect(decide('https://evil.example/x.js')).toBe(true);
     expect(decide('file:///etc/passwd')).toBe(true);
     expect(logged.some((m) => m.startsWith('blocked request: https://evil.example'))).toBe(true);
