@@ -3,6 +3,7 @@ import { useConsole } from '../context';
 import { ActiveAlerts } from './active-alerts';
 import { AlertHistory } from './alert-history';
 import { SilencesPanel } from './silences-panel';
+import './alert-desk.css';
 
 /** Active alerts above; below, the history with its case and trail, or the silences. */
 export function AlertsView() {

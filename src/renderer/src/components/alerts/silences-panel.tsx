@@ -130,6 +130,8 @@ function SilenceForm({ now }: { now: number }) {
     <form
       className="toolbar silence-form"
       data-testid="silence-form"
+      // The engine says what is wrong with a silence (past, too long, unknown instrument), in words.
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         submit();
@@ -144,7 +146,7 @@ function SilenceForm({ now }: { now: number }) {
       <input className="input" data-testid="silence-value" placeholder={kind === 'key' ? 'okx:BTC-USDT-SWAP' : kind === 'instrument' ? 'BTC-USDT-PERP' : 'okx'} value={value} onChange={(e) => setValue(e.target.value)} />
       <input className="input input-small" data-testid="silence-rule" placeholder="rule (optional)" value={rule} onChange={(e) => setRule(e.target.value)} />
       <label className="muted">
-        for h <input className="input input-small" data-testid="silence-hours" type="number" min="0.1" max={MAX_SILENCE_MS / 3600_000} step="0.5" value={hours} onChange={(e) => setHours(e.target.value)} />
+        for h <input className="input input-small" data-testid="silence-hours" type="number" min="0.1" max={MAX_SILENCE_MS / 3600_000} step="any" value={hours} onChange={(e) => setHours(e.target.value)} />
       </label>
       <label className="muted" title="a start ahead makes a maintenance window (UTC)">
         or from <input className="input" data-testid="silence-start" type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
