@@ -28,6 +28,9 @@ export interface RestPlan {
   readonly defaultRetryAfterMs?: number;
 }
 
+/** Most pages of one paged instrument list (a venue answering with a cursor for ever must not hold the feed). */
+export const MAX_METADATA_PAGES = 50;
+
 /** Longest wait for the metadata's first answer before the sockets open anyway (a slow REST must not hold the market data back). */
 export const METADATA_WAIT_MS = 3_000;
 
@@ -142,8 +145,10 @@ export class FeedCore {
   /**
    * Fetches instrument metadata once, retrying with backoff on network
    * failures and error statuses; every response body goes to the sink.
+   * `nextPage` reads a paged answer (Bybit's `nextPageCursor`): the URL of
+   * the page after it, fetched the same way, up to {@link MAX_METADATA_PAGES}.
    */
-  fetchMetadata(url: string, request: RestRequestOptions = {}): void {
+  fetchMetadata(url: string, request: RestRequestOptions = {}, nextPage?: (body: string) => string | undefined, page = 1): void {
     let answered: () => void = () => {};
     this.metadataAnswers.push(new Promise<void>((resolve) => (answered = resolve)));
     const policy = new ReconnectPolicy({
@@ -161,7 +166,14 @@ export class FeedCore {
         (response) => {
           this.emitRest(response);
           answered();
-          if (response.status >= 400) retry();
+          if (response.status >= 400) return retry();
+          const next = nextPage?.(response.body);
+          if (next === undefined || next === url) return;
+          if (page >= MAX_METADATA_PAGES) {
+            this.restLink.noteFailure(`instrument list still paged after ${MAX_METADATA_PAGES} pages (${url}): the rest is not read`);
+            return;
+          }
+          this.fetchMetadata(next, request, nextPage, page + 1);
         },
         () => {
           answered();

@@ -43,6 +43,12 @@ export interface ManagedSocketOptions {
   readonly hooks: ManagedSocketHooks;
   /** Paces connection attempts (OKX: 3 per second per IP). */
   readonly pace?: (task: () => void) => void;
+  /**
+   * The keepalive sent every `textPingIntervalMs`: by default the text
+   * `ping` after that much silence (OKX); Bybit wants `{"op":"ping"}` every
+   * 20 s whatever the traffic (`always`).
+   */
+  readonly ping?: { readonly text: string; readonly always: boolean };
   readonly now?: () => number;
 }
 
@@ -53,6 +59,8 @@ interface Link extends SocketLink {
   openedAt: number;
   lastFrameAt: number;
   pingSentAt: number | null;
+  /** When the last keepalive went out (the socket's opening before the first). */
+  lastPingAt: number;
   /** Why we closed it ourselves, when the close code alone would not say. */
   closeReason?: string;
 }
@@ -189,6 +197,7 @@ export class ManagedSocket {
       openedAt: 0,
       lastFrameAt: 0,
       pingSentAt: null,
+      lastPingAt: 0,
       send: (text) => {
         if (!link.dead && ws.readyState === WebSocket.OPEN) ws.send(text);
       },
@@ -218,6 +227,7 @@ export class ManagedSocket {
     link.open = true;
     link.openedAt = now;
     link.lastFrameAt = now;
+    link.lastPingAt = now;
     if (link === this.current) {
       if (this.everOpened) this.reconnects += 1;
       this.everOpened = true;
@@ -344,9 +354,12 @@ export class ManagedSocket {
       }
       // OKX: "ping" when nothing came for a while; any frame (normally "pong") answers it.
       // https://www.okx.com/docs-v5/en/#overview-websocket-connect
-      if (link.pingSentAt === null && silent >= s.textPingIntervalMs) {
+      const ping = this.options.ping;
+      const due = ping?.always ? now - link.lastPingAt >= s.textPingIntervalMs : silent >= s.textPingIntervalMs;
+      if (link.pingSentAt === null && due) {
         link.pingSentAt = now;
-        link.send('ping');
+        link.lastPingAt = now;
+        link.send(ping?.text ?? 'ping');
       }
     }
     if (!this.incoming && now >= this.rotationDueAt) this.rotate();

@@ -1,0 +1,156 @@
+import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../shared/core/model';
+import { DEFAULT_LIMITS } from '../../../shared/config';
+import { OrderBook } from '../../../shared/core/order-book';
+import { numericLevelsOf } from '../../decode/numeric-book-message';
+import { checkedState, loadLevels, restoreStats, syncState } from '../book-sync-state';
+import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, type SyncResult } from '../venue';
+
+/**
+ * Bybit v5 `orderbook.{depth}` sync rules for one book. Pure state machine:
+ * it never fetches; the live feed watches `wantsSnapshot` and subscribes the
+ * topic again, which Bybit answers with a snapshot.
+ * https://bybit-exchange.github.io/docs/v5/websocket/public/orderbook
+ *
+ * - Snapshots come first after a subscribe, and again at any time ("if there
+ *   is a problem on Bybit's end, a snapshot will be re-sent"): each replaces
+ *   the book whole. `u` = 1 is a snapshot after a service restart: the same.
+ * - Deltas chain on the update id: "in general the id is continuous", so a
+ *   delta must carry `u` = the last `u` + 1. A lower or equal `u` was already
+ *   applied (a duplicate while two sockets overlap): dropped. A higher one is
+ *   a gap: counted, the book invalid and wanting a snapshot, and deltas are
+ *   dropped until one comes (nothing to buffer: the snapshot is the book).
+ * - Before the first snapshot deltas are dropped: they are relative to a
+ *   book we do not have.
+ * - No checksum: Bybit publishes none. A depth-N book holds N levels; levels
+ *   leaving the top N are deleted by the deltas themselves.
+ *
+ * `stats.bookUpdates` counts every message that changed the book, snapshots included.
+ */
+export class BybitBookSync implements BookSync {
+  readonly book: OrderBook;
+  readonly stats: BookSyncStats = emptySyncStats();
+  private synced = false;
+  private waiting = true;
+  private lastU: number | undefined;
+  private lastTime: number | undefined;
+  private resyncPending = false;
+
+  constructor(
+    readonly instrument: Instrument,
+    maxLevelsPerSide = DEFAULT_LIMITS.bookLevelsPerSide,
+  ) {
+    this.book = new OrderBook(maxLevelsPerSide);
+  }
+
+  get valid(): boolean {
+    return this.synced;
+  }
+
+  get wantsSnapshot(): boolean {
+    return this.waiting;
+  }
+
+  get lastUpdateId(): number | undefined {
+    return this.synced ? this.lastU : undefined;
+  }
+
+  get lastUpdateTime(): number | undefined {
+    return this.synced ? this.lastTime : undefined;
+  }
+
+  apply(event: BookSnapshotEvent | BookDeltaEvent): SyncResult {
+    return event.type === 'book_snapshot' ? this.applySnapshot(event) : this.applyDelta(event);
+  }
+
+  reset(): void {
+    this.book.clear();
+    this.synced = false;
+    this.waiting = true;
+    this.lastU = undefined;
+    this.lastTime = undefined;
+  }
+
+  invalidate(): void {
+    this.reset();
+    this.resyncPending = true;
+  }
+
+  checkpoint(): BookSyncState | undefined {
+    return syncState(this.book, this.stats, 0, {
+      synced: this.synced,
+      waiting: this.waiting,
+      lastU: this.lastU ?? null,
+      lastTime: this.lastTime ?? null,
+      resyncPending: this.resyncPending,
+    });
+  }
+
+  restore(state: BookSyncState): void {
+    this.reset();
+    this.resyncPending = false;
+    const seq = checkedState(state, 'bybit', { synced: 'boolean', waiting: 'boolean', lastU: 'number?', lastTime: 'number?', resyncPending: 'boolean' });
+    loadLevels(this.book, state);
+    restoreStats(this.stats, state.stats);
+    this.synced = seq.synced as boolean;
+    this.waiting = seq.waiting as boolean;
+    this.lastU = seq.lastU === null ? undefined : (seq.lastU as number);
+    this.lastTime = seq.lastTime === null ? undefined : (seq.lastTime as number);
+    this.resyncPending = seq.resyncPending as boolean;
+  }
+
+  private applySnapshot(snapshot: BookSnapshotEvent): SyncResult {
+    this.book.clear();
+    const numeric = numericLevelsOf(snapshot);
+    this.stats.rejectedLevels +=
+      numeric === undefined ? this.book.applySnapshot(snapshot.bids, snapshot.asks) : this.book.applyNumericSnapshot(numeric.bidLevels, numeric.askLevels);
+    if (this.book.overflowing()) return this.overflow();
+    this.stats.bookUpdates += 1;
+    this.synced = true;
+    this.waiting = false;
+    this.lastU = snapshot.seq.last;
+    this.lastTime = snapshot.exchangeTime;
+    if (this.resyncPending) {
+      this.stats.resyncs += 1;
+      this.resyncPending = false;
+    }
+    return 'applied';
+  }
+
+  private applyDelta(delta: BookDeltaEvent): SyncResult {
+    if (!this.synced) return 'dropped';
+    const u = delta.seq.last;
+    if (u !== undefined && this.lastU !== undefined) {
+      if (u <= this.lastU) return 'dropped';
+      if (u !== this.lastU + 1) {
+        this.stats.sequenceGaps += 1;
+        return this.fail();
+      }
+    }
+    const numeric = numericLevelsOf(delta);
+    this.stats.rejectedLevels +=
+      numeric === undefined
+        ? this.book.applyLevels('bid', delta.bids) + this.book.applyLevels('ask', delta.asks)
+        : this.book.applyNumericLevels('bid', numeric.bidLevels) + this.book.applyNumericLevels('ask', numeric.askLevels);
+    if (this.book.overflowing()) return this.overflow();
+    this.stats.bookUpdates += 1;
+    this.lastU = u;
+    this.lastTime = delta.exchangeTime;
+    return 'applied';
+  }
+
+  private overflow(): SyncResult {
+    this.stats.levelCapOverflows += 1;
+    this.fail();
+    this.book.clear();
+    return 'resync';
+  }
+
+  /** Invalid until the next snapshot, which counts as a resync; the suspect levels stay for inspection. */
+  private fail(): SyncResult {
+    this.synced = false;
+    this.waiting = true;
+    this.lastU = undefined;
+    this.resyncPending = true;
+    return 'resync';
+  }
+}
