@@ -1,6 +1,6 @@
 import type { AlertCaseEntry } from '../../../../shared/contract';
 import type { AlertEvent } from '../../../../shared/core/model';
-import { formatDuration, formatMetric, formatSigma } from '../../format/format';
+import { formatDuration, formatMetric, formatSigma, Z_CAP } from '../../format/format';
 
 /** One line of the audit trail: an engine transition or a case entry, in time order. */
 export type TrailItem = { readonly type: 'event'; readonly event: AlertEvent } | { readonly type: 'case'; readonly entry: AlertCaseEntry };
@@ -25,15 +25,21 @@ export function describeTrailEvent(e: AlertEvent, onset: AlertEvent | undefined)
   const vs = `${formatMetric(e.metric, e.value)} vs ${formatMetric(e.metric, e.threshold)}`;
   const bar = e.zThreshold !== null ? ` (bar ${e.zThreshold}σ)` : '';
   if (e.kind === 'firing' && onset && onset !== e && onset.kind === 'pending') {
-    const onsetZ = onset.zscore === null ? '' : `, z ${formatSigma(onset.zscore)}${bar}`;
+    const onsetZ = onset.zscore === null ? '' : `, z ${sigma(onset.zscore)}${bar}`;
     return (
       `${e.rule}: held past ${formatMetric(e.metric, e.threshold)} for ${formatDuration(e.time - onset.time)} since the onset ` +
-      `(${formatMetric(e.metric, onset.value)}${onsetZ}); now ${formatMetric(e.metric, e.value)}, z ${formatSigma(e.zscore)}`
+      `(${formatMetric(e.metric, onset.value)}${onsetZ}); now ${formatMetric(e.metric, e.value)}, z ${sigma(e.zscore)}`
     );
   }
-  if (e.kind === 'pending' || e.kind === 'firing' || e.kind === 'escalated' || e.kind === 'deescalated') return `${e.rule}: ${vs}, z ${formatSigma(e.zscore)}${bar}`;
+  if (e.kind === 'pending' || e.kind === 'firing' || e.kind === 'escalated' || e.kind === 'deescalated') return `${e.rule}: ${vs}, z ${sigma(e.zscore)}${bar}`;
   if (e.kind === 'resolved' || e.kind === 'cancelled') return `${e.rule}: back within ${formatMetric(e.metric, e.threshold)} (now ${formatMetric(e.metric, e.value)})`;
   return `${e.rule}: ${vs}`;
+}
+
+/** A z as the tables cap it, with the true value beside it when capped: the trail is where it is read. */
+function sigma(z: number | null): string {
+  if (z === null || !Number.isFinite(z) || Math.abs(z) < Z_CAP) return formatSigma(z);
+  return `${formatSigma(z)} (${z > 0 ? '+' : ''}${z.toFixed(1)})`;
 }
 
 /** What a case entry says. */
