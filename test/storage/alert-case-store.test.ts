@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlertCaseStore } from '../../src/engine/storage/alert-case-store';
+import { AlertCaseStore, alertOpenings } from '../../src/engine/storage/alert-case-store';
 import { openHistoryDb, type HistoryDatabase } from '../../src/engine/storage/history-db';
 import { MIGRATIONS, migrate, schemaVersion } from '../../src/engine/storage/migrations';
 import { silenceState } from '../../src/shared/silences';
@@ -95,8 +95,7 @@ describe('alert cases and silences in the history database (schema v6)', () => {
     const db = reopen(path);
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(db.prepare('SELECT count(*) FROM alert_events').pluck().get()).toBe(2);
-    const store = new AlertCaseStore(db);
-    expect(store.openings([ALERT, 'none'])).toEqual(new Map([[ALERT, { value: 41.5, zscore: 597.9 }]]));
+    expect(alertOpenings(db, [ALERT, 'none'])).toEqual(new Map([[ALERT, { value: 41.5, zscore: 597.9 }]]));
     // Running the migrations again is a no-op.
     expect(migrate(db)).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length });
   });

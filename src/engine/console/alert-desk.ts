@@ -1,7 +1,7 @@
 import type { AlertCaseEntry, AlertHistoryRow, AlertView, ApiArgs } from '../../shared/contract';
 import type { Alert, AlertEvent } from '../../shared/core/model';
 import { describeMatcher, silenceFor, silenceTimesProblem, type Silence } from '../../shared/silences';
-import { AlertCaseStore } from '../storage/alert-case-store';
+import { AlertCaseStore, alertOpenings, type CaseSummary } from '../storage/alert-case-store';
 import { openHistoryDb, type HistoryDatabase } from '../storage/history-db';
 import { getAlert } from '../storage/history-queries';
 
@@ -38,6 +38,8 @@ export class AlertDesk {
   /** Value and z at open of the alerts open now, from their first event (the history may not have it yet). */
   private readonly openings = new Map<string, { value: number | null; zscore: number | null }>();
   private cached: Silence[] | null = null;
+  /** Case summaries read or written so far, so that an alert batch costs no query per alert. */
+  private readonly summaries = new Map<string, CaseSummary>();
 
   constructor(private readonly options: AlertDeskOptions) {}
 
@@ -67,19 +69,40 @@ export class AlertDesk {
     }
   }
 
-  /** Forgets the onsets of alerts that are over (after they were shown once more). */
+  /** Forgets the onsets and cached cases of alerts that are over (after they were shown once more). */
   forgetClosed(alerts: readonly Alert[]): void {
-    for (const a of alerts) if (a.state === 'resolved') this.openings.delete(a.id);
+    for (const a of alerts) {
+      if (a.state !== 'resolved') continue;
+      this.openings.delete(a.id);
+      this.summaries.delete(a.id);
+    }
+  }
+
+  /** Assignee and notes of each alert, from the cache or (once per alert) the database. */
+  private caseSummaries(ids: readonly string[]): Map<string, CaseSummary> {
+    const unknown = ids.filter((id) => !this.summaries.has(id));
+    if (unknown.length > 0) {
+      const read = this.cases().summaries(unknown);
+      for (const id of unknown) this.summaries.set(id, read.get(id) ?? { assignee: null, notes: 0 });
+    }
+    return this.summaries;
+  }
+
+  /** Onsets not in memory, from the history the alerts are read from (a replay has its own), else the desk's own connection. */
+  private storedOpenings(ids: readonly string[]): Map<string, { value: number | null; zscore: number | null }> {
+    if (ids.length === 0) return new Map();
+    const db = this.options.historyDb();
+    if (db) return alertOpenings(db, ids);
+    this.cases();
+    return this.db ? alertOpenings(this.db, ids) : new Map();
   }
 
   /** The alerts with their onset and case. */
   decorate(alerts: readonly Alert[]): AlertView[] {
     if (alerts.length === 0) return [];
     const ids = alerts.map((a) => a.id);
-    const store = this.cases();
-    const cases = store.summaries(ids);
-    const missing = ids.filter((id) => !this.openings.has(id));
-    const stored = missing.length > 0 ? store.openings(missing) : new Map();
+    const cases = this.caseSummaries(ids);
+    const stored = this.storedOpenings(ids.filter((id) => !this.openings.has(id)));
     return alerts.map((a) => {
       const open = this.openings.get(a.id) ?? stored.get(a.id);
       const c = cases.get(a.id);
@@ -90,10 +113,10 @@ export class AlertDesk {
   /** History rows with their onset and case. */
   decorateRows(rows: readonly AlertHistoryRow[]): AlertHistoryRow[] {
     if (rows.length === 0) return [];
-    const store = this.cases();
     const ids = rows.map((r) => r.id);
-    const cases = store.summaries(ids);
-    const stored = store.openings(ids);
+    // Rows are read seldom (a view opening, Refresh): straight from the database, not through the cache.
+    const cases = this.cases().summaries(ids);
+    const stored = this.storedOpenings(ids);
     return rows.map((r) => {
       const open = stored.get(r.id) ?? this.openings.get(r.id);
       const c = cases.get(r.id);
@@ -109,6 +132,7 @@ export class AlertDesk {
   addNote(request: ApiArgs<'addNote'>[0], now: number): { entry: AlertCaseEntry; alert: AlertView } {
     const alert = this.findAlert(request.alertId);
     const entry = this.cases().add({ alertId: alert.id, kind: 'note', time: now, by: request.by, text: request.text });
+    this.summaries.delete(alert.id);
     return { entry, alert: this.decorate([alert])[0]! };
   }
 
@@ -116,6 +140,7 @@ export class AlertDesk {
   assign(request: ApiArgs<'assignAlert'>[0], now: number): { entry: AlertCaseEntry; alert: AlertView } {
     const alert = this.findAlert(request.alertId);
     const entry = this.cases().add({ alertId: alert.id, kind: 'assigned', time: now, by: request.by, text: request.assignee ?? '' });
+    this.summaries.delete(alert.id);
     return { entry, alert: this.decorate([alert])[0]! };
   }
 

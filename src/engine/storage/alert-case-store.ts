@@ -64,20 +64,6 @@ export class AlertCaseStore {
     return out;
   }
 
-  /**
-   * Value and z of each alert's first audit event: the onset, which the
-   * alert row itself no longer holds once it has moved on (firing, escalated).
-   */
-  openings(alertIds: readonly string[]): Map<string, { value: number | null; zscore: number | null }> {
-    const first = this.db.prepare('SELECT value, zscore FROM alert_events WHERE alert_id = ? ORDER BY id LIMIT 1');
-    const out = new Map<string, { value: number | null; zscore: number | null }>();
-    for (const id of new Set(alertIds)) {
-      const row = first.get(id) as { value: number | null; zscore: number | null } | undefined;
-      if (row) out.set(id, row);
-    }
-    return out;
-  }
-
   createSilence(silence: NewSilence): Silence {
     const { lastInsertRowid } = this.db
       .prepare(
@@ -120,4 +106,19 @@ function silenceNumber(id: string): number | null {
 function toSilence(row: SilenceRow): Silence {
   const { id, matcherKind, matcher, ...rest } = row;
   return { id: `S${id}`, matcher: { kind: matcherKind, value: matcher } as SilenceMatcher, ...rest };
+}
+
+/**
+ * Value and z of each alert's first audit event: the onset, which the alert
+ * row itself no longer holds once it has moved on (firing, escalated). Reads
+ * any history handle (the live file, read-only, or a replay's).
+ */
+export function alertOpenings(db: HistoryDatabase, alertIds: readonly string[]): Map<string, { value: number | null; zscore: number | null }> {
+  const first = db.prepare('SELECT value, zscore FROM alert_events WHERE alert_id = ? ORDER BY id LIMIT 1');
+  const out = new Map<string, { value: number | null; zscore: number | null }>();
+  for (const id of new Set(alertIds)) {
+    const row = first.get(id) as { value: number | null; zscore: number | null } | undefined;
+    if (row) out.set(id, row);
+  }
+  return out;
 }
