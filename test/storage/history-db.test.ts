@@ -50,7 +50,7 @@ describe('openHistoryDb', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(2500);
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['alert_events', 'alerts', 'captures', 'feed_events', 'history_duplicates', 'history_meta', 'instruments', 'rollup_series', 'rollups', 'rollups_hourly', 'samples']);
+    expect(tables).toEqual(['alert_case', 'alert_events', 'alerts', 'captures', 'feed_events', 'history_duplicates', 'history_meta', 'instruments', 'rollup_series', 'rollups', 'rollups_hourly', 'samples', 'silences']);
     db.close();
   });
 
