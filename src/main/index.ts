@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { app, dialog, Menu, session, shell, type BrowserWindow } from 'electron';
 import { defaultConfigDir } from '../engine/config/default-config-dir';
 import { SQLITE_BINDING_ENV } from '../engine/storage/native-binding';
-import { enabledVenueInstruments } from '../shared/config';
+import { enabledVenueInstruments } from '../engine/venues/venue-instruments';
 import { isConfigError } from '../shared/config/config-error';
 import { buildMenuTemplate, type MenuActions } from './app-menu';
 import { appPages, parseDevServerUrl } from './app-pages';

@@ -3,16 +3,17 @@ import { loadConfig } from '../../engine/config/load-config';
 import { isConfigError } from '../../shared/config/config-error';
 import { CONFIG_FILE_NAMES, CONFIG_FILES } from '../../shared/config/config-files';
 import { DEFAULT_PROFILE } from '../../shared/config/alerts-schema';
-import { FEED_VENUE_IDS, resolveFeedRules } from '../../shared/config/feed-alerts-schema';
+import { resolveFeedRules } from '../../shared/config/feed-alerts-schema';
+import { exchangeBlocks } from '../../shared/config/exchanges-schema';
 import { resolveRules } from '../../shared/config/resolve-rules';
 import type { Config } from '../../shared/config/validate-config';
 import type { CliCommand, CliIo } from '../index';
-import type { VenueListing } from '../../shared/config/instruments-schema';
 import { LiveSelection } from '../../engine/live/live-selection';
 import { startSimServer } from '../../engine/simulator';
 import { selectionReport } from '../../engine/discovery/selection-report';
 import { historyRestingDepth } from '../../engine/discovery/resting-depth';
 import { resolveHistoryPath } from '../../engine/storage/history-db';
+import { CONFIG_SCHEMAS, venueConfigPlugins } from '../../engine/venues/registry';
 
 /** `config check [--config DIR] [--resolve | --simulator N]`: validates the config folder and prints the resolved rules. */
 export const configCheck: CliCommand = {
@@ -84,35 +85,32 @@ function printRulesOnly(config: Config, io: CliIo): void {
   for (const line of selectionReport(rules, null)) io.out(line);
 }
 
-/** ` (books5, long_tail)` / ` (major)` / '' for an OKX listing. */
-function okxBook(l: VenueListing): string {
-  const parts = [l.depthStream === 'partial20' ? 'books5' : null, l.tier ?? null].filter(Boolean);
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
-}
-
 function printSummary(config: Config, dir: string, io: CliIo, ruleSelected: ReadonlySet<string>): void {
   io.out(`Config OK: ${dir} (${CONFIG_FILE_NAMES.map((f) => CONFIG_FILES[f]).join(', ')})`);
   io.out('');
 
-  const { binance, okx } = config.exchanges;
+  // Each venue says how its block and its listings read (venues/<venue>/config.ts).
+  const plugins = venueConfigPlugins();
+  const blocks = exchangeBlocks(config.exchanges);
   io.out('Exchanges');
-  io.out(table([
-    ['binance', onOff(binance.enabled), `spot ${binance.spot.websocketUrl}`, `usdm ${binance.futures.websocketPublicUrl} + ${binance.futures.websocketMarketUrl}`],
-    ['okx', onOff(okx.enabled), okx.websocketPublicUrl, ''],
-  ]));
+  io.out(table(plugins.flatMap((p) => {
+    const block = blocks.get(p.exchange);
+    return block ? [[p.exchange, onOff(block.enabled), ...p.summary.block(block)]] : [];
+  })));
   io.out('');
 
   io.out(ruleSelected.size > 0 ? 'Instruments (hand-listed, then picked by select: rules)' : 'Instruments');
-  const tierOf = (t: string | null | undefined) => (t ? `, ${t}` : '');
   io.out(table([
-    ['id', 'type', 'state', 'binance', 'okx', 'spot leg'],
+    ['id', 'type', 'state', ...plugins.map((p) => p.exchange), 'spot leg'],
     ...Object.values(config.instruments).map((i) => [
       i.id,
       // A dated future says when it delivers: past that, discovery unsubscribes it.
       i.type === 'future' && typeof i.expiry === 'number' ? `future, expires ${new Date(i.expiry).toISOString().slice(0, 16).replace('T', ' ')} UTC` : i.type,
       onOff(i.enabled),
-      i.venues.binance ? `${i.venues.binance.symbol} (${i.venues.binance.depthStream}${tierOf(i.venues.binance.tier)})` : '-',
-      i.venues.okx ? `${i.venues.okx.symbol}${i.venues.okx.index ? ` index ${i.venues.okx.index}` : ''}${okxBook(i.venues.okx)}` : '-',
+      ...plugins.map((p) => {
+        const listing = i.venues[p.exchange];
+        return listing ? p.summary.listing(listing) : '-';
+      }),
       i.spot ?? '-',
     ]),
   ]));
@@ -147,7 +145,7 @@ function printSummary(config: Config, dir: string, io: CliIo, ruleSelected: Read
 function feedRulesTable(config: Config): string {
   const rules = resolveFeedRules(config.alerts.feed, config.alerts.lifecycle.clearSeconds);
   const rows = [
-    ...FEED_VENUE_IDS.flatMap((venue) => rules.forVenue(venue).map((r) => [venue, r] as const)),
+    ...CONFIG_SCHEMAS.venueIds.flatMap((venue) => rules.forVenue(venue).map((r) => [venue, r] as const)),
     ...rules.engine.map((r) => ['engine', r] as const),
   ];
   return table([

@@ -3,6 +3,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { ConfigError } from '../../shared/config/config-error';
 import { CONFIG_FILE_NAMES, CONFIG_FILES, formatPath, type ConfigFileName } from '../../shared/config/config-files';
 import { validateConfig, type Config, type RawConfig } from '../../shared/config/validate-config';
+import { CONFIG_SCHEMAS } from '../venues/registry';
 import { defaultConfigDir } from './default-config-dir';
 import { parseYamlSource, type YamlSource } from './yaml-source';
 
@@ -13,7 +14,8 @@ interface Located {
 }
 
 /**
- * Reads, validates and cross-checks the four YAML files in `dir`.
+ * Reads, validates and cross-checks the four YAML files in `dir`, with the
+ * registered venues' schemas composed in (venues/registry.ts).
  * Throws a `ConfigError` listing every problem in every file, each as
  * `<file>:<line>: <key path>: <message>`; never returns a partial config.
  */
@@ -41,7 +43,7 @@ export function loadConfig(dir: string = defaultConfigDir()): Config {
     raw[file] = source.data;
   });
 
-  const { config, issues } = validateConfig(raw);
+  const { config, issues } = validateConfig(raw, CONFIG_SCHEMAS);
   for (const issue of issues) {
     const line = sources[issue.file]?.lineOf(issue.path) ?? 1;
     const shown = displayPath(join(dir, CONFIG_FILES[issue.file]));

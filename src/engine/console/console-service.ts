@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { enabledVenueInstruments, resolveRules, type Config } from '../../shared/config';
+import { resolveRules, type Config } from '../../shared/config';
+import { enabledVenueInstruments } from '../venues/venue-instruments';
 import {
   API_VERSION,
   type AlertCaseEntry,

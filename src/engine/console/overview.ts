@@ -1,4 +1,5 @@
-import { EXCHANGE_NAMES, venueIdOf, type Config } from '../../shared/config';
+import type { Config } from '../../shared/config';
+import { EXCHANGE_NAMES, venueIdOf } from '../venues/registry';
 import type { FeedView, InstrumentStatus, OverviewRow, ZScoreView } from '../../shared/contract';
 import type { Alert, InstrumentType, MetricName } from '../../shared/core/model';
 import type { ZScoreResult } from '../../shared/core/rolling-zscore';

@@ -82,6 +82,8 @@ export async function fetchVenueListings(
   } else {
     const base = trimSlash(venue === 'binance-spot' ? exchanges.binance.spot.restUrl : exchanges.binance.futures.restUrl);
     const plan = PLAN[venue];
+    // select: rules admit every registered venue id; discovery knows how to list these ones only.
+    if (plan === undefined) throw new Error(`discovery cannot list venue ${venue} (it lists ${[...Object.keys(PLAN), 'okx'].join(', ')})`);
     const [info, tickers] = await Promise.all([fetchBody(`${base}${plan.info[0]}`, plan.info[1]), fetchBody(`${base}${plan.ticker[0]}`, plan.ticker[1])]);
     if (typeof info !== 'string') problems.push(info.problem);
     else parts.push(binanceListings(venue === 'binance-spot' ? 'spot' : 'usdm', info, typeof tickers === 'string' ? tickers : '[]', now));
@@ -107,7 +109,9 @@ const BUDGETS: Readonly<Record<SelectableVenue, { limit: number; windowMs: numbe
  * the headroom the feeds leave (exchanges.yaml `rest_weight_share`).
  */
 export function discoveryRestGet(venue: SelectableVenue, limits?: Partial<LimitsSettings>, fetchImpl?: typeof fetch): { get: RestGet; close(): void } {
-  const budget = new RequestBudget({ name: `${venue} discovery`, ...BUDGETS[venue], share: 0.1, maxInFlight: 2 });
+  const allowance = BUDGETS[venue];
+  if (allowance === undefined) throw new Error(`discovery has no request budget for venue ${venue}`);
+  const budget = new RequestBudget({ name: `${venue} discovery`, ...allowance, share: 0.1, maxInFlight: 2 });
   const client = new RestClient({
     budgets: [budget],
     timeoutMs: 30_000,

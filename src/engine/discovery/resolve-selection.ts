@@ -1,7 +1,7 @@
-import { venueIdOf, type DepthStream, type InstrumentConfig, type InstrumentsConfig, type SelectionRule, type TierConfig, type VenueListing } from '../../shared/config';
+import { type DepthStream, type InstrumentConfig, type InstrumentsConfig, type SelectionRule, type TierConfig, type VenueListing } from '../../shared/config';
 import { instrumentKey, type Instrument, type VenueId } from '../../shared/core/model';
 import { assignTier, type TierAssignment } from '../../shared/core/tier-assignment';
-import { exchangeOf } from '../venues/registry';
+import { exchangeOf, venueIdOf } from '../venues/registry';
 import type { ListedMarket, ListingStatus, VenueListings } from './listed-market';
 import { keyOf, usdVolumes } from './usd-volume';
 

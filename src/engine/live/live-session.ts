@@ -1,4 +1,5 @@
-import { enabledVenueInstruments, type Config } from '../../shared/config';
+import type { Config } from '../../shared/config';
+import { enabledVenueInstruments } from '../venues/venue-instruments';
 import { instrumentKey, type VenueId } from '../../shared/core/model';
 import type { FeedTuning } from '../feed/feed-tuning';
 import type { SurveillancePipeline } from '../pipeline/surveillance-pipeline';

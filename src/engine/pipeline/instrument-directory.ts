@@ -1,8 +1,7 @@
 import type { Instrument, VenueId } from '../../shared/core/model';
 import { instrumentKey } from '../../shared/core/model';
 import type { InstrumentsConfig } from '../../shared/config';
-import { venueIdOf } from '../../shared/config';
-import { exchangeOf } from '../venues/registry';
+import { exchangeOf, guessInstrument, venueIdOf } from '../venues/registry';
 
 /**
  * Every instrument the engine knows, by `venue:symbol`: from venue metadata
@@ -31,7 +30,7 @@ export class InstrumentDirectory {
     for (const instrument of Object.values(config)) {
       for (const [exchange, listing] of Object.entries(instrument.venues)) {
         if (!listing) continue;
-        const venue = venueIdOf(exchange as 'binance' | 'okx', instrument.type);
+        const venue = venueIdOf(exchange, instrument.type);
         this.configuredIds.set(instrumentKey(venue, listing.symbol), instrument.id);
         if (listing.tier) this.configuredTiers.set(instrumentKey(venue, listing.symbol), listing.tier);
       }
@@ -146,8 +145,7 @@ export class InstrumentDirectory {
     const id = this.configuredIds.get(instrumentKey(venue, symbol));
     const config = id === undefined ? undefined : this.config[id];
     if (!config) return undefined;
-    const exchange = exchangeOf(venue) as 'binance' | 'okx';
-    const listing = config.venues[exchange];
+    const listing = config.venues[exchangeOf(venue)];
     return {
       venue,
       symbol,
@@ -162,24 +160,4 @@ export class InstrumentDirectory {
       ...(listing?.tier ? { tier: listing.tier } : {}),
     };
   }
-}
-
-/** Best effort for a symbol with neither metadata nor config: counted as guessed in reports. */
-function guessInstrument(venue: VenueId, symbol: string): Instrument {
-  const spot = venue === 'binance-spot' || (venue === 'okx' && symbol.split('-').length === 2);
-  const parts = symbol.split('-');
-  const base = parts.length > 1 ? parts[0]! : symbol;
-  const quote = parts.length > 1 ? parts[1]! : '';
-  const perp = !spot && (venue === 'binance-usdm' || symbol.endsWith('-SWAP'));
-  return {
-    venue,
-    symbol,
-    id: parts.length > 1 ? `${base}-${quote}-${spot ? 'SPOT' : perp ? 'PERP' : parts.slice(2).join('-')}` : symbol,
-    type: spot ? 'spot' : perp ? 'perpetual' : 'future',
-    base,
-    quote,
-    tickSize: Number.NaN,
-    contractKind: spot ? 'spot' : 'linear',
-    contractValue: 1,
-  };
 }

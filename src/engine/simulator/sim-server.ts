@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ExchangesConfig } from '../../shared/config';
 import { loadConfig } from '../config/load-config';
+import { simulatorExchanges } from '../venues/registry';
 import { binanceExchangeInfo } from './binance-protocol';
 import type { SimLabels } from './labels';
 import { okxInstruments, type OkxProtocol } from './okx-protocol';
@@ -125,20 +126,9 @@ export class SimServer {
    * settings (default: the shipped config) with every URL replaced.
    */
   exchangesConfig(base: ExchangesConfig = loadConfig().exchanges): ExchangesConfig {
-    const u = this.urls;
-    return {
-      binance: {
-        ...base.binance,
-        enabled: true,
-        spot: { websocketUrl: u['binance-spot'].ws, restUrl: u['binance-spot'].http },
-        futures: {
-          websocketPublicUrl: `${u['binance-usdm'].ws}/public`,
-          websocketMarketUrl: `${u['binance-usdm'].ws}/market`,
-          restUrl: u['binance-usdm'].http,
-        },
-      },
-      okx: { ...base.okx, enabled: true, websocketPublicUrl: `${u.okx.ws}/ws/v5/public`, restUrl: u.okx.http },
-    };
+    const urls: Readonly<Record<string, SimVenueUrls | undefined>> = this.urls;
+    // Each venue's module says where in its block the URLs go (venues/<venue>/config.ts simulatorBlock).
+    return simulatorExchanges(base, (venue) => urls[venue]);
   }
 
   /** Stops the clock, closes every socket and server. */

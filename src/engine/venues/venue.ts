@@ -1,6 +1,6 @@
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent, RawLevel, VenueId } from '../../shared/core/model';
 import type { OrderBook } from '../../shared/core/order-book';
-import type { ExchangesConfig, LimitsSettings } from '../../shared/config';
+import type { ExchangesConfig, LimitsSettings, VenueConfigPlugin } from '../../shared/config';
 import type { ConnectionView } from '../../shared/contract';
 import type { BudgetState } from '../feed/request-budget';
 
@@ -146,6 +146,15 @@ export interface BookSync {
 /** One venue: what replay and live share, plus the live feed. */
 export interface Venue {
   readonly id: VenueId;
+  /**
+   * Its exchange's part of the config (exchanges.yaml block, instruments.yaml
+   * listing, venue id per instrument type, the block pointed at the
+   * simulator); venues of one exchange (Binance spot and USD-M) share it,
+   * and with it the exchange a perpetual's spot leg is looked for on.
+   */
+  readonly config: VenueConfigPlugin;
+  /** A replayed symbol with neither metadata nor config: its best-guess instrument (flagged as guessed). */
+  guessInstrument(symbol: string): Instrument;
   /** `limits`: frame size caps (features.yaml `limits`); defaults when absent. */
   createMapper(limits?: Partial<LimitsSettings>): VenueMapper;
   /** `limits`: the level cap per side (features.yaml `limits`); default when absent. */
@@ -227,8 +236,12 @@ export interface FeedSubscription {
 
 export interface FeedOptions {
   readonly subscriptions: readonly FeedSubscription[];
-  /** URLs and connection settings from exchanges.yaml (a simulator is just other URLs). */
-  readonly exchanges: ExchangesConfig;
+  /**
+   * URLs and connection settings from exchanges.yaml (a simulator is just
+   * other URLs): the feed reads its own exchange's block and needs no other
+   * (a feed worker is given only that one).
+   */
+  readonly exchanges: Partial<ExchangesConfig>;
   readonly sink: FeedSink;
   /** REST body and WebSocket payload caps (features.yaml `limits`); defaults when absent. */
   readonly limits?: Partial<LimitsSettings>;

@@ -1,11 +1,13 @@
 import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { BookLadder } from '../../shared/contract';
-import { enabledVenueInstruments, type Config } from '../../shared/config';
+import type { Config } from '../../shared/config';
 import { instrumentKey, type Acknowledgement, type Alert, type AlertEvent, type VenueId } from '../../shared/core/model';
 import type { ShownEvaluation } from '../console/overview';
 import { subscriptionsFromConfig } from '../live/live-session';
+import { ownExchangeBlock } from '../venues/registry';
 import type { FeedStatus, FeedSubscription } from '../venues/venue';
+import { enabledVenueInstruments } from '../venues/venue-instruments';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, FeedCommand, FeedEvent } from './messages';
 import { spawnWorker } from './spawn-worker';
 
@@ -164,7 +166,8 @@ export class EngineHost {
       {
         venue,
         subscriptions: this.subscriptions.get(venue) ?? [],
-        config: this.config,
+        // A feed reads only its own exchange's URLs and settings: no other venue's block crosses into its thread.
+        config: { ...this.config, exchanges: ownExchangeBlock(venue, this.config.exchanges) },
         analytics: channel.port1,
         ...(captureOut ? { captureOut } : {}),
       },

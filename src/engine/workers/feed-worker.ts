@@ -66,6 +66,9 @@ const target: LiveTarget = {
 
 const venue = venueById(venueId);
 if (!venue) throw new Error(`feed worker: unknown venue ${venueId}`);
+// The host hands a feed its own exchange's block only; anything else is a host bug, not a config to run on.
+const foreign = Object.keys(config.exchanges).filter((exchange) => exchange !== venue.config.exchange);
+if (foreign.length > 0) throw new Error(`feed worker ${venueId}: given other venues' exchanges.yaml blocks (${foreign.join(', ')}); expected only ${venue.config.exchange}`);
 // A worker records from its first frame (metadata and snapshots included), so a
 // console recording starts a fresh worker; stopping only closes the file.
 let writer: CaptureWriter | null = data.captureOut

@@ -9,7 +9,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { BookLadder } from '../../shared/contract';
-import type { Config } from '../../shared/config';
+import type { Config, ExchangesConfig } from '../../shared/config';
 import type { VenueFeedObservation } from '../../shared/core/feed-integrity';
 import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
 import type { ShownEvaluation } from '../console/overview';
@@ -21,7 +21,8 @@ import type { FeedStatus, FeedSubscription } from '../venues/venue';
 export interface FeedWorkerData {
   readonly venue: VenueId;
   readonly subscriptions: readonly FeedSubscription[];
-  readonly config: Config;
+  /** The config, with only its own exchange's block of exchanges.yaml (registry `ownExchangeBlock`). */
+  readonly config: Omit<Config, 'exchanges'> & { readonly exchanges: Partial<ExchangesConfig> };
   /** Where its book samples go: a port of the analytics worker. */
   readonly analytics: MessagePort;
   /** Record this venue's raw frames into a capture (the capture writer runs in the worker). */

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import { FEED_CONDITIONS, FEED_CONDITION_NAMES, type FeedCondition, type FeedRule, type FeedRuleSet } from '../core/feed-rules';
 import type { Severity } from '../core/model';
 import { positiveNumber, seconds } from './schema-parts';
-import { EXCHANGE_NAMES } from './exchanges-schema';
-import { venueIdOf } from './venue-instruments';
 
 /** One feed condition as configured (after merging a venue's override over `default`). */
 export interface FeedRuleConfig {
@@ -56,11 +54,6 @@ export const FEED_RULE_DEFAULTS: FeedProfile = {
   analytics_lag: rule(5, 'critical'),
   history_write_failures: rule(0, 'critical', 60),
 };
-
-/** Venue ids a feed override may name: every exchange's services. */
-export const FEED_VENUE_IDS: readonly string[] = [
-  ...new Set(EXCHANGE_NAMES.flatMap((e) => [venueIdOf(e, 'spot'), venueIdOf(e, 'perpetual')])),
-];
 
 const ruleFields = z
   .object({
@@ -115,17 +108,14 @@ function toOverrides(conditions: Record<string, RuleFields | undefined>): FeedOv
   return out;
 }
 
-/** Schema of alerts.yaml `feed:`: `default` over the built-in defaults, then one override per venue id. */
+/**
+ * Schema of alerts.yaml `feed:`: `default` over the built-in defaults, then
+ * one override per venue id. Which venue ids exist is the venue plug-ins'
+ * knowledge: `unknownFeedVenues` checks the keys against them.
+ */
 export const feedAlertsSchema = z
   .object({ default: defaultSchema.optional() })
   .catchall(venueSchema)
-  .superRefine((feed, ctx) => {
-    for (const key of Object.keys(feed)) {
-      if (key !== 'default' && !FEED_VENUE_IDS.includes(key)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `unknown venue "${key}" (expected default or one of ${FEED_VENUE_IDS.join(', ')})` });
-      }
-    }
-  })
   .transform((feed): FeedAlertsConfig => {
     const defaults = toOverrides(feed.default ?? {});
     const profile = {} as Record<FeedCondition, FeedRuleConfig>;
@@ -136,6 +126,23 @@ export const feedAlertsSchema = z
     }
     return { default: profile, venues };
   });
+
+/**
+ * Keys of an alerts.yaml document's `feed:` that are neither `default` nor
+ * a venue id, each as `[key, message]`. Read from the raw document, so they
+ * are reported alongside any other problem of the file.
+ */
+export function unknownFeedVenues(alerts: unknown, venueIds: readonly string[]): [string, string][] {
+  const feed = isPlainObject(alerts) ? alerts.feed : undefined;
+  if (!isPlainObject(feed)) return [];
+  return Object.keys(feed)
+    .filter((key) => key !== 'default' && !venueIds.includes(key))
+    .map((key) => [key, `unknown venue "${key}" (expected default or one of ${venueIds.join(', ')})`]);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** The built-in feed rules, for an alerts.yaml without a `feed:` section. */
 export const DEFAULT_FEED_ALERTS: FeedAlertsConfig = { default: FEED_RULE_DEFAULTS, venues: {} };

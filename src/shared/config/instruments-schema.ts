@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { InstrumentType } from '../core/model';
 import { instrumentIdSchema, nonEmptyString, positiveNumber } from './schema-parts';
-import { discoverySchema, NO_SELECTION, selectRulesSchema, type SelectionConfig } from './selection-schema';
+import { discoverySchema, NO_SELECTION, selectRulesSchemaOf, type SelectionConfig } from './selection-schema';
+import { toVenueListing, type RawListing, type VenueConfigPlugin } from './venue-config';
 
 /**
- * Binance book feed: `diff` is `<symbol>@depth@100ms` kept in sync against
- * a REST snapshot; `partial20` is `<symbol>@depth20@100ms`, a self-contained
- * top-20 snapshot per message (no resync, but shallow).
+ * Book stream of a listing: `diff` is an incremental book kept in sync
+ * against a REST snapshot; `partial20` a self-contained top-of-book
+ * snapshot per message (no resync, but shallow). Each venue says which it
+ * offers (its listing schema) and which is its default.
  */
 export type DepthStream = 'diff' | 'partial20';
 
@@ -15,16 +17,17 @@ export interface VenueListing {
   /** The venue's own symbol: `BTCUSDT`, `BTC-USDT-SWAP`, `BTC-USDT`. */
   readonly symbol: string;
   /**
-   * Binance `diff` or `partial20`; on OKX null is the incremental `books`
-   * channel and `partial20` the `books5` channel (set by discovery for the long tail).
+   * `diff` or `partial20` where the venue's listing schema offers the
+   * choice; null where the venue has one incremental stream (OKX `books`;
+   * `partial20` is then set by discovery for the long tail, `books5`).
    */
   readonly depthStream: DepthStream | null;
   /**
    * Index the instrument is compared with (basis_perp_index_bps,
    * basis_mark_index_bps) when the venue publishes it apart, as
-   * `Instrument.indexSymbol`: OKX's index-tickers instId (`BTC-USDT`).
-   * Null on Binance, whose markPrice stream carries the symbol's own index,
-   * and for spot.
+   * `Instrument.indexSymbol` (OKX's index-tickers instId, `BTC-USDT`).
+   * Null where the venue's mark stream carries the symbol's own index
+   * (Binance), and for spot.
    */
   readonly index: string | null;
   /** Fallback when venue metadata is not fetched (replay, simulation); null means fetch it. */
@@ -60,39 +63,24 @@ export interface InstrumentConfig {
    * Discovery treats a future past it as delisted.
    */
   readonly expiry?: number | null;
-  readonly venues: {
-    readonly binance?: VenueListing;
-    readonly okx?: VenueListing;
-  };
+  /** How it is listed per exchange (`binance`, `okx`: the venue plug-ins' keys). */
+  readonly venues: Readonly<Record<string, VenueListing>>;
 }
 
 /** instruments.yaml after validation, keyed by canonical id, in file order. */
 export type InstrumentsConfig = Readonly<Record<string, InstrumentConfig>>;
 
-const listingFields = {
+/** Fields every venue's listing schema starts from (its `symbol` rule replaces the first). */
+export const listingFields = {
   symbol: nonEmptyString,
   index: nonEmptyString.optional(),
   tick_size: positiveNumber.optional(),
   contract_value: positiveNumber.optional(),
 };
 
-const binanceListing = z
-  .object({
-    ...listingFields,
-    // USD-M quarterlies are BTCUSDT_261225 (delivery day).
-    symbol: z.string().regex(/^[A-Z0-9]+(?:_[0-9]{6})?$/, 'expected a Binance symbol such as BTCUSDT or BTCUSDT_261225'),
-    depth_stream: z.enum(['diff', 'partial20']).optional(),
-  })
-  .strict();
-
-const okxListing = z
-  .object({
-    ...listingFields,
-    symbol: z.string().regex(/^[A-Z0-9]+(?:-[A-Z0-9]+)+$/, 'expected an OKX instId such as BTC-USDT-SWAP'),
-  })
-  .strict();
-
-const instrumentSchema = z
+function instrumentSchemaOf(plugins: readonly VenueConfigPlugin[]) {
+  const names = plugins.map((p) => p.exchange).join(', ');
+  return z
   .object({
     type: z.enum(['spot', 'perpetual', 'future']),
     base: z.string().regex(/^[A-Z0-9]+$/, 'expected an upper-case asset such as BTC'),
@@ -103,13 +91,23 @@ const instrumentSchema = z
     // ISO 8601 in UTC: 2025-06-27T08:00:00Z (Binance and OKX deliver at 08:00 UTC).
     expiry: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?Z$/, 'expected a UTC time such as 2025-06-27T08:00:00Z').optional(),
     venues: z
-      .object({ binance: binanceListing.optional(), okx: okxListing.optional() })
+      .object(Object.fromEntries(plugins.map((p) => [p.exchange, p.listingSchema.optional()])))
       .strict()
-      .refine((v) => v.binance !== undefined || v.okx !== undefined, 'expected at least one venue (binance, okx)'),
+      .refine((v) => Object.values(v).some((l) => l !== undefined), `expected at least one venue (${names})`),
   })
   .strict();
+}
 
-type RawInstrument = z.infer<typeof instrumentSchema>;
+interface RawInstrument {
+  readonly type: InstrumentType;
+  readonly base: string;
+  readonly quote: string;
+  readonly enabled: boolean;
+  readonly tier?: string | undefined;
+  readonly spot?: string | undefined;
+  readonly expiry?: string | undefined;
+  readonly venues: Readonly<Record<string, RawListing | undefined>>;
+}
 
 /** instruments.yaml as a whole: the hand-listed instruments and the selection rules. */
 export interface InstrumentsFile {
@@ -126,8 +124,11 @@ const ID_PATTERN = /^[A-Z0-9]+(?:-[A-Z0-9]+)+$/;
  * the file, plus `select:` rules that pick instruments from the venues'
  * listings at start (resolved by the engine, src/engine/discovery).
  */
-export const instrumentsSchema = z
-  .object({ select: selectRulesSchema.optional(), discovery: discoverySchema.optional() })
+export function instrumentsSchemaOf(plugins: readonly VenueConfigPlugin[]) {
+  const instrumentSchema = instrumentSchemaOf(plugins);
+  const read = (value: unknown): RawInstrument => instrumentSchema.parse(value) as RawInstrument;
+  return z
+  .object({ select: selectRulesSchemaOf(plugins).optional(), discovery: discoverySchema.optional() })
   // Instruments are checked key by key below, so a misspelled section name is
   // reported as a bad key rather than as a malformed instrument.
   .catchall(z.unknown())
@@ -141,7 +142,7 @@ export const instrumentsSchema = z
         continue;
       }
       const parsed = instrumentSchema.safeParse(value);
-      if (parsed.success) all[key] = parsed.data;
+      if (parsed.success) all[key] = parsed.data as RawInstrument;
       else {
         malformed = true;
         for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
@@ -152,13 +153,13 @@ export const instrumentsSchema = z
     if (Object.keys(all).length === 0 && file.select === undefined) {
       ctx.addIssue({ code: 'custom', path: [], message: 'expected at least one instrument or a select: rule' });
     }
-    for (const [id, inst] of Object.entries(all)) checkInstrument(id, inst, all, ctx);
+    for (const [id, inst] of Object.entries(all)) checkInstrument(plugins, id, inst, all, ctx);
   })
   .transform((file): InstrumentsFile => {
     const instruments: Record<string, InstrumentConfig> = {};
     for (const [id, raw] of Object.entries(file)) {
       if ((SECTION_KEYS as readonly string[]).includes(id)) continue;
-      instruments[id] = toInstrument(id, instrumentSchema.parse(raw));
+      instruments[id] = toInstrument(plugins, id, read(raw));
     }
     return {
       instruments,
@@ -168,40 +169,34 @@ export const instrumentsSchema = z
       },
     };
   });
+}
 
 function checkInstrument(
+  plugins: readonly VenueConfigPlugin[],
   id: string,
   inst: RawInstrument,
   all: Record<string, RawInstrument>,
   ctx: z.RefinementCtx,
 ): void {
-  const issue = (path: (string | number)[], message: string): void =>
+  const issue = (path: readonly (string | number)[], message: string): void =>
     ctx.addIssue({ code: 'custom', path: [id, ...path], message });
-  const { binance, okx } = inst.venues;
 
   if (inst.expiry !== undefined && inst.type !== 'future') issue(['expiry'], `only dated futures expire; this is a ${inst.type}`);
   if (inst.expiry !== undefined && !Number.isFinite(Date.parse(inst.expiry))) issue(['expiry'], `not a date: ${inst.expiry}`);
 
+  for (const plugin of plugins) {
+    const listing = inst.venues[plugin.exchange];
+    if (listing === undefined) continue;
+    const at = (path: readonly (string | number)[], message: string): void => issue(['venues', plugin.exchange, ...path], message);
+    if (inst.type === 'spot' && listing.index !== undefined) at(['index'], 'spot instruments have no index');
+    plugin.checkListing?.(inst.type, listing, at);
+  }
   if (inst.type === 'spot') {
     if (inst.spot !== undefined) issue(['spot'], 'only perpetuals and futures have a spot leg');
-    if (binance?.index !== undefined) issue(['venues', 'binance', 'index'], 'spot instruments have no index');
-    if (okx?.index !== undefined) issue(['venues', 'okx', 'index'], 'spot instruments have no index');
-    if (okx?.symbol.endsWith('-SWAP')) issue(['venues', 'okx', 'symbol'], 'a -SWAP instId is a perpetual, not spot');
     return;
   }
-
-  if (inst.type === 'perpetual') {
-    // `spot` may be left out: an inverse swap (BTC-USD) has no spot market in its quote currency,
-    // and then only perp-vs-index and mark-vs-index basis are measured.
-    if (okx !== undefined && !okx.symbol.endsWith('-SWAP')) {
-      issue(['venues', 'okx', 'symbol'], 'expected an OKX swap instId ending in -SWAP');
-    }
-    // OKX publishes the index under its own instId, so it cannot be derived from the swap symbol safely.
-    if (okx !== undefined && okx.index === undefined) {
-      issue(['venues', 'okx', 'index'], 'missing required key (the index instId, e.g. BTC-USDT)');
-    }
-  }
-
+  // A perpetual's `spot` may be left out: an inverse swap (BTC-USD) has no spot market in its quote
+  // currency, and then only perp-vs-index and mark-vs-index basis are measured.
   if (inst.spot !== undefined) {
     const leg = all[inst.spot];
     if (leg === undefined) issue(['spot'], `unknown instrument "${inst.spot}" (not in this file)`);
@@ -209,9 +204,12 @@ function checkInstrument(
   }
 }
 
-function toInstrument(id: string, raw: RawInstrument): InstrumentConfig {
-  const hasIndex = raw.type !== 'spot';
-  const { binance, okx } = raw.venues;
+function toInstrument(plugins: readonly VenueConfigPlugin[], id: string, raw: RawInstrument): InstrumentConfig {
+  const venues: Record<string, VenueListing> = {};
+  for (const plugin of plugins) {
+    const listing = raw.venues[plugin.exchange];
+    if (listing !== undefined) venues[plugin.exchange] = toVenueListing(plugin, listing, raw.type, raw.tier);
+  }
   return {
     id,
     type: raw.type,
@@ -221,27 +219,6 @@ function toInstrument(id: string, raw: RawInstrument): InstrumentConfig {
     ...(raw.tier !== undefined && { tier: raw.tier }),
     spot: raw.spot ?? null,
     ...(raw.expiry !== undefined && { expiry: Date.parse(raw.expiry) }),
-    venues: {
-      ...(binance && {
-        binance: {
-          symbol: binance.symbol,
-          depthStream: binance.depth_stream ?? 'diff',
-          index: hasIndex ? (binance.index ?? null) : null,
-          tickSize: binance.tick_size ?? null,
-          contractValue: binance.contract_value ?? null,
-          ...(raw.tier !== undefined && { tier: raw.tier }),
-        },
-      }),
-      ...(okx && {
-        okx: {
-          symbol: okx.symbol,
-          depthStream: null,
-          index: hasIndex ? (okx.index ?? null) : null,
-          tickSize: okx.tick_size ?? null,
-          contractValue: okx.contract_value ?? null,
-          ...(raw.tier !== undefined && { tier: raw.tier }),
-        },
-      }),
-    },
+    venues,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { VenueId } from '../core/model';
 import { positiveInt } from './schema-parts';
+import { typesOfVenue, venueIdsOf, type VenueConfigPlugin } from './venue-config';
 
 /**
  * How deep a selected instrument's book is followed: `full` is the venue's
@@ -10,9 +11,8 @@ import { positiveInt } from './schema-parts';
  */
 export type DepthChoice = 'full' | 'partial' | 'auto';
 
-/** The venues a rule can select from, as capture venue ids. */
-export const SELECTABLE_VENUES = ['binance-spot', 'binance-usdm', 'okx'] as const satisfies readonly VenueId[];
-export type SelectableVenue = (typeof SELECTABLE_VENUES)[number];
+/** A venue a rule selects from, as its capture venue id: any venue plug-in's. */
+export type SelectableVenue = VenueId;
 
 /** One `select:` entry of instruments.yaml: every listing of a venue that passes its filters. */
 export interface SelectionRule {
@@ -42,10 +42,24 @@ export const NO_SELECTION: SelectionConfig = { rules: [], refreshMinutes: 15 };
 
 const asset = z.string().regex(/^[A-Z0-9]+$/, 'expected an upper-case asset such as USDT');
 
-const ruleSchema = z
+/** `perpetual, spot or future` / `perpetual and future`, for a venue's types. */
+function listed(types: readonly string[], last: 'or' | 'and'): string {
+  return types.length < 2 ? types.join('') : `${types.slice(0, -1).join(', ')} ${last} ${types.at(-1)!}`;
+}
+
+function ruleSchemaOf(plugins: readonly VenueConfigPlugin[]) {
+  const venues = venueIdsOf(plugins);
+  const typesOf = new Map(venues.map((v) => [v, typesOfVenue(plugins, v)]));
+  // A venue listing spot beside other types needs the rule to say which; else its own default.
+  const defaultType = (venue: VenueId): SelectionRule['type'] | undefined => {
+    const types = typesOf.get(venue) ?? [];
+    if (types.length > 1 && types.includes('spot')) return undefined;
+    return types.includes('perpetual') ? 'perpetual' : types[0];
+  };
+  return z
   .object({
-    venue: z.enum(SELECTABLE_VENUES),
-    // Binance runs spot apart from USD-M (perpetuals by default, or dated futures); OKX lists all three.
+    venue: z.enum(venues as [string, ...string[]]),
+    // An exchange may run spot apart from its derivatives (Binance: perpetuals by default, or dated futures); OKX lists all three.
     type: z.enum(['perpetual', 'spot', 'future']).optional(),
     quotes: z.array(asset).min(1).optional(),
     min_volume_24h_usd: z.number().min(0).optional(),
@@ -55,20 +69,20 @@ const ruleSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (r.venue === 'okx' && r.type === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: 'missing required key (okx lists all three: perpetual, spot or future)' });
+    const types = typesOf.get(r.venue) ?? [];
+    if (r.type === undefined && defaultType(r.venue) === undefined) {
+      const all = types.length === 3 ? 'all three: ' : '';
+      ctx.addIssue({ code: 'custom', path: ['type'], message: `missing required key (${r.venue} lists ${all}${listed(types, 'or')})` });
     }
-    if (r.venue === 'binance-spot' && r.type !== undefined && r.type !== 'spot') {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: `binance-spot lists only spot instruments, got ${r.type}` });
-    }
-    if (r.venue === 'binance-usdm' && r.type === 'spot') {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: 'binance-usdm lists perpetual and future instruments, got spot' });
+    if (r.type !== undefined && !types.includes(r.type)) {
+      const only = types.length === 1 ? `only ${types[0]!}` : listed(types, 'and');
+      ctx.addIssue({ code: 'custom', path: ['type'], message: `${r.venue} lists ${only} instruments, got ${r.type}` });
     }
   })
   .transform(
     (r): SelectionRule => ({
       venue: r.venue,
-      type: r.type ?? (r.venue === 'binance-spot' ? 'spot' : 'perpetual'),
+      type: r.type ?? defaultType(r.venue) ?? 'perpetual',
       quotes: r.quotes ?? null,
       minVolume24hUsd: r.min_volume_24h_usd ?? 0,
       exclude: r.exclude ?? [],
@@ -76,9 +90,12 @@ const ruleSchema = z
       depth: r.depth ?? 'auto',
     }),
   );
+}
 
-/** Schema of the `select:` list. */
-export const selectRulesSchema = z.array(ruleSchema).min(1);
+/** Schema of the `select:` list: rules over the plug-ins' venue ids. */
+export function selectRulesSchemaOf(plugins: readonly VenueConfigPlugin[]) {
+  return z.array(ruleSchemaOf(plugins)).min(1);
+}
 
 /** Schema of the `discovery:` section. */
 export const discoverySchema = z

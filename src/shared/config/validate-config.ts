@@ -1,11 +1,13 @@
 import { alertsSchema, DEFAULT_PROFILE, type AlertsConfig } from './alerts-schema';
 import { CONFIG_FILE_NAMES, type ConfigFileName, type ConfigIssue } from './config-files';
 import { describeZodIssues } from './describe-issues';
-import { exchangesSchema, type ExchangesConfig } from './exchanges-schema';
+import { exchangesSchemaOf, type ExchangesConfig } from './exchanges-schema';
 import { featuresSchema, type FeaturesConfig } from './features-schema';
-import { instrumentsSchema, type InstrumentsConfig } from './instruments-schema';
+import { unknownFeedVenues } from './feed-alerts-schema';
+import { instrumentsSchemaOf, type InstrumentsConfig, type InstrumentsFile } from './instruments-schema';
 import { depthBandOf } from './metric-names';
 import { NO_SELECTION, type SelectionConfig, type SelectionRule } from './selection-schema';
+import { venueIdsOf, type VenueConfigPlugin } from './venue-config';
 
 /** The whole validated configuration. */
 export interface Config {
@@ -32,33 +34,54 @@ export interface ValidationResult {
   readonly issues: readonly ConfigIssue[];
 }
 
-const SCHEMAS = {
-  exchanges: exchangesSchema,
-  instruments: instrumentsSchema,
-  alerts: alertsSchema,
-  features: featuresSchema,
-} as const;
+/** The four files' schemas with the venue plug-ins' parts composed in, and the venue ids they define. */
+export interface ConfigSchemas {
+  readonly exchanges: ReturnType<typeof exchangesSchemaOf>;
+  readonly instruments: ReturnType<typeof instrumentsSchemaOf>;
+  readonly alerts: typeof alertsSchema;
+  readonly features: typeof featuresSchema;
+  /** Every venue id the plug-ins define (spot service first per exchange): what `feed:` overrides may name. */
+  readonly venueIds: readonly string[];
+}
+
+/**
+ * The composition point: exchanges.yaml gets one block per plug-in,
+ * instruments.yaml one listing key per plug-in and `select:` rules over
+ * their venue ids. Build it once (the engine's registry does) and pass it
+ * to `validateConfig`.
+ */
+export function composeConfigSchemas(plugins: readonly VenueConfigPlugin[]): ConfigSchemas {
+  return {
+    exchanges: exchangesSchemaOf(plugins),
+    instruments: instrumentsSchemaOf(plugins),
+    alerts: alertsSchema,
+    features: featuresSchema,
+    venueIds: venueIdsOf(plugins),
+  };
+}
 
 /**
  * Validates each present file on its own, then the references between
- * files (alert profiles name instruments, depth rules name bands). Every
- * problem is collected rather than stopping at the first.
+ * files (alert profiles name instruments, depth rules name bands, feed
+ * overrides name venues). Every problem is collected rather than stopping
+ * at the first.
  */
-export function validateConfig(raw: RawConfig): ValidationResult {
+export function validateConfig(raw: RawConfig, schemas: ConfigSchemas): ValidationResult {
   const issues: ConfigIssue[] = [];
   const parsed: { -readonly [K in ConfigFileName]?: Config[K] } = {};
   let selection: SelectionConfig = NO_SELECTION;
 
   for (const file of CONFIG_FILE_NAMES) {
     if (!(file in raw)) continue;
-    const result = SCHEMAS[file].safeParse(raw[file]);
+    const result = schemas[file].safeParse(raw[file]);
     if (!result.success) {
       issues.push(...describeZodIssues(file, result.error, raw[file]));
       continue;
     }
-    if ('selection' in result.data) {
-      parsed.instruments = result.data.instruments;
-      selection = result.data.selection;
+    if (file === 'instruments') {
+      const file = result.data as InstrumentsFile;
+      parsed.instruments = file.instruments;
+      selection = file.selection;
     } else {
       (parsed as Record<ConfigFileName, unknown>)[file] = result.data;
     }
@@ -67,6 +90,7 @@ export function validateConfig(raw: RawConfig): ValidationResult {
   if (parsed.alerts && parsed.instruments) issues.push(...checkProfilesNameInstruments(parsed.alerts, parsed.instruments, selection.rules));
   if (parsed.alerts && parsed.instruments) issues.push(...checkPinnedTiers(parsed.alerts, parsed.instruments));
   if (parsed.alerts && parsed.features) issues.push(...checkDepthBands(parsed.alerts, parsed.features));
+  for (const [key, message] of unknownFeedVenues(raw.alerts, schemas.venueIds)) issues.push({ file: 'alerts', path: ['feed', key], message });
 
   const { exchanges, instruments, alerts, features } = parsed;
   const complete = exchanges && instruments && alerts && features;

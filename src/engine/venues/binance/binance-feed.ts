@@ -120,6 +120,7 @@ export class BinanceFeed implements Feed {
   ) {
     this.venue = BINANCE_VENUE_IDS[market];
     const config = options.exchanges.binance;
+    if (config === undefined) throw new Error(`${this.venue} feed: exchanges config has no binance block`);
     const tuning = resolveTuning(options.tuning);
     const connection = {
       ...config.connection,

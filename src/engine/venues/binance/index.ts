@@ -1,4 +1,6 @@
+import { guessedInstrument } from '../guessed-instrument';
 import type { Venue } from '../venue';
+import { binanceConfig } from './config';
 import { BinanceBookSync, DEFAULT_BUFFER_CAP } from './binance-book-sync';
 import { BinanceFeed } from './binance-feed';
 import { BinanceMapper } from './binance-mapper';
@@ -14,11 +16,15 @@ export {
   type BinanceConnectionPlan,
   type BinanceFeedOptions,
 } from './binance-feed';
+export { binanceConfig, type BinanceConfig } from './config';
 export { BINANCE_VENUE_IDS, instrumentsFromExchangeInfo, yymmdd, type BinanceMarket } from './exchange-info';
 
 function binanceVenue(market: BinanceMarket): Venue {
   return {
     id: BINANCE_VENUE_IDS[market],
+    config: binanceConfig,
+    // Symbols are BTCUSDT: no base / quote split without exchangeInfo.
+    guessInstrument: (symbol) => guessedInstrument(BINANCE_VENUE_IDS[market], symbol, market === 'spot' ? 'spot' : 'perpetual'),
     createMapper: (limits) => new BinanceMapper(market, limits),
     // Binance rules depend only on the service, not on the instrument.
     createBookSync: (_instrument, limits) => new BinanceBookSync(market, DEFAULT_BUFFER_CAP, limits?.bookLevelsPerSide),

@@ -85,6 +85,7 @@ export class OkxFeed implements Feed {
 
   constructor(private readonly options: OkxFeedOptions) {
     const config = options.exchanges.okx;
+    if (config === undefined) throw new Error('okx feed: exchanges config has no okx block');
     const tuning = resolveTuning(options.tuning);
     this.restBase = config.restUrl.endsWith('/') ? config.restUrl.slice(0, -1) : config.restUrl;
     // Each OKX endpoint has its own limit: books first (the default), instruments and tickers apart.
