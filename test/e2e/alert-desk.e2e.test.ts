@@ -85,6 +85,12 @@ describe('the alert desk in Chromium (demo console)', () => {
     expect(await silenced.getAttribute('data-silenced')).toBe(silenceId);
     expect(await silenced.getByTestId('alert-silenced').textContent()).toBe(`silenced ${silenceId} · alice`);
     expect(await activeRow('okx:BTC-USDT-SWAP').getByTestId('alert-silenced').count()).toBe(0);
+    // At 1600 px the State cell shows the whole mark, not an ellipsis.
+    const cell = await silenced.getByTestId('alert-silenced').evaluate((badge) => {
+      const td = badge.closest('td')!;
+      return { scroll: td.scrollWidth, client: td.clientWidth };
+    });
+    expect(cell.scroll, 'silenced mark unclipped').toBeLessThanOrEqual(cell.client);
     // Value and z three ways: now, at open, peak.
     for (const id of ['alert-now', 'alert-open', 'alert-peak']) expect(await silenced.getByTestId(id).textContent(), id).toMatch(/\d/);
 

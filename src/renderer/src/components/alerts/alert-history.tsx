@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AlertHistoryRow } from '../../../../shared/contract';
 import type { Severity } from '../../../../shared/core/model';
-import { formatDateTime, formatDuration, formatMetric } from '../../format/format';
+import { formatDateTime, formatDuration, formatMetric, plural } from '../../format/format';
 import { useClient, useConsole } from '../context';
 import { AlertTrail } from './alert-trail';
 import { mergeLiveHistory, type HistoryFilter } from './history-live';
@@ -56,7 +56,7 @@ export function AlertHistory() {
         <button type="button" className="btn" data-testid="history-refresh" onClick={load}>
           Refresh
         </button>
-        {error ? <span className="error">{error}</span> : <span className="muted count">{shown.length} alerts · live</span>}
+        {error ? <span className="error">{error}</span> : <span className="muted count">{plural(shown.length, 'alert')} · live</span>}
       </div>
       <div className="split">
         <div className="table-scroll">
