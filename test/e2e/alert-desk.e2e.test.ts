@@ -91,6 +91,10 @@ describe('the alert desk in Chromium (demo console)', () => {
       return { scroll: td.scrollWidth, client: td.clientWidth };
     });
     expect(cell.scroll, 'silenced mark unclipped').toBeLessThanOrEqual(cell.client);
+    const silencedId = (await silenced.getAttribute('data-alert-id'))!;
+    await expect
+      .poll(() => page.locator(`[data-testid="alert-history-row"][data-alert-id="${silencedId}"]`).getByTestId('alert-silenced').textContent(), { timeout: 10_000 })
+      .toBe(`silenced ${silenceId} · alice`);
     // Value and z three ways: now, at open, peak.
     for (const id of ['alert-now', 'alert-open', 'alert-peak']) expect(await silenced.getByTestId(id).textContent(), id).toMatch(/\d/);
 

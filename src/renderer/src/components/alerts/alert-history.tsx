@@ -5,6 +5,9 @@ import { formatDateTime, formatDuration, formatMetric, plural } from '../../form
 import { useClient, useConsole } from '../context';
 import { AlertTrail } from './alert-trail';
 import { mergeLiveHistory, type HistoryFilter } from './history-live';
+import { silenceFor } from '../../../../shared/silences';
+import { useNow } from '../use-now';
+import { SilenceBadge } from './silence-badge';
 import { ZValue } from './z-value';
 
 type HistoryState = HistoryFilter['state'];
@@ -19,6 +22,8 @@ export function AlertHistory() {
   const client = useClient();
   const epoch = useConsole((s) => s.dataEpoch);
   const seen = useConsole((s) => s.seen);
+  const silences = useConsole((s) => s.silences);
+  const now = useNow(1000) + useConsole((s) => s.clockOffsetMs);
   const [venue, setVenue] = useState('');
   const [severity, setSeverity] = useState<'' | Severity>('');
   const [state, setState] = useState<HistoryState>('');
@@ -120,6 +125,7 @@ export function AlertHistory() {
                   <td className="num">{r.resolvedAt === null ? 'open' : formatDuration(r.resolvedAt - r.openedAt)}</td>
                   <td className={`txt state-${r.state}`} data-testid="history-state">
                     {r.cancelled ? 'cancelled' : r.state}
+                    {r.state !== 'resolved' ? <SilenceBadge silence={silenceFor(r, silences, now)} /> : null}
                   </td>
                   <td className="txt" title={r.ackNote ?? ''} data-testid="history-ack">
                     {r.ackBy ?? ''}
