@@ -1,6 +1,7 @@
 /**
- * `npm run build` and then electron-builder for real, on this repository,
- * with one substitution: Electron's own binary cannot be downloaded here, so
+ * `npm run build` and then electron-builder for real, on a copy of this
+ * repository's project files (its own out/, so the repository's is left
+ * alone), with one substitution: Electron's own binary cannot be downloaded here, so
  * electron-builder is given a stand-in Electron distribution (`electronDist`:
  * a file with Electron's fuse wire in it). Everything else is the real
  * packaging of the Linux `dir` target: the files and asar rules of
@@ -10,31 +11,39 @@
  * not run here (docs/desktop.md).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/engine/console/launch';
 
+/** Where the Electron addon goes, relative to the project (scripts/electron-native.mjs). */
+const ADDON = join('out', 'native', 'electron', 'better_sqlite3.node');
+
 const ROOT = repoRoot();
 const require = createRequire(join(ROOT, 'package.json'));
 const scratch = mkdtempSync(join(tmpdir(), 'surveil-dist-'));
-const ADDON = join(ROOT, 'out', 'native', 'electron', 'better_sqlite3.node');
-let placedAddon = false;
+/**
+ * A copy of the project to package, so the repository's own out/ is never
+ * rebuilt under the feet of the browser tests that serve it: its config
+ * files, with node_modules linked to the repository's.
+ */
+const project = join(scratch, 'project');
 let build: ReturnType<typeof spawnSync>;
 let pack: ReturnType<typeof spawnSync>;
 const unpacked = join(scratch, 'dist', 'linux-unpacked');
 
 beforeAll(() => {
-  build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, encoding: 'utf8' });
-  // The Electron addon cannot be built here (no Electron headers): a stand-in with no build stamp,
-  // so that a first start would still rebuild it (scripts/electron-native.mjs); removed afterwards.
-  if (!existsSync(ADDON)) {
-    mkdirSync(join(ROOT, 'out', 'native', 'electron'), { recursive: true });
-    copyFileSync(join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), ADDON);
-    placedAddon = true;
-  }
+  mkdirSync(join(project, 'scripts'), { recursive: true });
+  for (const f of ['package.json', 'electron-builder.yml', 'scripts/after-pack.mjs', 'scripts/fuses.mjs']) copyFileSync(join(ROOT, f), join(project, f));
+  cpSync(join(ROOT, 'config'), join(project, 'config'), { recursive: true });
+  cpSync(join(ROOT, 'resources'), join(project, 'resources'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
+  build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', join(project, 'out'), '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
+  // The Electron addon cannot be built here (no Electron headers): the Node build stands in for it.
+  mkdirSync(join(project, 'out', 'native', 'electron'), { recursive: true });
+  copyFileSync(join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), join(project, ADDON));
   const electronDist = join(scratch, 'electron-dist');
   mkdirSync(electronDist, { recursive: true });
   const wire = Buffer.concat([Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, 9]), Buffer.from('101100011')]);
@@ -44,22 +53,21 @@ beforeAll(() => {
   writeFileSync(join(electronDist, 'version'), '45.5.0');
   pack = spawnSync(
     process.execPath,
-    [join(ROOT, 'node_modules', 'electron-builder', 'cli.js'), '--linux', 'dir', '--publish', 'never', `-c.electronDist=${electronDist}`, `-c.directories.output=${join(scratch, 'dist')}`],
-    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } },
+    [join(ROOT, 'node_modules', 'electron-builder', 'cli.js'), '--linux', 'dir', '--publish', 'never', '--projectDir', project, `-c.electronDist=${electronDist}`, `-c.directories.output=${join(scratch, 'dist')}`],
+    { cwd: project, encoding: 'utf8', env: { ...process.env, CI: 'true' } },
   );
 }, 240_000);
 afterAll(() => {
-  if (placedAddon) rmSync(ADDON, { force: true });
   rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('npm run build', () => {
+describe('npm run build (electron-vite build, into the copy)', () => {
   it('builds main (with its workers), preload and renderer', () => {
     expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
     for (const f of ['main/index.js', 'main/feed-worker.js', 'main/analytics-worker.js', 'main/seek-worker.js', 'preload/index.cjs', 'renderer/index.html']) {
-      expect(existsSync(join(ROOT, 'out', f)), f).toBe(true);
+      expect(existsSync(join(project, 'out', f)), f).toBe(true);
     }
-    const main = readFileSync(join(ROOT, 'out', 'main', 'index.js'), 'utf8');
+    const main = readFileSync(join(project, 'out', 'main', 'index.js'), 'utf8');
     expect(main).toContain('registerSchemesAsPrivileged');
     expect(main).toContain('app://console/index.html');
     expect(main).not.toContain('loadFile(');
@@ -89,7 +97,7 @@ describe('electron-builder --linux dir', () => {
   it('keeps the Electron addon outside the archive where the main process looks for it', () => {
     const addon = join(unpacked, 'resources', 'app.asar.unpacked', 'out', 'native', 'electron', 'better_sqlite3.node');
     expect(existsSync(addon)).toBe(true);
-    expect(statSync(addon).size).toBe(statSync(ADDON).size);
+    expect(statSync(addon).size).toBe(statSync(join(project, ADDON)).size);
   });
 
   it('ships the four YAML files in resources/config', () => {
