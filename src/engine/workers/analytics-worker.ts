@@ -20,6 +20,7 @@ import { recordCaptureProgress, recordCaptureStart } from '../storage/capture-lo
 import { scheduleRetention } from '../storage/retention';
 import { startBackgroundSync, type SyncLoop } from '../sync';
 import { epochNow } from './epoch-clock';
+import { BoundaryQueue } from './boundary-queue';
 import { SampleUnpacker } from './packed-samples';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics, SampleTrigger } from './messages';
 import { briefEvaluation, uiEvaluation } from './ui-evaluation';
@@ -35,6 +36,13 @@ const UI_CHUNK = 32;
 /** A boundary's alerts go out after every this many instruments evaluated. */
 const EVALUATION_CHUNK = 128;
 const UI_SLICE_MS = 4;
+/**
+ * Complete boundaries held for evaluation at most: past it the oldest are
+ * shed and counted (boundary-queue.ts). Ten seconds of the market: a burst
+ * is absorbed, a machine that cannot keep up stays 10 s late (and alerting)
+ * instead of growing its memory without end.
+ */
+const MAX_BOUNDARY_BACKLOG = 10;
 /** Rows no client shows reach main this often (client-session.ts OFFSCREEN_EVERY × SUMMARY_INTERVAL_MS). */
 const OFFSCREEN_MS = OFFSCREEN_EVERY * SUMMARY_INTERVAL_MS;
 
@@ -136,8 +144,41 @@ function onFeedMessage(message: FeedToAnalytics): void {
     const complete = [...venues].every((v) => reported.has(v));
     if (!complete && time >= message.time) break;
     pending.delete(time);
-    evaluateBoundary(time, [...reported.values()]);
+    if (ready.push(time, [...reported.values()]) > 0) noteShed();
   }
+  scheduleEvaluation();
+}
+
+/**
+ * Complete boundaries, evaluated one per turn of the event loop so that the
+ * history flush, the UI copies and the memory report run between them
+ * (boundary-queue.ts); past {@link MAX_BOUNDARY_BACKLOG} the oldest are shed.
+ */
+const ready = new BoundaryQueue<VenueReport[]>(MAX_BOUNDARY_BACKLOG);
+let evaluationScheduled = false;
+/** Shed boundaries are logged at most every {@link SHED_LOG_MS}: the alert is the operator's signal, the log the engineer's. */
+const SHED_LOG_MS = 10_000;
+let shedLoggedAt = -Infinity;
+let shedLogged = 0;
+
+function noteShed(): void {
+  const now = Date.now();
+  if (now - shedLoggedAt < SHED_LOG_MS) return;
+  const since = ready.shed - shedLogged;
+  process.stderr.write(`analytics: ${since} ${since === 1 ? 'second' : 'seconds'} of the market shed to catch up (${ready.shed} so far): this machine cannot evaluate every boundary\n`);
+  shedLoggedAt = now;
+  shedLogged = ready.shed;
+}
+
+function scheduleEvaluation(): void {
+  if (evaluationScheduled || ready.length === 0) return;
+  evaluationScheduled = true;
+  setImmediate(() => {
+    evaluationScheduled = false;
+    const next = ready.take();
+    if (next !== undefined) evaluateBoundary(next.time, next.item);
+    scheduleEvaluation();
+  });
 }
 
 /**
@@ -157,6 +198,7 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
     workerRestarts,
     // Live boundaries are wall-clock instants, so this is how late their evaluation is.
     analyticsLagMs: Date.now() - time,
+    shedBoundaries: ready.shed,
     historyWriteFailures: historyFailures,
     lastHistoryError,
   };
@@ -218,7 +260,7 @@ function completingReport(reports: readonly VenueReport[]): VenueReport | undefi
 let uiPosting = false;
 /** What this thread holds, for the console's memory figures (bench/soak-bench.ts prints them). */
 const memoryTimer = setInterval(() => {
-  toMain({ type: 'memory', heapUsedBytes: getHeapStatistics().used_heap_size, historyPending: history?.stats.pending ?? 0 });
+  toMain({ type: 'memory', heapUsedBytes: getHeapStatistics().used_heap_size, historyPending: history?.stats.pending ?? 0, boundaries: { evaluated: ready.taken, shed: ready.shed, waiting: ready.length } });
 }, MEMORY_REPORT_MS);
 memoryTimer.unref();
 

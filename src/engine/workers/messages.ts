@@ -143,6 +143,15 @@ export type AnalyticsEvent =
   | { readonly type: 'evaluations'; readonly items: readonly ShownEvaluation[] }
   | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[]; readonly timing?: AlertTiming }
   | { readonly type: 'acknowledged'; readonly requestId: number; readonly event: AlertEvent | null }
-  /** Every few seconds: the worker's V8 heap in use and the history rows waiting for their commit. */
-  | { readonly type: 'memory'; readonly heapUsedBytes: number; readonly historyPending: number }
+  /**
+   * Every few seconds: the worker's V8 heap in use, the history rows waiting
+   * for their commit, and its boundaries so far (evaluated, shed to catch up,
+   * waiting: workers/boundary-queue.ts).
+   */
+  | {
+      readonly type: 'memory';
+      readonly heapUsedBytes: number;
+      readonly historyPending: number;
+      readonly boundaries?: { readonly evaluated: number; readonly shed: number; readonly waiting: number };
+    }
   | { readonly type: 'stopped' };

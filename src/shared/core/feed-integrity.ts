@@ -58,6 +58,8 @@ export interface EngineFeedObservation {
   readonly workerRestarts: Readonly<Record<string, { readonly count: number; readonly lastReason: string }>>;
   /** Wall time at evaluation minus the boundary's time. */
   readonly analyticsLagMs: number | null;
+  /** Boundaries shed so far to catch up (never evaluated nor stored: workers/boundary-queue.ts); absent: none. */
+  readonly shedBoundaries?: number;
   readonly historyWriteFailures: number;
   readonly lastHistoryError: string | null;
 }
@@ -294,7 +296,10 @@ function engineReading(condition: FeedCondition, time: number, engine: EngineFee
       const lag = engine.analyticsLagMs;
       if (lag === null) return { value: null, detail: '', gist: '' };
       const behind = lag > rule.spec.threshold * 1000;
-      return { value: lag / 1000, detail: `analytics ${(lag / 1000).toFixed(1)} s behind`, gist: behind ? 'behind' : 'on time' };
+      const shed = engine.shedBoundaries ?? 0;
+      // The skipped seconds are in the words: their samples are neither judged nor in the history.
+      const skipped = shed > 0 ? `; ${shed} ${plural(shed, ['second', 'seconds'])} of the market skipped to catch up, not evaluated nor stored` : '';
+      return { value: lag / 1000, detail: `analytics ${(lag / 1000).toFixed(1)} s behind${skipped}`, gist: behind ? 'behind' : 'on time' };
     }
     case 'history_write_failures': {
       const n = s.counter!.observe(time, engine.historyWriteFailures);
