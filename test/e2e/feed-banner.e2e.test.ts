@@ -23,7 +23,7 @@ let startedAt: number;
 
 function unreachable(port: number): Config {
   const config = loadConfig(join(repoRoot, 'config'));
-  const { binance, okx } = config.exchanges;
+  const { binance, okx, bybit } = config.exchanges;
   return {
     ...config,
     exchanges: {
@@ -33,6 +33,7 @@ function unreachable(port: number): Config {
         futures: { websocketPublicUrl: 'ws://fstream.surveil-test.invalid/public', websocketMarketUrl: 'ws://fstream.surveil-test.invalid/market', restUrl: 'http://fapi.surveil-test.invalid' },
       },
       okx: { ...okx, websocketPublicUrl: 'ws://ws.surveil-test.invalid:8443/ws/v5/public', restUrl: 'http://www.surveil-test.invalid' },
+      bybit,
     },
   };
 }

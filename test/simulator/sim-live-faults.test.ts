@@ -46,6 +46,7 @@ function fastExchanges(base: ExchangesConfig): ExchangesConfig {
   return {
     binance: { ...base.binance, connection: { ...base.binance.connection, ...FAST_CONNECTION } },
     okx: { ...base.okx, connection: { ...base.okx.connection, ...FAST_CONNECTION } },
+    bybit: base.bybit,
   };
 }
 

@@ -1,6 +1,7 @@
 import { composeConfigSchemas, exchangeBlocks, type ExchangesConfig, type SimulatorEndpoint, type VenueConfigPlugin } from '../../shared/config';
 import type { Instrument, InstrumentType, VenueId } from '../../shared/core/model';
 import { binanceSpot, binanceUsdm } from './binance';
+import { bybit } from './bybit';
 import { guessedInstrument } from './guessed-instrument';
 import { okx } from './okx';
 import type { Venue } from './venue';
@@ -10,7 +11,7 @@ import type { Venue } from './venue';
  * here. Everything else the engine knows about venues is composed from
  * these objects below.
  */
-const VENUES: readonly Venue[] = [binanceSpot, binanceUsdm, okx];
+const VENUES: readonly Venue[] = [binanceSpot, binanceUsdm, okx, bybit];
 
 const byId = new Map<VenueId, Venue>(VENUES.map((v) => [v.id, v]));
 
