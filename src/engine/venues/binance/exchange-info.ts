@@ -1,5 +1,8 @@
 import type { Instrument, VenueId } from '../../../shared/core/model';
+import { yymmdd } from '../dated-contract-id';
 import type { WireSymbolInfo } from './wire-types';
+
+export { yymmdd };
 
 /** Which Binance service: spot (`api.binance.com`) or USD-M futures (`fapi.binance.com`). */
 export type BinanceMarket = 'spot' | 'usdm';
@@ -86,12 +89,3 @@ function usdmInstrument(venue: VenueId, info: WireSymbolInfo): Instrument | unde
 
 /** Binance gives perpetuals a delivery date of 2100-01-01 (4133404800000). */
 const PERPETUAL_DELIVERY = 4133404800000;
-
-/** `210924` for 2021-09-24, in UTC (Binance delivers at 08:00 UTC). */
-export function yymmdd(epochMs: number): string {
-  const d = new Date(epochMs);
-  const yy = String(d.getUTCFullYear() % 100).padStart(2, '0');
-  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
-  const dd = String(d.getUTCDate()).padStart(2, '0');
-  return `${yy}${mm}${dd}`;
-}

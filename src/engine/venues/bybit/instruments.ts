@@ -1,5 +1,5 @@
 import type { Instrument } from '../../../shared/core/model';
-import { yymmdd } from '../binance/exchange-info';
+import { yymmdd } from '../dated-contract-id';
 import type { BybitWireInstrument } from './wire-types';
 
 /** The venue id used in captures and events (../shared/capture-format.md). */
