@@ -218,3 +218,27 @@ describe('captures', () => {
     db.close();
   });
 });
+
+describe('HistoryWriter that cannot keep up', () => {
+  it('drops the oldest samples past its queue cap and says so each time, never silently', () => {
+    const db = openHistoryDb(tempDbPath());
+    const drops: [number, number][] = [];
+    // Live mode: nothing is committed on the caller's stack, so 25 samples in a row pile up.
+    const writer = new HistoryWriter(db, { flushIntervalMs: 60_000, maxBatchRows: 1000, maxPendingRows: 10, sliceMs: 4, onDrop: (n, pending) => drops.push([n, pending]) });
+    const samples = syntheticSamples();
+    const times: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const evaluation = samples.next();
+      times.push(evaluation.sample.time);
+      writer.onEvaluation(evaluation, PERP);
+    }
+    expect(drops.reduce((n, [d]) => n + d, 0)).toBe(15);
+    expect(drops.every(([, pending]) => pending === 10)).toBe(true);
+    expect(writer.stats.droppedSamples).toBe(15);
+    // The newest ten are what is kept and written.
+    writer.flush();
+    expect(db.prepare('SELECT time FROM samples ORDER BY time').pluck().all()).toEqual(times.slice(15));
+    writer.close();
+    db.close();
+  });
+});

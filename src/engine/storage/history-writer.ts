@@ -45,6 +45,13 @@ export interface HistoryWriterOptions {
   /** A failed flush; its rows stay queued and are retried on the next one. Default: printed to stderr. */
   readonly onError?: (error: unknown) => void;
   /**
+   * Samples dropped because more than `maxPendingRows` waited (the writer
+   * cannot keep up: a slow disk, a starved CPU): how many now and how many
+   * rows still wait. The live console raises its history alert on it; a
+   * drop is never only a count.
+   */
+  readonly onDrop?: (dropped: number, pending: number) => void;
+  /**
    * Commit in slices of about this many ms of work, yielding to the event
    * loop between them, and never inside `onEvaluation`: the live analytics
    * worker's mode, where a boundary's samples must not wait behind the last
@@ -263,6 +270,7 @@ export class HistoryWriter implements PipelineListener {
       const drop = this.samples.length - this.maxPendingRows;
       this.samples.splice(0, drop);
       this.droppedSamples += drop;
+      this.options.onDrop?.(drop, this.pendingRows());
     }
   }
 

@@ -50,6 +50,9 @@ const OFFSCREEN_MS = OFFSCREEN_EVERY * SUMMARY_INTERVAL_MS;
 const MEMORY_REPORT_MS = 5_000;
 let historyFailures = 0;
 let lastHistoryError: string | null = null;
+/** Samples the history writer dropped for its queue's cap, and when that was last logged. */
+let historyDropped = 0;
+let dropLoggedAt = -Infinity;
 // Checked by the console service just before the engine started (quick_check is O(size)).
 const db = data.dbPath ? openHistoryDb(data.dbPath, { integrityCheck: 'off' }) : null;
 const history = db
@@ -60,6 +63,17 @@ const history = db
         historyFailures += 1;
         lastHistoryError = error instanceof Error ? error.message : String(error);
         process.stderr.write(`history: write failed: ${lastHistoryError}\n`);
+      },
+      // Samples dropped for the queue's cap are lost history: the same critical alert as a failed write, saying so.
+      onDrop(dropped, pending) {
+        historyFailures += 1;
+        historyDropped += dropped;
+        lastHistoryError = `${historyDropped} samples dropped unwritten (${pending} rows still waiting): the history writer cannot keep up with this machine's disk or CPU`;
+        const now = Date.now();
+        if (now - dropLoggedAt >= 10_000) {
+          dropLoggedAt = now;
+          process.stderr.write(`history: ${lastHistoryError}\n`);
+        }
       },
     })
   : null;
