@@ -31,6 +31,14 @@ const toMain = (message: AnalyticsEvent) => parentPort!.postMessage(message);
 const UI_INTERVAL_MS = 250;
 /** History commits in slices of this much work, so a boundary never waits behind a whole second's rows. */
 const HISTORY_SLICE_MS = 4;
+/**
+ * Rows the live history may hold unwritten: a minute of the whole market
+ * (2,500 instruments a second). Each waiting sample holds about 2 KB of
+ * heap, so the writer's default 500,000 let a starved machine's analytics
+ * heap reach 1.3 GB before a row was dropped (docs/performance.md, session
+ * 5); past the cap the oldest go, and the history alert says so.
+ */
+const HISTORY_MAX_PENDING_ROWS = 150_000;
 /** The UI's copies go out in messages of this many evaluations, about this much work between yields. */
 const UI_CHUNK = 32;
 /** A boundary's alerts go out after every this many instruments evaluated. */
@@ -59,6 +67,7 @@ const history = db
   ? new HistoryWriter(db, {
       sampleIntervalMs: data.config.features.sampling.intervalMs,
       sliceMs: HISTORY_SLICE_MS,
+      maxPendingRows: HISTORY_MAX_PENDING_ROWS,
       onError(error) {
         historyFailures += 1;
         lastHistoryError = error instanceof Error ? error.message : String(error);
