@@ -49,6 +49,26 @@ export function reduceCaseEntries(counts: Readonly<Record<string, number>>, entr
   return out;
 }
 
+/**
+ * The Alerts button's count: the open alerts that need someone (neither
+ * acknowledged nor silenced); when none does but some are open, their
+ * number, muted. The title says how the open ones split.
+ */
+export function alertBadge(active: Readonly<Record<string, Alert>>, silences: readonly Silence[], now: number): { readonly text: string; readonly muted: boolean; readonly title: string } | null {
+  const all = Object.values(active);
+  if (all.length === 0) return null;
+  let unhandled = 0;
+  let silenced = 0;
+  let acked = 0;
+  for (const alert of all) {
+    if (silenceFor(alert, silences, now) !== null) silenced += 1;
+    else if (alert.acknowledged) acked += 1;
+    else unhandled += 1;
+  }
+  const title = `${all.length} open: ${unhandled} unacknowledged, ${acked} acknowledged, ${silenced} silenced`;
+  return unhandled > 0 ? { text: String(unhandled), muted: false, title } : { text: String(all.length), muted: true, title };
+}
+
 /** An open alert that needs someone: not acknowledged and not silenced. */
 export function isUnhandled(alert: Alert, silences: readonly Silence[], now: number): boolean {
   return !alert.acknowledged && silenceFor(alert, silences, now) === null;
