@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../src/cli/index';
-import { realRecording, REAL, sharedDir } from '../support/shared-data';
+import { realRecording, REAL } from '../support/shared-data';
 import { surveil } from '../support/cli';
 
 /**
  * `surveil book` against an order book built here, independently of the
  * engine, from the venues' documented rules (Binance "How to manage a local
- * order book correctly", spot and USD-M; OKX v5 `books` snapshot + updates),
+ * order book correctly", spot, USD-M and COIN-M; OKX v5 `books` snapshot + updates),
  * on the real recordings in ../shared/data/real. The builder is deliberately
  * plain: maps of price text -> size text, sorted when read.
  */
@@ -140,7 +140,9 @@ async function book(args: readonly string[]): Promise<{ code: number; out: strin
 }
 
 const LEVELS = 25;
-const RECORDINGS = [REAL.binanceSpot, REAL.binanceUsdm, REAL.okx];
+/** Binance COIN-M's real frames (venue `binance-coinm`, issue 12): beside the others in ../shared/data/real. */
+const COINM = 'binance-coinm-2021-07-22.jsonl';
+const RECORDINGS = [REAL.binanceSpot, REAL.binanceUsdm, REAL.okx, COINM];
 
 describe('surveil book on the real recordings', () => {
   for (const name of RECORDINGS) {
@@ -183,6 +185,9 @@ describe('surveil book on the real recordings', () => {
       [REAL.binanceUsdm, 'binance-usdm:SUSHIUSDT', '7.6120', '7.6160', 1006, 1000],
       [REAL.binanceUsdm, 'binance-usdm:AKROUSDT', '0.01734', '0.01735', 613, 761],
       [REAL.okx, 'okx:UNI-USD-SWAP', '5.137', '5.145', 125, 118],
+      [COINM, 'binance-coinm:ETCUSD_PERP', '42.280', '42.281', 440, 383],
+      [COINM, 'binance-coinm:XRPUSD_PERP', '0.5661', '0.5662', 652, 995],
+      [COINM, 'binance-coinm:TRXUSD_PERP', '0.05345', '0.05346', 375, 518],
     ];
     for (const [name, key, bid, ask, bids, asks] of truth) {
       // An instant an hour past the end: the state at the end, and said so.
@@ -221,10 +226,12 @@ describe('surveil book on the real recordings', () => {
     const unknown = await book([file, '--at', '+10s', '--instrument', 'BTCUSDT', '--index', join(dir, 'u.idx')]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/no instrument "BTCUSDT" .* seen: SUSHI-USDT-PERP \(binance-usdm:SUSHIUSDT\)/);
-    // COIN-M is recorded but not a venue the engine speaks: named, not guessed.
-    const coinm = await book([join(sharedDir, 'data/real/binance-coinm-2021-07-22.jsonl'), '--at', '+5s', '--index', join(dir, 'coinm.idx')]);
-    expect(coinm.code).toBe(1);
-    expect(coinm.err).toMatch(/binance-coinm-2021-07-22\.jsonl:2: unknown venue "binance-coinm"/);
+    // A venue the engine does not speak is named, not guessed (COIN-M was one until issue 12).
+    const kraken = join(dir, 'kraken.jsonl');
+    writeFileSync(kraken, `${JSON.stringify({ capture: 1, venue: 'kraken-spot' })}\n${JSON.stringify({ t: 1, venue: 'kraken-spot', kind: 'ws', url: 'wss://ws.kraken.com', data: '{}' })}\n`);
+    const unspoken = await book([kraken, '--at', '+5s', '--index', join(dir, 'kraken.idx')]);
+    expect(unspoken.code).toBe(1);
+    expect(unspoken.err).toMatch(/kraken\.jsonl:2: unknown venue "kraken-spot"/);
   });
 
   it('is registered in the CLI (a child process, as npm run -s surveil runs it)', () => {

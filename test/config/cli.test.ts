@@ -32,7 +32,7 @@ describe('surveil config check', () => {
     expect(resolved.stdout).toContain('resolved on a local simulator with 10 synthetic assets');
     expect(resolved.stdout).toContain('in all: 24 instruments, 48 venue listings');
     // A column per exchange: Bybit lists nothing here ("-").
-    expect(resolved.stdout).toMatch(/BTC-USDT-PERP\s+perpetual\s+enabled\s+BTCUSDT \(diff, major\)\s+BTC-USDT-SWAP index BTC-USDT \(major\)\s+-\s+BTC-USDT-SPOT/);
+    expect(resolved.stdout).toMatch(/BTC-USDT-PERP\s+perpetual\s+enabled\s+BTCUSDT \(diff, major\)\s+BTC-USDT-SWAP index BTC-USDT \(major\)\s+-\s+-\s+BTC-USDT-SPOT/);
   });
 
   it('exits 1 with file:line:path on stderr and no stack trace', () => {

@@ -125,7 +125,7 @@ BTC-USDT-SPOT:
       'instruments.yaml:2: select[0].type: missing required key (okx lists all three: perpetual, spot or future)',
       'instruments.yaml:3: select[0].quotes[0]: expected an upper-case asset such as USDT, got "usdt"',
       'instruments.yaml:5: select[1].type: binance-spot lists only spot instruments, got perpetual',
-      'instruments.yaml:6: select[2].venue: expected one of binance-spot|binance-usdm|okx|bybit, got "kraken"',
+      'instruments.yaml:6: select[2].venue: expected one of binance-spot|binance-usdm|okx|bybit|binance-coinm, got "kraken"',
     ]);
     // A misspelled section is a bad key, not a malformed instrument.
     writeConfigFile(dir, 'instruments.yaml', `select:\n  - venue: okx\n    type: swap\nselectt:\n  - venue: okx\n`);

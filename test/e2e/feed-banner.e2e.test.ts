@@ -23,7 +23,7 @@ let startedAt: number;
 
 function unreachable(port: number): Config {
   const config = loadConfig(join(repoRoot, 'config'));
-  const { binance, okx, bybit } = config.exchanges;
+  const { binance, okx, bybit, binancecoinm } = config.exchanges;
   return {
     ...config,
     exchanges: {
@@ -34,6 +34,7 @@ function unreachable(port: number): Config {
       },
       okx: { ...okx, websocketPublicUrl: 'ws://ws.surveil-test.invalid:8443/ws/v5/public', restUrl: 'http://www.surveil-test.invalid' },
       bybit,
+      binancecoinm,
     },
   };
 }

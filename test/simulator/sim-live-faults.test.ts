@@ -47,6 +47,7 @@ function fastExchanges(base: ExchangesConfig): ExchangesConfig {
     binance: { ...base.binance, connection: { ...base.binance.connection, ...FAST_CONNECTION } },
     okx: { ...base.okx, connection: { ...base.okx.connection, ...FAST_CONNECTION } },
     bybit: base.bybit,
+    binancecoinm: base.binancecoinm,
   };
 }
 

@@ -307,6 +307,7 @@ export function loopbackConfig(exchange: LoopbackExchange, connection: Partial<C
     },
     okx: { enabled: true, websocketPublicUrl: `${ws}/ws/v5/public`, restUrl: http, connection: fast },
     bybit: { enabled: true, websocketUrls: { spot: `${ws}/v5/public/spot`, linear: `${ws}/v5/public/linear`, inverse: `${ws}/v5/public/inverse` }, restUrl: http, connection: fast },
+    binancecoinm: { enabled: true, websocketUrl: ws, restUrl: http, connection: fast },
   };
   return { ...config, exchanges };
 }

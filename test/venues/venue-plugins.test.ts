@@ -35,7 +35,7 @@ describe('venue plug-ins, from the registry', () => {
   const instruments = shippedDocument('instruments.yaml');
 
   /** Listings of venues the shipped instruments.yaml does not use yet, as docs/adding-a-venue.md writes them. */
-  const UNLISTED_SAMPLES: Readonly<Record<string, unknown>> = { bybit: { symbol: 'BTCUSDT' } };
+  const UNLISTED_SAMPLES: Readonly<Record<string, unknown>> = { bybit: { symbol: 'BTCUSDT' }, binancecoinm: { symbol: 'ETCUSD_PERP' } };
 
   it('every venue supplies its config part: exchange key, schemas, venue ids per type, summary, simulator block', () => {
     expect(knownVenues().length).toBeGreaterThanOrEqual(3);
@@ -45,7 +45,8 @@ describe('venue plug-ins, from the registry', () => {
       // Its ids per type include itself, and the registry maps them back.
       expect(Object.values(plugin.venueIds), venue.id).toContain(venue.id);
       for (const type of ['spot', 'perpetual', 'future'] as const) expect(venueIdOf(plugin.exchange, type)).toBe(plugin.venueIds[type]);
-      expect(exchangeOf(venue.id)).toBe(plugin.exchange);
+      // The exchange of its spot legs: its own unless it names another (COIN-M: Binance).
+      expect(exchangeOf(venue.id)).toBe(plugin.spotExchange ?? plugin.exchange);
 
       // Its exchanges.yaml schema reads the shipped block, and refuses a key it does not know.
       const block = exchanges[plugin.exchange];

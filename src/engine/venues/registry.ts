@@ -1,6 +1,6 @@
 import { composeConfigSchemas, exchangeBlocks, type ExchangesConfig, type SimulatorEndpoint, type VenueConfigPlugin } from '../../shared/config';
 import type { Instrument, InstrumentType, VenueId } from '../../shared/core/model';
-import { binanceSpot, binanceUsdm } from './binance';
+import { binanceCoinm, binanceSpot, binanceUsdm } from './binance';
 import { bybit } from './bybit';
 import { guessedInstrument } from './guessed-instrument';
 import { okx } from './okx';
@@ -11,7 +11,7 @@ import type { Venue } from './venue';
  * here. Everything else the engine knows about venues is composed from
  * these objects below.
  */
-const VENUES: readonly Venue[] = [binanceSpot, binanceUsdm, okx, bybit];
+const VENUES: readonly Venue[] = [binanceSpot, binanceUsdm, okx, bybit, binanceCoinm];
 
 const byId = new Map<VenueId, Venue>(VENUES.map((v) => [v.id, v]));
 
@@ -63,10 +63,13 @@ export function venueIdOf(exchange: string, type: InstrumentType): VenueId {
 /**
  * The exchange a venue belongs to: separate services of one exchange are
  * separate venues, but a perpetual's basis is measured against the spot
- * market of the same exchange. An unknown venue is its own exchange.
+ * market of the same exchange. A config part listed under its own key names
+ * the exchange of its spot legs (`spotExchange`: COIN-M's is Binance's).
+ * An unknown venue is its own exchange.
  */
 export function exchangeOf(venue: VenueId): string {
-  return byId.get(venue)?.config.exchange ?? venue;
+  const config = byId.get(venue)?.config;
+  return config?.spotExchange ?? config?.exchange ?? venue;
 }
 
 /**

@@ -34,6 +34,12 @@ export interface VenueConfigPlugin {
   /** Key in exchanges.yaml and under `venues:` in instruments.yaml: `binance`, `okx`. */
   readonly exchange: string;
   /**
+   * The `exchange` key whose spot markets are this one's spot legs (basis,
+   * USD conversion) when they are listed under another key: Binance COIN-M
+   * (`binancecoinm`) prices against Binance spot (`binance`). Default: itself.
+   */
+  readonly spotExchange?: string;
+  /**
    * Capture venue id of each instrument type listed under this key: one
    * exchange may run separate services with separate books (Binance spot
    * and USD-M), each its own venue.

@@ -1,3 +1,4 @@
+import type { ConnectionSettings } from '../../../shared/config';
 import { FeedCore, chunk } from '../../feed/feed-core';
 import { planSnapshotDepths } from '../../feed/snapshot-plan';
 import { peekNumber, peekString, type StreamPosition } from '../../feed/frame-peek';
@@ -18,22 +19,31 @@ import { BINANCE_VENUE_IDS, type BinanceMarket } from './exchange-info';
  * Streams one connection may carry: spot 1024
  * (https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams),
  * USD-M 200 on the 2026 `/public` and `/market` endpoints
- * (https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams).
+ * (https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams),
+ * COIN-M 200 on dstream
+ * (https://developers.binance.com/docs/derivatives/coin-margined-futures/websocket-market-streams).
  */
-export const BINANCE_MAX_STREAMS: Readonly<Record<BinanceMarket, number>> = { spot: 1024, usdm: 200 };
+export const BINANCE_MAX_STREAMS: Readonly<Record<BinanceMarket, number>> = { spot: 1024, usdm: 200, coinm: 200 };
 
 /** Messages per second Binance accepts from us on one connection before it drops it. */
-export const BINANCE_MAX_MESSAGES_PER_SECOND: Readonly<Record<BinanceMarket, number>> = { spot: 5, usdm: 10 };
+export const BINANCE_MAX_MESSAGES_PER_SECOND: Readonly<Record<BinanceMarket, number>> = { spot: 5, usdm: 10, coinm: 10 };
 
 /** REST depth snapshot path, before `limit` and `symbol`. */
-const SNAPSHOT_PATH: Readonly<Record<BinanceMarket, string>> = { spot: '/api/v3/depth', usdm: '/fapi/v1/depth' };
+const SNAPSHOT_PATH: Readonly<Record<BinanceMarket, string>> = { spot: '/api/v3/depth', usdm: '/fapi/v1/depth', coinm: '/dapi/v1/depth' };
+
+/** exchangeInfo path of each service. */
+const EXCHANGE_INFO_PATH: Readonly<Record<BinanceMarket, string>> = { spot: '/api/v3/exchangeInfo', usdm: '/fapi/v1/exchangeInfo', coinm: '/dapi/v1/exchangeInfo' };
 
 /**
  * Snapshot depths a plan chooses from: the cheapest band (USD-M 50 at
  * weight 2, spot 100 at weight 5, the most a 5-weight request gives), 100
  * (the mid tier), the full book (spot 5000 at 250, USD-M 1000 at 20).
  */
-const DEPTH_STEPS: Readonly<Record<BinanceMarket, readonly number[]>> = { spot: [100, BINANCE_MAX_DEPTH.spot], usdm: [50, 100, BINANCE_MAX_DEPTH.usdm] };
+const DEPTH_STEPS: Readonly<Record<BinanceMarket, readonly number[]>> = {
+  spot: [100, BINANCE_MAX_DEPTH.spot],
+  usdm: [50, 100, BINANCE_MAX_DEPTH.usdm],
+  coinm: [50, 100, BINANCE_MAX_DEPTH.coinm],
+};
 
 /** Share of a window's allowance the bootstrap plan leaves for metadata and resyncs meanwhile. */
 const PLAN_RESERVE = 0.1;
@@ -43,8 +53,8 @@ const MAX_EXCHANGE_INFO_FILTER = 100;
 
 /** One planned connection: a base URL and the streams it carries. */
 export interface BinanceConnectionPlan {
-  /** `spot`, or for USD-M `public` (depth, bookTicker) / `market` (markPrice). */
-  readonly role: 'spot' | 'public' | 'market';
+  /** `spot`, for USD-M `public` (depth, bookTicker) / `market` (markPrice), for COIN-M `coinm` (all three). */
+  readonly role: 'spot' | 'public' | 'market' | 'coinm';
   readonly base: string;
   readonly streams: readonly string[];
   readonly symbols: readonly string[];
@@ -60,7 +70,8 @@ export interface BinanceFeedOptions extends FeedOptions {
  * Splits the subscriptions over connections within the per-connection stream
  * limit, keeping a symbol's streams together so a drop maps to whole books.
  * USD-M: depth and bookTicker go to the high-frequency `/public` endpoint,
- * markPrice to `/market` (legacy URLs retired 2026-04-23).
+ * markPrice to `/market` (legacy URLs retired 2026-04-23). COIN-M: all
+ * three on the one dstream base, a symbol's streams on one connection.
  */
 export function planBinanceConnections(
   market: BinanceMarket,
@@ -69,13 +80,15 @@ export function planBinanceConnections(
   maxStreams: number,
 ): BinanceConnectionPlan[] {
   const groups: { role: BinanceConnectionPlan['role']; base: string; perSymbol: [string, string[], boolean][] }[] = [
-    { role: market === 'spot' ? 'spot' : 'public', base: bases.primary, perSymbol: [] },
+    { role: market === 'usdm' ? 'public' : market, base: bases.primary, perSymbol: [] },
   ];
   if (market === 'usdm') groups.push({ role: 'market', base: bases.market ?? bases.primary, perSymbol: [] });
   for (const sub of subscriptions) {
     const s = sub.symbol.toLowerCase();
     const book = sub.depthStream === 'diff' ? `${s}@depth@100ms` : sub.depthStream === 'partial20' ? `${s}@depth20@100ms` : null;
-    groups[0]!.perSymbol.push([sub.symbol, book === null ? [`${s}@bookTicker`] : [book, `${s}@bookTicker`], book !== null]);
+    const top = book === null ? [`${s}@bookTicker`] : [book, `${s}@bookTicker`];
+    // COIN-M markPrice (mark, index `i`, funding `r`) shares the book's socket.
+    groups[0]!.perSymbol.push([sub.symbol, market === 'coinm' ? [...top, `${s}@markPrice@1s`] : top, book !== null]);
     if (market === 'usdm') groups[1]!.perSymbol.push([sub.symbol, [`${s}@markPrice@1s`], false]);
   }
   const plans: BinanceConnectionPlan[] = [];
@@ -101,7 +114,32 @@ export function planBinanceConnections(
 }
 
 /**
- * Live Binance spot or USD-M market data: combined-stream sockets, REST
+ * A service's URLs and connection settings from the feed's own block:
+ * `binance:` for spot and USD-M, `binancecoinm:` for COIN-M (its own key,
+ * coinm-config.ts). Throws when the worker was handed no such block.
+ */
+function binanceEndpoints(
+  market: BinanceMarket,
+  options: FeedOptions,
+): { connection: ConnectionSettings; restUrl: string; bases: { readonly primary: string; readonly market?: string } } {
+  const venue = BINANCE_VENUE_IDS[market];
+  if (market === 'coinm') {
+    const config = options.exchanges.binancecoinm;
+    if (config === undefined) throw new Error(`${venue} feed: exchanges config has no binancecoinm block`);
+    return { connection: config.connection, restUrl: config.restUrl, bases: { primary: trimSlash(config.websocketUrl) } };
+  }
+  const config = options.exchanges.binance;
+  if (config === undefined) throw new Error(`${venue} feed: exchanges config has no binance block`);
+  if (market === 'spot') return { connection: config.connection, restUrl: config.spot.restUrl, bases: { primary: trimSlash(config.spot.websocketUrl) } };
+  return {
+    connection: config.connection,
+    restUrl: config.futures.restUrl,
+    bases: { primary: trimSlash(config.futures.websocketPublicUrl), market: trimSlash(config.futures.websocketMarketUrl) },
+  };
+}
+
+/**
+ * Live Binance spot, USD-M or COIN-M market data: combined-stream sockets, REST
  * depth snapshots on demand, exchangeInfo once at start.
  * https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
  */
@@ -119,20 +157,15 @@ export class BinanceFeed implements Feed {
     private readonly options: BinanceFeedOptions,
   ) {
     this.venue = BINANCE_VENUE_IDS[market];
-    const config = options.exchanges.binance;
-    if (config === undefined) throw new Error(`${this.venue} feed: exchanges config has no binance block`);
+    const { connection: settingsOf, restUrl, bases } = binanceEndpoints(market, options);
     const tuning = resolveTuning(options.tuning);
     const connection = {
-      ...config.connection,
-      rateLimitPerSecond: Math.min(config.connection.rateLimitPerSecond, BINANCE_MAX_MESSAGES_PER_SECOND[market]),
+      ...settingsOf,
+      rateLimitPerSecond: Math.min(settingsOf.rateLimitPerSecond, BINANCE_MAX_MESSAGES_PER_SECOND[market]),
     };
-    this.restBase = trimSlash(market === 'spot' ? config.spot.restUrl : config.futures.restUrl);
+    this.restBase = trimSlash(restUrl);
     const restPlan = { url: this.restBase, limits: [binanceRestLimit(market)], usedWeightHeader: BINANCE_USED_WEIGHT_HEADER };
     this.core = new FeedCore(this.venue, options.sink, connection, tuning, restPlan, options.now, options.limits);
-    const bases =
-      market === 'spot'
-        ? { primary: trimSlash(config.spot.websocketUrl) }
-        : { primary: trimSlash(config.futures.websocketPublicUrl), market: trimSlash(config.futures.websocketMarketUrl) };
     const maxStreams = Math.min(tuning.maxStreamsPerConnection ?? Infinity, BINANCE_MAX_STREAMS[market]);
     const plans = planBinanceConnections(market, options.subscriptions, bases, maxStreams);
     this.planSnapshots(options.subscriptions);
@@ -166,12 +199,10 @@ export class BinanceFeed implements Feed {
 
   start(): void {
     const symbols = this.options.subscriptions.map((s) => s.symbol);
-    if (this.market === 'spot') {
-      const filter = symbols.length > 0 && symbols.length <= MAX_EXCHANGE_INFO_FILTER ? `?symbols=${encodeURIComponent(JSON.stringify(symbols))}` : '';
-      this.core.fetchMetadata(`${this.restBase}/api/v3/exchangeInfo${filter}`, { cost: binanceExchangeInfoWeight('spot'), priority: -1 });
-    } else {
-      this.core.fetchMetadata(`${this.restBase}/fapi/v1/exchangeInfo`, { cost: binanceExchangeInfoWeight('usdm'), priority: -1 });
-    }
+    // Only spot's exchangeInfo takes a symbol filter; the futures services answer with every contract.
+    const filter =
+      this.market === 'spot' && symbols.length > 0 && symbols.length <= MAX_EXCHANGE_INFO_FILTER ? `?symbols=${encodeURIComponent(JSON.stringify(symbols))}` : '';
+    this.core.fetchMetadata(`${this.restBase}${EXCHANGE_INFO_PATH[this.market]}${filter}`, { cost: binanceExchangeInfoWeight(this.market), priority: -1 });
     this.core.start();
   }
 

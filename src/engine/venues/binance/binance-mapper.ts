@@ -61,10 +61,12 @@ const PARTIAL_DEPTH = /@depth\d+/;
 const REST_PATHS: Readonly<Record<BinanceMarket, { readonly depth: string; readonly exchangeInfo: string }>> = {
   spot: { depth: '/api/v3/depth', exchangeInfo: '/api/v3/exchangeInfo' },
   usdm: { depth: '/fapi/v1/depth', exchangeInfo: '/fapi/v1/exchangeInfo' },
+  // https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/rest-api/Order-Book
+  coinm: { depth: '/dapi/v1/depth', exchangeInfo: '/dapi/v1/exchangeInfo' },
 };
 
 /**
- * Binance frames -> normalized events, for spot or USD-M. One JSON.parse per
+ * Binance frames -> normalized events, for spot, USD-M or COIN-M. One JSON.parse per
  * frame; level strings are checked by the shared rule (level-rules.ts: no
  * copies, Number only for long or exponent forms) and handed to the book,
  * which parses them once. A book message with any malformed level is
@@ -202,8 +204,10 @@ export class BinanceMapper implements VenueMapper {
     const symbol = requireString(p.s, 's');
     const first = requireInteger(p.U, 'U');
     const last = requireInteger(p.u, 'u');
-    // USD-M chains diffs by `pu`; spot has no `pu` and chains by U = previous u + 1.
-    const prev = this.market === 'usdm' ? requireInteger(p.pu, 'pu') : undefined;
+    // Both futures services chain diffs by `pu` (USD-M and COIN-M "How to manage a local order book
+    // correctly": https://developers.binance.com/docs/derivatives/coin-margined-futures/websocket-market-streams/How-to-manage-a-local-order-book-correctly);
+    // spot has no `pu` and chains by U = previous u + 1.
+    const prev = this.market !== 'spot' ? requireInteger(p.pu, 'pu') : undefined;
     const bids = requireLevels(p.b, 'b');
     const asks = requireLevels(p.a, 'a');
     const seq: SequenceFields = prev === undefined ? { first, last } : { first, last, prev };

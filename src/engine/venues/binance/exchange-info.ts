@@ -4,13 +4,17 @@ import type { WireSymbolInfo } from './wire-types';
 
 export { yymmdd };
 
-/** Which Binance service: spot (`api.binance.com`) or USD-M futures (`fapi.binance.com`). */
-export type BinanceMarket = 'spot' | 'usdm';
+/**
+ * Which Binance service: spot (`api.binance.com`), USD-M futures
+ * (`fapi.binance.com`) or COIN-M futures (`dapi.binance.com`, inverse).
+ */
+export type BinanceMarket = 'spot' | 'usdm' | 'coinm';
 
 /** Venue id of each Binance service, as used in captures. */
 export const BINANCE_VENUE_IDS: Readonly<Record<BinanceMarket, VenueId>> = {
   spot: 'binance-spot',
   usdm: 'binance-usdm',
+  coinm: 'binance-coinm',
 };
 
 /**
@@ -25,7 +29,8 @@ export function instrumentsFromExchangeInfo(market: BinanceMarket, symbols: read
   const out: Instrument[] = [];
   for (const entry of symbols) {
     if (typeof entry !== 'object' || entry === null) continue;
-    const instrument = market === 'spot' ? spotInstrument(venue, entry as WireSymbolInfo) : usdmInstrument(venue, entry as WireSymbolInfo);
+    const info = entry as WireSymbolInfo;
+    const instrument = market === 'spot' ? spotInstrument(venue, info) : market === 'usdm' ? futuresInstrument(venue, info, LINEAR) : coinmInstrument(venue, info);
     if (instrument !== undefined) out.push(instrument);
   }
   return out;
@@ -72,19 +77,34 @@ function spotInstrument(venue: VenueId, info: WireSymbolInfo): Instrument | unde
   };
 }
 
-function usdmInstrument(venue: VenueId, info: WireSymbolInfo): Instrument | undefined {
+type ContractTerms = Pick<Instrument, 'contractKind' | 'contractValue'>;
+
+// USD-M quantities are in base units, so a "contract" is one base unit.
+const LINEAR: ContractTerms = { contractKind: 'linear', contractValue: 1 };
+
+/**
+ * COIN-M quantities are contracts of `contractSize` USD each (inverse):
+ * https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/rest-api/Exchange-Information
+ * No positive contractSize, no notional: skipped like a listing without a tick.
+ */
+function coinmInstrument(venue: VenueId, info: WireSymbolInfo): Instrument | undefined {
+  const size = info.contractSize;
+  if (typeof size !== 'number' || !(size > 0) || !Number.isFinite(size)) return undefined;
+  return futuresInstrument(venue, info, { contractKind: 'inverse', contractValue: size });
+}
+
+/** A USD-M or COIN-M contract: `BTCUSDT` / `BTCUSD_PERP` -> `...-PERP`, a quarterly -> `...-<yymmdd>` of its delivery. */
+function futuresInstrument(venue: VenueId, info: WireSymbolInfo, terms: ContractTerms): Instrument | undefined {
   const common = commonFields(info);
   if (common === undefined) return undefined;
   const contractType = typeof info.contractType === 'string' ? info.contractType : '';
-  // USD-M quantities are in base units, so a "contract" is one base unit.
-  const linear = { contractKind: 'linear', contractValue: 1 } as const;
   // PERPETUAL, PERPETUAL_DELIVERING (being delisted), TRADIFI_PERPETUAL are all perpetuals.
   // A pending listing has contractType "" and the year-2100 delivery date of a perpetual.
   const deliveryDate = typeof info.deliveryDate === 'number' ? info.deliveryDate : NaN;
   const isPerpetual = contractType.includes('PERPETUAL') || (contractType === '' && !(deliveryDate < PERPETUAL_DELIVERY));
-  if (isPerpetual) return { venue, ...common, ...linear, id: `${common.base}-${common.quote}-PERP`, type: 'perpetual' };
+  if (isPerpetual) return { venue, ...common, ...terms, id: `${common.base}-${common.quote}-PERP`, type: 'perpetual' };
   if (!Number.isFinite(deliveryDate)) return undefined;
-  return { venue, ...common, ...linear, id: `${common.base}-${common.quote}-${yymmdd(deliveryDate)}`, type: 'future' };
+  return { venue, ...common, ...terms, id: `${common.base}-${common.quote}-${yymmdd(deliveryDate)}`, type: 'future' };
 }
 
 /** Binance gives perpetuals a delivery date of 2100-01-01 (4133404800000). */

@@ -323,8 +323,9 @@ export class HotBinanceDecoder {
 
   /** `depthUpdate`: as BinanceMapper.depthUpdate, only for a payload that passes all of its checks. */
   private depth(frame: RawFrame): MarketEvent | undefined {
-    const usdm = this.market === 'usdm';
-    const need = K_s | K_U | K_u | K_b | K_a | (usdm ? K_pu : 0);
+    // Every futures service (USD-M, COIN-M) chains by `pu`, as the mapper requires.
+    const futures = this.market !== 'spot';
+    const need = K_s | K_U | K_u | K_b | K_a | (futures ? K_pu : 0);
     if ((this.seen & need) !== need || (this.seen & (K_B | K_A | K_p | K_P | K_i | K_r)) !== 0) return undefined;
     const bids = this.bids;
     const asks = this.asks;
@@ -339,7 +340,7 @@ export class HotBinanceDecoder {
       frame.t,
       bids,
       asks,
-      usdm ? { first: this.first, last: this.last, prev: this.prev } : { first: this.first, last: this.last },
+      futures ? { first: this.first, last: this.last, prev: this.prev } : { first: this.first, last: this.last },
     ).event();
   }
 

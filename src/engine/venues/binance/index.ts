@@ -1,6 +1,7 @@
 import { guessedInstrument } from '../guessed-instrument';
 import type { Venue } from '../venue';
 import { binanceConfig } from './config';
+import { binanceCoinmConfig } from './coinm-config';
 import { BinanceBookSync, DEFAULT_BUFFER_CAP } from './binance-book-sync';
 import { BinanceFeed } from './binance-feed';
 import { BinanceMapper } from './binance-mapper';
@@ -17,12 +18,14 @@ export {
   type BinanceFeedOptions,
 } from './binance-feed';
 export { binanceConfig, type BinanceConfig } from './config';
+export { binanceCoinmConfig, type BinanceCoinmConfig } from './coinm-config';
 export { BINANCE_VENUE_IDS, instrumentsFromExchangeInfo, yymmdd, type BinanceMarket } from './exchange-info';
 
 function binanceVenue(market: BinanceMarket): Venue {
   return {
     id: BINANCE_VENUE_IDS[market],
-    config: binanceConfig,
+    // COIN-M has its own config key: `binance:` sends perpetuals to USD-M.
+    config: market === 'coinm' ? binanceCoinmConfig : binanceConfig,
     // Symbols are BTCUSDT: no base / quote split without exchangeInfo.
     guessInstrument: (symbol) => guessedInstrument(BINANCE_VENUE_IDS[market], symbol, market === 'spot' ? 'spot' : 'perpetual'),
     createMapper: (limits) => new BinanceMapper(market, limits),
@@ -37,3 +40,6 @@ export const binanceSpot: Venue = binanceVenue('spot');
 
 /** Binance USD-M futures (`binance-usdm`): diff depth chained by `pu`. */
 export const binanceUsdm: Venue = binanceVenue('usdm');
+
+/** Binance COIN-M futures (`binance-coinm`): inverse contracts, diff depth chained by `pu`. */
+export const binanceCoinm: Venue = binanceVenue('coinm');

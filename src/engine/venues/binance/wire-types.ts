@@ -61,7 +61,7 @@ export interface WireMarkPrice extends WirePayload {
   readonly r?: unknown;
 }
 
-/** One entry of `exchangeInfo.symbols`; spot and USD-M share these fields. */
+/** One entry of `exchangeInfo.symbols`; spot, USD-M and COIN-M share these fields. */
 export interface WireSymbolInfo {
   readonly symbol?: unknown;
   readonly status?: unknown;
@@ -71,6 +71,8 @@ export interface WireSymbolInfo {
   readonly contractType?: unknown;
   /** USD-M only: epoch ms; 4133404800000 (year 2100) for perpetuals. */
   readonly deliveryDate?: unknown;
+  /** COIN-M only: USD one contract is worth (BTCUSD_PERP 100, the others 10). */
+  readonly contractSize?: unknown;
   readonly filters?: unknown;
 }
 
