@@ -21,9 +21,9 @@ const silence = (over: Partial<Silence>): Silence => ({
 describe('the Alerts button count', () => {
   it('counts the open alerts that need someone, muted when all are handled, with the split in its title', () => {
     expect(alertBadge({}, [], NOW)).toBeNull();
-    const a = alertOf({ id: 'a', key: 'okx:BTC-USDT-SWAP', venue: 'okx', acknowledged: false });
-    const b = alertOf({ id: 'b', key: 'binance-usdm:BTCUSDT', venue: 'binance-usdm', acknowledged: false });
-    const c = alertOf({ id: 'c', key: 'binance-usdm:ETHUSDT', venue: 'binance-usdm', acknowledged: true });
+    const a = alertOf({ id: 'a', key: 'okx:BTC-USDT-SWAP', venue: 'okx', acknowledged: null });
+    const b = alertOf({ id: 'b', key: 'binance-usdm:BTCUSDT', venue: 'binance-usdm', acknowledged: null });
+    const c = alertOf({ id: 'c', key: 'binance-usdm:ETHUSDT', venue: 'binance-usdm', acknowledged: { by: 'bob', time: NOW, note: '' } });
     // okx is silenced: a needs no one; b does; c is acknowledged.
     expect(alertBadge({ a, b, c }, [silence({})], NOW)).toEqual({ text: '1', muted: false, title: '3 open: 1 unacknowledged, 1 acknowledged, 1 silenced' });
     expect(alertBadge({ a, c }, [silence({})], NOW)).toEqual({ text: '2', muted: true, title: '2 open: 0 unacknowledged, 1 acknowledged, 1 silenced' });
