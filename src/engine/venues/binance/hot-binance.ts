@@ -8,7 +8,7 @@ import type { BinanceMarket } from './exchange-info';
 /**
  * The hot Binance frames read without JSON.parse (docs/decoder.md): diff and
  * partial depth (`depthUpdate`; spot's `{"lastUpdateId",..}` partial book),
- * `bookTicker` (USD-M with `e`, spot without)
+ * `bookTicker` (USD-M and COIN-M with `e`, COIN-M with its `ps` pair too; spot without)
  * and `markPriceUpdate` (alone or as the `!markPrice@arr` array), raw or in
  * the combined-stream wrapper `{"stream":..,"data":..}`.
  *
@@ -23,6 +23,7 @@ import type { BinanceMarket } from './exchange-info';
  * frame's fate never depends on this file.
  * https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams
+ * https://developers.binance.com/docs/derivatives/coin-margined-futures/websocket-market-streams
  */
 
 /** Payload keys read, one bit each: a key seen twice is left to JSON.parse (which keeps the last). */
@@ -41,6 +42,8 @@ const K_p = 2048;
 const K_P = 4096;
 const K_i = 8192;
 const K_r = 16384;
+/** COIN-M's `ps` (pair, `ETCUSD`) on depth and bookTicker: the mapper does not read it. */
+const K_ps = 32768;
 
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
@@ -160,7 +163,7 @@ export class HotBinanceDecoder {
 
   /**
    * `{"lastUpdateId":..,"bids":..,"asks":..}` at the cursor -> a snapshot of
-   * `symbol`. REST bodies may carry `E` and `T` (USD-M), read as the
+   * `symbol`. REST bodies may carry `E` and `T` (USD-M, COIN-M), read as the
    * mapper's restDepth does; a spot partial-depth payload (`withTimes`
    * false) is read with those three keys only, its time undefined as in the
    * mapper's depthSnapshot.
@@ -180,6 +183,9 @@ export class HotBinanceDecoder {
         if (Number.isNaN((time = c.int()))) return undefined;
       } else if (withTimes && c.isChar(84 /* T */) && Number.isNaN(tradeTime)) {
         if (Number.isNaN((tradeTime = c.int()))) return undefined;
+      } else if (withTimes && (c.is('symbol') || c.is('pair'))) {
+        // COIN-M bodies name the symbol and pair too; the mapper takes the symbol from the URL and reads neither.
+        if (!c.str()) return undefined;
       } else if (c.is('bids') && bids === null) {
         if ((bids = readNumericLevelArray(this.cursor, false)) === null) return undefined;
       } else if (c.is('asks') && asks === null) {
@@ -266,8 +272,11 @@ export class HotBinanceDecoder {
     const length = c.end - c.start;
     const k = c.text.charCodeAt(c.start);
     if (length === 2) {
-      if (k !== 112 /* p */ || c.text.charCodeAt(c.start + 1) !== 117 /* u */) return 0;
-      return Number.isNaN((this.prev = c.int())) ? 0 : K_pu;
+      if (k !== 112 /* p */) return 0;
+      const second = c.text.charCodeAt(c.start + 1);
+      if (second === 117 /* u */) return Number.isNaN((this.prev = c.int())) ? 0 : K_pu;
+      // `ps` must be well-formed JSON: a string, as COIN-M sends it; anything else is left to JSON.parse.
+      return second === 115 /* s */ && c.str() ? K_ps : 0;
     }
     if (length !== 1) return 0;
     switch (k) {
