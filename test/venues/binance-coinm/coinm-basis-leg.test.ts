@@ -1,9 +1,11 @@
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/engine/config/load-config';
 import { InstrumentDirectory } from '../../../src/engine/pipeline/instrument-directory';
+import { pipelineSettingsFrom } from '../../../src/engine/pipeline/pipeline-settings';
+import { replayCapture } from '../../../src/engine/replay/replay-capture';
 import { binanceCoinm } from '../../../src/engine/venues/binance';
 import { exchangeOf } from '../../../src/engine/venues/registry';
 import type { RawFrame } from '../../../src/engine/venues/venue';
@@ -103,5 +105,34 @@ ADA-USD-PERP:
       symbol: ADAUSD
 `);
     expect(() => loadConfig(config)).toThrow(/instruments\.yaml:\d+: ADA-USD-PERP\.venues\.binancecoinm\.symbol: expected a Binance COIN-M symbol/);
+  });
+
+  it('replayed with a Binance spot ETCUSDT book beside it, the COIN-M perpetual has a basis against that spot', async () => {
+    const config = loadConfig(configWithEtc());
+    const lines = readFileSync(realRecording('binance-coinm-2021-07-22.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const t0 = (JSON.parse(lines[1]!) as { t: number }).t;
+    const tEnd = (JSON.parse(lines[lines.length - 1]!) as { t: number }).t;
+    // A Binance spot ETCUSDT book, mid 42.30: a REST snapshot, then a diff a second (spot rule: U = previous u + 1),
+    // so the leg stays fresh to the end of the COIN-M frames.
+    const spotFrames: { t: number; line: string }[] = [];
+    const snapshot = { lastUpdateId: 1000, bids: [['42.29', '10']], asks: [['42.31', '10']] };
+    spotFrames.push({ t: t0 + 500, line: JSON.stringify({ t: t0 + 500, venue: 'binance-spot', kind: 'rest', url: 'https://api.binance.com/api/v3/depth?limit=100&symbol=ETCUSDT', data: JSON.stringify(snapshot) }) });
+    for (let k = 1, t = t0 + 1000; t <= tEnd + 1000; k += 1, t += 1000) {
+      const data = { stream: 'etcusdt@depth@100ms', data: { e: 'depthUpdate', E: Math.floor(t), s: 'ETCUSDT', U: 1000 + k, u: 1000 + k, b: [['42.29', String(10 + k)]], a: [] } };
+      spotFrames.push({ t, line: JSON.stringify({ t, venue: 'binance-spot', kind: 'ws', url: 'wss://stream.binance.com:9443/stream?streams=etcusdt@depth@100ms', data: JSON.stringify(data) }) });
+    }
+    const merged = [...lines.slice(1).map((line) => ({ t: (JSON.parse(line) as { t: number }).t, line })), ...spotFrames].sort((a, b) => a.t - b.t);
+    const file = join(dir, 'coinm-and-spot.jsonl');
+    writeFileSync(file, `${[lines[0], ...merged.map((m) => m.line)].join('\n')}\n`);
+    const { report } = await replayCapture(file, { speed: 'max', settings: pipelineSettingsFrom(config) });
+    const spotRow = report.instruments.find((i) => i.symbol === 'ETCUSDT');
+    expect(spotRow).toMatchObject({ venue: 'binance-spot', bookValid: true, bestBid: '42.29', bestAsk: '42.31' });
+    const perp = report.instruments.find((i) => i.symbol === 'ETCUSD_PERP')!;
+    const basis = perp.rules.find((r) => r.metric === 'basis_perp_spot_bps');
+    expect(basis, 'a basis rule on the perpetual').toBeDefined();
+    // Judged: the perpetual found its spot leg (without spotExchange it has no value at all).
+    expect(basis!.finalText).not.toMatch(/no value/);
+    // ETC perp mid (42.280 + 42.281) / 2 = 42.2805 against spot mid 42.30: (42.2805 / 42.30 - 1) x 1e4 = -4.61 bps.
+    expect(basis!.finalText).toMatch(/-4\.6\d/);
   });
 });
