@@ -81,7 +81,7 @@ describe('a feed worker is given its own exchange\'s block of exchanges.yaml onl
       worker.once('error', resolve);
       worker.once('exit', (code) => reject(new Error(`feed worker exited with ${code} and no error`)));
     });
-    expect(error.message).toMatch(/feed worker okx: given other venues' exchanges\.yaml blocks \(binance\); expected only okx/);
+    expect(error.message).toMatch(/feed worker okx: given other venues' exchanges\.yaml blocks \(binance, bybit, binancecoinm\); expected only okx/);
     await worker.terminate();
   }, 30_000);
 });
