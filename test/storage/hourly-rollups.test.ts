@@ -134,9 +134,9 @@ describe('hourly rollups', () => {
     const old = openHistoryDb(path);
     write(old, list.slice(0, 2 * 720 + 100), 5000);
     old.close();
-    // As a v4 build leaves it: minute rollups, no hourly table.
+    // As a v4 build leaves it: minute rollups, no hourly table, none of v6's alert cases and silences.
     const v4 = new Database(path);
-    v4.exec('DROP TABLE rollups_hourly');
+    v4.exec('DROP TABLE rollups_hourly; DROP TABLE alert_case; DROP TABLE silences');
     v4.pragma('user_version = 4');
     // 1,540 samples at 5 s: minutes 0 to 127 closed, 128 open.
     expect(v4.prepare('SELECT count(*) FROM rollups').pluck().get()).toBe(128);
