@@ -49,6 +49,15 @@ const childrenOf = (pid: number): number[] =>
     .filter(Boolean)
     .map(Number);
 
+/** A process's command line; '' once it is gone (a short-lived child such as an esbuild service). */
+const cmdlineOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
 const environOf = (pid: number): Map<string, string> =>
   new Map(
     readFileSync(`/proc/${pid}/environ`, 'utf8')
@@ -64,7 +73,7 @@ describe.runIf(process.platform === 'linux')('the launcher of the long-running c
     const { child, served, exited } = launchServe(env);
     expect(await served).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     // The launcher's one node re-run of itself (an esbuild service may sit beside it when the CLI was rebuilt first).
-    const [engine, ...others] = childrenOf(child.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('launch.mjs'));
+    const [engine, ...others] = childrenOf(child.pid!).filter((pid) => cmdlineOf(pid).includes('launch.mjs'));
     expect(engine).toBeDefined();
     expect(others).toEqual([]);
     expect(environOf(engine!).get('MALLOC_ARENA_MAX')).toBe('2');
@@ -79,7 +88,7 @@ describe.runIf(process.platform === 'linux')('the launcher of the long-running c
     await served;
     expect(environOf(child.pid!).get('MALLOC_ARENA_MAX')).toBe('4');
     // No second node process: the console runs in the launcher itself (its children, if any, are not node re-runs of it).
-    for (const pid of childrenOf(child.pid!)) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain('launch.mjs');
+    for (const pid of childrenOf(child.pid!)) expect(cmdlineOf(pid)).not.toContain('launch.mjs');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 60_000);
