@@ -10,6 +10,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const SECONDS: Readonly<Record<string, number>> = {
   'test/sync/central.test.ts': 48,
+  'test/packaging/dist-package.test.ts': 22,
+  'test/workers/analytics-backlog.test.ts': 15,
+  'test/e2e/alert-desk.e2e.test.ts': 11,
+  'test/cli/electron-first-start.test.ts': 9,
+  'test/console/silences.test.ts': 9,
   'test/console/feed-alerts-live.test.ts': 46,
   'test/e2e/whole-engine.test.ts': 41,
   'test/e2e/console.e2e.test.ts': 39,
