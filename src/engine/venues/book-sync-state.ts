@@ -1,4 +1,5 @@
-import type { RawLevel } from '../../shared/core/model';
+import type { BookDeltaEvent, BookSnapshotEvent, RawLevel } from '../../shared/core/model';
+import { numericLevelsOf } from '../decode/numeric-book-message';
 import type { OrderBook, Side } from '../../shared/core/order-book';
 import { emptySyncStats, type BookSyncState, type BookSyncStats } from './venue';
 
@@ -68,4 +69,22 @@ export function loadLevels(book: OrderBook, state: BookSyncState): void {
 /** Copies counters into a sync's own stats object (kept: the pipeline holds it). */
 export function restoreStats(target: BookSyncStats, source: Readonly<BookSyncStats>): void {
   for (const name of Object.keys(emptySyncStats()) as (keyof BookSyncStats)[]) target[name] = source[name];
+}
+
+/**
+ * Replaces a book with a snapshot's levels: as numbers when the hot decoder
+ * read them so (decode/numeric-book-message.ts), else as the exchange's
+ * strings. Returns how many levels the book refused.
+ */
+export function loadSnapshotLevels(book: OrderBook, snapshot: BookSnapshotEvent): number {
+  const numeric = numericLevelsOf(snapshot);
+  return numeric === undefined ? book.applySnapshot(snapshot.bids, snapshot.asks) : book.applyNumericSnapshot(numeric.bidLevels, numeric.askLevels);
+}
+
+/** Applies a delta's levels to both sides, numbers or strings as {@link loadSnapshotLevels}; returns how many were refused. */
+export function applyDeltaLevels(book: OrderBook, delta: BookDeltaEvent): number {
+  const numeric = numericLevelsOf(delta);
+  return numeric === undefined
+    ? book.applyLevels('bid', delta.bids) + book.applyLevels('ask', delta.asks)
+    : book.applyNumericLevels('bid', numeric.bidLevels) + book.applyNumericLevels('ask', numeric.askLevels);
 }

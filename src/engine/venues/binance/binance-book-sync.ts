@@ -2,8 +2,7 @@ import { trimBufferByAge } from '../pre-snapshot-buffer';
 import type { BookDeltaEvent, BookSnapshotEvent } from '../../../shared/core/model';
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
-import { numericLevelsOf } from '../../decode/numeric-book-message';
-import { checkedState, syncState, loadLevels, restoreStats } from '../book-sync-state';
+import { applyDeltaLevels, checkedState, loadLevels, loadSnapshotLevels, restoreStats, syncState } from '../book-sync-state';
 import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, type SyncResult } from '../venue';
 import type { BinanceMarket } from './exchange-info';
 
@@ -166,9 +165,7 @@ export class BinanceBookSync implements BookSync {
   /** Loads a snapshot; false when it takes a side past the level cap (nothing is synced then). */
   private load(event: BookSnapshotEvent, id: number): boolean {
     // Levels a hot decoder read as numbers go in as numbers (no string per level made or parsed).
-    const numeric = numericLevelsOf(event);
-    this.stats.rejectedLevels +=
-      numeric === undefined ? this.book.applySnapshot(event.bids, event.asks) : this.book.applyNumericSnapshot(numeric.bidLevels, numeric.askLevels);
+    this.stats.rejectedLevels += loadSnapshotLevels(this.book, event);
     if (this.book.overflowing()) return false;
     this.stats.bookUpdates += 1;
     this.bookId = id;
@@ -209,11 +206,7 @@ export class BinanceBookSync implements BookSync {
     } else if (prev !== this.bookId) {
       return this.gap(event);
     }
-    const numeric = numericLevelsOf(event);
-    this.stats.rejectedLevels +=
-      numeric === undefined
-        ? this.book.applyLevels('bid', event.bids) + this.book.applyLevels('ask', event.asks)
-        : this.book.applyNumericLevels('bid', numeric.bidLevels) + this.book.applyNumericLevels('ask', numeric.askLevels);
+    this.stats.rejectedLevels += applyDeltaLevels(this.book, event);
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     this.bookId = last;

@@ -1,8 +1,7 @@
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../shared/core/model';
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
-import { numericLevelsOf } from '../../decode/numeric-book-message';
-import { checkedState, loadLevels, restoreStats, syncState } from '../book-sync-state';
+import { applyDeltaLevels, checkedState, loadLevels, loadSnapshotLevels, restoreStats, syncState } from '../book-sync-state';
 import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, type SyncResult } from '../venue';
 
 /**
@@ -99,10 +98,7 @@ export class BybitBookSync implements BookSync {
   }
 
   private applySnapshot(snapshot: BookSnapshotEvent): SyncResult {
-    this.book.clear();
-    const numeric = numericLevelsOf(snapshot);
-    this.stats.rejectedLevels +=
-      numeric === undefined ? this.book.applySnapshot(snapshot.bids, snapshot.asks) : this.book.applyNumericSnapshot(numeric.bidLevels, numeric.askLevels);
+    this.stats.rejectedLevels += loadSnapshotLevels(this.book, snapshot);
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     this.synced = true;
@@ -126,11 +122,7 @@ export class BybitBookSync implements BookSync {
         return this.fail();
       }
     }
-    const numeric = numericLevelsOf(delta);
-    this.stats.rejectedLevels +=
-      numeric === undefined
-        ? this.book.applyLevels('bid', delta.bids) + this.book.applyLevels('ask', delta.asks)
-        : this.book.applyNumericLevels('bid', numeric.bidLevels) + this.book.applyNumericLevels('ask', numeric.askLevels);
+    this.stats.rejectedLevels += applyDeltaLevels(this.book, delta);
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     this.lastU = u;

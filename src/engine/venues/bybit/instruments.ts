@@ -1,5 +1,6 @@
 import type { Instrument } from '../../../shared/core/model';
 import { yymmdd } from '../dated-contract-id';
+import { nonEmptyText, positiveDecimal } from '../metadata-fields';
 import type { BybitWireInstrument } from './wire-types';
 
 /** The venue id used in captures and events (../shared/capture-format.md). */
@@ -54,14 +55,6 @@ export interface BybitInstrumentsResult {
   readonly skipped: number;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
-function positive(value: unknown): number | undefined {
-  const t = text(value);
-  if (t === undefined) return undefined;
-  const n = Number(t);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
 
 /**
  * One `market/instruments-info` entry -> Instrument, or undefined for what
@@ -79,15 +72,15 @@ function positive(value: unknown): number | undefined {
  * replay needs the instruments its capture saw.
  */
 export function mapBybitInstrument(category: BybitCategory, raw: BybitWireInstrument): Instrument | undefined {
-  const symbol = text(raw.symbol);
-  const base = text(raw.baseCoin);
-  const quote = text(raw.quoteCoin);
-  const tickSize = positive(raw.priceFilter?.tickSize);
+  const symbol = nonEmptyText(raw.symbol);
+  const base = nonEmptyText(raw.baseCoin);
+  const quote = nonEmptyText(raw.quoteCoin);
+  const tickSize = positiveDecimal(raw.priceFilter?.tickSize);
   if (symbol === undefined || base === undefined || quote === undefined || tickSize === undefined) return undefined;
   if (category === 'spot') {
     return { venue: BYBIT_VENUE_ID, symbol: bybitBookSymbol('spot', symbol), id: `${base}-${quote}-SPOT`, type: 'spot', base, quote, tickSize, contractKind: 'spot', contractValue: 1 };
   }
-  const contractType = text(raw.contractType);
+  const contractType = nonEmptyText(raw.contractType);
   const perpetual = contractType === 'LinearPerpetual' || contractType === 'InversePerpetual';
   const future = contractType === 'LinearFutures' || contractType === 'InverseFutures';
   if (!perpetual && !future) return undefined;
@@ -96,7 +89,7 @@ export function mapBybitInstrument(category: BybitCategory, raw: BybitWireInstru
   if (kind !== category) return undefined;
   const common = { venue: BYBIT_VENUE_ID, symbol, base, quote, tickSize, contractKind: kind, contractValue: 1 } as const;
   if (perpetual) return { ...common, id: `${base}-${quote}-PERP`, type: 'perpetual' };
-  const delivery = positive(raw.deliveryTime);
+  const delivery = positiveDecimal(raw.deliveryTime);
   if (delivery === undefined) return undefined;
   return { ...common, id: `${base}-${quote}-${yymmdd(delivery)}`, type: 'future', expiry: delivery };
 }

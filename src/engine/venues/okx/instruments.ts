@@ -1,4 +1,5 @@
 import type { Instrument } from '../../../shared/core/model';
+import { nonEmptyText, positiveDecimal } from '../metadata-fields';
 import type { OkxWireInstrument } from './wire-types';
 
 /** The venue id used in captures and events. */
@@ -11,15 +12,6 @@ export interface OkxInstrumentsResult {
   readonly skipped: number;
 }
 
-const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
-/** A positive finite number from an OKX decimal string, else undefined. */
-function positive(value: unknown): number | undefined {
-  const text = nonEmpty(value);
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
 
 /**
  * One `public/instruments` entry -> Instrument, or undefined for OPTION
@@ -36,14 +28,14 @@ function positive(value: unknown): number | undefined {
  */
 export function mapOkxInstrument(raw: OkxWireInstrument): Instrument | undefined {
   const instType = raw.instType;
-  const symbol = nonEmpty(raw.instId);
-  const tickSize = positive(raw.tickSz);
+  const symbol = nonEmptyText(raw.instId);
+  const tickSize = positiveDecimal(raw.tickSz);
   if (symbol === undefined || tickSize === undefined) return undefined;
   const parts = symbol.split('-');
 
   if (instType === 'SPOT') {
-    const base = nonEmpty(raw.baseCcy) ?? parts[0];
-    const quote = nonEmpty(raw.quoteCcy) ?? parts[1];
+    const base = nonEmptyText(raw.baseCcy) ?? parts[0];
+    const quote = nonEmptyText(raw.quoteCcy) ?? parts[1];
     if (base === undefined || quote === undefined) return undefined;
     return {
       venue: OKX_VENUE_ID,
@@ -61,13 +53,13 @@ export function mapOkxInstrument(raw: OkxWireInstrument): Instrument | undefined
   if (instType !== 'SWAP' && instType !== 'FUTURES') return undefined; // OPTION, MARGIN, unknown
   const kind = raw.ctType;
   if (kind !== 'linear' && kind !== 'inverse') return undefined;
-  const ctVal = positive(raw.ctVal);
-  const ctMult = nonEmpty(raw.ctMult) === undefined ? 1 : positive(raw.ctMult);
+  const ctVal = positiveDecimal(raw.ctVal);
+  const ctMult = nonEmptyText(raw.ctMult) === undefined ? 1 : positiveDecimal(raw.ctMult);
   if (ctVal === undefined || ctMult === undefined) return undefined;
   const base = parts[0];
-  const quote = kind === 'inverse' ? (nonEmpty(raw.ctValCcy) ?? parts[1]) : parts[1];
+  const quote = kind === 'inverse' ? (nonEmptyText(raw.ctValCcy) ?? parts[1]) : parts[1];
   if (parts.length < 3 || base === undefined || base === '' || quote === undefined || quote === '') return undefined;
-  const indexSymbol = nonEmpty(raw.uly) ?? nonEmpty(raw.instFamily);
+  const indexSymbol = nonEmptyText(raw.uly) ?? nonEmptyText(raw.instFamily);
   const perpetual = instType === 'SWAP';
   return {
     venue: OKX_VENUE_ID,

@@ -2,8 +2,8 @@ import { trimBufferByAge } from '../pre-snapshot-buffer';
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../shared/core/model';
 import { DEFAULT_LIMITS } from '../../../shared/config';
 import { OrderBook } from '../../../shared/core/order-book';
-import { hasNoLevels, numericLevelsOf } from '../../decode/numeric-book-message';
-import { checkedState, syncState, loadLevels, restoreStats } from '../book-sync-state';
+import { hasNoLevels } from '../../decode/numeric-book-message';
+import { applyDeltaLevels, checkedState, loadLevels, loadSnapshotLevels, restoreStats, syncState } from '../book-sync-state';
 import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, type SyncResult } from '../venue';
 import { okxBookChecksum } from './okx-checksum';
 
@@ -189,9 +189,7 @@ export class OkxBookSync implements BookSync {
     this.buffer = [];
 
     // Levels the hot decoder read as numbers go in as numbers (decode/numeric-book-message.ts).
-    const numeric = numericLevelsOf(snapshot);
-    this.stats.rejectedLevels +=
-      numeric === undefined ? this.book.applySnapshot(snapshot.bids, snapshot.asks) : this.book.applyNumericSnapshot(numeric.bidLevels, numeric.askLevels);
+    this.stats.rejectedLevels += loadSnapshotLevels(this.book, snapshot);
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     if (!this.checksumOk(snapshot.checksum)) return this.fail();
@@ -242,11 +240,7 @@ export class OkxBookSync implements BookSync {
       }
     }
 
-    const numeric = numericLevelsOf(delta);
-    this.stats.rejectedLevels +=
-      numeric === undefined
-        ? this.book.applyLevels('bid', delta.bids) + this.book.applyLevels('ask', delta.asks)
-        : this.book.applyNumericLevels('bid', numeric.bidLevels) + this.book.applyNumericLevels('ask', numeric.askLevels);
+    this.stats.rejectedLevels += applyDeltaLevels(this.book, delta);
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     this.aligning = false;
