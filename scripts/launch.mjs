@@ -36,9 +36,12 @@ if (reason !== null) {
 const LONG_RUNNING = entry === 'start' || entry === 'demo' || (entry === 'index' && ['serve', 'record'].includes(args[0] ?? ''));
 if (LONG_RUNNING && process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
   const { spawn } = await import('node:child_process');
+  // An IPC channel ties the re-run to this process: if the launcher dies
+  // (SIGKILL, a crash), the channel closes and the console stops itself
+  // instead of running on as an orphan holding its port and history file.
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1], entry, ...args], {
-    stdio: 'inherit',
-    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, MALLOC_ARENA_MAX: '2', SURVEIL_LAUNCHED: '1' },
   });
   // Ctrl-C and a closed terminal reach the child through the process group
   // (passing them on too would be a second Ctrl-C, which ends `record` at
@@ -53,6 +56,11 @@ if (LONG_RUNNING && process.platform === 'linux' && process.env.MALLOC_ARENA_MAX
 }
 
 async function runBundle() {
+if (process.env.SURVEIL_LAUNCHED === '1' && process.channel) {
+  // Re-run by a launcher (above): stop as on SIGTERM, history closed, when it goes away.
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
 const bundle = join(outDir, `${entry}.js`);
 // The entries run their main only when they are the process's script
 // (argv[1]), as under `node out/cli/index.js`: make it so, and drop the entry name.

@@ -83,6 +83,17 @@ describe.runIf(process.platform === 'linux')('the launcher of the long-running c
     expect(await exited).toBe(0);
   }, 60_000);
 
+  it('stops the console when its launcher is killed outright, instead of leaving it running as an orphan', async () => {
+    const env = { ...process.env };
+    delete env.MALLOC_ARENA_MAX;
+    const { child, served } = launchServe(env);
+    await served;
+    const [engine] = childrenOf(child.pid!).filter((pid) => cmdlineOf(pid).includes('launch.mjs'));
+    expect(engine).toBeDefined();
+    child.kill('SIGKILL');
+    await expect.poll(() => cmdlineOf(engine!).includes('launch.mjs'), { timeout: 20_000, message: 'the re-run console gone' }).toBe(false);
+  }, 60_000);
+
   it("leaves an operator's own MALLOC_ARENA_MAX alone and runs the command in its own process", async () => {
     const { child, served, exited } = launchServe({ ...process.env, MALLOC_ARENA_MAX: '4' });
     await served;

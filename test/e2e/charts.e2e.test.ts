@@ -64,8 +64,10 @@ describe('charts of the demo console (Chromium)', () => {
     await expect.poll(() => episode.count(), { timeout: 20_000 }).toBe(1);
     expect(['warning', 'critical']).toContain(await episode.getAttribute('data-severity'));
     await expect.poll(async () => (await episode.boundingBox())?.width ?? 0, { timeout: 15_000 }).toBeGreaterThan(1);
-    const shadeColor = await episode.evaluate((e) => getComputedStyle(e).backgroundColor);
-    expect(shadeColor).toMatch(/^rgba\(/);
+    // Read on a live element: the shading layer is redrawn on every repaint, and an episode replaced meanwhile has no computed style.
+    await expect
+      .poll(() => episode.evaluate((e) => (e.isConnected ? getComputedStyle(e).backgroundColor : 'detached')), { timeout: 5_000 })
+      .toMatch(/^rgba\(/);
 
     // Threshold labels: present, none overlapping another of its chart.
     await expect.poll(() => page.getByTestId('threshold-label').count(), { timeout: 10_000 }).toBeGreaterThan(0);
