@@ -94,7 +94,8 @@ export class BybitFeed implements Feed {
   readonly venue = BYBIT_VENUE_ID;
   private readonly core: FeedCore;
   private readonly restBase: string;
-  private readonly links = new Map<string, { socket: ManagedSocket; link: SocketLink | null; topic: string }>();
+  /** Per book: its connection (the socket, and its link while one is open) and its topic, for snapshot requests. */
+  private readonly books = new Map<string, { readonly connection: ConnectionSlot; readonly topic: string }>();
   private readonly asked = new Map<string, number>();
   private resubscribes = 0;
   private snapshotsSeen = 0;
@@ -110,7 +111,7 @@ export class BybitFeed implements Feed {
     this.categories = [...new Set(plans.map((p) => p.category))];
     const bookTopic = new Map(options.subscriptions.map((s) => [s.symbol, bybitBookTopic(s)]));
     plans.forEach((plan, index) => {
-      const entries = plan.symbols.map((symbol) => ({ symbol, entry: { socket: undefined as unknown as ManagedSocket, link: null as SocketLink | null, topic: bookTopic.get(symbol)! } }));
+      const connection: ConnectionSlot = { socket: null, link: null };
       const socket = new ManagedSocket({
         id: `bybit-${plan.category}-${index}`,
         venue: this.venue,
@@ -127,12 +128,12 @@ export class BybitFeed implements Feed {
             this.core.sink.onFrame(frame);
           },
           onDisconnect: (symbols) => {
-            for (const { entry } of entries) entry.link = null;
+            connection.link = null;
             this.core.sink.onDisconnect?.(this.venue, symbols);
           },
           onStateChange: () => this.core.reportStatus(),
           onOpen: (link) => {
-            for (const { entry } of entries) entry.link = link;
+            connection.link = link;
             for (const symbol of plan.symbols) this.asked.delete(symbol);
             for (const part of chunk(plan.topics, Math.min(BYBIT_ARGS_PER_REQUEST, tuning.subscribeBatch))) link.send(JSON.stringify({ op: 'subscribe', args: part }));
           },
@@ -140,10 +141,8 @@ export class BybitFeed implements Feed {
           position: bybitPosition,
         },
       });
-      for (const { symbol, entry } of entries) {
-        entry.socket = socket;
-        this.links.set(symbol, entry);
-      }
+      connection.socket = socket;
+      for (const symbol of plan.symbols) this.books.set(symbol, { connection, topic: bookTopic.get(symbol)! });
       this.core.sockets.push(socket);
     });
   }
@@ -163,15 +162,16 @@ export class BybitFeed implements Feed {
    * {@link BYBIT_RESUBSCRIBE_AFTER_MS} while none has come.
    */
   requestSnapshot(symbol: string): void {
-    const entry = this.links.get(symbol);
-    if (entry?.link === null || entry === undefined || !entry.socket.isConnected) return;
+    const book = this.books.get(symbol);
+    const link = book?.connection.link;
+    if (book === undefined || link === null || link === undefined || !book.connection.socket?.isConnected) return;
     const now = this.core.now();
     const last = this.asked.get(symbol);
     if (last !== undefined && now - last < BYBIT_RESUBSCRIBE_AFTER_MS) return;
     this.asked.set(symbol, now);
     this.resubscribes += 1;
-    entry.link.send(JSON.stringify({ op: 'unsubscribe', args: [entry.topic] }));
-    entry.link.send(JSON.stringify({ op: 'subscribe', args: [entry.topic] }));
+    link.send(JSON.stringify({ op: 'unsubscribe', args: [book.topic] }));
+    link.send(JSON.stringify({ op: 'subscribe', args: [book.topic] }));
   }
 
   status(): FeedStatus {
@@ -186,6 +186,12 @@ export class BybitFeed implements Feed {
       return cursor === undefined || cursor === '' ? undefined : `${url.replace(/&cursor=[^&]*/, '')}&cursor=${encodeURIComponent(cursor)}`;
     });
   }
+}
+
+/** One connection as snapshot requests see it: its socket, and its current link while one is open. */
+interface ConnectionSlot {
+  socket: ManagedSocket | null;
+  link: SocketLink | null;
 }
 
 /** Position of a push in its topic: `u` for books (deduplicates two overlapping sockets), else the exchange `ts`. Replies have none. */
