@@ -25,7 +25,8 @@ import { pipelineSettingsFrom } from '../src/engine/pipeline/pipeline-settings';
 import { replayCapture } from '../src/engine/replay/replay-capture';
 import { BinanceMapper } from '../src/engine/venues/binance/binance-mapper';
 import { OkxMapper } from '../src/engine/venues/okx/okx-mapper';
-import type { RawFrame, VenueMapper } from '../src/engine/venues/venue';
+import type { RawFrame } from '../src/engine/feed/raw-frame';
+import type { VenueMapper } from '../src/engine/venues/venue';
 import { REAL, realRecording, repoRoot, sharedDir } from '../test/support/shared-data';
 import type { BenchHarness, BenchModule, BenchResult } from './index';
 

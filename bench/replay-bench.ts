@@ -11,7 +11,7 @@ import { readCaptureFrames } from '../src/engine/capture/capture-reader';
 import { loadConfig } from '../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../src/engine/pipeline/pipeline-settings';
 import { SurveillancePipeline } from '../src/engine/pipeline/surveillance-pipeline';
-import type { RawFrame } from '../src/engine/venues/venue';
+import type { RawFrame } from '../src/engine/feed/raw-frame';
 import { REAL, realRecording, repoRoot, sharedDir } from '../test/support/shared-data';
 import type { BenchModule, BenchResult } from './index';
 

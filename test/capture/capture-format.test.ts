@@ -19,8 +19,8 @@ import {
   serializeFrameLine,
 } from '../../src/engine/capture/capture-format';
 import { openCaptureWriter } from '../../src/engine/capture/capture-writer';
-import { CaptureLineReader } from '../../src/engine/decode/capture-line';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import { CaptureLineReader } from '../../src/engine/capture/capture-line';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CaptureError, isGzipFile, readCapture, readCaptureFrames } from '../../src/engine/capture/capture-reader';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 
 const dir = mkdtempSync(join(tmpdir(), 'surveil-capture-reader-'));
 let files = 0;

@@ -15,7 +15,7 @@ import {
 import { loadConfig } from '../../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { REAL, realRecording, repoRoot } from '../support/shared-data';
 
 const root = mkdtempSync(join(tmpdir(), 'surveil-capture-writer-'));

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openCaptureIndex } from '../../src/engine/capture/capture-index';
 import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
 import { openCaptureWriter, RECORDING_GZIP_MEMBER_BYTES } from '../../src/engine/capture/capture-writer';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { realRecording, REAL } from '../support/shared-data';
 
 /**

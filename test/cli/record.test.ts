@@ -8,7 +8,7 @@ import { RECORDING_GZIP_MEMBER_BYTES } from '../../src/engine/capture/capture-wr
 import { loadConfig } from '../../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { cleanupTempDirs, copyShippedConfig, editConfigFile, SHIPPED_CONFIG } from '../config/helpers';
 import { startOkxLoop, type OkxLoop } from '../support/okx-loop-exchange';
 import { startSimServer } from '../../src/engine/simulator';

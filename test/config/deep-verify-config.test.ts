@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/engine/config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { DEFAULT_DEEP_VERIFY } from '../../src/shared/config';
 import { cleanupTempDirs, copyShippedConfig, editConfigFile, problemsOf, SHIPPED_CONFIG } from './helpers';
 

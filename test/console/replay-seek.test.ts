@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/engine/capture/capture-reader';
 import { loadConfig } from '../../src/engine/config';
-import { bookLadder } from '../../src/engine/console/book-watch';
+import { bookLadder } from '../../src/engine/pipeline/book-ladder';
 import { ConsoleService } from '../../src/engine/console/console-service';
 import { startWebServer, type WebServer } from '../../src/engine/console/web-server';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';

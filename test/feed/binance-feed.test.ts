@@ -4,7 +4,8 @@ import type { FeedTuning } from '../../src/engine/feed/feed-tuning';
 import { LiveSession } from '../../src/engine/live/live-session';
 import type { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
 import { BinanceFeed, binanceSpot, binanceUsdm, type BinanceMarket } from '../../src/engine/venues/binance';
-import type { FeedSubscription, RawFrame } from '../../src/engine/venues/venue';
+import type { FeedSubscription } from '../../src/engine/feed/feed';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import type { ConnectionSettings } from '../../src/shared/config';
 import {
   Broadcaster,

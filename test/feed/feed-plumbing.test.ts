@@ -5,7 +5,7 @@ import { RequestBudget } from '../../src/engine/feed/request-budget';
 import { RestClient } from '../../src/engine/feed/rest-client';
 import { BinanceFeed, planBinanceConnections } from '../../src/engine/venues/binance';
 import { planOkxConnections } from '../../src/engine/venues/okx';
-import type { Feed, FeedSubscription } from '../../src/engine/venues/venue';
+import type { Feed, FeedSubscription } from '../../src/engine/feed/feed';
 import { LoopbackExchange, closedPort, loopbackConfig, waitFor } from '../support/loopback-exchange';
 
 const diff = (symbol: string): FeedSubscription => ({ symbol, depthStream: 'diff', index: null });

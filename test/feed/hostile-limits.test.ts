@@ -3,7 +3,7 @@ import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
 import { LiveSession } from '../../src/engine/live/live-session';
 import { BinanceFeed } from '../../src/engine/venues/binance';
 import { OkxFeed } from '../../src/engine/venues/okx';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { LoopbackExchange, loopbackConfig, loopbackPipeline, syncOf, waitFor } from '../support/loopback-exchange';
 import { REAL, realRecording } from '../support/shared-data';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { REAL, realRecording } from '../support/shared-data';
 import { reference, runCase, type Reference } from './invariants';
 

@@ -1,7 +1,8 @@
 import { FrameTimeGuard } from '../../src/engine/pipeline/frame-time';
 import { VenueBooks } from '../../src/engine/pipeline/venue-books';
 import { venueById } from '../../src/engine/venues/registry';
-import type { RawFrame, RejectReason, VenueMapper } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
+import type { RejectReason, VenueMapper } from '../../src/engine/venues/venue';
 import type { LimitsSettings } from '../../src/shared/config';
 import { mulberry32 } from '../support/prng';
 import { FLOOD_LEVELS, mutateCapture } from './mutator';

@@ -1,4 +1,4 @@
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 
 /**
  * Mutations of real captures, as a broken network, a broken venue or an

@@ -1,4 +1,4 @@
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 
 // An independent Tardis.dev writer for the tests: real capture frames ->
 // incremental_book_L2 rows as documented

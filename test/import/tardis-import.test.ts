@@ -9,7 +9,7 @@ import { importFiles } from '../../src/engine/import/import-files';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import type { PipelineSettings, SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { REAL, realRecording, repoRoot } from '../support/shared-data';
 import { binanceToTardis, INCREMENTAL_HEADER, okxToTardis } from './real-to-tardis';
 

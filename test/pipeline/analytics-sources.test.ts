@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fundingBpsPer8h } from '../../src/engine/pipeline/analytics';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import type { SampleEvaluation } from '../../src/shared/core/surveillance-evaluator';
 import { CONFIG } from '../simulator/helpers';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BookTruth, DEFAULT_BOOK_TRUTH } from '../../src/engine/pipeline/book-truth';
 import { VenueBooks, type SyncEventKind } from '../../src/engine/pipeline/venue-books';
 import { BinanceBookSync } from '../../src/engine/venues/binance/binance-book-sync';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import type { BookDeltaEvent, BookSnapshotEvent, QuoteEvent, RawLevel } from '../../src/shared/core/model';
 
 /**

@@ -14,7 +14,7 @@ import { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pip
 import { openHistoryDb } from '../../src/engine/storage/history-db';
 import { queryAlerts } from '../../src/engine/storage/history-queries';
 import { HistoryWriter } from '../../src/engine/storage/history-writer';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import type { AlertEvent } from '../../src/shared/core/model';
 import { CONFIG } from '../simulator/helpers';
 

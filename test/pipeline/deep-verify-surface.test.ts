@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { feedView } from '../../src/engine/console/overview';
 import { VenueBooks } from '../../src/engine/pipeline/venue-books';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { driftSummary } from '../../src/renderer/src/model/feed-health';
 import { feed } from '../renderer/fixtures';
 

@@ -10,7 +10,7 @@ import { VenueBooks, type VenueBooksSettings } from '../../src/engine/pipeline/v
 import type { ReplayReport } from '../../src/engine/replay/replay-report';
 import { openHistoryDb } from '../../src/engine/storage/history-db';
 import { queryFeedEvents } from '../../src/engine/storage/history-queries';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import type { BookSnapshotEvent, RawLevel } from '../../src/shared/core/model';
 import { OrderBook } from '../../src/shared/core/order-book';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCaptureFrame } from '../../src/engine/capture/capture-reader';
 import { VenueBooks } from '../../src/engine/pipeline/venue-books';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { REAL, realRecording } from '../support/shared-data';
 
 /** What the books want by walking every state: the definition the kept set must match. */

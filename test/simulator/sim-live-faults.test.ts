@@ -6,7 +6,9 @@ import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-setting
 import { SurveillancePipeline, type InstrumentState, type SyncEventKind } from '../../src/engine/pipeline/surveillance-pipeline';
 import { VenueBooks } from '../../src/engine/pipeline/venue-books';
 import { startSimServer, type OkxProtocol, type ScenarioRequest, type SimServer, type SimVenue } from '../../src/engine/simulator';
-import type { ConnectionState, FeedStatus, RawFrame } from '../../src/engine/venues/venue';
+import type { FeedStatus } from '../../src/engine/feed/feed-status';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
+import type { ConnectionState } from '../../src/shared/contract';
 import { waitFor } from '../support/loopback-exchange';
 import { CONFIG } from './helpers';
 

@@ -4,7 +4,7 @@ import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-setting
 import { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
 import { simInstrumentsConfig, startSimServer, type SimServer } from '../../src/engine/simulator';
 import { sideDepthWithinBps } from '../../src/shared/core/depth';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { CONFIG } from './helpers';
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../src/engine/simulator';
 import { BinanceFeed } from '../../src/engine/venues/binance/binance-feed';
 import { OkxFeed } from '../../src/engine/venues/okx/okx-feed';
-import type { Feed } from '../../src/engine/venues/venue';
+import type { Feed } from '../../src/engine/feed/feed';
 import { waitFor } from '../support/loopback-exchange';
 import { CONFIG } from './helpers';
 

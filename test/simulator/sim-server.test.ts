@@ -6,7 +6,8 @@ import { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pip
 import { startSimServer, type SimServer } from '../../src/engine/simulator';
 import { BinanceBookSync, BinanceMapper } from '../../src/engine/venues/binance';
 import { OkxBookSync, OkxMapper } from '../../src/engine/venues/okx';
-import type { RawFrame, VenueMapper } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
+import type { VenueMapper } from '../../src/engine/venues/venue';
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent } from '../../src/shared/core/model';
 import { CONFIG } from './helpers';
 

@@ -1,4 +1,4 @@
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { Broadcaster, LoopbackExchange } from './loopback-exchange';
 
 /** A running loopback OKX exchange and how to take it down. */

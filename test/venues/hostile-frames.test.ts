@@ -3,7 +3,7 @@ import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
 import { VenueBooks } from '../../src/engine/pipeline/venue-books';
 import { binanceSpot } from '../../src/engine/venues/binance';
 import { okx } from '../../src/engine/venues/okx';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { REAL, realRecording } from '../support/shared-data';
 
 /** Issue 10 items 2, 3 and 6 on the real recordings, through VenueBooks (mapper, sync, book) as replay and live run them. */

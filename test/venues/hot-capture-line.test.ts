@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CaptureError, parseCaptureFrame } from '../../src/engine/capture/capture-reader';
 import { captureLine } from '../../src/engine/capture/capture-writer';
-import { CaptureLineReader } from '../../src/engine/decode/capture-line';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import { CaptureLineReader } from '../../src/engine/capture/capture-line';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { mulberry32 } from '../support/prng';
 import { REAL, realRecording } from '../support/shared-data';
 

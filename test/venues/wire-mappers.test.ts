@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { numericLevelsOf } from '../../src/engine/decode/numeric-book-message';
 import { BinanceMapper } from '../../src/engine/venues/binance/binance-mapper';
 import { OkxMapper } from '../../src/engine/venues/okx/okx-mapper';
-import type { MapResult, RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
+import type { MapResult } from '../../src/engine/venues/venue';
 
 /**
  * The behaviour the two mappers changed when they moved onto the shared

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkLevels } from '../../src/shared/core/level-rules';
 import { frameSizeLimits } from '../../src/engine/venues/frame-json';
-import type { MapResult, RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
+import type { MapResult } from '../../src/engine/venues/venue';
 import {
   forBook,
   isAbsent,

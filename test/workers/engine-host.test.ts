@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
 import { openHistoryDb } from '../../src/engine/storage/history-db';
 import { queryAlerts, queryFeedEvents, alertTrail, listInstruments } from '../../src/engine/storage/history-queries';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { EngineHost, type WorkerRestart } from '../../src/engine/workers/engine-host';
 import type { Config } from '../../src/shared/config';
 import type { Alert } from '../../src/shared/core/model';

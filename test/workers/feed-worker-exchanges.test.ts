@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { EngineHost, type WorkerRestart } from '../../src/engine/workers/engine-host';
 import type { FeedWorkerData } from '../../src/engine/workers/messages';
 import { spawnWorker } from '../../src/engine/workers/spawn-worker';

@@ -1,12 +1,12 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import type { RawFrame } from '../venues/venue';
+import type { RawFrame } from '../feed/raw-frame';
 
 // The capture format (docs/capture-format.md) in one place: the header's shape,
 // the frame line (what the writer writes and what every reader accepts), the
 // names of a recording's rotation parts and how gzip is told apart. The reader
 // (capture-reader.ts), the writer (capture-writer.ts), the index, seek and step
 // (capture-index / capture-seek / capture-step.ts), the console's capture list
-// (console/capture-files.ts) and the hot line reader (decode/capture-line.ts)
+// (console/capture-files.ts) and the hot line reader (capture-line.ts)
 // all take it from here. Everything but isGzipFile and capturePartPaths is pure.
 
 /** The format version a header names: line 1 is `{"capture": 1, ...}`. */
@@ -109,7 +109,7 @@ const KINDS = new Set<string>(FRAME_KINDS);
  * The writer's frame line, piece by piece:
  * `{"t":N,"venue":"..","kind":"ws"|"rest","url":"..","data":".."` then
  * `,"conn":".."` and `,"status":N` when present, then `}`. The hot line
- * reader (decode/capture-line.ts) recognises exactly these pieces; any other
+ * reader (capture-line.ts) recognises exactly these pieces; any other
  * line goes to {@link parseCaptureFrame}.
  */
 export const FRAME_LINE = {

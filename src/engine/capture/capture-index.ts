@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { LimitsSettings } from '../../shared/config';
 import type { MarketEvent } from '../../shared/core/model';
-import { captureLineReader } from '../decode/capture-line';
+import { captureLineReader } from './capture-line';
 import { BookTruth, type TruthVerdict } from '../pipeline/book-truth';
 import { FrameTimeGuard } from '../pipeline/frame-time';
 import { InstrumentDirectory } from '../pipeline/instrument-directory';

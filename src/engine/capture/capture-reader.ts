@@ -2,8 +2,8 @@ import { createReadStream, statSync } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import type { RawFrame } from '../venues/venue';
-import { captureLineReader } from '../decode/capture-line';
+import type { RawFrame } from '../feed/raw-frame';
+import { captureLineReader } from './capture-line';
 import { CaptureError, capturePartPaths, isBlankLine, isFrameLine, isGzipFile, parseCaptureFrame, parseCaptureHeader, withoutCr, type CaptureHeader } from './capture-format';
 import { readLineAt } from './capture-range';
 

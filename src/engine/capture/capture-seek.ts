@@ -1,6 +1,6 @@
 import type { Instrument } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
-import { captureLineReader, type CaptureLineReader } from '../decode/capture-line';
+import { captureLineReader, type CaptureLineReader } from './capture-line';
 import { SurveillancePipeline, UnknownVenueError, type PipelineSettings } from '../pipeline/surveillance-pipeline';
 import type { BookSample } from '../pipeline/venue-books';
 import type { ReplayUntil } from '../replay/replay-capture';

@@ -1,8 +1,9 @@
 import type { LimitsSettings } from '../../shared/config';
-import { captureLineReader, type CaptureLineReader } from '../decode/capture-line';
+import { captureLineReader, type CaptureLineReader } from './capture-line';
 import { FrameTimeGuard } from '../pipeline/frame-time';
 import { venueById } from '../venues/registry';
-import type { RawFrame, VenueMapper } from '../venues/venue';
+import type { RawFrame } from '../feed/raw-frame';
+import type { VenueMapper } from '../venues/venue';
 import { CaptureError, capturePartPaths, isBlankLine, isFrameLine, parseCaptureFrame, withoutCr } from './capture-format';
 import { readLineAt, readLineRange, type LineRangeEnd } from './capture-range';
 import { memberFor } from './gzip-members';

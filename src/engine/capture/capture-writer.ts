@@ -3,7 +3,8 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { once } from 'node:events';
 import { constants as zlibConstants, createGzip, type Gzip } from 'node:zlib';
-import type { FeedSink, RawFrame } from '../venues/venue';
+import type { FeedSink } from '../feed/feed-sink';
+import type { RawFrame } from '../feed/raw-frame';
 import { captureHeader, capturePartPath, isGzipName, isWritableFrame, serializeFrameLine, serializeHeaderLine } from './capture-format';
 
 // Names the writer exported before the format had a module of its own.

@@ -57,7 +57,7 @@ export interface ClientSession extends ConsoleApi {
  * OFFSCREEN_EVERY intervals. Feed views are merged by venue and sent at most
  * once per interval without their symbol lists. Alerts, notifications, mode changes, the book and replay
  * state pass at once: they are what the operator must not miss, or already
- * bounded upstream (book-watch.ts, replay-session.ts).
+ * bounded upstream (pipeline/book-ladder.ts, replay-session.ts).
  *
  * @example
  * const session = openClientSession(service);

@@ -2,7 +2,7 @@ import type { Config } from '../../shared/config';
 import type { ConsoleEvent, ReplaySpeed, ReplayState } from '../../shared/contract';
 import type { Acknowledgement, Alert, AlertEvent } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
-import { bookLadder, LADDER_INTERVAL_MS } from './book-watch';
+import { bookLadder, LADDER_INTERVAL_MS } from '../pipeline/book-ladder';
 import { HistoryReader } from './history-api';
 import { MarketView } from './market-view';
 import type { RowContext } from './overview';

@@ -1,7 +1,7 @@
 import { isFeedMetricName } from '../../shared/config/metric-names';
 import type { ConnectionState, ConnectionView } from '../../shared/contract';
 import type { Alert, AlertEvent } from '../../shared/core/model';
-import type { FeedStatus } from '../venues/venue';
+import type { FeedStatus } from '../feed/feed-status';
 
 /** Worst first: what a venue's link shows is its worst connection. */
 const LINK_ORDER: readonly ConnectionState[] = ['stopped', 'stale', 'backing_off', 'reconnecting', 'connecting', 'connected'];

@@ -5,7 +5,7 @@ import type { Alert, InstrumentType, MetricName } from '../../shared/core/model'
 import type { ZScoreResult } from '../../shared/core/rolling-zscore';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
 import type { FrameCounters, VenueHealth } from '../pipeline/venue-books';
-import type { FeedStatus } from '../venues/venue';
+import type { FeedStatus } from '../feed/feed-status';
 
 /** How an overview row is made: config-derived facts the evaluation does not carry. */
 export interface RowContext {

@@ -7,7 +7,7 @@ import { seekCapture, type SeekResult } from '../capture/capture-seek';
 import { bookFrameAfter, bookFramesAround } from '../capture/capture-step';
 import { capturePartPaths } from '../capture/capture-format';
 import type { PipelineSettings } from '../pipeline/surveillance-pipeline';
-import { bookLadder } from './book-watch';
+import { bookLadder } from '../pipeline/book-ladder';
 
 /** Levels per side a seek answers when the request does not say. */
 export const SEEK_LEVELS = 10;

@@ -1,7 +1,8 @@
 import { DEFAULT_LIMITS, type ConnectionSettings, type LimitsSettings } from '../../shared/config';
 import { DEFAULT_REST_WEIGHT_SHARE } from '../../shared/config/exchanges-schema';
 import type { VenueId } from '../../shared/core/model';
-import type { FeedSink, FeedStatus } from '../venues/venue';
+import type { FeedSink } from './feed-sink';
+import type { FeedStatus } from './feed-status';
 import type { FeedTuning } from './feed-tuning';
 import type { ManagedSocket } from './managed-socket';
 import { RateLimiter } from './rate-limiter';

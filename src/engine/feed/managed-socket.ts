@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import type { VenueId } from '../../shared/core/model';
-import type { ConnectionState, ConnectionStatus, RawFrame } from '../venues/venue';
+import type { ConnectionState } from '../../shared/contract';
+import type { ConnectionStatus } from './feed-status';
+import type { RawFrame } from './raw-frame';
 import type { SocketSettings } from './feed-tuning';
 import type { StreamPosition } from './frame-peek';
 import { MessageRate } from './message-rate';

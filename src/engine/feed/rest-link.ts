@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from '../venues/venue';
+import type { ConnectionStatus } from './feed-status';
 import { MessageRate } from './message-rate';
 import type { RestPushback } from './rest-client';
 

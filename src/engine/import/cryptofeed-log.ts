@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { VenueId } from '../../shared/core/model';
-import type { RawFrame } from '../venues/venue';
+import type { RawFrame } from '../feed/raw-frame';
 import { readLineBatches } from './line-reader';
 import type { ReasonTally } from './import-tally';
 

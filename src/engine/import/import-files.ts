@@ -5,7 +5,7 @@ import type { VenueId } from '../../shared/core/model';
 import type { InstrumentsConfig } from '../../shared/config';
 import { openCaptureWriter, type CaptureWriter } from '../capture/capture-writer';
 import { InstrumentDirectory } from '../pipeline/instrument-directory';
-import type { RawFrame } from '../venues/venue';
+import type { RawFrame } from '../feed/raw-frame';
 import { isCryptofeedLine, readCryptofeedFile, type CryptofeedFileResult } from './cryptofeed-log';
 import { ReasonTally, type ImportReasonCount } from './import-tally';
 import type { ImportRecord } from './import-records';

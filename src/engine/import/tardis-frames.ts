@@ -1,5 +1,5 @@
 import type { RawLevel, VenueId } from '../../shared/core/model';
-import type { RawFrame } from '../venues/venue';
+import type { RawFrame } from '../feed/raw-frame';
 import type { ReasonTally } from './import-tally';
 import type { BookRecord, DerivativeRecord, ImportRecord, QuoteRecord } from './import-records';
 

@@ -2,7 +2,7 @@ import type { ConnectionView } from '../../shared/contract';
 import type { ConnectionObservation, VenueFeedObservation } from '../../shared/core/feed-integrity';
 import type { VenueId } from '../../shared/core/model';
 import type { VenueBooks } from '../pipeline/venue-books';
-import type { FeedStatus } from '../venues/venue';
+import type { FeedStatus } from '../feed/feed-status';
 
 /**
  * A live venue's feed-integrity reading at a boundary: what its books saw

@@ -4,7 +4,10 @@ import { instrumentKey, type VenueId } from '../../shared/core/model';
 import type { FeedTuning } from '../feed/feed-tuning';
 import type { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
 import { venueById } from '../venues/registry';
-import type { Feed, FeedOptions, FeedSink, FeedStatus, FeedSubscription, RawFrame } from '../venues/venue';
+import type { Feed, FeedOptions, FeedSubscription } from '../feed/feed';
+import type { FeedSink } from '../feed/feed-sink';
+import type { FeedStatus } from '../feed/feed-status';
+import type { RawFrame } from '../feed/raw-frame';
 
 /**
  * What a live session drives: the whole pipeline on one thread, or in a feed

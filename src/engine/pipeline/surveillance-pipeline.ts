@@ -4,7 +4,7 @@ import type { FeedRuleSet } from '../../shared/core/feed-rules';
 import type { Acknowledgement, Alert, AlertEvent, Instrument } from '../../shared/core/model';
 import type { RuleSpec, ZScoreSettings } from '../../shared/core/rule-types';
 import type { SampleEvaluation, SurveillanceEvaluator } from '../../shared/core/surveillance-evaluator';
-import type { RawFrame } from '../venues/venue';
+import type { RawFrame } from '../feed/raw-frame';
 import { Analytics } from './analytics';
 import { SampleClock } from './sample-clock';
 import type { InstrumentDirectory } from './instrument-directory';

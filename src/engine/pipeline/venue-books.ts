@@ -5,7 +5,8 @@ import type { Instrument, MarketEvent, MetricName, QuoteEvent } from '../../shar
 import { instrumentKey } from '../../shared/core/model';
 import type { InstrumentsConfig, LimitsSettings } from '../../shared/config';
 import { venueById } from '../venues/registry';
-import type { BookSync, RawFrame, VenueMapper } from '../venues/venue';
+import type { RawFrame } from '../feed/raw-frame';
+import type { BookSync, VenueMapper } from '../venues/venue';
 import { BookTruth, type TruthVerdict } from './book-truth';
 import { deepAuditOffset, DEFAULT_DEEP_VERIFY, DeepVerifier, rebuildBook, type DeepVerdict, type DeepVerifySettings } from './deep-verify';
 import { FrameTimeGuard } from './frame-time';

@@ -1,4 +1,4 @@
-import type { RawFrame } from '../venues/venue';
+import type { RawFrame } from '../feed/raw-frame';
 import { binanceExchangeInfo, binanceStream } from './binance-protocol';
 import { okxInstruments, okxSubscribeAck } from './okx-protocol';
 import type { Prng } from './prng';

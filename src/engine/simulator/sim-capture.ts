@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { AlertsConfig } from '../../shared/config';
 import { openCaptureWriter } from '../capture/capture-writer';
 import { loadConfig } from '../config/load-config';
-import type { RawFrame } from '../venues/venue';
+import type { RawFrame } from '../feed/raw-frame';
 import { CaptureClient } from './capture-client';
 import { labelsText, type SimLabels } from './labels';
 import type { OkxProtocol } from './okx-protocol';

@@ -1,26 +1,8 @@
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent, RawLevel, VenueId } from '../../shared/core/model';
 import type { OrderBook } from '../../shared/core/order-book';
-import type { ExchangesConfig, LimitsSettings, VenueConfigPlugin } from '../../shared/config';
-import type { ConnectionView } from '../../shared/contract';
-import type { BudgetState } from '../feed/request-budget';
-
-/**
- * A frame exactly as received: a capture line's frame, or what a live feed
- * hands over (see docs/capture-format.md).
- */
-export interface RawFrame {
-  /** Local receive time, epoch ms. */
-  readonly t: number;
-  readonly venue: VenueId;
-  readonly kind: 'ws' | 'rest';
-  /** Websocket endpoint, or the full REST request URL with its query. */
-  readonly url: string;
-  /** Frame text or response body, byte for byte. */
-  readonly data: string;
-  readonly conn?: string;
-  /** HTTP status of a REST frame; absent means 200. */
-  readonly status?: number;
-}
+import type { LimitsSettings, VenueConfigPlugin } from '../../shared/config';
+import type { Feed, FeedOptions } from '../feed/feed';
+import type { RawFrame } from '../feed/raw-frame';
 
 /** Why a frame was refused; counted per reason and surfaced, never fatal. */
 export type RejectReason =
@@ -161,90 +143,4 @@ export interface Venue {
   createBookSync(instrument: Instrument, limits?: Partial<LimitsSettings>): BookSync;
   /** Live connections for these symbols; replay never calls it. */
   createFeed(options: FeedOptions): Feed;
-}
-
-/** State and health of one socket of a feed: the console's own view of it (src/shared/contract.ts). */
-export type { ConnectionState } from '../../shared/contract';
-export type ConnectionStatus = ConnectionView;
-
-export interface FeedStatus {
-  readonly venue: VenueId;
-  readonly connections: readonly ConnectionStatus[];
-  readonly snapshotsRequested: number;
-  /** Snapshots that came back with an error status or not at all (also on the REST link, `connections`). */
-  readonly snapshotsFailed: number;
-  /** Snapshots answered 2xx. */
-  readonly snapshotsFetched?: number;
-  /** HTTP 429 answers: the venue saw us past its limit (our budget is off, or someone else shares the IP). */
-  readonly restThrottled?: number;
-  /** HTTP 418 answers: IP banned, no REST to the venue until its Retry-After. */
-  readonly restBans?: number;
-  /** Each REST budget: the documented limit, our allowance, what is spent in the window, queued, paused. */
-  readonly restBudgets?: readonly BudgetState[];
-  /** REST bodies and WebSocket messages refused for their size (features.yaml `limits`). */
-  readonly tooLarge?: number;
-}
-
-/** What a live feed reports to whoever runs it (the engine, `surveil record`, tests). */
-export interface FeedSink {
-  /** Every frame received (websocket text or REST body), exactly as received. */
-  onFrame(frame: RawFrame): void;
-  /**
-   * A connection dropped or went stale: the books of these symbols are no
-   * longer in sync and must wait for a new snapshot.
-   */
-  onDisconnect?(venue: VenueId, symbols: readonly string[]): void;
-  onStatus?(status: FeedStatus): void;
-}
-
-/** A live venue connection group: the only place that opens sockets or calls REST. */
-export interface Feed {
-  readonly venue: VenueId;
-  start(): void;
-  /** Closes every socket; resolves when they are closed. */
-  stop(): Promise<void>;
-  /** Fetches a REST book snapshot for a symbol whose book wants one (deduplicated, rate-limited). */
-  requestSnapshot(symbol: string): void;
-  status(): FeedStatus;
-}
-
-/** One symbol a feed subscribes to. */
-export interface FeedSubscription {
-  /** The venue's symbol: `BTCUSDT`, `BTC-USDT-SWAP`. */
-  readonly symbol: string;
-  /**
-   * The book stream. Binance: `diff` (`@depth@100ms`, synced against a REST
-   * snapshot) or `partial20` (`@depth20@100ms`, 20 levels, no REST).
-   * OKX: `diff` or null is `books` (400 levels, REST-aligned), `partial20`
-   * is `books5` (the 5 best levels every push, no REST). No snapshot is
-   * ever fetched for a partial book.
-   */
-  readonly depthStream: 'diff' | 'partial20' | null;
-  /**
-   * REST snapshot depth (Binance `limit`, OKX `sz`); absent: the feed's plan
-   * (full depth for the most liquid that fit the budget, 100 for the rest).
-   */
-  readonly snapshotDepth?: number;
-  /**
-   * Place in the snapshot queue, lower first; absent: the order of the
-   * subscriptions (list the most liquid first).
-   */
-  readonly priority?: number;
-  /** OKX: the index (`BTC-USDT`) to follow on `index-tickers`; null for none. */
-  readonly index: string | null;
-}
-
-export interface FeedOptions {
-  readonly subscriptions: readonly FeedSubscription[];
-  /**
-   * URLs and connection settings from exchanges.yaml (a simulator is just
-   * other URLs): the feed reads its own exchange's block and needs no other
-   * (a feed worker is given only that one).
-   */
-  readonly exchanges: Partial<ExchangesConfig>;
-  readonly sink: FeedSink;
-  /** REST body and WebSocket payload caps (features.yaml `limits`); defaults when absent. */
-  readonly limits?: Partial<LimitsSettings>;
-  /** Clock, injectable for tests; defaults to Date.now. */
-  readonly now?: () => number;
 }

@@ -6,7 +6,8 @@ import { instrumentKey, type Acknowledgement, type Alert, type AlertEvent, type 
 import type { ShownEvaluation } from '../console/overview';
 import { subscriptionsFromConfig } from '../live/live-session';
 import { ownExchangeBlock } from '../venues/registry';
-import type { FeedStatus, FeedSubscription } from '../venues/venue';
+import type { FeedSubscription } from '../feed/feed';
+import type { FeedStatus } from '../feed/feed-status';
 import { enabledVenueInstruments } from '../venues/venue-instruments';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, FeedCommand, FeedEvent } from './messages';
 import { spawnWorker } from './spawn-worker';

@@ -6,7 +6,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openCaptureWriter, RECORDING_GZIP_MEMBER_BYTES, type CaptureWriter } from '../capture/capture-writer';
-import { bookLadder, LADDER_INTERVAL_MS } from '../console/book-watch';
+import { bookLadder, LADDER_INTERVAL_MS } from '../pipeline/book-ladder';
 import { liveFeedObservation } from '../live/feed-observation';
 import { LiveSession, type LiveTarget } from '../live/live-session';
 import { SampleClock } from '../pipeline/sample-clock';

@@ -15,7 +15,8 @@ import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/c
 import type { ShownEvaluation } from '../console/overview';
 import type { FrameCounters, SyncEventKind, VenueHealth } from '../pipeline/venue-books';
 import type { PackedSamples } from './packed-samples';
-import type { FeedStatus, FeedSubscription } from '../venues/venue';
+import type { FeedSubscription } from '../feed/feed';
+import type { FeedStatus } from '../feed/feed-status';
 
 /** How a feed worker starts. */
 export interface FeedWorkerData {

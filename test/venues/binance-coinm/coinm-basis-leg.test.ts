@@ -8,7 +8,7 @@ import { pipelineSettingsFrom } from '../../../src/engine/pipeline/pipeline-sett
 import { replayCapture } from '../../../src/engine/replay/replay-capture';
 import { binanceCoinm } from '../../../src/engine/venues/binance';
 import { exchangeOf } from '../../../src/engine/venues/registry';
-import type { RawFrame } from '../../../src/engine/venues/venue';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
 import type { Instrument } from '../../../src/shared/core/model';
 import { realRecording, repoRoot } from '../../support/shared-data';
 

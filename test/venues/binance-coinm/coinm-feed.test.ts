@@ -2,7 +2,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureFrames } from '../../../src/engine/capture/capture-reader';
 import { LiveSession } from '../../../src/engine/live/live-session';
 import { BinanceFeed, binanceCoinm } from '../../../src/engine/venues/binance';
-import type { FeedSubscription, RawFrame } from '../../../src/engine/venues/venue';
+import type { FeedSubscription } from '../../../src/engine/feed/feed';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
 import {
   Broadcaster,
   LoopbackExchange,

@@ -3,7 +3,8 @@ import { readCaptureFrames } from '../../../src/engine/capture/capture-reader';
 import { numericLevelsOf } from '../../../src/engine/decode/numeric-book-message';
 import { BinanceMapper } from '../../../src/engine/venues/binance/binance-mapper';
 import { HotBinanceDecoder } from '../../../src/engine/venues/binance/hot-binance';
-import type { MapResult, RawFrame } from '../../../src/engine/venues/venue';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
+import type { MapResult } from '../../../src/engine/venues/venue';
 import { realRecording } from '../../support/shared-data';
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BinanceMapper, binanceSpot, binanceUsdm, yymmdd } from '../../../src/engine/venues/binance';
 import { numericLevelsOf } from '../../../src/engine/decode/numeric-book-message';
-import type { MapResult, RawFrame } from '../../../src/engine/venues/venue';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
+import type { MapResult } from '../../../src/engine/venues/venue';
 
 const spot = binanceSpot.createMapper();
 const usdm = binanceUsdm.createMapper();

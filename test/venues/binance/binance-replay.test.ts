@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Instrument } from '../../../src/shared/core/model';
 import { readCaptureFrames } from '../../../src/engine/capture/capture-reader';
 import { binanceSpot, binanceUsdm } from '../../../src/engine/venues/binance';
-import type { BookSync, RawFrame, Venue } from '../../../src/engine/venues/venue';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
+import type { BookSync, Venue } from '../../../src/engine/venues/venue';
 import { REAL, realRecording } from '../../support/shared-data';
 
 interface ReplayOutcome {

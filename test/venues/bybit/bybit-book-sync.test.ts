@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BybitBookSync } from '../../../src/engine/venues/bybit/bybit-book-sync';
 import { BybitMapper } from '../../../src/engine/venues/bybit/bybit-mapper';
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument, RawLevel } from '../../../src/shared/core/model';
-import type { RawFrame } from '../../../src/engine/venues/venue';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
 
 const BTC: Instrument = { venue: 'bybit', symbol: 'BTCUSDT', id: 'BTC-USDT-PERP', type: 'perpetual', base: 'BTC', quote: 'USDT', tickSize: 0.1, contractKind: 'linear', contractValue: 1 };
 const newSync = () => new BybitBookSync(BTC);

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BybitFeed, planBybitConnections, type BybitConfig } from '../../../src/engine/venues/bybit/bybit-feed';
-import type { FeedStatus, FeedSubscription, RawFrame } from '../../../src/engine/venues/venue';
+import type { FeedSubscription } from '../../../src/engine/feed/feed';
+import type { FeedStatus } from '../../../src/engine/feed/feed-status';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
 import { LoopbackExchange, waitFor, type LoopbackConnection } from '../../support/loopback-exchange';
 
 const cleanups: (() => Promise<void>)[] = [];

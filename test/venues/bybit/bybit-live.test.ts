@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveSession } from '../../../src/engine/live/live-session';
 import { venueById } from '../../../src/engine/venues/registry';
-import type { FeedSubscription, RawFrame } from '../../../src/engine/venues/venue';
+import type { FeedSubscription } from '../../../src/engine/feed/feed';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
 import type { RawLevel } from '../../../src/shared/core/model';
 import { LoopbackExchange, loopbackConfig, loopbackPipeline, syncOf, waitFor, type LoopbackConnection } from '../../support/loopback-exchange';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BybitMapper } from '../../../src/engine/venues/bybit/bybit-mapper';
 import { bybitBookSymbol, bybitMarketOf } from '../../../src/engine/venues/bybit/instruments';
-import type { RawFrame } from '../../../src/engine/venues/venue';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
 
 // Frames shaped as Bybit's v5 docs print them:
 // https://bybit-exchange.github.io/docs/v5/websocket/public/orderbook

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { numericLevelsOf } from '../../../src/engine/decode/numeric-book-message';
-import type { MapResult, RawFrame } from '../../../src/engine/venues/venue';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
+import type { MapResult } from '../../../src/engine/venues/venue';
 import { okx } from '../../../src/engine/venues/okx';
 
 const WS = 'wss://ws.okx.com:8443/ws/v5/public';

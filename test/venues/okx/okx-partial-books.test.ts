@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BookSnapshotEvent, Instrument } from '../../../src/shared/core/model';
-import type { MapResult, RawFrame } from '../../../src/engine/venues/venue';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
+import type { MapResult } from '../../../src/engine/venues/venue';
 import { okx } from '../../../src/engine/venues/okx';
 
 // OKX partial-book channels (`books5`, `bbo-tbt`): each push is the whole top

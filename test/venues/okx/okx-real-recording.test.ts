@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureFrames } from '../../../src/engine/capture/capture-reader';
 import type { Instrument } from '../../../src/shared/core/model';
-import type { BookSync, RawFrame, SyncResult } from '../../../src/engine/venues/venue';
+import type { RawFrame } from '../../../src/engine/feed/raw-frame';
+import type { BookSync, SyncResult } from '../../../src/engine/venues/venue';
 import { okx } from '../../../src/engine/venues/okx';
 import { REAL, realRecording } from '../../support/shared-data';
 

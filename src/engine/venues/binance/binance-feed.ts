@@ -4,7 +4,8 @@ import { planSnapshotDepths } from '../../feed/snapshot-plan';
 import { peekNumber, peekString, type StreamPosition } from '../../feed/frame-peek';
 import { resolveTuning, socketSettingsFrom, type FeedTuning } from '../../feed/feed-tuning';
 import { ManagedSocket, type SocketLink } from '../../feed/managed-socket';
-import type { Feed, FeedOptions, FeedStatus, FeedSubscription } from '../venue';
+import type { Feed, FeedOptions, FeedSubscription } from '../../feed/feed';
+import type { FeedStatus } from '../../feed/feed-status';
 import {
   BINANCE_MAX_DEPTH,
   BINANCE_USED_WEIGHT_HEADER,

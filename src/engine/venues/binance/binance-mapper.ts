@@ -9,7 +9,8 @@ import type {
 } from '../../../shared/core/model';
 import type { LimitsSettings } from '../../../shared/config';
 import { frameSizeLimits, type FrameSizeLimits } from '../frame-json';
-import type { MapResult, RawFrame, VenueMapper } from '../venue';
+import type { RawFrame } from '../../feed/raw-frame';
+import type { MapResult, VenueMapper } from '../venue';
 import {
   describeValue,
   forBook,

@@ -2,7 +2,8 @@ import type { MarketEvent, QuoteEvent, ReferencePriceEvent, VenueId } from '../.
 import { copyOf, JsonCursor } from '../../decode/json-cursor';
 import { readNumericLevelArray } from '../../decode/level-array';
 import { NumericBookMessage } from '../../decode/numeric-book-message';
-import type { MapResult, RawFrame } from '../venue';
+import type { RawFrame } from '../../feed/raw-frame';
+import type { MapResult } from '../venue';
 import type { BinanceMarket } from './exchange-info';
 
 /**

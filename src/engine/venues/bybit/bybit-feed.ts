@@ -3,7 +3,8 @@ import { chunk, FeedCore } from '../../feed/feed-core';
 import { peekNumber, peekString, type StreamPosition } from '../../feed/frame-peek';
 import { resolveTuning, socketSettingsFrom, type FeedTuning } from '../../feed/feed-tuning';
 import { ManagedSocket, type SocketLink } from '../../feed/managed-socket';
-import type { Feed, FeedOptions, FeedStatus, FeedSubscription } from '../venue';
+import type { Feed, FeedOptions, FeedSubscription } from '../../feed/feed';
+import type { FeedStatus } from '../../feed/feed-status';
 import { bybitMarketOf, BYBIT_CATEGORIES, BYBIT_VENUE_ID, type BybitCategory } from './instruments';
 
 /** Bybit's public sockets, one per category, and its REST host. */

@@ -2,7 +2,8 @@ import type { MarketEvent, SequenceFields } from '../../../shared/core/model';
 import { JsonCursor } from '../../decode/json-cursor';
 import { readNumericLevelArray } from '../../decode/level-array';
 import { NumericBookMessage } from '../../decode/numeric-book-message';
-import type { MapResult, RawFrame } from '../venue';
+import type { RawFrame } from '../../feed/raw-frame';
+import type { MapResult } from '../venue';
 import { OKX_VENUE_ID } from './instruments';
 
 /**

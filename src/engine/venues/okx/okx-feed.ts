@@ -2,7 +2,8 @@ import { FeedCore, chunk } from '../../feed/feed-core';
 import { peekNumber, peekString, type StreamPosition } from '../../feed/frame-peek';
 import { resolveTuning, socketSettingsFrom, type FeedTuning } from '../../feed/feed-tuning';
 import { ManagedSocket, type SocketLink } from '../../feed/managed-socket';
-import type { Feed, FeedOptions, FeedStatus, FeedSubscription } from '../venue';
+import type { Feed, FeedOptions, FeedSubscription } from '../../feed/feed';
+import type { FeedStatus } from '../../feed/feed-status';
 import { OKX_VENUE_ID } from './instruments';
 import { OKX_BOOKS_LIMIT, OKX_INSTRUMENTS_LIMIT, OKX_MAX_BOOK_DEPTH, OKX_TICKERS_LIMIT } from './okx-rest-limits';
 

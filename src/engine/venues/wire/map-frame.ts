@@ -1,5 +1,6 @@
 import { guardMapper, oversize, type FrameSizeLimits } from '../frame-json';
-import type { MapResult, RawFrame } from '../venue';
+import type { RawFrame } from '../../feed/raw-frame';
+import type { MapResult } from '../venue';
 import { clip, reject, WireReject } from './reject';
 
 /**

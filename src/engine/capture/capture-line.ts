@@ -1,6 +1,6 @@
-import { FRAME_LINE, parseCaptureFrame } from '../capture/capture-format';
-import type { RawFrame } from '../venues/venue';
-import { copyOf } from './json-cursor';
+import { FRAME_LINE, parseCaptureFrame } from './capture-format';
+import type { RawFrame } from '../feed/raw-frame';
+import { copyOf } from '../decode/json-cursor';
 
 /**
  * Capture lines read without a JSON.parse of the whole line (docs/decoder.md).
