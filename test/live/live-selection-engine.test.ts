@@ -9,7 +9,7 @@ import { openHistoryDb } from '../../src/engine/storage/history-db';
 import { queryFeedEvents } from '../../src/engine/storage/history-queries';
 import { EngineHost } from '../../src/engine/workers/engine-host';
 import type { Config } from '../../src/shared/config';
-import type { ShownEvaluation } from '../../src/engine/console/overview';
+import type { ShownEvaluation } from '../../src/engine/workers/ui-evaluation';
 import { SHIPPED_CONFIG } from '../config/helpers';
 import { waitFor } from '../support/loopback-exchange';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/engine/config/load-config';
-import type { ShownEvaluation } from '../../src/engine/console/overview';
+import type { ShownEvaluation } from '../../src/engine/workers/ui-evaluation';
 import { LiveSelection } from '../../src/engine/live/live-selection';
 import { startSimServer } from '../../src/engine/simulator';
 import { openHistoryDb } from '../../src/engine/storage/history-db';

@@ -9,7 +9,7 @@ import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { EngineHost, type WorkerRestart } from '../../src/engine/workers/engine-host';
 import type { Config } from '../../src/shared/config';
 import type { Alert } from '../../src/shared/core/model';
-import type { ShownEvaluation } from '../../src/engine/console/overview';
+import type { ShownEvaluation } from '../../src/engine/workers/ui-evaluation';
 import { LoopbackExchange, loopbackConfig, waitFor } from '../support/loopback-exchange';
 import { startOkxLoop } from '../support/okx-loop-exchange';
 import { REAL, realRecording } from '../support/shared-data';

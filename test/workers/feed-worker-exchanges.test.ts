@@ -6,7 +6,7 @@ import { EngineHost, type WorkerRestart } from '../../src/engine/workers/engine-
 import type { FeedWorkerData } from '../../src/engine/workers/messages';
 import { spawnWorker } from '../../src/engine/workers/spawn-worker';
 import type { Config } from '../../src/shared/config';
-import type { ShownEvaluation } from '../../src/engine/console/overview';
+import type { ShownEvaluation } from '../../src/engine/workers/ui-evaluation';
 import { loopbackConfig, waitFor } from '../support/loopback-exchange';
 import { startOkxLoop } from '../support/okx-loop-exchange';
 import { REAL, realRecording } from '../support/shared-data';

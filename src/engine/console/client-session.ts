@@ -1,14 +1,6 @@
 import type { ApiArgs, ClientInterest, ConsoleApi, ConsoleEvent, ConsoleSnapshot, FeedView, OverviewRow, RowSummary } from '../../shared/contract';
+import { OFFSCREEN_EVERY, SUMMARY_INTERVAL_MS } from '../workers/ui-cadence';
 import { briefFeedView, rowSummary, sameSummary } from './row-summary';
-
-/** Problem changes off screen and feed views go to a client at most this often. */
-export const SUMMARY_INTERVAL_MS = 1000;
-/**
- * Off-screen value changes are sent every this many intervals: they only
- * matter when the operator re-sorts (the stale-order hint says when), and
- * they are most of the traffic at 2,500 instruments.
- */
-export const OFFSCREEN_EVERY = 5;
 
 export interface ClientSessionOptions {
   /** Default {@link SUMMARY_INTERVAL_MS}. */

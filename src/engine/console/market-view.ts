@@ -1,6 +1,7 @@
 import type { FeedView, OverviewRow } from '../../shared/contract';
 import type { Alert } from '../../shared/core/model';
-import { feedView, overviewRow, type FeedReport, type RowContext, type ShownEvaluation } from './overview';
+import type { ShownEvaluation } from '../workers/ui-evaluation';
+import { feedView, overviewRow, type FeedReport, type RowContext } from './overview';
 
 /**
  * What the console shows of one market (live, demo or a replay): the latest

@@ -3,9 +3,9 @@ import { EXCHANGE_NAMES, venueIdOf } from '../venues/registry';
 import type { FeedView, InstrumentStatus, OverviewRow, ZScoreView } from '../../shared/contract';
 import type { Alert, InstrumentType, MetricName } from '../../shared/core/model';
 import type { ZScoreResult } from '../../shared/core/rolling-zscore';
-import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
 import type { FrameCounters, VenueHealth } from '../pipeline/venue-books';
 import type { FeedStatus } from '../feed/feed-status';
+import type { ShownEvaluation } from '../workers/ui-evaluation';
 
 /** How an overview row is made: config-derived facts the evaluation does not carry. */
 export interface RowContext {
@@ -45,13 +45,6 @@ function guessType(instrumentId: string): InstrumentType {
   if (/-\d{6,8}$|-FUT$/.test(instrumentId)) return 'future';
   return 'spot';
 }
-
-/**
- * What the overview reads of an evaluation. The live engine sends only this
- * across threads: outcomes carry their rule specs and events travel apart,
- * and at 2,500 instruments a second the rest is most of the clone.
- */
-export type ShownEvaluation = Pick<SampleEvaluation, 'sample' | 'zscores' | 'rules'>;
 
 function zView(result: ZScoreResult, needed: number): ZScoreView {
   return result.ready ? { z: result.z, samples: needed, needed } : { z: null, samples: result.samples, needed: result.needed };

@@ -3,7 +3,7 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { BookLadder } from '../../shared/contract';
 import type { Config } from '../../shared/config';
 import { instrumentKey, type Acknowledgement, type Alert, type AlertEvent, type VenueId } from '../../shared/core/model';
-import type { ShownEvaluation } from '../console/overview';
+import type { ShownEvaluation } from './ui-evaluation';
 import { subscriptionsFromConfig } from '../live/live-session';
 import { ownExchangeBlock } from '../venues/registry';
 import type { FeedSubscription } from '../feed/feed';

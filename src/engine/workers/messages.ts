@@ -12,7 +12,7 @@ import type { BookLadder } from '../../shared/contract';
 import type { Config, ExchangesConfig } from '../../shared/config';
 import type { VenueFeedObservation } from '../../shared/core/feed-integrity';
 import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/core/model';
-import type { ShownEvaluation } from '../console/overview';
+import type { ShownEvaluation } from './ui-evaluation';
 import type { FrameCounters, SyncEventKind, VenueHealth } from '../pipeline/venue-books';
 import type { PackedSamples } from './packed-samples';
 import type { FeedSubscription } from '../feed/feed';

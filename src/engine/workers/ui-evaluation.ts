@@ -1,5 +1,11 @@
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
-import type { ShownEvaluation } from '../console/overview';
+
+/**
+ * What the overview reads of an evaluation. The live engine sends only this
+ * across threads: outcomes carry their rule specs and events travel apart,
+ * and at 2,500 instruments a second the rest is most of the clone.
+ */
+export type ShownEvaluation = Pick<SampleEvaluation, 'sample' | 'zscores' | 'rules'>;
 
 /** The part of an evaluation main needs for the overview; alert events and alerts go in their own message. */
 export function uiEvaluation(evaluation: SampleEvaluation): ShownEvaluation {
