@@ -46,6 +46,8 @@ export interface OverviewRow {
   readonly funding?: { readonly nextTime: number; readonly intervalMs: number | null };
   /** The instrument's tick size (the book ladder's price decimals); absent when unknown. */
   readonly tickSize?: number;
+  /** The instrument's lot size (the book ladder's size decimals); absent when the venue's metadata does not say. */
+  readonly lotSize?: number;
   /** Base units per contract (linear derivatives), from instruments.yaml or discovery: the ladder's notional; absent when unknown. */
   readonly contractValue?: number;
 }

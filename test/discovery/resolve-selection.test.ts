@@ -87,7 +87,8 @@ describe('resolveSelection', () => {
       spot: 'SOL-USDT-SPOT',
       venues: {
         binance: { symbol: 'SOLUSDT', depthStream: 'diff', index: null, tickSize: 0.1, contractValue: 1, tier: 'liquid' },
-        okx: { symbol: 'SOL-USDT-SWAP', depthStream: null, index: 'SOL-USDT', tickSize: 0.1, contractValue: 1, tier: 'liquid' },
+        // OKX's sample lists lotSz 0.01 (contracts); Binance's sample has no LOT_SIZE filter, so no lot size.
+        okx: { symbol: 'SOL-USDT-SWAP', depthStream: null, index: 'SOL-USDT', tickSize: 0.1, lotSize: 0.01, contractValue: 1, tier: 'liquid' },
       },
     });
     // The long tail gets the partial book its tier asks for (depth: auto).

@@ -13,7 +13,7 @@ import { buildRenderer, CHROMIUM_ARGS, CHROMIUM_PATH, SCREENSHOT_DIR } from './b
  * The book ladder and the Feeds view of the demo console in Chromium
  * (`npm run demo stale_feed`: every OKX instrument goes silent 40 s in, for
  * 20 s): prices to the tick with aligned decimals, size bars, the ladder's
- * sample spread the summary's; every Feeds cell under its header, and the
+ * sample spread the summary's, sizes to the lot size; every Feeds cell under its header, and the
  * silent OKX connection in red with its age.
  */
 let running: RunningConsole;
@@ -75,6 +75,11 @@ describe('book ladder and feeds in the demo console (Chromium)', () => {
 
     const prices = await decimalPoints('price');
     for (const t of prices.texts) expect(t).toMatch(new RegExp(`^\\d+\\.\\d{${decimals}}$`));
+    // Sizes to the lot size the simulator's public/instruments publishes for the swap (lotSz "0.01" contracts),
+    // not to the decimals of the strings it sends (it trims trailing zeros, as OKX does).
+    expect(await ladder.getAttribute('data-size-from')).toBe('lot');
+    expect(await ladder.getAttribute('data-size-decimals')).toBe('2');
+    for (const t of (await decimalPoints('size-text')).texts) expect(t).toMatch(/^\d+\.\d{2}$/);
     for (const column of ['price', 'size-text', 'cum'] as const) {
       const { texts, points } = column === 'price' ? prices : await decimalPoints(column);
       expect(texts.length).toBe(20);

@@ -126,6 +126,21 @@ describe('book ladder cumulative notional and size bars', () => {
     expect(ladderInstrument(row('okx:BTC-USDT-SWAP', { contractValue: 0.01 }))).toEqual({ contractValue: 0.01, quote: 'USDT' });
     expect(ladderInstrument(row('okx:BTC-USDT-SWAP'))).toEqual({ quote: 'USDT' });
   });
+
+  it("prints an overview row's sizes to its lot size, trailing zeros kept and decimals aligned", () => {
+    // OKX sends "1.5" and "17" for a swap whose lot is 0.01 contracts; the exchange's strings alone would give 1 decimal.
+    const instrument = ladderInstrument(row('okx:BTC-USDT-SWAP', { tickSize: 0.1, lotSize: 0.01, contractValue: 0.01 }));
+    expect(instrument.lotSize).toBe(0.01);
+    const view = ladderView(ladder([['68203.1', '1.5'], ['68203', '17']], [['68203.2', '0.3']]), instrument, 10);
+    expect(view.sizeFrom).toBe('lot');
+    expect(view.sizeDecimals).toBe(2);
+    expect([...view.asks, ...view.bids].map((r) => r.size)).toEqual(['0.30', '1.50', '17.00']);
+    expect(decimalsOf([...view.asks, ...view.bids].map((r) => r.size))).toEqual(new Set([2]));
+    // Without the lot size: the exchange's own finest decimals (the documented fallback).
+    const unknown = ladderView(ladder([['68203.1', '1.5'], ['68203', '17']], [['68203.2', '0.3']]), ladderInstrument(row('okx:BTC-USDT-SWAP', { tickSize: 0.1 })), 10);
+    expect(unknown.sizeFrom).toBe('text');
+    expect(unknown.bids.map((r) => r.size)).toEqual(['1.5', '17.0']);
+  });
 });
 
 describe('book ladder spread and mid against the metrics', () => {

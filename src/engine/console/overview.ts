@@ -92,6 +92,7 @@ export function overviewRow(evaluation: ShownEvaluation, open: readonly Alert[],
     ...(context.tiers?.has(sample.key) ? { tier: context.tiers.get(sample.key)! } : {}),
     ...(sample.funding ? { funding: sample.funding } : {}),
     ...(sample.tickSize !== undefined && sample.tickSize > 0 ? { tickSize: sample.tickSize } : {}),
+    ...(sample.lotSize !== undefined && sample.lotSize > 0 && Number.isFinite(sample.lotSize) ? { lotSize: sample.lotSize } : {}),
     ...(context.contractValues?.has(sample.key) ? { contractValue: context.contractValues.get(sample.key)! } : {}),
   };
 }

@@ -206,6 +206,7 @@ function listingOf(instrument: Instrument, depth: 'full' | 'partial', tier: stri
     // OKX publishes a swap's index under its underlying (`uly`); Binance's markPrice stream carries it.
     index: okx && instrument.type !== 'spot' ? (instrument.indexSymbol ?? `${instrument.base}-${instrument.quote}`) : null,
     tickSize: instrument.tickSize,
+    ...(instrument.lotSize !== undefined && { lotSize: instrument.lotSize }),
     contractValue: instrument.contractValue,
     tier,
   };

@@ -171,6 +171,7 @@ export class Analytics {
       covered: s.covered,
       health: { stale: s.venueStale, bookValid: s.bookValid, sources },
       tickSize: instrument.tickSize,
+      ...(instrument.lotSize === undefined ? {} : { lotSize: instrument.lotSize }),
       ...(s.nextFundingTime === undefined ? {} : { funding: { nextTime: s.nextFundingTime, intervalMs: s.fundingIntervalMs ?? null } }),
     };
   }

@@ -154,6 +154,7 @@ export class InstrumentDirectory {
       base: config.base,
       quote: config.quote,
       tickSize: listing?.tickSize ?? Number.NaN,
+      ...(listing?.lotSize ? { lotSize: listing.lotSize } : {}),
       contractKind: config.type === 'spot' ? 'spot' : 'linear',
       contractValue: listing?.contractValue ?? 1,
       ...(listing?.index ? { indexSymbol: listing.index } : {}),

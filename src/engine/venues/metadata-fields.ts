@@ -14,3 +14,13 @@ export function positiveDecimal(value: unknown): number | undefined {
   const n = Number(text);
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
+
+/**
+ * A step the venue may leave out (lot size): undefined when absent or "",
+ * the number when positive and finite, NaN when present but unreadable, so
+ * the caller refuses the entry as it does an unreadable tick size.
+ */
+export function optionalPositiveDecimal(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  return positiveDecimal(value) ?? Number.NaN;
+}

@@ -32,6 +32,8 @@ export interface VenueListing {
   readonly index: string | null;
   /** Fallback when venue metadata is not fetched (replay, simulation); null means fetch it. */
   readonly tickSize: number | null;
+  /** Quantity step of the book's sizes (`Instrument.lotSize`); fallback like `tickSize`, absent or null when unknown. */
+  readonly lotSize?: number | null;
   /** Base units (linear) per contract; fallback like `tickSize`. */
   readonly contractValue: number | null;
   /**
@@ -75,6 +77,7 @@ export const listingFields = {
   symbol: nonEmptyString,
   index: nonEmptyString.optional(),
   tick_size: positiveNumber.optional(),
+  lot_size: positiveNumber.optional(),
   contract_value: positiveNumber.optional(),
 };
 

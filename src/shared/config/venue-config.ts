@@ -17,6 +17,7 @@ export interface RawListing {
   readonly symbol: string;
   readonly index?: string | undefined;
   readonly tick_size?: number | undefined;
+  readonly lot_size?: number | undefined;
   readonly contract_value?: number | undefined;
   readonly depth_stream?: DepthStream | undefined;
 }
@@ -90,6 +91,7 @@ export function toVenueListing(plugin: VenueConfigPlugin, raw: RawListing, type:
     depthStream: raw.depth_stream ?? plugin.defaultDepthStream,
     index: type !== 'spot' ? (raw.index ?? null) : null,
     tickSize: raw.tick_size ?? null,
+    ...(raw.lot_size !== undefined && { lotSize: raw.lot_size }),
     contractValue: raw.contract_value ?? null,
     ...(tier !== undefined && { tier }),
   };

@@ -28,6 +28,15 @@ export interface Instrument {
   readonly base: string;
   readonly quote: string;
   readonly tickSize: number;
+  /**
+   * Quantity step of the book's sizes, in the book's own unit (base units for
+   * spot and Binance/Bybit linear, contracts for OKX swaps and futures and
+   * for inverse contracts): Binance `LOT_SIZE.stepSize`, OKX `lotSz`, Bybit
+   * `basePrecision` / `qtyStep`. Positive and finite when present; absent
+   * where the venue's metadata does not say (the ladder then prints sizes
+   * with the exchange's own decimals).
+   */
+  readonly lotSize?: number;
   readonly contractKind: ContractKind;
   /** Base units per contract (linear) or quote per contract (inverse); 1 for spot. */
   readonly contractValue: number;
@@ -233,6 +242,8 @@ export interface MetricSample {
   readonly health: DataHealth;
   /** The instrument's tick size: z-score variance floors given in ticks need it. */
   readonly tickSize?: number;
+  /** The instrument's lot size (see {@link Instrument.lotSize}): the book ladder's size decimals. */
+  readonly lotSize?: number;
   /** Perpetuals: when the current funding rate settles, and the venue's funding interval (null: not known, 8 h assumed). */
   readonly funding?: { readonly nextTime: number; readonly intervalMs: number | null };
 }

@@ -121,7 +121,7 @@ describe('Binance spot real recording', () => {
     const out = replay(binanceSpot, frames);
     expect(out.instruments.get('NKNUSDT')).toEqual({
       venue: 'binance-spot', symbol: 'NKNUSDT', id: 'NKN-USDT-SPOT', type: 'spot', base: 'NKN', quote: 'USDT',
-      tickSize: 0.0001, contractKind: 'spot', contractValue: 1,
+      tickSize: 0.0001, lotSize: 1, contractKind: 'spot', contractValue: 1,
     });
     expect(out.quotes).toBe(84);
     expect(out.ignored).toBe(4);
@@ -175,7 +175,7 @@ describe('Binance USD-M real recording', () => {
     const out = replay(binanceUsdm, frames);
     expect(out.instruments.get('SUSHIUSDT')).toEqual({
       venue: 'binance-usdm', symbol: 'SUSHIUSDT', id: 'SUSHI-USDT-PERP', type: 'perpetual', base: 'SUSHI', quote: 'USDT',
-      tickSize: 0.001, contractKind: 'linear', contractValue: 1,
+      tickSize: 0.001, lotSize: 1, contractKind: 'linear', contractValue: 1,
     });
     expect(out.instruments.get('BTCUSDT_210924')).toMatchObject({ id: 'BTC-USDT-210924', type: 'future', contractKind: 'linear' });
     expect(out.quotes).toBe(393);

@@ -97,6 +97,7 @@ describe('OKX real recording (okx-2022-05-13-uni-usd-swap)', () => {
       base: 'UNI',
       quote: 'USD',
       tickSize: 0.001,
+      lotSize: 1,
       contractKind: 'inverse',
       contractValue: 10,
       indexSymbol: 'UNI-USD',

@@ -1,5 +1,6 @@
 import type { Instrument, VenueId } from '../../../shared/core/model';
 import { yymmdd } from '../dated-contract-id';
+import { optionalPositiveDecimal } from '../metadata-fields';
 import type { WireSymbolInfo } from './wire-types';
 
 export { yymmdd };
@@ -23,6 +24,12 @@ export const BINANCE_VENUE_IDS: Readonly<Record<BinanceMarket, VenueId>> = {
  * failing the whole list: one odd listing must not hide the other thousand.
  * All statuses are kept (`TRADING`, `BREAK`, ...): a replay needs the
  * instruments the capture saw, whatever they are trading as today.
+ * The lot size is the LOT_SIZE filter's `stepSize` (base units on spot and
+ * USD-M, contracts on COIN-M); a listing without that filter has none, and
+ * one whose stepSize is not a positive number is skipped like a bad tick.
+ * Not MARKET_LOT_SIZE: spot sends it with stepSize "0.00000000".
+ * https://github.com/binance/binance-spot-api-docs/blob/master/rest-api.md (Filters, LOT_SIZE)
+ * https://developers.binance.com/docs/derivatives/usds-margined-futures/common-definition (Filters)
  */
 export function instrumentsFromExchangeInfo(market: BinanceMarket, symbols: readonly unknown[]): Instrument[] {
   const venue = BINANCE_VENUE_IDS[market];
@@ -41,6 +48,7 @@ interface CommonFields {
   readonly base: string;
   readonly quote: string;
   readonly tickSize: number;
+  readonly lotSize?: number;
 }
 
 function commonFields(info: WireSymbolInfo): CommonFields | undefined {
@@ -50,7 +58,20 @@ function commonFields(info: WireSymbolInfo): CommonFields | undefined {
   if (typeof quoteAsset !== 'string' || quoteAsset === '') return undefined;
   const tickSize = priceTick(info.filters);
   if (!(tickSize > 0)) return undefined;
-  return { symbol, base: baseAsset, quote: quoteAsset, tickSize };
+  const lotSize = lotStep(info.filters);
+  if (lotSize !== undefined && !(lotSize > 0)) return undefined;
+  return { symbol, base: baseAsset, quote: quoteAsset, tickSize, ...(lotSize === undefined ? {} : { lotSize }) };
+}
+
+/** `stepSize` of the LOT_SIZE entry: undefined without one, NaN when unreadable. */
+function lotStep(filters: unknown): number | undefined {
+  if (!Array.isArray(filters)) return undefined;
+  for (const filter of filters) {
+    if (typeof filter !== 'object' || filter === null) continue;
+    const { filterType, stepSize } = filter as { filterType?: unknown; stepSize?: unknown };
+    if (filterType === 'LOT_SIZE') return optionalPositiveDecimal(stepSize) ?? Number.NaN;
+  }
+  return undefined;
 }
 
 /** `tickSize` of the PRICE_FILTER entry; NaN when absent or unreadable. */

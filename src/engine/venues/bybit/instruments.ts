@@ -1,6 +1,6 @@
 import type { Instrument } from '../../../shared/core/model';
 import { yymmdd } from '../dated-contract-id';
-import { nonEmptyText, positiveDecimal } from '../metadata-fields';
+import { nonEmptyText, optionalPositiveDecimal, positiveDecimal } from '../metadata-fields';
 import type { BybitWireInstrument } from './wire-types';
 
 /** The venue id used in captures and events (../shared/capture-format.md). */
@@ -70,15 +70,20 @@ export interface BybitInstrumentsResult {
  * - futures: `BASE-QUOTE-yymmdd` of `deliveryTime` (as Binance's), with the expiry.
  * All statuses are kept (`Trading`, `PreLaunch`, `Settling`, `Closed`): a
  * replay needs the instruments its capture saw.
+ * `lotSize`: `lotSizeFilter.basePrecision` on spot, `lotSizeFilter.qtyStep`
+ * on linear and inverse, in the unit of the book's sizes; absent leaves it
+ * unknown, an unreadable one skips the entry like a bad tickSize.
  */
 export function mapBybitInstrument(category: BybitCategory, raw: BybitWireInstrument): Instrument | undefined {
   const symbol = nonEmptyText(raw.symbol);
   const base = nonEmptyText(raw.baseCoin);
   const quote = nonEmptyText(raw.quoteCoin);
   const tickSize = positiveDecimal(raw.priceFilter?.tickSize);
-  if (symbol === undefined || base === undefined || quote === undefined || tickSize === undefined) return undefined;
+  const lotSize = optionalPositiveDecimal(category === 'spot' ? raw.lotSizeFilter?.basePrecision : raw.lotSizeFilter?.qtyStep);
+  if (symbol === undefined || base === undefined || quote === undefined || tickSize === undefined || Number.isNaN(lotSize)) return undefined;
+  const lot = lotSize === undefined ? {} : { lotSize };
   if (category === 'spot') {
-    return { venue: BYBIT_VENUE_ID, symbol: bybitBookSymbol('spot', symbol), id: `${base}-${quote}-SPOT`, type: 'spot', base, quote, tickSize, contractKind: 'spot', contractValue: 1 };
+    return { venue: BYBIT_VENUE_ID, symbol: bybitBookSymbol('spot', symbol), id: `${base}-${quote}-SPOT`, type: 'spot', base, quote, tickSize, ...lot, contractKind: 'spot', contractValue: 1 };
   }
   const contractType = nonEmptyText(raw.contractType);
   const perpetual = contractType === 'LinearPerpetual' || contractType === 'InversePerpetual';
@@ -87,7 +92,7 @@ export function mapBybitInstrument(category: BybitCategory, raw: BybitWireInstru
   const kind = contractType!.startsWith('Inverse') ? 'inverse' : 'linear';
   // An inverse contract lives on the inverse socket and a linear one on the linear socket: an entry on the wrong list is not one we can follow.
   if (kind !== category) return undefined;
-  const common = { venue: BYBIT_VENUE_ID, symbol, base, quote, tickSize, contractKind: kind, contractValue: 1 } as const;
+  const common = { venue: BYBIT_VENUE_ID, symbol, base, quote, tickSize, ...lot, contractKind: kind, contractValue: 1 } as const;
   if (perpetual) return { ...common, id: `${base}-${quote}-PERP`, type: 'perpetual' };
   const delivery = positiveDecimal(raw.deliveryTime);
   if (delivery === undefined) return undefined;

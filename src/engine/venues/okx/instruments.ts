@@ -1,5 +1,5 @@
 import type { Instrument } from '../../../shared/core/model';
-import { nonEmptyText, positiveDecimal } from '../metadata-fields';
+import { nonEmptyText, optionalPositiveDecimal, positiveDecimal } from '../metadata-fields';
 import type { OkxWireInstrument } from './wire-types';
 
 /** The venue id used in captures and events. */
@@ -25,12 +25,19 @@ export interface OkxInstrumentsResult {
  * / `quoteCcy` empty); for inverse contracts the quote is `ctValCcy` (the
  * USD a contract is worth). contractValue = ctVal x ctMult (ctMult empty -> 1).
  * `indexSymbol` is `uly` (`UNI-USD`), or `instFamily` where `uly` is empty.
+ * `lotSize` is `lotSz`: base currency for SPOT, contracts for SWAP and
+ * FUTURES (the book's sizes are contracts too); absent or "" leaves it
+ * unknown, an unreadable one skips the entry like a bad tickSz
+ * (https://www.okx.com/help/okx-to-adjust-the-minimum-order-quantities-for-several-futures-241016:
+ * "step size ... in the number of contracts").
  */
 export function mapOkxInstrument(raw: OkxWireInstrument): Instrument | undefined {
   const instType = raw.instType;
   const symbol = nonEmptyText(raw.instId);
   const tickSize = positiveDecimal(raw.tickSz);
-  if (symbol === undefined || tickSize === undefined) return undefined;
+  const lotSize = optionalPositiveDecimal(raw.lotSz);
+  if (symbol === undefined || tickSize === undefined || Number.isNaN(lotSize)) return undefined;
+  const lot = lotSize === undefined ? {} : { lotSize };
   const parts = symbol.split('-');
 
   if (instType === 'SPOT') {
@@ -45,6 +52,7 @@ export function mapOkxInstrument(raw: OkxWireInstrument): Instrument | undefined
       base,
       quote,
       tickSize,
+      ...lot,
       contractKind: 'spot',
       contractValue: 1,
     };
@@ -69,6 +77,7 @@ export function mapOkxInstrument(raw: OkxWireInstrument): Instrument | undefined
     base,
     quote,
     tickSize,
+    ...lot,
     contractKind: kind,
     // toPrecision trims float noise such as 0.1 x 3 = 0.30000000000000004.
     contractValue: Number((ctVal * ctMult).toPrecision(12)),

@@ -99,6 +99,7 @@ export interface OkxWireInstrument {
   readonly ctValCcy?: unknown;
   readonly settleCcy?: unknown;
   readonly tickSz?: unknown;
+  readonly lotSz?: unknown;
   readonly uly?: unknown;
   readonly instFamily?: unknown;
 }

@@ -49,6 +49,7 @@ export function ladderInstrument(row: OverviewRow | undefined): LadderInstrument
   const contractValue = row.type === 'spot' ? 1 : row.contractValue;
   return {
     ...(row.tickSize !== undefined ? { tickSize: row.tickSize } : {}),
+    ...(row.lotSize !== undefined ? { lotSize: row.lotSize } : {}),
     ...(contractValue !== undefined ? { contractValue } : {}),
     quote: quoteOf(row.instrumentId),
   };

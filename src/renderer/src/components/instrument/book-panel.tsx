@@ -27,7 +27,7 @@ export function BookPanel({ rowKey }: { rowKey: string | null }) {
   }, [client, rowKey]);
   const view = ladderView(ladder, ladderInstrument(row), LADDER_DEPTH);
   return (
-    <div className="book" data-testid="book-ladder" data-key={rowKey ?? ''} data-price-decimals={view.priceDecimals} data-price-from={view.priceFrom} data-size-decimals={view.sizeDecimals}>
+    <div className="book" data-testid="book-ladder" data-key={rowKey ?? ''} data-price-decimals={view.priceDecimals} data-price-from={view.priceFrom} data-size-decimals={view.sizeDecimals} data-size-from={view.sizeFrom}>
       <LadderStatus ladder={ladder} />
       <div className="ladder-sample muted" data-testid="ladder-sample" data-time={row?.time ?? ''} title="the latest sample: the figures of the summary line">
         {sampleTopText(row, view.priceDecimals)}
@@ -41,7 +41,7 @@ export function BookPanel({ rowKey }: { rowKey: string | null }) {
         <thead>
           <tr>
             <th className="num">price</th>
-            <th className="num" title={view.sizeFrom === 'lot' ? 'to the lot size' : 'to the decimals the exchange sends'}>
+            <th className="num" title={view.sizeFrom === 'lot' ? `to the lot size (${view.sizeDecimals} decimals)` : 'lot size unknown: to the most decimals the exchange sends among these levels'}>
               size
             </th>
             <th className="num" data-testid="ladder-cum-label" title={view.cumNotional ? 'cumulative notional from the best price' : 'cumulative size from the best price (contract value unknown)'}>
