@@ -10,7 +10,7 @@ import type { RuleSpec } from './core/rule-types';
 import type { RuleStatus } from './core/rule-status';
 import { silenceSpanProblem, type Silence } from './silences';
 
-export type { Silence, SilenceMatcher, SilenceState } from './silences';
+export type { Silence } from './silences';
 
 export const API_VERSION = 1;
 

@@ -9,7 +9,7 @@ import { readLineAt } from './capture-range';
 
 // The streaming reader of captures. What a line, a header and a part name are
 // is capture-format.ts; the names it exported before are exported from here still.
-export { CaptureError, isGzipFile, parseCaptureFrame, parseCaptureHeader, type CaptureHeader } from './capture-format';
+export { CaptureError, isGzipFile, parseCaptureFrame, type CaptureHeader } from './capture-format';
 
 /** A capture line with its line number (1-based, the header is line 1). */
 export interface CaptureLine {

@@ -38,7 +38,7 @@ import { SeekClient } from './seek-client';
 import type { DetailHandle } from './client-session';
 import { AlertDesk, type KnownSubjects } from './alert-desk';
 
-export type { Notification, NotificationPolicy } from './notifications';
+export type { NotificationPolicy } from './notifications';
 
 /** An acknowledgement the analytics worker has not answered by then is reported as failed. */
 const ACK_TIMEOUT_MS = 10_000;

@@ -1,52 +1,22 @@
-import type { RawLevel } from '../../shared/core/model';
-import { priceProblem, sizeProblem } from '../../shared/core/level-rules';
 import { levelDigits } from '../../shared/core/order-book';
-import { NONZERO, PLAIN, type JsonCursor } from './json-cursor';
+import type { JsonCursor } from './json-cursor';
 
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const COMMA = 44;
 
 /**
- * A venue's level array at the cursor, `[[price, size, ...], ...]`, as
- * `[price, size]` levels that pass the one level rule (level-rules.ts); null
- * for anything else, a bad level included, so the JSON path decides and
- * rejects it with its reason. `extraStrings`: elements after the size must be
- * plain strings and are skipped (OKX's liquidated-orders and order-count
- * fields); without it a level has exactly two elements (Binance).
- */
-export function readLevelArray(c: JsonCursor, extraStrings: boolean): RawLevel[] | null {
-  if (!c.eat(OPEN_BRACKET)) return null;
-  const out: RawLevel[] = [];
-  if (c.eat(CLOSE_BRACKET)) return out;
-  for (;;) {
-    if (!c.eat(OPEN_BRACKET)) return null;
-    const priceKind = c.decimalStr();
-    if (priceKind < 0) return null;
-    const price = c.value();
-    if (!c.eat(COMMA)) return null;
-    const sizeKind = c.decimalStr();
-    if (sizeKind < 0) return null;
-    const size = c.value();
-    if (extraStrings) while (c.eat(COMMA)) if (!c.str()) return null;
-    if (!c.eat(CLOSE_BRACKET)) return null;
-    // Plain decimals pass the level rule as read; anything else is put to the rule itself.
-    if ((priceKind & PLAIN) === 0 ? priceProblem(price) !== undefined : (priceKind & NONZERO) === 0) return null;
-    if ((sizeKind & PLAIN) === 0 && sizeProblem(size) !== undefined) return null;
-    out.push([price, size]);
-    if (c.eat(COMMA)) continue;
-    return c.eat(CLOSE_BRACKET) ? out : null;
-  }
-}
-
-/**
- * The same array read as numbers for the book ({@link NumericLevels} in
+ * A venue's level array at the cursor, `[[price, size, ...], ...]`, read as
+ * numbers for the book ({@link NumericLevels} in
  * order-book.ts: price, size, fraction digits per level), no string or array
  * made per level. Only levels whose both numbers are decimals in shortest
  * plain form of at most 15 digits ({@link JsonCursor.levelNumber}) are read:
  * they pass the level rule exactly when the price is not zero, and their
  * text is their value written with their digits. Null for anything else, so
- * the JSON path decides.
+ * the JSON path decides and rejects it with its reason. `extraStrings`:
+ * elements after the size must be plain strings and are skipped (OKX's
+ * liquidated-orders and order-count fields); without it a level has exactly
+ * two elements (Binance).
  */
 export function readNumericLevelArray(c: JsonCursor, extraStrings: boolean): number[] | null {
   if (!c.eat(OPEN_BRACKET)) return null;

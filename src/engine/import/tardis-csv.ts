@@ -82,12 +82,6 @@ const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** Rows of one book message held before it is passed on as a snapshot and its continuation (bounded memory). */
 const MAX_MESSAGE_ROWS = 50_000;
 
-export interface TardisFileResult {
-  readonly dataset: TardisDataset | null;
-  rows: number;
-  records: number;
-}
-
 /** A row refused: thrown inside the row readers, counted by the caller. */
 class RowProblem {
   constructor(

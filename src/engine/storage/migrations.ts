@@ -12,9 +12,9 @@ export interface Migration {
   readonly run?: (db: Database.Database) => void;
 }
 
-import { COVERAGE_BITS, SAMPLE_METRIC_COLUMNS, SAMPLE_ZSCORE_COLUMNS, ZSCORE_SCALE } from './sample-columns';
+import { SAMPLE_METRIC_COLUMNS, SAMPLE_ZSCORE_COLUMNS, ZSCORE_SCALE } from './sample-columns';
 
-export { COVERAGE_BITS, SAMPLE_METRIC_COLUMNS, SAMPLE_ZSCORE_COLUMNS, ZSCORE_SCALE };
+export { SAMPLE_METRIC_COLUMNS, SAMPLE_ZSCORE_COLUMNS, ZSCORE_SCALE };
 
 const FEED_EVENT_KINDS = ['connect', 'disconnect', 'stale', 'fresh', 'gap', 'resync', 'checksum_failure', 'worker_restart'];
 

@@ -18,7 +18,7 @@ import { openHistoryDb } from '../storage/history-db';
 import { HistoryWriter } from '../storage/history-writer';
 import { recordCaptureProgress, recordCaptureStart } from '../storage/capture-log';
 import { scheduleRetention } from '../storage/retention';
-import { startBackgroundSync, type SyncLoop } from '../sync';
+import { startBackgroundSync, type SyncLoop } from '../sync/sync-loop';
 import { epochNow } from './epoch-clock';
 import { BoundaryQueue } from './boundary-queue';
 import { SampleUnpacker } from './packed-samples';

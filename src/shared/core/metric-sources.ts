@@ -7,9 +7,6 @@ const BOOK_AND_REFERENCE: readonly DataSource[] = ['book', 'reference'];
 const BOOK_AND_PEER: readonly DataSource[] = ['book', 'peer'];
 const BOOK_IN_USD: readonly DataSource[] = ['book', 'usd_rate'];
 
-/** Every source, in the order health is reported. */
-export const DATA_SOURCES: readonly DataSource[] = ['book', 'reference', 'spot_leg', 'peer', 'usd_rate'];
-
 /**
  * The sources a metric is computed from. Mark vs index and funding come from
  * the venue's reference streams alone, so a crossed or resyncing book must not

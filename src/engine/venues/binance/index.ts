@@ -7,19 +7,10 @@ import { BinanceFeed } from './binance-feed';
 import { BinanceMapper } from './binance-mapper';
 import { BINANCE_VENUE_IDS, type BinanceMarket } from './exchange-info';
 
-export { BinanceBookSync, DEFAULT_BUFFER_CAP } from './binance-book-sync';
+export { BinanceBookSync } from './binance-book-sync';
 export { BinanceMapper } from './binance-mapper';
-export {
-  BinanceFeed,
-  BINANCE_MAX_MESSAGES_PER_SECOND,
-  BINANCE_MAX_STREAMS,
-  planBinanceConnections,
-  type BinanceConnectionPlan,
-  type BinanceFeedOptions,
-} from './binance-feed';
-export { binanceConfig, type BinanceConfig } from './config';
-export { binanceCoinmConfig, type BinanceCoinmConfig } from './coinm-config';
-export { BINANCE_VENUE_IDS, instrumentsFromExchangeInfo, yymmdd, type BinanceMarket } from './exchange-info';
+export { BinanceFeed, planBinanceConnections } from './binance-feed';
+export { yymmdd, type BinanceMarket } from './exchange-info';
 
 function binanceVenue(market: BinanceMarket): Venue {
   return {

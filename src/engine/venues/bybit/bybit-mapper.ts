@@ -178,8 +178,3 @@ function mapRest(frame: RawFrame): MapResult {
   const list = requireList(result.list, `${path}: result.list`);
   return { kind: 'instruments', instruments: mapBybitInstruments(category, list).instruments };
 }
-
-/** A new Bybit mapper. */
-export function createBybitMapper(limits?: Partial<LimitsSettings>): BybitMapper {
-  return new BybitMapper(limits);
-}

@@ -6,11 +6,6 @@ import { BybitMapper } from './bybit-mapper';
 import { bybitConfig } from './config';
 import { bybitMarketOf, BYBIT_VENUE_ID } from './instruments';
 
-export { bybitConfig } from './config';
-export { BybitBookSync } from './bybit-book-sync';
-export { BybitFeed, bybitPosition, planBybitConnections, BYBIT_FULL_DEPTH, BYBIT_PARTIAL_DEPTH, type BybitConfig, type BybitFeedOptions } from './bybit-feed';
-export { BybitMapper, createBybitMapper } from './bybit-mapper';
-export { bybitBookSymbol, bybitCategoryOfUrl, bybitMarketOf, mapBybitInstrument, mapBybitInstruments, BYBIT_VENUE_ID, type BybitCategory } from './instruments';
 
 /** Quote assets a Bybit symbol may end in, longest first (USDT before USD). */
 const QUOTES = ['USDT', 'USDC', 'USDE', 'FDUSD', 'EUR', 'BRL', 'BTC', 'ETH', 'DAI', 'USD'];

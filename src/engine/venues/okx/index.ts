@@ -6,12 +6,10 @@ import { OkxBookSync } from './okx-book-sync';
 import { OkxFeed } from './okx-feed';
 import { OkxMapper } from './okx-mapper';
 
-export { okxConfig, type OkxConfig } from './config';
-export { crc32, okxBookChecksum, okxChecksumText, OKX_CHECKSUM_DEPTH } from './okx-checksum';
-export { mapOkxInstrument, mapOkxInstruments, OKX_VENUE_ID, type OkxInstrumentsResult } from './instruments';
-export { createOkxBookSync, OkxBookSync, OKX_MAX_BUFFERED_UPDATES } from './okx-book-sync';
-export { createOkxMapper, OkxMapper } from './okx-mapper';
-export { OkxFeed, okxInstType, planOkxConnections, type OkxArg, type OkxConnectionPlan, type OkxFeedOptions } from './okx-feed';
+export { okxBookChecksum } from './okx-checksum';
+export { OkxBookSync } from './okx-book-sync';
+export { OkxMapper } from './okx-mapper';
+export { OkxFeed, planOkxConnections } from './okx-feed';
 
 /**
  * OKX v5 public market data (spot, perpetual swaps, futures): replay and the live feed.

@@ -300,8 +300,3 @@ export class OkxBookSync implements BookSync {
     return 'resync';
   }
 }
-
-/** A new sync for one OKX instrument. */
-export function createOkxBookSync(instrument: Instrument): OkxBookSync {
-  return new OkxBookSync(instrument);
-}

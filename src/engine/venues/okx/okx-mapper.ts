@@ -307,8 +307,3 @@ export class OkxMapper implements VenueMapper {
   private readonly hotMap = (frame: RawFrame): MapResult | undefined =>
     frame.kind === 'ws' && this.hot !== undefined ? this.hot.decode(frame) : undefined;
 }
-
-/** A new OKX mapper (stateless, but one per feed keeps the door open for per-connection state). */
-export function createOkxMapper(limits?: Partial<LimitsSettings>): OkxMapper {
-  return new OkxMapper(limits);
-}

@@ -5,9 +5,6 @@
  * we trust. Reference: https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-order-book-channel
  */
 
-/** A book level on the wire: `[px, sz, deprecatedLiquidatedOrders, numOrders]`, all strings. */
-export type OkxWireLevel = readonly [px: string, sz: string, ...rest: string[]];
-
 /** The `arg` of a push: which channel and instrument (or index, for `index-tickers`). */
 export interface OkxWireArg {
   readonly channel?: unknown;

@@ -3,7 +3,7 @@
  * one rejection type, one set of field readers, one level rule (level-rules.ts
  * through `requireLevels`) and one safe map wrapper.
  */
-export { clip, forBook, reject, WireReject, type WireReason } from './reject';
+export { clip, forBook, reject, WireReject } from './reject';
 export {
   isAbsent,
   isRecord,
