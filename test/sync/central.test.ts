@@ -2,6 +2,7 @@ import { feedAlertsSyncSuite } from './feed-alerts.suite';
 import { idempotentSyncSuite } from './idempotent.suite';
 import { outageSuite } from './outage.suite';
 import { pgSyncSuite } from './pg-sync.suite';
+import { silencesSyncSuite } from './silences.suite';
 import { syncCliSuite } from './sync-cli.suite';
 
 // Every test that needs the machine's PostgreSQL is in this one file:
@@ -9,6 +10,7 @@ import { syncCliSuite } from './sync-cli.suite';
 // so the outage test (which stops the server) cannot pull it away from the others.
 pgSyncSuite();
 feedAlertsSyncSuite();
+silencesSyncSuite();
 syncCliSuite();
 idempotentSyncSuite();
 outageSuite();

@@ -46,7 +46,7 @@ export function pgSyncSuite(): void {
       expect(result.caughtUp).toBe(true);
       expect(logs.join('\n')).toMatch(/plain PostgreSQL tables with time indexes \(timescaledb extension not available/);
       // 3,000 s: 49 closed minutes (the 50th is open), each 18 metrics and 8 z-scores: one central row per series.
-      expect(result.sent).toEqual({ instruments: 1, alerts: 60, alert_events: 60, feed_events: 30, rollups: 49 * 26, samples: 3000 });
+      expect(result.sent).toEqual({ instruments: 1, silences: 0, alerts: 60, alert_events: 60, alert_case: 0, feed_events: 30, rollups: 49 * 26, samples: 3000 });
       expect(result.inserted).toEqual(result.sent);
       for (const table of TABLES) {
         expect(await centralCount(schema, table, 'desk-a')).toBe(localCount(history.db, table));
@@ -127,7 +127,7 @@ export function pgSyncSuite(): void {
       history.write(500);
       const second = await sync.syncUntilCaughtUp();
       // Minutes 16-23 closed by the new samples (1,000 s left minute 16 open, 1,500 s leaves minute 24 open).
-      expect(second.sent).toEqual({ instruments: 0, alerts: 10, alert_events: 10, feed_events: 5, rollups: 8 * 26, samples: 500 });
+      expect(second.sent).toEqual({ instruments: 0, silences: 0, alerts: 10, alert_events: 10, alert_case: 0, feed_events: 5, rollups: 8 * 26, samples: 500 });
       expect((await sync.syncUntilCaughtUp()).sent.samples).toBe(0);
       expect(sync.outbox.cursor('samples')).toBe(1500);
 
@@ -242,7 +242,8 @@ export function pgSyncSuite(): void {
       expect((await syncer().syncUntilCaughtUp()).sent.samples).toBe(5);
 
       const plan = timescaleSql('surveil', { compressAfterDays: 3, retentionDays: 90 });
-      expect(plan.map((p) => p.table)).toEqual(['alert_events', 'feed_events', 'rollups', 'samples']);
+      // Case threads are append-only events like the alert audit trail: a hypertable with the same policies.
+      expect(plan.map((p) => p.table)).toEqual(['alert_events', 'alert_case', 'feed_events', 'rollups', 'samples']);
       // Rollups: a hypertable whose compressed chunks still enforce its keys, and the hourly continuous aggregate.
       const rollups = plan.find((p) => p.table === 'rollups')!;
       expect(rollups.compression).toMatch(/compress_segmentby = 'desk_id, instrument_id, series'/);

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { openHistoryDb } from '../../src/engine/storage/history-db';
 import type { PgSync, SyncPassResult } from '../../src/engine/sync/pg-sync';
-import { SyncError } from '../../src/engine/sync/pg-sync';
+import { SyncError, zeroCounts } from '../../src/engine/sync/pg-sync';
 import { chooseCentralMode } from '../../src/engine/sync/pg-schema';
 import { describePgError, describePgTarget, PgUrlError, pgUrlFromEnv, redactPgUrl, redactSecrets } from '../../src/engine/sync/pg-url';
 import { backoffDelay, startBackgroundSync, SyncLoop } from '../../src/engine/sync/sync-loop';
@@ -49,8 +49,8 @@ describe('SyncLoop', () => {
         while (!shouldStop()) await sleep(5);
         await sleep(30);
         inFlight = false;
-        const zero = { instruments: 0, alerts: 0, alert_events: 0, feed_events: 0, rollups: 0, samples: 1 };
-        return { mode: 'postgres', sent: zero, inserted: zero, batches: 1, caughtUp: false, elapsedMs: 1 };
+        const zero = { ...zeroCounts(), samples: 1 };
+        return { mode: 'postgres', sent: zero, inserted: zero, batches: 1, silenceEvents: 0, caughtUp: false, elapsedMs: 1 };
       },
       toSyncError: (e: unknown) => e as SyncError,
       async close() {

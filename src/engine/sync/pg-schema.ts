@@ -6,7 +6,7 @@ import { checkSchemaName, ident, SYNC_TABLES, TIME_TABLES, type SyncTable } from
 export type CentralMode = 'timescaledb' | 'postgres';
 
 /** Central schema version this build writes; a newer one in the database stops sync. */
-export const CENTRAL_SCHEMA_VERSION = 4;
+export const CENTRAL_SCHEMA_VERSION = 5;
 
 export interface CentralSchemaOptions {
   /** PostgreSQL schema holding the tables. Default `surveil`; tests use a fresh one each. */
@@ -46,7 +46,7 @@ function tableSql(schema: string, table: SyncTable): string[] {
   // never change, so (desk_id, local_id, time) is as strict as (desk_id, local_id),
   // and the same key works in both modes (a plain schema can later become hypertables).
   const key = table.key ?? (table.kind === 'append' ? 'desk_id, local_id, time' : table.kind === 'upsert' ? 'desk_id, alert_id' : 'desk_id, local_id');
-  const extra = table.kind === 'mirror' ? ', UNIQUE (desk_id, key)' : table.kind === 'upsert' ? ', synced_at timestamptz NOT NULL DEFAULT now()' : '';
+  const extra = table.unique ? `, UNIQUE (${table.unique})` : table.kind === 'upsert' ? ', synced_at timestamptz NOT NULL DEFAULT now()' : '';
   const columns = table.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ');
   // A schema made by an older build gains the columns added since; NOT NULL columns are all from version 1.
   const added = table.columns.filter((c) => !c.type.includes('NOT NULL')).map((c) => `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${ident(c.name)} ${c.type}`);
@@ -69,8 +69,20 @@ export function plainSchemaSql(schemaName: string): string[] {
     `CREATE TABLE IF NOT EXISTS ${s}.desks (desk_id text PRIMARY KEY, source_id text NOT NULL, host text,
       first_sync timestamptz NOT NULL DEFAULT now(), last_sync timestamptz NOT NULL DEFAULT now())`,
     ...SYNC_TABLES.flatMap((t) => tableSql(schemaName, t)),
+    // Central schema 5: what became of each silence, once per silence and kind (a re-sent change is a no-op).
+    `CREATE TABLE IF NOT EXISTS ${s}.${ident(SILENCE_EVENTS)} (desk_id text NOT NULL, local_id bigint NOT NULL,
+      kind text NOT NULL CHECK (kind IN ('created', 'expired')), time timestamptz NOT NULL, by text NOT NULL, comment text,
+      synced_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (desk_id, local_id, kind))`,
   ];
 }
+
+/**
+ * The audit trail of the silences (central only): `created` at created_at by
+ * created_by, `expired` when someone ended one early (at expired_at, by
+ * expired_by). A silence running out at its ends_at is no event: its end is
+ * in the silences row.
+ */
+export const SILENCE_EVENTS = 'silence_events';
 
 /**
  * Central schema 3: each append-only table's natural key per desk, the same
@@ -248,7 +260,7 @@ export async function ensureCentralSchema(client: ClientBase, options: CentralSc
  */
 async function storedMode(client: ClientBase, schema: string): Promise<CentralMode | null> {
   const s = ident(schema);
-  const names = ['schema_meta', 'desks', ...SYNC_TABLES.map((t) => t.name)].map((n) => `${s}.${ident(n)}`);
+  const names = ['schema_meta', 'desks', ...SYNC_TABLES.map((t) => t.name), SILENCE_EVENTS].map((n) => `${s}.${ident(n)}`);
   const present = await client.query<{ n: string }>('SELECT count(to_regclass(n)) AS n FROM unnest($1::text[]) AS n', [names]);
   if (Number(present.rows[0]?.n) !== names.length) return null;
   const meta = await client.query<{ key: string; value: string }>(`SELECT key, value FROM ${s}.schema_meta`);

@@ -1,4 +1,5 @@
-import { ident, type SyncTable } from './sync-tables';
+import { SILENCE_EVENTS } from './pg-schema';
+import { ident, SILENCES, type SyncTable } from './sync-tables';
 
 /**
  * The statement that writes one batch of a table: $1 is the desk id, then
@@ -29,4 +30,22 @@ export function batchStatement(schema: string, table: SyncTable): string {
   const cols = table.columns.map((c) => c.name);
   return `${head}\n  ON CONFLICT (desk_id, local_id) DO UPDATE SET ${update(cols)}
   WHERE (${cols.map((c) => `cur.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${cols.map((c) => `excluded.${ident(c)}`).join(', ')})`;
+}
+
+/**
+ * The silences batch: the mirror upsert, and for every row it wrote (new or
+ * changed) its `created` event and, once expired early, its `expired` event,
+ * in one statement so a silence is never central without its events.
+ * Answers one row: `changed` silences and `events` written.
+ */
+export function silencesStatement(schema: string): string {
+  const s = ident(schema);
+  const upsert = `${batchStatement(schema, SILENCES)}
+  RETURNING cur.local_id, cur.created_at, cur.created_by, cur.comment, cur.expired_at, cur.expired_by`;
+  return `WITH up AS (${upsert}),
+  ev AS (INSERT INTO ${s}.${ident(SILENCE_EVENTS)} (desk_id, local_id, kind, time, by, comment)
+    SELECT $1, local_id, 'created', created_at, created_by, comment FROM up
+    UNION ALL SELECT $1, local_id, 'expired', expired_at, expired_by, NULL FROM up WHERE expired_at IS NOT NULL AND expired_by IS NOT NULL
+    ON CONFLICT DO NOTHING RETURNING 1)
+  SELECT (SELECT count(*) FROM up)::int AS changed, (SELECT count(*) FROM ev)::int AS events`;
 }

@@ -4,8 +4,8 @@ import type { HistoryDatabase } from '../storage/history-db';
 import { SyncOutbox, syncTargetKey } from './outbox';
 import { ensureCentralSchema, type CentralSchemaOptions, type CentralSchemaResult } from './pg-schema';
 import { checkPgUrl, describePgError, describePgTarget } from './pg-url';
-import { batchStatement } from './pg-statements';
-import { checkSchemaName, CURSOR_TABLES, ident, INSTRUMENTS, SYNC_TABLES, type SyncTable, type SyncTableName } from './sync-tables';
+import { batchStatement, silencesStatement } from './pg-statements';
+import { checkSchemaName, CURSOR_TABLES, ident, MIRROR_TABLES, SILENCES, SYNC_TABLES, type SyncTable, type SyncTableName } from './sync-tables';
 
 /** Where sync reports what it did and what went wrong (messages are already redacted). */
 export type SyncLogger = (level: 'info' | 'warn', message: string) => void;
@@ -38,11 +38,13 @@ export type TableCounts = Record<SyncTableName, number>;
 /** What one {@link PgSync.syncUntilCaughtUp} did. */
 export interface SyncPassResult {
   readonly mode: CentralSchemaResult['mode'];
-  /** Rows sent per table (alerts: changed versions; instruments: new or changed). */
+  /** Rows sent per table (alerts: changed versions; instruments and silences: new or changed). */
   readonly sent: TableCounts;
   /** Rows the central database did not have yet (sent minus those it skipped as already there). */
   readonly inserted: TableCounts;
   readonly batches: number;
+  /** Central silence events written (created, expired early): each once, whatever the passes. */
+  readonly silenceEvents: number;
   /** False when stopped before the local tables were exhausted. */
   readonly caughtUp: boolean;
   readonly elapsedMs: number;
@@ -65,7 +67,7 @@ const TRANSIENT_CODES = /^(08|53|57P0[123]|40001|40P01|E(CONNREFUSED|CONNRESET|T
 const TRANSIENT_MESSAGES = /connection terminated|timeout|terminating connection|not queryable|connection refused|socket hang up/i;
 
 /** Zero rows for every table. */
-export const zeroCounts = (): TableCounts => ({ instruments: 0, alerts: 0, alert_events: 0, feed_events: 0, rollups: 0, samples: 0 });
+export const zeroCounts = (): TableCounts => ({ instruments: 0, silences: 0, alerts: 0, alert_events: 0, alert_case: 0, feed_events: 0, rollups: 0, samples: 0 });
 const zero = zeroCounts;
 
 /**
@@ -122,16 +124,27 @@ export class PgSync {
     const sent = zero();
     const inserted = zero();
     let batches = 0;
+    let silenceEvents = 0;
     let more = true;
     try {
       const client = await this.session();
       const mirror = async (): Promise<void> => {
-        const rows = this.outbox.read(INSTRUMENTS, 0).rows;
-        const changed = rows.length === 0 ? 0 : await this.push(client, INSTRUMENTS, rows);
-        sent.instruments += changed;
-        inserted.instruments += changed;
+        for (const table of MIRROR_TABLES) {
+          const rows = this.outbox.read(table, 0).rows;
+          if (rows.length === 0) continue;
+          if (table === SILENCES) {
+            const written = await this.pushSilences(client, rows);
+            silenceEvents += written.events;
+            sent.silences += written.changed;
+            inserted.silences += written.changed;
+            continue;
+          }
+          const changed = await this.push(client, table, rows);
+          sent[table.name] += changed;
+          inserted[table.name] += changed;
+        }
       };
-      // Instruments first so the rows below resolve, and again at the end for any that appeared meanwhile.
+      // Instruments (and silences) first so the rows below resolve, and again at the end for any that appeared meanwhile.
       await mirror();
       for (const table of this.tables) {
         if (this.outbox.rewindIfAhead(table)) this.log('warn', `sync: local ${table.name} revisions were re-used (after retention): re-sending ${table.name}`);
@@ -158,7 +171,7 @@ export class PgSync {
       throw this.toSyncError(error);
     }
     const mode = this.schemaResult!.mode;
-    return { mode, sent, inserted, batches, caughtUp: !more, elapsedMs: performance.now() - started };
+    return { mode, sent, inserted, batches, silenceEvents, caughtUp: !more, elapsedMs: performance.now() - started };
   }
 
   /** Makes the next pass send everything the local database still has (the central side skips what it has). */
@@ -247,13 +260,25 @@ export class PgSync {
 
   /** Sends one batch as one statement: insert-or-skip, or upsert for alerts. Returns rows written. */
   private async push(client: pg.Client, table: SyncTable, rows: readonly unknown[][]): Promise<number> {
-    const width = table.columns.length + 1;
-    const params: unknown[] = [this.options.deskId];
-    for (let i = 0; i < width; i++) params.push(rows.map((r) => r[i] ?? null));
     let sql = this.sql.get(table.name);
     if (!sql) this.sql.set(table.name, (sql = batchStatement(this.schemaName, table)));
-    const result = await client.query(sql, params);
+    const result = await client.query(sql, this.batchParams(table, rows));
     return result.rowCount ?? 0;
+  }
+
+  /** $1 the desk id, then one array per column, local id first. */
+  private batchParams(table: SyncTable, rows: readonly unknown[][]): unknown[] {
+    const params: unknown[] = [this.options.deskId];
+    for (let i = 0; i < table.columns.length + 1; i++) params.push(rows.map((r) => r[i] ?? null));
+    return params;
+  }
+
+  /** The silences mirror with their events, one statement: how many silences it wrote and how many events. */
+  private async pushSilences(client: pg.Client, rows: readonly unknown[][]): Promise<{ changed: number; events: number }> {
+    let sql = this.sql.get(SILENCES.name);
+    if (!sql) this.sql.set(SILENCES.name, (sql = silencesStatement(this.schemaName)));
+    const result = await client.query<{ changed: number; events: number }>(sql, this.batchParams(SILENCES, rows));
+    return result.rows[0] ?? { changed: 0, events: 0 };
   }
 
   private async drop(): Promise<void> {

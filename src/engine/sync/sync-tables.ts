@@ -19,7 +19,7 @@ export interface SyncColumn {
 }
 
 /** The local tables sync reads, each with a cursor (instruments are re-sent whole: small and mutable). */
-export type SyncTableName = 'instruments' | 'alerts' | 'alert_events' | 'feed_events' | 'rollups' | 'samples';
+export type SyncTableName = 'instruments' | 'silences' | 'alerts' | 'alert_events' | 'alert_case' | 'feed_events' | 'rollups' | 'samples';
 
 /** How a local table is synced. */
 export interface SyncTable {
@@ -36,6 +36,8 @@ export interface SyncTable {
   readonly indexes: readonly string[];
   /** Central primary key when it is not the kind's (append: desk_id, local_id, time). */
   readonly key?: string;
+  /** Mirror tables: a central unique key beyond (desk_id, local_id). */
+  readonly unique?: string;
   /**
    * A table whose local rows are not its central rows: the local columns
    * read (after `id`) and how one local row becomes central rows (local_id first).
@@ -63,6 +65,40 @@ export const INSTRUMENTS: SyncTable = {
   kind: 'mirror',
   columns: [text('key', true), text('venue', true), text('symbol', true), text('canonical_id', true), text('type')],
   indexes: [],
+  unique: 'desk_id, key',
+};
+
+/**
+ * `silences` (central schema 5): silences and maintenance windows, as the
+ * desk made them. Mutable (expiring one early sets expired_by / expired_at),
+ * few, and never deleted locally, so mirrored whole every pass; each change
+ * also lands in the append-only `silence_events` (created, expired), written
+ * in the same statement (pg-statements.ts `silencesStatement`).
+ */
+export const SILENCES: SyncTable = {
+  name: 'silences',
+  kind: 'mirror',
+  columns: [
+    text('matcher_kind', true),
+    text('matcher', true),
+    text('rule'),
+    text('created_by', true),
+    text('comment', true),
+    time('created_at', true),
+    time('starts_at', true),
+    time('ends_at', true),
+    text('expired_by'),
+    time('expired_at'),
+  ],
+  indexes: ['desk_id, ends_at'],
+};
+
+/** `alert_case` (central schema 5): the case thread of each alert (notes, assignments, notifications a silence held back). */
+export const ALERT_CASE: SyncTable = {
+  name: 'alert_case',
+  kind: 'append',
+  columns: [text('alert_id', true), text('kind', true), time('time', true), text('by', true), text('text', true)],
+  indexes: ['desk_id, alert_id'],
 };
 
 /** `alerts`: one mutable row per alert; `revision` orders its versions. */
@@ -181,7 +217,10 @@ export const ROLLUPS: SyncTable = {
  * investigation needs first, so a long samples backlog (a desk back after a
  * day offline) does not hold back its alerts; rollups before raw samples.
  */
-export const SYNC_TABLES: readonly SyncTable[] = [INSTRUMENTS, ALERTS, ALERT_EVENTS, FEED_EVENTS, ROLLUPS, SAMPLES];
+export const SYNC_TABLES: readonly SyncTable[] = [INSTRUMENTS, SILENCES, ALERTS, ALERT_EVENTS, ALERT_CASE, FEED_EVENTS, ROLLUPS, SAMPLES];
+
+/** The tables re-sent whole every pass, in round order. */
+export const MIRROR_TABLES: readonly SyncTable[] = SYNC_TABLES.filter((t) => t.kind === 'mirror');
 
 /** The tables with a cursor, in round order. */
 export const CURSOR_TABLES: readonly SyncTable[] = SYNC_TABLES.filter((t) => t.kind !== 'mirror');
