@@ -85,8 +85,10 @@ export interface BoundaryTimes {
   /** The hop as the workers make it: packed in the feed worker, cloned, unpacked in analytics (packed-samples.ts). */
   readonly packedHop: number;
   readonly evaluate: number;
-  /** From the start of `Analytics.evaluate` to its first chunk handed over (1 % of instruments past a threshold). */
-  readonly firstChunk: number;
+  /** From the start of `Analytics.evaluate` to the first chunk with an alert event handed over (boundaries with events only). */
+  readonly firstEvent: number;
+  /** From the start of `Analytics.evaluate` until the last chunk with an alert event is handed over. */
+  readonly lastEvent: number;
   readonly historyQueue: number;
   readonly historyCommit: number;
   readonly cloneOut: number;
@@ -106,11 +108,12 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
   const analytics = new Analytics(settings);
   const packer = new SamplePacker();
   const unpacker = new SampleUnpacker();
-  const times: Record<'cloneIn' | 'packedHop' | 'evaluate' | 'firstChunk' | 'historyQueue' | 'historyCommit' | 'cloneOut' | 'cloneOutBrief', number[]> = {
+  const times: Record<'cloneIn' | 'packedHop' | 'evaluate' | 'firstEvent' | 'lastEvent' | 'historyQueue' | 'historyCommit' | 'cloneOut' | 'cloneOutBrief', number[]> = {
     cloneIn: [],
     packedHop: [],
     evaluate: [],
-    firstChunk: [],
+    firstEvent: [],
+    lastEvent: [],
     historyQueue: [],
     historyCommit: [],
     cloneOut: [],
@@ -140,15 +143,22 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
       times.packedHop.push(performance.now() - t);
       t = performance.now();
       let first = NaN;
+      let last = NaN;
       const evaluations = analytics.evaluate(
         received,
-        () => {
-          if (Number.isNaN(first)) first = performance.now() - t;
+        (chunk) => {
+          if (!chunk.some((e) => e.events.length > 0)) return;
+          last = performance.now() - t;
+          if (Number.isNaN(first)) first = last;
         },
         128,
       );
       times.evaluate.push(performance.now() - t);
-      times.firstChunk.push(first);
+      // Boundaries without an alert event have no latency to speak of.
+      if (!Number.isNaN(first)) {
+        times.firstEvent.push(first);
+        times.lastEvent.push(last);
+      }
       t = performance.now();
       for (let i = 0; i < evaluations.length; i++) history.onEvaluation(evaluations[i]!, received[i]!.instrument);
       times.historyQueue.push(performance.now() - t);
@@ -178,7 +188,8 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
     cloneIn: median(times.cloneIn),
     packedHop: median(times.packedHop),
     evaluate: median(times.evaluate),
-    firstChunk: median(times.firstChunk),
+    firstEvent: median(times.firstEvent),
+    lastEvent: median(times.lastEvent),
     historyQueue: median(times.historyQueue),
     historyCommit: median(times.historyCommit),
     cloneOut: median(times.cloneOut),
@@ -202,7 +213,8 @@ export const boundaryBench: BenchModule = {
       row('structured clone of the samples as objects (the hop in before session 4)', r.cloneIn),
       row('hop in as the workers make it: pack, structured clone, unpack', r.packedHop),
       row('Analytics.evaluate', r.evaluate),
-      row('Analytics.evaluate until its first chunk (what can alert) is handed over', r.firstChunk),
+      row('Analytics.evaluate until the first alert event is handed over', r.firstEvent),
+      row('Analytics.evaluate until every alert event is handed over', r.lastEvent),
       row('history queue', r.historyQueue),
       row('history commit (samples + rollups)', r.historyCommit),
       row('structured clone of the UI evaluations, rule detail (hop out)', r.cloneOut),

@@ -2,7 +2,9 @@
  * The live analytics worker evaluates first the instruments for which
  * `mayTransition` says an alert event is possible, and posts their alerts
  * before the rest of the market is evaluated. That is only sound if a sample
- * it calls quiet never raises an event or changes an alert.
+ * it calls quiet never raises an event or changes an alert, and a firing
+ * alert it calls steady (`transitionUrgency`, evaluated after the urgent
+ * ones) never raises an event.
  */
 import { describe, expect, it } from 'vitest';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
@@ -24,13 +26,13 @@ const PERP: Instrument = {
 };
 
 describe('SurveillanceEvaluator.mayTransition', () => {
-  it('is true whenever evaluating the sample raises an event or changes an alert, over spikes, dislocations, thin books and blind spells', () => {
+  it('is true whenever evaluating the sample raises an event or changes an alert, and `now` whenever it raises an event, over spikes, dislocations, thin books and blind spells', () => {
     const settings = pipelineSettingsFrom(CONFIG);
     const rules = settings.rulesFor(PERP);
     expect(rules.length).toBeGreaterThan(3);
     const evaluator = new SurveillanceEvaluator({ zscore: settings.zscore, sampleIntervalMs: 1000, rulesFor: () => rules });
     const rng = mulberry32(7);
-    const counts = { quiet: 0, eventful: 0, flaggedQuiet: 0 };
+    const counts = { quiet: 0, eventful: 0, flaggedQuiet: 0, steady: 0 };
     const t0 = Date.UTC(2026, 5, 1);
     for (let i = 0; i < 6_000; i++) {
       // Calm most of the time; now and then a spell of wide spreads, thin depth or a basis dislocation, some long enough to fire.
@@ -51,20 +53,31 @@ describe('SurveillanceEvaluator.mayTransition', () => {
         tickSize: PERP.tickSize,
       };
       const may = evaluator.mayTransition(sample);
+      const urgency = evaluator.transitionUrgency(sample);
+      expect(may).toBe(urgency !== 'none');
       const evaluation = evaluator.evaluate(sample);
       const eventful = evaluation.events.length > 0 || evaluation.alerts.length > 0;
+      // `steady` may move a firing alert's peak (a changed alert) but never raises an event.
+      if (urgency === 'steady') {
+        counts.steady += 1;
+        expect(evaluation.events, `sample ${i}`).toEqual([]);
+        expect(evaluation.alerts.every((a) => a.state === 'firing')).toBe(true);
+      }
       if (eventful) {
         counts.eventful += 1;
         expect(may, `sample ${i}: ${evaluation.events.map((e) => e.kind).join(', ')}`).toBe(true);
+        if (evaluation.events.length > 0) expect(urgency, `sample ${i}: ${evaluation.events.map((e) => e.kind).join(', ')}`).toBe('now');
       } else {
         counts.quiet += 1;
         if (may) counts.flaggedQuiet += 1;
       }
     }
-    // Alerts opened, fired and resolved; most samples were quiet and most quiet samples were left for later.
+    // Alerts opened, fired and resolved; most samples were quiet and most quiet samples were left for later;
+    // firing alerts held steady on many samples, which are not evaluated ahead of the market either.
     expect(counts.eventful).toBeGreaterThan(20);
     expect(counts.quiet).toBeGreaterThan(3_000);
     expect(counts.flaggedQuiet).toBeLessThan(counts.quiet / 2);
+    expect(counts.steady).toBeGreaterThan(100);
   });
 
   it('leaves for later a book that is always past a spread threshold but usual for itself, once its window is warm', () => {

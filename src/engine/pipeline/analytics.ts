@@ -24,6 +24,9 @@ export interface AnalyticsListener {
   onEvaluation?(evaluation: SampleEvaluation, instrument: Instrument): void;
 }
 
+/** Alert events met while a boundary is prepared are handed over at most this often (ms). */
+const EVENT_HANDOVER_MS = 1;
+
 /** Kept in memory for reports and the UI; the full history lives in the database. */
 const MAX_ALERTS = 10_000;
 const MAX_TRAIL = 50_000;
@@ -60,12 +63,13 @@ export class Analytics {
   /**
    * Evaluates one sampling boundary: `samples` are every venue's book samples
    * for that time; the evaluations come back in the same order. With
-   * `onChunk`, the instruments whose evaluation could raise an alert event
-   * (an alert or episode under way, or a value past a rule's threshold:
-   * `SurveillanceEvaluator.mayTransition`) are evaluated first and handed
-   * over at once, then the rest in runs of `chunk`, so a caller can post a
-   * boundary's alerts before the whole market is evaluated. Order changes no
-   * evaluation (each instrument's state is its own).
+   * `onChunk`, the instruments whose evaluation may raise an alert event
+   * (`SurveillanceEvaluator.transitionUrgency`: a rule that fires, a pending
+   * alert, an episode under way) are evaluated as they are met and handed
+   * over at once when they raise one; then the firing alerts that hold
+   * steady, then the quiet rest, in runs of at most `chunk`, so a caller can
+   * post a boundary's alerts before the whole market is evaluated. Order
+   * changes no evaluation (each instrument's state is its own).
    */
   evaluate(samples: readonly BookSample[], onChunk?: (evaluations: readonly SampleEvaluation[]) => void, chunk = 256): SampleEvaluation[] {
     for (const s of samples) {
@@ -79,36 +83,47 @@ export class Analytics {
     }
     const byKey = new Map<string, BookSample>();
     for (const s of samples) byKey.set(s.key, s);
-    const metricSamples = samples.map((s) => this.metricSample(s, byKey));
     const out = new Array<SampleEvaluation>(samples.length);
     if (!onChunk) {
-      for (let i = 0; i < samples.length; i++) out[i] = this.judge(metricSamples[i]!, samples[i]!.instrument);
+      for (let i = 0; i < samples.length; i++) out[i] = this.judge(this.metricSample(samples[i]!, byKey), samples[i]!.instrument);
       return out;
     }
+    // One pass prepares each sample and evaluates at once what may fire, so an
+    // event waits only for the samples before it, not for the whole market's
+    // derived values; a firing alert that holds steady and the quiet rest follow.
+    const prepared = new Array<MetricSample>(samples.length);
+    const steady: number[] = [];
     const later: number[] = [];
     let run: SampleEvaluation[] = [];
+    // Events go out as they are met, at most one handover per EVENT_HANDOVER_MS:
+    // a venue-wide blowout is a few messages, not one per instrument.
+    let handedAt = -Infinity;
+    let holding = false;
+    const handOver = () => {
+      onChunk(run);
+      run = [];
+      holding = false;
+      handedAt = performance.now();
+    };
     for (let i = 0; i < samples.length; i++) {
-      if (!this.evaluator.mayTransition(metricSamples[i]!)) {
-        later.push(i);
-        continue;
+      const sample = (prepared[i] = this.metricSample(samples[i]!, byKey));
+      const urgency = this.evaluator.transitionUrgency(sample);
+      if (urgency !== 'now') (urgency === 'steady' ? steady : later).push(i);
+      else {
+        const evaluation = (out[i] = this.judge(sample, samples[i]!.instrument));
+        run.push(evaluation);
+        if (evaluation.events.length > 0) holding = true;
       }
-      run.push((out[i] = this.judge(metricSamples[i]!, samples[i]!.instrument)));
-      if (run.length === chunk) {
-        onChunk(run);
-        run = [];
-      }
+      if (run.length === chunk || (holding && performance.now() - handedAt >= EVENT_HANDOVER_MS)) handOver();
     }
-    // Whatever can alert goes out before the quiet rest is evaluated.
-    if (run.length > 0) onChunk(run);
-    run = [];
-    for (const i of later) {
-      run.push((out[i] = this.judge(metricSamples[i]!, samples[i]!.instrument)));
-      if (run.length === chunk) {
-        onChunk(run);
-        run = [];
+    if (run.length > 0) handOver();
+    for (const indices of [steady, later]) {
+      for (const i of indices) {
+        run.push((out[i] = this.judge(prepared[i]!, samples[i]!.instrument)));
+        if (run.length === chunk) handOver();
       }
+      if (run.length > 0) handOver();
     }
-    if (run.length > 0) onChunk(run);
     return out;
   }
 

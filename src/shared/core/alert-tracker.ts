@@ -1,5 +1,5 @@
 import { compareSeverity, type RuleOutcome } from './alert-rules';
-import type { Acknowledgement, Alert, AlertEvent, AlertEventKind, MetricName, VenueId } from './model';
+import type { Acknowledgement, Alert, AlertEvent, AlertEventKind, MetricName, Severity, VenueId } from './model';
 
 /** What an alert is about: one metric of one venue instrument. */
 export interface AlertSubject {
@@ -78,6 +78,11 @@ export class AlertTracker {
   /** No alert open and no rule's episode under way: a sample whose rules all fail their thresholds changes nothing. */
   get idle(): boolean {
     return this.alert === null && this.episodes.size === 0;
+  }
+
+  /** The severity of the open alert once it fires; null while none is open or it is still pending. Copies nothing. */
+  get firingSeverity(): Severity | null {
+    return this.alert !== null && this.alert.state === 'firing' ? this.alert.severity : null;
   }
 
   /** The episode of a rule under way, if any (for explaining rule states). */

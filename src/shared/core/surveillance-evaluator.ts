@@ -1,4 +1,4 @@
-import { evaluateRule, pastThreshold, pastZScore, type RuleOutcome } from './alert-rules';
+import { compareSeverity, evaluateRule, pastThreshold, pastZScore, type RuleOutcome } from './alert-rules';
 import { AlertTracker } from './alert-tracker';
 import { blindingReason, sourcesInterrupted } from './metric-sources';
 import type { Acknowledgement, Alert, AlertEvent, MetricName, MetricSample } from './model';
@@ -72,6 +72,27 @@ const DEFAULT_REFERENCE_MAX_AGE_MS = 600_000;
  * only when a source its metric reads had a hole, judging against the last
  * good window meanwhile; a rule skips only when its own inputs are unhealthy.
  */
+/** How soon a sample's evaluation may raise an alert event (`SurveillanceEvaluator.transitionUrgency`). */
+export type TransitionUrgency = 'now' | 'steady' | 'none';
+
+/**
+ * A firing alert that this value keeps as it is: a rule at its severity or
+ * above still past its threshold, none above it past its own (which could
+ * escalate), and the value readable (a blind spell pauses, which can cancel).
+ */
+function holdsSteady(tracker: AlertTracker, rules: readonly RuleSpec[], value: number | undefined, blind: boolean): boolean {
+  const severity = tracker.firingSeverity;
+  if (severity === null || blind || value === undefined || !Number.isFinite(value)) return false;
+  let holdsCurrent = false;
+  for (const rule of rules) {
+    if (!pastThreshold(rule.direction, value, rule.threshold)) continue;
+    const higher = compareSeverity(rule.severity, severity);
+    if (higher > 0) return false;
+    if (higher === 0) holdsCurrent = true;
+  }
+  return holdsCurrent;
+}
+
 export class SurveillanceEvaluator {
   private readonly instruments = new Map<string, InstrumentState>();
   private readonly gapMs: number;
@@ -155,24 +176,43 @@ export class SurveillanceEvaluator {
    * the sample later in the same boundary. Changes no state.
    */
   mayTransition(sample: MetricSample): boolean {
+    return this.transitionUrgency(sample) !== 'none';
+  }
+
+  /**
+   * {@link mayTransition} graded, so a caller can put first what is likely
+   * to raise an event: `now` for a rule that fires, a pending alert, an
+   * episode under way or anything not known cheaply; `steady` when the only
+   * thing under way is a firing alert whose own threshold still holds with no
+   * higher rule past its threshold: the sample may move the alert's peak but
+   * raises no event (escalation needs a higher rule past its threshold,
+   * de-escalation and resolution need its own to stop holding); `none` when
+   * no event is possible and no alert changes. Changes no state.
+   */
+  transitionUrgency(sample: MetricSample): TransitionUrgency {
     const state = this.stateFor(sample);
-    if (state.retiring.size > 0) return true;
+    if (state.retiring.size > 0) return 'now';
     const silent = state.lastTime !== null && sample.time - state.lastTime > this.gapMs;
+    let steady = false;
     for (const [metric, metricRules] of state.rulesByMetric) {
       const tracker = state.trackers.get(metric);
-      if (tracker !== undefined && !tracker.idle) return true;
       const value = sample.values[metric];
+      if (tracker !== undefined && !tracker.idle) {
+        if (!holdsSteady(tracker, metricRules, value, blindingReason(metric, sample.health) !== null)) return 'now';
+        steady = true;
+        continue;
+      }
       if (value === undefined || !Number.isFinite(value) || blindingReason(metric, sample.health) !== null) continue;
       let z: ZScoreResult | undefined | null = null;
       for (const rule of metricRules) {
         if (!pastThreshold(rule.direction, value, rule.threshold)) continue;
         const k = this.effective(rule).zscore;
-        if (k === null) return true;
+        if (k === null) return 'now';
         if (z === null) z = this.prospectiveZ(state, metric, sample, value, silent);
-        if (z === undefined || (z.ready && pastZScore(rule.direction, z.z, k))) return true;
+        if (z === undefined || (z.ready && pastZScore(rule.direction, z.z, k))) return 'now';
       }
     }
-    return false;
+    return steady ? 'steady' : 'none';
   }
 
   /** The z `evaluate` would give `value` of `metric`; undefined when its window would re-warm or start over first. */
