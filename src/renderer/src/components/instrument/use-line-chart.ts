@@ -164,7 +164,8 @@ export function useLineChart(config: LineChartConfig): string | null {
       const shadeEl = shade.current;
       if (shadeEl) {
         const nowMs = consoleNow(store.getState(), Date.now());
-        const episodes = alertEpisodes(Object.values(store.getState().seen), rowKey!, lines, live ? nowMs : to, from, to);
+        // A live range grows past the instant the chart was built (`to` then): clipping there hid every alert opened since.
+        const episodes = alertEpisodes(Object.values(store.getState().seen), rowKey!, lines, live ? nowMs : to, from, live ? nowMs : to);
         const nodes: HTMLElement[] = [];
         for (const e of episodes) {
           const s = span(e.from, e.to);
