@@ -5,7 +5,7 @@
  * boundary. Pure: types and zod schemas only.
  */
 import { z } from 'zod';
-import type { Alert, AlertEvent, AlertState, DataHealth, InstrumentType, MetricName, Severity, VenueId } from './core/model';
+import type { Alert, AlertEvent, DataHealth, InstrumentType, MetricName, StoredAlert, VenueId } from './core/model';
 import type { RuleSpec } from './core/rule-types';
 import type { RuleStatus } from './core/rule-status';
 import { silenceSpanProblem, type Silence } from './silences';
@@ -242,16 +242,20 @@ export interface ConsoleSnapshot {
 }
 
 /**
- * An alert as the console shows it: the alert plus its case (who it is
- * assigned to, how many notes) and its value and z at open (the alert's own
- * `value` is that of its last transition). Absent fields: not known.
+ * What the console adds to an alert from its case and its trail: its value
+ * and z at open (the alert's own `value` is that of its last transition),
+ * who it is assigned to (null: nobody) and how many notes it has. Absent
+ * fields: not known (older engines).
  */
-export interface AlertView extends Alert {
+export interface AlertCaseFields {
   readonly openValue?: number | null;
   readonly openZscore?: number | null;
   readonly assignee?: string | null;
   readonly notes?: number;
 }
+
+/** An alert as the console shows it: the alert plus its case. */
+export interface AlertView extends Alert, AlertCaseFields {}
 
 /** One entry of an alert's case thread: a note, an assignment, or a notification a silence held back. */
 export interface AlertCaseEntry {
@@ -319,36 +323,11 @@ export interface SeriesResponse {
   readonly points: readonly SeriesPointView[];
 }
 
-export interface AlertHistoryRow {
-  readonly id: string;
-  readonly key: string;
-  readonly instrumentId: string;
-  readonly venue: VenueId;
-  readonly metric: string;
-  readonly rule: string;
-  readonly state: AlertState;
-  readonly cancelled: boolean;
-  readonly severity: Severity;
-  readonly peakSeverity: Severity;
-  readonly openedAt: number;
-  readonly firedAt: number | null;
-  readonly resolvedAt: number | null;
-  readonly value: number | null;
-  readonly zscore: number | null;
-  readonly threshold: number;
+/** A row of the alert history: the stored alert (model.ts `StoredAlert`), its acknowledgement flat, and its case. */
+export interface AlertHistoryRow extends Omit<StoredAlert, 'acknowledged'>, AlertCaseFields {
   readonly ackBy: string | null;
   readonly ackAt: number | null;
   readonly ackNote: string | null;
-  /** Feed-integrity alerts: what was wrong, in words; null for market alerts. */
-  readonly detail: string | null;
-  readonly peakValue: number | null;
-  readonly peakZscore: number | null;
-  /** Value and z of the alert's first audit event (its onset); absent from older engines. */
-  readonly openValue?: number | null;
-  readonly openZscore?: number | null;
-  /** Who the alert's case is assigned to (null: nobody), and its notes. */
-  readonly assignee?: string | null;
-  readonly notes?: number;
 }
 
 /** What `exportHistory` wrote (docs/exports.md). */

@@ -65,7 +65,7 @@ describe('feed-integrity alerts on a replayed simulator capture (engine pipeline
   });
 
   it('raises nothing a capture cannot show: no connection, worker, lag or history-write alerts', () => {
-    const metrics = new Set(alerts.map((a) => a.metric));
+    const metrics = new Set<string>(alerts.map((a) => a.metric));
     for (const m of ['feed_down_seconds', 'worker_restarts_in_window', 'analytics_lag_seconds', 'history_write_failures_in_window']) expect(metrics.has(m)).toBe(false);
   });
 });

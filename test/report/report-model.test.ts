@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AlertEventKind } from '../../src/shared/core/model';
 import { renderReportHtml, REPORT_CSP } from '../../src/engine/report/report-html';
 import {
   buildInstrumentReport,
@@ -151,7 +152,7 @@ function alert(over: Partial<ReportAlert> & Pick<ReportAlert, 'id' | 'events'>):
   return { rule: 'spread_warning', metric: 'spread_bps', peakSeverity: 'warning', openedAt: DAY, firedAt: DAY, resolvedAt: null, ...over };
 }
 
-const ev = (kind: string, offset: number, rule: string, severity: 'warning' | 'critical' = 'warning', threshold = 3) => ({ kind, time: DAY + offset, rule, severity, threshold });
+const ev = (kind: AlertEventKind, offset: number, rule: string, severity: 'warning' | 'critical' = 'warning', threshold = 3) => ({ kind, time: DAY + offset, rule, severity, threshold });
 
 describe('alerts by rule', () => {
   it('clips to the day: opened before it, still open at its end, escalated from one rule to another, cancelled', () => {

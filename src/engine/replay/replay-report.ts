@@ -1,35 +1,24 @@
 import type { CaptureSource } from '../import/import-source';
 import { bookMetrics } from '../../shared/core/metrics';
-import type { Alert, AlertEvent } from '../../shared/core/model';
+import type { Alert, AlertEvent, StoredAlert } from '../../shared/core/model';
 import { isFeedMetricName } from '../../shared/config/metric-names';
 import type { SurveillancePipeline } from '../pipeline/surveillance-pipeline';
 import type { BookEpisodes } from '../pipeline/venue-books';
 import type { RuleSummary, RuleSummaryEntry } from './rule-summary';
 import type { CaptureTruncation } from '../capture/capture-reader';
 
-/** An alert as the report lists it. */
-export interface ReportAlert {
-  readonly id: string;
-  readonly instrumentId: string;
-  readonly venue: string;
-  readonly metric: string;
-  readonly rule: string;
-  readonly severity: string;
-  readonly state: string;
-  readonly openedAt: number;
-  readonly firedAt: number | null;
-  readonly resolvedAt: number | null;
-  readonly value: number | null;
-  readonly zscore: number | null;
-  readonly threshold: number;
-}
+/** An alert as the report lists it: the alert's (model.ts `Alert`) latest state. */
+export type ReportAlert = Pick<
+  Alert,
+  'id' | 'instrumentId' | 'venue' | 'metric' | 'rule' | 'severity' | 'state' | 'openedAt' | 'firedAt' | 'resolvedAt' | 'value' | 'zscore' | 'threshold'
+>;
 
-/** A feed-integrity alert as the report lists it: about a venue (or one book), with what was wrong in words. */
-export interface ReportFeedAlert extends ReportAlert {
-  /** The venue id, or `venue:symbol` for a crossed or locked book. */
-  readonly key: string;
-  readonly detail: string | null;
-}
+/**
+ * A feed-integrity alert as the report lists it: about a venue (`key` is the
+ * venue id, or `venue:symbol` for a crossed or locked book), with what was
+ * wrong in words.
+ */
+export interface ReportFeedAlert extends ReportAlert, Pick<StoredAlert, 'key' | 'detail'> {}
 
 /** One venue instrument at the end of the replay (see docs/replay-report.md). */
 export interface ReportInstrument {

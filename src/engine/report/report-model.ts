@@ -4,6 +4,7 @@
  * (report-reader.ts) turns a day of SQLite history into these inputs; the
  * renderer (report-html.ts) turns the result into HTML.
  */
+import type { AlertEvent, StoredAlert } from '../../shared/core/model';
 
 export const DAY_MS = 86_400_000;
 
@@ -47,26 +48,15 @@ export type ReportData =
   | { readonly source: 'samples'; readonly samples: readonly ReportSample[] }
   | { readonly source: 'rollups'; readonly level: 'minute' | 'hour'; readonly stepMs: number; readonly rows: readonly ReportRollup[] };
 
-/** An alert as stored (alerts row), with its audit trail. */
-export interface ReportAlert {
-  readonly id: string;
-  /** The alert's latest rule (the trail tells which rule it fired under when). */
-  readonly rule: string;
-  readonly metric: string;
-  readonly peakSeverity: 'warning' | 'critical';
-  readonly openedAt: number;
-  readonly firedAt: number | null;
-  readonly resolvedAt: number | null;
+/**
+ * An alert as stored (model.ts `StoredAlert`), with its audit trail; `rule`
+ * is its latest (the trail tells which rule it fired under when).
+ */
+export interface ReportAlert extends Pick<StoredAlert, 'id' | 'rule' | 'metric' | 'peakSeverity' | 'openedAt' | 'firedAt' | 'resolvedAt'> {
   readonly events: readonly ReportAlertEvent[];
 }
 
-export interface ReportAlertEvent {
-  readonly kind: string;
-  readonly time: number;
-  readonly rule: string;
-  readonly severity: 'warning' | 'critical';
-  readonly threshold: number;
-}
+export type ReportAlertEvent = Pick<AlertEvent, 'kind' | 'time' | 'rule' | 'severity' | 'threshold'>;
 
 export interface ReportFeedEvent {
   readonly time: number;

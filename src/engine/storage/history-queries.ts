@@ -1,4 +1,4 @@
-import type { Acknowledgement, AlertEvent, AlertState, Severity } from '../../shared/core/model';
+import type { AlertEvent, AlertState, Severity, StoredAlert } from '../../shared/core/model';
 import type { HistoryDatabase } from './history-db';
 import type { FeedEventKind } from './history-writer';
 import { MINUTE_MS, minuteOf } from './minute-rollup';
@@ -188,32 +188,10 @@ function mergePoints<P extends SeriesPoint>(early: P, late: P): P {
   return { ...early, lastTime: late.lastTime, count: early.count + late.count, stale: early.stale || late.stale, bookInvalid: early.bookInvalid || late.bookInvalid, values };
 }
 
-/** An alert as stored: its latest state, the worst severity it reached and its local row id. */
-export interface AlertRecord {
+/** An alert as stored (model.ts `StoredAlert`) with its local row id. */
+export interface AlertRecord extends StoredAlert {
   /** Local row id (grows; the sync's idempotency key with the desk id). */
   readonly localId: number;
-  readonly id: string;
-  readonly key: string;
-  readonly instrumentId: string;
-  readonly venue: string;
-  readonly metric: string;
-  readonly rule: string;
-  readonly state: AlertState;
-  /** Pending alerts that never fired and ended: resolved without `firedAt`. */
-  readonly cancelled: boolean;
-  readonly severity: Severity;
-  readonly peakSeverity: Severity;
-  readonly openedAt: number;
-  readonly firedAt: number | null;
-  readonly resolvedAt: number | null;
-  readonly value: number | null;
-  readonly zscore: number | null;
-  readonly threshold: number;
-  readonly acknowledged: Acknowledgement | null;
-  /** Feed-integrity alerts: what was wrong, in words (null for market alerts). */
-  readonly detail: string | null;
-  readonly peakValue: number | null;
-  readonly peakZscore: number | null;
 }
 
 export interface AlertQuery {

@@ -311,6 +311,23 @@ export interface Alert {
   readonly peakZscore?: number | null;
 }
 
+/**
+ * An alert as the history keeps it (the SQLite row, the console's history
+ * view, the reports): the alert with its optional parts stored as null, and
+ * what only its whole life shows. Derived from `Alert`, so a field added
+ * there reaches the history, contract and report rows.
+ */
+export interface StoredAlert extends Omit<Alert, 'detail' | 'peakValue' | 'peakZscore'> {
+  /** Pending alerts that never fired and ended: resolved without `firedAt`. */
+  readonly cancelled: boolean;
+  /** The worst severity the alert reached. */
+  readonly peakSeverity: Severity;
+  /** Feed-integrity alerts: what was wrong, in words (null for market alerts). */
+  readonly detail: string | null;
+  readonly peakValue: number | null;
+  readonly peakZscore: number | null;
+}
+
 /** `${venue}:${symbol}`: the unique key of a venue instrument. */
 export function instrumentKey(venue: VenueId, symbol: string): string {
   return `${venue}:${symbol}`;
