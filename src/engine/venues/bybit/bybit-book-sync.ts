@@ -1,8 +1,7 @@
-import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../shared/core/model';
-import { DEFAULT_LIMITS } from '../../../shared/config';
-import { OrderBook } from '../../../shared/core/order-book';
+import type { BookDeltaEvent, BookSnapshotEvent } from '../../../shared/core/model';
 import { applyDeltaLevels, checkedState, loadLevels, loadSnapshotLevels, restoreStats, syncState } from '../book-sync-state';
-import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, type SyncResult } from '../venue';
+import { ChainedBookSync } from '../chained-book-sync';
+import type { BookSyncState, SyncResult } from '../venue';
 
 /**
  * Bybit v5 `orderbook.{depth}` sync rules for one book. Pure state machine:
@@ -25,60 +24,12 @@ import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, 
  *
  * `stats.bookUpdates` counts every message that changed the book, snapshots included.
  */
-export class BybitBookSync implements BookSync {
-  readonly book: OrderBook;
-  readonly stats: BookSyncStats = emptySyncStats();
-  private synced = false;
-  private waiting = true;
-  private lastU: number | undefined;
-  private lastTime: number | undefined;
-  private resyncPending = false;
-
-  constructor(
-    readonly instrument: Instrument,
-    maxLevelsPerSide = DEFAULT_LIMITS.bookLevelsPerSide,
-  ) {
-    this.book = new OrderBook(maxLevelsPerSide);
-  }
-
-  get valid(): boolean {
-    return this.synced;
-  }
-
-  get wantsSnapshot(): boolean {
-    return this.waiting;
-  }
-
-  get lastUpdateId(): number | undefined {
-    return this.synced ? this.lastU : undefined;
-  }
-
-  get lastUpdateTime(): number | undefined {
-    return this.synced ? this.lastTime : undefined;
-  }
-
-  apply(event: BookSnapshotEvent | BookDeltaEvent): SyncResult {
-    return event.type === 'book_snapshot' ? this.applySnapshot(event) : this.applyDelta(event);
-  }
-
-  reset(): void {
-    this.book.clear();
-    this.synced = false;
-    this.waiting = true;
-    this.lastU = undefined;
-    this.lastTime = undefined;
-  }
-
-  invalidate(): void {
-    this.reset();
-    this.resyncPending = true;
-  }
-
+export class BybitBookSync extends ChainedBookSync {
   checkpoint(): BookSyncState | undefined {
     return syncState(this.book, this.stats, 0, {
       synced: this.synced,
       waiting: this.waiting,
-      lastU: this.lastU ?? null,
+      lastU: this.lastId ?? null,
       lastTime: this.lastTime ?? null,
       resyncPending: this.resyncPending,
     });
@@ -92,18 +43,18 @@ export class BybitBookSync implements BookSync {
     restoreStats(this.stats, state.stats);
     this.synced = seq.synced as boolean;
     this.waiting = seq.waiting as boolean;
-    this.lastU = seq.lastU === null ? undefined : (seq.lastU as number);
+    this.lastId = seq.lastU === null ? undefined : (seq.lastU as number);
     this.lastTime = seq.lastTime === null ? undefined : (seq.lastTime as number);
     this.resyncPending = seq.resyncPending as boolean;
   }
 
-  private applySnapshot(snapshot: BookSnapshotEvent): SyncResult {
+  protected applySnapshot(snapshot: BookSnapshotEvent): SyncResult {
     this.stats.rejectedLevels += loadSnapshotLevels(this.book, snapshot);
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
     this.synced = true;
     this.waiting = false;
-    this.lastU = snapshot.seq.last;
+    this.lastId = snapshot.seq.last;
     this.lastTime = snapshot.exchangeTime;
     if (this.resyncPending) {
       this.stats.resyncs += 1;
@@ -112,12 +63,12 @@ export class BybitBookSync implements BookSync {
     return 'applied';
   }
 
-  private applyDelta(delta: BookDeltaEvent): SyncResult {
+  protected applyDelta(delta: BookDeltaEvent): SyncResult {
     if (!this.synced) return 'dropped';
     const u = delta.seq.last;
-    if (u !== undefined && this.lastU !== undefined) {
-      if (u <= this.lastU) return 'dropped';
-      if (u !== this.lastU + 1) {
+    if (u !== undefined && this.lastId !== undefined) {
+      if (u <= this.lastId) return 'dropped';
+      if (u !== this.lastId + 1) {
         this.stats.sequenceGaps += 1;
         return this.fail();
       }
@@ -125,7 +76,7 @@ export class BybitBookSync implements BookSync {
     this.stats.rejectedLevels += applyDeltaLevels(this.book, delta);
     if (this.book.overflowing()) return this.overflow();
     this.stats.bookUpdates += 1;
-    this.lastU = u;
+    this.lastId = u;
     this.lastTime = delta.exchangeTime;
     return 'applied';
   }
@@ -141,7 +92,7 @@ export class BybitBookSync implements BookSync {
   private fail(): SyncResult {
     this.synced = false;
     this.waiting = true;
-    this.lastU = undefined;
+    this.lastId = undefined;
     this.resyncPending = true;
     return 'resync';
   }

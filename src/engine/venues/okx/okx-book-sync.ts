@@ -1,10 +1,9 @@
 import { trimBufferByAge } from '../pre-snapshot-buffer';
-import type { BookDeltaEvent, BookSnapshotEvent, Instrument } from '../../../shared/core/model';
-import { DEFAULT_LIMITS } from '../../../shared/config';
-import { OrderBook } from '../../../shared/core/order-book';
+import type { BookDeltaEvent, BookSnapshotEvent } from '../../../shared/core/model';
 import { hasNoLevels } from '../../decode/numeric-book-message';
 import { applyDeltaLevels, checkedState, loadLevels, loadSnapshotLevels, restoreStats, syncState } from '../book-sync-state';
-import { emptySyncStats, type BookSync, type BookSyncState, type BookSyncStats, type SyncResult } from '../venue';
+import { ChainedBookSync } from '../chained-book-sync';
+import type { BookSyncState, SyncResult } from '../venue';
 import { okxBookChecksum } from './okx-checksum';
 
 /**
@@ -56,51 +55,17 @@ const isKeepalive = (event: Sequenced): boolean =>
  *   the book keeps its last (suspect) levels for inspection but takes no
  *   updates until a snapshot rebuilds it, which counts a resync.
  *
- * `stats.bookUpdates` counts every message that changed the book, snapshots included.
+ * `stats.bookUpdates` counts every message that changed the book, snapshots
+ * included; `lastId` is the seqId of the last message applied, undefined when
+ * unknown (older protocol, after a resync).
  */
-export class OkxBookSync implements BookSync {
-  readonly book: OrderBook;
-  readonly stats: BookSyncStats = emptySyncStats();
-
-  private synced = false;
-  private waiting = true;
-  /** seqId of the last message applied; undefined when unknown (older protocol, after a resync). */
-  private lastSeq: number | undefined;
+export class OkxBookSync extends ChainedBookSync {
   /** True between a REST snapshot and the first update applied on top of it. */
   private aligning = false;
   /** Sequenced updates held until a snapshot can be aligned with them. */
   private buffer: Sequenced[] = [];
-  /** A gap or checksum failure happened: the next completed snapshot is a resync. */
-  private resyncPending = false;
-  /** Exchange `ts` of the last message applied. */
-  private lastTime: number | undefined;
   /** A message with a seqId was applied: the book follows `books` (not `books5`, not the unsequenced older protocol). */
   private sequenced = false;
-
-  constructor(
-    readonly instrument: Instrument,
-    maxLevelsPerSide = DEFAULT_LIMITS.bookLevelsPerSide,
-  ) {
-    this.book = new OrderBook(maxLevelsPerSide);
-  }
-
-  /** Synced, in sequence, checksum good. */
-  get valid(): boolean {
-    return this.synced;
-  }
-
-  /** Waiting for a snapshot: at start and after a gap or checksum failure. */
-  get wantsSnapshot(): boolean {
-    return this.waiting;
-  }
-
-  get lastUpdateId(): number | undefined {
-    return this.synced ? this.lastSeq : undefined;
-  }
-
-  get lastUpdateTime(): number | undefined {
-    return this.synced ? this.lastTime : undefined;
-  }
 
   /**
    * One seqId per update, the numbers REST `market/books` is stamped with, so
@@ -116,26 +81,11 @@ export class OkxBookSync implements BookSync {
     return this.buffer.length;
   }
 
-  /** Applies one book message per the rules above. */
-  apply(event: BookSnapshotEvent | BookDeltaEvent): SyncResult {
-    return event.type === 'book_snapshot' ? this.applySnapshot(event) : this.applyDelta(event);
-  }
-
-  /** Forgets the book (disconnect, stale feed) and waits for a new snapshot. */
-  reset(): void {
-    this.book.clear();
-    this.synced = false;
-    this.waiting = true;
-    this.lastSeq = undefined;
+  /** Forgets the book (disconnect, stale feed), and the updates held for a snapshot, and waits for a new snapshot. */
+  override reset(): void {
+    super.reset();
     this.aligning = false;
     this.buffer = [];
-    this.lastTime = undefined;
-  }
-
-  /** The book is known wrong (book-top cross-check): reset, and the snapshot that rebuilds it is a resync. */
-  invalidate(): void {
-    this.reset();
-    this.resyncPending = true;
   }
 
   /** The whole state (docs/seek.md, book-state checkpoints); undefined while updates are held for a snapshot. */
@@ -143,7 +93,7 @@ export class OkxBookSync implements BookSync {
     return syncState(this.book, this.stats, this.buffer.length, {
       synced: this.synced,
       waiting: this.waiting,
-      lastSeq: this.lastSeq ?? null,
+      lastSeq: this.lastId ?? null,
       aligning: this.aligning,
       resyncPending: this.resyncPending,
       lastTime: this.lastTime ?? null,
@@ -162,17 +112,17 @@ export class OkxBookSync implements BookSync {
     restoreStats(this.stats, state.stats);
     this.synced = seq.synced as boolean;
     this.waiting = seq.waiting as boolean;
-    this.lastSeq = seq.lastSeq === null ? undefined : (seq.lastSeq as number);
+    this.lastId = seq.lastSeq === null ? undefined : (seq.lastSeq as number);
     this.aligning = seq.aligning as boolean;
     this.resyncPending = seq.resyncPending as boolean;
     this.lastTime = seq.lastTime === null ? undefined : (seq.lastTime as number);
     this.sequenced = seq.sequenced as boolean;
   }
 
-  private applySnapshot(snapshot: BookSnapshotEvent): SyncResult {
+  protected applySnapshot(snapshot: BookSnapshotEvent): SyncResult {
     const snapSeq = snapshot.seq.last;
     // A REST snapshot fetched late can be older than a book already in sequence: keep the book.
-    if (this.synced && snapSeq !== undefined && this.lastSeq !== undefined && snapSeq < this.lastSeq) return 'dropped';
+    if (this.synced && snapSeq !== undefined && this.lastId !== undefined && snapSeq < this.lastId) return 'dropped';
 
     let pending: Sequenced[] = [];
     if (snapSeq !== undefined) {
@@ -195,7 +145,7 @@ export class OkxBookSync implements BookSync {
     if (!this.checksumOk(snapshot.checksum)) return this.fail();
     this.synced = true;
     this.waiting = false;
-    this.lastSeq = snapSeq;
+    this.lastId = snapSeq;
     this.lastTime = snapshot.exchangeTime;
     if (snapSeq !== undefined) this.sequenced = true;
     // Only a REST snapshot (seqId without prevSeqId: see the mapper) may be
@@ -212,24 +162,24 @@ export class OkxBookSync implements BookSync {
     return this.synced ? 'applied' : 'resync';
   }
 
-  private applyDelta(delta: BookDeltaEvent): SyncResult {
+  protected applyDelta(delta: BookDeltaEvent): SyncResult {
     const sequenced = isSequenced(delta);
     if (!this.synced) {
       // Without seqIds nothing can be aligned: the older protocol's socket snapshot will replace the book.
       return sequenced ? this.hold(delta) : 'dropped';
     }
     if (!sequenced) {
-      this.lastSeq = undefined;
-    } else if (this.lastSeq !== undefined && !isReset(delta)) {
+      this.lastId = undefined;
+    } else if (this.lastId !== undefined && !isReset(delta)) {
       const { last, prev } = delta.seq;
       if (this.aligning) {
-        if (last <= this.lastSeq) return 'dropped'; // already in the snapshot (or a keepalive)
-        if (prev > this.lastSeq) {
+        if (last <= this.lastId) return 'dropped'; // already in the snapshot (or a keepalive)
+        if (prev > this.lastId) {
           // The snapshot predates this update's predecessor: too old, not a gap in the stream.
           this.fail(false);
           return this.hold(delta);
         }
-      } else if (prev !== this.lastSeq) {
+      } else if (prev !== this.lastId) {
         this.stats.sequenceGaps += 1;
         this.fail();
         // Newer than anything we have: keep it for the REST snapshot the feed will fetch.
@@ -245,7 +195,7 @@ export class OkxBookSync implements BookSync {
     this.stats.bookUpdates += 1;
     this.aligning = false;
     if (sequenced) {
-      this.lastSeq = delta.seq.last;
+      this.lastId = delta.seq.last;
       this.sequenced = true;
     }
     this.lastTime = delta.exchangeTime;
@@ -293,7 +243,7 @@ export class OkxBookSync implements BookSync {
   private fail(resync = true): SyncResult {
     this.synced = false;
     this.waiting = true;
-    this.lastSeq = undefined;
+    this.lastId = undefined;
     this.aligning = false;
     this.buffer = [];
     if (resync) this.resyncPending = true;
