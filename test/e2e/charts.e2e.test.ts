@@ -41,6 +41,43 @@ const UNITS: Record<(typeof CHARTS)[number], { unit: string; value: RegExp }> = 
   'chart-zscore': { unit: 'σ', value: /^[+-]?\d+\.\dσ( \(drawn at ±\d+σ\))?$/ },
 };
 
+
+/**
+ * Per chart, the first time label of its axis, read off the axis canvas: where
+ * its ink starts, how wide it is, and the narrowest a whole label can be
+ * (`HH:MM` in the chart's font, regular or bold; every longer label is
+ * wider). A label cut by the axis's left edge starts at 0 and is narrower.
+ */
+function firstTimeLabels(): Promise<{ id: string; start: number; width: number; whole: number }[]> {
+  return page.evaluate(() => {
+    const probe = document.createElement('canvas').getContext('2d')!;
+    // lightweight-charts' default font family, at the layout's 10 px.
+    const family = "-apple-system, BlinkMacSystemFont, 'Trebuchet MS', Roboto, Ubuntu, sans-serif";
+    const inkWidth = (font: string): number => {
+      probe.font = font;
+      const m = probe.measureText('00:00');
+      return Math.floor(m.actualBoundingBoxLeft + m.actualBoundingBoxRight);
+    };
+    const whole = Math.min(inkWidth(`10px ${family}`), inkWidth(`bold 10px ${family}`));
+    return [...document.querySelectorAll<HTMLElement>('[data-testid^="chart-"][data-unit]')].map((chart) => {
+      const rows = chart.querySelectorAll('table tr');
+      const axis = rows[rows.length - 1]!.querySelectorAll('td')[1]!;
+      const ink: number[] = [];
+      for (const canvas of axis.querySelectorAll('canvas')) {
+        const { width, height } = canvas;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+        // Rows below the axis border line only: the border inks every column.
+        for (let x = 0; x < width; x++) for (let y = 2; y < height; y++) if (data[(y * width + x) * 4 + 3]! > 100) ink[x] = (ink[x] ?? 0) + 1;
+      }
+      const start = ink.findIndex((n) => (n ?? 0) > 0);
+      // A label's glyphs are at most 3 px apart; labels are further apart than that.
+      let end = start;
+      for (let x = start; x >= 0 && x < ink.length && x - end <= 3; x++) if ((ink[x] ?? 0) > 0) end = x;
+      return { id: chart.dataset.testid ?? '', start, width: start < 0 ? 0 : end - start + 1, whole };
+    });
+  });
+}
+
 describe('charts of the demo console (Chromium)', () => {
   it('opens an instrument with units, tick decimals, apart threshold labels, a shaded alert episode and a shared crosshair', async () => {
     await page.goto(running.web.url);
@@ -113,4 +150,17 @@ describe('charts of the demo console (Chromium)', () => {
       expect(values.some((v) => v !== '–'), `${id} has a value at the crosshair`).toBe(true);
     }
   }, 240_000);
+
+  it('draws the first time label of every chart whole, not cut by the axis edge, whatever the range', async () => {
+    for (const range of ['live', '1h', '6h']) {
+      await page.getByTestId(`range-${range}`).click();
+      await expect.poll(async () => (await firstTimeLabels()).filter((l) => l.start >= 0).length, { timeout: 15_000 }).toBe(CHARTS.length);
+      const labels = await firstTimeLabels();
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `charts-time-labels-${range}.png`) });
+      for (const l of labels) {
+        // Inside the axis: a label may sit flush with the edge, but then it is all there.
+        if (l.start <= 1) expect(l.width, `${range} ${l.id}: first label ${l.width} px wide at x ${l.start} (a whole one is at least ${l.whole} px)`).toBeGreaterThanOrEqual(l.whole - 1);
+      }
+    }
+  }, 90_000);
 });

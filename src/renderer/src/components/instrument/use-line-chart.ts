@@ -89,7 +89,10 @@ export function useLineChart(config: LineChartConfig): string | null {
       layout: { background: { type: ColorType.Solid, color: 'rgba(0,0,0,0)' }, textColor: CHART_THEME.text, fontSize: 10, attributionLogo: false },
       grid: { vertLines: { color: CHART_THEME.grid }, horzLines: { color: CHART_THEME.grid } },
       rightPriceScale: { borderColor: CHART_THEME.border },
-      timeScale: { borderColor: CHART_THEME.border, timeVisible: true, secondsVisible: range.spanMs <= 15 * 60_000 },
+      // lightweight-charts moves the first time label inside the axis (instead of cutting it in half) only at a fixed
+      // left edge: the range starts at its first (whitespace) bar, so the edge is fixed there, and the bars may be
+      // as thin as the range needs (the default 0.5 px minimum let a 1 h range of 1,800 bars show only its last 30 min).
+      timeScale: { borderColor: CHART_THEME.border, timeVisible: true, secondsVisible: range.spanMs <= 15 * 60_000, fixLeftEdge: true, minBarSpacing: 0.01 },
       localization: { priceFormatter: unit.format, timeFormatter: (t: Time) => formatClock((t as number) * 1000) },
       crosshair: { mode: 0 },
     });
