@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   });
 
   await window.loadURL(devUrl ?? APP_INDEX_URL);
-  engine.service.start();
+  engine.start();
 }
 
 /** File > Open capture…: the native dialog, then a replay of the chosen file. */

@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../shared/config';
-import { historyRestingDepth } from '../discovery/resting-depth';
-import { LiveSelection } from '../live/live-selection';
-import { simInstrumentsConfig, startSimServer, type SimServer } from '../simulator';
-import { resolveHistoryPath } from '../storage/history-db';
-import { ConsoleService, type ConsoleServiceOptions } from './console-service';
-import { demoSchedule } from './demo-schedule';
+import type { SimServer } from '../simulator';
+import { openConsoleEngine } from './console-engine';
+import type { ConsoleService } from './console-service';
 import { isLoopbackHost } from './web-security';
 import { startWebServer, type WebServer, type WebTls } from './web-server';
 
@@ -75,63 +70,31 @@ export interface RunningConsole {
 }
 
 /**
- * Starts what `surveil serve` runs. In demo mode the simulator comes up
- * first on loopback ports and the config's exchanges point at it; its
- * history goes to a temp database unless `db` is given, so simulated data
- * never mixes into the desk's real history.
+ * Starts what `surveil serve` runs: the console engine (console-engine.ts,
+ * shared with the Electron main process) behind the loopback web server.
  */
 export async function runConsole(options: ConsoleRunOptions): Promise<RunningConsole> {
-  let config = options.config;
-  let sim: SimServer | null = null;
-  let tempDir: string | null = null;
-  let service: ConsoleService | null = null;
+  const engine = await openConsoleEngine({
+    config: options.config,
+    ...(options.demo !== undefined && { demo: options.demo }),
+    ...(options.extraAssets !== undefined && { extraAssets: options.extraAssets }),
+    ...(options.seed !== undefined && { seed: options.seed }),
+    ...(options.db !== undefined && { db: options.db }),
+    ...(options.feedLog && { feedLog: options.feedLog }),
+    service: {
+      ...(options.captureDirs ? { captureDirs: options.captureDirs } : {}),
+      // A typed path opens only where nobody but this machine's user can reach the console (web-server.ts: no token there either).
+      openAnyCapture: typedCapturePathsAllowed(options.host ?? options.config.features.web.host, publicOriginOf(options)),
+    },
+  });
   try {
-    if (options.demo) {
-      const schedule = demoSchedule(options.demo);
-      const extraAssets = options.extraAssets ?? 0;
-      sim = await startSimServer({
-        schedule,
-        extraAssets,
-        seed: options.seed ?? 1,
-        alerts: config.alerts,
-        staleTimeoutMs: config.features.staleTimeoutSeconds * 1000,
-      });
-      config = { ...config, exchanges: sim.exchangesConfig(config.exchanges) };
-      // The simulator lists more than instruments.yaml: subscribe to every simulated listing,
-      // unless select: rules are there to discover them (with their tiers and depth policy).
-      if (extraAssets > 0 && (config.selection?.rules.length ?? 0) === 0) config = { ...config, instruments: simInstrumentsConfig(extraAssets) };
-    }
-    let dbPath: string | null;
-    if (options.db) dbPath = resolveHistoryPath({ explicit: options.db });
-    else if (options.demo) dbPath = join((tempDir = mkdtempSync(join(tmpdir(), 'surveil-demo-'))), 'history.sqlite');
-    else dbPath = config.features.storage.enabled ? resolveHistoryPath({ storage: config.features.storage }) : null;
-    // Tiers with min_depth_usd read the resting depth this desk's history observed (never a simulator's books).
-    const restingDepth = dbPath && !sim ? historyRestingDepth(dbPath, config.alerts.tiers, Date.now()) : null;
-    // instruments.yaml select: rules, resolved against the venues' (or the simulator's) listings (docs/discovery.md).
-    const selection = await LiveSelection.start(config, {
-      log: (line) => (options.feedLog ?? ((l) => process.stdout.write(`${l}\n`)))(line),
-      ...(restingDepth && { restingDepth }),
-    });
-    config = selection.config;
-
-    const mode: ConsoleServiceOptions['mode'] = options.demo ? { kind: 'demo', scenario: options.demo } : { kind: 'live' };
+    const { config, dbPath, service } = engine;
     const host = options.host ?? config.features.web.host;
     const port = options.port ?? config.features.web.port;
     const tls = resolveWebTls(config, options.tls);
-    const publicOrigin = options.publicOrigin ?? (process.env[PUBLIC_ORIGIN_ENV] || undefined) ?? config.features.web.publicOrigin;
-    const svc = new ConsoleService({
-      config,
-      mode,
-      simulated: sim !== null,
-      dbPath,
-      ...(options.captureDirs ? { captureDirs: options.captureDirs } : {}),
-      // A typed path opens only where nobody but this machine's user can reach the console (web-server.ts: no token there either).
-      openAnyCapture: typedCapturePathsAllowed(host, publicOrigin),
-      ...(options.feedLog ? { feedLog: options.feedLog } : {}),
-    });
-    service = svc;
+    const publicOrigin = publicOriginOf(options);
     const web = await startWebServer({
-      api: svc,
+      api: service,
       host,
       port,
       rootDir: options.rendererDir ?? defaultRendererDir(),
@@ -144,26 +107,24 @@ export async function runConsole(options: ConsoleRunOptions): Promise<RunningCon
       if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot bind ${host}: not an address of this machine`);
       throw error;
     });
-    svc.start();
-    const stopRefresh = selection.startRefresh(svc.engine);
-    const simServer = sim;
+    engine.start();
     return {
-      service: svc,
+      service,
       web,
-      sim,
+      sim: engine.sim,
       dbPath,
       async stop() {
-        stopRefresh();
         await web.close();
-        await svc.stop();
-        await simServer?.close();
-        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+        await engine.stop();
       },
     };
   } catch (error) {
-    await service?.stop();
-    await sim?.close();
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    await engine.stop();
     throw error;
   }
+}
+
+/** `--public-origin`, else SURVEIL_PUBLIC_ORIGIN, else features.yaml web.public_origin. */
+function publicOriginOf(options: ConsoleRunOptions): string | undefined {
+  return options.publicOrigin ?? (process.env[PUBLIC_ORIGIN_ENV] || undefined) ?? options.config.features.web.publicOrigin;
 }
