@@ -52,6 +52,12 @@ export interface VenueConfigPlugin {
   readonly listingSchema: z.ZodType<RawListing>;
   /** Book stream of a listing that names none (null: the venue has one kind of book stream). */
   readonly defaultDepthStream: DepthStream | null;
+  /**
+   * The engine's book symbol of a listing when it is not the symbol as
+   * written (Bybit: spot BTCUSDT is the book `BTCUSDT-SPOT`, apart from the
+   * USDT perpetual BTCUSDT). Default: the symbol as written.
+   */
+  bookSymbol?(type: InstrumentType, symbol: string): string;
   /** The venue's own cross-checks of a listing against its instrument's type. */
   checkListing?(type: InstrumentType, listing: RawListing, issue: ListingIssue): void;
   /** How `surveil config check` shows its block (cells after name and state) and a listing (one cell). */
@@ -87,7 +93,7 @@ export function typesOfVenue(plugins: readonly VenueConfigPlugin[], venue: Venue
 /** Listing -> `VenueListing`, the venue's defaults filled in. */
 export function toVenueListing(plugin: VenueConfigPlugin, raw: RawListing, type: InstrumentType, tier: string | undefined): VenueListing {
   return {
-    symbol: raw.symbol,
+    symbol: plugin.bookSymbol?.(type, raw.symbol) ?? raw.symbol,
     depthStream: raw.depth_stream ?? plugin.defaultDepthStream,
     index: type !== 'spot' ? (raw.index ?? null) : null,
     tickSize: raw.tick_size ?? null,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { connectionSchema, listingFields, type VenueConfigPlugin } from '../../../shared/config';
 import { httpUrl, wsUrl } from '../../../shared/config/schema-parts';
 import type { BybitConfig } from './bybit-feed';
-import { BYBIT_VENUE_ID } from './instruments';
+import { bybitBookSymbol, BYBIT_VENUE_ID } from './instruments';
 
 declare module '../../../shared/config/exchanges-schema' {
   interface ExchangesConfig {
@@ -50,6 +50,8 @@ export const bybitConfig: VenueConfigPlugin = {
   exchangeSchema,
   listingSchema,
   defaultDepthStream: 'diff',
+  // Without it a spot listing would subscribe the linear perpetual of the same name.
+  bookSymbol: (type, symbol) => (type === 'spot' ? bybitBookSymbol('spot', symbol) : symbol),
   checkListing(type, listing, issue) {
     if (listing.symbol.endsWith('-SPOT')) issue(['symbol'], 'write the Bybit symbol itself (BTCUSDT); the console names the spot book BTCUSDT-SPOT');
     if (type === 'spot' && listing.index !== undefined) issue(['index'], 'a spot pair has no index');
