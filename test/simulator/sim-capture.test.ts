@@ -37,18 +37,19 @@ describe('simulated captures', () => {
     const header = JSON.parse(readFileSync(path, 'utf8').split('\n')[0]!) as Record<string, unknown>;
     expect(header).toMatchObject({ capture: 1, source: 'simulator', scenario: 'calm', seed: 1 });
     const frames = await readCaptureFrames(path);
-    for (const venue of ['binance-spot', 'binance-usdm', 'okx']) {
+    for (const venue of ['binance-spot', 'binance-usdm', 'okx', 'binance-coinm', 'bybit']) {
       const first = frames.find((f) => f.venue === venue)!;
       expect(first.kind, venue).toBe('rest');
-      expect(first.url).toMatch(/exchangeInfo|public\/instruments/);
+      expect(first.url).toMatch(/exchangeInfo|public\/instruments|market\/instruments-info/);
     }
     for (let i = 1; i < frames.length; i += 1) expect(frames[i]!.t).toBeGreaterThanOrEqual(frames[i - 1]!.t);
     expect(frames.filter((f) => f.kind === 'ws').every((f) => typeof f.conn === 'string')).toBe(true);
     expect(frames.some((f) => f.url.includes('/api/v3/depth?limit=5000&symbol=BTCUSDT'))).toBe(true);
     expect(frames.some((f) => f.url.includes('/fapi/v1/depth?limit=1000&symbol=ETHUSDT'))).toBe(true);
-    // 8 books ticking every 100-250 ms plus tickers and marks: moderate volume.
-    expect(frames.length / 20).toBeGreaterThan(40);
-    expect(frames.length / 20).toBeLessThan(120);
+    expect(frames.some((f) => f.url.includes('/dapi/v1/depth?limit=1000&symbol=BTCUSD_PERP'))).toBe(true);
+    // 14 books ticking every 100-250 ms plus tickers and marks: moderate volume.
+    expect(frames.length / 20).toBeGreaterThan(70);
+    expect(frames.length / 20).toBeLessThan(200);
   });
 
   it('calm replays with no alert, no gap, no rejected frame and valid, checksummed books on all venues', async () => {
@@ -57,14 +58,16 @@ describe('simulated captures', () => {
     expect(sim.labels.injections).toEqual([]);
     expect(report.alerts).toEqual([]);
     expect(report.rejected).toEqual({});
-    expect(report.instruments).toHaveLength(8);
+    expect(report.instruments).toHaveLength(14);
     for (const i of report.instruments) {
       expect(i.bookValid, `${i.venue} ${i.symbol}`).toBe(true);
       expect(i.metadata).toBe('venue');
       expect(i.sequenceGaps + i.resyncs + i.checksumFailures).toBe(0);
       expect(i.spreadBps!).toBeLessThan(0.1);
-      // Every book agrees with the venue's own top of book (bookTicker by update id, OKX tickers by time).
-      expect(i.driftChecks, `${i.venue} ${i.symbol}`).toBeGreaterThan(500);
+      // Every book agrees with the venue's own top of book (bookTicker by update id, OKX and Bybit tickers by time);
+      // Bybit spot tickers carry no best bid and offer, so that book has nothing to be checked against.
+      if (i.venue === 'bybit' && i.symbol.endsWith('-SPOT')) expect(i.driftChecks).toBe(0);
+      else expect(i.driftChecks, `${i.venue} ${i.symbol}`).toBeGreaterThan(500);
       expect([i.driftMismatches, i.bookDrifts]).toEqual([0, 0]);
     }
     const okx = report.instruments.filter((i) => i.venue === 'okx');
@@ -126,13 +129,13 @@ describe.each(['spread_blowout', 'liquidity_drain', 'basis_dislocation', 'mark_i
       if (family === primary) expect(alert.severity).toBe('critical');
     }
     expect(replay.report.rejected).toEqual({});
-  });
+  }, 90_000);
 });
 
 describe('volatile_but_normal', () => {
   it('keeps spreads wide all run long and fires nothing', async () => {
     const { sim, replay } = await simulateAndReplay({ scenario: 'volatile_but_normal', seed: 4 });
-    expect(sim.labels.injections.map((i) => i.venue).sort()).toEqual(['binance-spot', 'binance-usdm', 'okx']);
+    expect(sim.labels.injections.map((i) => i.venue).sort()).toEqual(['binance-coinm', 'binance-spot', 'binance-usdm', 'bybit', 'okx']);
     expect(sim.labels.injections.every((i) => i.expect.length === 0 && i.start === sim.labels.captureStart)).toBe(true);
     expect(replay.report.alerts).toEqual([]);
     expect(replay.report.instruments.every((i) => i.spreadBps! > 1)).toBe(true);
@@ -191,7 +194,9 @@ describe('feed scenarios', () => {
     // Every other book, on every venue, agreed with its venue all along.
     for (const other of replay.report.instruments.filter((i) => i !== book)) {
       expect([other.driftMismatches, other.bookDrifts], `${other.venue} ${other.symbol}`).toEqual([0, 0]);
-      expect(other.driftChecks).toBeGreaterThan(100);
+      // Bybit spot tickers carry no best bid and offer: nothing to check that book against.
+      if (other.venue === 'bybit' && other.symbol.endsWith('-SPOT')) expect(other.driftChecks).toBe(0);
+      else expect(other.driftChecks, `${other.venue} ${other.symbol}`).toBeGreaterThan(100);
     }
     // No market alert; the operator is told by the book_drift feed alert on the venue, with its detail.
     expect(replay.report.alerts).toEqual([]);

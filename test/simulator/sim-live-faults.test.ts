@@ -42,14 +42,20 @@ const KEYS = [
   'okx:ETH-USDT',
   'okx:BTC-USDT-SWAP',
   'okx:ETH-USDT-SWAP',
+  'binance-coinm:BTCUSD_PERP',
+  'binance-coinm:ETHUSD_PERP',
+  'bybit:BTCUSDT',
+  'bybit:ETHUSDT',
+  'bybit:BTCUSDT-SPOT',
+  'bybit:BTCUSD',
 ];
 
 function fastExchanges(base: ExchangesConfig): ExchangesConfig {
   return {
     binance: { ...base.binance, connection: { ...base.binance.connection, ...FAST_CONNECTION } },
     okx: { ...base.okx, connection: { ...base.okx.connection, ...FAST_CONNECTION } },
-    bybit: base.bybit,
-    binancecoinm: base.binancecoinm,
+    bybit: { ...base.bybit, connection: { ...base.bybit.connection, ...FAST_CONNECTION } },
+    binancecoinm: { ...base.binancecoinm, connection: { ...base.binancecoinm.connection, ...FAST_CONNECTION } },
   };
 }
 

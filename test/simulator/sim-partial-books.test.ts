@@ -26,16 +26,16 @@ describe('partial-book streams for the long tail', () => {
     session = new LiveSession({ pipeline, sampleIntervalMs: 1_000, createFeeds: (sink) => createConfiguredFeeds(config, sink), extraSink: { onFrame: (f) => frames.push(f) } });
     session.start();
     const deadline = Date.now() + 15_000;
-    while (pipeline.instrumentStates().filter((s) => s.sync?.valid).length < 24 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (pipeline.instrumentStates().filter((s) => s.sync?.valid).length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }, 20_000);
   afterAll(async () => {
     await session.stop();
     await server.close();
   });
 
-  it('every book valid: 8 full, 16 partial', () => {
+  it('every book valid: 14 full (BTC and ETH on every venue), 16 partial', () => {
     const states = pipeline.instrumentStates();
-    expect(states).toHaveLength(24);
+    expect(states).toHaveLength(30);
     expect(states.filter((s) => !s.sync?.valid).map((s) => s.key)).toEqual([]);
     expect(pipeline.counters.rejected).toEqual({});
   });

@@ -33,29 +33,29 @@ function framesDigest(options: SimulateOptions): string {
 }
 
 describe('extra simulated assets: listings', () => {
-  it('adds four listings per asset after the eight BTC/ETH ones, with valid venue symbols and distinct canonical ids', () => {
+  it('adds four listings per asset after the fourteen BTC/ETH ones, with valid venue symbols and distinct canonical ids', () => {
     expect(simInstruments(0)).toBe(SIM_INSTRUMENTS);
     const all = simInstruments(11);
-    expect(all).toHaveLength(52);
-    expect(all.slice(0, 8)).toEqual(SIM_INSTRUMENTS);
-    const extra = all.slice(8);
+    expect(all).toHaveLength(58);
+    expect(all.slice(0, 14)).toEqual(SIM_INSTRUMENTS);
+    const extra = all.slice(14);
     expect(new Set(extra.map((i) => i.base)).size).toBe(11);
     for (const i of extra) {
       if (i.venue === 'okx') expect(i.symbol).toMatch(i.type === 'spot' ? /^S\d\d-USDT$/ : /^S\d\d-USDT-SWAP$/);
       else expect(i.symbol).toMatch(/^S\d\dUSDT$/);
       expect(i.id).toBe(`${i.base}-USDT-${i.type === 'spot' ? 'SPOT' : 'PERP'}`);
     }
-    // Each canonical id is listed once per exchange: 2 per asset and type.
+    // Each canonical id is listed once per exchange: 2 per synthetic asset and type.
     const keys = all.map((i) => `${i.venue}:${i.symbol}`);
-    expect(new Set(keys).size).toBe(52);
-    expect(new Set(all.map((i) => i.id)).size).toBe(26);
+    expect(new Set(keys).size).toBe(58);
+    expect(new Set(all.map((i) => i.id)).size).toBe(28);
   });
 
   it('spreads price levels from ~0.05 to ~5,000, so tick sizes and precisions vary', () => {
     const profiles = extraAssetProfiles(11);
     expect(profiles[0]!.start).toBeCloseTo(0.05, 6);
     expect(profiles[10]!.start).toBeCloseTo(5_000, 0);
-    const ticks = new Set(simInstruments(11).slice(8).map((i) => i.tickDecimals));
+    const ticks = new Set(simInstruments(11).slice(14).map((i) => i.tickDecimals));
     expect(ticks.size).toBeGreaterThanOrEqual(5);
     expect(() => extraAssetProfiles(-1)).toThrow(RangeError);
     expect(() => extraAssetProfiles(1.5)).toThrow(RangeError);
@@ -94,7 +94,7 @@ describe('extra simulated assets: listings', () => {
   it('describes the simulated listings as instruments.yaml does (the shipped file for 0 extra assets)', () => {
     expect(simInstrumentsConfig(0)).toEqual(CONFIG.instruments);
     const config = simInstrumentsConfig(11);
-    expect(Object.keys(config)).toHaveLength(26);
+    expect(Object.keys(config)).toHaveLength(28);
     expect(config['S01-USDT-PERP']).toMatchObject({
       type: 'perpetual',
       base: 'S01',
@@ -118,14 +118,14 @@ describe('extra simulated assets: captures', () => {
     await simulateToCapture({ ...RULES, scenario: 'calm', seed: 2, extraAssets: 11, out: path });
     const frames = await readCaptureFrames(path);
     // Metadata covers every listing: exchangeInfo per Binance service, public/instruments per OKX type.
-    const meta = frames.filter((f) => f.kind === 'rest' && /exchangeInfo|public\/instruments/.test(f.url)).map((f) => f.data).join('\n');
-    for (const i of simInstruments(11)) expect(meta, i.symbol).toContain(`"${i.symbol}"`);
+    const meta = frames.filter((f) => f.kind === 'rest' && /exchangeInfo|public\/instruments|market\/instruments-info/.test(f.url)).map((f) => f.data).join('\n');
+    for (const i of simInstruments(11)) expect(meta, i.symbol).toContain(`"${i.wireSymbol}"`);
     const indexFeeds = new Set(frames.filter((f) => f.data.includes('"channel":"index-tickers"') && f.data.includes('"idxPx"')).map((f) => /"instId":"([^"]+)"/.exec(f.data)![1]));
     expect(indexFeeds.size).toBe(13);
 
     const settings = pipelineSettingsFrom({ ...CONFIG, instruments: simInstrumentsConfig(11) });
     const { report } = await replayCapture(path, { speed: 'max', settings });
-    expect(report.instruments).toHaveLength(52);
+    expect(report.instruments).toHaveLength(58);
     expect(report.rejected).toEqual({});
     expect(report.alerts).toEqual([]);
     for (const i of report.instruments) {
@@ -148,8 +148,8 @@ describe('extra simulated assets: live server', () => {
     try {
       const deadline = Date.now() + 15_000;
       const valid = () => pipeline.instrumentStates().filter((s) => s.sync?.valid).length;
-      while (valid() < 16 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(valid()).toBe(16);
+      while (valid() < 22 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(valid()).toBe(22);
       expect(pipeline.counters.rejected).toEqual({});
       expect(pipeline.directory.guessed.size).toBe(0);
       const okx = await fetch(`${server.urls.okx.http}/api/v5/public/instruments?instType=SWAP`).then((r) => r.json() as Promise<{ data: { instId: string; uly: string }[] }>);

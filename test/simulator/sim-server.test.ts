@@ -111,8 +111,8 @@ describe('simulated exchange server (legacy OKX)', () => {
     try {
       const deadline = Date.now() + 12_000;
       const valid = () => pipeline.instrumentStates().filter((s) => s.sync?.valid).length;
-      while (valid() < 8 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(valid()).toBe(8);
+      while (valid() < 14 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(valid()).toBe(14);
       expect(pipeline.counters.rejected).toEqual({});
       expect(pipeline.directory.guessed.size).toBe(0);
     } finally {

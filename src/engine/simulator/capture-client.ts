@@ -1,19 +1,20 @@
 import type { RawFrame } from '../feed/raw-frame';
+import { coinmExchangeInfo } from './binance-coinm-protocol';
 import { binanceExchangeInfo, binanceStream } from './binance-protocol';
+import { bybitBookTopic, bybitInstrumentsPage, bybitOpReply, bybitTickerTopic } from './bybit-protocol';
 import { okxInstruments, okxSubscribeAck } from './okx-protocol';
 import type { Prng } from './prng';
 import type { ScenarioEffects } from './scenario-effects';
-import { instrumentsOf, SIM_INSTRUMENTS, SIM_VENUES, type SimInstrument, type SimVenue } from './sim-instruments';
-import type { Emission, Endpoint, SimMarket } from './sim-market';
+import { instrumentsOf, SIM_INSTRUMENTS, SIM_VENUES, type SimBybitCategory, type SimInstrument, type SimVenue } from './sim-instruments';
+import { bookEndpoint, type Emission, type Endpoint, type SimMarket } from './sim-market';
+import { traitsOf } from './sim-venues';
 
-/** The production URLs a recording of the real venues would carry. */
-const REST_BASE: Readonly<Record<SimVenue, string>> = {
-  'binance-spot': 'https://api.binance.com',
-  'binance-usdm': 'https://fapi.binance.com',
-  okx: 'https://www.okx.com',
-};
-/** One-way network latency to each venue (ms) and its jitter. */
-const LATENCY: Readonly<Record<SimVenue, number>> = { 'binance-spot': 9, 'binance-usdm': 7, okx: 24 };
+/** The production REST host a recording of a venue would carry. */
+const restBaseOf = (venue: SimVenue): string => traitsOf(venue).restBase;
+/** One-way network latency to a venue (ms), before its jitter. */
+const latencyOf = (venue: SimVenue): number => traitsOf(venue).latencyMs;
+/** Bybit takes at most 10 topics in one subscribe request (spot's limit; the feed keeps to it everywhere). */
+const BYBIT_ARGS_PER_REQUEST = 10;
 /** OKX feed: how long after subscribing it waits for a socket snapshot before asking REST. */
 const OKX_SNAPSHOT_GRACE_MS = 1_000;
 /**
@@ -114,7 +115,7 @@ export class CaptureClient {
       return;
     }
     const connection = state.connections.find((c) => c.endpoint === emission.endpoint)!;
-    const t = this.receive(connection, emission.time + LATENCY[state.venue] + this.rng.uniform(0, 3));
+    const t = this.receive(connection, emission.time + latencyOf(state.venue) + this.rng.uniform(0, 3));
     this.push({ t, venue: state.venue, kind: 'ws', url: connection.url, data: emission.text, conn: connection.id });
     if (emission.kind !== 'depth') return;
     const symbol = emission.symbol;
@@ -152,7 +153,7 @@ export class CaptureClient {
     this.at(serverTime, () => {
       const text = body(serverTime);
       const t = round(serverTime + 15 + this.rng.uniform(0, 25) + (bytes > 0 ? text.length / 20_000 : 0));
-      this.push({ t, venue, kind: 'rest', url: `${REST_BASE[venue]}${path}`, data: text });
+      this.push({ t, venue, kind: 'rest', url: `${restBaseOf(venue)}${path}`, data: text });
     });
   }
 
@@ -164,6 +165,18 @@ export class CaptureClient {
         const of = listings.filter((i) => (i.type === 'spot') === (type === 'SPOT'));
         this.rest(venue, startTime + 1, `/api/v5/public/instruments?instType=${type}`, () => okxInstruments(of));
       }
+      return;
+    }
+    if (venue === 'bybit') {
+      // The feed asks instruments-info once per category it follows (one page: limit 1000).
+      for (const category of bybitCategories(listings)) {
+        const of = listings.filter((i) => i.category === category);
+        this.rest(venue, startTime + 1, `/v5/market/instruments-info?category=${category}&limit=1000`, (time) => bybitInstrumentsPage(category, of, '', Math.floor(time)));
+      }
+      return;
+    }
+    if (venue === 'binance-coinm') {
+      this.rest(venue, startTime + 1, '/dapi/v1/exchangeInfo', (time) => coinmExchangeInfo(listings, Math.floor(time)));
       return;
     }
     const market = venue === 'binance-spot' ? 'spot' : 'usdm';
@@ -182,14 +195,60 @@ export class CaptureClient {
       this.rest('okx', when, `/api/v5/market/books?instId=${encodeURIComponent(symbol)}&sz=400`, (time) => this.market.okxRestSnapshot(listing, Math.floor(time), 400), 1);
       return;
     }
+    if (state.venue === 'bybit') return this.resubscribe(state, symbol, when);
     const spot = state.venue === 'binance-spot';
-    const path = spot ? `/api/v3/depth?limit=5000&symbol=${symbol}` : `/fapi/v1/depth?limit=1000&symbol=${symbol}`;
+    const prefix = state.venue === 'binance-coinm' ? '/dapi/v1' : '/fapi/v1';
+    const path = spot ? `/api/v3/depth?limit=5000&symbol=${symbol}` : `${prefix}/depth?limit=1000&symbol=${symbol}`;
     this.rest(state.venue, when, path, (time) => this.market.binanceSnapshot(listing, Math.floor(time), spot ? 5000 : 1000), 1);
+  }
+
+  /**
+   * Bybit: the feed asks for a book's snapshot by subscribing its topic
+   * again (unsubscribe, subscribe); the venue answers both and sends the
+   * snapshot, which the socket carries after everything published before it.
+   */
+  private resubscribe(state: VenueState, symbol: string, sentAt: number): void {
+    const listing = this.market.listing('bybit', symbol)!;
+    const connection = state.connections.find((c) => c.endpoint === bookEndpoint(listing.instrument))!;
+    const serverTime = sentAt + latencyOf('bybit');
+    this.at(serverTime, () => {
+      const t = serverTime + latencyOf('bybit');
+      for (const op of ['unsubscribe', 'subscribe']) this.pushWs(state, connection, t, bybitOpReply(op, true, '', connection.id, ''));
+      this.pushWs(state, connection, t + 0.5, this.market.bybitSnapshotText(listing, Math.floor(serverTime)));
+    });
+  }
+
+  private pushWs(state: VenueState, connection: Connection, t: number, data: string): void {
+    this.push({ t: this.receive(connection, t), venue: state.venue, kind: 'ws', url: connection.url, data, conn: connection.id });
+  }
+
+  /** Bybit: each category's socket subscribes its topics ten at a time; every book and ticker then gets its snapshot. */
+  private connectBybit(state: VenueState, at: number): void {
+    const lat = latencyOf('bybit');
+    const serverTime = at + lat;
+    state.lost.clear();
+    const listings = this.market.instrumentsOf('bybit');
+    for (const connection of state.connections) {
+      const mine = listings.filter((i) => bookEndpoint(i) === connection.endpoint);
+      const topics = mine.flatMap((i) => [bybitBookTopic(i), bybitTickerTopic(i)]);
+      for (let k = 0; k < topics.length; k += BYBIT_ARGS_PER_REQUEST) this.pushWs(state, connection, serverTime + lat, bybitOpReply('subscribe', true, '', connection.id, ''));
+    }
+    this.at(serverTime, () => {
+      state.open = true;
+      for (const connection of state.connections) {
+        for (const instrument of listings.filter((i) => bookEndpoint(i) === connection.endpoint)) {
+          const listing = this.market.listing('bybit', instrument.symbol)!;
+          this.pushWs(state, connection, serverTime + lat + 0.5, this.market.bybitSnapshotText(listing, Math.floor(serverTime)));
+          this.pushWs(state, connection, serverTime + lat + 0.5, this.market.bybitTickerSnapshotText(listing, Math.floor(serverTime)));
+        }
+      }
+    });
   }
 
   /** Opens (or reopens) a venue's sockets and subscribes, as its feed does. */
   private connect(state: VenueState, at: number): void {
     const symbols = this.market.instrumentsOf(state.venue).map((i) => i.symbol);
+    if (state.venue === 'bybit') return this.connectBybit(state, at);
     if (state.venue !== 'okx') {
       // Combined-stream URLs subscribe on connect; the feed fetches each snapshot once a diff has arrived.
       state.open = true;
@@ -198,18 +257,18 @@ export class CaptureClient {
       return;
     }
     const okx = state.connections[0]!;
-    const serverTime = at + LATENCY.okx;
+    const serverTime = at + latencyOf('okx');
     state.lost.clear();
     const connId = Math.floor(this.rng.uniform(0, 0xffffffff)).toString(16).padStart(8, '0');
     for (const arg of okxArgs(this.market.instruments)) {
-      this.push({ t: this.receive(okx, serverTime + LATENCY.okx), venue: 'okx', kind: 'ws', url: okx.url, data: okxSubscribeAck(arg, connId), conn: okx.id });
+      this.push({ t: this.receive(okx, serverTime + latencyOf('okx')), venue: 'okx', kind: 'ws', url: okx.url, data: okxSubscribeAck(arg, connId), conn: okx.id });
     }
     if (this.market.okxProtocol === 'legacy') {
       this.at(serverTime, () => {
         state.open = true;
         for (const symbol of symbols) {
           const text = this.market.okxSocketSnapshot(this.market.listing('okx', symbol)!, Math.floor(serverTime));
-          this.push({ t: this.receive(okx, serverTime + LATENCY.okx + 0.5), venue: 'okx', kind: 'ws', url: okx.url, data: text, conn: okx.id });
+          this.push({ t: this.receive(okx, serverTime + latencyOf('okx') + 0.5), venue: 'okx', kind: 'ws', url: okx.url, data: text, conn: okx.id });
         }
       });
       return;
@@ -235,10 +294,27 @@ export function okxArgs(instruments: readonly SimInstrument[] = SIM_INSTRUMENTS)
   return args;
 }
 
+/** Bybit categories with listings, in the feed's order (spot, linear, inverse). */
+function bybitCategories(listings: readonly SimInstrument[]): SimBybitCategory[] {
+  return (['spot', 'linear', 'inverse'] as const).filter((c) => listings.some((i) => i.category === c));
+}
+
 /** The sockets a venue's feed opens, with the ids the feed-health view gives them. */
 function connectionsOf(venue: SimVenue, instruments: readonly SimInstrument[]): Connection[] {
-  const symbols = instrumentsOf(venue, instruments).map((i) => i.symbol);
+  const listings = instrumentsOf(venue, instruments);
+  const symbols = listings.map((i) => i.symbol);
   const book = symbols.flatMap((s) => [binanceStream(s, 'depth'), binanceStream(s, 'bookTicker')]).join('/');
+  if (venue === 'binance-coinm') {
+    // One dstream socket: a symbol's depth, bookTicker and markPrice together.
+    const streams = symbols.flatMap((s) => [binanceStream(s, 'depth'), binanceStream(s, 'bookTicker'), binanceStream(s, 'markPrice')]).join('/');
+    return [{ id: 'binance-coinm-coinm-0', url: `wss://dstream.binance.com/stream?streams=${streams}`, endpoint: 'dstream', lastT: 0 }];
+  }
+  if (venue === 'bybit') {
+    return bybitCategories(listings).map((category, index) => {
+      const endpoint = bookEndpoint(listings.find((i) => i.category === category)!);
+      return { id: `bybit-${category}-${index}`, url: `wss://stream.bybit.com/v5/public/${category}`, endpoint, lastT: 0 };
+    });
+  }
   if (venue === 'binance-spot') {
     return [{ id: 'binance-spot-spot-0', url: `wss://stream.binance.com:9443/stream?streams=${book}`, endpoint: 'spot', lastT: 0 }];
   }

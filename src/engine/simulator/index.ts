@@ -1,6 +1,6 @@
 /**
- * The exchange simulator: Binance spot, Binance USD-M and OKX markets driven
- * by one fair-value process, with injectable scenarios, written as captures
+ * The exchange simulator: Binance spot, USD-M and COIN-M, OKX and Bybit
+ * markets driven by one fair-value process, with injectable scenarios, written as captures
  * with ground-truth labels (no waiting) or served live on loopback ports.
  */
 export { labelsText, type LabelExpectation, type LabelFamily, type LabelFeedEvent, type LabelInjection, type SimLabels } from './labels';

@@ -261,8 +261,9 @@ export function planScenario(request: ScenarioRequest, context: PlanContext): Sc
         const stale: LabelFeedEvent[] = forMs > context.staleTimeoutMs + 500 ? ['stale'] : [];
         // Replay keeps the old book across the silence: the first diff after
         // reconnecting breaks the chain (gap) and the new REST snapshot
-        // resyncs it. A legacy OKX socket snapshot simply replaces the book.
-        const chain: LabelFeedEvent[] = venue === 'okx' && context.okxProtocol === 'legacy' ? [] : ['gap', 'resync'];
+        // resyncs it. A socket snapshot on subscribe (legacy OKX, Bybit) simply replaces the book.
+        const snapshotOnSubscribe = (venue === 'okx' && context.okxProtocol === 'legacy') || venue === 'bybit';
+        const chain: LabelFeedEvent[] = snapshotOnSubscribe ? [] : ['gap', 'resync'];
         return { ...base, expect: [], expectFeed: [...stale, ...chain] };
       }
     }

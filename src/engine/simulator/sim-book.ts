@@ -1,5 +1,5 @@
 import type { Prng } from './prng';
-import { lotOf, priceText, sizeText, tickOf, type SimInstrument } from './sim-instruments';
+import { lotValue, priceText, sizeText, tickOf, type SimInstrument } from './sim-instruments';
 
 /** A level change: price in ticks, size in lots (0 deletes the level). */
 export type LevelChange = readonly [ticks: number, lots: number];
@@ -63,7 +63,6 @@ export class SimBook {
   private readonly bidPrices: number[] = [];
   private readonly askPrices: number[] = [];
   private readonly tick: number;
-  private readonly lotNotional: number;
   private drained = false;
 
   constructor(
@@ -73,7 +72,6 @@ export class SimBook {
     spreadTicks: number,
   ) {
     this.tick = tickOf(instrument);
-    this.lotNotional = lotOf(instrument) * instrument.contractValue;
     const bestBid = Math.floor(midTicks - spreadTicks / 2);
     this.seedSide('bid', bestBid, midTicks);
     this.seedSide('ask', bestBid + spreadTicks, midTicks);
@@ -184,14 +182,14 @@ export class SimBook {
     const factor = d < DRAIN_BAND_BPS ? nearFactor : 1;
     const notional = perBps * spacingBps(d) * factor * this.rng.lognormal(0.45) * 0.9;
     const price = this.midPrice();
-    return Math.max(1, Math.round(notional / (price * this.lotNotional)));
+    return Math.max(1, Math.round(notional / lotValue(this.instrument, price)));
   }
 
   /** Median lots of a new level at `d` bps (drawLots without its noise). */
   private profileLots(d: number, nearFactor: number): number {
     const perBps = (this.instrument.depth10 / 8) * (0.3 + d / 10);
     const factor = d < DRAIN_BAND_BPS ? nearFactor : 1;
-    return (perBps * spacingBps(d) * factor * 0.9) / (this.midPrice() * this.lotNotional);
+    return (perBps * spacingBps(d) * factor * 0.9) / lotValue(this.instrument, this.midPrice());
   }
 
   private midPrice(): number {
@@ -215,7 +213,7 @@ export class SimBook {
   private drawLotsAt(d: number, mid: number): number {
     const perBps = (this.instrument.depth10 / 8) * (0.3 + d / 10);
     const notional = perBps * spacingBps(d) * this.rng.lognormal(0.45) * 0.9;
-    return Math.max(1, Math.round(notional / (mid * this.tick * this.lotNotional)));
+    return Math.max(1, Math.round(notional / lotValue(this.instrument, mid * this.tick)));
   }
 
   /**
@@ -305,7 +303,7 @@ export class SimBook {
       if (d >= DRAIN_BAND_BPS) break;
       const lots = map.get(p)!;
       const perBps = (this.instrument.depth10 / 8) * (0.3 + d / 10);
-      const cap = Math.max(1, Math.floor((perBps * spacingBps(d) * factor) / (mid * this.tick * this.lotNotional)));
+      const cap = Math.max(1, Math.floor((perBps * spacingBps(d) * factor) / lotValue(this.instrument, mid * this.tick)));
       if (lots > cap) set(side, p, cap);
     }
   }

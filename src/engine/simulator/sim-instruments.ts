@@ -1,21 +1,28 @@
-import type { InstrumentConfig, InstrumentsConfig } from '../../shared/config';
-import type { InstrumentType, VenueId } from '../../shared/core/model';
+import type { InstrumentConfig, InstrumentsConfig, VenueListing } from '../../shared/config';
+import type { ContractKind, InstrumentType, VenueId } from '../../shared/core/model';
 import { assetRank, extraAssetProfiles, type ExtraAssetProfile, type SimAsset } from './fair-value';
+import { SIM_VENUES, traitsOf, type SimVenue } from './sim-venues';
 
-/** The venues the simulator speaks, as capture venue ids. */
-export const SIM_VENUES = ['binance-spot', 'binance-usdm', 'okx'] as const;
-export type SimVenue = (typeof SIM_VENUES)[number];
+export { SIM_VENUES, type SimVenue };
+
+/** Bybit's three public categories, each on its own socket with its own books. */
+export type SimBybitCategory = 'spot' | 'linear' | 'inverse';
 
 /** One listing on one simulated venue, with the exchange's own precision rules. */
 export interface SimInstrument {
   readonly venue: SimVenue;
-  /** The venue's symbol: `BTCUSDT`, `BTC-USDT-SWAP`. */
+  /** The engine's book symbol: `BTCUSDT`, `BTC-USDT-SWAP`, `BTCUSD_PERP`, Bybit spot `BTCUSDT-SPOT`. */
   readonly symbol: string;
+  /** The venue's own symbol on the wire (differs only for Bybit spot: `BTCUSDT`). */
+  readonly wireSymbol: string;
   /** Canonical id, as in config/instruments.yaml. */
   readonly id: string;
   readonly type: Extract<InstrumentType, 'spot' | 'perpetual'>;
   readonly base: SimAsset;
-  readonly quote: 'USDT';
+  /** USD for inverse contracts (COIN-M, Bybit inverse), USDT otherwise. */
+  readonly quote: 'USDT' | 'USD';
+  /** Inverse: sizes in contracts of `contractValue` USD each, whatever the price. */
+  readonly contractKind: ContractKind;
   /** Decimals of the tick (0.01 -> 2) and of the price strings sent (Binance spot pads to 8). */
   readonly tickDecimals: number;
   readonly priceDecimals: number;
@@ -23,31 +30,41 @@ export interface SimInstrument {
   readonly lotDecimals: number;
   readonly sizeDecimals: number;
   readonly trimZeros: boolean;
-  /** Base units per contract (OKX swaps); 1 for spot and Binance. */
+  /** Base units per contract (OKX swaps), USD per contract (inverse: COIN-M 100 / 10, Bybit 1); 1 for spot and linear Binance / Bybit. */
   readonly contractValue: number;
   /** Nominal quote notional per side within 10 bps of the mid in calm markets. */
   readonly depth10: number;
   /** OKX index the swap is priced against (`uly`). */
   readonly index?: string;
+  /** Bybit: the category (socket and REST `category=`) the listing lives in. */
+  readonly category?: SimBybitCategory;
 }
 
-function listing(
-  venue: SimVenue,
-  symbol: string,
-  id: string,
-  base: SimAsset,
-  p: Pick<SimInstrument, 'tickDecimals' | 'priceDecimals' | 'lotDecimals' | 'sizeDecimals' | 'contractValue' | 'depth10'> & { index?: string },
-): SimInstrument {
+type ListingParams = Pick<SimInstrument, 'tickDecimals' | 'priceDecimals' | 'lotDecimals' | 'sizeDecimals' | 'contractValue' | 'depth10'> & {
+  readonly index?: string;
+  readonly wireSymbol?: string;
+  readonly category?: SimBybitCategory;
+};
+
+function listing(venue: SimVenue, symbol: string, id: string, base: SimAsset, p: ListingParams): SimInstrument {
   const type = id.endsWith('-PERP') ? 'perpetual' : 'spot';
-  return { venue, symbol, id, type, base, quote: 'USDT', trimZeros: venue === 'okx', ...p };
+  const quote = id.split('-')[1] === 'USD' ? 'USD' : 'USDT';
+  const contractKind: ContractKind = type === 'spot' ? 'spot' : quote === 'USD' ? 'inverse' : 'linear';
+  const { wireSymbol, ...rest } = p;
+  return { venue, symbol, wireSymbol: wireSymbol ?? symbol, id, type, base, quote, contractKind, trimZeros: traitsOf(venue).trimZeros, ...rest };
 }
 
 /**
  * The simulated listings. Precisions follow the real venues: Binance spot
  * prints 8 decimals, USD-M BTCUSDT ticks 0.10, OKX swaps trade contracts of
- * 0.01 BTC / 0.1 ETH. Depths are set so that BTC-USDT-PERP holds several
- * $M within 10 bps (its depth rule warns under $500K) and every other book
- * is far above the default $50K.
+ * 0.01 BTC / 0.1 ETH, COIN-M perpetuals contracts of 100 / 10 USD (its
+ * exchangeInfo's contractSize), Bybit linear sizes in base units (qtyStep
+ * 0.001 BTC) and inverse in 1 USD contracts. One simplification: Bybit's
+ * BTCUSD ticks 0.5 and this one 0.1 (ticks here are powers of ten).
+ * Depths are set so that BTC-USDT-PERP holds several $M within 10 bps (its
+ * depth rule warns under $500K) and every other book is far above the
+ * default $50K. The first eight (Binance spot and USD-M, OKX) come first,
+ * in their old order, so a run's earlier streams keep their numbers.
  */
 export const SIM_INSTRUMENTS: readonly SimInstrument[] = [
   listing('binance-spot', 'BTCUSDT', 'BTC-USDT-SPOT', 'BTC', { tickDecimals: 2, priceDecimals: 8, lotDecimals: 5, sizeDecimals: 8, contractValue: 1, depth10: 1_800_000 }),
@@ -58,6 +75,12 @@ export const SIM_INSTRUMENTS: readonly SimInstrument[] = [
   listing('okx', 'BTC-USDT', 'BTC-USDT-SPOT', 'BTC', { tickDecimals: 1, priceDecimals: 1, lotDecimals: 8, sizeDecimals: 8, contractValue: 1, depth10: 1_200_000 }),
   listing('okx', 'ETH-USDT-SWAP', 'ETH-USDT-PERP', 'ETH', { tickDecimals: 2, priceDecimals: 2, lotDecimals: 2, sizeDecimals: 2, contractValue: 0.1, depth10: 1_500_000, index: 'ETH-USDT' }),
   listing('okx', 'ETH-USDT', 'ETH-USDT-SPOT', 'ETH', { tickDecimals: 2, priceDecimals: 2, lotDecimals: 6, sizeDecimals: 6, contractValue: 1, depth10: 600_000 }),
+  listing('binance-coinm', 'BTCUSD_PERP', 'BTC-USD-PERP', 'BTC', { tickDecimals: 1, priceDecimals: 1, lotDecimals: 0, sizeDecimals: 0, contractValue: 100, depth10: 2_000_000 }),
+  listing('binance-coinm', 'ETHUSD_PERP', 'ETH-USD-PERP', 'ETH', { tickDecimals: 2, priceDecimals: 2, lotDecimals: 0, sizeDecimals: 0, contractValue: 10, depth10: 1_000_000 }),
+  listing('bybit', 'BTCUSDT', 'BTC-USDT-PERP', 'BTC', { tickDecimals: 1, priceDecimals: 2, lotDecimals: 3, sizeDecimals: 3, contractValue: 1, depth10: 3_500_000, category: 'linear' }),
+  listing('bybit', 'ETHUSDT', 'ETH-USDT-PERP', 'ETH', { tickDecimals: 2, priceDecimals: 2, lotDecimals: 2, sizeDecimals: 2, contractValue: 1, depth10: 1_800_000, category: 'linear' }),
+  listing('bybit', 'BTCUSDT-SPOT', 'BTC-USDT-SPOT', 'BTC', { tickDecimals: 2, priceDecimals: 2, lotDecimals: 6, sizeDecimals: 6, contractValue: 1, depth10: 1_000_000, wireSymbol: 'BTCUSDT', category: 'spot' }),
+  listing('bybit', 'BTCUSD', 'BTC-USD-PERP', 'BTC', { tickDecimals: 1, priceDecimals: 2, lotDecimals: 0, sizeDecimals: 0, contractValue: 1, depth10: 1_500_000, category: 'inverse' }),
 ];
 
 /** Decimals of a step no coarser than `fraction` of `price` (an epsilon keeps exact powers of ten exact). */
@@ -93,7 +116,7 @@ function extraListings(profile: ExtraAssetProfile): SimInstrument[] {
 const byExtraCount = new Map<number, readonly SimInstrument[]>([[0, SIM_INSTRUMENTS]]);
 
 /**
- * Every listing of a run with `extraAssets` synthetic assets: the eight
+ * Every listing of a run with `extraAssets` synthetic assets: the
  * {@link SIM_INSTRUMENTS} first (so their order, and a default run's bytes,
  * never change), then four listings per synthetic asset.
  */
@@ -106,7 +129,7 @@ export function simInstruments(extraAssets = 0): readonly SimInstrument[] {
   return list;
 }
 
-/** The listings of one venue, in the order above (of the given run's list; the default eight if none). */
+/** The listings of one venue, in the order above (of the given run's list; the default ones if none). */
 export function instrumentsOf(venue: VenueId, instruments: readonly SimInstrument[] = SIM_INSTRUMENTS): SimInstrument[] {
   return instruments.filter((i) => i.venue === venue);
 }
@@ -124,41 +147,51 @@ export interface SimBookChoice {
 /**
  * instruments.yaml for a simulated run, so an engine subscribes to every
  * simulated listing (config/instruments.yaml names only BTC and ETH). Same
- * shape and order as the shipped file: per asset the perp (with its spot leg
- * and OKX index and contract value) then the spot. Tick sizes are left to
- * the venue metadata, which the simulator always serves.
+ * content as the shipped file: per asset its perpetuals (with their spot
+ * leg, OKX index and contract values), then its spot, each listed on every
+ * exchange key that simulates it. Tick sizes are left to the venue
+ * metadata, which the simulator always serves.
  */
 export function simInstrumentsConfig(extraAssets = 0, books: SimBookChoice = {}): InstrumentsConfig {
   const instruments = simInstruments(extraAssets);
   const assetsByVolume = [...new Set(instruments.map((i) => i.base))].sort((a, b) => assetRank(a) - assetRank(b));
   const fullBooks = new Set(assetsByVolume.slice(0, books.diffAssets ?? assetsByVolume.length));
   const out: Record<string, InstrumentConfig> = {};
-  const assets = [...new Set(instruments.map((i) => i.base))];
-  for (const asset of assets) {
-    for (const type of ['perpetual', 'spot'] as const) {
-      const of = instruments.filter((i) => i.base === asset && i.type === type);
-      const binance = of.find((i) => i.venue !== 'okx');
-      const okx = of.find((i) => i.venue === 'okx');
-      const id = of[0]!.id;
-      // The most traded assets get full books; the tail partial streams (Binance depth20, OKX books5).
+  const typeOrder = (i: SimInstrument) => (i.type === 'perpetual' ? 0 : 1);
+  for (const asset of [...new Set(instruments.map((i) => i.base))]) {
+    const ofAsset = instruments.filter((i) => i.base === asset).sort((a, b) => typeOrder(a) - typeOrder(b));
+    for (const id of [...new Set(ofAsset.map((i) => i.id))]) {
+      const of = ofAsset.filter((i) => i.id === id);
+      const first = of[0]!;
+      // The most traded assets get full books; the tail partial streams (Binance depth20, OKX books5, Bybit 50 levels).
       const full = fullBooks.has(asset);
+      const venues: Record<string, VenueListing> = {};
+      for (const i of of) venues[traitsOf(i.venue).exchange] ??= listingConfig(i, full);
       out[id] = {
         id,
-        type,
+        type: first.type,
         base: asset,
-        quote: 'USDT',
+        quote: first.quote,
         enabled: true,
-        spot: type === 'perpetual' ? `${asset}-USDT-SPOT` : null,
-        venues: {
-          ...(binance && { binance: { symbol: binance.symbol, depthStream: full ? 'diff' : 'partial20', index: null, tickSize: null, contractValue: null } }),
-          ...(okx && {
-            okx: { symbol: okx.symbol, depthStream: full ? null : 'partial20', index: okx.index ?? null, tickSize: null, contractValue: type === 'perpetual' ? okx.contractValue : null },
-          }),
-        },
+        spot: first.type === 'perpetual' ? `${asset}-USDT-SPOT` : null,
+        venues,
       };
     }
   }
   return out;
+}
+
+/** One listing as instruments.yaml resolves it: OKX's full book is its default (null), the others name `diff`. */
+function listingConfig(i: SimInstrument, full: boolean): VenueListing {
+  const okx = traitsOf(i.venue).wire === 'okx';
+  return {
+    symbol: i.symbol,
+    depthStream: full ? (okx ? null : 'diff') : 'partial20',
+    index: i.index ?? null,
+    tickSize: null,
+    // Listed where a contract is not one base unit (OKX swaps) or is a fixed USD amount above 1 (COIN-M).
+    contractValue: i.type === 'perpetual' && i.contractValue !== 1 ? i.contractValue : null,
+  };
 }
 
 /** Tick size as a number (for level arithmetic only: strings are built from integers). */
@@ -169,6 +202,12 @@ export function tickOf(instrument: SimInstrument): number {
 /** Lot (size step) as a number. */
 export function lotOf(instrument: SimInstrument): number {
   return 10 ** -instrument.lotDecimals;
+}
+
+/** Quote (USD) value of one lot at `price`: an inverse contract is worth its fixed USD amount whatever the price. */
+export function lotValue(instrument: SimInstrument, price: number): number {
+  const perLot = lotOf(instrument) * instrument.contractValue;
+  return instrument.contractKind === 'inverse' ? perLot : perLot * price;
 }
 
 /**

@@ -1,21 +1,43 @@
+import { coinmBookTicker, coinmDepthSnapshot, coinmDepthUpdate, coinmPair } from './binance-coinm-protocol';
 import { binanceBookTicker, binanceCombined, binanceDepthSnapshot, binanceDepthUpdate, binanceLevels, binanceMarkPrice, binanceStream } from './binance-protocol';
+import { bybitBookPush, bybitBookTopic, bybitChangedFields, bybitLevels, bybitRestBook, bybitTickerFields, bybitTickerPush, bybitTickerTopic, type BybitTickerFields } from './bybit-protocol';
 import { assetRank, extraAssetProfiles, FairValueProcess, type SimAsset } from './fair-value';
 import { okxBooksPush, okxChecksumOf, okxLevels, okxRestBooks, okxTicker, type OkxLevel, type OkxProtocol } from './okx-protocol';
 import { Prng } from './prng';
 import type { ScenarioEffects } from './scenario-effects';
 import { SimBook, type BookChanges } from './sim-book';
 import { instrumentsOf, roundedPriceText, simInstruments, tickOf, type SimInstrument, type SimVenue } from './sim-instruments';
-import { SimReference } from './sim-reference';
+import { SimReference, type ReferenceTexts } from './sim-reference';
+import { traitsOf } from './sim-venues';
 import type { TickerInputs } from './sim-tickers';
 
-/** Which socket endpoint carries a message: Binance spot, USD-M `/public` or `/market`, OKX public. */
-export type Endpoint = 'spot' | 'public' | 'market' | 'okx';
+/**
+ * Which socket endpoint carries a message: Binance spot, USD-M `/public` or
+ * `/market`, COIN-M dstream, OKX public, Bybit's spot, linear and inverse sockets.
+ */
+export type Endpoint = 'spot' | 'public' | 'market' | 'dstream' | 'okx' | 'bybit-spot' | 'linear' | 'inverse';
+
+/** The endpoint that carries a listing's book (and top-of-book) messages. */
+export function bookEndpoint(instrument: SimInstrument): Endpoint {
+  switch (instrument.venue) {
+    case 'binance-spot':
+      return 'spot';
+    case 'binance-usdm':
+      return 'public';
+    case 'binance-coinm':
+      return 'dstream';
+    case 'okx':
+      return 'okx';
+    case 'bybit':
+      return instrument.category === 'spot' ? 'bybit-spot' : instrument.category === 'inverse' ? 'inverse' : 'linear';
+  }
+}
 
 /** One message the simulated exchanges publish. */
 export interface Emission {
   readonly venue: SimVenue;
   readonly endpoint: Endpoint;
-  /** Binance stream name (`btcusdt@depth@100ms`) or OKX `channel:instId`. */
+  /** Binance stream name (`btcusdt@depth@100ms`), OKX `channel:instId`, Bybit topic (`orderbook.1000.BTCUSDT`). */
   readonly stream: string;
   readonly symbol: string;
   readonly kind: 'depth' | 'quote' | 'mark' | 'index' | 'funding';
@@ -36,7 +58,7 @@ export interface SimListing {
   readonly book: SimBook;
   readonly rng: Prng;
   nextDue: number;
-  /** Binance `u` of the last diff, OKX `seqId` of the last message. */
+  /** Binance `u` of the last diff, OKX `seqId` of the last message, Bybit `u` of the last push. */
   lastId: number;
   lastQuoteAt: number;
   lastTop: string;
@@ -51,7 +73,6 @@ const GOLDEN = 0.6180339887498949;
 
 /** Book updates come on a 100 ms grid (Binance `@depth@100ms`, OKX `books`); not every tick changes something. */
 const CADENCE_MS = 100;
-const UPDATE_PROBABILITY: Readonly<Record<SimVenue, number>> = { 'binance-spot': 0.55, 'binance-usdm': 0.55, okx: 0.45 };
 
 /**
  * How often an asset's books change relative to the majors: a long-tail
@@ -63,7 +84,6 @@ const UPDATE_PROBABILITY: Readonly<Record<SimVenue, number>> = { 'binance-spot':
 function bookActivity(asset: string): number {
   return Math.max(0.3, Math.min(1, 20 / assetRank(asset)));
 }
-const QUOTE_THROTTLE_MS: Readonly<Record<SimVenue, number>> = { 'binance-spot': 250, 'binance-usdm': 250, okx: 500 };
 
 export interface SimMarketOptions {
   readonly seed: number;
@@ -90,6 +110,12 @@ export class SimMarket {
   private readonly effects: ScenarioEffects;
   private readonly byVenueSymbol = new Map<string, SimListing>();
   private usdmCounter: number;
+  /** COIN-M's update ids, shared by its symbols as USD-M's are (the real frames show one counter). */
+  private coinmCounter: number;
+  /** Bybit's cross sequence (`seq`), one counter for the venue. */
+  private bybitSeq: number;
+  /** Bybit tickers as last published per listing: a subscribe gets them whole, a change goes out as a delta of what differs. */
+  private readonly bybitTickers = new Map<SimListing, BybitTickerFields>();
   private lastStep: number;
 
   constructor(readonly options: SimMarketOptions) {
@@ -101,10 +127,14 @@ export class SimMarket {
     this.reference = new SimReference(root.fork('reference'), this.fair, options.effects, options.startTime, this.instruments);
     this.lastStep = options.startTime;
     this.usdmCounter = 6_000_000_000_000 + root.int(0, 1e9);
+    // Forked streams: the venues added later draw nothing from the root the others read.
+    this.coinmCounter = 160_000_000_000 + root.fork('coinm').int(0, 1e9);
+    this.bybitSeq = 20_000_000_000 + root.fork('bybit').int(0, 1e9);
     this.listings = this.instruments.map((instrument, index) => {
       const rng = root.fork(`book/${instrument.venue}/${instrument.symbol}`);
       const midTicks = this.targetMid(instrument, options.startTime) / tickOf(instrument);
-      const firstId = instrument.venue === 'okx' ? 10_000_000_000 + rng.int(0, 1e9) : 40_000_000_000 + rng.int(0, 1e10);
+      const wire = traitsOf(instrument.venue).wire;
+      const firstId = wire === 'okx' ? 10_000_000_000 + rng.int(0, 1e9) : wire === 'bybit' ? 1_000_000 + rng.int(0, 1e8) : 40_000_000_000 + rng.int(0, 1e10);
       return {
         instrument,
         book: new SimBook(instrument, rng, midTicks, 1),
@@ -115,10 +145,12 @@ export class SimMarket {
         lastQuoteAt: -Infinity,
         lastTop: '',
         spreadPhase: rng.next(),
-        updateProbability: UPDATE_PROBABILITY[instrument.venue] * bookActivity(instrument.base),
+        updateProbability: traitsOf(instrument.venue).updateProbability * bookActivity(instrument.base),
       };
     });
     for (const listing of this.listings) this.byVenueSymbol.set(`${listing.instrument.venue}:${listing.instrument.symbol}`, listing);
+    for (const listing of this.listings) if (traitsOf(listing.instrument.venue).wire === 'bybit') this.bybitTickers.set(listing, this.bybitFieldsNow(listing, options.startTime, null));
+    this.reference.onReference = (instrument, time, r, out) => this.bybitReference(instrument, time, r, out);
   }
 
   get okxProtocol(): OkxProtocol {
@@ -196,8 +228,16 @@ export class SimMarket {
     });
     if (changes.bids.length === 0 && changes.asks.length === 0) return;
     const dropped = this.effects.takeDrop(instrument.venue, instrument.id, time);
-    if (instrument.venue === 'okx') out.push(this.okxUpdate(listing, changes, time, dropped));
-    else out.push(this.binanceDiff(listing, changes, time, dropped));
+    switch (traitsOf(instrument.venue).wire) {
+      case 'okx':
+        out.push(this.okxUpdate(listing, changes, time, dropped));
+        break;
+      case 'bybit':
+        out.push(this.bybitDelta(listing, changes, time, dropped));
+        break;
+      case 'binance':
+        out.push(this.binanceDiff(listing, changes, time, dropped));
+    }
     this.maybeQuote(listing, time, out);
   }
 
@@ -207,6 +247,10 @@ export class SimMarket {
     if (instrument.venue === 'binance-spot') {
       const first = listing.lastId + 1;
       ids = { first, last: first + rng.int(0, 9) };
+    } else if (instrument.venue === 'binance-coinm') {
+      const first = this.coinmCounter + rng.int(1, 40);
+      ids = { first, last: first + rng.int(0, 25), prev: listing.lastId };
+      this.coinmCounter = ids.last;
     } else {
       // USD-M ids are shared by every symbol: a symbol's next diff starts past other symbols' updates.
       const first = this.usdmCounter + rng.int(1, 40);
@@ -215,17 +259,24 @@ export class SimMarket {
     }
     listing.lastId = ids.last;
     const stream = binanceStream(instrument.symbol, 'depth');
+    const encode = () => {
+      const [bids, asks] = [binanceLevels(instrument, changes.bids), binanceLevels(instrument, changes.asks)];
+      const payload = instrument.venue === 'binance-coinm' ? coinmDepthUpdate(instrument, time, ids as Required<typeof ids>, bids, asks) : binanceDepthUpdate(instrument, time, ids, bids, asks);
+      return binanceCombined(stream, payload);
+    };
+    return lazyText({ venue: instrument.venue, endpoint: bookEndpoint(instrument), stream, symbol: instrument.symbol, kind: 'depth', time, ...(dropped ? { dropped } : {}) }, encode);
+  }
+
+  /** A Bybit delta: `u` one past the last (a dropped one leaves a hole the client must see), `seq` the venue's cross sequence. */
+  private bybitDelta(listing: SimListing, changes: BookChanges, time: number, dropped: boolean): Emission {
+    const { instrument, rng } = listing;
+    listing.lastId += 1;
+    this.bybitSeq += rng.int(1, 60);
+    const u = listing.lastId;
+    const seq = this.bybitSeq;
     return lazyText(
-      {
-        venue: instrument.venue,
-        endpoint: instrument.venue === 'binance-spot' ? 'spot' : 'public',
-        stream,
-        symbol: instrument.symbol,
-        kind: 'depth',
-        time,
-        ...(dropped ? { dropped } : {}),
-      },
-      () => binanceCombined(stream, binanceDepthUpdate(instrument, time, ids, binanceLevels(instrument, changes.bids), binanceLevels(instrument, changes.asks))),
+      { venue: 'bybit', endpoint: bookEndpoint(instrument), stream: bybitBookTopic(instrument), symbol: instrument.symbol, kind: 'depth', time, ...(dropped ? { dropped } : {}) },
+      () => bybitBookPush(instrument, 'delta', bybitLevels(instrument, changes.bids), bybitLevels(instrument, changes.asks), u, seq, time),
     );
   }
 
@@ -266,7 +317,7 @@ export class SimMarket {
     const bid = book.bestBid();
     const ask = book.bestAsk();
     const top = `${bid}:${book.bids.get(bid)}:${ask}:${book.asks.get(ask)}`;
-    if (top === listing.lastTop || time - listing.lastQuoteAt < QUOTE_THROTTLE_MS[instrument.venue]) return;
+    if (top === listing.lastTop || time - listing.lastQuoteAt < traitsOf(instrument.venue).quoteThrottleMs) return;
     listing.lastTop = top;
     listing.lastQuoteAt = time;
     const bidText = book.textLevels('bid', 1)[0]!;
@@ -277,15 +328,80 @@ export class SimMarket {
       out.push({ venue: 'okx', endpoint: 'okx', stream: `tickers:${instrument.symbol}`, symbol: instrument.symbol, kind: 'quote', time, text: okxTicker(instrument, time, last, bidText, askText, open) });
       return;
     }
+    if (instrument.venue === 'bybit') {
+      const emission = this.bybitTickerChange(listing, time, this.bybitFieldsNow(listing, time, this.bybitTickers.get(listing)!), 'quote');
+      if (emission !== null) out.push(emission);
+      return;
+    }
     const stream = binanceStream(instrument.symbol, 'bookTicker');
-    const payload = binanceBookTicker(instrument, time, listing.lastId, bidText, askText);
-    out.push({ venue: instrument.venue, endpoint: instrument.venue === 'binance-spot' ? 'spot' : 'public', stream, symbol: instrument.symbol, kind: 'quote', time, text: binanceCombined(stream, payload) });
+    const payload = instrument.venue === 'binance-coinm' ? coinmBookTicker(instrument, time, listing.lastId, bidText, askText) : binanceBookTicker(instrument, time, listing.lastId, bidText, askText);
+    out.push({ venue: instrument.venue, endpoint: bookEndpoint(instrument), stream, symbol: instrument.symbol, kind: 'quote', time, text: binanceCombined(stream, payload) });
   }
 
-  /** REST depth snapshot body of a Binance listing, as `/api/v3/depth` or `/fapi/v1/depth` returns it now. */
+  /**
+   * A Bybit listing's ticker fields now: top of book from the book, mark,
+   * index and funding from `reference` (null: as last published in `kept`,
+   * or the book's mid before anything was).
+   */
+  private bybitFieldsNow(listing: SimListing, time: number, kept: BybitTickerFields | null, reference?: ReferenceTexts): BybitTickerFields {
+    const { book, instrument } = listing;
+    const bid = book.textLevels('bid', 1)[0]!;
+    const ask = book.textLevels('ask', 1)[0]!;
+    let r: ReferenceTexts | null = reference ?? null;
+    if (r === null && kept !== null && instrument.type === 'perpetual') {
+      r = { mark: kept['markPrice']!, index: kept['indexPrice']!, funding: kept['fundingRate']!, nextFunding: Number(kept['nextFundingTime']) };
+    }
+    if (r === null && instrument.type === 'perpetual') r = this.reference.referenceOf(instrument, time);
+    return bybitTickerFields(this.tickerInputs(listing), bid, ask, r);
+  }
+
+  /** Publishes what changed in a Bybit ticker: a delta of the changed fields (spot: the whole snapshot); null when nothing did. */
+  private bybitTickerChange(listing: SimListing, time: number, next: BybitTickerFields, kind: 'quote' | 'mark'): Emission | null {
+    const { instrument } = listing;
+    const changed = bybitChangedFields(this.bybitTickers.get(listing)!, next);
+    if (Object.keys(changed).length === 0) return null;
+    this.bybitTickers.set(listing, next);
+    const spot = instrument.type === 'spot';
+    const cs = this.bybitSeq;
+    const text = bybitTickerPush(instrument, spot ? 'snapshot' : 'delta', spot ? next : changed, cs, time);
+    return { venue: 'bybit', endpoint: bookEndpoint(instrument), stream: bybitTickerTopic(instrument), symbol: instrument.symbol, kind, time, text };
+  }
+
+  /** SimReference's once-a-second mark, index and funding of a Bybit perpetual: a tickers delta. */
+  private bybitReference(instrument: SimInstrument, time: number, r: ReferenceTexts, out: Emission[]): void {
+    const listing = this.listing(instrument.venue, instrument.symbol)!;
+    const emission = this.bybitTickerChange(listing, time, this.bybitFieldsNow(listing, time, null, r), 'mark');
+    if (emission !== null) out.push(emission);
+  }
+
+  /** A Bybit listing's ticker as a subscribe gets it: a snapshot of what was last published. */
+  bybitTickerSnapshotText(listing: SimListing, time: number): string {
+    return bybitTickerPush(listing.instrument, 'snapshot', this.bybitTickers.get(listing)!, this.bybitSeq, time);
+  }
+
+  /** A Bybit ticker's fields as last published (REST `market/tickers`). */
+  bybitTickerFieldsOf(listing: SimListing): BybitTickerFields {
+    return this.bybitTickers.get(listing)!;
+  }
+
+  /** A Bybit book snapshot as a subscribe gets it: the whole book at the last `u`. */
+  bybitSnapshotText(listing: SimListing, time: number): string {
+    const { instrument, book } = listing;
+    return bybitBookPush(instrument, 'snapshot', book.textLevels('bid', Infinity), book.textLevels('ask', Infinity), listing.lastId, this.bybitSeq, time);
+  }
+
+  /** REST `market/orderbook` body of a Bybit listing, its top `limit` levels. */
+  bybitRestBookText(listing: SimListing, time: number, limit: number): string {
+    const { instrument, book } = listing;
+    return bybitRestBook(instrument, book.textLevels('bid', limit), book.textLevels('ask', limit), listing.lastId, this.bybitSeq, time);
+  }
+
+  /** REST depth snapshot body of a Binance listing, as `/api/v3/depth`, `/fapi/v1/depth` or `/dapi/v1/depth` returns it now. */
   binanceSnapshot(listing: SimListing, time: number, limit: number): string {
     const { instrument, book } = listing;
-    return binanceDepthSnapshot(instrument, listing.lastId, time, book.textLevels('bid', limit), book.textLevels('ask', limit));
+    const [bids, asks] = [book.textLevels('bid', limit), book.textLevels('ask', limit)];
+    if (instrument.venue === 'binance-coinm') return coinmDepthSnapshot(instrument, listing.lastId, time, bids, asks);
+    return binanceDepthSnapshot(instrument, listing.lastId, time, bids, asks);
   }
 
   /** What a 24 h ticker of a listing shows now: its top of book and the asset's open. */
@@ -307,7 +423,9 @@ export class SimMarket {
     const asks = book.textLevels('ask', 20);
     if (instrument.venue === 'binance-spot') return binanceCombined(stream, { lastUpdateId: listing.lastId, bids, asks });
     const u = listing.lastId;
-    return binanceCombined(stream, { e: 'depthUpdate', E: time, T: time - 2, s: instrument.symbol, U: u, u, pu: prevId, b: bids, a: asks });
+    // COIN-M names the pair in every book message.
+    const pair = instrument.venue === 'binance-coinm' ? { ps: coinmPair(instrument.symbol) } : {};
+    return binanceCombined(stream, { e: 'depthUpdate', E: time, T: time - 2, s: instrument.symbol, ...pair, U: u, u, pu: prevId, b: bids, a: asks });
   }
 
   /**

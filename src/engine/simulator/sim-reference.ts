@@ -5,10 +5,26 @@ import type { Prng } from './prng';
 import type { ScenarioEffects } from './scenario-effects';
 import type { Emission } from './sim-market';
 import { roundedPriceText, SIM_INSTRUMENTS, type SimInstrument, type SimVenue } from './sim-instruments';
+import { traitsOf, type SimWire } from './sim-venues';
 
-type Exchange = 'binance' | 'okx';
+/**
+ * Mean offsets of each set (SimVenueTraits.offsets), bps: a venue's spot
+ * vs fair value, its perpetuals' premium over its spot. Binance spot and
+ * USD-M share a set; COIN-M and Bybit trade a little apart from them.
+ */
+const OFFSET_MEANS: Readonly<Record<string, { readonly spot: number; readonly premium: number }>> = {
+  binance: { spot: 0, premium: 1.5 },
+  okx: { spot: 0.6, premium: 2.2 },
+  'binance-coinm': { spot: 0, premium: 1.2 },
+  bybit: { spot: -0.3, premium: 1.8 },
+};
 
-const exchangeOf = (venue: SimVenue): Exchange => (venue === 'okx' ? 'okx' : 'binance');
+/** How each wire prints marks, indices and funding rates: Binance with 8 decimals, OKX and Bybit at the tick, rates short. */
+const REFERENCE_TEXT: Readonly<Record<SimWire, { readonly price: (i: SimInstrument, p: number) => string; readonly rate: (r: number) => string }>> = {
+  binance: { price: (_i, p) => p.toFixed(8), rate: (r) => r.toFixed(8) },
+  okx: { price: (i, p) => roundedPriceText(i, p), rate: (r) => String(Number(r.toFixed(8))) },
+  bybit: { price: (i, p) => roundedPriceText(i, p), rate: (r) => String(Number(r.toFixed(6))) },
+};
 
 /** Funding settles every 8 h at 00:00, 08:00, 16:00 UTC on both venues. */
 const FUNDING_INTERVAL_MS = 8 * 3_600_000;
@@ -47,6 +63,11 @@ export class SimReference {
   private readonly open = new Map<SimAsset, number>();
   private nextRefAt: number;
   private nextFundingPushAt: number;
+  /**
+   * Publishes a perpetual's reference where it rides with other fields
+   * (Bybit tickers, whose deltas the market builds from what it last sent).
+   */
+  onReference: ((instrument: SimInstrument, time: number, reference: ReferenceTexts, out: Emission[]) => void) | null = null;
 
   /** @param instruments the run's listings (perps publish marks, OKX swaps their index); every asset of `fair` gets offsets. */
   constructor(
@@ -57,14 +78,14 @@ export class SimReference {
     private readonly instruments: readonly SimInstrument[] = SIM_INSTRUMENTS,
   ) {
     for (const asset of fair.assets) this.open.set(asset, fair.price(asset));
-    for (const exchange of ['binance', 'okx'] as const) {
-      // Each offset draws from a stream named after its exchange and asset, so more assets shift no one's numbers.
+    for (const [group, means] of Object.entries(OFFSET_MEANS)) {
+      // Each offset draws from a stream named after its set and asset, so more assets (or sets) shift no one's numbers.
       for (const asset of fair.assets) {
-        const r = rng.fork(`${exchange}/${asset}`);
-        const spot = new MeanReverting(r.fork('spot'), exchange === 'okx' ? 0.6 : 0, 0.3, 20);
-        const premium = new MeanReverting(r.fork('premium'), exchange === 'okx' ? 2.2 : 1.5, 0.5, 60);
+        const r = rng.fork(`${group}/${asset}`);
+        const spot = new MeanReverting(r.fork('spot'), means.spot, 0.3, 20);
+        const premium = new MeanReverting(r.fork('premium'), means.premium, 0.5, 60);
         const index = new MeanReverting(r.fork('index'), 0, 0.25, 30);
-        this.offsets.set(`${exchange}:${asset}`, { spot, premium, index, markPremium: spot.current + premium.current - index.current });
+        this.offsets.set(`${group}:${asset}`, { spot, premium, index, markPremium: spot.current + premium.current - index.current });
       }
     }
     this.nextRefAt = startTime + 1_000;
@@ -72,7 +93,7 @@ export class SimReference {
   }
 
   private of(venue: SimVenue, asset: SimAsset): Offsets {
-    return this.offsets.get(`${exchangeOf(venue)}:${asset}`)!;
+    return this.offsets.get(`${traitsOf(venue).offsets}:${asset}`)!;
   }
 
   spotOffsetBps(venue: SimVenue, asset: SimAsset): number {
@@ -100,13 +121,13 @@ export class SimReference {
     const markPrice = indexPrice * (1 + (o.markPremium + shift) / 1e4);
     // Funding follows the premium: 1 bp per 8 h at the usual premium, a little more or less around it.
     const rate = Math.max(-0.0075, Math.min(0.0075, 0.0001 + (o.premium.current - 1.5) * 0.00002));
-    const okx = instrument.venue === 'okx';
+    const text = REFERENCE_TEXT[traitsOf(instrument.venue).wire];
     return {
       markPrice,
       indexPrice,
-      mark: okx ? roundedPriceText(instrument, markPrice) : markPrice.toFixed(8),
-      index: okx ? roundedPriceText(instrument, indexPrice) : indexPrice.toFixed(8),
-      funding: okx ? String(Number(rate.toFixed(8))) : rate.toFixed(8),
+      mark: text.price(instrument, markPrice),
+      index: text.price(instrument, indexPrice),
+      funding: text.rate(rate),
       nextFunding: (Math.floor(time / FUNDING_INTERVAL_MS) + 1) * FUNDING_INTERVAL_MS,
     };
   }
@@ -134,10 +155,16 @@ export class SimReference {
       if (instrument.type !== 'perpetual' || this.effects.silent(instrument.venue, t)) continue;
       const r = this.referenceOf(instrument, t);
       const symbol = instrument.symbol;
-      if (instrument.venue === 'binance-usdm') {
+      const wire = traitsOf(instrument.venue).wire;
+      if (wire === 'binance') {
+        // USD-M sends marks on its /market socket, COIN-M on the one dstream socket (same payload).
         const stream = binanceStream(symbol, 'markPrice');
         const text = binanceCombined(stream, binanceMarkPrice(symbol, t, r.mark, r.index, r.index, r.funding, r.nextFunding));
-        out.push({ venue: 'binance-usdm', endpoint: 'market', stream, symbol, kind: 'mark', time: t, text });
+        out.push({ venue: instrument.venue, endpoint: instrument.venue === 'binance-usdm' ? 'market' : 'dstream', stream, symbol, kind: 'mark', time: t, text });
+        continue;
+      }
+      if (wire === 'bybit') {
+        this.onReference?.(instrument, t + 2, r, out);
         continue;
       }
       out.push({ venue: 'okx', endpoint: 'okx', stream: `mark-price:${symbol}`, symbol, kind: 'mark', time: t + 3, text: okxMarkPrice(symbol, t + 3, r.mark) });

@@ -17,6 +17,14 @@ import { OKX_RATE_LIMIT_CODE, okxRestLimitOf } from '../venues/okx/okx-rest-limi
  * OKX (https://www.okx.com/docs-v5/en/#error-code-rest-api-public): each
  * endpoint counts its own requests per IP over 2 s (market/books 40);
  * past it, HTTP 429 with code 50011.
+ *
+ * COIN-M (https://developers.binance.com/docs/derivatives/coin-margined-futures/general-info):
+ * Binance's rules with USD-M's 2400 a minute and `/dapi/v1` weights.
+ *
+ * Bybit (https://bybit-exchange.github.io/docs/v5/rate-limit): 600
+ * requests per 5 s per IP across the public market routes; past it,
+ * HTTP 403 "access too frequent" (the venue then bans the IP for 10
+ * minutes; here the window simply has to pass).
  */
 
 /** What the server answers instead of the route, or the headers it adds to it. */
@@ -37,9 +45,14 @@ interface BinanceIpState {
   bans: number;
 }
 
+const BINANCE_PREFIX: Readonly<Record<BinanceMarket, string>> = { spot: '/api/v3', usdm: '/fapi/v1', coinm: '/dapi/v1' };
+
+/** Bybit's public market limit per IP. */
+const BYBIT_LIMIT = { limit: 600, windowMs: 5_000 } as const;
+
 /** Weight of a Binance route; null for a path the server does not serve (a 404 costs nothing here). */
 export function binanceRouteWeight(market: BinanceMarket, path: string, params: URLSearchParams): number | null {
-  const prefix = market === 'spot' ? '/api/v3' : '/fapi/v1';
+  const prefix = BINANCE_PREFIX[market];
   switch (path) {
     case `${prefix}/ping`:
     case `${prefix}/time`:
@@ -65,6 +78,8 @@ export function binanceRouteWeight(market: BinanceMarket, path: string, params: 
 /** Counts and judges every REST request of one simulated server. */
 export class SimRestLimits {
   private readonly binance = new Map<string, BinanceIpState>();
+  /** Bybit: per IP, request times within the last window. */
+  private readonly bybit = new Map<string, number[]>();
   /** OKX: per `ip path`, request times within the last window. */
   private readonly okx = new Map<string, number[]>();
   /** Answers refused per status, for tests and benches: a well-behaved client sees none. */
@@ -106,21 +121,36 @@ export class SimRestLimits {
     return { ok: true, headers: { 'x-mbx-used-weight-1m': String(state.used) } };
   }
 
+  /** A Bybit request from `ip`: served, or HTTP 403 past 600 in 5 s. */
+  judgeBybit(ip: string, now: number): LimitVerdict {
+    if (!this.admit(this.bybit, ip, BYBIT_LIMIT.limit, BYBIT_LIMIT.windowMs, now)) {
+      this.refused.throttled += 1;
+      return { ok: false, status: 403, headers: { 'content-type': 'text/plain' }, body: 'access too frequent' };
+    }
+    this.spent.set(ip, (this.spent.get(ip) ?? 0) + 1);
+    return { ok: true, headers: {} };
+  }
+
+  /** Counts a request in a sliding window; false (not counted) when the window is full. */
+  private admit(store: Map<string, number[]>, key: string, limit: number, windowMs: number, now: number): boolean {
+    let times = store.get(key);
+    if (times === undefined) store.set(key, (times = []));
+    let drop = 0;
+    while (drop < times.length && times[drop]! <= now - windowMs) drop += 1;
+    if (drop > 0) times.splice(0, drop);
+    if (times.length >= limit) return false;
+    times.push(now);
+    return true;
+  }
+
   /** An OKX request from `ip`: served, or HTTP 429 code 50011 past its endpoint's limit. */
   judgeOkx(ip: string, path: string, now: number): LimitVerdict {
     const limit = okxRestLimitOf(path);
     if (limit === undefined) return { ok: true, headers: {} };
-    const key = `${ip} ${path}`;
-    let times = this.okx.get(key);
-    if (times === undefined) this.okx.set(key, (times = []));
-    let drop = 0;
-    while (drop < times.length && times[drop]! <= now - limit.windowMs) drop += 1;
-    if (drop > 0) times.splice(0, drop);
-    if (times.length >= limit.limit) {
+    if (!this.admit(this.okx, `${ip} ${path}`, limit.limit, limit.windowMs, now)) {
       this.refused.throttled += 1;
       return { ok: false, status: 429, headers: {}, body: JSON.stringify({ msg: 'Too Many Requests', code: OKX_RATE_LIMIT_CODE }) };
     }
-    times.push(now);
     this.spent.set(ip, (this.spent.get(ip) ?? 0) + 1);
     return { ok: true, headers: {} };
   }

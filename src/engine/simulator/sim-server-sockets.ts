@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
+import { BYBIT_SIM_DEPTH, bybitOpReply, bybitPong } from './bybit-protocol';
 import { okxError, okxSubscribeAck } from './okx-protocol';
-import type { SimVenue } from './sim-instruments';
-import type { Endpoint, SimMarket } from './sim-market';
+import type { SimBybitCategory, SimVenue } from './sim-instruments';
+import type { Endpoint, SimListing, SimMarket } from './sim-market';
 
 /** One accepted socket and what it is subscribed to. */
 export interface SimClient {
@@ -9,7 +10,7 @@ export interface SimClient {
   readonly venue: SimVenue;
   /** Endpoint of the path it connected to; null takes every stream (pre-2026 USD-M `/stream`). */
   readonly endpoint: Endpoint | null;
-  /** Binance stream names, or OKX `channel:instId`. */
+  /** Binance stream names, OKX `channel:instId`, or Bybit topics. */
   readonly streams: Set<string>;
   readonly connId: string;
 }
@@ -92,5 +93,68 @@ export function handleOkxMessage(client: SimClient, text: string, market: SimMar
     if (channel === 'books' && listing !== undefined && market.okxProtocol === 'legacy') client.ws.send(market.okxSocketSnapshot(listing, now));
     // books5 starts with the current picture, under every protocol.
     if (channel === 'books5' && listing !== undefined) client.ws.send(market.okxBooks5Text(listing, now));
+  }
+}
+
+/** The Bybit category a socket endpoint serves. */
+export function bybitCategoryOf(endpoint: Endpoint | null): SimBybitCategory {
+  return endpoint === 'bybit-spot' ? 'spot' : endpoint === 'inverse' ? 'inverse' : 'linear';
+}
+
+/** The listing a Bybit topic names on a socket of `category`, or undefined (unknown topic, symbol, depth or another category's symbol). */
+function bybitTopicListing(topic: string, category: SimBybitCategory, market: SimMarket): SimListing | undefined {
+  const parts = topic.split('.');
+  const [channel] = parts;
+  const wire = channel === 'orderbook' && parts.length === 3 && parts[1] === String(BYBIT_SIM_DEPTH) ? parts[2] : channel === 'tickers' && parts.length === 2 ? parts[1] : undefined;
+  if (wire === undefined) return undefined;
+  const listing = market.listing('bybit', category === 'spot' ? `${wire}-SPOT` : wire);
+  return listing?.instrument.category === category ? listing : undefined;
+}
+
+/**
+ * Bybit v5 public socket: `{"op":"ping"}` answered with a pong,
+ * `{"op":"subscribe"|"unsubscribe","args":[topics]}` answered with one
+ * reply per request. A subscribe to a topic the venue does not have, or
+ * one already followed, is refused in that reply (`success: false`, the
+ * topic named); the others are taken. Each book subscribed gets its
+ * snapshot and each ticker its snapshot at once.
+ * https://bybit-exchange.github.io/docs/v5/ws/connect
+ */
+export function handleBybitMessage(client: SimClient, text: string, market: SimMarket, now: number): void {
+  const category = bybitCategoryOf(client.endpoint);
+  let request: { op?: unknown; args?: unknown; req_id?: unknown };
+  try {
+    request = JSON.parse(text) as typeof request;
+  } catch {
+    client.ws.send(bybitOpReply('', false, `error:request not a JSON object: ${text.slice(0, 60)}`, client.connId, ''));
+    return;
+  }
+  const reqId = typeof request.req_id === 'string' ? request.req_id : '';
+  const op = typeof request.op === 'string' ? request.op : '';
+  if (op === 'ping') {
+    client.ws.send(bybitPong(category, client.connId, reqId, now));
+    return;
+  }
+  if ((op !== 'subscribe' && op !== 'unsubscribe') || !Array.isArray(request.args)) {
+    client.ws.send(bybitOpReply(op, false, `error:unknown op or args: ${text.slice(0, 60)}`, client.connId, reqId));
+    return;
+  }
+  const topics = request.args.filter((a): a is string => typeof a === 'string');
+  const refused: string[] = [];
+  const taken: [string, SimListing][] = [];
+  for (const topic of topics) {
+    const listing = bybitTopicListing(topic, category, market);
+    if (listing === undefined) refused.push(`handler not found,topic:${topic}`);
+    else if (op === 'subscribe' && client.streams.has(topic)) refused.push(`already subscribed,topic:${topic}`);
+    else taken.push([topic, listing]);
+  }
+  for (const [topic] of taken) {
+    if (op === 'subscribe') client.streams.add(topic);
+    else client.streams.delete(topic);
+  }
+  client.ws.send(bybitOpReply(op, refused.length === 0, refused.length === 0 ? '' : `error:${refused.join(';')}`, client.connId, reqId));
+  if (op !== 'subscribe') return;
+  for (const [topic, listing] of taken) {
+    client.ws.send(topic.startsWith('orderbook.') ? market.bybitSnapshotText(listing, now) : market.bybitTickerSnapshotText(listing, now));
   }
 }

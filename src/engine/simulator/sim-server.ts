@@ -5,18 +5,21 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { ExchangesConfig } from '../../shared/config';
 import { loadConfig } from '../config/load-config';
 import { simulatorExchanges } from '../venues/registry';
+import { coinmExchangeInfo, coinmTicker24h } from './binance-coinm-protocol';
 import { binanceExchangeInfo } from './binance-protocol';
+import { bybitBookTopic, bybitInstrumentsPage, bybitRest, bybitRestTicker } from './bybit-protocol';
 import type { SimLabels } from './labels';
 import { okxInstruments, type OkxProtocol } from './okx-protocol';
 import { Prng } from './prng';
 import { ScenarioEffects } from './scenario-effects';
 import { defaultOkxProtocol, mergePlans, type ScenarioRequest } from './scenarios';
 import { planSimulation, type SimulateOptions } from './sim-capture';
-import { SIM_VENUES, type SimVenue } from './sim-instruments';
-import { binancePartialStream, SimMarket, type Emission, type Endpoint, type SimListing } from './sim-market';
+import { SIM_VENUES, type SimBybitCategory, type SimVenue } from './sim-instruments';
+import { binancePartialStream, bookEndpoint, SimMarket, type Emission, type Endpoint, type SimListing } from './sim-market';
 import { SimRestLimits } from './sim-rest-limits';
 import { SimSubscribers } from './sim-subscribers';
-import { handleBinanceMessage, handleOkxMessage, type SimClient } from './sim-server-sockets';
+import { handleBinanceMessage, handleBybitMessage, handleOkxMessage, type SimClient } from './sim-server-sockets';
+import { traitsOf, type SimWire } from './sim-venues';
 import { binanceTicker24h, okxTicker24h } from './sim-tickers';
 
 /** Options of a live simulated exchange. */
@@ -35,6 +38,12 @@ export interface SimServerOptions extends Omit<SimulateOptions, 'startTime' | 's
    * replaces `scenario` and its timing options when given.
    */
   readonly schedule?: readonly ScenarioRequest[];
+  /**
+   * Bybit `instruments-info` pages hold at most this many entries whatever
+   * the `limit` asked (default: the venue's 1000), so a test can make a
+   * client follow `nextPageCursor` with a handful of listings.
+   */
+  readonly bybitPageSize?: number;
 }
 
 /** Base URLs of one simulated venue. */
@@ -61,18 +70,37 @@ const WS_PATHS: Readonly<Record<SimVenue, Readonly<Record<string, Endpoint | nul
   'binance-spot': { '/stream': 'spot', '/ws': 'spot' },
   'binance-usdm': { '/public/stream': 'public', '/market/stream': 'market', '/public/ws': 'public', '/market/ws': 'market', '/stream': null, '/ws': null },
   okx: { '/ws/v5/public': 'okx' },
+  // COIN-M kept one dstream base for every public stream (+ /ws/<stream> raw streams).
+  'binance-coinm': { '/stream': 'dstream', '/ws': 'dstream' },
+  bybit: { '/v5/public/spot': 'bybit-spot', '/v5/public/linear': 'linear', '/v5/public/inverse': 'inverse' },
+};
+
+/** What a socket's text messages are handed to, per wire family. */
+const MESSAGE_HANDLERS: Readonly<Record<SimWire, (client: SimClient, text: string, market: SimMarket, now: number) => void>> = {
+  binance: (client, text) => handleBinanceMessage(client, text),
+  okx: handleOkxMessage,
+  bybit: handleBybitMessage,
+};
+
+/** Binance services by venue: their REST prefix and the market name their weights and bodies go by. */
+const BINANCE_REST: Readonly<Partial<Record<SimVenue, { readonly prefix: string; readonly market: 'spot' | 'usdm' | 'coinm' }>>> = {
+  'binance-spot': { prefix: '/api/v3', market: 'spot' },
+  'binance-usdm': { prefix: '/fapi/v1', market: 'usdm' },
+  'binance-coinm': { prefix: '/dapi/v1', market: 'coinm' },
 };
 
 /**
- * Binance spot, Binance USD-M and OKX on loopback ports, speaking their real
- * protocols (REST metadata and book snapshots, combined streams and
- * SUBSCRIBE, OKX subscribe/ping), fed by the same simulated market and
+ * Binance spot, USD-M and COIN-M, OKX and Bybit on loopback ports, speaking
+ * their real protocols (REST metadata and book snapshots, combined streams
+ * and SUBSCRIBE, OKX and Bybit subscribe/ping), fed by the same simulated market and
  * scenarios as the captures. Point exchanges.yaml at {@link exchangesConfig}
  * and the live feeds connect to it as to the venues.
  */
 export class SimServer {
   private timer: NodeJS.Timeout | null = null;
   private pinger: NodeJS.Timeout | null = null;
+  private tickMs = 50;
+  private bybitPageSize = 1000;
   /** USD-M partial depth: the `u` each symbol's last push carried (the next one's `pu`). */
   private readonly partialIds = new Map<string, number>();
 
@@ -85,7 +113,7 @@ export class SimServer {
     private readonly rng: Prng,
   ) {}
 
-  /** Starts the three venues; the scenario clock starts now. */
+  /** Starts every venue; the scenario clock starts now. */
   static async start(options: SimServerOptions = {}): Promise<SimServer> {
     const startTime = Date.now();
     const okxProtocol: OkxProtocol = options.okxProtocol ?? defaultOkxProtocol(options.schedule?.length ? options.schedule.map((r) => r.scenario) : [options.scenario]);
@@ -99,7 +127,9 @@ export class SimServer {
     const venues = new Map<SimVenue, VenueServer>();
     const server = new SimServer(market, effects, labels, venues, host, new Prng(seed, 'server'));
     for (const venue of SIM_VENUES) venues.set(venue, await server.listen(venue, host, options.ports?.[venue] ?? 0));
-    server.timer = setInterval(() => server.tick(), options.tickMs ?? 50);
+    server.tickMs = options.tickMs ?? 50;
+    server.bybitPageSize = Math.max(1, options.bybitPageSize ?? 1000);
+    server.timer = setInterval(() => server.tick(), server.tickMs);
     server.pinger = setInterval(() => server.pingBinance(), options.pingIntervalMs ?? 20_000);
     return server;
   }
@@ -129,6 +159,41 @@ export class SimServer {
     const urls: Readonly<Record<string, SimVenueUrls | undefined>> = this.urls;
     // Each venue's module says where in its block the URLs go (venues/<venue>/config.ts simulatorBlock).
     return simulatorExchanges(base, (venue) => urls[venue]);
+  }
+
+  /**
+   * Holds the market still: nothing moves or is published until
+   * {@link resume}, while sockets and REST keep answering. A test compares a
+   * client's books with the venue's own once the client has caught up.
+   */
+  pause(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Moves the market on again after {@link pause} (from now: the paused time is skipped, not replayed). */
+  resume(): void {
+    if (this.timer === null) this.timer = setInterval(() => this.tick(), this.tickMs);
+  }
+
+  /**
+   * Bybit re-sends a book's snapshot to its subscribers, as the venue may
+   * at any time ("if there is a problem on Bybit's end"): the book it
+   * carries replaces the client's.
+   */
+  resendBybitSnapshot(symbol: string): number {
+    const listing = this.market.listing('bybit', symbol);
+    if (listing === undefined) throw new Error(`bybit lists no ${symbol}`);
+    const venue = this.venues.get('bybit')!;
+    const topic = bybitBookTopic(listing.instrument);
+    const text = this.market.bybitSnapshotText(listing, Date.now());
+    let sent = 0;
+    for (const client of venue.subscribers.of(topic)) {
+      if (client.endpoint !== bookEndpoint(listing.instrument) || client.ws.readyState !== WebSocket.OPEN) continue;
+      client.ws.send(text);
+      sent += 1;
+    }
+    return sent;
   }
 
   /** Stops the clock, closes every socket and server. */
@@ -162,7 +227,9 @@ export class SimServer {
   private upgrade(state: VenueServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://sim');
     const paths = WS_PATHS[state.venue];
-    const path = url.pathname.startsWith('/ws/') && state.venue !== 'okx' ? url.pathname.slice(0, url.pathname.indexOf('/ws/') + 3) : url.pathname;
+    // Binance raw streams: `/ws/<stream>` (and `/public/ws/<stream>`) is the `/ws` endpoint.
+    const raw = traitsOf(state.venue).wire === 'binance' && url.pathname.includes('/ws/');
+    const path = raw ? url.pathname.slice(0, url.pathname.indexOf('/ws/') + 3) : url.pathname;
     if (!(path in paths) || this.effects.disconnected(state.venue, Date.now())) {
       // Unknown path, or the venue is "down": refuse the handshake as a load balancer would.
       socket.end(`HTTP/1.1 ${path in paths ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
@@ -182,9 +249,7 @@ export class SimServer {
       ws.on('error', gone);
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
-        const text = data.toString();
-        if (state.venue === 'okx') handleOkxMessage(client, text, this.market, Date.now());
-        else handleBinanceMessage(client, text);
+        MESSAGE_HANDLERS[traitsOf(state.venue).wire](client, data.toString(), this.market, Date.now());
       });
     });
   }
@@ -201,7 +266,7 @@ export class SimServer {
 
   private broadcast(emission: Emission): void {
     // A book update also moves the partial picture (Binance depth20, OKX books5), built once if anyone follows it.
-    const partial = emission.kind === 'depth' ? (emission.venue === 'okx' ? `books5:${emission.symbol}` : binancePartialStream(emission.symbol)) : null;
+    const partial = emission.kind === 'depth' ? partialStreamOf(traitsOf(emission.venue).wire, emission.symbol) : null;
     const subscribers = this.venues.get(emission.venue)!.subscribers;
     const send = (client: SimClient, text: () => string): void => {
       if (client.endpoint !== null && client.endpoint !== emission.endpoint) return;
@@ -223,7 +288,7 @@ export class SimServer {
   }
 
   private pingBinance(): void {
-    for (const v of this.venues.values()) if (v.venue !== 'okx') for (const client of v.clients) client.ws.ping();
+    for (const v of this.venues.values()) if (traitsOf(v.venue).serverPings) for (const client of v.clients) client.ws.ping();
   }
 
   private rest(venue: SimVenue, req: IncomingMessage, res: ServerResponse): void {
@@ -231,7 +296,10 @@ export class SimServer {
     const now = Date.now();
     const ip = req.socket.remoteAddress ?? 'unknown';
     const limits = this.venues.get(venue)!.limits;
-    const verdict = venue === 'okx' ? limits.judgeOkx(ip, url.pathname, now) : limits.judgeBinance(venue === 'binance-spot' ? 'spot' : 'usdm', ip, url.pathname, url.searchParams, now);
+    const binance = BINANCE_REST[venue];
+    const wire = traitsOf(venue).wire;
+    const verdict =
+      wire === 'okx' ? limits.judgeOkx(ip, url.pathname, now) : wire === 'bybit' ? limits.judgeBybit(ip, now) : limits.judgeBinance(binance!.market, ip, url.pathname, url.searchParams, now);
     if (!verdict.ok) {
       res.writeHead(verdict.status, { 'content-type': 'application/json', ...verdict.headers });
       res.end(verdict.body);
@@ -241,9 +309,10 @@ export class SimServer {
       res.writeHead(status, { 'content-type': 'application/json', ...verdict.headers });
       res.end(body);
     };
-    if (venue === 'okx') return this.okxRest(url, now, reply);
-    const spot = venue === 'binance-spot';
-    const prefix = spot ? '/api/v3' : '/fapi/v1';
+    if (wire === 'okx') return this.okxRest(url, now, reply);
+    if (wire === 'bybit') return this.bybitRest(url, now, reply);
+    const { prefix, market } = binance!;
+    const spot = market === 'spot';
     const listings = this.market.instrumentsOf(venue);
     const invalid = () => reply(400, JSON.stringify({ code: -1121, msg: 'Invalid symbol.' }));
     switch (url.pathname) {
@@ -264,12 +333,12 @@ export class SimServer {
         }
         const chosen = wanted === null ? listings : listings.filter((i) => wanted.includes(i.symbol));
         if (wanted !== null && chosen.length !== wanted.length) return invalid();
-        return reply(200, binanceExchangeInfo(spot ? 'spot' : 'usdm', chosen, now));
+        return reply(200, market === 'coinm' ? coinmExchangeInfo(chosen, now) : binanceExchangeInfo(market, chosen, now));
       }
       case `${prefix}/ticker/24hr`: {
         const one = url.searchParams.get('symbol');
         const many = url.searchParams.get('symbols');
-        const body = (listing: SimListing) => binanceTicker24h(this.market.tickerInputs(listing), now);
+        const body = (listing: SimListing) => (market === 'coinm' ? coinmTicker24h : binanceTicker24h)(this.market.tickerInputs(listing), now);
         if (one !== null) {
           const listing = this.market.listing(venue, one.toUpperCase());
           return listing === undefined ? invalid() : reply(200, JSON.stringify(body(listing)));
@@ -294,6 +363,54 @@ export class SimServer {
       }
       default:
         return reply(404, JSON.stringify({ code: -1000, msg: `unknown path ${url.pathname}` }));
+    }
+  }
+
+  /**
+   * Bybit v5 market REST: instruments-info (paged), orderbook, tickers, time.
+   * Errors come back as HTTP 200 with a non-zero retCode, as the venue does
+   * (https://bybit-exchange.github.io/docs/v5/error).
+   */
+  private bybitRest(url: URL, now: number, reply: (status: number, body: string) => void): void {
+    const params = url.searchParams;
+    const fail = (retCode: number, retMsg: string) => reply(200, bybitRest({}, now, retCode, retMsg));
+    if (url.pathname === '/v5/market/time') {
+      return reply(200, bybitRest({ timeSecond: String(Math.floor(now / 1000)), timeNano: `${now}000000` }, now));
+    }
+    const category = params.get('category') as SimBybitCategory | null;
+    if (category !== 'spot' && category !== 'linear' && category !== 'inverse') return fail(10001, 'params error: category is invalid');
+    const listings = this.market.instrumentsOf('bybit').filter((i) => i.category === category);
+    const bySymbol = (wire: string | null) => (wire === null ? undefined : listings.find((i) => i.wireSymbol === wire));
+    switch (url.pathname) {
+      case '/v5/market/instruments-info': {
+        const wanted = params.get('symbol');
+        const chosen = wanted === null ? listings : listings.filter((i) => i.wireSymbol === wanted);
+        // A cursor is the offset it resumes at, opaque to the client as the venue's are.
+        const cursor = params.get('cursor');
+        const from = cursor === null || cursor === '' ? 0 : Number(Buffer.from(cursor, 'base64').toString('utf8').replace(/^offset=/, ''));
+        if (!Number.isInteger(from) || from < 0) return fail(10001, 'params error: cursor is invalid');
+        const limit = Math.min(1000, Math.max(1, Number(params.get('limit') ?? 500) || 500), this.bybitPageSize);
+        const page = chosen.slice(from, from + limit);
+        const next = from + limit < chosen.length ? Buffer.from(`offset=${from + limit}`).toString('base64') : '';
+        return reply(200, bybitInstrumentsPage(category, page, next, now));
+      }
+      case '/v5/market/orderbook': {
+        const instrument = bySymbol(params.get('symbol'));
+        if (instrument === undefined) return fail(10001, 'params error: symbol invalid');
+        // Spot returns 1-200 levels (default 1), linear and inverse 1-500 (default 25).
+        const max = category === 'spot' ? 200 : 500;
+        const limit = Math.min(max, Math.max(1, Number(params.get('limit') ?? (category === 'spot' ? 1 : 25)) || 1));
+        return reply(200, this.market.bybitRestBookText(this.market.listing('bybit', instrument.symbol)!, now, limit));
+      }
+      case '/v5/market/tickers': {
+        const wanted = params.get('symbol');
+        const chosen = wanted === null ? listings : listings.filter((i) => i.wireSymbol === wanted);
+        if (wanted !== null && chosen.length === 0) return fail(10001, 'params error: symbol invalid');
+        const list = chosen.map((i) => bybitRestTicker(i, this.market.bybitTickerFieldsOf(this.market.listing('bybit', i.symbol)!)));
+        return reply(200, bybitRest({ category, list }, now));
+      }
+      default:
+        return reply(404, JSON.stringify({ retCode: 10404, retMsg: `unknown path ${url.pathname}` }));
     }
   }
 
@@ -350,3 +467,9 @@ export function startSimServer(options: SimServerOptions = {}): Promise<SimServe
   return SimServer.start(options);
 }
 
+
+/** The partial stream a book update also moves (Binance `@depth20`, OKX `books5`); Bybit publishes one depth here. */
+function partialStreamOf(wire: SimWire, symbol: string): string | null {
+  if (wire === 'okx') return `books5:${symbol}`;
+  return wire === 'binance' ? binancePartialStream(symbol) : null;
+}

@@ -31,6 +31,9 @@ const VENUE_SHARE: Readonly<Record<string, number>> = {
   'binance-spot:spot': 0.25,
   'okx:perpetual': 0.4,
   'okx:spot': 0.08,
+  'binance-coinm:perpetual': 0.12,
+  'bybit:perpetual': 0.5,
+  'bybit:spot': 0.1,
 };
 
 /** BTC's USD-M 24 h quote volume, the top of the market (about $15 B on a real day). */
