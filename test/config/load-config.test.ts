@@ -180,7 +180,7 @@ describe('problems', () => {
     const problems = problemsOf(dir).map((p) => p.replace(`${dir}/`, ''));
     expect(problems).toEqual([
       'exchanges.yaml:9: binance.spot.rest_url: expected an http:// or https:// URL, got "ftp://api.binance.com"',
-      'instruments.yaml:32: BTC-USDT-SPOT.type: expected one of spot|perpetual|future, got "spott"',
+      'instruments.yaml:34: BTC-USDT-SPOT.type: expected one of spot|perpetual|future, got "spott"',
       'features.yaml:6: zscore.min_samples: expected a whole number, got 3.5',
       'features.yaml:65: web.port: expected a number <= 65535, got 80500',
     ]);
@@ -206,12 +206,12 @@ describe('problems', () => {
 
   it('checks that a perpetual names an existing spot leg', () => {
     const dir = copyShippedConfig();
-    editConfigFile(dir, 'instruments.yaml', '  spot: ETH-USDT-SPOT', '  spot: ETH-USDT-PERP');
-    editConfigFile(dir, 'instruments.yaml', '  spot: BTC-USDT-SPOT', '  spot: BTC-USD-SPOT');
+    editConfigFile(dir, 'instruments.yaml', '  spot: ETH-USDT-SPOT\n  venues:\n    binance:', '  spot: ETH-USDT-PERP\n  venues:\n    binance:');
+    editConfigFile(dir, 'instruments.yaml', '  spot: BTC-USDT-SPOT\n  venues:\n    binance:', '  spot: BTC-USD-SPOT\n  venues:\n    binance:');
     const problems = problemsOf(dir).map((p) => p.replace(`${dir}/`, ''));
     expect(problems).toEqual([
       'instruments.yaml:21: BTC-USDT-PERP.spot: unknown instrument "BTC-USD-SPOT" (not in this file)',
-      'instruments.yaml:48: ETH-USDT-PERP.spot: "ETH-USDT-PERP" is a perpetual, expected a spot instrument',
+      'instruments.yaml:52: ETH-USDT-PERP.spot: "ETH-USDT-PERP" is a perpetual, expected a spot instrument',
     ]);
   });
 
