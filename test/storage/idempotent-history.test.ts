@@ -137,5 +137,6 @@ describe('history written idempotently', () => {
       a.close();
       b.close();
     }
-  });
+    // A simulated capture of all five simulated venues and three CLI replays of it: past the default 30 s on a loaded machine.
+  }, 90_000);
 });
