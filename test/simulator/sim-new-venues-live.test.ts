@@ -5,7 +5,7 @@ import { createConfiguredFeeds, LiveSession } from '../../src/engine/live/live-s
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
 import { startSimServer, type ScenarioRequest, type SimServer, type SimVenue } from '../../src/engine/simulator';
-import type { RawFrame } from '../../src/engine/venues/venue';
+import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { waitFor } from '../support/loopback-exchange';
 import { CONFIG } from './helpers';
 
