@@ -124,6 +124,14 @@ const TWEAKS: readonly ((data: string, rng: Rng) => string | undefined)[] = [
   (d) => d.replace(/\["([\d.]+)","([\d.]+)"\]/, '["$1"]'),
   // a long level string (a view of 13+ characters)
   (d) => d.replace(/\["([\d.]+)","([\d.]+)"\]/, '["$1","1234.5678901234"]'),
+  // negative top-of-book values and negative times: refused by the JSON path (wire/readers.ts), so never taken by a decoder
+  (d) => d.replace(/"bidPx":"([^"]+)"/, '"bidPx":"-$1"'),
+  (d) => d.replace(/"askSz":"([^"]+)"/, '"askSz":"-$1"'),
+  (d) => d.replace(/"b":"([\d.]+)"/, '"b":"-$1"'),
+  (d) => d.replace(/"ts":"(\d+)"/, '"ts":"-$1"'),
+  (d) => d.replace(/"E":(\d+)/, '"E":-$1'),
+  (d) => d.replace(/"T":(\d+)/, '"T":-$1'),
+  (d) => d.replace(/"E":(\d+)/, '"E":-0'),
 ];
 
 /** Numeric levels a decoder read, checked against the JSON path's strings: each value is Number() of its string, and its digits write that string back. */
@@ -254,6 +262,36 @@ describe('hot decoders', () => {
       const { frames: mutated } = mutateCapture(ws, mulberry32(seed), { count: Math.floor(ws.length / 2), protect: new Set(), sequenced: false });
       compare(hotMapper, jsonMapper, mutated.filter((f) => f.data.length < 100_000));
     }
+  });
+
+  it('refuses negative tickers values and negative times on both paths, for the JSON path\'s reason', () => {
+    const okx = (data: string): RawFrame => ({ t: 1_700_000_000_500, venue: 'okx', kind: 'ws', url: 'wss://ws.okx.com:8443/ws/v5/public', data });
+    const ticker = (bidPx: string, ts: string) =>
+      okx(`{"arg":{"channel":"tickers","instId":"BTC-USDT-SWAP"},"data":[{"instType":"SWAP","instId":"BTC-USDT-SWAP","bidPx":"${bidPx}","bidSz":"2","askPx":"101","askSz":"3","ts":"${ts}"}]}`);
+    const binanceFrame = (stream: string, payload: string): RawFrame => ({ t: 1_700_000_000_500, venue: 'binance-usdm', kind: 'ws', url: 'wss://fstream.binance.com/stream', data: `{"stream":"${stream}","data":${payload}}` });
+    const depth = (e: string) => binanceFrame('btcusdt@depth@100ms', `{"e":"depthUpdate","E":${e},"T":1700000000100,"s":"BTCUSDT","U":10,"u":12,"pu":9,"b":[["100.5","1"]],"a":[["101","2"]]}`);
+    // T is the next funding time here.
+    const mark = (t: string) => binanceFrame('btcusdt@markPrice@1s', `{"e":"markPriceUpdate","E":1700000000000,"s":"BTCUSDT","p":"100.5","i":"100.4","P":"100.6","r":"0.0001","T":${t}}`);
+    const hotOkx = new OkxMapper();
+    const jsonOkx = new OkxMapper(undefined, { hotDecoder: false });
+    const hotBinance = new BinanceMapper('usdm');
+    const jsonBinance = new BinanceMapper('usdm', undefined, { hotDecoder: false });
+    const reason = (r: MapResult) => (r.kind === 'rejected' ? r.reason : r.kind);
+    // The well-formed frames are taken by the decoders themselves, so the refusals below are theirs to make.
+    expect(new HotOkxDecoder().decode(ticker('100', '1700000000000'))?.kind).toBe('events');
+    expect(new HotBinanceDecoder('binance-usdm', 'usdm').decode(depth('1700000000000'))?.kind).toBe('events');
+    expect(new HotBinanceDecoder('binance-usdm', 'usdm').decode(mark('1700003600000'))?.kind).toBe('events');
+    for (const [hot, json, frame, expected] of [
+      [hotOkx, jsonOkx, ticker('-100', '1700000000000'), 'negative_size'],
+      [hotOkx, jsonOkx, ticker('100', '-1700000000000'), 'bad_number'],
+      [hotBinance, jsonBinance, depth('-1700000000000'), 'bad_number'],
+      [hotBinance, jsonBinance, mark('-1700003600000'), 'bad_number'],
+    ] as const) {
+      expect(reason(json.map(frame)), frame.data).toBe(expected);
+      expect(hot.map(frame), frame.data).toStrictEqual(json.map(frame));
+    }
+    expect(new HotOkxDecoder().decode(ticker('-100', '1700000000000'))).toBeUndefined();
+    expect(new HotBinanceDecoder('binance-usdm', 'usdm').decode(depth('-1700000000000'))).toBeUndefined();
   });
 
   it('okx: reads books5, bbo-tbt, mark-price and index-tickers pushes as the JSON path does', () => {

@@ -130,9 +130,10 @@ describe('one decimal rule: decimal strings in the syntax of level-rules.ts', ()
     }
   });
 
-  it('OKX tickers stay signed decimals: the hot decoder takes a negative ticker value, so the JSON path must too (see docs/adding-a-venue.md)', () => {
-    expect(onlyEvent(map('okx', okxWs(ticker({ bidSz: '-2' })))).bidSize).toBe(-2);
-    // Binance bookTicker values are sizes: a negative one is refused, by both paths.
+  it('top-of-book values are sizes on every venue: a negative OKX ticker value is refused, as a negative Binance bookTicker value is', () => {
+    expect(rejection(map('okx', okxWs(ticker({ bidSz: '-2' })))).reason).toBe('negative_size');
+    expect(rejection(map('okx', okxWs(ticker({ askPx: '-100' })))).reason).toBe('negative_size');
+    expect(onlyEvent(map('okx', okxWs(ticker({ bidSz: '0' })))).bidSize).toBe(0);
     expect(rejection(map('usdm', binanceWs({ stream: 'x@bookTicker', data: { e: 'bookTicker', u: 1, s: 'X', b: '1', B: '-2', a: '2', A: '1' } }))).reason).toBe('negative_size');
   });
 });

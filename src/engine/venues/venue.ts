@@ -15,7 +15,7 @@ export type RejectReason =
   | 'venue_error'
   /** The frame's receive time is not a time the engine can run on (see pipeline/frame-time.ts). */
   | 'bad_time'
-  /** JSON nested deeper than any venue sends (see frame-json.ts). */
+  /** JSON nested deeper than any venue sends (see wire/frame-json.ts). */
   | 'too_deep'
   /** A frame longer than `limits` allows (WebSocket payload or REST body). */
   | 'too_large'

@@ -181,9 +181,9 @@ export class HotBinanceDecoder {
     while (c.eat(COMMA)) {
       if (!c.key()) return undefined;
       if (withTimes && c.isChar(69 /* E */) && Number.isNaN(time)) {
-        if (Number.isNaN((time = c.int()))) return undefined;
+        if (Number.isNaN((time = this.readTime()))) return undefined;
       } else if (withTimes && c.isChar(84 /* T */) && Number.isNaN(tradeTime)) {
-        if (Number.isNaN((tradeTime = c.int()))) return undefined;
+        if (Number.isNaN((tradeTime = this.readTime()))) return undefined;
       } else if (withTimes && (c.is('symbol') || c.is('pair'))) {
         // COIN-M bodies name the symbol and pair too; the mapper takes the symbol from the URL and reads neither.
         if (!c.str()) return undefined;
@@ -286,9 +286,9 @@ export class HotBinanceDecoder {
         this.kind = c.is('depthUpdate') ? Kind.Depth : c.is('bookTicker') ? Kind.BookTicker : c.is('markPriceUpdate') ? Kind.MarkPrice : Kind.None;
         return this.kind === Kind.None ? 0 : K_e;
       case 69 /* E */:
-        return Number.isNaN((this.time = c.int())) ? 0 : K_E;
+        return Number.isNaN((this.time = this.readTime())) ? 0 : K_E;
       case 84 /* T */:
-        return Number.isNaN((this.tradeTime = c.int())) ? 0 : K_T;
+        return Number.isNaN((this.tradeTime = this.readTime())) ? 0 : K_T;
       case 115 /* s */:
         return this.span(this.symbol) && this.symbol.end > this.symbol.start ? K_s : 0;
       case 85 /* U */:
@@ -381,6 +381,15 @@ export class HotBinanceDecoder {
     const venue = this.venue;
     if ((this.seen & K_u) === 0) return { type: 'quote', venue, symbol, exchangeTime, receiveTime, bidPrice, bidSize, askPrice, askSize };
     return { type: 'quote', venue, symbol, exchangeTime, receiveTime, bidPrice, bidSize, askPrice, askSize, updateId: this.last };
+  }
+
+  /**
+   * An epoch-ms time (`E`, `T`) at the cursor: an integer without a minus
+   * (the JSON path refuses negative times, wire/readers.ts optionalTime);
+   * NaN for anything else, "-0" included, which the JSON path decides.
+   */
+  private readTime(): number {
+    return this.cursor.peek() === MINUS ? NaN : this.cursor.int();
   }
 
   /** A bookTicker price or size: a plain decimal that is not negative (the JSON path rejects those). */

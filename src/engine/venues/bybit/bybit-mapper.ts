@@ -1,6 +1,6 @@
 import type { BookDeltaEvent, BookSnapshotEvent, MarketEvent, QuoteEvent, ReferencePriceEvent } from '../../../shared/core/model';
 import type { LimitsSettings } from '../../../shared/config';
-import { frameSizeLimits, type FrameSizeLimits } from '../frame-json';
+import { frameSizeLimits, type FrameSizeLimits } from '../wire/frame-json';
 import type { RawFrame } from '../../feed/raw-frame';
 import type { MapResult, VenueMapper } from '../venue';
 import {

@@ -26,6 +26,7 @@ const CLOSE_BRACE = 125;
 const CLOSE_BRACKET = 93;
 const COMMA = 44;
 const QUOTE = 34;
+const MINUS = 45;
 
 const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
@@ -180,6 +181,16 @@ export class HotOkxDecoder {
     return c.digits();
   }
 
+  /**
+   * A tickers price or size at the cursor's string: a plain decimal that is
+   * not negative (the JSON path refuses those as wire/readers.ts requireSize
+   * does); NaN for anything else, "-0" included, which the JSON path decides.
+   */
+  private size(): number {
+    const c = this.cursor;
+    return c.end > c.start && c.text.charCodeAt(c.start) === MINUS ? NaN : c.decimal();
+  }
+
   /** One `tickers`, `mark-price` or `index-tickers` entry -> its event; every value a plain string. */
   private valueEntry(frame: RawFrame, channel: Channel, argSymbol: string | undefined): MarketEvent | undefined {
     const c = this.cursor;
@@ -220,16 +231,16 @@ export class HotOkxDecoder {
             hasTime = true;
             break;
           case 4:
-            bidPrice = c.decimal();
+            bidPrice = this.size();
             break;
           case 8:
-            bidSize = c.decimal();
+            bidSize = this.size();
             break;
           case 16:
-            askPrice = c.decimal();
+            askPrice = this.size();
             break;
           case 32:
-            askSize = c.decimal();
+            askSize = this.size();
             break;
           default:
             price = c.decimal();

@@ -8,7 +8,7 @@ import type {
   SequenceFields,
 } from '../../../shared/core/model';
 import type { LimitsSettings } from '../../../shared/config';
-import { frameSizeLimits, type FrameSizeLimits } from '../frame-json';
+import { frameSizeLimits, type FrameSizeLimits } from '../wire/frame-json';
 import type { RawFrame } from '../../feed/raw-frame';
 import type { MapResult, VenueMapper } from '../venue';
 import {
@@ -25,6 +25,7 @@ import {
   queryParam,
   reject,
   requireDecimal,
+  requireSize,
   requireLevels,
   requireList,
   requireObject,
@@ -166,10 +167,10 @@ function mapPush(message: OkxWirePush, receiveTime: number): MapResult {
         symbol,
         ...time,
         receiveTime,
-        bidPrice: requireDecimal(t.bidPx, 'tickers: bidPx'),
-        bidSize: requireDecimal(t.bidSz, 'tickers: bidSz'),
-        askPrice: requireDecimal(t.askPx, 'tickers: askPx'),
-        askSize: requireDecimal(t.askSz, 'tickers: askSz'),
+        bidPrice: requireSize(t.bidPx, 'tickers: bidPx'),
+        bidSize: requireSize(t.bidSz, 'tickers: bidSz'),
+        askPrice: requireSize(t.askPx, 'tickers: askPx'),
+        askSize: requireSize(t.askSz, 'tickers: askSz'),
       }));
     case 'mark-price':
       return valueEvents(message, arg, channel, (m: OkxWireMarkPrice, symbol, time): ReferencePriceEvent => ({

@@ -1,4 +1,4 @@
-import { guardMapper, oversize, type FrameSizeLimits } from '../frame-json';
+import { guardMapper, oversize, type FrameSizeLimits } from './frame-json';
 import type { RawFrame } from '../../feed/raw-frame';
 import type { MapResult } from '../venue';
 import { clip, reject, WireReject } from './reject';

@@ -15,8 +15,9 @@ import { reject } from './reject';
  * - decimals are strings in the syntax of level-rules.ts (a JSON number is
  *   not a venue decimal), converted with Number only after that check.
  * - integers (ids, sequence numbers, checksums) are JSON numbers that are
- *   safe integers; times are safe integers written as a JSON number or as a
- *   string of digits (OKX writes epoch ms as strings).
+ *   safe integers; times are safe integers that are not negative, written
+ *   as a JSON number or as a string of digits (OKX writes epoch ms as
+ *   strings).
  *
  * The hot decoders (hot-binance.ts, hot-okx.ts) take a frame only when every
  * field passes these rules: a rule made stricter here must not accept less
@@ -70,18 +71,19 @@ export function optionalInt32(value: unknown, field: string): number | undefined
   return n;
 }
 
-/** Digits with an optional minus: an epoch-ms time written as a string. */
-const INTEGER_TEXT = /^-?[0-9]{1,16}$/;
+/** Digits: an epoch-ms time written as a string. */
+const TIME_TEXT = /^[0-9]{1,16}$/;
 
 /**
  * An epoch-ms time (Binance `E` / `T` as JSON numbers, OKX `ts` as strings
  * of digits), or undefined when absent. Present and not a safe integer in
- * either form is `bad_number`.
+ * either form, or before 1970 (no venue stamps one: a negative time is a
+ * damaged frame), is `bad_number`.
  */
 export function optionalTime(value: unknown, field: string): number | undefined {
   if (isAbsent(value)) return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n)) return reject('bad_number', `${field} ${describeValue(value)} is not a time in ms`);
+  const n = typeof value === 'number' ? value : typeof value === 'string' && TIME_TEXT.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) return reject('bad_number', `${field} ${describeValue(value)} is not a time in ms`);
   return n;
 }
 

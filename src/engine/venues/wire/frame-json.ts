@@ -1,6 +1,6 @@
-import { DEFAULT_LIMITS, type LimitsSettings } from '../../shared/config';
-import type { RawFrame } from '../feed/raw-frame';
-import type { MapResult, RejectReason } from './venue';
+import { DEFAULT_LIMITS, type LimitsSettings } from '../../../shared/config';
+import type { RawFrame } from '../../feed/raw-frame';
+import type { MapResult, RejectReason } from '../venue';
 
 /**
  * The mappers' bounded JSON decoding, the same for every venue.
