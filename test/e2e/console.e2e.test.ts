@@ -65,7 +65,7 @@ describe('the console in Chromium (npm run demo)', () => {
   it('fills the overview with every simulated instrument and says the data is simulated', async () => {
     await page.goto(running.web.url);
     await expect.poll(() => page.getByTestId('simulated-banner').isVisible(), { timeout: 15_000 }).toBe(true);
-    await expect.poll(() => page.getByTestId('overview-row').count(), { timeout: 20_000 }).toBe(8);
+    await expect.poll(() => page.getByTestId('overview-row').count(), { timeout: 20_000 }).toBe(14);
     const keys = await page.getByTestId('overview-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
     expect(keys).toEqual(expect.arrayContaining(['binance-usdm:BTCUSDT', 'okx:BTC-USDT-SWAP', 'binance-spot:ETHUSDT', 'okx:ETH-USDT']));
     await shot('overview');
@@ -147,7 +147,7 @@ describe('the console in Chromium (npm run demo)', () => {
 
   it('shows feed health per venue', async () => {
     await page.getByTestId('nav-feeds').click();
-    await expect.poll(() => page.getByTestId('feed-row').count(), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => page.getByTestId('feed-row').count(), { timeout: 10_000 }).toBe(5);
     await shot('feeds');
   }, 30_000);
 
