@@ -51,7 +51,7 @@ const UI_SLICE_MS = 4;
  * instead of growing its memory without end.
  */
 const MAX_BOUNDARY_BACKLOG = 10;
-/** Rows no client shows reach main this often (client-session.ts OFFSCREEN_EVERY × SUMMARY_INTERVAL_MS). */
+/** Rows no client shows reach main this often (ui-cadence.ts OFFSCREEN_EVERY × SUMMARY_INTERVAL_MS, the client sessions' cadence). */
 const OFFSCREEN_MS = OFFSCREEN_EVERY * SUMMARY_INTERVAL_MS;
 
 /** Failed history writes so far: a feed-integrity condition (the disk is full, the file went away). */
