@@ -10,8 +10,8 @@ import { repoRoot } from '../support/shared-data';
 
 /**
  * `surveil serve` with no way to reach any exchange, as on a desk machine
- * whose network is down: Binance spot on a closed loopback port, USD-M and
- * OKX on host names that do not resolve. Shipped feed rules (feed_down after
+ * whose network is down: Binance spot on a closed loopback port, USD-M,
+ * COIN-M, OKX and Bybit on host names that do not resolve. Shipped feed rules (feed_down after
  * 10 s). The terminal must say so, and the console must carry the alert the
  * header banner shows, within 30 s.
  */
@@ -30,7 +30,13 @@ beforeAll(async () => {
     .replaceAll('wss://fstream.binance.com', 'ws://fstream.surveil-test.invalid')
     .replace('https://fapi.binance.com', 'http://fapi.surveil-test.invalid')
     .replace('wss://ws.okx.com:8443', 'ws://ws.surveil-test.invalid:8443')
-    .replace('https://www.okx.com', 'http://www.surveil-test.invalid');
+    .replace('https://www.okx.com', 'http://www.surveil-test.invalid')
+    .replaceAll('wss://stream.bybit.com', 'ws://stream.bybit.surveil-test.invalid')
+    .replace('https://api.bybit.com', 'http://api.bybit.surveil-test.invalid')
+    .replace('wss://dstream.binance.com', 'ws://dstream.surveil-test.invalid')
+    .replace('https://dapi.binance.com', 'http://dapi.surveil-test.invalid');
+  // Every venue the shipped config runs, pointed nowhere: none may reach a real exchange from a test.
+  if (/wss?:\/\/[^\s]*(binance|okx|bybit)\.com/.test(text)) throw new Error(`a shipped venue URL was not redirected:\n${text}`);
   writeFileSync(file, text);
   started = Date.now();
   child = spawn(...surveilCommand(['serve', '--config', dir, '--port', '0', '--db', join(tempDir('surveil-unreachable-'), 'history.sqlite')]), {
@@ -65,8 +71,10 @@ describe('surveil serve with every exchange unreachable', () => {
       new RegExp(`\\d\\d:\\d\\d:\\d\\d binance-spot CRIT feed_down: unreachable: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}, retry #\\d+ (in \\d+ s|connecting)`),
       new RegExp(`\\d\\d:\\d\\d:\\d\\d binance-usdm CRIT feed_down: unreachable: ${dns} fstream\\.surveil-test\\.invalid, retry #\\d+`),
       new RegExp(`\\d\\d:\\d\\d:\\d\\d okx CRIT feed_down: unreachable: ${dns} ws\\.surveil-test\\.invalid, retry #\\d+`),
+      new RegExp(`\\d\\d:\\d\\d:\\d\\d bybit CRIT feed_down: unreachable: ${dns} stream\\.bybit\\.surveil-test\\.invalid, retry #\\d+`),
+      new RegExp(`\\d\\d:\\d\\d:\\d\\d binance-coinm CRIT feed_down: unreachable: ${dns} dstream\\.surveil-test\\.invalid, retry #\\d+`),
     ];
-    await waitFor(() => expected.every((re) => re.test(text())), `three feed_down lines; got:\n${text()}`, 30_000);
+    await waitFor(() => expected.every((re) => re.test(text())), `a feed_down line per venue; got:\n${text()}`, 30_000);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(30_000);
     // Before the alert, the link change itself was said.
@@ -79,7 +87,7 @@ describe('surveil serve with every exchange unreachable', () => {
     try {
       const snapshot = await client.call('snapshot');
       const down = snapshot.alerts.filter((a) => a.metric === 'feed_down_seconds');
-      expect(down.map((a) => a.key).sort()).toEqual(['binance-spot', 'binance-usdm', 'okx']);
+      expect(down.map((a) => a.key).sort()).toEqual(['binance-coinm', 'binance-spot', 'binance-usdm', 'bybit', 'okx']);
       for (const alert of down) {
         expect(alert).toMatchObject({ severity: 'critical', state: 'firing' });
         expect(alert.detail).toMatch(/^unreachable: .+, retry #\d+/);
