@@ -63,7 +63,7 @@ export const binanceCoinmConfig: VenueConfigPlugin = {
     block: (block) => [`coinm ${(block as BinanceCoinmConfig).websocketUrl}`],
     listing: (l) => `${l.symbol} (${l.depthStream}${l.tier ? `, ${l.tier}` : ''})`,
   },
-  // The simulator does not speak COIN-M: simulatorExchanges disables this block before asking.
+  // The simulator serves COIN-M on one port: dstream (`/stream`, `/ws`) and dapi alike.
   simulatorBlock(base, endpoint) {
     const coinm = endpoint(BINANCE_VENUE_IDS.coinm);
     const block: BinanceCoinmConfig = { ...(base as BinanceCoinmConfig), enabled: true, websocketUrl: coinm.ws, restUrl: coinm.http };
