@@ -29,7 +29,10 @@ function configWithEasyAlert(): Config {
   const config = loadConfig(join(repoRoot, 'config'));
   const btc = config.alerts.thresholds['BTC-USDT-PERP']!;
   const thresholds = { ...config.alerts.thresholds, 'BTC-USDT-PERP': { ...btc, depth_critical: { ...btc.depth_critical!, threshold: 1e15 } } };
-  return { ...config, alerts: { ...config.alerts, thresholds } };
+  // The two alerts of the story: the perpetual on binance-usdm and okx only (its Bybit listing would fire a third).
+  const { bybit: _bybit, ...venues } = config.instruments['BTC-USDT-PERP']!.venues;
+  const instruments = { ...config.instruments, 'BTC-USDT-PERP': { ...config.instruments['BTC-USDT-PERP']!, venues } };
+  return { ...config, instruments, alerts: { ...config.alerts, thresholds } };
 }
 
 beforeAll(async () => {

@@ -33,8 +33,13 @@ function unreachable(port: number): Config {
         futures: { websocketPublicUrl: 'ws://fstream.surveil-test.invalid/public', websocketMarketUrl: 'ws://fstream.surveil-test.invalid/market', restUrl: 'http://fapi.surveil-test.invalid' },
       },
       okx: { ...okx, websocketPublicUrl: 'ws://ws.surveil-test.invalid:8443/ws/v5/public', restUrl: 'http://www.surveil-test.invalid' },
-      bybit,
-      binancecoinm,
+      // COIN-M and Bybit have instruments too: never the real hosts.
+      bybit: {
+        ...bybit,
+        websocketUrls: { spot: 'ws://stream.surveil-test.invalid/v5/public/spot', linear: 'ws://stream.surveil-test.invalid/v5/public/linear', inverse: 'ws://stream.surveil-test.invalid/v5/public/inverse' },
+        restUrl: 'http://bybit.surveil-test.invalid',
+      },
+      binancecoinm: { ...binancecoinm, websocketUrl: 'ws://dstream.surveil-test.invalid', restUrl: 'http://dapi.surveil-test.invalid' },
     },
   };
 }
@@ -58,14 +63,14 @@ describe('the console with every exchange unreachable (Chromium)', () => {
   it('names an unreachable venue and its error in the header banner within 30 s, and the engine dot is not green', async () => {
     await page.goto(running.web.url);
     const banner = page.locator('[data-testid="feed-banner"]');
-    // The three venues' alerts fire on their own boundaries: wait for the banner to name one and count the other two.
+    // The five venues' alerts fire on their own boundaries: wait for the banner to name one and count the other four.
     const full =
-      /^(binance-spot|binance-usdm|okx) unreachable: (connect ECONNREFUSED 127\.0\.0\.1:\d+|(ENOTFOUND|EAI_AGAIN) \S+\.invalid), retry #\d+ (in \d+ s|connecting)( \(\d of \d connections\))? \(\+2 more feed alerts\)$/;
+      /^(binance-spot|binance-usdm|okx|binance-coinm|bybit) unreachable: (connect ECONNREFUSED 127\.0\.0\.1:\d+|(ENOTFOUND|EAI_AGAIN) \S+\.invalid), retry #\d+ (in \d+ s|connecting)( \(\d of \d connections\))? \(\+4 more feed alerts\)$/;
     await expect.poll(() => banner.textContent(), { timeout: 30_000 - (Date.now() - startedAt) }).toMatch(full);
     expect(await banner.getAttribute('data-severity')).toBe('critical');
     const dot = page.locator('[data-testid="connection"]');
     expect(await dot.getAttribute('class')).toContain('link-degraded');
-    expect(await dot.textContent()).toBe('● engine · 3 feed alerts');
+    expect(await dot.textContent()).toBe('● engine · 5 feed alerts');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'feed-banner-unreachable.png') });
   }, 40_000);
 
