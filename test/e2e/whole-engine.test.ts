@@ -54,9 +54,9 @@ const notValid = () => rows().filter((r) => !r.health.bookValid).map((r) => r.ke
 const warming = () => rows().filter((r) => !r.health.bookValid || r.status === 'warming_up' || r.zscores.spread_bps?.z == null).map((r) => r.key);
 const sample = (keys: readonly string[]) => `${keys.length}: ${keys.slice(0, 8).join(', ')}`;
 
-describe(`the whole engine on the simulator (${8 + 4 * EXTRA_ASSETS} instruments, worker threads)`, () => {
+describe(`the whole engine on the simulator (${14 + 4 * EXTRA_ASSETS} instruments, worker threads)`, () => {
   it('subscribes every simulated listing', () => {
-    expect(expectedKeys.length).toBe(8 + 4 * EXTRA_ASSETS);
+    expect(expectedKeys.length).toBe(14 + 4 * EXTRA_ASSETS);
   });
 
   it('makes every book valid', async () => {
