@@ -14,7 +14,7 @@ import { cleanupDirs, fakeRenderer, tempDir } from '../console/helpers';
 // valid (how soon is the bootstrap bench's to say), every z-score warm up, and the injected spread blowout fire its alert
 // on the instrument and within the time the simulator's labels give.
 
-/** 8 base listings + 4 per extra asset: 328 instruments over three venues. */
+/** 14 BTC/ETH listings + 4 per extra asset: 334 instruments over five venues. */
 const EXTRA_ASSETS = 80;
 /** Shortened from the shipped 30 so the windows are warm before the injection at 40 s. */
 const MIN_SAMPLES = 10;
