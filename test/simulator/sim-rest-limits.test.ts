@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../src/engine/simulator';
+import { SimRestLimits } from '../../src/engine/simulator/sim-rest-limits';
 import { BinanceFeed } from '../../src/engine/venues/binance/binance-feed';
 import { OkxFeed } from '../../src/engine/venues/okx/okx-feed';
 import type { Feed } from '../../src/engine/feed/feed';
@@ -139,5 +140,22 @@ describe('a live feed against the limits', () => {
     expect(feed.status().restThrottled).toBe(1);
     expect(frames.some((f) => f.url.includes('/market/books') && f.status === 429)).toBe(true);
     expect(sim.restLimits('okx').refused.throttled).toBe(1);
+  });
+});
+
+describe('Bybit REST limit as the simulated server counts it', () => {
+  // The limiter itself on a clock of its own: 600 requests per 5 s per IP, then HTTP 403 until the window moves on.
+  it('serves 600 requests of an IP in 5 s, refuses the 601st with 403, and serves again once the oldest leaves the window', () => {
+    const limits = new SimRestLimits();
+    for (let i = 0; i < 600; i += 1) expect(limits.judgeBybit('10.0.0.1', i).ok).toBe(true);
+    const refused = limits.judgeBybit('10.0.0.1', 4_999);
+    expect(refused).toMatchObject({ ok: false, status: 403, body: 'access too frequent' });
+    // Another IP has its own window.
+    expect(limits.judgeBybit('10.0.0.2', 4_999).ok).toBe(true);
+    // At 5000 ms the first request (t = 0) has left the window.
+    expect(limits.judgeBybit('10.0.0.1', 5_000).ok).toBe(true);
+    expect(limits.judgeBybit('10.0.0.1', 5_000).ok).toBe(false);
+    expect(limits.refused.throttled).toBe(2);
+    expect(limits.spent.get('10.0.0.1')).toBe(601);
   });
 });
