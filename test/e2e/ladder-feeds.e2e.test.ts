@@ -119,6 +119,32 @@ describe('book ladder and feeds in the demo console (Chromium)', () => {
     expect(await page.getByTestId('ladder-top').textContent()).toMatch(/^book \d\d:\d\d:\d\d\.\d{3}Z · spread [\d.]+ = [\d.]+ bp · mid [\d.]+$/);
   }, 60_000);
 
+  it('shows every figure of the summary line at 1280x800, open alerts included, none clipped', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await expect.poll(() => page.getByTestId('instrument-summary').isVisible(), { timeout: 5_000 }).toBe(true);
+      const { box, figures } = await page.getByTestId('instrument-summary').evaluate((summary) => {
+        const r = summary.getBoundingClientRect();
+        return {
+          box: { right: r.right, bottom: r.bottom },
+          figures: [...summary.querySelectorAll<HTMLElement>('.figure')].map((f) => {
+            const b = f.getBoundingClientRect();
+            return { text: f.textContent ?? '', right: b.right, bottom: b.bottom };
+          }),
+        };
+      });
+      // A perpetual: spread, depth both sides, three bases, funding three ways, cross-venue and open alerts.
+      expect(figures.map((f) => f.text.split(' ')[0])).toContain('open');
+      for (const f of figures) {
+        expect(f.right, `"${f.text}" within the line`).toBeLessThanOrEqual(Math.min(box.right, 1280) + 0.5);
+        expect(f.bottom, `"${f.text}" not cut below`).toBeLessThanOrEqual(box.bottom + 0.5);
+      }
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'instrument-summary-1280x800.png') });
+    } finally {
+      await page.setViewportSize({ width: 1600, height: 1000 });
+    }
+  }, 30_000);
+
   it('keeps every Feeds cell under its header, connection rows included', async () => {
     await page.keyboard.press('4');
     await expect.poll(() => page.getByTestId('connection-row').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
