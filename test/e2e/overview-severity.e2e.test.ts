@@ -84,6 +84,11 @@ describe('overview severity, pending, problem order and compact columns (Chromiu
     expect(['critical', 'warning']).toContain(severity);
     expect(await state.textContent()).toBe(`PENDING ${severity === 'critical' ? 'crit' : 'warn'}`);
     expect(await row('binance-usdm:BTCUSDT').getAttribute('data-status')).toBe('pending');
+    // Every pending state shows its severity whole: "PENDING warn" is the widest label of the State column.
+    const clipped = await page.$$eval('[data-testid="status"][data-severity]', (tds) =>
+      tds.filter((td) => td.scrollWidth > td.clientWidth).map((td) => `${td.textContent ?? ''} (${td.scrollWidth}/${td.clientWidth})`),
+    );
+    expect(clipped).toEqual([]);
     const basis = row('binance-usdm:BTCUSDT').locator('td[data-col="basisSpot"]');
     expect(await basis.getAttribute('data-mark')).toMatch(/^pending-/);
     expect(await basis.evaluate((td) => getComputedStyle(td).fontStyle)).toBe('italic');
