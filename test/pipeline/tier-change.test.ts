@@ -133,7 +133,7 @@ describe('a listing moving tier mid-run', () => {
     expect(tiers.size).toBeGreaterThan(0);
     expect(tiers.size).toBeLessThanOrEqual(listings.length);
     for (const [key, tier] of tiers) {
-      expect(key).toMatch(/^[a-z-]+:[A-Z0-9-]+$/);
+      expect(key).toMatch(/^[a-z-]+:[A-Z0-9_-]+$/);
       expect(tier === null || typeof tier === 'string').toBe(true);
     }
   });

@@ -89,8 +89,8 @@ const zColumn = (id: string, label: string, metric: MetricName): OverviewColumn 
 
 export const OVERVIEW_COLUMNS: readonly OverviewColumn[] = [
   { id: 'status', label: 'State', title: 'worst state: alerts firing or pending, book, feed, warmup', numeric: false, width: 102, sortValue: (r) => STATUS_RANK[r.status], text: (r) => STATUS_LABEL[r.status] },
-  { id: 'instrument', label: 'Instrument', title: 'canonical instrument', numeric: false, width: 128, sortValue: (r) => r.instrumentId, text: (r) => r.instrumentId },
-  { id: 'venue', label: 'Venue', title: 'venue and symbol', numeric: false, width: 160, sortValue: (r) => r.key, text: (r) => r.key },
+  { id: 'instrument', label: 'Instrument', title: 'canonical instrument', numeric: false, width: 116, sortValue: (r) => r.instrumentId, text: (r) => r.instrumentId },
+  { id: 'venue', label: 'Venue', title: 'venue and symbol', numeric: false, width: 188, sortValue: (r) => r.key, text: (r) => r.key },
   { id: 'tier', label: 'Tier', title: 'liquidity tier (alerts.yaml tiers) whose profile judges the instrument', numeric: false, width: 54, sortValue: (r) => r.tier ?? null, text: (r) => r.tier ?? '' },
   metricColumn('spread', 'Spread bp', 'spread, bps of mid', 'spread_bps', formatBps, 82),
   // depth_10bps rules judge the thinner side: both depth cells show them.
