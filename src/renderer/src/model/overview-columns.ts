@@ -89,9 +89,9 @@ const zColumn = (id: string, label: string, metric: MetricName): OverviewColumn 
 
 export const OVERVIEW_COLUMNS: readonly OverviewColumn[] = [
   { id: 'status', label: 'State', title: 'worst state: alerts firing or pending, book, feed, warmup', numeric: false, width: 102, sortValue: (r) => STATUS_RANK[r.status], text: (r) => STATUS_LABEL[r.status] },
-  { id: 'instrument', label: 'Instrument', title: 'canonical instrument', numeric: false, width: 116, sortValue: (r) => r.instrumentId, text: (r) => r.instrumentId },
+  { id: 'instrument', label: 'Instrument', title: 'canonical instrument', numeric: false, width: 110, sortValue: (r) => r.instrumentId, text: (r) => r.instrumentId },
   { id: 'venue', label: 'Venue', title: 'venue and symbol', numeric: false, width: 188, sortValue: (r) => r.key, text: (r) => r.key },
-  { id: 'tier', label: 'Tier', title: 'liquidity tier (alerts.yaml tiers) whose profile judges the instrument', numeric: false, width: 54, sortValue: (r) => r.tier ?? null, text: (r) => r.tier ?? '' },
+  { id: 'tier', label: 'Tier', title: 'liquidity tier (alerts.yaml tiers) whose profile judges the instrument', numeric: false, width: 52, sortValue: (r) => r.tier ?? null, text: (r) => r.tier ?? '' },
   metricColumn('spread', 'Spread bp', 'spread, bps of mid', 'spread_bps', formatBps, 82),
   // depth_10bps rules judge the thinner side: both depth cells show them.
   metricColumn('depthBid', 'Bid 10bp', 'bid depth within 10 bps, quote notional', 'depth_bid_10bps', formatNotional, 74, ['depth_bid_10bps', 'depth_10bps']),
@@ -105,7 +105,7 @@ export const OVERVIEW_COLUMNS: readonly OverviewColumn[] = [
   zColumn('zSpread', 'z spr', 'spread_bps'),
   zColumn('zDepth', 'z dep', 'depth_10bps'),
   zColumn('zBasis', 'z bas', 'basis_perp_spot_bps'),
-  { id: 'alerts', label: 'Alerts', title: 'open alerts (pending and firing)', numeric: true, width: 56, sortValue: (r) => r.openAlerts, text: (r) => (r.openAlerts > 0 ? String(r.openAlerts) : '') },
+  { id: 'alerts', label: 'Alerts', title: 'open alerts (pending and firing)', numeric: true, width: 54, sortValue: (r) => r.openAlerts, text: (r) => (r.openAlerts > 0 ? String(r.openAlerts) : '') },
 ];
 
 /** The table's width: the sum of its columns (the table does not stretch them to the window). */
