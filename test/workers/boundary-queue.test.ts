@@ -35,4 +35,20 @@ describe('the analytics_lag alert', () => {
     }
     expect(detail).toBe('analytics 12.0 s behind; 37 seconds of the market skipped to catch up, not evaluated nor stored');
   });
+
+  it('counts only the seconds skipped since the analytics were last on time', () => {
+    const monitor = new FeedIntegrityMonitor(resolveFeedRules(DEFAULT_FEED_ALERTS, 10));
+    const T0 = Date.UTC(2026, 11, 1);
+    const engine = (lagMs: number, shed: number) => ({ workerRestarts: {}, analyticsLagMs: lagMs, historyWriteFailures: 0, lastHistoryError: null, shedBoundaries: shed });
+    let t = T0;
+    // 12 seconds shed at start-up, then on time for a minute (the bootstrap's alert resolves), then behind again with 3 more shed.
+    for (; t < T0 + 30_000; t += 1000) monitor.observe(t, [], engine(12_000, 12));
+    for (; t < T0 + 90_000; t += 1000) monitor.observe(t, [], engine(200, 12));
+    let detail: string | null = null;
+    for (const end = t + 30_000; t < end && detail === null; t += 1000) {
+      const step = monitor.observe(t, [], engine(12_000, 15));
+      detail = step.alerts.find((a) => a.rule === 'analytics_lag' && a.state !== 'resolved')?.detail ?? null;
+    }
+    expect(detail).toBe('analytics 12.0 s behind; 3 seconds of the market skipped to catch up, not evaluated nor stored');
+  });
 });

@@ -89,6 +89,8 @@ interface Subject {
   counter: WindowedCount | null;
   /** book_drift: the deep mismatches among the drifts in the window, so the detail says which check found them. */
   deepCounter?: WindowedCount;
+  /** analytics_lag: boundaries shed so far at the last reading on time, so a lag episode counts only its own. */
+  shedOnTime?: number;
 }
 
 /**
@@ -296,7 +298,10 @@ function engineReading(condition: FeedCondition, time: number, engine: EngineFee
       const lag = engine.analyticsLagMs;
       if (lag === null) return { value: null, detail: '', gist: '' };
       const behind = lag > rule.spec.threshold * 1000;
-      const shed = engine.shedBoundaries ?? 0;
+      const shedSoFar = engine.shedBoundaries ?? 0;
+      if (!behind) s.shedOnTime = shedSoFar;
+      // Since the analytics were last on time: an old episode's sheds (a bootstrap's) are not this one's.
+      const shed = shedSoFar - (s.shedOnTime ?? 0);
       // The skipped seconds are in the words: their samples are neither judged nor in the history.
       const skipped = shed > 0 ? `; ${shed} ${plural(shed, ['second', 'seconds'])} of the market skipped to catch up, not evaluated nor stored` : '';
       return { value: lag / 1000, detail: `analytics ${(lag / 1000).toFixed(1)} s behind${skipped}`, gist: behind ? 'behind' : 'on time' };
