@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
 import { loadConfig } from '../../src/engine/config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { replayCapture, type ReplayResult } from '../../src/engine/replay/replay-capture';
@@ -29,4 +30,25 @@ export async function simulateAndReplay(options: SimulateOptions): Promise<{ sim
   const sim = await simulateToCapture({ alerts: CONFIG.alerts, staleTimeoutMs: CONFIG.features.staleTimeoutSeconds * 1000, ...options, out: path });
   const replay = await replayCapture(path, { speed: 'max', settings: pipelineSettingsFrom(CONFIG) });
   return { sim, replay, path };
+}
+
+/**
+ * Opens a socket to the simulator, sends `messages` once it is open and
+ * collects its text frames until `until` resolves; the frames, in order.
+ */
+export async function socketTexts(url: string, messages: readonly string[], until: (texts: readonly string[]) => Promise<unknown>): Promise<string[]> {
+  const ws = new WebSocket(url);
+  const texts: string[] = [];
+  ws.on('message', (data) => texts.push(data.toString()));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  try {
+    for (const m of messages) ws.send(m);
+    await until(texts);
+  } finally {
+    ws.close();
+  }
+  return texts;
 }

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import type { Config, InstrumentsConfig } from '../../src/shared/config';
 import { createConfiguredFeeds, LiveSession } from '../../src/engine/live/live-session';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
@@ -7,7 +6,7 @@ import { SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pip
 import { startSimServer, type ScenarioRequest, type SimServer, type SimVenue } from '../../src/engine/simulator';
 import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { waitFor } from '../support/loopback-exchange';
-import { CONFIG } from './helpers';
+import { CONFIG, socketTexts } from './helpers';
 
 /**
  * Binance COIN-M and Bybit as the simulator serves them, through the real
@@ -139,18 +138,8 @@ describe('Binance COIN-M on the simulator, through the real feed', () => {
 });
 
 /** Opens a socket, sends `messages`, collects the text frames until `done` says so. */
-async function exchange(url: string, messages: readonly string[], done: (texts: readonly string[]) => boolean): Promise<string[]> {
-  const ws = new WebSocket(url);
-  const texts: string[] = [];
-  ws.on('message', (data) => texts.push(data.toString()));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  for (const m of messages) ws.send(m);
-  await waitFor(() => done(texts), `replies to ${messages.join(' ')}`, 5_000);
-  ws.close();
-  return texts;
+function exchange(url: string, messages: readonly string[], done: (texts: readonly string[]) => boolean): Promise<string[]> {
+  return socketTexts(url, messages, (texts) => waitFor(() => done(texts), `replies to ${messages.join(' ')}`, 5_000));
 }
 
 describe('Bybit v5 on the simulator, through the real feed', () => {

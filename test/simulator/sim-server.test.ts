@@ -9,21 +9,11 @@ import { OkxBookSync, OkxMapper } from '../../src/engine/venues/okx';
 import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import type { VenueMapper } from '../../src/engine/venues/venue';
 import type { BookDeltaEvent, BookSnapshotEvent, Instrument, MarketEvent } from '../../src/shared/core/model';
-import { CONFIG } from './helpers';
+import { CONFIG, socketTexts } from './helpers';
 
 /** Opens a socket, sends `messages` once open, collects text frames for `ms`. */
-async function collect(url: string, ms: number, messages: string[] = []): Promise<string[]> {
-  const ws = new WebSocket(url);
-  const texts: string[] = [];
-  ws.on('message', (data) => texts.push(data.toString()));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  for (const m of messages) ws.send(m);
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  ws.close();
-  return texts;
+function collect(url: string, ms: number, messages: string[] = []): Promise<string[]> {
+  return socketTexts(url, messages, () => new Promise((resolve) => setTimeout(resolve, ms)));
 }
 
 function mapAll(mapper: VenueMapper, venue: string, url: string, texts: string[]): MarketEvent[] {
