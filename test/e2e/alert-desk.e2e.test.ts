@@ -184,4 +184,29 @@ describe('the alert desk in Chromium (demo console)', () => {
     await page.getByTestId('tab-history').click();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'alert-desk-1280.png') });
   }, 60_000);
+
+  it('shows every value of both tables whole at 1280 and 1600 px, the History from its time to its rule on screen', async () => {
+    for (const width of [1280, 1600]) {
+      await page.setViewportSize({ width, height: width === 1280 ? 800 : 1000 });
+      await expect.poll(() => page.getByTestId('alert-history-row').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      const cut = await page.$$eval('[data-testid="alerts-history"] td, [data-testid="alerts-history"] th, [data-testid="alerts-active"] td, [data-testid="alerts-active"] th', (cells) =>
+        cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => `${c.textContent ?? ''} (${c.scrollWidth}/${c.clientWidth})`),
+      );
+      expect(cut, `cut at ${width} px`).toEqual([]);
+      // A free-text detail may end in an ellipsis, with its whole text on hover.
+      const untitled = await page.$$eval('[data-testid="alerts-history"] .clip-text', (spans) =>
+        spans.filter((s) => s.scrollWidth > s.clientWidth && s.getAttribute('title') !== s.textContent).map((s) => s.textContent ?? ''),
+      );
+      expect(untitled).toEqual([]);
+      // The opening time carries its date on hover; the cell shows month-day and time to the second.
+      const time = page.getByTestId('alert-history-row').first().getByTestId('history-opened');
+      expect(await time.textContent()).toMatch(/^\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      expect(await time.getAttribute('title')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+      const onScreen = await page.$$eval('[data-testid="alerts-history"] thead th', (ths) => {
+        const box = ths[0]!.closest('.table-scroll')!.getBoundingClientRect();
+        return ths.slice(0, 4).map((th) => ({ text: th.textContent ?? '', right: th.getBoundingClientRect().right, edge: Math.min(box.right, window.innerWidth) }));
+      });
+      for (const h of onScreen) expect(h.right, `${h.text} on screen at ${width} px`).toBeLessThanOrEqual(h.edge);
+    }
+  }, 30_000);
 });

@@ -173,6 +173,31 @@ describe('book ladder and feeds in the demo console (Chromium)', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'feeds-aligned.png') });
   }, 30_000);
 
+  it('shows every Feeds header and figure whole at 1600 and 1280 px, the columns to Restarts on screen', async () => {
+    for (const width of [1600, 1280]) {
+      await page.setViewportSize({ width, height: width === 1280 ? 800 : 1000 });
+      const measured = await page.evaluate(() => {
+        const table = document.querySelector('.feeds-table')!;
+        const box = table.closest('.table-scroll')!.getBoundingClientRect();
+        const edge = Math.min(box.right, window.innerWidth);
+        const cells = [...table.querySelectorAll('th, td')];
+        return {
+          cut: cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => `${c.textContent ?? ''} (${c.scrollWidth}/${c.clientWidth})`),
+          // An error message may end in an ellipsis, with the whole text on hover.
+          untitled: [...table.querySelectorAll('.clip-text')].filter((s) => s.scrollWidth > s.clientWidth && !(s.getAttribute('title') ?? '').includes(s.textContent ?? '')).map((s) => s.textContent ?? ''),
+          offScreen: [...table.querySelectorAll('thead th')]
+            .filter((th) => th.getAttribute('data-col') !== 'warm' && th.getAttribute('data-col') !== 'detail')
+            .filter((th) => th.getBoundingClientRect().right > edge)
+            .map((th) => th.textContent ?? ''),
+        };
+      });
+      expect(measured.cut, `cut at ${width} px`).toEqual([]);
+      expect(measured.untitled, `untitled ellipsis at ${width} px`).toEqual([]);
+      expect(measured.offScreen, `off screen at ${width} px`).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1600, height: 1000 });
+  }, 30_000);
+
   it('shows the silent OKX connection in red with its age', async () => {
     const link = page.locator('[data-testid="connection-row"][data-connection="okx-0"] [data-testid="connection-link"]');
     // Silent from 40 s after start; stale after features.yaml's 5 s.

@@ -244,4 +244,32 @@ describe('the replay view in Chromium (npm run demo, typed capture paths)', () =
     await expect.poll(() => page.locator(`[data-testid="seek-rule"][data-rule="${alert!.rule}"]`).getAttribute('data-kind'), { timeout: 5_000 }).toBe('active');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'replay-seek-at-firing.png') });
   }, 120_000);
+
+  it('keeps the header on one line and every alert of the run whole at 1280 px', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(() => page.getByTestId('replay-alert').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const header = await page.evaluate(() => {
+      const bar = document.querySelector('.header')!;
+      const items = [...bar.querySelectorAll<HTMLElement>('.nav-btn, [data-testid="mode"], [data-testid="notify-enable"], [data-testid="notify-state"], .operator, .link')];
+      return {
+        items: items.map((e) => ({ text: e.textContent ?? '', height: e.offsetHeight, right: e.getBoundingClientRect().right, cut: e.scrollWidth > e.clientWidth })),
+        width: window.innerWidth,
+        // The capture's name may end in an ellipsis: the badge's title holds the whole path.
+        mode: { text: bar.querySelector<HTMLElement>('[data-testid="mode"]')?.innerText ?? '', title: bar.querySelector('[data-testid="mode"]')?.getAttribute('title') ?? '' },
+      };
+    });
+    expect(header.items.length).toBeGreaterThanOrEqual(8);
+    for (const item of header.items) {
+      expect(item.height, `${item.text} on one line`).toBeLessThanOrEqual(26);
+      expect(item.right, `${item.text} within the window`).toBeLessThanOrEqual(header.width);
+    }
+    expect(header.items.filter((i) => i.cut && !i.text.startsWith('REPLAY')).map((i) => i.text)).toEqual([]);
+    expect(header.mode.text).toMatch(/^REPLAY .+ @ \d{2}:\d{2}:\d{2}Z$/);
+    expect(header.mode.title).toContain(first);
+    expect(header.mode.title).toMatch(/ at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z$/);
+    const cut = await page.$$eval('[data-testid="replay-alerts"] td', (tds) => tds.filter((td) => td.scrollWidth > td.clientWidth).map((td) => `${td.textContent ?? ''} (${td.scrollWidth}/${td.clientWidth})`));
+    expect(cut).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'replay-1280.png') });
+    await page.setViewportSize({ width: 1600, height: 1000 });
+  }, 30_000);
 });

@@ -88,6 +88,13 @@ export function formatDateTime(ms: number | null | undefined): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${formatClock(ms)}`;
 }
 
+/** UTC month-day and time, for a narrow cell whose title holds the year: `03-01 14:03:07`. */
+export function formatMonthDayTime(ms: number | null | undefined): string {
+  if (!finite(ms)) return MISSING;
+  const d = new Date(ms);
+  return `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${formatClock(ms)}`;
+}
+
 /**
  * A duration, two units at most: `45s`, `3m 05s`, `2h 10m`, `3d 04h`.
  * @example formatDuration(185_000) // '3m 05s'

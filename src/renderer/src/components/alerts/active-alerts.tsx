@@ -47,7 +47,7 @@ export function ActiveAlerts() {
         </span>
       </div>
       <div className="table-scroll">
-        <table className="table alerts-table" data-testid="alerts-active">
+        <table className="table table-fit alerts-table" data-testid="alerts-active">
           <colgroup>
             <col className="col-sev" />
             <col className="col-inst" />

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AlertHistoryRow } from '../../../../shared/contract';
 import type { Severity } from '../../../../shared/core/model';
-import { formatDateTime, formatDuration, formatMetric, plural } from '../../format/format';
+import { formatDateTime, formatDuration, formatMetric, formatMonthDayTime, plural } from '../../format/format';
 import { useClient, useConsole } from '../context';
 import { AlertTrail } from './alert-trail';
 import { mergeLiveHistory, type HistoryFilter } from './history-live';
@@ -65,7 +65,7 @@ export function AlertHistory() {
       </div>
       <div className="split">
         <div className="table-scroll">
-          <table className="table history-table" data-testid="alerts-history">
+          <table className="table table-fit history-table" data-testid="alerts-history">
             <colgroup>
               <col className="col-time" />
               <col className="col-sev" />
@@ -104,14 +104,23 @@ export function AlertHistory() {
                   data-state={r.state}
                   onClick={() => setSelected(r.id)}
                 >
-                  <td className="num">{formatDateTime(r.openedAt)}</td>
+                  <td className="num" title={`${formatDateTime(r.openedAt)} UTC`} data-testid="history-opened">
+                    {formatMonthDayTime(r.openedAt)}
+                  </td>
                   <td className={`txt sev-${r.peakSeverity}`}>{r.peakSeverity === 'critical' ? 'CRIT' : 'WARN'}</td>
                   <td className="txt" title={r.key}>
                     {r.instrumentId} <span className="muted">{r.venue}</span>
                   </td>
                   <td className="txt" title={r.detail ?? r.metric}>
                     {r.rule}
-                    {r.detail ? <span className="muted"> · {r.detail}</span> : null}
+                    {r.detail ? (
+                      <>
+                        <span className="muted"> · </span>
+                        <span className="muted clip-text" title={r.detail}>
+                          {r.detail}
+                        </span>
+                      </>
+                    ) : null}
                   </td>
                   <td className="num">
                     {formatMetric(r.metric, r.openValue)} <ZValue z={r.openZscore} />

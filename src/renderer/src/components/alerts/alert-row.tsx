@@ -44,7 +44,14 @@ export const AlertRow = memo(function AlertRow({ alertId, now }: { alertId: stri
       <td className="txt" title={alert.detail ? `${alert.metric}: ${alert.detail}` : alert.metric} data-testid="alert-rule">
         {alert.rule}
         {/* A feed alert's number (seconds down, gaps in the window) needs its words beside it. */}
-        {alert.detail ? <span className="muted"> · {alert.detail}</span> : null}
+        {alert.detail ? (
+          <>
+            <span className="muted"> · </span>
+            <span className="muted clip-text" title={alert.detail}>
+              {alert.detail}
+            </span>
+          </>
+        ) : null}
       </td>
       <td className="num" data-testid="alert-now" title={live ? 'the latest sample' : 'no live sample: the value at the last transition'}>
         {formatMetric(alert.metric, live ? current : alert.value)} <span className="muted">vs {formatMetric(alert.metric, alert.threshold)}</span>

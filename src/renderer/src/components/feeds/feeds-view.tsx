@@ -40,7 +40,7 @@ export function FeedsView() {
     <section className="view view-feeds" data-testid="feeds">
       {feeds.length === 0 ? <div className="empty">No feed reported yet.</div> : null}
       <div className="table-scroll">
-        <table className="table feeds-table">
+        <table className="table table-fit feeds-table">
           <colgroup>
             {COLUMNS.map((c) => (
               <col key={c.id} className={`col-${c.id}`} />
@@ -137,14 +137,43 @@ function FeedRows({ feed }: { feed: FeedView }) {
             </>
           )}
         </td>
-        <td className="txt error-text" title={totals.lastError ?? ''}>
-          {totals.lastError ?? ''}
+        <td className="txt error-text">
+          <span className="clip-text" title={totals.lastError ?? ''}>
+            {totals.lastError ?? ''}
+          </span>
         </td>
       </tr>
       {feed.connections.map((c) => (
         <ConnectionRow key={c.id} connection={c} now={now} venueStale={staleAge !== null} />
       ))}
     </>
+  );
+}
+
+/**
+ * A connection's state and last error: the times and retry stay whole, an
+ * error too long for the column ends in an ellipsis with the whole text on hover.
+ */
+function DetailCell({ connection: c, now }: { connection: ConnectionView; now: number }) {
+  const error = c.lastError ? ` · ${c.lastError}` : '';
+  if (c.downSince === null) {
+    const text = `${c.lastFrameAt === null ? 'no frame' : `frame ${formatClock(c.lastFrameAt)}Z`} · since ${formatClock(c.since)}Z${error}`;
+    return (
+      <td className="txt muted">
+        <span className="clip-text" title={text}>
+          {text}
+        </span>
+      </td>
+    );
+  }
+  const retry = retryText(c, now) || `down ${formatAge(now - c.downSince)}`;
+  return (
+    <td className="txt error-text">
+      <span className="clip-text" title={`${retry}${error} (down since ${formatClock(c.downSince)}Z)`}>
+        <span data-testid="connection-retry">{retry}</span>
+        {error}
+      </span>
+    </td>
   );
 }
 
@@ -185,17 +214,7 @@ function ConnectionRow({ connection: c, now, venueStale }: { connection: Connect
         {c.reconnects}
       </td>
     ),
-    detail:
-      c.downSince === null ? (
-        <td className="txt muted" title={c.lastError ?? ''}>
-          {c.lastFrameAt === null ? 'no frame' : `frame ${formatClock(c.lastFrameAt)}Z`} · since {formatClock(c.since)}Z{c.lastError ? ` · ${c.lastError}` : ''}
-        </td>
-      ) : (
-        <td className="txt error-text" title={`down since ${formatClock(c.downSince)}Z${c.lastError ? `: ${c.lastError}` : ''}`}>
-          <span data-testid="connection-retry">{retryText(c, now) || `down ${formatAge(now - c.downSince)}`}</span>
-          {c.lastError ? ` · ${c.lastError}` : ''}
-        </td>
-      ),
+    detail: <DetailCell connection={c} now={now} />,
   };
   return (
     <tr className="row conn-row" data-testid="connection-row" data-connection={c.id} data-state={c.state}>

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { Alert } from '../../../../shared/core/model';
-import { formatDateTime, formatMetric, formatSigma } from '../../format/format';
+import { formatDateTime, formatMetric, formatMonthDayTime, formatSigma } from '../../format/format';
 import { useConsole } from '../context';
 
 /** 30 s before an alert fired: what led up to it. */
@@ -22,7 +22,7 @@ export function ReplayAlerts({ onSeek }: { onSeek?: (alert: Alert, at: number, l
         <span className="muted count">{ids.length}</span>
       </div>
       <div className="table-scroll">
-        <table className="table replay-alerts" data-testid="replay-alerts">
+        <table className="table table-fit replay-alerts" data-testid="replay-alerts">
           <colgroup>
             <col className="col-time" />
             <col className="col-sev" />
@@ -38,7 +38,9 @@ export function ReplayAlerts({ onSeek }: { onSeek?: (alert: Alert, at: number, l
               if (!a) return null;
               return (
                 <tr key={id} className="row clickable" data-testid="replay-alert" data-alert-id={id} onClick={() => jump(a)} title="show on the charts">
-                  <td className="num">{formatDateTime(a.firedAt ?? a.openedAt)}</td>
+                  <td className="num" title={`${formatDateTime(a.firedAt ?? a.openedAt)} UTC`}>
+                    {formatMonthDayTime(a.firedAt ?? a.openedAt)}
+                  </td>
                   <td className={`txt sev-${a.severity}`}>{a.severity === 'critical' ? 'CRIT' : 'WARN'}</td>
                   <td className="txt">
                     {a.instrumentId} <span className="muted">{a.venue}</span>

@@ -1,4 +1,4 @@
-import { formatDateTime } from '../../format/format';
+import { formatClock, formatDateTime } from '../../format/format';
 import { useConsole } from '../context';
 
 /** Live, demo or replay (with the replay's clock): what the figures on screen are. */
@@ -10,8 +10,10 @@ export function ModeBadge() {
   if (mode.kind === 'demo') return <span className="mode mode-demo" data-testid="mode">DEMO {mode.scenario}</span>;
   const name = mode.capture.split(/[\\/]/).pop();
   return (
-    <span className="mode mode-replay" data-testid="mode" title={mode.capture}>
-      REPLAY {name} @ {formatDateTime(frameTime)}Z
+    // Compact below 1500 px (styles.css): the name may end in an ellipsis and the date goes; the title holds both whole.
+    <span className="mode mode-replay" data-testid="mode" title={`${mode.capture} at ${formatDateTime(frameTime)}Z`}>
+      REPLAY <span className="mode-name">{name}</span> @ <span className="mode-date">{frameTime === null ? '' : formatDateTime(frameTime).slice(0, 11)}</span>
+      {formatClock(frameTime)}Z
     </span>
   );
 }

@@ -17,9 +17,12 @@ export function NotifyButton() {
       type="button"
       className="btn"
       data-testid="notify-enable"
+      title="Enable critical-alert notifications"
       onClick={() => void Notification.requestPermission().then(setPermission)}
     >
-      Enable critical-alert notifications
+      {/* The short label keeps the header on one line below 1500 px (styles.css). */}
+      <span className="wide-only">Enable critical-alert notifications</span>
+      <span className="narrow-only">Enable alert notifications</span>
     </button>
   );
 }
