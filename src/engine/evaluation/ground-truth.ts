@@ -8,7 +8,7 @@ export type RuleFamily = 'spread' | 'depth' | 'basis' | 'mark_index' | 'cross_ve
 export function familyOf(metric: MetricName | string): RuleFamily {
   if (metric === 'spread_bps' || metric === 'spread_abs') return 'spread';
   if (metric.startsWith('depth_')) return 'depth';
-  if (metric === 'basis_perp_spot_bps' || metric === 'basis_perp_index_bps') return 'basis';
+  if (metric === 'basis_perp_spot_bps' || metric === 'basis_perp_index_bps' || metric === 'basis_annualized_pct') return 'basis';
   if (metric === 'basis_mark_index_bps') return 'mark_index';
   if (metric === 'cross_venue_bps') return 'cross_venue';
   if (metric === 'funding_rate' || metric === 'funding_bps_8h') return 'funding';

@@ -1,4 +1,4 @@
-import { basisMetrics, crossVenueBps } from '../../shared/core/basis';
+import { annualizedBasisPct, basisMetrics, crossVenueBps } from '../../shared/core/basis';
 import { FeedIntegrityMonitor, type EngineFeedObservation, type FeedAlertStep, type VenueFeedObservation } from '../../shared/core/feed-integrity';
 import type { FeedRuleSet } from '../../shared/core/feed-rules';
 import type { Acknowledgement, Alert, AlertEvent, DataSource, Instrument, MetricName, MetricSample, SourceHealth } from '../../shared/core/model';
@@ -162,6 +162,10 @@ export class Analytics {
       );
       const per8h = fundingBpsPer8h(s.fundingRate, s.fundingIntervalMs);
       if (per8h !== undefined) values.funding_bps_8h = per8h;
+      if (instrument.type === 'future' && instrument.expiry !== undefined) {
+        const annual = annualizedBasisPct(values.basis_perp_index_bps, instrument.expiry - s.time);
+        if (annual !== undefined) values.basis_annualized_pct = annual;
+      }
     }
     // Against the first other venue quoting the same canonical instrument with a healthy book.
     let peerSeen: BookSample | undefined;

@@ -26,13 +26,15 @@ export function depthBandOf(metric: MetricName): number | null {
 /**
  * Whether the core can ever produce `metric` for an instrument of `type`.
  * Spot has no mark, index, funding or perp leg, so basis and funding metrics
- * never exist for it; a dated future has basis but no funding.
+ * never exist for it; a dated future has basis but no funding, and only a
+ * dated future has an annualized basis.
  */
 export function metricAppliesTo(metric: MetricName, type: InstrumentType): boolean {
   const funding = metric === 'funding_rate' || metric === 'funding_bps_8h';
   if (type === 'spot') return !metric.startsWith('basis_') && !funding;
   if (type === 'future') return !funding;
-  return true;
+  // Only a dated future has an expiry to annualize to.
+  return metric !== 'basis_annualized_pct';
 }
 
 /** True for a feed-integrity metric (`feed_down_seconds`, `gaps_in_window`, ...). */

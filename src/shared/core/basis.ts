@@ -37,6 +37,26 @@ export interface BasisInputs {
   readonly fundingRate?: number;
 }
 
+const DAY_MS = 86_400_000;
+const YEAR_MS = 365 * DAY_MS;
+/**
+ * A future's basis is annualized only while at least this much time is left:
+ * in its last day the division by the time left magnifies every tick of the
+ * mid without end, and convergence is judged on the raw basis instead.
+ */
+export const MIN_ANNUALIZED_MS = DAY_MS;
+
+/**
+ * The basis of a dated future against the index it settles to, in % a year
+ * (ACT/365): the carry a desk compares across expiries, where the raw basis
+ * of a quarterly is large by construction and shrinks to nothing at delivery.
+ * Undefined without a basis, or with less than {@link MIN_ANNUALIZED_MS} left.
+ */
+export function annualizedBasisPct(basisBps: number | undefined, msToExpiry: number): number | undefined {
+  if (basisBps === undefined || !Number.isFinite(basisBps) || !Number.isFinite(msToExpiry) || msToExpiry < MIN_ANNUALIZED_MS) return undefined;
+  return (basisBps / 100) * (YEAR_MS / msToExpiry);
+}
+
 /**
  * basis_perp_spot_bps, basis_perp_index_bps, basis_mark_index_bps and
  * funding_rate: each present only when its inputs are.

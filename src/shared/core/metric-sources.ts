@@ -21,6 +21,7 @@ export function sourcesOf(metric: MetricName): readonly DataSource[] {
     case 'basis_perp_spot_bps':
       return BOOK_AND_SPOT;
     case 'basis_perp_index_bps':
+    case 'basis_annualized_pct':
       return BOOK_AND_REFERENCE;
     case 'cross_venue_bps':
       return BOOK_AND_PEER;

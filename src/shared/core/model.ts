@@ -149,6 +149,11 @@ export const METRIC_NAMES = [
   'basis_perp_index_bps',
   /** Mark price vs index price. */
   'basis_mark_index_bps',
+  /**
+   * Dated futures: the future's mid vs the index it settles to, annualized to
+   * its expiry (% a year, ACT/365); absent in its last day (basis.ts).
+   */
+  'basis_annualized_pct',
   'funding_rate',
   /** Funding normalized to bps per 8 hours, whatever the venue's funding interval. */
   'funding_bps_8h',

@@ -14,6 +14,7 @@ export const DEFAULT_ZSCORE_METRICS: readonly MetricName[] = [
   'basis_perp_spot_bps',
   'basis_perp_index_bps',
   'basis_mark_index_bps',
+  'basis_annualized_pct',
   'funding_bps_8h',
   'cross_venue_bps',
 ];

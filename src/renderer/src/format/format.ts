@@ -67,6 +67,7 @@ export function formatMetric(metric: string, v: number | null | undefined): stri
   if (metric === 'funding_rate') return formatFunding(v);
   if (metric === 'funding_bps_8h') return finite(v) ? `${formatSignedBps(v)} bp/8h` : MISSING;
   if (metric === 'cross_venue_bps') return formatSignedBps(v);
+  if (metric === 'basis_annualized_pct') return finite(v) ? `${v > 0 ? '+' : ''}${v.toFixed(2)} %/yr` : MISSING;
   if (metric.endsWith('_bps')) return formatBps(v);
   if (metric === 'imbalance') return finite(v) ? v.toFixed(3) : MISSING;
   return finite(v) ? String(Number(v.toPrecision(8))) : MISSING;

@@ -81,6 +81,7 @@ export function seriesUnit(series: string, ctx: UnitContext = {}): ChartUnit {
     return make(quote, d, (v) => `${fixed(v, d)}${quote ? ` ${quote}` : ''}`);
   }
   if (series === 'funding_bps_8h') return make('bps/8h', 2, (v) => `${fixed(v, 2)} bps/8h`);
+  if (series === 'basis_annualized_pct') return make('%/yr', 2, (v) => `${v > 0 ? '+' : ''}${fixed(v, 2)} %/yr`);
   const d = ctx.bpsDecimals ?? bpsDecimals(ctx.tickSize, ctx.mid);
   // Basis and divergence are signed: a + says which side is rich.
   const signed = series.startsWith('basis_') || series === 'cross_venue_bps';

@@ -1,5 +1,5 @@
 import { STATUS_LABEL } from '../../model/overview-columns';
-import { formatBps, formatClock, formatFunding, formatNextFunding, formatNotional, formatSignedBps } from '../../format/format';
+import { formatBps, formatClock, formatFunding, formatMetric, formatNextFunding, formatNotional, formatSignedBps } from '../../format/format';
 import { useConsole } from '../context';
 
 /** One line of the selected instrument's latest figures above the panels. */
@@ -20,9 +20,15 @@ export function InstrumentSummary() {
           <Figure label="perp-spot" value={formatSignedBps(v.basis_perp_spot_bps)} />
           <Figure label="perp-idx" value={formatSignedBps(v.basis_perp_index_bps)} />
           <Figure label="mark-idx" value={formatSignedBps(v.basis_mark_index_bps)} />
-          <Figure label="funding" value={formatFunding(v.funding_rate)} />
-          <Figure label="bp/8h" value={formatSignedBps(v.funding_bps_8h)} />
-          <Figure label="next funding" value={formatNextFunding(row.funding, row.time)} />
+          {row.type === 'future' ? (
+            <Figure label="annualized" value={formatMetric('basis_annualized_pct', v.basis_annualized_pct)} />
+          ) : (
+            <>
+              <Figure label="funding" value={formatFunding(v.funding_rate)} />
+              <Figure label="bp/8h" value={formatSignedBps(v.funding_bps_8h)} />
+              <Figure label="next funding" value={formatNextFunding(row.funding, row.time)} />
+            </>
+          )}
         </>
       ) : null}
       <Figure label="x-venue" value={formatSignedBps(v.cross_venue_bps)} />
