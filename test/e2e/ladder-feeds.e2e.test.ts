@@ -195,6 +195,21 @@ describe('book ladder and feeds in the demo console (Chromium)', () => {
       expect(measured.untitled, `untitled ellipsis at ${width} px`).toEqual([]);
       expect(measured.offScreen, `off screen at ${width} px`).toEqual([]);
     }
+    // At 1280 px the last column is a sideways scroll away, and the Feed column stays beside it.
+    const scrolled = await page.evaluate(() => {
+      const scroller = document.querySelector<HTMLElement>('.view-feeds .table-scroll')!;
+      scroller.scrollLeft = scroller.scrollWidth;
+      const box = scroller.getBoundingClientRect();
+      const edge = Math.min(box.right, window.innerWidth);
+      const th = (id: string) => scroller.querySelector(`thead th[data-col="${id}"]`)!.getBoundingClientRect();
+      const firstCells = [...scroller.querySelectorAll('tbody tr td:first-child')].map((td) => td.getBoundingClientRect().left - box.left);
+      const out = { detailRight: th('detail').right, edge, feedLeft: th('feed').left - box.left, firstCells, scrolledBy: scroller.scrollLeft };
+      scroller.scrollLeft = 0;
+      return out;
+    });
+    expect(scrolled.detailRight).toBeLessThanOrEqual(scrolled.edge);
+    expect(Math.abs(scrolled.feedLeft)).toBeLessThan(1);
+    for (const left of scrolled.firstCells) expect(Math.abs(left)).toBeLessThan(1);
     await page.setViewportSize({ width: 1600, height: 1000 });
   }, 30_000);
 
