@@ -20,7 +20,7 @@ export interface ConsoleEngineOptions {
   readonly config: Config;
   /** Simulator scenario (or `showcase`): the exchanges become a local simulator. */
   readonly demo?: string | null;
-  /** Demo only: synthetic assets beyond BTC and ETH, four listings each (11 -> 52 instruments). */
+  /** Demo only: synthetic assets beside the shipped listings, four listings each (11 -> 58 instruments). */
   readonly extraAssets?: number;
   /** Demo only: the simulator's seed; default 1. */
   readonly seed?: number;

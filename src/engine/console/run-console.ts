@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../shared/config';
 import type { SimServer } from '../simulator';
-import { openConsoleEngine } from './console-engine';
+import { openConsoleEngine, type ConsoleEngineOptions } from './console-engine';
 import type { ConsoleService } from './console-service';
 import { isLoopbackHost } from './web-security';
 import { startWebServer, type WebServer, type WebTls } from './web-server';
@@ -35,15 +35,8 @@ export function defaultRendererDir(): string {
   return here.includes(`${join('src', 'engine', 'console')}`) ? resolve(here, '../../../out/renderer') : resolve(here, '../renderer');
 }
 
-export interface ConsoleRunOptions {
-  readonly config: Config;
-  /** Simulator scenario (or `showcase`): the exchanges become a local simulator. */
-  readonly demo?: string | null;
-  /** Demo only: synthetic assets beyond BTC and ETH, four listings each (11 -> 52 instruments). */
-  readonly extraAssets?: number;
-  readonly seed?: number;
-  /** `--db FILE`; default features.storage, or a temp file in demo mode. */
-  readonly db?: string | null;
+/** What the engine takes (console-engine.ts, documented there), and the web server's own part. */
+export interface ConsoleRunOptions extends Pick<ConsoleEngineOptions, 'config' | 'demo' | 'extraAssets' | 'seed' | 'db' | 'feedLog'> {
   /** Default features.web. */
   readonly host?: string;
   readonly port?: number;
@@ -55,8 +48,6 @@ export interface ConsoleRunOptions {
   readonly tls?: Partial<WebTls>;
   /** Default: SURVEIL_PUBLIC_ORIGIN, then features.yaml web.public_origin. */
   readonly publicOrigin?: string;
-  /** One line per live feed state change (the terminal of `serve` and `npm start`). */
-  readonly feedLog?: (line: string) => void;
 }
 
 /** A running console: simulator (demo), engine and web server. */
