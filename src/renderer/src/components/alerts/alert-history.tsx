@@ -8,6 +8,7 @@ import { mergeLiveHistory, type HistoryFilter } from './history-live';
 import { silenceFor } from '../../../../shared/silences';
 import { useNow } from '../use-now';
 import { SilenceBadge } from './silence-badge';
+import { RuleCell } from './rule-cell';
 import { ZValue } from './z-value';
 
 type HistoryState = HistoryFilter['state'];
@@ -111,17 +112,7 @@ export function AlertHistory() {
                   <td className="txt" title={r.key}>
                     {r.instrumentId} <span className="muted">{r.venue}</span>
                   </td>
-                  <td className="txt" title={r.detail ?? r.metric}>
-                    {r.rule}
-                    {r.detail ? (
-                      <>
-                        <span className="muted"> · </span>
-                        <span className="muted clip-text" title={r.detail}>
-                          {r.detail}
-                        </span>
-                      </>
-                    ) : null}
-                  </td>
+                  <RuleCell rule={r.rule} detail={r.detail} title={r.detail ?? r.metric} />
                   <td className="num">
                     {formatMetric(r.metric, r.openValue)} <ZValue z={r.openZscore} />
                   </td>

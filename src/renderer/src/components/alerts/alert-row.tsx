@@ -2,6 +2,7 @@ import { memo, useEffect, useRef } from 'react';
 import { formatClock, formatDuration, formatMetric } from '../../format/format';
 import { useConsole } from '../context';
 import { SilenceBadge, useSilence } from './silence-badge';
+import { RuleCell } from './rule-cell';
 import { ZValue } from './z-value';
 
 /**
@@ -41,18 +42,7 @@ export const AlertRow = memo(function AlertRow({ alertId, now }: { alertId: stri
       <td className="txt" title={alert.key}>
         {alert.instrumentId} <span className="muted">{alert.venue}</span>
       </td>
-      <td className="txt" title={alert.detail ? `${alert.metric}: ${alert.detail}` : alert.metric} data-testid="alert-rule">
-        {alert.rule}
-        {/* A feed alert's number (seconds down, gaps in the window) needs its words beside it. */}
-        {alert.detail ? (
-          <>
-            <span className="muted"> · </span>
-            <span className="muted clip-text" title={alert.detail}>
-              {alert.detail}
-            </span>
-          </>
-        ) : null}
-      </td>
+      <RuleCell rule={alert.rule} detail={alert.detail} title={alert.detail ? `${alert.metric}: ${alert.detail}` : alert.metric} testId="alert-rule" />
       <td className="num" data-testid="alert-now" title={live ? 'the latest sample' : 'no live sample: the value at the last transition'}>
         {formatMetric(alert.metric, live ? current : alert.value)} <span className="muted">vs {formatMetric(alert.metric, alert.threshold)}</span>
       </td>
