@@ -61,6 +61,9 @@ async function open(path: string, speed: string): Promise<void> {
   await page.getByTestId('replay-path').fill(path);
   await page.getByTestId('replay-speed').selectOption({ label: speed });
   await page.getByTestId('replay-open').click();
+  // The state and the alert list of the capture open before are shown until this one replaces them.
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  await expect.poll(() => page.getByTestId('replay-capture').textContent().catch(() => null), { timeout: 15_000 }).toContain(name);
 }
 
 const percent = async (): Promise<number> => Number.parseFloat((await page.getByTestId('replay-percent').textContent()) ?? 'NaN');

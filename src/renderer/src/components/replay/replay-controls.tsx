@@ -71,7 +71,9 @@ export function ReplayControls() {
         </span>
         {replay ? (
           <>
-            <span className="muted">{replay.capture}</span>
+            <span className="muted" data-testid="replay-capture">
+              {replay.capture}
+            </span>
             <span className="num" data-testid="replay-time">
               {formatDateTime(replay.frameTime)}Z{timeOfRange(replay)}
             </span>
