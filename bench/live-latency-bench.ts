@@ -64,9 +64,13 @@ export async function runLiveLatency(options: LiveLatencyOptions): Promise<LiveL
   const started = Date.now();
   const batches: Batch[] = [];
   let measuring = false;
+  let updatesOnly = 0;
   run.running.service.engine.observeAlertTiming((timing, events) => {
     const mainAt = epochNow();
-    if (measuring) batches.push({ timing, mainAt, keys: events.map((e) => `${e.alertId}|${e.kind}|${e.time}`) });
+    // Alert events only: a batch of alert updates alone (a firing alert's new peak) is no alert event.
+    if (!measuring) return;
+    if (events.length === 0) updatesOnly += 1;
+    else batches.push({ timing, mainAt, keys: events.map((e) => `${e.alertId}|${e.kind}|${e.time}`) });
   });
   const screen = new Map<string, number>();
   const client = spawn(process.execPath, [join(import.meta.dirname, 'screen-client.mjs'), `ws://127.0.0.1:${run.running.web.port}/api`], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -123,7 +127,7 @@ export async function runLiveLatency(options: LiveLatencyOptions): Promise<LiveL
     const events = batches.reduce((n, b) => n + b.keys.length, 0);
     const lines = [
       `live latency: ${run.instruments} simulated instruments over loopback, ${measured.toFixed(0)} s measured, node ${process.version}`,
-      `  alert batches ${batches.length} (one per boundary with alert events), events ${events}; boundaries completed by a frame ${byFrame}, by the timer ${triggered.length - byFrame}`,
+      `  alert batches with events ${batches.length}, events ${events} (batches of alert updates only, not counted: ${updatesOnly}); boundaries completed by a frame ${byFrame}, by the timer ${triggered.length - byFrame}`,
       `  before measuring: ${bootstrapped}; at the end ${end.valid}/${run.instruments} valid`,
       `  from the arrival of the frame that completed the boundary (socket callback in the feed worker):`,
       `  engine: to the alert batch on the main thread       ${formatPercentiles(percentiles(engine))}`,
