@@ -1,6 +1,7 @@
 import { countIgnored } from './ignored-reasons';
 import type { BookObservation, VenueFeedObservation } from '../../shared/core/feed-integrity';
-import { bookMetrics } from '../../shared/core/metrics';
+import { bookMetrics, type BookMetrics } from '../../shared/core/metrics';
+import type { OrderBook } from '../../shared/core/order-book';
 import type { Instrument, MarketEvent, MetricName, QuoteEvent } from '../../shared/core/model';
 import { instrumentKey } from '../../shared/core/model';
 import type { InstrumentsConfig, LimitsSettings } from '../../shared/config';
@@ -71,6 +72,16 @@ export interface InstrumentState {
   truth?: BookTruth;
   /** Deep verification against REST snapshots: made on a drift, or for every verifiable book when audits are on. */
   deep?: DeepVerifier;
+  /** The book's figures as last measured, with what they were measured on (VenueBooks.measured). */
+  measured?: MeasuredBook;
+}
+
+/** bookMetrics of one book at one version, for one instrument record: valid while all three are the same. */
+interface MeasuredBook {
+  readonly book: OrderBook;
+  readonly version: number;
+  readonly instrument: Instrument;
+  readonly metrics: BookMetrics;
 }
 
 /**
@@ -605,9 +616,39 @@ export class VenueBooks {
   }
 
   /** Book metrics, or top-of-book figures from the ticker for an instrument without a book. */
+  /**
+   * Measures, until `deadline` (performance.now()), the books that changed
+   * since they were last measured, so that the next boundary's `sample`
+   * walks only the books changed after this: a feed worker calls it in its
+   * idle time just before a boundary, taking the walk of the whole venue off
+   * the boundary's path to an alert. True once every book is up to date.
+   */
+  measureChanged(deadline: number): boolean {
+    for (const state of this.states.values()) {
+      const sync = state.sync;
+      if (sync === null || state.lastFrameAt === 0 || this.isMeasured(state, sync.book)) continue;
+      if (performance.now() >= deadline) return false;
+      this.measured(state, sync.book);
+    }
+    return true;
+  }
+
+  private isMeasured(state: InstrumentState, book: OrderBook): boolean {
+    const m = state.measured;
+    return m !== undefined && m.book === book && m.version === book.version && m.instrument === state.instrument;
+  }
+
+  /** The book's figures now: the last measurement while the book and its instrument are unchanged, else a new one. */
+  private measured(state: InstrumentState, book: OrderBook): BookMetrics {
+    if (this.isMeasured(state, book)) return state.measured!.metrics;
+    const metrics = bookMetrics(book, state.instrument, this.settings.depthBandsBps);
+    state.measured = { book, version: book.version, instrument: state.instrument, metrics };
+    return metrics;
+  }
+
   private bookValues(state: InstrumentState): Pick<BookSample, 'values' | 'covered' | 'bookValid'> {
     if (state.sync) {
-      const metrics = bookMetrics(state.sync.book, state.instrument, this.settings.depthBandsBps);
+      const metrics = this.measured(state, state.sync.book);
       const bookValid = state.sync.valid && metrics.state !== 'crossed' && metrics.state !== 'empty';
       return { values: { ...metrics.values }, covered: metrics.covered, bookValid };
     }

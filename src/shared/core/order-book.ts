@@ -172,6 +172,17 @@ export class OrderBook {
    */
   constructor(readonly maxLevelsPerSide = Number.POSITIVE_INFINITY) {}
 
+  private changes = 0;
+
+  /**
+   * Counts the calls that may have changed the book: figures measured at one
+   * version hold while it stays the same (a sampler's cache), so every
+   * mutator below bumps it before touching a side.
+   */
+  get version(): number {
+    return this.changes;
+  }
+
   /** A side holds more levels than `maxLevelsPerSide`. */
   overflowing(): boolean {
     return this.bids.sorted.size > this.maxLevelsPerSide || this.asks.sorted.size > this.maxLevelsPerSide;
@@ -183,6 +194,7 @@ export class OrderBook {
    * rejected as invalid.
    */
   applySnapshot(bids: readonly RawLevel[], asks: readonly RawLevel[]): number {
+    this.changes += 1;
     return loadSide(this.bids, bids) + loadSide(this.asks, asks);
   }
 
@@ -196,6 +208,7 @@ export class OrderBook {
     const s = parseLevelNumber(size);
     // A zero price cannot be a real quote and would put the mid and bps math at 0.
     if (!(p > 0) || Number.isNaN(s)) return false;
+    this.changes += 1;
     (side === 'bid' ? this.bids : this.asks).set(p, s, price, size, 0, 0);
     return true;
   }
@@ -208,6 +221,7 @@ export class OrderBook {
    * non-negative size, bad digits).
    */
   applyNumericSnapshot(bids: NumericLevels, asks: NumericLevels): number {
+    this.changes += 1;
     return loadNumericSide(this.bids, bids) + loadNumericSide(this.asks, asks);
   }
 
@@ -216,6 +230,7 @@ export class OrderBook {
    * {@link applyLevels} does from strings; returns how many were rejected.
    */
   applyNumericLevels(side: Side, levels: NumericLevels): number {
+    this.changes += 1;
     const target = side === 'bid' ? this.bids : this.asks;
     const { count, rejected } = validTriples(levels);
     for (let i = 0; i < count; i += 1) {
@@ -238,6 +253,7 @@ export class OrderBook {
 
   /** Empties both sides. */
   clear(): void {
+    this.changes += 1;
     this.bids.clear();
     this.asks.clear();
   }
