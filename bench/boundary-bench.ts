@@ -33,7 +33,9 @@ import { repoRoot } from '../test/support/shared-data';
 import type { BenchModule, BenchResult } from './index';
 import { WHOLE_MARKET_EXTRA_ASSETS } from './live-run';
 
-const BOUNDARIES = 40;
+/** Enough for the z-score windows to warm (min_samples 30) before the blowouts begin at {@link BLOWOUTS_FROM}. */
+const BOUNDARIES = 80;
+const BLOWOUTS_FROM = 40;
 
 function instrumentOf(s: SimInstrument): Instrument {
   return {
@@ -101,7 +103,11 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
   const list = simInstruments(extraAssets);
   const withInstruments = { ...config, instruments: simInstrumentsConfig(extraAssets) };
   const settings = pipelineSettingsFrom(withInstruments);
-  const bases = list.map((s, i) => baseSample(instrumentOf(s), 1 + ((i * 7919) % 50_000), config.features.depthBandsBps));
+  // One price per asset, as a market has: a perpetual and its spot leg (and the same pair on
+  // another venue) agree, so basis and cross-venue rules see a market, not thousands of dislocations.
+  const priceOf = new Map<string, number>();
+  for (const s of list) if (!priceOf.has(s.base)) priceOf.set(s.base, 1 + ((priceOf.size * 7919) % 50_000));
+  const bases = list.map((s) => baseSample(instrumentOf(s), priceOf.get(s.base)!, config.features.depthBandsBps));
   const dir = mkdtempSync(join(tmpdir(), 'boundary-bench-'));
   const db = openHistoryDb(join(dir, 'history.db'));
   const history = new HistoryWriter(db, { sampleIntervalMs: 1000, flushIntervalMs: 3_600_000, maxBatchRows: Number.MAX_SAFE_INTEGER });
@@ -132,7 +138,8 @@ export function runBoundaryBench(extraAssets = WHOLE_MARKET_EXTRA_ASSETS, bounda
         if (values.mid !== undefined) values.mid *= 1 + jitter() * 1e-4;
         if (values.spread_bps !== undefined) values.spread_bps *= 1 + jitter() * 0.2;
         // One instrument in a hundred blows its spread out: what the operator waits to hear about.
-        if (values.spread_bps !== undefined && i % 100 === 7 && b % 10 >= 5) values.spread_bps = 500 + jitter();
+        // After warmup, so they fire on threshold and z as live anomalies do (not on a cold window).
+        if (values.spread_bps !== undefined && i % 100 === 7 && b >= BLOWOUTS_FROM && b % 10 >= 5) values.spread_bps = 500 + jitter();
         return { ...s, time, values };
       });
       let t = performance.now();
