@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import type { Instrument, MetricSample } from '../../src/shared/core/model';
+import { blindingReason } from '../../src/shared/core/metric-sources';
 import { SurveillanceEvaluator } from '../../src/shared/core/surveillance-evaluator';
 import { mulberry32 } from '../support/prng';
 import { CONFIG } from '../simulator/helpers';
@@ -32,7 +33,7 @@ describe('SurveillanceEvaluator.mayTransition', () => {
     expect(rules.length).toBeGreaterThan(3);
     const evaluator = new SurveillanceEvaluator({ zscore: settings.zscore, sampleIntervalMs: 1000, rulesFor: () => rules });
     const rng = mulberry32(7);
-    const counts = { quiet: 0, eventful: 0, flaggedQuiet: 0, steady: 0 };
+    const counts = { quiet: 0, eventful: 0, flaggedQuiet: 0, steady: 0, screenedOut: 0 };
     const t0 = Date.UTC(2026, 5, 1);
     for (let i = 0; i < 6_000; i++) {
       // Calm most of the time; now and then a spell of wide spreads, thin depth or a basis dislocation, some long enough to fire.
@@ -54,6 +55,10 @@ describe('SurveillanceEvaluator.mayTransition', () => {
       };
       const may = evaluator.mayTransition(sample);
       const urgency = evaluator.transitionUrgency(sample);
+      // The screen before preparing: values as the sample carries them, none for a blind metric.
+      const screened = evaluator.mayBeUrgent(sample.key, (m) => (blindingReason(m, sample.health) === null ? sample.values[m] : undefined));
+      if (urgency === 'now') expect(screened, `sample ${i}: now, screened out`).toBe(true);
+      if (!screened) counts.screenedOut += 1;
       expect(may).toBe(urgency !== 'none');
       const evaluation = evaluator.evaluate(sample);
       const eventful = evaluation.events.length > 0 || evaluation.alerts.length > 0;
@@ -67,6 +72,7 @@ describe('SurveillanceEvaluator.mayTransition', () => {
         counts.eventful += 1;
         expect(may, `sample ${i}: ${evaluation.events.map((e) => e.kind).join(', ')}`).toBe(true);
         if (evaluation.events.length > 0) expect(urgency, `sample ${i}: ${evaluation.events.map((e) => e.kind).join(', ')}`).toBe('now');
+        if (evaluation.events.length > 0) expect(screened, `sample ${i}: an event screened out`).toBe(true);
       } else {
         counts.quiet += 1;
         if (may) counts.flaggedQuiet += 1;
@@ -78,6 +84,8 @@ describe('SurveillanceEvaluator.mayTransition', () => {
     expect(counts.quiet).toBeGreaterThan(3_000);
     expect(counts.flaggedQuiet).toBeLessThan(counts.quiet / 2);
     expect(counts.steady).toBeGreaterThan(100);
+    // The screen leaves most of the quiet market for after the candidates.
+    expect(counts.screenedOut).toBeGreaterThan(counts.quiet / 2);
   });
 
   it('leaves for later a book that is always past a spread threshold but usual for itself, once its window is warm', () => {

@@ -1,4 +1,4 @@
-import { annualizedBasisPct, basisMetrics, crossVenueBps } from '../../shared/core/basis';
+import { annualizedBasisPct, basisBps, basisMetrics, crossVenueBps } from '../../shared/core/basis';
 import { FeedIntegrityMonitor, type EngineFeedObservation, type FeedAlertStep, type VenueFeedObservation } from '../../shared/core/feed-integrity';
 import type { FeedRuleSet } from '../../shared/core/feed-rules';
 import type { Acknowledgement, Alert, AlertEvent, DataSource, Instrument, MetricName, MetricSample, SourceHealth } from '../../shared/core/model';
@@ -26,6 +26,8 @@ export interface AnalyticsListener {
 
 /** Alert events met while a boundary is prepared are handed over at most this often (ms). */
 const EVENT_HANDOVER_MS = 1;
+
+const NO_PEER: { cross?: number; seen?: BookSample } = {};
 
 /** Kept in memory for reports and the UI; the full history lives in the database. */
 const MAX_ALERTS = 10_000;
@@ -88,10 +90,19 @@ export class Analytics {
       for (let i = 0; i < samples.length; i++) out[i] = this.judge(this.metricSample(samples[i]!, byKey), samples[i]!.instrument);
       return out;
     }
-    // One pass prepares each sample and evaluates at once what may fire, so an
-    // event waits only for the samples before it, not for the whole market's
-    // derived values; a firing alert that holds steady and the quiet rest follow.
-    const prepared = new Array<MetricSample>(samples.length);
+    // A screen without allocation first (SurveillanceEvaluator.mayBeUrgent),
+    // then what it could not rule out is prepared and what may fire is
+    // evaluated at once, so an event waits only for the screen and the few
+    // candidates before it; firing alerts that hold steady and the quiet rest follow.
+    const candidates: number[] = [];
+    const quiet: number[] = [];
+    let screened: BookSample = samples[0]!;
+    const valueOf = (metric: MetricName) => this.screenValue(screened, metric, byKey);
+    for (let i = 0; i < samples.length; i++) {
+      screened = samples[i]!;
+      (this.evaluator.mayBeUrgent(screened.key, valueOf) ? candidates : quiet).push(i);
+    }
+    const prepared = new Array<MetricSample | undefined>(samples.length);
     const steady: number[] = [];
     const later: number[] = [];
     let run: SampleEvaluation[] = [];
@@ -105,7 +116,7 @@ export class Analytics {
       holding = false;
       handedAt = performance.now();
     };
-    for (let i = 0; i < samples.length; i++) {
+    for (const i of candidates) {
       const sample = (prepared[i] = this.metricSample(samples[i]!, byKey));
       const urgency = this.evaluator.transitionUrgency(sample);
       if (urgency !== 'now') (urgency === 'steady' ? steady : later).push(i);
@@ -117,9 +128,9 @@ export class Analytics {
       if (run.length === chunk || (holding && performance.now() - handedAt >= EVENT_HANDOVER_MS)) handOver();
     }
     if (run.length > 0) handOver();
-    for (const indices of [steady, later]) {
+    for (const indices of [steady, later, quiet]) {
       for (const i of indices) {
-        run.push((out[i] = this.judge(prepared[i]!, samples[i]!.instrument)));
+        run.push((out[i] = this.judge(prepared[i] ?? this.metricSample(samples[i]!, byKey), samples[i]!.instrument)));
         if (run.length === chunk) handOver();
       }
       if (run.length > 0) handOver();
@@ -146,8 +157,7 @@ export class Analytics {
       for (const name of Object.keys(values) as MetricName[]) if (name.startsWith('depth_')) values[name]! *= usdPerQuote;
     }
     if (instrument.type !== 'spot') {
-      const spotKey = this.directory.spotKeyFor(instrument);
-      const spot = spotKey === undefined ? undefined : byKey.get(spotKey);
+      const spot = this.spotOf(s, byKey);
       if (spot) sources.spot_leg = bookSource(spot);
       sources.reference = { state: s.venueStale || s.referenceStale ? 'stale' : 'ok', gap: false };
       Object.assign(
@@ -167,19 +177,9 @@ export class Analytics {
         if (annual !== undefined) values.basis_annualized_pct = annual;
       }
     }
-    // Against the first other venue quoting the same canonical instrument with a healthy book.
-    let peerSeen: BookSample | undefined;
-    for (const other of this.directory.otherVenueKeysFor(instrument)) {
-      const peer = byKey.get(other);
-      if (!peer) continue;
-      peerSeen ??= peer;
-      const cross = crossVenueBps(values.mid, peer.values.mid);
-      if (cross === undefined || bookSource(peer).state !== 'ok') continue;
-      values.cross_venue_bps = cross;
-      peerSeen = peer;
-      break;
-    }
-    if (peerSeen) sources.peer = bookSource(peerSeen);
+    const peer = this.peerOf(s, values.mid, byKey);
+    if (peer.cross !== undefined) values.cross_venue_bps = peer.cross;
+    if (peer.seen) sources.peer = bookSource(peer.seen);
     // A book gap travels as `sources.book.gap`: only the windows of metrics that read the book re-warm.
     return {
       key: s.key,
@@ -193,6 +193,72 @@ export class Analytics {
       ...(instrument.lotSize === undefined ? {} : { lotSize: instrument.lotSize }),
       ...(s.nextFundingTime === undefined ? {} : { funding: { nextTime: s.nextFundingTime, intervalMs: s.fundingIntervalMs ?? null } }),
     };
+  }
+
+  /**
+   * A metric of `s` as `metricSample` will give it, computed without building
+   * the sample, or undefined when it is missing or one of its sources is not
+   * healthy (what `mayBeUrgent` screens on).
+   */
+  private screenValue(s: BookSample, metric: MetricName, byKey: ReadonlyMap<string, BookSample>): number | undefined {
+    const bookOk = !s.venueStale && s.bookValid;
+    const referenceOk = !s.venueStale && !s.referenceStale;
+    const instrument = s.instrument;
+    switch (metric) {
+      case 'basis_mark_index_bps':
+        return referenceOk ? basisBps(s.markPrice, s.indexPrice) : undefined;
+      case 'funding_rate':
+        return referenceOk ? s.fundingRate : undefined;
+      case 'funding_bps_8h':
+        return referenceOk ? fundingBpsPer8h(s.fundingRate, s.fundingIntervalMs) : undefined;
+      case 'basis_perp_index_bps':
+        return bookOk && referenceOk ? basisBps(s.values.mid, s.indexPrice) : undefined;
+      case 'basis_annualized_pct':
+        if (!bookOk || !referenceOk || instrument.type !== 'future' || instrument.expiry === undefined) return undefined;
+        return annualizedBasisPct(basisBps(s.values.mid, s.indexPrice), instrument.expiry - s.time);
+      case 'basis_perp_spot_bps': {
+        if (!bookOk || instrument.type === 'spot') return undefined;
+        const spot = this.spotOf(s, byKey);
+        return spot !== undefined && bookSource(spot).state === 'ok' ? basisBps(s.values.mid, spot.values.mid) : undefined;
+      }
+      case 'cross_venue_bps': {
+        if (!bookOk) return undefined;
+        const peer = this.peerOf(s, s.values.mid, byKey);
+        return peer.cross;
+      }
+      default: {
+        if (!bookOk) return undefined;
+        const value = s.values[metric];
+        if (value === undefined || !metric.startsWith('depth_')) return value;
+        const usdPerQuote = this.usdPerQuote(instrument, byKey);
+        return usdPerQuote === null ? undefined : value * usdPerQuote;
+      }
+    }
+  }
+
+  /** The sample of a derivative's spot leg on the same exchange, if it has one at this boundary. */
+  private spotOf(s: BookSample, byKey: ReadonlyMap<string, BookSample>): BookSample | undefined {
+    if (s.instrument.type === 'spot') return undefined;
+    const spotKey = this.directory.spotKeyFor(s.instrument, s.key);
+    return spotKey === undefined ? undefined : byKey.get(spotKey);
+  }
+
+  /**
+   * Against the first other venue quoting the same canonical instrument with
+   * a healthy book: the cross-venue figure, and the peer whose health the
+   * sample carries (that one, else the first peer seen).
+   */
+  private peerOf(s: BookSample, mid: number | undefined, byKey: ReadonlyMap<string, BookSample>): { cross?: number; seen?: BookSample } {
+    let seen: BookSample | undefined;
+    for (const other of this.directory.otherVenueKeysFor(s.instrument, s.key)) {
+      const peer = byKey.get(other);
+      if (!peer) continue;
+      seen ??= peer;
+      const cross = crossVenueBps(mid, peer.values.mid);
+      if (cross === undefined || bookSource(peer).state !== 'ok') continue;
+      return { cross, seen: peer };
+    }
+    return seen === undefined ? NO_PEER : { seen };
   }
 
   /**

@@ -25,6 +25,17 @@ export class InstrumentDirectory {
   private readonly keysById = new Map<string, Set<string>>();
   /** Instruments built without venue metadata (contract values guessed). */
   readonly guessed = new Set<string>();
+  /**
+   * Links as last looked up, by `venue:symbol` (spot leg, other venues, given by
+   * the caller that has it) and by venue and asset (USD pairs): the analytics read them for every sample of
+   * every boundary, and building the ids to look them up cost more than the
+   * lookups. Cleared whenever a listing is put.
+   */
+  private readonly links = {
+    spot: new Map<string, string | undefined>(),
+    usd: new Map<VenueId, Map<string, readonly string[]>>(),
+    peers: new Map<string, readonly string[]>(),
+  };
 
   constructor(private readonly config: InstrumentsConfig = {}) {
     for (const instrument of Object.values(config)) {
@@ -92,8 +103,15 @@ export class InstrumentDirectory {
   }
 
   /** The spot instrument a perpetual or future is measured against, on the same exchange. */
-  spotKeyFor(instrument: Instrument): string | undefined {
+  spotKeyFor(instrument: Instrument, key = instrumentKey(instrument.venue, instrument.symbol)): string | undefined {
     if (instrument.type === 'spot') return undefined;
+    if (this.links.spot.has(key)) return this.links.spot.get(key);
+    const found = this.findSpotKey(instrument);
+    this.links.spot.set(key, found);
+    return found;
+  }
+
+  private findSpotKey(instrument: Instrument): string | undefined {
     const configured = this.config[instrument.id]?.spot;
     const spotId = configured ?? `${instrument.base}-${instrument.quote}-SPOT`;
     const exchange = exchangeOf(instrument.venue);
@@ -109,7 +127,15 @@ export class InstrumentDirectory {
    * USD stablecoin or USD (`ETH-USDT-SPOT` for ETH), best first: what turns
    * a quote-currency notional into USD.
    */
-  usdPairKeysFor(asset: string, venue: VenueId): string[] {
+  usdPairKeysFor(asset: string, venue: VenueId): readonly string[] {
+    let byAsset = this.links.usd.get(venue);
+    if (byAsset === undefined) this.links.usd.set(venue, (byAsset = new Map()));
+    let found = byAsset.get(asset);
+    if (found === undefined) byAsset.set(asset, (found = this.findUsdPairKeys(asset, venue)));
+    return found;
+  }
+
+  private findUsdPairKeys(asset: string, venue: VenueId): string[] {
     const exchange = exchangeOf(venue);
     const out: string[] = [];
     for (const quote of USD_QUOTES) {
@@ -122,7 +148,13 @@ export class InstrumentDirectory {
   }
 
   /** The same canonical instrument on other exchanges. */
-  otherVenueKeysFor(instrument: Instrument): string[] {
+  otherVenueKeysFor(instrument: Instrument, key = instrumentKey(instrument.venue, instrument.symbol)): readonly string[] {
+    let found = this.links.peers.get(key);
+    if (found === undefined) this.links.peers.set(key, (found = this.findOtherVenueKeys(instrument)));
+    return found;
+  }
+
+  private findOtherVenueKeys(instrument: Instrument): string[] {
     const exchange = exchangeOf(instrument.venue);
     const out: string[] = [];
     for (const key of this.keysById.get(instrument.id) ?? []) {
@@ -133,6 +165,10 @@ export class InstrumentDirectory {
   }
 
   private put(key: string, instrument: Instrument): void {
+    // Any listing changed: every link is looked up again (listings change rarely; links are read per sample).
+    this.links.spot.clear();
+    this.links.usd.clear();
+    this.links.peers.clear();
     const previous = this.byKey.get(key);
     if (previous) this.keysById.get(previous.id)?.delete(key);
     this.byKey.set(key, instrument);

@@ -55,6 +55,8 @@ interface WindowState {
 interface InstrumentState {
   readonly instrumentId: string;
   rulesByMetric: ReadonlyMap<MetricName, readonly RuleSpec[]>;
+  /** `rulesByMetric` flattened for `mayBeUrgent`; null until first needed and whenever the rules change. */
+  screen: MetricScreen[] | null;
   readonly trackers: Map<MetricName, AlertTracker>;
   /** Trackers of metrics left without rules by `refreshRules`: stepped with no outcomes until their alert is over. */
   readonly retiring: Map<MetricName, AlertTracker>;
@@ -63,6 +65,31 @@ interface InstrumentState {
 }
 
 const DEFAULT_REFERENCE_MAX_AGE_MS = 600_000;
+
+/** One metric's rules with their loosest thresholds per direction: past any of them is past some rule's. */
+interface MetricScreen {
+  readonly metric: MetricName;
+  readonly rules: readonly RuleSpec[];
+  readonly above: number;
+  readonly absAbove: number;
+  readonly below: number;
+}
+
+function screenOf(rulesByMetric: ReadonlyMap<MetricName, readonly RuleSpec[]>): MetricScreen[] {
+  const out: MetricScreen[] = [];
+  for (const [metric, rules] of rulesByMetric) {
+    let above = Number.POSITIVE_INFINITY;
+    let absAbove = Number.POSITIVE_INFINITY;
+    let below = Number.NEGATIVE_INFINITY;
+    for (const rule of rules) {
+      if (rule.direction === 'above') above = Math.min(above, rule.threshold);
+      else if (rule.direction === 'abs_above') absAbove = Math.min(absAbove, rule.threshold);
+      else below = Math.max(below, rule.threshold);
+    }
+    out.push({ metric, rules, above, absAbove, below });
+  }
+  return out;
+}
 
 /**
  * Turns metric samples into z-scores, rule outcomes and alert transitions, one
@@ -176,6 +203,33 @@ export class SurveillanceEvaluator {
    * emits no event and changes no alert, so a caller in a hurry may evaluate
    * the sample later in the same boundary. Changes no state.
    */
+  /**
+   * A cheap screen for {@link transitionUrgency} before the sample is even
+   * prepared: `valueOf` gives a metric's value as the sample will carry it,
+   * or undefined when the value is missing or one of its sources is not
+   * healthy. False only when the sample can raise no event: every rule's
+   * metric is idle and short of all its thresholds, or holds a firing alert
+   * steady (as `transitionUrgency`'s `steady`). No z-score is read, so what
+   * is past a threshold counts as maybe (a superset of `now`). Changes no state.
+   */
+  mayBeUrgent(key: string, valueOf: (metric: MetricName) => number | undefined): boolean {
+    const state = this.instruments.get(key);
+    if (state === undefined || state.retiring.size > 0) return true;
+    const screen = (state.screen ??= screenOf(state.rulesByMetric));
+    for (let i = 0; i < screen.length; i++) {
+      const { metric, rules, above, absAbove, below } = screen[i]!;
+      const tracker = state.trackers.get(metric);
+      const value = valueOf(metric);
+      if (tracker !== undefined && !tracker.idle) {
+        if (!holdsSteady(tracker, rules, value, false)) return true;
+        continue;
+      }
+      if (value === undefined || !Number.isFinite(value)) continue;
+      if (value > above || value < below || Math.abs(value) > absAbove) return true;
+    }
+    return false;
+  }
+
   mayTransition(sample: MetricSample): boolean {
     return this.transitionUrgency(sample) !== 'none';
   }
@@ -245,6 +299,7 @@ export class SurveillanceEvaluator {
       if (!tracker.idle) state.retiring.set(metric, tracker);
     }
     state.rulesByMetric = next;
+    state.screen = null;
     if (this.options.zscore.enabled) {
       for (const rule of rules) {
         if (rule.zscore !== null && !state.windows.has(rule.metric)) state.windows.set(rule.metric, { window: RollingZScore.fromSettings(this.options.zscore), lastGoodAt: null, dirty: false });
@@ -314,7 +369,7 @@ export class SurveillanceEvaluator {
       for (const rule of rules) if (rule.zscore !== null) metrics.add(rule.metric);
       for (const metric of metrics) windows.set(metric, { window: RollingZScore.fromSettings(this.options.zscore), lastGoodAt: null, dirty: false });
     }
-    state = { instrumentId: sample.instrumentId, rulesByMetric: rulesByMetricOf(rules), trackers: new Map(), retiring: new Map(), windows, lastTime: null };
+    state = { instrumentId: sample.instrumentId, rulesByMetric: rulesByMetricOf(rules), screen: null, trackers: new Map(), retiring: new Map(), windows, lastTime: null };
     this.instruments.set(sample.key, state);
     return state;
   }

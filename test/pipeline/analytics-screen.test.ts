@@ -1,0 +1,112 @@
+/**
+ * Analytics screens each boundary before preparing it (screenValue, read by
+ * SurveillanceEvaluator.mayBeUrgent): a metric's value computed without the
+ * sample being built. The screen only orders the work, but it is only worth
+ * its name if it reads what the prepared sample will carry: the same value
+ * where the metric's sources are healthy, nothing where one is not.
+ */
+import { describe, expect, it } from 'vitest';
+import { Analytics } from '../../src/engine/pipeline/analytics';
+import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
+import type { BookSample } from '../../src/engine/pipeline/venue-books';
+import { blindingReason } from '../../src/shared/core/metric-sources';
+import type { Instrument, MetricName, MetricSample } from '../../src/shared/core/model';
+import { mulberry32 } from '../support/prng';
+import { CONFIG } from '../simulator/helpers';
+
+const T0 = Date.UTC(2026, 2, 2);
+
+const listing = (venue: Instrument['venue'], symbol: string, id: string, type: Instrument['type'], quote = 'USDT', extra: Partial<Instrument> = {}): Instrument => ({
+  venue,
+  symbol,
+  id,
+  type,
+  base: id.split('-')[0]!,
+  quote,
+  tickSize: 0.01,
+  contractKind: type === 'spot' ? 'spot' : 'linear',
+  contractValue: 1,
+  ...extra,
+});
+
+const LISTINGS = [
+  listing('binance-usdm', 'BTCUSDT', 'BTC-USDT-PERP', 'perpetual'),
+  listing('binance-spot', 'BTCUSDT', 'BTC-USDT-SPOT', 'spot'),
+  listing('binance-spot', 'ETHBTC', 'ETH-BTC-SPOT', 'spot', 'BTC'),
+  listing('binance-usdm', 'BTCUSDT_261225', 'BTC-USDT-261225', 'future', 'USDT', { expiry: Date.UTC(2026, 11, 25, 8) }),
+  listing('okx', 'BTC-USDT-SWAP', 'BTC-USDT-PERP', 'perpetual'),
+  listing('okx', 'BTC-USDT', 'BTC-USDT-SPOT', 'spot'),
+  listing('okx', 'SOL-USDT-SWAP', 'SOL-USDT-PERP', 'perpetual'),
+];
+
+const METRICS: readonly MetricName[] = [
+  'spread_bps',
+  'imbalance',
+  'depth_10bps',
+  'depth_bid_50bps',
+  'basis_perp_spot_bps',
+  'basis_perp_index_bps',
+  'basis_mark_index_bps',
+  'basis_annualized_pct',
+  'funding_rate',
+  'funding_bps_8h',
+  'cross_venue_bps',
+];
+
+type Internals = {
+  screenValue(s: BookSample, metric: MetricName, byKey: ReadonlyMap<string, BookSample>): number | undefined;
+  metricSample(s: BookSample, byKey: ReadonlyMap<string, BookSample>): MetricSample;
+};
+
+describe('Analytics screen values', () => {
+  it('are the prepared sample’s values where the metric’s sources are healthy, and nothing where one is not', () => {
+    const analytics = new Analytics(pipelineSettingsFrom(CONFIG));
+    const inside = analytics as unknown as Internals;
+    const rng = mulberry32(11);
+    const seen = { equal: 0, blind: 0, absent: 0 };
+    for (let b = 0; b < 400; b++) {
+      const samples: BookSample[] = LISTINGS.map((l) => {
+        const base = l.base === 'BTC' ? 100_000 : l.base === 'ETH' ? 0.04 : 150;
+        const mid = base * (1 + (rng() - 0.5) / 100);
+        const depth = 10_000 + rng() * 1e6;
+        return {
+          key: `${l.venue}:${l.symbol}`,
+          instrument: { ...l },
+          time: T0 + b * 1000,
+          values: { mid, spread_bps: rng() * 10, imbalance: rng() - 0.5, depth_10bps: depth, depth_bid_50bps: depth * 2, depth_ask_50bps: depth * 3 },
+          covered: {},
+          // Now and then a stale venue, an invalid book, a stale reference, a missing mark.
+          bookValid: rng() > 0.15,
+          venueStale: rng() < 0.1,
+          gapSinceSample: rng() < 0.05,
+          referenceStale: rng() < 0.1,
+          ...(l.type !== 'spot' && rng() > 0.1 ? { markPrice: mid * (1 + (rng() - 0.5) / 500), indexPrice: base, fundingRate: (rng() - 0.5) / 1000, fundingIntervalMs: rng() < 0.5 ? 3_600_000 : 8 * 3_600_000 } : {}),
+        };
+      });
+      // A venue's sample may be missing from a boundary.
+      const present = samples.filter(() => rng() > 0.05);
+      analytics.evaluate(present);
+      const byKey = new Map(present.map((s) => [s.key, s]));
+      for (const s of present) {
+        const prepared = inside.metricSample(s, byKey);
+        for (const metric of METRICS) {
+          const screened = inside.screenValue(s, metric, byKey);
+          const blind = blindingReason(metric, prepared.health) !== null;
+          const value = prepared.values[metric];
+          if (blind) {
+            expect(screened, `${s.key} ${metric} at ${b}: blind`).toBeUndefined();
+            seen.blind += 1;
+          } else if (value === undefined) {
+            expect(screened, `${s.key} ${metric} at ${b}`).toBeUndefined();
+            seen.absent += 1;
+          } else {
+            expect(screened, `${s.key} ${metric} at ${b}`).toBe(value);
+            seen.equal += 1;
+          }
+        }
+      }
+    }
+    expect(seen.equal).toBeGreaterThan(5_000);
+    expect(seen.blind).toBeGreaterThan(1_000);
+  });
+});
