@@ -110,3 +110,29 @@ describe('Analytics screen values', () => {
     expect(seen.blind).toBeGreaterThan(1_000);
   });
 });
+
+describe('Analytics links kept between boundaries', () => {
+  it('are looked up again when a listing arrives: a spot leg listed after its perpetual gives the basis from then on', () => {
+    const analytics = new Analytics(pipelineSettingsFrom(CONFIG));
+    const perp = LISTINGS[0]!;
+    const spot = LISTINGS[1]!;
+    const sample = (l: Instrument, b: number, mid: number): BookSample => ({
+      key: `${l.venue}:${l.symbol}`,
+      instrument: { ...l },
+      time: T0 + b * 1000,
+      values: { mid, spread_bps: 1 },
+      covered: {},
+      bookValid: true,
+      venueStale: false,
+      gapSinceSample: false,
+      referenceStale: false,
+    });
+    const basisAt = (b: number, withSpot: boolean) => {
+      const samples = [sample(perp, b, 100_100), ...(withSpot ? [sample(spot, b, 100_000)] : [])];
+      const out = analytics.evaluate(samples, () => {});
+      return out[0]!.sample.values.basis_perp_spot_bps;
+    };
+    for (let b = 0; b < 3; b++) expect(basisAt(b, false)).toBeUndefined();
+    expect(basisAt(3, true)).toBeCloseTo(10, 6);
+  });
+});
