@@ -10,7 +10,7 @@ import { Analytics } from '../../src/engine/pipeline/analytics';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import type { BookSample } from '../../src/engine/pipeline/venue-books';
 import { blindingReason } from '../../src/shared/core/metric-sources';
-import type { Instrument, MetricName, MetricSample } from '../../src/shared/core/model';
+import { METRIC_NAMES, type Instrument, type MetricName, type MetricSample } from '../../src/shared/core/model';
 import { mulberry32 } from '../support/prng';
 import { CONFIG } from '../simulator/helpers';
 
@@ -39,19 +39,8 @@ const LISTINGS = [
   listing('okx', 'SOL-USDT-SWAP', 'SOL-USDT-PERP', 'perpetual'),
 ];
 
-const METRICS: readonly MetricName[] = [
-  'spread_bps',
-  'imbalance',
-  'depth_10bps',
-  'depth_bid_50bps',
-  'basis_perp_spot_bps',
-  'basis_perp_index_bps',
-  'basis_mark_index_bps',
-  'basis_annualized_pct',
-  'funding_rate',
-  'funding_bps_8h',
-  'cross_venue_bps',
-];
+/** Every metric a rule can name: raw book figures, USD depth, basis, funding, cross-venue. */
+const METRICS: readonly MetricName[] = METRIC_NAMES;
 
 type Internals = {
   screenValue(s: BookSample, metric: MetricName, byKey: ReadonlyMap<string, BookSample>): number | undefined;
