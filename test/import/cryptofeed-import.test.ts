@@ -10,7 +10,7 @@ import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-setting
 import type { PipelineSettings } from '../../src/engine/pipeline/surveillance-pipeline';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
 import type { RawFrame } from '../../src/engine/feed/raw-frame';
-import { REAL, realRecording, repoRoot, sharedDir } from '../support/shared-data';
+import { REAL, RECORDINGS, realRecording, repoRoot } from '../support/shared-data';
 
 // cryptofeed's raw data collection layout (cryptofeed/raw_data_collection.py,
 // AsyncFileCallback; the repository's sample_data/), written here from the
@@ -77,14 +77,15 @@ describe('cryptofeed raw logs import as the venue frames they are', () => {
     ['binanceSpot', 'BINANCE', false],
     ['binanceUsdm', 'BINANCE_FUTURES', true],
     ['okx', 'OKX', false],
+    ['binanceCoinm', 'BINANCE_DELIVERY', true],
   ] as const)('%s (%s logs, gzip %s) replays to the same report as the original capture', async (key, feed, gzip) => {
-    const frames = await readCaptureFrames(realRecording(REAL[key]));
+    const frames = await readCaptureFrames(realRecording(RECORDINGS[key]));
     const logs = writeLogs(frames, feed, undefined, gzip);
     const out = join(root, `${key}.jsonl.gz`);
     const summary = await importFiles({ files: logs.files, out });
     expect(summary.rejected).toEqual([]);
     expect(summary.framesWritten).toBe(frames.length);
-    const original = (await replayCapture(realRecording(REAL[key]), { speed: 'max', settings })).report;
+    const original = (await replayCapture(realRecording(RECORDINGS[key]), { speed: 'max', settings })).report;
     const imported = (await replayCapture(out, { speed: 'max', settings })).report;
     expect(imported.frames).toBe(original.frames);
     expect(imported.instruments).toEqual(original.instruments);
@@ -115,10 +116,17 @@ describe('cryptofeed raw logs import as the venue frames they are', () => {
     expect(nkn.bookValid).toBe(false);
   });
 
-  it('refuses the frames of a venue the console does not replay (Binance COIN-M) instead of writing a capture replay would stop on', async () => {
-    const frames = await readCaptureFrames(join(sharedDir, 'data/real/binance-coinm-2021-07-22.jsonl'));
-    const logs = writeLogs(frames.slice(0, 200), 'BINANCE_DELIVERY');
-    const out = join(root, 'coinm.jsonl');
+  it('refuses the frames of a venue the console does not replay (Deribit) instead of writing a capture replay would stop on', async () => {
+    const t0 = Date.UTC(2021, 6, 22) + 0.25;
+    const frames: RawFrame[] = Array.from({ length: 20 }, (_, i) => ({
+      t: t0 + i * 100,
+      venue: 'deribit',
+      kind: 'ws',
+      url: 'wss://www.deribit.com/ws/api/v2',
+      data: `{"jsonrpc":"2.0","method":"subscription","params":{"channel":"book.BTC-PERPETUAL.100ms","data":{"change_id":${i}}}}`,
+    }));
+    const logs = writeLogs(frames, 'DERIBIT');
+    const out = join(root, 'deribit.jsonl');
     const summary = await importFiles({ files: logs.files, out });
     expect(summary.rejected.map((r) => r.reason)).toEqual(['venue_not_spoken']);
     expect(summary.framesWritten).toBe(0);

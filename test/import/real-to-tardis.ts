@@ -25,7 +25,7 @@ interface BinanceDiff {
 }
 
 /**
- * Binance (spot or USD-M) diff depth + REST snapshots -> rows. Per Binance's
+ * Binance (spot, USD-M or COIN-M) diff depth + REST snapshots -> rows. Per Binance's
  * procedure: diffs before the symbol's first snapshot wait; at a snapshot,
  * those with u <= lastUpdateId are dropped and the rest follow the snapshot at
  * its time; later diffs with u <= the latest snapshot id are dropped.
@@ -42,7 +42,7 @@ export function binanceToTardis(frames: readonly RawFrame[], exchange: string, s
   };
   for (const frame of frames) {
     if (frame.kind === 'rest') {
-      const m = /\/(api\/v3|fapi\/v1)\/depth\?symbol=([A-Z0-9]+)/.exec(frame.url);
+      const m = /\/(api\/v3|fapi\/v1|dapi\/v1)\/depth\?symbol=([A-Z0-9_]+)/.exec(frame.url);
       if (!m || !symbols.includes(m[2]!)) continue;
       const symbol = m[2]!;
       const body = JSON.parse(frame.data) as { lastUpdateId: number; bids: Level[]; asks: Level[] };

@@ -10,17 +10,17 @@ import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-setting
 import type { PipelineSettings, SurveillancePipeline } from '../../src/engine/pipeline/surveillance-pipeline';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
 import type { RawFrame } from '../../src/engine/feed/raw-frame';
-import { REAL, realRecording, repoRoot } from '../support/shared-data';
+import { RECORDINGS, realRecording, repoRoot } from '../support/shared-data';
 import { binanceToTardis, INCREMENTAL_HEADER, okxToTardis } from './real-to-tardis';
 
 let settings: PipelineSettings;
 let dir: string;
-const frames: Record<keyof typeof REAL, RawFrame[]> = {} as never;
+const frames: Record<keyof typeof RECORDINGS, RawFrame[]> = {} as never;
 
 beforeAll(async () => {
   settings = pipelineSettingsFrom(loadConfig(join(repoRoot, 'config')));
   dir = mkdtempSync(join(tmpdir(), 'tardis-import-'));
-  for (const key of Object.keys(REAL) as (keyof typeof REAL)[]) frames[key] = await readCaptureFrames(realRecording(REAL[key]));
+  for (const key of Object.keys(RECORDINGS) as (keyof typeof RECORDINGS)[]) frames[key] = await readCaptureFrames(realRecording(RECORDINGS[key]));
 });
 
 type Side = [number, number][];
@@ -57,6 +57,7 @@ describe('Tardis.dev incremental_book_L2 import replays to the books of the orig
     ['binanceUsdm', 'binance-futures', 'binance-usdm', 'SUSHIUSDT', false],
     ['binanceUsdm', 'binance-futures', 'binance-usdm', 'AKROUSDT', true],
     ['okx', 'okex-swap', 'okx', 'UNI-USD-SWAP', false],
+    ['binanceCoinm', 'binance-delivery', 'binance-coinm', 'XRPUSD_PERP', true],
   ] as const)('%s %s (%s) %s, gzip %s', async (key, exchange, venue, symbol, gzip) => {
     const list = frames[key];
     const rows = venue === 'okx' ? okxToTardis(list, exchange) : binanceToTardis(list, exchange, [symbol]);
@@ -68,7 +69,7 @@ describe('Tardis.dev incremental_book_L2 import replays to the books of the orig
     expect(summary.rows).toBe(rows.length);
     expect(summary.books.map((b) => [b.venue, b.symbol, b.snapshots, b.breaks])).toEqual([[venue, symbol, expect.any(Number), 0]]);
     for (const time of [...instants(list), null]) {
-      const original = await bookAt(realRecording(REAL[key]), venue, symbol, time);
+      const original = await bookAt(realRecording(RECORDINGS[key]), venue, symbol, time);
       const imported = await bookAt(out, venue, symbol, time);
       expect(original, `original book at ${time}`).not.toBeNull();
       expect(imported, `imported book at ${time ?? 'the end'}`).toEqual(original);

@@ -87,13 +87,13 @@ describe('refused Tardis rows', () => {
     const firstSnapshot = nkn.findIndex((r) => r.includes(',true,'));
     const orphan = nkn[firstSnapshot + 1]!.replace(',true,', ',false,');
     const good = csv(INCREMENTAL_HEADER, [orphan, ...nkn.slice(firstSnapshot)].slice(0, 2000), true);
-    const delivery = csv(INCREMENTAL_HEADER, ['binance-delivery,BTCUSD_PERP,1,2,true,bid,100,1']);
+    const delivery = csv(INCREMENTAL_HEADER, ['deribit,BTC-PERPETUAL,1,2,true,bid,100,1']);
     const corrupt = join(dir, 'corrupt.csv.gz');
     const whole = gzipSync(`${INCREMENTAL_HEADER}\n${nkn.slice(0, 3000).join('\n')}\n`);
     writeFileSync(corrupt, Buffer.concat([whole.subarray(0, whole.length / 2), Buffer.from('not gzip at all')]));
     const summary = await importFiles({ files: [good, delivery, corrupt], out: out() });
     const reasons = Object.fromEntries(summary.rejected.map((r) => [r.reason, r]));
-    expect(reasons.unsupported_exchange?.examples[0]?.detail).toContain('"binance-delivery"');
+    expect(reasons.unsupported_exchange?.examples[0]?.detail).toContain('"deribit"');
     expect(reasons.unreadable_file?.examples[0]?.detail).toContain('corrupt.csv.gz');
     expect(summary.files[2]!.error).toMatch(/gzip/);
     expect(summary.skipped.find((s) => s.reason === 'before_first_snapshot')?.count).toBe(1);

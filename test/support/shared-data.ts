@@ -20,4 +20,7 @@ export const REAL = {
   okx: 'okx-2022-05-13-uni-usd-swap.jsonl',
 } as const;
 
+/** The real recordings with Binance COIN-M's (cryptofeed's BINANCE_DELIVERY sample), which tests that predate the venue leave out of REAL. */
+export const RECORDINGS = { ...REAL, binanceCoinm: 'binance-coinm-2021-07-22.jsonl' } as const;
+
 export { repoRoot };

@@ -32,7 +32,8 @@ import type { ReasonTally } from './import-tally';
 const HOSTS: readonly (readonly [RegExp, VenueId | null])[] = [
   [/^(stream|api|data-api|data-stream)\.binance\.(com|vision)$/, 'binance-spot'],
   [/^(fstream|fapi)\.binance\.com$/, 'binance-usdm'],
-  [/^(dstream|dapi)\.binance\.com$/, null],
+  [/^(dstream|dapi)\.binance\.com$/, 'binance-coinm'],
+  [/^(www\.|test\.)?deribit\.com$/, null],
   [/^(ws|wsaws|www|aws|wspap)\.(okx|okex)\.com$/, 'okx'],
 ];
 
@@ -40,7 +41,8 @@ const HOSTS: readonly (readonly [RegExp, VenueId | null])[] = [
 const FEEDS: Readonly<Record<string, VenueId | null>> = {
   BINANCE: 'binance-spot',
   BINANCE_FUTURES: 'binance-usdm',
-  BINANCE_DELIVERY: null,
+  BINANCE_DELIVERY: 'binance-coinm',
+  DERIBIT: null,
   OKX: 'okx',
   OKEX: 'okx',
 };
@@ -158,7 +160,7 @@ export async function* readCryptofeedFile(path: string, rejected: ReasonTally, r
         continue;
       }
       if (venue === null) {
-        refuse('venue_not_spoken', `${url || name} is a venue the console does not replay (Binance COIN-M)`);
+        refuse('venue_not_spoken', `${url || name} is a venue the console does not replay`);
         continue;
       }
       if (t < last) {

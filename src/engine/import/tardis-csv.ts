@@ -42,6 +42,7 @@ import type { BookRecord, ImportRecord } from './import-records';
 const TARDIS_VENUES: Readonly<Record<string, VenueId>> = {
   binance: 'binance-spot',
   'binance-futures': 'binance-usdm',
+  'binance-delivery': 'binance-coinm',
   okex: 'okx',
   'okex-swap': 'okx',
   'okex-futures': 'okx',
@@ -52,7 +53,7 @@ const TARDIS_VENUES: Readonly<Record<string, VenueId>> = {
   'okx-options': 'okx',
 };
 
-/** The capture venue of a Tardis exchange id; undefined for one the console does not speak (binance-delivery, bybit, ...). */
+/** The capture venue of a Tardis exchange id; undefined for one the importer has no frames for (bybit, deribit, ...). */
 export function venueOfTardisExchange(exchange: string): VenueId | undefined {
   return TARDIS_VENUES[exchange];
 }
@@ -231,7 +232,7 @@ function readHead(ctx: Context, row: readonly string[]): RowHead {
   partial.venue = partial.exchange = partial.symbol = partial.local = undefined;
   const exchange = row[at.exchange!]!;
   const venue = venueOfTardisExchange(exchange);
-  if (venue === undefined) throw new RowProblem(exchange === '' ? 'missing_value' : 'unsupported_exchange', exchange === '' ? 'exchange is empty' : `exchange ${JSON.stringify(exchange)} is not a venue the console speaks (binance, binance-futures, okex, okex-swap, okex-futures, okex-options)`);
+  if (venue === undefined) throw new RowProblem(exchange === '' ? 'missing_value' : 'unsupported_exchange', exchange === '' ? 'exchange is empty' : `exchange ${JSON.stringify(exchange)} is not a venue the console speaks (binance, binance-futures, binance-delivery, okex, okex-swap, okex-futures, okex-options)`);
   partial.venue = venue;
   partial.exchange = exchange;
   const symbol = row[at.symbol!]!;

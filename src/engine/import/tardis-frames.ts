@@ -140,7 +140,10 @@ function levelsJson(levels: readonly RawLevel[], okx: boolean): string {
   return `${s}]`;
 }
 
-const isBinance = (venue: VenueId): boolean => venue === 'binance-spot' || venue === 'binance-usdm';
+const isBinance = (venue: VenueId): boolean => venue === 'binance-spot' || venue === 'binance-usdm' || venue === 'binance-coinm';
+
+/** Binance's REST depth path of each market, as the venue's own snapshots are fetched. */
+const BINANCE_DEPTH_PATH: Readonly<Partial<Record<VenueId, string>>> = { 'binance-spot': '/api/v3/depth', 'binance-usdm': '/fapi/v1/depth', 'binance-coinm': '/dapi/v1/depth' };
 
 function wsUrl(record: { readonly exchange: string }, dataset: string): string {
   return `tardis://${record.exchange}/${dataset}`;
@@ -148,7 +151,7 @@ function wsUrl(record: { readonly exchange: string }, dataset: string): string {
 
 function snapshotFrame(record: BookRecord, id: number): RawFrame {
   if (isBinance(record.venue)) {
-    const path = record.venue === 'binance-spot' ? '/api/v3/depth' : '/fapi/v1/depth';
+    const path = BINANCE_DEPTH_PATH[record.venue]!;
     const time = record.exchangeTime === undefined ? '' : `"E":${record.exchangeTime},`;
     return {
       t: record.t,
@@ -171,8 +174,8 @@ function deltaFrame(
   if (isBinance(record.venue)) {
     const stream = `${record.symbol.toLowerCase()}@depth@100ms`;
     const time = record.exchangeTime === undefined ? '' : `"E":${record.exchangeTime},`;
-    // Spot chains by U = previous u + 1; USD-M by pu = previous u.
-    const chain = record.venue === 'binance-usdm' ? `"U":${id},"u":${id},"pu":${prev}` : `"U":${id},"u":${id}`;
+    // Spot chains by U = previous u + 1; USD-M and COIN-M by pu = previous u.
+    const chain = record.venue !== 'binance-spot' ? `"U":${id},"u":${id},"pu":${prev}` : `"U":${id},"u":${id}`;
     return {
       t: record.t,
       venue: record.venue,
@@ -235,7 +238,8 @@ function derivativeFrames(record: DerivativeRecord, out: RawFrame[], skipped: Re
     skipped.add('no_value_used', record.file, record.line, `${record.symbol}: no mark price, index price or funding rate in the row`);
     return;
   }
-  if (record.venue === 'binance-usdm') {
+  if (record.venue === 'binance-usdm' || record.venue === 'binance-coinm') {
+    // COIN-M's markPrice stream has USD-M's fields (and an estimated settle price the importer has no column for).
     const fields = [`"e":"markPriceUpdate"`];
     if (record.exchangeTime !== undefined) fields.push(`"E":${record.exchangeTime}`);
     fields.push(`"s":${symbol}`);
