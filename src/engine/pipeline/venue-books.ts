@@ -615,7 +615,6 @@ export class VenueBooks {
     }
   }
 
-  /** Book metrics, or top-of-book figures from the ticker for an instrument without a book. */
   /**
    * Measures, until `deadline` (performance.now()), the books that changed
    * since they were last measured, so that the next boundary's `sample`
@@ -646,6 +645,7 @@ export class VenueBooks {
     return metrics;
   }
 
+  /** Book metrics, or top-of-book figures from the ticker for an instrument without a book. */
   private bookValues(state: InstrumentState): Pick<BookSample, 'values' | 'covered' | 'bookValid'> {
     if (state.sync) {
       const metrics = this.measured(state, state.sync.book);

@@ -194,16 +194,6 @@ export class SurveillanceEvaluator {
   }
 
   /**
-   * Whether evaluating `sample` could raise an alert event or change an
-   * alert. With no alert or episode under way, only a rule that fires can
-   * (threshold AND z-score, on a source that is not blind), so that is what
-   * is checked, against the z the sample would get: the window's score before
-   * it takes the value. Where that is not known cheaply (the window re-warms
-   * or starts over at this sample), the answer is yes. When false, `evaluate`
-   * emits no event and changes no alert, so a caller in a hurry may evaluate
-   * the sample later in the same boundary. Changes no state.
-   */
-  /**
    * A cheap screen for {@link transitionUrgency} before the sample is even
    * prepared: `valueOf` gives a metric's value as the sample will carry it,
    * or undefined when the value is missing or one of its sources is not
@@ -230,6 +220,16 @@ export class SurveillanceEvaluator {
     return false;
   }
 
+  /**
+   * Whether evaluating `sample` could raise an alert event or change an
+   * alert. With no alert or episode under way, only a rule that fires can
+   * (threshold AND z-score, on a source that is not blind), so that is what
+   * is checked, against the z the sample would get: the window's score before
+   * it takes the value. Where that is not known cheaply (the window re-warms
+   * or starts over at this sample), the answer is yes. When false, `evaluate`
+   * emits no event and changes no alert, so a caller in a hurry may evaluate
+   * the sample later in the same boundary. Changes no state.
+   */
   mayTransition(sample: MetricSample): boolean {
     return this.transitionUrgency(sample) !== 'none';
   }
