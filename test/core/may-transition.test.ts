@@ -56,7 +56,7 @@ describe('SurveillanceEvaluator.mayTransition', () => {
       const may = evaluator.mayTransition(sample);
       const urgency = evaluator.transitionUrgency(sample);
       // The screen before preparing: values as the sample carries them, none for a blind metric.
-      const screened = evaluator.mayBeUrgent(sample.key, (m) => (blindingReason(m, sample.health) === null ? sample.values[m] : undefined));
+      const screened = evaluator.mayBeUrgent(sample.key, sample.time, (m) => (blindingReason(m, sample.health) === null ? sample.values[m] : undefined));
       if (urgency === 'now') expect(screened, `sample ${i}: now, screened out`).toBe(true);
       if (!screened) counts.screenedOut += 1;
       expect(may).toBe(urgency !== 'none');
@@ -122,5 +122,54 @@ describe('SurveillanceEvaluator.mayTransition', () => {
     // Past the thresholds on every sample, never unusual: the wide book is not evaluated ahead of the market.
     expect(warm).toBeGreaterThan(500);
     expect(flagged).toBeLessThan(warm / 20);
+  });
+
+  it('leaves a clearing firing alert for later until its clear time runs out, and puts first the samples that de-escalate and resolve it', () => {
+    const settings = pipelineSettingsFrom(CONFIG);
+    const rules = settings.rulesFor(PERP).filter((r) => r.metric === 'spread_bps');
+    const warning = rules.find((r) => r.severity === 'warning')!;
+    const critical = rules.find((r) => r.severity === 'critical')!;
+    expect(critical.threshold).toBeGreaterThan(warning.threshold);
+    const evaluator = new SurveillanceEvaluator({ zscore: settings.zscore, sampleIntervalMs: 1000, rulesFor: () => rules });
+    const rng = mulberry32(11);
+    const t0 = Date.UTC(2026, 5, 1);
+    const calm = warning.threshold / 3;
+    // Warm and calm, a blowout past critical, then between the two thresholds, then calm again.
+    const spreadAt = (i: number) => (i < 120 ? calm * (0.9 + rng() * 0.2) : i < 123 ? critical.threshold * 3 : i < 160 ? (warning.threshold + critical.threshold) / 2 : calm);
+    const kinds: string[] = [];
+    let clearingLeft = 0;
+    for (let i = 0; i < 200; i++) {
+      const spread = spreadAt(i);
+      const sample: MetricSample = {
+        key: 'binance-usdm:BTCUSDT',
+        instrumentId: PERP.id,
+        venue: PERP.venue,
+        time: t0 + i * 1000,
+        values: { mid: 100_000, spread_bps: spread },
+        covered: {},
+        health: { stale: false, bookValid: true, sources: { book: { state: 'ok', gap: false } } },
+        tickSize: PERP.tickSize,
+      };
+      const urgency = evaluator.transitionUrgency(sample);
+      const screened = evaluator.mayBeUrgent(sample.key, sample.time, (m) => sample.values[m]);
+      const firing = evaluator.openAlerts().find((a) => a.state === 'firing');
+      const evaluation = evaluator.evaluate(sample);
+      kinds.push(...evaluation.events.map((e) => e.kind));
+      if (evaluation.events.length > 0) {
+        expect(urgency, `sample ${i}: ${evaluation.events.map((e) => e.kind).join(', ')}`).toBe('now');
+        expect(screened, `sample ${i}: an event screened out`).toBe(true);
+      }
+      // A firing alert its own rule no longer holds, short of its clear time: no event, left for later.
+      const own = firing && rules.find((r) => r.name === firing.rule)!;
+      if (firing && own && spread <= own.threshold && evaluation.events.length === 0) {
+        clearingLeft += 1;
+        expect(urgency, `sample ${i}`).toBe('steady');
+        expect(screened, `sample ${i}`).toBe(false);
+      }
+    }
+    expect(kinds).toEqual(['firing', 'deescalated', 'resolved']);
+    // Both clear spells (critical to warning, warning to none) were left for later but for their last second.
+    const clearSeconds = critical.clearSeconds;
+    expect(clearingLeft).toBe(2 * (clearSeconds - 1));
   });
 });

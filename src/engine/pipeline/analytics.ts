@@ -68,8 +68,8 @@ export class Analytics {
    * `onChunk`, the instruments whose evaluation may raise an alert event
    * (`SurveillanceEvaluator.transitionUrgency`: a rule that fires, a pending
    * alert, an episode under way) are evaluated as they are met and handed
-   * over at once when they raise one; then the firing alerts that hold
-   * steady, then the quiet rest, in runs of at most `chunk`, so a caller can
+   * over at once when they raise one; then the firing alerts that stay
+   * quiet (held, or clearing with clear time left), then the quiet rest, in runs of at most `chunk`, so a caller can
    * post a boundary's alerts before the whole market is evaluated. Order
    * changes no evaluation (each instrument's state is its own).
    */
@@ -93,14 +93,14 @@ export class Analytics {
     // A screen without allocation first (SurveillanceEvaluator.mayBeUrgent),
     // then what it could not rule out is prepared and what may fire is
     // evaluated at once, so an event waits only for the screen and the few
-    // candidates before it; firing alerts that hold steady and the quiet rest follow.
+    // candidates before it; firing alerts that stay quiet and the quiet rest follow.
     const candidates: number[] = [];
     const quiet: number[] = [];
     let screened: BookSample = samples[0]!;
     const valueOf = (metric: MetricName) => this.screenValue(screened, metric, byKey);
     for (let i = 0; i < samples.length; i++) {
       screened = samples[i]!;
-      (this.evaluator.mayBeUrgent(screened.key, valueOf) ? candidates : quiet).push(i);
+      (this.evaluator.mayBeUrgent(screened.key, screened.time, valueOf) ? candidates : quiet).push(i);
     }
     const prepared = new Array<MetricSample | undefined>(samples.length);
     const steady: number[] = [];

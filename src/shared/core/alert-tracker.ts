@@ -85,6 +85,24 @@ export class AlertTracker {
     return this.alert !== null && this.alert.state === 'firing' ? this.alert.severity : null;
   }
 
+  /**
+   * Whether a judged sample at `time` leaves the firing alert without an
+   * event, given `held`: the severity of the most severe rule past its
+   * threshold on that sample (null when none is). It escalates only when a
+   * more severe rule holds, de-escalates and resolves only once the clear
+   * time since the last hold has run out; until then a clearing alert is as
+   * quiet as a steady one. False while no alert fires.
+   */
+  quietAt(time: number, held: Severity | null): boolean {
+    const alert = this.alert;
+    if (alert === null || alert.state !== 'firing') return false;
+    const clearMs = alert.clearSeconds * 1000;
+    if (held === null) return time - this.lastHoldAt < clearMs;
+    const order = compareSeverity(held, alert.severity);
+    if (order > 0) return false;
+    return order === 0 || time - this.lastCurrentHoldAt < clearMs;
+  }
+
   /** The episode of a rule under way, if any (for explaining rule states). */
   episode(rule: string): RuleEpisode | undefined {
     return this.episodes.get(rule);

@@ -1,7 +1,7 @@
 import { compareSeverity, evaluateRule, pastThreshold, pastZScore, type RuleOutcome } from './alert-rules';
 import { AlertTracker } from './alert-tracker';
 import { blindingReason, sourcesInterrupted } from './metric-sources';
-import type { Acknowledgement, Alert, AlertEvent, MetricName, MetricSample } from './model';
+import type { Acknowledgement, Alert, AlertEvent, MetricName, MetricSample, Severity } from './model';
 import { RollingZScore, type StdFloorValue, type ZScoreResult } from './rolling-zscore';
 import { ruleStatus, type RuleStatus } from './rule-status';
 import type { RuleSpec, ZScoreSettings } from './rule-types';
@@ -104,21 +104,19 @@ function screenOf(rulesByMetric: ReadonlyMap<MetricName, readonly RuleSpec[]>): 
 export type TransitionUrgency = 'now' | 'steady' | 'none';
 
 /**
- * A firing alert that this value keeps as it is: a rule at its severity or
- * above still past its threshold, none above it past its own (which could
- * escalate), and the value readable (a blind spell pauses, which can cancel).
+ * A firing alert that a sample of `value` at `time` changes no more than its
+ * peak: no rule above its severity past its threshold (which could
+ * escalate), and either a rule at its severity still past its threshold or
+ * the clear time not yet run out (de-escalation and resolution wait for it),
+ * with the value readable (a blind spell pauses, which can cancel).
  */
-function holdsSteady(tracker: AlertTracker, rules: readonly RuleSpec[], value: number | undefined, blind: boolean): boolean {
-  const severity = tracker.firingSeverity;
-  if (severity === null || blind || value === undefined || !Number.isFinite(value)) return false;
-  let holdsCurrent = false;
+function firingStaysQuiet(tracker: AlertTracker, rules: readonly RuleSpec[], value: number | undefined, blind: boolean, time: number): boolean {
+  if (tracker.firingSeverity === null || blind || value === undefined || !Number.isFinite(value)) return false;
+  let held: Severity | null = null;
   for (const rule of rules) {
-    if (!pastThreshold(rule.direction, value, rule.threshold)) continue;
-    const higher = compareSeverity(rule.severity, severity);
-    if (higher > 0) return false;
-    if (higher === 0) holdsCurrent = true;
+    if (pastThreshold(rule.direction, value, rule.threshold) && (held === null || compareSeverity(rule.severity, held) > 0)) held = rule.severity;
   }
-  return holdsCurrent;
+  return tracker.quietAt(time, held);
 }
 
 export class SurveillanceEvaluator {
@@ -197,12 +195,13 @@ export class SurveillanceEvaluator {
    * A cheap screen for {@link transitionUrgency} before the sample is even
    * prepared: `valueOf` gives a metric's value as the sample will carry it,
    * or undefined when the value is missing or one of its sources is not
-   * healthy. False only when the sample can raise no event: every rule's
-   * metric is idle and short of all its thresholds, or holds a firing alert
-   * steady (as `transitionUrgency`'s `steady`). No z-score is read, so what
+   * healthy; `time` is the sample's. False only when the sample can raise no
+   * event: every rule's metric is idle and short of all its thresholds, or
+   * leaves a firing alert quiet (as `transitionUrgency`'s `steady`: held, or
+   * clearing with clear time left). No z-score is read, so what
    * is past a threshold counts as maybe (a superset of `now`). Changes no state.
    */
-  mayBeUrgent(key: string, valueOf: (metric: MetricName) => number | undefined): boolean {
+  mayBeUrgent(key: string, time: number, valueOf: (metric: MetricName) => number | undefined): boolean {
     const state = this.instruments.get(key);
     if (state === undefined || state.retiring.size > 0) return true;
     const screen = (state.screen ??= screenOf(state.rulesByMetric));
@@ -211,7 +210,7 @@ export class SurveillanceEvaluator {
       const tracker = state.trackers.get(metric);
       const value = valueOf(metric);
       if (tracker !== undefined && !tracker.idle) {
-        if (!holdsSteady(tracker, rules, value, false)) return true;
+        if (!firingStaysQuiet(tracker, rules, value, false, time)) return true;
         continue;
       }
       if (value === undefined || !Number.isFinite(value)) continue;
@@ -238,11 +237,12 @@ export class SurveillanceEvaluator {
    * {@link mayTransition} graded, so a caller can put first what is likely
    * to raise an event: `now` for a rule that fires, a pending alert, an
    * episode under way or anything not known cheaply; `steady` when the only
-   * thing under way is a firing alert whose own threshold still holds with no
-   * higher rule past its threshold: the sample may move the alert's peak but
-   * raises no event (escalation needs a higher rule past its threshold,
-   * de-escalation and resolution need its own to stop holding); `none` when
-   * no event is possible and no alert changes. Changes no state.
+   * thing under way is a firing alert that no rule above it can escalate and
+   * that either still holds at its severity or is clearing with clear time
+   * left: the sample may move the alert's peak but raises no event
+   * (escalation needs a higher rule past its threshold, de-escalation and
+   * resolution need the clear time to run out); `none` when no event is
+   * possible and no alert changes. Changes no state.
    */
   transitionUrgency(sample: MetricSample): TransitionUrgency {
     const state = this.stateFor(sample);
@@ -253,7 +253,7 @@ export class SurveillanceEvaluator {
       const tracker = state.trackers.get(metric);
       const value = sample.values[metric];
       if (tracker !== undefined && !tracker.idle) {
-        if (!holdsSteady(tracker, metricRules, value, blindingReason(metric, sample.health) !== null)) return 'now';
+        if (!firingStaysQuiet(tracker, metricRules, value, blindingReason(metric, sample.health) !== null, sample.time)) return 'now';
         steady = true;
         continue;
       }
