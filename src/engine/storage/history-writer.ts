@@ -59,6 +59,11 @@ export interface HistoryWriterOptions {
    * transaction per flush, committed where it is due (replay, CLI).
    */
   readonly sliceMs?: number;
+  /**
+   * How the next slice is scheduled (default `setImmediate`): the live
+   * analytics worker holds slices off around a boundary (boundary-guard.ts).
+   */
+  readonly deferSlice?: (slice: () => void) => void;
 }
 
 interface PendingSample {
@@ -278,7 +283,7 @@ export class HistoryWriter implements PipelineListener {
   private scheduleSlice(): void {
     if (this.sliceScheduled || this.closed) return;
     this.sliceScheduled = true;
-    setImmediate(() => {
+    (this.options.deferSlice ?? setImmediate)(() => {
       this.sliceScheduled = false;
       if (this.closed) return;
       const ok = this.flushSafely(this.sliceMs!);

@@ -20,6 +20,7 @@ import { recordCaptureProgress, recordCaptureStart } from '../storage/capture-lo
 import { scheduleRetention } from '../storage/retention';
 import { startBackgroundSync, type SyncLoop } from '../sync/sync-loop';
 import { epochNow } from './epoch-clock';
+import { BoundaryGuard } from './boundary-guard';
 import { BoundaryQueue } from './boundary-queue';
 import { SampleUnpacker } from './packed-samples';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics, SampleTrigger } from './messages';
@@ -45,6 +46,13 @@ const UI_CHUNK = 32;
 const EVALUATION_CHUNK = 128;
 const UI_SLICE_MS = 4;
 /**
+ * Background work stops this long before a live boundary (a slice started
+ * just before it ends by then, with room for a starved thread), and waits at
+ * most this long after it for its evaluation (a late venue, a worker behind).
+ */
+const BOUNDARY_LEAD_MS = 25;
+const BOUNDARY_MAX_HOLD_MS = 150;
+/**
  * Complete boundaries held for evaluation at most: past it the oldest are
  * shed and counted (boundary-queue.ts). Ten seconds of the market: a burst
  * is absorbed, a machine that cannot keep up stays 10 s late (and alerting)
@@ -63,10 +71,13 @@ let historyDropped = 0;
 let dropLoggedAt = -Infinity;
 // Checked by the console service just before the engine started (quick_check is O(size)).
 const db = data.dbPath ? openHistoryDb(data.dbPath, { integrityCheck: 'off' }) : null;
+/** History slices and UI copies hold off from just before a boundary until its alerts are out. */
+const guard = new BoundaryGuard(data.config.features.sampling.intervalMs, BOUNDARY_LEAD_MS, BOUNDARY_MAX_HOLD_MS);
 const history = db
   ? new HistoryWriter(db, {
       sampleIntervalMs: data.config.features.sampling.intervalMs,
       sliceMs: HISTORY_SLICE_MS,
+      deferSlice: (slice) => guard.defer(slice),
       maxPendingRows: HISTORY_MAX_PENDING_ROWS,
       onError(error) {
         historyFailures += 1;
@@ -261,6 +272,7 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
     }
   }
   history?.onFeedAlerts(step);
+  guard.evaluated(time);
 }
 
 /**
@@ -292,7 +304,7 @@ const uiTimer = setInterval(() => {
   const items = [...latest.values()];
   latest.clear();
   uiPosting = true;
-  postEvaluations(items, 0);
+  guard.defer(() => postEvaluations(items, 0));
 }, UI_INTERVAL_MS);
 
 /**
@@ -309,7 +321,7 @@ function postEvaluations(items: readonly ShownEvaluation[], from: number): void 
     next = end;
     if (performance.now() > until) break;
   }
-  if (next < items.length) setImmediate(() => postEvaluations(items, next));
+  if (next < items.length) guard.defer(() => postEvaluations(items, next));
   else uiPosting = false;
 }
 
