@@ -47,6 +47,10 @@ export class Analytics {
   private readonly alerts = new Map<string, Alert>();
   private readonly trail: AlertEvent[] = [];
   private readonly feedMonitor: FeedIntegrityMonitor | null;
+  /** The sample whose USD rate `screenValue` last looked up, among which samples, and that rate. */
+  private screenedUsd: BookSample | null = null;
+  private screenedUsdIn: ReadonlyMap<string, BookSample> | null = null;
+  private screenedUsdPerQuote: number | null = null;
 
   constructor(
     settings: AnalyticsSettings,
@@ -201,7 +205,7 @@ export class Analytics {
    * healthy (what `mayBeUrgent` screens on).
    */
   private screenValue(s: BookSample, metric: MetricName, byKey: ReadonlyMap<string, BookSample>): number | undefined {
-    const bookOk = !s.venueStale && s.bookValid;
+    const bookOk = bookHealthy(s);
     const referenceOk = !s.venueStale && !s.referenceStale;
     const instrument = s.instrument;
     switch (metric) {
@@ -219,7 +223,7 @@ export class Analytics {
       case 'basis_perp_spot_bps': {
         if (!bookOk || instrument.type === 'spot') return undefined;
         const spot = this.spotOf(s, byKey);
-        return spot !== undefined && bookSource(spot).state === 'ok' ? basisBps(s.values.mid, spot.values.mid) : undefined;
+        return spot !== undefined && bookHealthy(spot) ? basisBps(s.values.mid, spot.values.mid) : undefined;
       }
       case 'cross_venue_bps': {
         if (!bookOk) return undefined;
@@ -230,7 +234,13 @@ export class Analytics {
         if (!bookOk) return undefined;
         const value = s.values[metric];
         if (value === undefined || !metric.startsWith('depth_')) return value;
-        const usdPerQuote = this.usdPerQuote(instrument, byKey);
+        // Once per sample, however many depth bands its rules read.
+        if (this.screenedUsd !== s || this.screenedUsdIn !== byKey) {
+          this.screenedUsd = s;
+          this.screenedUsdIn = byKey;
+          this.screenedUsdPerQuote = this.usdPerQuote(instrument, byKey);
+        }
+        const usdPerQuote = this.screenedUsdPerQuote;
         return usdPerQuote === null ? undefined : value * usdPerQuote;
       }
     }
@@ -255,7 +265,7 @@ export class Analytics {
       if (!peer) continue;
       seen ??= peer;
       const cross = crossVenueBps(mid, peer.values.mid);
-      if (cross === undefined || bookSource(peer).state !== 'ok') continue;
+      if (cross === undefined || !bookHealthy(peer)) continue;
       return { cross, seen: peer };
     }
     return seen === undefined ? NO_PEER : { seen };
@@ -272,7 +282,7 @@ export class Analytics {
     for (const key of this.directory.usdPairKeysFor(instrument.quote, instrument.venue)) {
       const pair = byKey.get(key);
       const mid = pair?.values.mid;
-      if (pair && mid !== undefined && mid > 0 && Number.isFinite(mid) && bookSource(pair).state === 'ok') return mid;
+      if (pair && mid !== undefined && mid > 0 && Number.isFinite(mid) && bookHealthy(pair)) return mid;
     }
     return null;
   }
@@ -360,6 +370,11 @@ function sameInstrument(a: Instrument, b: Instrument): boolean {
 /** A book sample's health as a source: stale venue, invalid book, and whether it had a hole since the last sample. */
 function bookSource(s: BookSample): SourceHealth {
   return { state: s.venueStale ? 'stale' : s.bookValid ? 'ok' : 'invalid', gap: s.gapSinceSample };
+}
+
+/** `bookSource(s).state === 'ok'` without building the source. */
+function bookHealthy(s: BookSample): boolean {
+  return !s.venueStale && s.bookValid;
 }
 
 const EIGHT_HOURS_MS = 8 * 3_600_000;

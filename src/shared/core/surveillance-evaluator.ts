@@ -69,13 +69,15 @@ const DEFAULT_REFERENCE_MAX_AGE_MS = 600_000;
 /** One metric's rules with their loosest thresholds per direction: past any of them is past some rule's. */
 interface MetricScreen {
   readonly metric: MetricName;
+  /** The metric's tracker when the screen was built (a new tracker drops the screen): no map lookup per sample. */
+  readonly tracker: AlertTracker | undefined;
   readonly rules: readonly RuleSpec[];
   readonly above: number;
   readonly absAbove: number;
   readonly below: number;
 }
 
-function screenOf(rulesByMetric: ReadonlyMap<MetricName, readonly RuleSpec[]>): MetricScreen[] {
+function screenOf(rulesByMetric: ReadonlyMap<MetricName, readonly RuleSpec[]>, trackers: ReadonlyMap<MetricName, AlertTracker>): MetricScreen[] {
   const out: MetricScreen[] = [];
   for (const [metric, rules] of rulesByMetric) {
     let above = Number.POSITIVE_INFINITY;
@@ -86,7 +88,7 @@ function screenOf(rulesByMetric: ReadonlyMap<MetricName, readonly RuleSpec[]>): 
       else if (rule.direction === 'abs_above') absAbove = Math.min(absAbove, rule.threshold);
       else below = Math.max(below, rule.threshold);
     }
-    out.push({ metric, rules, above, absAbove, below });
+    out.push({ metric, tracker: trackers.get(metric), rules, above, absAbove, below });
   }
   return out;
 }
@@ -175,6 +177,7 @@ export class SurveillanceEvaluator {
           this.options.maxPauseMs === undefined ? {} : { maxPauseMs: this.options.maxPauseMs },
         );
         state.trackers.set(metric, tracker);
+        state.screen = null;
       }
       const step = tracker.step(time, metricOutcomes);
       events.push(...step.events);
@@ -204,10 +207,9 @@ export class SurveillanceEvaluator {
   mayBeUrgent(key: string, time: number, valueOf: (metric: MetricName) => number | undefined): boolean {
     const state = this.instruments.get(key);
     if (state === undefined || state.retiring.size > 0) return true;
-    const screen = (state.screen ??= screenOf(state.rulesByMetric));
+    const screen = (state.screen ??= screenOf(state.rulesByMetric, state.trackers));
     for (let i = 0; i < screen.length; i++) {
-      const { metric, rules, above, absAbove, below } = screen[i]!;
-      const tracker = state.trackers.get(metric);
+      const { metric, tracker, rules, above, absAbove, below } = screen[i]!;
       const value = valueOf(metric);
       if (tracker !== undefined && !tracker.idle) {
         if (!firingStaysQuiet(tracker, rules, value, false, time)) return true;
