@@ -66,7 +66,17 @@ describe('BoundaryGuard', () => {
     expect(ran).toEqual([1]);
   });
 
-  it('refuses a lead and hold that do not fit in the interval', () => {
+  it('refuses a lead and hold that do not fit in the interval, and scales them down for short sampling intervals', () => {
     expect(() => new BoundaryGuard(100, 50, 60)).toThrow(/must fit in the 100 ms interval/);
+    let now = B + 50;
+    const fast = BoundaryGuard.forInterval(100, 25, 150, () => now);
+    // 100 ms sampling: 2.5 ms of lead, 15 ms of hold at most.
+    expect(fast.holdMs()).toBe(0);
+    now = B + 98;
+    expect(fast.holdMs()).toBeCloseTo(17, 6);
+    now = B + 100 + 14;
+    expect(fast.holdMs()).toBeCloseTo(1, 6);
+    now = B + 100 + 15;
+    expect(fast.holdMs()).toBe(0);
   });
 });

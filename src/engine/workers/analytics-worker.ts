@@ -48,7 +48,8 @@ const UI_SLICE_MS = 4;
 /**
  * Background work stops this long before a live boundary (a slice started
  * just before it ends by then, with room for a starved thread), and waits at
- * most this long after it for its evaluation (a late venue, a worker behind).
+ * most this long after it for its evaluation (a late venue, a worker behind);
+ * at 1 s sampling, scaled down with shorter intervals (BoundaryGuard.forInterval).
  */
 const BOUNDARY_LEAD_MS = 25;
 const BOUNDARY_MAX_HOLD_MS = 150;
@@ -72,7 +73,7 @@ let dropLoggedAt = -Infinity;
 // Checked by the console service just before the engine started (quick_check is O(size)).
 const db = data.dbPath ? openHistoryDb(data.dbPath, { integrityCheck: 'off' }) : null;
 /** History slices and UI copies hold off from just before a boundary until its alerts are out. */
-const guard = new BoundaryGuard(data.config.features.sampling.intervalMs, BOUNDARY_LEAD_MS, BOUNDARY_MAX_HOLD_MS);
+const guard = BoundaryGuard.forInterval(data.config.features.sampling.intervalMs, BOUNDARY_LEAD_MS, BOUNDARY_MAX_HOLD_MS);
 const history = db
   ? new HistoryWriter(db, {
       sampleIntervalMs: data.config.features.sampling.intervalMs,

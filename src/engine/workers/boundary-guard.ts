@@ -27,6 +27,15 @@ export class BoundaryGuard {
     }
   }
 
+  /**
+   * A guard for a sampling interval: `leadMs` and `maxHoldMs` as given for
+   * the usual 1 s interval, scaled down with shorter intervals so background
+   * work keeps at least 82.5 % of every interval.
+   */
+  static forInterval(intervalMs: number, leadMs: number, maxHoldMs: number, now: () => number = Date.now): BoundaryGuard {
+    return new BoundaryGuard(intervalMs, Math.min(leadMs, intervalMs * 0.025), Math.min(maxHoldMs, intervalMs * 0.15), now);
+  }
+
   /** How long background work should wait from now (ms); 0 when it may run now. */
   holdMs(): number {
     const now = this.now();
