@@ -108,6 +108,38 @@ describe('EngineHost (feed and analytics worker threads)', () => {
     }
   }, 60_000);
 
+  it('samples at a 100 ms interval: the analytics worker evaluates every boundary and writes its history (background work held off each boundary, never lost)', async () => {
+    const exchange = await okxExchange();
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'surveil-host-')), 'history.sqlite');
+    const base = uniConfig(exchange);
+    const config: Config = { ...base, features: { ...base.features, sampling: { ...base.features.sampling, intervalMs: 100 } } };
+    const evaluations: ShownEvaluation[] = [];
+    const host = new EngineHost({ config, dbPath, listener: { onEvaluations: (items) => evaluations.push(...items) } });
+    let stopped = false;
+    cleanups.push(async () => {
+      if (!stopped) await host.stop();
+    });
+    host.start();
+    const valid = () => evaluations.filter((e) => e.sample.key === 'okx:UNI-USD-SWAP' && e.sample.health.bookValid);
+    await waitFor(() => valid().length >= 1, 'a valid UNI book', 15_000);
+    const firstValid = valid()[0]!.sample.time;
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await host.stop();
+    stopped = true;
+    const db = openHistoryDb(dbPath);
+    try {
+      const times = db
+        .prepare('SELECT s.time AS time FROM samples s JOIN instruments i ON i.id = s.instrument_id WHERE i.key = ? AND s.time >= ? ORDER BY s.time')
+        .all('okx:UNI-USD-SWAP', firstValid)
+        .map((r) => (r as { time: number }).time);
+      // Every 100 ms boundary from the first valid book to the stop is stored, none skipped.
+      expect(times.length).toBeGreaterThanOrEqual(25);
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `after ${times[i - 1]}`).toBe(100);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
   it('sends rule detail only for the rows some client shows in full, briefs every boundary for rows on screen, every 5 s for the rest, and a row coming into view at once', async () => {
     const exchange = await okxExchange();
     const evaluations: ShownEvaluation[] = [];
