@@ -73,8 +73,9 @@ export class Analytics {
    * (`SurveillanceEvaluator.transitionUrgency`: a rule that fires, a pending
    * alert, an episode under way) are evaluated as they are met and handed
    * over at once when they raise one; then the firing alerts that stay
-   * quiet (held, or clearing with clear time left), then the quiet rest, in runs of at most `chunk`, so a caller can
-   * post a boundary's alerts before the whole market is evaluated. Order
+   * quiet (held, or clearing with clear time left), then the quiet rest, in
+   * runs of at most `chunk`, so a caller can post a boundary's alerts before
+   * the whole market is evaluated. Order
    * changes no evaluation (each instrument's state is its own).
    */
   evaluate(samples: readonly BookSample[], onChunk?: (evaluations: readonly SampleEvaluation[]) => void, chunk = 256): SampleEvaluation[] {
