@@ -5,8 +5,9 @@ import { defaultConfigDir } from '../engine/config/default-config-dir';
 import { loadConfig } from '../engine/config/load-config';
 import { prepareElectron } from '../engine/console/electron-setup';
 import { appBuilt, buildApp, repoRoot } from '../engine/console/launch';
-import { parseServeArgs, serve, startServe, untilSignal, type ServeRequest } from './commands/serve';
+import { parseServeArgs, serve, startServe, type ServeRequest } from './commands/serve';
 import type { CliIo } from './index';
+import { untilSignal } from './until-signal';
 
 // What `npm start` and `npm run demo` run (start.ts, demo.ts): the desktop
 // console when Electron can run (its binary installed on first start, and
@@ -51,15 +52,21 @@ export async function launchConsole(argv: readonly string[], defaults: ServeRequ
   const web = webDefaults(request.configDir);
   io.out(`No desktop console (${setup.reason}): the console is served at http://${request.host ?? web.host}:${request.port ?? web.port} instead.`);
   if (!appBuilt(root, true) && !buildApp(root)) return 1;
+  // Listening before the console says where it is served (until-signal.ts); a signal during start stops it once started.
+  const stopped = untilSignal();
   let running;
   try {
     running = await startServe(request, io);
   } catch (error) {
+    stopped.cancel();
     io.err(`surveil: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  if (!running) return 1;
-  const signal = await untilSignal();
+  if (!running) {
+    stopped.cancel();
+    return 1;
+  }
+  const signal = await stopped.signal;
   io.out(`console: ${signal}, stopping`);
   await running.stop();
   return 0;

@@ -89,9 +89,11 @@ export const record: CliCommand = {
       extraSink: writer,
     });
     session.start();
+    // Listening before the line that says it records: whoever reads that line and then signals must stop it, not kill it.
+    const stopped = waitForStop(duration);
     io.out(`recording ${active.map((a) => a.venueId).join(' + ')} ${ids.join(', ')} into ${out}${duration ? ` for ${duration} s` : ' until Ctrl-C'}`);
     const statusTimer = setInterval(() => printStatus(session.status(), writer.stats().frames, io), 10_000);
-    await waitForStop(duration);
+    await stopped;
     clearInterval(statusTimer);
     await session.stop();
     await writer.close();

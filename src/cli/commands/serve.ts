@@ -5,6 +5,7 @@ import { runConsole, type ConsoleRunOptions, type RunningConsole } from '../../e
 import { isScenarioName } from '../../engine/simulator';
 import { isConfigError } from '../../shared/config/config-error';
 import type { CliArgs, CliCommand, CliIo } from '../index';
+import { untilSignal } from '../until-signal';
 
 /** Options of {@link serve} as parsed from the command line. */
 export type ServeRequest = Omit<ConsoleRunOptions, 'config'> & { readonly configDir?: string };
@@ -70,18 +71,6 @@ export async function startServe(request: ServeRequest, io: CliIo): Promise<Runn
   return running;
 }
 
-/** Resolves on Ctrl-C or SIGTERM. */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const done = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve(signal);
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
-}
 
 /** `serve [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--public-origin URL] [--db FILE] [--config DIR] [--demo SCENARIO] [--seed N]` */
 export const serve: CliCommand = {
@@ -106,9 +95,17 @@ export const serve: CliCommand = {
       io.err(`surveil serve: ${request}`);
       return 2;
     }
-    const running = await startServe(request, io);
-    if (!running) return 1;
-    const signal = await untilSignal();
+    // A signal during start stops the console as soon as it has started.
+    const stopped = untilSignal();
+    const running = await startServe(request, io).catch((error: unknown) => {
+      stopped.cancel();
+      throw error;
+    });
+    if (!running) {
+      stopped.cancel();
+      return 1;
+    }
+    const signal = await stopped.signal;
     io.out(`console: ${signal}, stopping`);
     await running.stop();
     return 0;

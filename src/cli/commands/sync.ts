@@ -8,6 +8,7 @@ import { SyncLoop } from '../../engine/sync/sync-loop';
 import { isConfigError } from '../../shared/config/config-error';
 import type { FeaturesConfig } from '../../shared/config/features-schema';
 import type { CliCommand, CliIo } from '../index';
+import { untilSignal } from '../until-signal';
 
 /** `sync --db FILE [--once] [--desk ID] [--config DIR] [--schema NAME] [--full] [--samples]` */
 export const sync: CliCommand = {
@@ -108,17 +109,11 @@ async function forever(pg: PgSync, intervalSeconds: number, io: CliIo): Promise<
     },
     onError: (error, retryInMs) => io.err(`${new Date().toISOString()} sync failed: ${error.message}; retrying in ${(retryInMs / 1000).toFixed(1)} s`),
   });
+  // Listening before the line that says it syncs: whoever reads that line and then signals must stop it, not kill it.
+  const stopped = untilSignal();
   io.err(`surveil sync: syncing to ${pg.target} every ${intervalSeconds} s; Ctrl-C to stop`);
   loop.start();
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
+  await stopped.signal;
   io.err('surveil sync: stopping after the batch in flight');
   await loop.stop();
   const totals = loop.status.totals;
