@@ -160,11 +160,14 @@ export class Broadcaster {
   }
 }
 
-/** Resolves when `predicate` holds, polling; rejects after `timeoutMs` saying what it waited for. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+/**
+ * Resolves when `predicate` holds, polling; rejects after `timeoutMs` saying
+ * what it waited for (a function: read at the timeout, so it can show the state then).
+ */
+export async function waitFor(predicate: () => boolean, what: string | (() => string), timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
