@@ -66,8 +66,9 @@ function firstTimeLabels(): Promise<{ id: string; start: number; width: number; 
       for (const canvas of axis.querySelectorAll('canvas')) {
         const { width, height } = canvas;
         const data = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
-        // Rows below the axis border line only: the border inks every column.
-        for (let x = 0; x < width; x++) for (let y = 2; y < height; y++) if (data[(y * width + x) * 4 + 3]! > 100) ink[x] = (ink[x] ?? 0) + 1;
+        // Rows below the axis border line only: the border inks every column. Any alpha counts: a whole label's
+        // antialiased edge columns are faint, and at some subpixel offsets a threshold dropped one on each side.
+        for (let x = 0; x < width; x++) for (let y = 2; y < height; y++) if (data[(y * width + x) * 4 + 3]! > 0) ink[x] = (ink[x] ?? 0) + 1;
       }
       const start = ink.findIndex((n) => (n ?? 0) > 0);
       // A label's glyphs are at most 3 px apart; labels are further apart than that.
