@@ -3,7 +3,7 @@ import { FeedIntegrityMonitor, type EngineFeedObservation, type FeedAlertStep, t
 import type { FeedRuleSet } from '../../shared/core/feed-rules';
 import type { Acknowledgement, Alert, AlertEvent, DataSource, Instrument, MetricName, MetricSample, SourceHealth } from '../../shared/core/model';
 import type { RuleSpec, ZScoreSettings } from '../../shared/core/rule-types';
-import { SurveillanceEvaluator, type SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import { SurveillanceEvaluator, type PartialScreen, type SampleEvaluation } from '../../shared/core/surveillance-evaluator';
 import type { InstrumentsConfig } from '../../shared/config';
 import { InstrumentDirectory, USD_QUOTES } from './instrument-directory';
 import type { BookSample } from './venue-books';
@@ -29,9 +29,35 @@ const EVENT_HANDOVER_MS = 1;
 
 const NO_PEER: { cross?: number; seen?: BookSample } = {};
 
+/** A boundary's samples by key: what the screen and the preparation look up (a Map, or one that notes what it lacked). */
+interface SampleLookup {
+  get(key: string): BookSample | undefined;
+}
+
 /** Kept in memory for reports and the UI; the full history lives in the database. */
 const MAX_ALERTS = 10_000;
 const MAX_TRAIL = 50_000;
+
+/**
+ * One boundary's screen taken as its venues report (`Analytics.screenArrived`),
+ * so that when the last report completes the boundary only that venue's
+ * samples, and the metrics of the others that read it (a spot leg, a peer on
+ * another venue), are left to screen: the rest of the screen is off the path
+ * from the completing frame to the alert. Only the order of the work depends
+ * on it, never an evaluation.
+ */
+export class BoundaryScreen {
+  /** Every sample reported so far, by key. */
+  readonly byKey = new Map<string, BookSample>();
+  /** Per key: a verdict taken ahead, or what is left of its screen. A key without one is screened when the boundary completes. */
+  readonly verdicts = new Map<string, boolean | PartialScreen>();
+  /** The analytics state the verdicts were taken in (`Analytics.generation`); any other drops them. */
+  generation = -1;
+  /** A sample brought a new or changed instrument: links and rules move at evaluation, so no verdict taken ahead holds. */
+  changedInstruments = false;
+
+  constructor(readonly time: number) {}
+}
 
 /**
  * The analytics side of the pipeline: book samples of every venue for one
@@ -47,10 +73,18 @@ export class Analytics {
   private readonly alerts = new Map<string, Alert>();
   private readonly trail: AlertEvent[] = [];
   private readonly feedMonitor: FeedIntegrityMonitor | null;
-  /** The sample whose USD rate `screenValue` last looked up, among which samples, and that rate. */
+  /** The sample whose USD rate `screenValue` last looked up (reset before each sample's screen), and that rate. */
   private screenedUsd: BookSample | null = null;
-  private screenedUsdIn: ReadonlyMap<string, BookSample> | null = null;
   private screenedUsdPerQuote: number | null = null;
+  private screenedUsdLater = false;
+  /** While screening ahead: whether a lookup needed a sample of a venue whose report is still out. */
+  private lookedUpPending = false;
+  /**
+   * Bumped by whatever changes what a screen answers (an evaluation, an
+   * acknowledgement, new tiers, a venue's gap): verdicts taken ahead in
+   * another generation are not used.
+   */
+  private generation = 0;
 
   constructor(
     settings: AnalyticsSettings,
@@ -76,9 +110,64 @@ export class Analytics {
    * quiet (held, or clearing with clear time left), then the quiet rest, in
    * runs of at most `chunk`, so a caller can post a boundary's alerts before
    * the whole market is evaluated. Order
-   * changes no evaluation (each instrument's state is its own).
+   * changes no evaluation (each instrument's state is its own). `ahead`, the
+   * boundary's screen taken as its venues reported (`screenArrived`), saves
+   * screening again what it decided.
    */
-  evaluate(samples: readonly BookSample[], onChunk?: (evaluations: readonly SampleEvaluation[]) => void, chunk = 256): SampleEvaluation[] {
+  evaluate(samples: readonly BookSample[], onChunk?: (evaluations: readonly SampleEvaluation[]) => void, chunk = 256, ahead?: BoundaryScreen): SampleEvaluation[] {
+    try {
+      return this.evaluateInOrder(samples, onChunk, chunk, ahead);
+    } finally {
+      this.generation += 1;
+    }
+  }
+
+  /**
+   * Screens the samples of one venue's report as it arrives, while the
+   * boundary waits for `pendingVenues`: each sample gets a verdict, or the
+   * metrics that read a pending venue are left for `evaluate` (finishScreen).
+   */
+  screenArrived(screen: BoundaryScreen, samples: readonly BookSample[], pendingVenues: ReadonlySet<string>): void {
+    if (screen.generation !== this.generation) {
+      screen.verdicts.clear();
+      screen.generation = this.generation;
+    }
+    for (const s of samples) {
+      screen.byKey.set(s.key, s);
+      const known = this.instruments.get(s.key);
+      if (!(known === s.instrument || (known !== undefined && sameInstrument(known, s.instrument)))) screen.changedInstruments = true;
+    }
+    if (screen.changedInstruments) return;
+    try {
+      // A sample another venue's report would hold is not known yet: what reads it waits.
+      const lookup: SampleLookup = {
+        get: (key) => {
+          const found = screen.byKey.get(key);
+          if (found === undefined && pendingVenues.has(key.slice(0, key.indexOf(':')))) this.lookedUpPending = true;
+          return found;
+        },
+      };
+      let screened: BookSample = samples[0]!;
+      const valueOf = (metric: MetricName): number | undefined | null => {
+        this.lookedUpPending = false;
+        const value = this.screenValue(screened, metric, lookup);
+        return this.lookedUpPending ? null : value;
+      };
+      for (let i = 0; i < samples.length; i++) {
+        screened = samples[i]!;
+        this.screenedUsd = null;
+        screen.verdicts.set(screened.key, this.evaluator.screenAhead(screened.key, screened.time, valueOf));
+      }
+    } finally {
+      this.lookedUpPending = false;
+    }
+  }
+
+  private evaluateInOrder(samples: readonly BookSample[], onChunk: ((evaluations: readonly SampleEvaluation[]) => void) | undefined, chunk: number, ahead: BoundaryScreen | undefined): SampleEvaluation[] {
+    // Verdicts taken ahead hold only in the state they were taken in, for exactly these samples.
+    // The completing report was not screened ahead: its samples join the others' here.
+    const usable = ahead !== undefined && ahead.generation === this.generation && !ahead.changedInstruments && completes(ahead.byKey, samples);
+    const verdicts = usable ? ahead.verdicts : null;
     for (const s of samples) {
       const known = this.instruments.get(s.key);
       // By content: across threads every sample carries a fresh copy of its instrument.
@@ -88,8 +177,12 @@ export class Analytics {
       // A changed instrument may have moved tier: its rules are looked up again (no-op when they are the same).
       if (known !== undefined) this.evaluator.refreshRules(s.key);
     }
-    const byKey = new Map<string, BookSample>();
-    for (const s of samples) byKey.set(s.key, s);
+    let byKey: Map<string, BookSample>;
+    if (usable) byKey = ahead.byKey;
+    else {
+      byKey = new Map<string, BookSample>();
+      for (const s of samples) byKey.set(s.key, s);
+    }
     const out = new Array<SampleEvaluation>(samples.length);
     if (!onChunk) {
       for (let i = 0; i < samples.length; i++) out[i] = this.judge(this.metricSample(samples[i]!, byKey), samples[i]!.instrument);
@@ -105,7 +198,15 @@ export class Analytics {
     const valueOf = (metric: MetricName) => this.screenValue(screened, metric, byKey);
     for (let i = 0; i < samples.length; i++) {
       screened = samples[i]!;
-      (this.evaluator.mayBeUrgent(screened.key, screened.time, valueOf) ? candidates : quiet).push(i);
+      this.screenedUsd = null;
+      const verdict = verdicts?.get(screened.key);
+      const urgent =
+        verdict === undefined
+          ? this.evaluator.mayBeUrgent(screened.key, screened.time, valueOf)
+          : typeof verdict === 'boolean'
+            ? verdict
+            : this.evaluator.finishScreen(screened.key, screened.time, verdict, valueOf);
+      (urgent ? candidates : quiet).push(i);
     }
     const prepared = new Array<MetricSample | undefined>(samples.length);
     const steady: number[] = [];
@@ -205,7 +306,7 @@ export class Analytics {
    * the sample, or undefined when it is missing or one of its sources is not
    * healthy (what `mayBeUrgent` screens on).
    */
-  private screenValue(s: BookSample, metric: MetricName, byKey: ReadonlyMap<string, BookSample>): number | undefined {
+  private screenValue(s: BookSample, metric: MetricName, byKey: SampleLookup): number | undefined {
     const bookOk = bookHealthy(s);
     const referenceOk = !s.venueStale && !s.referenceStale;
     const instrument = s.instrument;
@@ -235,12 +336,15 @@ export class Analytics {
         if (!bookOk) return undefined;
         const value = s.values[metric];
         if (value === undefined || !metric.startsWith('depth_')) return value;
-        // Once per sample, however many depth bands its rules read.
-        if (this.screenedUsd !== s || this.screenedUsdIn !== byKey) {
+        // Once per sample, however many depth bands its rules read (a rate that waits on another venue makes each wait).
+        if (this.screenedUsd !== s) {
+          const waiting = this.lookedUpPending;
+          this.lookedUpPending = false;
           this.screenedUsd = s;
-          this.screenedUsdIn = byKey;
           this.screenedUsdPerQuote = this.usdPerQuote(instrument, byKey);
-        }
+          this.screenedUsdLater = this.lookedUpPending;
+          this.lookedUpPending ||= waiting;
+        } else if (this.screenedUsdLater) this.lookedUpPending = true;
         const usdPerQuote = this.screenedUsdPerQuote;
         return usdPerQuote === null ? undefined : value * usdPerQuote;
       }
@@ -248,7 +352,7 @@ export class Analytics {
   }
 
   /** The sample of a derivative's spot leg on the same exchange, if it has one at this boundary. */
-  private spotOf(s: BookSample, byKey: ReadonlyMap<string, BookSample>): BookSample | undefined {
+  private spotOf(s: BookSample, byKey: SampleLookup): BookSample | undefined {
     if (s.instrument.type === 'spot') return undefined;
     const spotKey = this.directory.spotKeyFor(s.instrument, s.key);
     return spotKey === undefined ? undefined : byKey.get(spotKey);
@@ -259,7 +363,7 @@ export class Analytics {
    * a healthy book: the cross-venue figure, and the peer whose health the
    * sample carries (that one, else the first peer seen).
    */
-  private peerOf(s: BookSample, mid: number | undefined, byKey: ReadonlyMap<string, BookSample>): { cross?: number; seen?: BookSample } {
+  private peerOf(s: BookSample, mid: number | undefined, byKey: SampleLookup): { cross?: number; seen?: BookSample } {
     let seen: BookSample | undefined;
     for (const other of this.directory.otherVenueKeysFor(s.instrument, s.key)) {
       const peer = byKey.get(other);
@@ -278,7 +382,7 @@ export class Analytics {
    * the same exchange's `<quote>-USDT` (or USDC, USD) spot market at this
    * boundary; null when the venue has no such price (rules on depth skip as `unconverted`).
    */
-  private usdPerQuote(instrument: Instrument, byKey: ReadonlyMap<string, BookSample>): number | null {
+  private usdPerQuote(instrument: Instrument, byKey: SampleLookup): number | null {
     if (instrument.contractKind === 'inverse' || USD_QUOTES.includes(instrument.quote)) return 1;
     for (const key of this.directory.usdPairKeysFor(instrument.quote, instrument.venue)) {
       const pair = byKey.get(key);
@@ -290,11 +394,13 @@ export class Analytics {
 
   /** Liquidity tiers from a new instrument selection (a discovery refresh): `venue:symbol` -> tier, null for none. */
   setTiers(tiers: ReadonlyMap<string, string | null>): void {
+    this.generation += 1;
     this.directory.setTiers(tiers);
   }
 
   /** Drops the z-score windows of a venue's instruments (its worker restarted, its books were rebuilt). */
   markVenueGap(venue: string): void {
+    this.generation += 1;
     for (const [key, instrument] of this.instruments) if (instrument.venue === venue) this.evaluator.markGap(key);
   }
 
@@ -326,6 +432,7 @@ export class Analytics {
 
   /** Acknowledges an open alert; the event joins the audit trail. Null when no open alert has that id. */
   acknowledge(alertId: string, ack: Acknowledgement): AlertEvent | null {
+    this.generation += 1;
     const event = this.evaluator.acknowledge(alertId, ack) ?? this.feedMonitor?.acknowledge(alertId, ack) ?? null;
     if (!event) return null;
     this.trail.push(event);
@@ -358,6 +465,16 @@ export class Analytics {
     while (this.alerts.size > MAX_ALERTS) this.alerts.delete(this.alerts.keys().next().value!);
     if (this.trail.length > MAX_TRAIL) this.trail.splice(0, this.trail.length - MAX_TRAIL);
   }
+}
+
+/** Adds to `byKey` the samples it lacks; true when it then holds exactly `samples` (none other, none replaced). */
+function completes(byKey: Map<string, BookSample>, samples: readonly BookSample[]): boolean {
+  for (const s of samples) {
+    const held = byKey.get(s.key);
+    if (held === undefined) byKey.set(s.key, s);
+    else if (held !== s) return false;
+  }
+  return byKey.size === samples.length;
 }
 
 /** Field by field, so a field added to Instrument is compared too. */

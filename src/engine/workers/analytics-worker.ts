@@ -12,7 +12,7 @@ import type { Alert, AlertEvent, VenueId } from '../../shared/core/model';
 import { OFFSCREEN_EVERY, SUMMARY_INTERVAL_MS } from './ui-cadence';
 import type { ShownEvaluation } from './ui-evaluation';
 import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
-import { Analytics } from '../pipeline/analytics';
+import { Analytics, BoundaryScreen } from '../pipeline/analytics';
 import type { BookSample } from '../pipeline/venue-books';
 import { openHistoryDb } from '../storage/history-db';
 import { HistoryWriter } from '../storage/history-writer';
@@ -157,8 +157,13 @@ interface VenueReport {
   /** Epoch ms: when this worker got the report. */
   readonly receivedAt: number;
 }
-/** Boundary time -> venue -> report; a boundary is evaluated once every venue has reported it. */
-const pending = new Map<number, Map<VenueId, VenueReport>>();
+/** A boundary's reports so far, and its screen taken as they arrive. */
+interface PendingBoundary {
+  readonly reports: Map<VenueId, VenueReport>;
+  readonly screen: BoundaryScreen;
+}
+/** Boundary time -> its reports by venue; a boundary is evaluated once every venue has reported it. */
+const pending = new Map<number, PendingBoundary>();
 /** Unplanned worker restarts per venue (`engine` for this worker's own): a feed-integrity condition. */
 const workerRestarts: Record<string, { count: number; lastReason: string }> = {};
 const venues = new Set<VenueId>(data.venues);
@@ -169,17 +174,21 @@ function onFeedMessage(message: FeedToAnalytics): void {
     history?.onSyncEvent(message.key, message.kind, message.time, message.detail);
     return;
   }
-  let byVenue = pending.get(message.time);
-  if (!byVenue) pending.set(message.time, (byVenue = new Map()));
+  let boundary = pending.get(message.time);
+  if (!boundary) pending.set(message.time, (boundary = { reports: new Map(), screen: new BoundaryScreen(message.time) }));
   const receivedAt = epochNow();
-  byVenue.set(message.venue, { samples: unpacker.unpack(message.packed), feed: message.feed, trigger: message.trigger, receivedAt });
+  const samples = unpacker.unpack(message.packed);
+  boundary.reports.set(message.venue, { samples, feed: message.feed, trigger: message.trigger, receivedAt });
+  // While the boundary waits for other venues, their samples are screened now: the last report leaves less to do.
+  const waitingFor = new Set([...venues].filter((v) => !boundary.reports.has(v)));
+  if (waitingFor.size > 0 && samples.length > 0) analytics.screenArrived(boundary.screen, samples, waitingFor);
   // A boundary is complete when every venue reported it, or when a later one
   // arrives (a venue whose worker is down or late must not hold the others back).
   for (const [time, reported] of [...pending].sort((a, b) => a[0] - b[0])) {
-    const complete = [...venues].every((v) => reported.has(v));
+    const complete = [...venues].every((v) => reported.reports.has(v));
     if (!complete && time >= message.time) break;
     pending.delete(time);
-    if (ready.push(time, [...reported.values()]) > 0) noteShed();
+    if (ready.push(time, { reports: [...reported.reports.values()], screen: reported.screen }) > 0) noteShed();
   }
   scheduleEvaluation();
 }
@@ -189,7 +198,7 @@ function onFeedMessage(message: FeedToAnalytics): void {
  * history flush, the UI copies and the memory report run between them
  * (boundary-queue.ts); past {@link MAX_BOUNDARY_BACKLOG} the oldest are shed.
  */
-const ready = new BoundaryQueue<VenueReport[]>(MAX_BOUNDARY_BACKLOG);
+const ready = new BoundaryQueue<{ readonly reports: VenueReport[]; readonly screen: BoundaryScreen }>(MAX_BOUNDARY_BACKLOG);
 let evaluationScheduled = false;
 /** Shed boundaries are logged at most every {@link SHED_LOG_MS}: the alert is the operator's signal, the log the engineer's. */
 const SHED_LOG_MS = 10_000;
@@ -211,7 +220,7 @@ function scheduleEvaluation(): void {
   setImmediate(() => {
     evaluationScheduled = false;
     const next = ready.take();
-    if (next !== undefined) evaluateBoundary(next.time, next.item);
+    if (next !== undefined) evaluateBoundary(next.time, next.item.reports, next.item.screen);
     scheduleEvaluation();
   });
 }
@@ -220,7 +229,7 @@ function scheduleEvaluation(): void {
  * Alerts first: the boundary's transitions are posted to main before
  * anything else is done with its evaluations (history queue, UI copies).
  */
-function evaluateBoundary(time: number, reports: VenueReport[]): void {
+function evaluateBoundary(time: number, reports: VenueReport[], screen: BoundaryScreen): void {
   const evaluatingAt = epochNow();
   const completing = completingReport(reports);
   const trigger = completing?.trigger;
@@ -257,6 +266,7 @@ function evaluateBoundary(time: number, reports: VenueReport[]): void {
       if (events.length > 0 || alerts.length > 0) toMain({ type: 'alerts', events, alerts, timing: timing() });
     },
     EVALUATION_CHUNK,
+    screen,
   );
   // evaluate() answers in the order of its samples.
   for (let i = 0; i < evaluations.length; i++) {

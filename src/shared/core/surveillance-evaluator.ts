@@ -67,7 +67,7 @@ interface InstrumentState {
 const DEFAULT_REFERENCE_MAX_AGE_MS = 600_000;
 
 /** One metric's rules with their loosest thresholds per direction: past any of them is past some rule's. */
-interface MetricScreen {
+export interface MetricScreen {
   readonly metric: MetricName;
   /** The metric's tracker when the screen was built (a new tracker drops the screen): no map lookup per sample. */
   readonly tracker: AlertTracker | undefined;
@@ -119,6 +119,22 @@ function firingStaysQuiet(tracker: AlertTracker, rules: readonly RuleSpec[], val
     if (pastThreshold(rule.direction, value, rule.threshold) && (held === null || compareSeverity(rule.severity, held) > 0)) held = rule.severity;
   }
   return tracker.quietAt(time, held);
+}
+
+/** What {@link SurveillanceEvaluator.screenAhead} leaves for later: the instrument's screen and the entries whose values were not known. */
+export interface PartialScreen {
+  readonly screen: readonly MetricScreen[];
+  readonly left: readonly number[];
+}
+
+/** One metric's screen: true when its sample may raise an event, false when not, null when its value is not known yet. */
+function screenEntry(entry: MetricScreen, time: number, valueOf: (metric: MetricName) => number | undefined | null): boolean | null {
+  const value = valueOf(entry.metric);
+  if (value === null) return null;
+  const { tracker, rules, above, absAbove, below } = entry;
+  if (tracker !== undefined && !tracker.idle) return !firingStaysQuiet(tracker, rules, value, false, time);
+  if (value === undefined || !Number.isFinite(value)) return false;
+  return value > above || value < below || Math.abs(value) > absAbove;
 }
 
 export class SurveillanceEvaluator {
@@ -208,16 +224,38 @@ export class SurveillanceEvaluator {
     const state = this.instruments.get(key);
     if (state === undefined || state.retiring.size > 0) return true;
     const screen = (state.screen ??= screenOf(state.rulesByMetric, state.trackers));
+    for (let i = 0; i < screen.length; i++) if (screenEntry(screen[i]!, time, valueOf) !== false) return true;
+    return false;
+  }
+
+  /**
+   * {@link mayBeUrgent} taken before every value is known (a boundary's
+   * other venues have not reported yet): `valueOf` answers null for a metric
+   * whose value waits on them. True or false when the known values decide
+   * (some metric may be urgent, or none is and none waits); otherwise what is
+   * left, for {@link finishScreen} once the rest is in. Valid until the
+   * evaluator's state changes (an evaluation, an acknowledgement, new
+   * rules): the caller drops it then. Changes no state.
+   */
+  screenAhead(key: string, time: number, valueOf: (metric: MetricName) => number | undefined | null): boolean | PartialScreen {
+    const state = this.instruments.get(key);
+    if (state === undefined || state.retiring.size > 0) return true;
+    const screen = (state.screen ??= screenOf(state.rulesByMetric, state.trackers));
+    let left: number[] | null = null;
     for (let i = 0; i < screen.length; i++) {
-      const { metric, tracker, rules, above, absAbove, below } = screen[i]!;
-      const value = valueOf(metric);
-      if (tracker !== undefined && !tracker.idle) {
-        if (!firingStaysQuiet(tracker, rules, value, false, time)) return true;
-        continue;
-      }
-      if (value === undefined || !Number.isFinite(value)) continue;
-      if (value > above || value < below || Math.abs(value) > absAbove) return true;
+      const verdict = screenEntry(screen[i]!, time, valueOf);
+      if (verdict === true) return true;
+      if (verdict === null) (left ??= []).push(i);
     }
+    return left === null ? false : { screen, left };
+  }
+
+  /** {@link mayBeUrgent}'s answer for a screen {@link screenAhead} left partial: only the metrics it left are read. */
+  finishScreen(key: string, time: number, partial: PartialScreen, valueOf: (metric: MetricName) => number | undefined): boolean {
+    const state = this.instruments.get(key);
+    // Rules or trackers changed since: the partial screen is another's.
+    if (state === undefined || state.retiring.size > 0 || state.screen !== partial.screen) return this.mayBeUrgent(key, time, valueOf);
+    for (const i of partial.left) if (screenEntry(partial.screen[i]!, time, valueOf) !== false) return true;
     return false;
   }
 
