@@ -338,9 +338,11 @@ describe('live adapters against the simulator: faults (legacy OKX)', () => {
     await waitFor(() => statesSince(seen, 'okx-0', start).includes('stale'), 'the OKX connection stale', STALE_AT + STALE_FOR + 2_000 - (Date.now() - t0));
     const staleAt = seen.states.get('okx-0')!.find((s) => s.t >= start && s.state === 'stale')!.t;
     expect(staleAt).toBeLessThan(end + 500);
-    await waitFor(() => venueHealth(pipeline, 'okx').staleEpisodes >= 1, 'an OKX stale episode', 3_000);
-    const venueStale = seen.syncEvents.find((e) => e.key === 'okx' && e.kind === 'stale');
-    expect(venueStale!.t).toBeGreaterThanOrEqual(start);
+    // The episode the silence opened: a starved machine (CI, 2 cores) may have seen the venue stale at start-up too, and said so.
+    const silenced = () => seen.syncEvents.find((e) => e.key === 'okx' && e.kind === 'stale' && e.t >= start);
+    await waitFor(() => silenced() !== undefined && venueHealth(pipeline, 'okx').staleEpisodes >= 1, 'an OKX stale episode', 3_000);
+    const venueStale = silenced();
+    expect(venueStale!.t).toBeLessThan(end + 500);
     // Recovered: the connection is live, the venue fresh, every book valid.
     await waitFor(() => Date.now() > end && allConnected(r()) && allValid(r()) && !venueHealth(pipeline, 'okx').stale, 'OKX recovered', 8_000);
     expect(seen.syncEvents.find((e) => e.key === 'okx' && e.kind === 'fresh' && e.t > venueStale!.t)).toBeDefined();
