@@ -19,7 +19,13 @@ import { buildRenderer, CHROMIUM_ARGS, CHROMIUM_PATH, SCREENSHOT_DIR } from './b
  * the name at once; the History row turns acknowledged without Refresh; a
  * note and an assignment join the case; the silenced alert is marked and
  * raises no desktop notification while okx's does.
+ *
+ * A notification goes to the clients connected when the alert fires, so the
+ * page must be subscribed first: the rule holds PENDING_SECONDS before it
+ * fires (the browser is up before the console starts), and the test sees
+ * the okx alert pending on the page before it sees it firing.
  */
+const PENDING_SECONDS = 15;
 let running: RunningConsole;
 let browser: Browser;
 let page: Page;
@@ -28,7 +34,7 @@ let silenceId: string;
 function configWithEasyAlert(): Config {
   const config = loadConfig(join(repoRoot, 'config'));
   const btc = config.alerts.thresholds['BTC-USDT-PERP']!;
-  const thresholds = { ...config.alerts.thresholds, 'BTC-USDT-PERP': { ...btc, depth_critical: { ...btc.depth_critical!, threshold: 1e15 } } };
+  const thresholds = { ...config.alerts.thresholds, 'BTC-USDT-PERP': { ...btc, depth_critical: { ...btc.depth_critical!, threshold: 1e15, persistSeconds: PENDING_SECONDS } } };
   // The two alerts of the story: the perpetual on binance-usdm and okx only (its Bybit listing would fire a third).
   const { bybit: _bybit, ...venues } = config.instruments['BTC-USDT-PERP']!.venues;
   const instruments = { ...config.instruments, 'BTC-USDT-PERP': { ...config.instruments['BTC-USDT-PERP']!, venues } };
@@ -37,13 +43,14 @@ function configWithEasyAlert(): Config {
 
 beforeAll(async () => {
   buildRenderer();
+  // Launched before the console: under load, starting Chromium takes seconds the alert's pending time must not pay for.
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   running = await runConsole({ config: configWithEasyAlert(), demo: 'calm', port: 0, host: '127.0.0.1', feedLog: () => undefined });
   // Made at once through the API, before the first samples: the alert it silences has not fired yet.
   const api = await ApiClient.connect(`ws://127.0.0.1:${running.web.port}/api`);
   const silence = await api.call('createSilence', { matcher: { kind: 'venue', value: 'binance-usdm' }, createdBy: 'alice', comment: 'binance futures maintenance', endsAt: Date.now() + 3600_000 });
   silenceId = silence.id;
   api.close();
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await context.grantPermissions(['notifications'], { origin: running.web.url.replace(/\/$/, '') });
   await context.addInitScript(() => {
@@ -80,6 +87,8 @@ describe('the alert desk in Chromium (demo console)', () => {
     // The History is on screen before the alerts exist: what it shows later came live.
     await expect.poll(() => page.getByTestId('alerts-history').isVisible()).toBe(true);
     await expect.poll(() => activeRow('okx:BTC-USDT-SWAP').count(), { timeout: 60_000 }).toBe(1);
+    // Seen pending: the page was subscribed before the alert fired, so its notification is owed to this page.
+    expect(await activeRow('okx:BTC-USDT-SWAP').getAttribute('data-state'), 'the okx alert is still pending when the page first shows it').toBe('pending');
     await expect.poll(() => activeRow('binance-usdm:BTCUSDT').count(), { timeout: 30_000 }).toBe(1);
     await expect.poll(() => activeRow('okx:BTC-USDT-SWAP').getAttribute('data-state'), { timeout: 30_000 }).toBe('firing');
     await expect.poll(() => activeRow('binance-usdm:BTCUSDT').getAttribute('data-state'), { timeout: 30_000 }).toBe('firing');
