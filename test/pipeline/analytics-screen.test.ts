@@ -11,23 +11,12 @@ import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-setting
 import type { BookSample } from '../../src/engine/pipeline/venue-books';
 import { blindingReason } from '../../src/shared/core/metric-sources';
 import { METRIC_NAMES, type Instrument, type MetricName, type MetricSample } from '../../src/shared/core/model';
+import { listing } from '../support/listings';
 import { mulberry32 } from '../support/prng';
 import { CONFIG } from '../simulator/helpers';
 
 const T0 = Date.UTC(2026, 2, 2);
 
-const listing = (venue: Instrument['venue'], symbol: string, id: string, type: Instrument['type'], quote = 'USDT', extra: Partial<Instrument> = {}): Instrument => ({
-  venue,
-  symbol,
-  id,
-  type,
-  base: id.split('-')[0]!,
-  quote,
-  tickSize: 0.01,
-  contractKind: type === 'spot' ? 'spot' : 'linear',
-  contractValue: 1,
-  ...extra,
-});
 
 const LISTINGS = [
   listing('binance-usdm', 'BTCUSDT', 'BTC-USDT-PERP', 'perpetual'),

@@ -10,25 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { Analytics, BoundaryScreen } from '../../src/engine/pipeline/analytics';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import type { BookSample } from '../../src/engine/pipeline/venue-books';
-import type { Instrument, VenueId } from '../../src/shared/core/model';
 import type { SampleEvaluation } from '../../src/shared/core/surveillance-evaluator';
+import { listing } from '../support/listings';
 import { mulberry32 } from '../support/prng';
 import { CONFIG } from '../simulator/helpers';
 
 const T0 = Date.UTC(2026, 2, 2);
 
-const listing = (venue: VenueId, symbol: string, id: string, type: Instrument['type'], quote = 'USDT', tier?: string): Instrument => ({
-  venue,
-  symbol,
-  id,
-  type,
-  base: id.split('-')[0]!,
-  quote,
-  tickSize: 0.01,
-  contractKind: type === 'spot' ? 'spot' : 'linear',
-  contractValue: 1,
-  ...(tier === undefined ? {} : { tier }),
-});
 
 // Perpetuals whose spot leg is another venue's report (basis), twins across exchanges
 // (cross-venue), pairs quoted in BTC whose USD depth (two depth rules in their long-tail tier) needs the BTC-USDT book.
@@ -37,11 +25,11 @@ const LISTINGS = [
   listing('binance-usdm', 'ETHUSDT', 'ETH-USDT-PERP', 'perpetual'),
   listing('binance-spot', 'BTCUSDT', 'BTC-USDT-SPOT', 'spot'),
   listing('binance-spot', 'ETHUSDT', 'ETH-USDT-SPOT', 'spot'),
-  listing('binance-spot', 'ETHBTC', 'ETH-BTC-SPOT', 'spot', 'BTC', 'long_tail'),
+  listing('binance-spot', 'ETHBTC', 'ETH-BTC-SPOT', 'spot', 'BTC', { tier: 'long_tail' }),
   listing('okx', 'BTC-USDT-SWAP', 'BTC-USDT-PERP', 'perpetual'),
   listing('okx', 'ETH-USDT-SWAP', 'ETH-USDT-PERP', 'perpetual'),
   listing('okx', 'BTC-USDT', 'BTC-USDT-SPOT', 'spot'),
-  listing('okx', 'ETH-BTC', 'ETH-BTC-SPOT', 'spot', 'BTC', 'long_tail'),
+  listing('okx', 'ETH-BTC', 'ETH-BTC-SPOT', 'spot', 'BTC', { tier: 'long_tail' }),
 ];
 const VENUES = [...new Set(LISTINGS.map((l) => l.venue))];
 const PRICE: Record<string, number> = { BTC: 100_000, ETH: 3_000 };
