@@ -17,7 +17,6 @@ import { CONFIG } from '../simulator/helpers';
 
 const T0 = Date.UTC(2026, 2, 2);
 
-
 const LISTINGS = [
   listing('binance-usdm', 'BTCUSDT', 'BTC-USDT-PERP', 'perpetual'),
   listing('binance-spot', 'BTCUSDT', 'BTC-USDT-SPOT', 'spot'),

@@ -17,7 +17,6 @@ import { CONFIG } from '../simulator/helpers';
 
 const T0 = Date.UTC(2026, 2, 2);
 
-
 // Perpetuals whose spot leg is another venue's report (basis), twins across exchanges
 // (cross-venue), pairs quoted in BTC whose USD depth (two depth rules in their long-tail tier) needs the BTC-USDT book.
 const LISTINGS = [
