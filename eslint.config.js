@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 // plumbing knows no venue, a venue knows no pipeline, the workers know no
 // console. Folders of one layer may import each other.
 export const ENGINE_LAYERS = [
-  ['feed', 'decode'],
+  ['feed', 'decode', 'threads'],
   ['venues'],
   ['pipeline'],
   ['capture', 'replay', 'import', 'discovery', 'storage', 'sync', 'export', 'report', 'evaluation', 'simulator', 'config', 'live'],

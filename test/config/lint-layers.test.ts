@@ -19,9 +19,12 @@ const importing = (specifier: string) => `import { x } from '${specifier}';\nexp
 
 describe('the engine layers in eslint.config.js', () => {
   it('refuses a feed or decode module reaching up into the venues or the pipeline', async () => {
-    expect(await restrictedImports('src/engine/feed/probe.ts', importing('../venues/venue'))).toEqual([expect.stringContaining('src/engine/{feed,decode} imports only its layer')]);
+    expect(await restrictedImports('src/engine/feed/probe.ts', importing('../venues/venue'))).toEqual([expect.stringContaining('src/engine/{feed,decode,threads} imports only its layer')]);
     expect(await restrictedImports('src/engine/decode/probe.ts', importing('../pipeline/venue-books'))).toHaveLength(1);
     expect(await restrictedImports('src/engine/feed/probe.ts', importing('../decode/json-cursor'))).toEqual([]);
+    // Starting a thread is below everything that starts one: a replay's read-ahead (capture) as much as the workers.
+    expect(await restrictedImports('src/engine/threads/probe.ts', importing('../capture/capture-reader'))).toHaveLength(1);
+    expect(await restrictedImports('src/engine/capture/probe.ts', importing('../threads/spawn-worker'))).toEqual([]);
   });
 
   it('refuses one venue folder importing another, and a shared venue module naming a venue folder', async () => {

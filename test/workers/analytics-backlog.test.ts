@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/engine/config';
 import type { BookSample } from '../../src/engine/pipeline/venue-books';
 import type { AnalyticsEvent } from '../../src/engine/workers/messages';
 import { SamplePacker } from '../../src/engine/workers/packed-samples';
-import { spawnWorker } from '../../src/engine/workers/spawn-worker';
+import { spawnWorker } from '../../src/engine/threads/spawn-worker';
 import type { Instrument } from '../../src/shared/core/model';
 import { SHIPPED_CONFIG } from '../config/helpers';
 import { waitFor } from '../support/loopback-exchange';

@@ -4,7 +4,7 @@ import { readCaptureFrames } from '../../src/engine/capture/capture-reader';
 import type { RawFrame } from '../../src/engine/feed/raw-frame';
 import { EngineHost, type WorkerRestart } from '../../src/engine/workers/engine-host';
 import type { FeedWorkerData } from '../../src/engine/workers/messages';
-import { spawnWorker } from '../../src/engine/workers/spawn-worker';
+import { spawnWorker } from '../../src/engine/threads/spawn-worker';
 import type { Config } from '../../src/shared/config';
 import type { ShownEvaluation } from '../../src/engine/workers/ui-evaluation';
 import { loopbackConfig, waitFor } from '../support/loopback-exchange';

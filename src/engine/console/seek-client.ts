@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Config } from '../../shared/config';
 import type { ReplaySeekView, ReplayStep } from '../../shared/contract';
-import { spawnWorker } from '../workers/spawn-worker';
+import { spawnWorker } from '../threads/spawn-worker';
 import type { SeekRequest, StepRequest } from './replay-seek';
 import type { SeekWorkerAnswer, SeekWorkerData, SeekWorkerRequest } from './seek-worker';
 

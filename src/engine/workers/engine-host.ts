@@ -10,7 +10,7 @@ import type { FeedSubscription } from '../feed/feed';
 import type { FeedStatus } from '../feed/feed-status';
 import { enabledVenueInstruments } from '../venues/venue-instruments';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, FeedCommand, FeedEvent } from './messages';
-import { spawnWorker } from './spawn-worker';
+import { spawnWorker } from '../threads/spawn-worker';
 
 const FEED_ENTRY = new URL(`./feed-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 const ANALYTICS_ENTRY = new URL(`./analytics-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
