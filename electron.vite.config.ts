@@ -13,6 +13,7 @@ export default defineConfig({
           'feed-worker': resolve(__dirname, 'src/engine/workers/feed-worker.ts'),
           'analytics-worker': resolve(__dirname, 'src/engine/workers/analytics-worker.ts'),
           'seek-worker': resolve(__dirname, 'src/engine/console/seek-worker.ts'),
+          'capture-read-worker': resolve(__dirname, 'src/engine/capture/capture-read-worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },

@@ -22,6 +22,7 @@ export const ENTRIES = {
   'feed-worker': 'src/engine/workers/feed-worker.ts',
   'analytics-worker': 'src/engine/workers/analytics-worker.ts',
   'seek-worker': 'src/engine/console/seek-worker.ts',
+  'capture-read-worker': 'src/engine/capture/capture-read-worker.ts',
 };
 
 /** What the bundle is made of: a change under these makes it stale. */

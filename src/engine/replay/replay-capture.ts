@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CaptureError, openRecording, readRecordingBatches, type CaptureTruncation } from '../capture/capture-reader';
+import { CaptureError, openRecording, type CaptureTruncation } from '../capture/capture-reader';
+import { recordingBatches } from '../capture/capture-read-ahead';
 import { SurveillancePipeline, UnknownVenueError, type PipelineListener, type PipelineSettings } from '../pipeline/surveillance-pipeline';
 import { buildReplayReport, type ReplayPacing, type ReplayReport } from './replay-report';
 import { readCaptureSource } from '../import/import-source';
@@ -27,6 +28,11 @@ export interface ReplayOptions {
    * wait longer is replayed at once and counted in the report's `pacing`.
    */
   readonly maxWaitMs?: number;
+  /**
+   * Read and parse the capture's lines on a thread of their own (default: for
+   * a recording of READ_AHEAD_MIN_BYTES or more); false reads on this thread.
+   */
+  readonly readAhead?: boolean;
 }
 
 /** A bogus future `t` (a frame a day ahead) must not put a `--speed 2` replay to sleep for 12 hours. */
@@ -75,7 +81,7 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
   };
   if (!options.signal?.aborted) {
     // A chunk of lines at a time: one trip through the event loop per chunk, not per frame.
-    batches: for await (const { frames, lines, file, recordingBytesRead } of readRecordingBatches(recording, { onTruncated })) {
+    batches: for await (const { frames, lines, file, recordingBytesRead } of recordingBatches(recording, { onTruncated, ...(options.readAhead !== undefined ? { readAhead: options.readAhead } : {}) })) {
       for (let i = 0; i < frames.length; i++) {
         if (options.signal?.aborted) break batches;
         const frame = frames[i]!;

@@ -1,0 +1,100 @@
+import type { RawFrame } from '../feed/raw-frame';
+import type { VenueId } from '../../shared/core/model';
+import type { CaptureRecording, CaptureTruncation, RecordingBatch } from './capture-reader';
+
+/** What the replay's thread asks of the read-ahead thread (capture-read-worker.ts): one recording read. */
+export interface ReadRequest {
+  readonly recording: CaptureRecording;
+  /** The replay takes a cut tail as a truncation (reported) rather than an error. */
+  readonly truncationAllowed: boolean;
+  /** How many batches may be posted and not yet taken. */
+  readonly ahead: number;
+  /**
+   * Two Int32s: [0] the batches the replay has taken (it adds and notifies;
+   * this thread waits on it), [1] set to 1 when the replay stops early.
+   */
+  readonly control: SharedArrayBuffer;
+}
+
+export const TAKEN = 0;
+export const STOP = 1;
+
+/**
+ * A recording batch as the read-ahead thread posts it (capture-read-ahead.ts):
+ * columns instead of one object per frame, so the structured clone copies
+ * typed arrays and strings and builds no objects the receiver rebuilds anyway.
+ * Venues and URLs repeat on nearly every line: each batch sends them once.
+ */
+export interface PackedBatch {
+  readonly type: 'batch';
+  readonly t: Float64Array;
+  readonly lines: Int32Array;
+  /** 0 ws, 1 rest. */
+  readonly kinds: Uint8Array;
+  /** Index into `strings` of each frame's venue and URL. */
+  readonly venues: Uint16Array;
+  readonly urls: Uint16Array;
+  readonly strings: string[];
+  readonly data: string[];
+  /** The few frames with a `conn` or a `status`: [frame index, conn, status]. */
+  readonly extras: [number, string | undefined, number | undefined][];
+  readonly bytesRead: number;
+  readonly part: number;
+  readonly file: string;
+  readonly recordingBytesRead: number;
+}
+
+/** What the read-ahead thread posts for one read, in order: batches, a truncation, then the end, an error, or (told to stop) `stopped`. */
+export type ReadAheadMessage =
+  | PackedBatch
+  | { readonly type: 'truncated'; readonly cut: CaptureTruncation }
+  | { readonly type: 'end' }
+  | { readonly type: 'stopped' }
+  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly file?: string; readonly line?: number | null; readonly stack?: string };
+
+export function packBatch(batch: RecordingBatch): PackedBatch {
+  const n = batch.frames.length;
+  const t = new Float64Array(n);
+  const lines = new Int32Array(batch.lines);
+  const kinds = new Uint8Array(n);
+  const venues = new Uint16Array(n);
+  const urls = new Uint16Array(n);
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const indexOf = (text: string): number => {
+    let at = index.get(text);
+    if (at === undefined) {
+      at = strings.push(text) - 1;
+      index.set(text, at);
+    }
+    return at;
+  };
+  const data: string[] = new Array<string>(n);
+  const extras: PackedBatch['extras'] = [];
+  for (let i = 0; i < n; i++) {
+    const frame = batch.frames[i]!;
+    t[i] = frame.t;
+    kinds[i] = frame.kind === 'ws' ? 0 : 1;
+    venues[i] = indexOf(frame.venue);
+    urls[i] = indexOf(frame.url);
+    data[i] = frame.data;
+    if (frame.conn !== undefined || frame.status !== undefined) extras.push([i, frame.conn, frame.status]);
+  }
+  return { type: 'batch', t, lines, kinds, venues, urls, strings, data, extras, bytesRead: batch.bytesRead, part: batch.part, file: batch.file, recordingBytesRead: batch.recordingBytesRead };
+}
+
+/** The batch the reader produced, frame for frame (same fields, same order of keys). */
+export function unpackBatch(packed: PackedBatch): RecordingBatch {
+  const n = packed.t.length;
+  const frames = new Array<RawFrame>(n);
+  const { t, kinds, venues, urls, strings, data } = packed;
+  for (let i = 0; i < n; i++) {
+    frames[i] = { t: t[i]!, venue: strings[venues[i]!] as VenueId, kind: kinds[i] === 0 ? 'ws' : 'rest', url: strings[urls[i]!]!, data: data[i]! };
+  }
+  for (const [i, conn, status] of packed.extras) {
+    const frame = frames[i] as { -readonly [K in keyof RawFrame]: RawFrame[K] };
+    if (conn !== undefined) frame.conn = conn;
+    if (status !== undefined) frame.status = status;
+  }
+  return { frames, lines: Array.from(packed.lines), bytesRead: packed.bytesRead, part: packed.part, file: packed.file, recordingBytesRead: packed.recordingBytesRead };
+}
