@@ -9,6 +9,8 @@ import { openRecording, readRecordingBatches, type CaptureTruncation, type Recor
 import { loadConfig } from '../../src/engine/config/load-config';
 import { pipelineSettingsFrom } from '../../src/engine/pipeline/pipeline-settings';
 import { replayCapture } from '../../src/engine/replay/replay-capture';
+import { ReplaySession } from '../../src/engine/console/replay-session';
+import type { ReplayState } from '../../src/shared/contract';
 import { RECORDINGS, realRecording, repoRoot } from '../support/shared-data';
 
 // The read-ahead thread must hand the replay exactly what reading on the replay's own thread does:
@@ -64,6 +66,16 @@ async function expectSame(path: string, truncationAllowed = false): Promise<Outc
 }
 
 const lines = (name: string): string[] => readFileSync(realRecording(name), 'utf8').split('\n');
+
+let big: { big: string; frames: number } | null = null;
+/** About 16 MB (the USD-M recording 20 times over): read unchecked, the thread would post all of it (some 250 batches) while a replay sleeps. */
+function bigCapture(): { big: string; frames: number } {
+  if (big) return big;
+  const usdm = lines(RECORDINGS.binanceUsdm).filter((l) => l !== '');
+  const path = fresh('big.jsonl');
+  writeFileSync(path, `${usdm[0]}\n${Array.from({ length: 20 }, () => usdm.slice(1).join('\n')).join('\n')}\n`);
+  return (big = { big: path, frames: (usdm.length - 1) * 20 });
+}
 
 describe('reading a recording ahead on a thread of its own', () => {
   it.each(Object.values(RECORDINGS))('%s: the same batches, frame for frame, as reading on the replay thread', async (name) => {
@@ -124,10 +136,7 @@ describe('reading a recording ahead on a thread of its own', () => {
   });
 
   it(`holds at most ${AHEAD_BATCHES} batches ahead of a slow replay, and reuses its thread after a stop`, async () => {
-    // About 16 MB: read unchecked, the thread would post all of it (some 250 batches) while the replay sleeps.
-    const usdm = lines(RECORDINGS.binanceUsdm).filter((l) => l !== '');
-    const big = fresh('big.jsonl');
-    writeFileSync(big, `${usdm[0]}\n${Array.from({ length: 20 }, () => usdm.slice(1).join('\n')).join('\n')}\n`);
+    const { big, frames } = bigCapture();
     const before = readAheadStats();
     let taken = 0;
     for await (const batch of readRecordingAhead(openRecording(big))) {
@@ -147,7 +156,7 @@ describe('reading a recording ahead on a thread of its own', () => {
     const settings = pipelineSettingsFrom(loadConfig(join(repoRoot, 'config')));
     const reads = readAheadStats().reads;
     const { report } = await replayCapture(big, { speed: 'max', settings });
-    expect(report.frames).toBe((usdm.length - 1) * 20);
+    expect(report.frames).toBe(frames);
     expect(readAheadStats().reads).toBe(reads + 1);
     await replayCapture(realRecording(RECORDINGS.okx), { speed: 'max', settings });
     expect(readAheadStats().reads).toBe(reads + 1);
@@ -164,4 +173,19 @@ describe('reading a recording ahead on a thread of its own', () => {
       expect(ahead.report.alerts.length).toBeGreaterThan(0);
     }
   });
+
+  it('the console replays a large recording read ahead too, to the end', async () => {
+    const { big: path, frames } = bigCapture();
+    const config = loadConfig(join(repoRoot, 'config'));
+    const reads = readAheadStats().reads;
+    const states: ReplayState[] = [];
+    const session = new ReplaySession(path, 'max', config, { onEvaluation: () => undefined, onState: (s) => states.push(s) });
+    try {
+      await session.start();
+    } finally {
+      await session.close();
+    }
+    expect(states.at(-1)).toMatchObject({ state: 'done', frames, progress: 1 });
+    expect(readAheadStats().reads).toBe(reads + 1);
+  }, 60_000);
 });

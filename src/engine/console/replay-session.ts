@@ -6,7 +6,8 @@ import type { Config } from '../../shared/config';
 import type { ReplaySpeed, ReplayState } from '../../shared/contract';
 import type { Acknowledgement, AlertEvent, Instrument } from '../../shared/core/model';
 import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
-import { checkCaptureFile, openRecording, readCaptureHeader, readRecordingBatches, type CaptureTruncation } from '../capture/capture-reader';
+import { checkCaptureFile, openRecording, readCaptureHeader, type CaptureTruncation } from '../capture/capture-reader';
+import { recordingBatches } from '../capture/capture-read-ahead';
 import { DEFAULT_MAX_WAIT_MS } from '../replay/replay-capture';
 import { ReplayPacer } from '../replay/replay-pacer';
 import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
@@ -135,7 +136,7 @@ export class ReplaySession {
       const onTruncated = (cut: CaptureTruncation): void => {
         this.truncated = cut;
       };
-      for await (const { frames, recordingBytesRead } of readRecordingBatches(recording, { onTruncated })) {
+      for await (const { frames, recordingBytesRead } of recordingBatches(recording, { onTruncated })) {
         for (const frame of frames) {
           read++;
           // An unbelievable time is counted (bad_time) and never paced on or shown as the replay's "now".
