@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../threads/spawn-worker';
-import { CaptureError, readRecordingBatches, type CaptureRecording, type ReadCaptureOptions, type RecordingBatch } from './capture-reader';
-import { STOP, TAKEN, unpackBatch, type ReadAheadMessage, type ReadRequest } from './read-ahead-protocol';
+import { CaptureError, readRecordingBatches, type CaptureRecording, type ReadCaptureOptions } from './capture-reader';
+import { STOP, TAKEN, unpackBatch, type MappedBatch, type ReadAheadMessage, type ReadRequest } from './read-ahead-protocol';
 
 const ENTRY = new URL(`./capture-read-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
@@ -100,10 +100,14 @@ const pool = {
     if (this.idle === thread) this.idle = null;
   },
 };
-const stats = { reads: 0, threadsStarted: 0, maxQueued: 0 };
+const stats = { reads: 0, threadsStarted: 0, maxQueued: 0, frames: 0, framesMapped: 0 };
 
-/** Reads and threads started so far, the most batches ever waiting for a replay (bounded by AHEAD_BATCHES), and whether a thread waits in the pool. */
-export function readAheadStats(): { readonly reads: number; readonly threadsStarted: number; readonly maxQueued: number; readonly idle: boolean } {
+/**
+ * Reads and threads started so far, the most batches ever waiting for a
+ * replay (bounded by AHEAD_BATCHES), frames read ahead and how many of them
+ * were mapped ahead, and whether a thread waits in the pool.
+ */
+export function readAheadStats(): { readonly reads: number; readonly threadsStarted: number; readonly maxQueued: number; readonly frames: number; readonly framesMapped: number; readonly idle: boolean } {
   return { ...stats, idle: pool.idle !== null };
 }
 
@@ -115,13 +119,14 @@ export function readAheadStats(): { readonly reads: number; readonly threadsStar
  * CaptureError naming file and line, after the frames before the damaged
  * line), the same truncation report. Leaving the loop early stops the read.
  */
-export async function* readRecordingAhead(recording: CaptureRecording, options: ReadCaptureOptions = {}): AsyncGenerator<RecordingBatch, void, undefined> {
+export async function* readRecordingAhead(recording: CaptureRecording, options: ReadAheadOptions = {}): AsyncGenerator<MappedBatch, void, undefined> {
   const control = new Int32Array(new SharedArrayBuffer(8));
   stats.reads++;
   const thread = pool.take();
   const queue: ReadAheadMessage[] = [];
   let wake: (() => void) | null = null;
-  thread.start({ recording, truncationAllowed: options.onTruncated !== undefined, ahead: AHEAD_BATCHES, control: control.buffer as SharedArrayBuffer }, (message) => {
+  const request: ReadRequest = { recording, truncationAllowed: options.onTruncated !== undefined, ahead: AHEAD_BATCHES, control: control.buffer as SharedArrayBuffer, ...(options.map ? { map: options.map } : {}) };
+  thread.start(request, (message) => {
     if (queue.push(message) > stats.maxQueued && message.type === 'batch') stats.maxQueued = queue.length;
     const w = wake;
     wake = null;
@@ -137,7 +142,12 @@ export async function* readRecordingAhead(recording: CaptureRecording, options: 
           // Taken before it is replayed, so the thread reads the next one meanwhile. (A message back per batch cost 30 µs; an atomic costs nothing.)
           Atomics.add(control, TAKEN, 1);
           Atomics.notify(control, TAKEN);
-          yield unpackBatch(message);
+          {
+            const batch = unpackBatch(message);
+            stats.frames += batch.frames.length;
+            if (batch.mapped) for (const result of batch.mapped) if (result !== undefined) stats.framesMapped++;
+            yield batch;
+          }
           break;
         case 'truncated':
           options.onTruncated?.(message.cut);
@@ -157,8 +167,13 @@ export async function* readRecordingAhead(recording: CaptureRecording, options: 
   }
 }
 
-/** The recording's batches: read ahead on a thread for a large recording, on this one for a small one (or as told). */
-export function recordingBatches(recording: CaptureRecording, options: ReadCaptureOptions & { readonly readAhead?: boolean } = {}): AsyncGenerator<RecordingBatch, void, undefined> {
+export interface ReadAheadOptions extends ReadCaptureOptions {
+  /** Map the frames ahead too, as the pipeline would with these limits (ReadRequest.map). */
+  readonly map?: ReadRequest['map'];
+}
+
+/** The recording's batches: read (and mapped) ahead on a thread for a large recording, read on this one for a small one (or as told). */
+export function recordingBatches(recording: CaptureRecording, options: ReadAheadOptions & { readonly readAhead?: boolean } = {}): AsyncGenerator<MappedBatch, void, undefined> {
   const ahead = options.readAhead ?? recording.bytes >= READ_AHEAD_MIN_BYTES;
   return ahead ? readRecordingAhead(recording, options) : readRecordingBatches(recording, options);
 }

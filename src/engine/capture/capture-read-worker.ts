@@ -1,5 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { CaptureError, readRecordingBatches, type CaptureTruncation } from './capture-reader';
+import type { VenueId } from '../../shared/core/model';
+import { venueById } from '../venues/registry';
+import type { VenueMapper } from '../venues/venue';
 import { packBatch, STOP, TAKEN, type ReadAheadMessage, type ReadRequest } from './read-ahead-protocol';
 
 /**
@@ -32,12 +35,21 @@ async function read(request: ReadRequest): Promise<void> {
     }
     return Atomics.load(control, STOP) !== 1;
   };
+  // The pipeline's own mappers (VenueBooks.mapperFor): one per venue, made from the same limits.
+  const mappers = new Map<VenueId, VenueMapper | undefined>();
+  const mapperFor = (venue: VenueId): VenueMapper | undefined => {
+    if (!mappers.has(venue)) mappers.set(venue, venueById(venue)?.createMapper(request.map?.limits));
+    return mappers.get(venue);
+  };
   const onTruncated = request.truncationAllowed ? (cut: CaptureTruncation) => post({ type: 'truncated', cut }) : undefined;
   try {
     for await (const batch of readRecordingBatches(request.recording, onTruncated ? { onTruncated } : {})) {
       if (!(await room())) return post({ type: 'stopped' });
+      // Mapping here costs this thread more than it saves the replay's (the results are encoded and rebuilt):
+      // worth it only while the replay is the slower side, i.e. while batches wait for it. Either way the results are the same.
+      const waiting = posted - Atomics.load(control, TAKEN);
       posted++;
-      post(packBatch(batch));
+      post(packBatch(batch, request.map && (request.map.always || waiting >= request.ahead / 2) ? mapperFor : undefined));
     }
     post({ type: 'end' });
   } catch (error) {

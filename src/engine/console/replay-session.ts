@@ -136,15 +136,17 @@ export class ReplaySession {
       const onTruncated = (cut: CaptureTruncation): void => {
         this.truncated = cut;
       };
-      for await (const { frames, recordingBytesRead } of recordingBatches(recording, { onTruncated })) {
-        for (const frame of frames) {
+      const reading = { onTruncated, map: { ...(this.pipelineLimits ? { limits: this.pipelineLimits } : {}) } };
+      for await (const { frames, recordingBytesRead, mapped } of recordingBatches(recording, reading)) {
+        for (let i = 0; i < frames.length; i++) {
+          const frame = frames[i]!;
           read++;
           // An unbelievable time is counted (bad_time) and never paced on or shown as the replay's "now".
           if (this.pipeline.refuseUnbelievableTime(frame)) continue;
           await this.pace(frame.t);
           if (this.stopped) return;
           this.pipeline.advance(frame.t);
-          this.pipeline.ingest(frame);
+          this.pipeline.ingest(frame, mapped?.[i]);
           this.listener.onFrame?.(frame.venue);
           const progress = totals && totals.frames > 0 ? read / totals.frames : recordingBytesRead / recording.bytes;
           this.state = { ...this.state, frameTime: frame.t, frames: this.state.frames + 1, progress: Math.min(1, progress) };

@@ -5,6 +5,7 @@ import type { Acknowledgement, Alert, AlertEvent, Instrument } from '../../share
 import type { RuleSpec, ZScoreSettings } from '../../shared/core/rule-types';
 import type { SampleEvaluation, SurveillanceEvaluator } from '../../shared/core/surveillance-evaluator';
 import type { RawFrame } from '../feed/raw-frame';
+import type { MapResult } from '../venues/venue';
 import { Analytics } from './analytics';
 import { SampleClock } from './sample-clock';
 import type { InstrumentDirectory } from './instrument-directory';
@@ -89,9 +90,13 @@ export class SurveillancePipeline {
     return this.books.counters;
   }
 
-  /** Decodes one frame and applies what it says. Bad frames are counted, never thrown. */
-  ingest(frame: RawFrame): void {
-    this.books.ingest(frame);
+  /**
+   * Decodes one frame and applies what it says. Bad frames are counted, never
+   * thrown. `mapped`: what the venue's mapper made of this frame on another
+   * thread (a replay's read-ahead), applied as if mapped here.
+   */
+  ingest(frame: RawFrame, mapped?: MapResult): void {
+    this.books.ingest(frame, mapped);
   }
 
   /**

@@ -7,7 +7,7 @@ import { instrumentKey } from '../../shared/core/model';
 import type { InstrumentsConfig, LimitsSettings } from '../../shared/config';
 import { venueById } from '../venues/registry';
 import type { RawFrame } from '../feed/raw-frame';
-import type { BookSync, VenueMapper } from '../venues/venue';
+import type { BookSync, MapResult, VenueMapper } from '../venues/venue';
 import { BookTruth, type TruthVerdict } from './book-truth';
 import { deepAuditOffset, DEFAULT_DEEP_VERIFY, DeepVerifier, rebuildBook, type DeepVerdict, type DeepVerifySettings } from './deep-verify';
 import { FrameTimeGuard } from './frame-time';
@@ -193,8 +193,8 @@ export class VenueBooks {
     this.deepSettings = { ...DEFAULT_DEEP_VERIFY, ...settings.deepVerify };
   }
 
-  /** Decodes one frame and applies what it says. Bad frames are counted, never thrown. */
-  ingest(frame: RawFrame): void {
+  /** Decodes one frame (unless `mapped` says what its mapper made of it elsewhere) and applies what it says. Bad frames are counted, never thrown. */
+  ingest(frame: RawFrame, mapped?: MapResult): void {
     this.counters.frames++;
     // Before anything reads the time: a frame from the year 1e300 must not become "now".
     if (!this.frameTimes.accept(frame.t)) {
@@ -202,7 +202,7 @@ export class VenueBooks {
       return;
     }
     this.venueHealth(frame.venue).lastFrameAt = frame.t;
-    const result = this.mapperFor(frame.venue).map(frame);
+    const result = mapped ?? this.mapperFor(frame.venue).map(frame);
     switch (result.kind) {
       case 'events':
         for (const event of result.events) {

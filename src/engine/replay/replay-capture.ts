@@ -29,10 +29,12 @@ export interface ReplayOptions {
    */
   readonly maxWaitMs?: number;
   /**
-   * Read and parse the capture's lines on a thread of their own (default: for
-   * a recording of READ_AHEAD_MIN_BYTES or more); false reads on this thread.
+   * Read and parse the capture's lines on a thread of their own, which also
+   * maps frames while this thread is the slower one (default: for a
+   * recording of READ_AHEAD_MIN_BYTES or more); false reads on this thread;
+   * `map-every-frame` has the reading thread map every frame (tests, benches).
    */
-  readonly readAhead?: boolean;
+  readonly readAhead?: boolean | 'map-every-frame';
 }
 
 /** A bogus future `t` (a frame a day ahead) must not put a `--speed 2` replay to sleep for 12 hours. */
@@ -81,7 +83,10 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
   };
   if (!options.signal?.aborted) {
     // A chunk of lines at a time: one trip through the event loop per chunk, not per frame.
-    batches: for await (const { frames, lines, file, recordingBytesRead } of recordingBatches(recording, { onTruncated, ...(options.readAhead !== undefined ? { readAhead: options.readAhead } : {}) })) {
+    // Read ahead, the frames are mapped ahead too, with the pipeline's own limits.
+    const map = { ...(options.settings.limits ? { limits: options.settings.limits } : {}), always: options.readAhead === 'map-every-frame' };
+    const reading = { onTruncated, map, ...(options.readAhead !== undefined ? { readAhead: options.readAhead !== false } : {}) };
+    batches: for await (const { frames, lines, file, recordingBytesRead, mapped } of recordingBatches(recording, reading)) {
       for (let i = 0; i < frames.length; i++) {
         if (options.signal?.aborted) break batches;
         const frame = frames[i]!;
@@ -101,7 +106,7 @@ export async function replayCapture(path: string, options: ReplayOptions): Promi
         }
         pipeline.advance(frame.t);
         try {
-          pipeline.ingest(frame);
+          pipeline.ingest(frame, mapped?.[i]);
         } catch (error) {
           if (error instanceof UnknownVenueError) throw new CaptureError(file, lines[i]!, error.message);
           throw error;
