@@ -82,6 +82,13 @@ describe('map-result codec', () => {
     expect(encoder.encode(first)).toBe(true);
     expect(encoder.encode(odd)).toBe(false);
     expect(encoder.encode({ kind: 'instruments', instruments: [new Map()] } as unknown as MapResult)).toBe(false);
+    // Keys that would not come back as themselves, an Array subclass, a cycle: left out, nothing half-written.
+    class Levels extends Array<number> {}
+    const cyclic: Record<string, unknown> = { kind: 'ignored' };
+    cyclic.self = cyclic;
+    for (const odd of [{ kind: 'ignored', '': 1 }, { kind: 'ignored', 'a\u0000b': 1 }, JSON.parse('{"kind":"ignored","__proto__":{"what":"x"}}'), { kind: 'events', events: Levels.from([1]) }, cyclic]) {
+      expect(encoder.encode(odd as unknown as MapResult), JSON.stringify(Object.keys(odd))).toBe(false);
+    }
     expect(encoder.encode(last)).toBe(true);
     const decoder = new MapResultDecoder(encoder.finish(), table.strings);
     expect(decoder.next()).toStrictEqual(first);

@@ -41,6 +41,8 @@ class ReaderThread {
       this.listener?.({ type: 'error', name: error.name, message: error.message });
     };
     this.worker.on('error', lost);
+    // A batch that cannot be deserialized would otherwise never arrive, and the replay would wait for it forever.
+    this.worker.on('messageerror', lost);
     this.worker.on('exit', (code) => lost(new Error(`the capture reading thread stopped (exit code ${code})`)));
   }
 
@@ -76,6 +78,8 @@ class ReaderThread {
   /** Stopped early: it goes back to the pool once it says the read has ended. */
   drain(control: Int32Array): void {
     Atomics.store(control, STOP, 1);
+    // TAKEN moves too: a thread that read STOP as 0 and is about to wait on TAKEN's old value must not wait for a wake already sent.
+    Atomics.add(control, TAKEN, 1);
     Atomics.notify(control, TAKEN);
     this.listener = (message) => {
       if (message.type === 'stopped' || message.type === 'end' || message.type === 'error') this.release();
@@ -162,7 +166,9 @@ export async function* readRecordingAhead(recording: CaptureRecording, options: 
       }
     }
   } finally {
-    if (ended) thread.release();
+    // Left early with the read's last message already here (its last batches come with it): the read is over.
+    const over = ended || queue.some((m) => m.type === 'end' || m.type === 'stopped' || m.type === 'error');
+    if (over) thread.release();
     else thread.drain(control);
   }
 }

@@ -53,9 +53,9 @@ export interface PackedBatch {
   readonly lines: Int32Array;
   /** 0 ws, 1 rest. */
   readonly kinds: Uint8Array;
-  /** Index into `strings` of each frame's venue and URL. */
-  readonly venues: Uint16Array;
-  readonly urls: Uint16Array;
+  /** Index into `strings` of each frame's venue and URL (32 bits: the map results' strings share the table, a JSON-path book's level strings among them). */
+  readonly venues: Uint32Array;
+  readonly urls: Uint32Array;
   readonly strings: string[];
   readonly data: string[];
   /** The few frames with a `conn` or a `status`: [frame index, conn, status]. */
@@ -83,8 +83,8 @@ export function packBatch(batch: RecordingBatch, mapperFor?: (venue: VenueId) =>
   const t = new Float64Array(n);
   const lines = new Int32Array(batch.lines);
   const kinds = new Uint8Array(n);
-  const venues = new Uint16Array(n);
-  const urls = new Uint16Array(n);
+  const venues = new Uint32Array(n);
+  const urls = new Uint32Array(n);
   const table = new StringTable();
   const data: string[] = new Array<string>(n);
   const extras: PackedBatch['extras'] = [];

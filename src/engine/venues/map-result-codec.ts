@@ -59,8 +59,8 @@ export class MapResultEncoder {
     try {
       this.value(result);
       return true;
-    } catch (error) {
-      if (error !== UNENCODABLE) throw error;
+    } catch {
+      // Unencodable, or anything else that went wrong (a cycle's RangeError): the replay's thread maps the frame itself.
       this.length = start;
       return false;
     }
@@ -104,14 +104,18 @@ export class MapResultEncoder {
           return;
         }
         if (Array.isArray(v)) {
+          // A subclass would come back as a plain array.
+          if (Object.getPrototypeOf(v) !== Array.prototype) throw UNENCODABLE;
           this.push2(Tag.Array, v.length);
           for (const item of v) this.value(item);
           return;
         }
-        if (v instanceof NumericBookMessage) return this.book(v);
+        if (Object.getPrototypeOf(v) === NumericBookMessage.prototype) return this.book(v as NumericBookMessage);
         if (Object.getPrototypeOf(v) !== Object.prototype) throw UNENCODABLE;
         {
           const keys = Object.keys(v);
+          // Keys travel joined: one that is empty or holds the separator would not split back, and `__proto__` would set the prototype.
+          for (const key of keys) if (key === '' || key === '__proto__' || key.includes(KEY_SEPARATOR)) throw UNENCODABLE;
           this.push2(Tag.Object, this.strings.indexOf(keys.join(KEY_SEPARATOR)));
           for (const key of keys) this.value((v as Record<string, unknown>)[key]);
         }
