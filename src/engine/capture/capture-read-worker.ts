@@ -10,7 +10,10 @@ import { packBatch, STOP, TAKEN, type ReadAheadMessage, type ReadRequest } from 
  * reads and parses a recording's lines with the same reader as the replay's
  * own thread would, and posts them a batch at a time, never more than `ahead`
  * batches beyond what the replay has taken, so a gigabyte capture is never
- * held in memory. One read at a time; between reads it waits for the next.
+ * held in memory. While batches wait for the replay (the replay is the
+ * slower side), it also maps them with the pipeline's own mappers and sends
+ * the results (map-result-codec.ts). One read at a time; between reads it
+ * waits for the next.
  */
 
 const port = parentPort;
