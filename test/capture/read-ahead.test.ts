@@ -67,14 +67,14 @@ async function expectSame(path: string, truncationAllowed = false): Promise<Outc
 
 const lines = (name: string): string[] => readFileSync(realRecording(name), 'utf8').split('\n');
 
-let big: { big: string; frames: number } | null = null;
+let bigCache: { big: string; frames: number } | null = null;
 /** About 16 MB (the USD-M recording 20 times over): read unchecked, the thread would post all of it (some 250 batches) while a replay sleeps. */
 function bigCapture(): { big: string; frames: number } {
-  if (big) return big;
+  if (bigCache) return bigCache;
   const usdm = lines(RECORDINGS.binanceUsdm).filter((l) => l !== '');
   const path = fresh('big.jsonl');
   writeFileSync(path, `${usdm[0]}\n${Array.from({ length: 20 }, () => usdm.slice(1).join('\n')).join('\n')}\n`);
-  return (big = { big: path, frames: (usdm.length - 1) * 20 });
+  return (bigCache = { big: path, frames: (usdm.length - 1) * 20 });
 }
 
 describe('reading a recording ahead on a thread of its own', () => {

@@ -44,8 +44,8 @@ export class StringTable {
 /** Keys of a plain object, as one string of the table (a separator no key of ours holds). */
 const KEY_SEPARATOR = '\u0000';
 
-class Unencodable extends Error {}
-const UNENCODABLE = new Unencodable();
+/** Thrown inside the encoder to leave a result out (any other throw leaves it out the same way). */
+const UNENCODABLE = new Error('not carried by the map-result codec');
 
 export class MapResultEncoder {
   private out = new Float64Array(4096);
