@@ -161,6 +161,8 @@ describe('reading a recording ahead on a thread of its own', () => {
       await sleep(200);
       break;
     }
+    // Polled, not read once: a loaded machine may not have sent the end within the sleep. The defect this guards (a thread never released) fails either way.
+    for (let i = 0; i < 100 && !readAheadStats().idle; i++) await sleep(20);
     expect(readAheadStats().idle).toBe(true);
     // A replay of a file this large reads ahead without being told to; a small one reads on its own thread.
     const settings = pipelineSettingsFrom(loadConfig(join(repoRoot, 'config')));
