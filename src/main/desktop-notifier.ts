@@ -6,7 +6,7 @@
  */
 import { Notification } from 'electron';
 import type { ConsoleApi } from '../shared/contract';
-import { createNotificationPolicy, labelNotice, type DesktopNotice, type NotificationSettings } from '../shared/notification-policy';
+import { afterSilenceNotice, createNotificationPolicy, labelNotice, type DesktopNotice, type NotificationSettings } from '../shared/notification-policy';
 
 export interface DesktopNotifierOptions {
   readonly api: ConsoleApi;
@@ -55,7 +55,7 @@ export function startDesktopNotifier(options: DesktopNotifierOptions): () => voi
   const unsubscribe = options.api.subscribe((event) => {
     if (event.type !== 'notify') return;
     const result = policy.offer(event.alert, event.event, Date.now());
-    if (result.kind === 'show') show(result.notice);
+    if (result.kind === 'show') show(afterSilenceNotice(result.notice, event.afterSilence));
   });
   const timer = setInterval(() => {
     const summary = policy.tick(Date.now());

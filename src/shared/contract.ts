@@ -288,7 +288,13 @@ export type ConsoleEvent =
   | { readonly type: 'book'; readonly ladder: BookLadder }
   | { readonly type: 'replay'; readonly state: ReplayState }
   /** An alert the notification policy says to show on the desktop. */
-  | { readonly type: 'notify'; readonly alert: Alert; readonly event: AlertEvent }
+  | {
+      readonly type: 'notify';
+      readonly alert: Alert;
+      readonly event: AlertEvent;
+      /** Set when a silence had held this notification back: the silence whose end (run out or expired) let it go, the alert still firing. */
+      readonly afterSilence?: string;
+    }
   /** The engine switched mode (live <-> replay): reload the snapshot. */
   | { readonly type: 'mode'; readonly mode: ConsoleMode; readonly simulated: boolean }
   /** The silences changed (created, expired): the whole list, as in the snapshot. */

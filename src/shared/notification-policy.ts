@@ -137,6 +137,15 @@ export function labelNotice(notice: DesktopNotice, label: string | null): Deskto
   return label === null ? notice : { ...notice, title: `[${label}] ${notice.title}` };
 }
 
+/**
+ * The notice of an alert whose notification a silence had held back, sent
+ * once the silence was over and the alert still fired: it says so, because
+ * the alert may have begun hours before this notice.
+ */
+export function afterSilenceNotice(notice: DesktopNotice, silenceId: string | undefined): DesktopNotice {
+  return silenceId === undefined ? notice : { ...notice, body: `Still firing after silence ${silenceId} ended. ${notice.body}` };
+}
+
 function suppress(reason: SuppressReason): OfferResult {
   return { kind: 'suppress', reason };
 }

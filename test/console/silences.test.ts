@@ -134,6 +134,16 @@ describe('silences on the live engine (simulator, engine workers, WebSocket API,
     expect(expired).toMatchObject({ id: silence.id, expiredBy: 'dave' });
     expect(silenceState(expired, Date.now())).toBe('expired');
     await waitFor(() => ofType('silences').some((e) => e.silences.some((s) => s.id === silence.id && s.expiredBy === 'dave')), 'the expired silence pushed', 5_000);
+    // What it held back still fires, unacknowledged: it notifies now, saying which silence kept it, and its case says who ended the quiet.
+    const held = ofType('alerts').flatMap((e) => e.alerts).find((a) => a.key === 'binance-usdm:BTCUSDT' && a.state === 'firing')!;
+    await waitFor(() => ofType('notify').some((n) => n.alert.id === held.id), () => `the held alert notified (notify events so far: ${ofType('notify').length})`, 5_000);
+    expect(ofType('notify').filter((n) => n.alert.id === held.id)).toEqual([
+      expect.objectContaining({ afterSilence: silence.id, alert: expect.objectContaining({ state: 'firing', severity: 'critical' }), event: expect.objectContaining({ kind: 'firing', severity: 'critical', rule: 'depth_critical' }) }),
+    ]);
+    expect((await client.call('alertCase', held.id)).map((e) => [e.kind, e.by, e.text])).toEqual([
+      ['silenced', 'alice', expect.stringContaining(`firing not notified: silence ${silence.id}`)],
+      ['silenced', 'dave', `still critical, notified: silence ${silence.id} is over (expired early by dave)`],
+    ]);
     const window = await client.call('createSilence', {
       matcher: { kind: 'instrument', value: 'ETH-USDT-PERP' },
       rule: 'spread_critical',

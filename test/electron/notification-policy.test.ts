@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, AlertEvent, AlertEventKind, Severity } from '../../src/shared/core/model';
 import {
+  afterSilenceNotice,
   createNotificationPolicy,
   labelNotice,
   type NotificationPolicy,
@@ -193,5 +194,14 @@ describe('notification policy', () => {
     if (result.kind !== 'show') throw new Error('expected a notice');
     expect(labelNotice(result.notice, 'SIMULATED').title).toBe('[SIMULATED] Critical: BTC-USDT-PERP spread_bps');
     expect(labelNotice(result.notice, null)).toBe(result.notice);
+  });
+
+  it('says when a silence had held the notification back: the alert may have begun long before it', () => {
+    const result = offer(createNotificationPolicy(DEFAULTS), 'a1', 0);
+    if (result.kind !== 'show') throw new Error('expected a notice');
+    const after = afterSilenceNotice(result.notice, 'S3');
+    expect(after.body).toBe(`Still firing after silence S3 ended. ${result.notice.body}`);
+    expect(after.title).toBe(result.notice.title);
+    expect(afterSilenceNotice(result.notice, undefined)).toBe(result.notice);
   });
 });

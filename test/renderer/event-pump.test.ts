@@ -50,6 +50,9 @@ describe('event pump', () => {
     pump.push({ type: 'notify', alert: alert('a'), event: event('a', 'firing') });
     expect(onNotify).toHaveBeenCalledTimes(1);
     expect(flushes).toHaveLength(1); // notify needs no store update
+    // A notification a silence held back says which silence's end let it go.
+    pump.push({ type: 'notify', alert: alert('b'), event: event('b', 'firing'), afterSilence: 'S2' });
+    expect(onNotify).toHaveBeenLastCalledWith(expect.objectContaining({ id: 'b' }), expect.objectContaining({ alertId: 'b' }), 'S2');
   });
 
   it('keeps the latest book and replay state', () => {

@@ -195,6 +195,21 @@ export class AlertDesk {
     });
   }
 
+  /**
+   * Records that a notification a silence held back went out once the
+   * silence was over: who ended it early answers for the end, else its maker.
+   */
+  recordReleased(event: AlertEvent, silence: Silence, now: number): AlertCaseEntry {
+    const end = silence.expiredBy !== null ? `expired early by ${silence.expiredBy}` : `ran out at ${new Date(silence.endsAt).toISOString()}`;
+    return this.cases().add({
+      alertId: event.alertId,
+      kind: 'silenced',
+      time: now,
+      by: silence.expiredBy ?? silence.createdBy,
+      text: `still ${event.severity}, notified: silence ${silence.id} is over (${end})`,
+    });
+  }
+
   private findAlert(id: string): Alert {
     const open = this.options.openAlert(id);
     if (open) return open;

@@ -37,6 +37,7 @@ import { ConsoleReplay } from './console-replay';
 import { SeekClient } from './seek-client';
 import type { DetailHandle } from './client-session';
 import { AlertDesk, type KnownSubjects } from './alert-desk';
+import { HeldNotifications } from './held-notifications';
 
 export type { NotificationPolicy } from './notifications';
 
@@ -72,6 +73,9 @@ export interface ConsoleServiceOptions {
  * Live data keeps flowing into history and notifications while a replay is
  * on screen: surveillance does not pause because someone is investigating.
  */
+/** How often silences that ran out on their own are looked for, while a notification is held (ms). */
+const HELD_CHECK_MS = 1_000;
+
 export class ConsoleService implements ConsoleApi {
   private readonly host: EngineHost;
   private readonly context: RowContext;
@@ -83,6 +87,10 @@ export class ConsoleService implements ConsoleApi {
   private readonly feedLog: FeedStateLog | null;
   /** Notes, assignments and silences (docs/alerts.md). */
   private readonly desk: AlertDesk;
+  /** Notifications silences held back, owed once the silence is over and the alert still fires. */
+  private readonly held = new HeldNotifications();
+  /** Looks once a second, while something is held, for silences that ran out on their own. */
+  private heldTimer: NodeJS.Timeout | null = null;
   private replay: ConsoleReplay | null = null;
   /** Seeks and steps in the opened capture, on a worker thread started on the first one. */
   private seeker: SeekClient | null = null;
@@ -148,6 +156,8 @@ export class ConsoleService implements ConsoleApi {
     this.replay = null;
     await this.seeker?.close();
     this.seeker = null;
+    if (this.heldTimer) clearInterval(this.heldTimer);
+    this.heldTimer = null;
     if (this.started) await this.host.stop();
     this.history.close();
     this.desk.close();
@@ -238,6 +248,8 @@ export class ConsoleService implements ConsoleApi {
   async expireSilence(request: ApiArgs<'expireSilence'>[0]): Promise<Silence> {
     const silence = this.desk.expireSilence(request, Date.now());
     this.emit({ type: 'silences', silences: this.desk.silences(Date.now()) });
+    // What it held back and still fires is owed now, not at the next tick.
+    this.releaseHeld();
     return silence;
   }
 
@@ -482,11 +494,45 @@ export class ConsoleService implements ConsoleApi {
     const loud = events.filter((event) => {
       const alert = alertOf(event.alertId);
       const silence = alert ? this.desk.silencing(alert, now) : null;
-      if (!silence) return true;
-      if (event.kind === 'firing' || event.kind === 'escalated') this.emit({ type: 'case', entry: this.desk.recordSuppressed(event, silence) });
+      if (!silence) {
+        if (event.kind === 'firing' || event.kind === 'escalated') this.held.notified(event.alertId);
+        return true;
+      }
+      if (event.kind === 'firing' || event.kind === 'escalated') {
+        this.emit({ type: 'case', entry: this.desk.recordSuppressed(event, silence) });
+        this.held.hold(event, silence);
+        this.watchHeld();
+      }
       return false;
     });
     for (const n of this.notify(loud, alertOf)) this.emit({ type: 'notify', ...n });
+  }
+
+  private watchHeld(): void {
+    if (this.heldTimer !== null || this.held.size === 0) return;
+    this.heldTimer = setInterval(() => this.releaseHeld(), HELD_CHECK_MS);
+    this.heldTimer.unref();
+  }
+
+  /**
+   * Held-back notifications whose silence is over (run out or expired) while
+   * the alert still fires unacknowledged: recorded in the alert's case, then
+   * offered to the notification policy like any transition (its budget and
+   * per-alert interval apply).
+   */
+  private releaseHeld(): void {
+    const now = Date.now();
+    const released = this.held.release(now, (id) => this.live.alert(id), (alert, at) => this.desk.silencing(alert, at));
+    if (this.held.size === 0 && this.heldTimer !== null) {
+      clearInterval(this.heldTimer);
+      this.heldTimer = null;
+    }
+    if (released.length === 0) return;
+    const silences = this.desk.silences(now);
+    const silenceOf = new Map(released.map((r) => [r.event.alertId, silences.find((s) => s.id === r.silence.id) ?? r.silence]));
+    for (const r of released) this.emit({ type: 'case', entry: this.desk.recordReleased(r.event, silenceOf.get(r.event.alertId)!, now) });
+    const alerts = new Map(released.map((r) => [r.alert.id, r.alert]));
+    for (const n of this.notify(released.map((r) => r.event), (id) => alerts.get(id))) this.emit({ type: 'notify', ...n, afterSilence: silenceOf.get(n.alert.id)!.id });
   }
 
   private async closeReplay(announce: boolean): Promise<void> {

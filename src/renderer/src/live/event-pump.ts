@@ -12,7 +12,8 @@ export interface EventPumpOptions {
   /** The engine switched mode: reload the snapshot. */
   readonly onMode: () => void;
   /** A desktop notification the policy asks for. */
-  readonly onNotify: (alert: Alert, event: AlertEvent) => void;
+  /** `afterSilence`: the silence whose end let a held-back notification go. */
+  readonly onNotify: (alert: Alert, event: AlertEvent, afterSilence?: string) => void;
 }
 
 export interface EventPump {
@@ -90,7 +91,7 @@ export function createEventPump(options: EventPumpOptions): EventPump {
           cases.push(event.entry);
           break;
         case 'notify':
-          options.onNotify(event.alert, event.event);
+          options.onNotify(event.alert, event.event, event.afterSilence);
           return;
       }
       schedule();

@@ -7,12 +7,13 @@ import type { ClientKind } from '../api/connection';
  * at most one per interval), so every event is shown once permission was
  * given. In Electron the main process notifies: nothing here, no duplicates.
  */
-export function createNotifier(kind: ClientKind): (alert: Alert, event: AlertEvent) => void {
-  return (alert, event) => {
+export function createNotifier(kind: ClientKind): (alert: Alert, event: AlertEvent, afterSilence?: string) => void {
+  return (alert, event, afterSilence) => {
     if (kind !== 'browser' || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
     const title = `${alert.severity === 'critical' ? 'CRITICAL' : 'Warning'}: ${alert.instrumentId} ${alert.venue}`;
     const value = event.value === null ? '' : ` ${event.value.toFixed(2)} vs ${event.threshold}`;
     // The tag folds repeated transitions of one alert into one notification.
-    new Notification(title, { body: `${alert.rule}${value} (${event.kind})`, tag: alert.id });
+    const held = afterSilence === undefined ? '' : `still firing after silence ${afterSilence} ended: `;
+    new Notification(title, { body: `${held}${alert.rule}${value} (${event.kind})`, tag: alert.id });
   };
 }
