@@ -18,7 +18,8 @@ import { buildRenderer, CHROMIUM_ARGS, CHROMIUM_PATH, SCREENSHOT_DIR } from './b
  * name set yet, acknowledges the okx alert in the dialog: the header shows
  * the name at once; the History row turns acknowledged without Refresh; a
  * note and an assignment join the case; the silenced alert is marked and
- * raises no desktop notification while okx's does.
+ * raises no desktop notification while okx's does, until the silence is
+ * expired from the Silences tab: still firing, it notifies then, saying so.
  *
  * A notification goes to the clients connected when the alert fires, so the
  * page must be subscribed first: the rule holds PENDING_SECONDS before it
@@ -168,6 +169,9 @@ describe('the alert desk in Chromium (demo console)', () => {
     // Expired: the binance alert is no longer marked, and is an unacknowledged problem again.
     await expect.poll(() => activeRow('binance-usdm:BTCUSDT').getAttribute('data-silenced'), { timeout: 5_000 }).toBeNull();
     expect(await page.getByTestId('alerts-unhandled').textContent()).toMatch(/^1 unacknowledged/);
+    // Still firing, nobody on it: the notification the silence held back goes out now, saying so.
+    await expect.poll(async () => (await notifications()).filter((n) => /binance/i.test(n)).join('\n'), { timeout: 10_000 }).toContain(`still firing after silence ${silenceId} ended`);
+    expect((await notifications()).filter((n) => /binance/i.test(n))).toHaveLength(1);
 
     const start = new Date(Date.now() + 2 * 3600_000).toISOString().slice(0, 16);
     const end = new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 16);
