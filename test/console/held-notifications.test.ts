@@ -31,7 +31,7 @@ function alertOn(key: string, over: Partial<Alert> = {}): Alert {
     key,
     instrumentId: key.includes('BTC') ? 'BTC-USDT-PERP' : 'ETH-USDT-PERP',
     venue: 'okx',
-    metric: 'depth_usd_50bps',
+    metric: 'depth_10bps',
     state: 'firing',
     severity: 'warning',
     rule: 'depth_warning',
