@@ -12,6 +12,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'feed-worker': resolve(__dirname, 'src/engine/workers/feed-worker.ts'),
           'analytics-worker': resolve(__dirname, 'src/engine/workers/analytics-worker.ts'),
+          // The analytics worker starts `./history-worker.js` next to its own module.
+          'history-worker': resolve(__dirname, 'src/engine/workers/history-worker.ts'),
           'seek-worker': resolve(__dirname, 'src/engine/console/seek-worker.ts'),
           'capture-read-worker': resolve(__dirname, 'src/engine/capture/capture-read-worker.ts'),
         },

@@ -21,6 +21,7 @@ export const ENTRIES = {
   demo: 'src/cli/demo.ts',
   'feed-worker': 'src/engine/workers/feed-worker.ts',
   'analytics-worker': 'src/engine/workers/analytics-worker.ts',
+  'history-worker': 'src/engine/workers/history-worker.ts',
   'seek-worker': 'src/engine/console/seek-worker.ts',
   'capture-read-worker': 'src/engine/capture/capture-read-worker.ts',
 };

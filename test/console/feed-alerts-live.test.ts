@@ -170,4 +170,53 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
       db.close();
     }
   }, 60_000);
+
+  it('a stuck disk (the history thread held 5 s) holds no boundary back: no analytics lag, rows keep reaching the screen, and every second is stored once it frees', async () => {
+    const key = 'binance-usdm:BTCUSDT';
+    const lagBefore = transitions('analytics_lag_seconds', 'engine').length;
+    const shownTimes = () => client.events.flatMap((e) => (e.type === 'overview' ? e.rows.filter((r) => r.key === key).map((r) => r.time) : []));
+    const stalledAt = Date.now();
+    running.service.engine.testHistory({ type: 'stall', ms: 5_000 });
+    // Boundaries evaluated while the history cannot write: the screen sees them as they come.
+    await waitFor(() => shownTimes().filter((t) => t > stalledAt).length >= 2, 'rows of boundaries evaluated during the stall', 4_500);
+    expect(Date.now() - stalledAt).toBeLessThan(5_000);
+    expect(transitions('analytics_lag_seconds', 'engine').slice(lagBefore)).toEqual([]);
+    const times = (): number[] => {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        return db
+          .prepare('SELECT s.time FROM samples s JOIN instruments i ON i.id = s.instrument_id WHERE i.key = ? AND s.time > ? ORDER BY s.time')
+          .pluck()
+          .all(key, stalledAt - 2_000) as number[];
+      } finally {
+        db.close();
+      }
+    };
+    // Once it frees, what queued in its port meanwhile is committed: no second is missing.
+    await waitFor(() => (times().at(-1) ?? 0) > stalledAt + 7_000, 'rows stored past the stall', 15_000);
+    const stored = times();
+    for (let i = 1; i < stored.length; i++) expect(stored[i]! - stored[i - 1]!, `after ${stored[i - 1]}`).toBe(1_000);
+  }, 60_000);
+
+  it('a crashed history thread: an engine worker_restart alert and the history alert saying so, and rows stored again after its restart', async () => {
+    const restartsBefore = transitions('worker_restarts_in_window', 'engine').length;
+    const failuresBefore = transitions('history_write_failures_in_window', 'engine').length;
+    const crashedAt = Date.now();
+    running.service.engine.testHistory({ type: 'crash' });
+    await waitFor(() => transitions('worker_restarts_in_window', 'engine').slice(restartsBefore).includes('firing'), 'worker_restart firing on the engine', 20_000);
+    const restart = alertEvents().flatMap((e) => e.alerts).filter((a) => a.metric === 'worker_restarts_in_window' && a.key === 'engine').at(-1)!;
+    expect(restart.detail).toMatch(/^engine worker restarted 1 time in 5 s \(last: history thread: error: history thread crash requested\)$/);
+    await waitFor(() => transitions('history_write_failures_in_window', 'engine').slice(failuresBefore).includes('firing'), 'history_write_failures firing', 20_000);
+    const failures = alertEvents().flatMap((e) => e.alerts).filter((a) => a.metric === 'history_write_failures_in_window').at(-1)!;
+    expect(failures.detail).toMatch(/history thread stopped \(error: history thread crash requested\): restarted; rows it had not committed are lost$/);
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      const latest = () => db.prepare('SELECT max(time) FROM samples').pluck().get() as number;
+      await waitFor(() => latest() > crashedAt + 3_000, 'samples stored by the restarted history thread', 15_000);
+      const logged = db.prepare("SELECT venue, detail FROM feed_events WHERE kind = 'worker_restart' AND time >= ?").all(crashedAt - 1_000);
+      expect(logged).toContainEqual({ venue: 'history', detail: 'error: history thread crash requested' });
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });

@@ -64,7 +64,7 @@ afterAll(() => {
 describe('npm run build (electron-vite build, into the copy)', () => {
   it('builds main (with its workers), preload and renderer', () => {
     expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
-    for (const f of ['main/index.js', 'main/feed-worker.js', 'main/analytics-worker.js', 'main/seek-worker.js', 'main/capture-read-worker.js', 'preload/index.cjs', 'renderer/index.html']) {
+    for (const f of ['main/index.js', 'main/feed-worker.js', 'main/analytics-worker.js', 'main/history-worker.js', 'main/seek-worker.js', 'main/capture-read-worker.js', 'preload/index.cjs', 'renderer/index.html']) {
       expect(existsSync(join(project, 'out', f)), f).toBe(true);
     }
     const main = readFileSync(join(project, 'out', 'main', 'index.js'), 'utf8');

@@ -123,6 +123,16 @@ export class HistoryWriter implements PipelineListener {
     this.queued();
   }
 
+  /** Queues one sample already turned into its INSERT parameters (sample-row.ts), as the history thread receives them. */
+  onSampleRow(instrument: Instrument, params: readonly unknown[]): void {
+    if (this.closed) {
+      this.droppedSamples++;
+      return;
+    }
+    this.samples.push({ instrument, params: params as unknown[] });
+    this.queued();
+  }
+
   /**
    * Queues feed-integrity alert transitions and the alerts whose detail changed
    * in substance. Detail that only moved in time (a retry countdown) is not stored.

@@ -1,8 +1,9 @@
 /**
  * Analytics worker: every venue's book samples for a sampling boundary in,
- * basis, z-scores, rules and alerts out, and the history database written
- * here, next to where its rows are made. Main gets alert events at once and
- * the latest evaluation per instrument a few times a second.
+ * basis, z-scores, rules and alerts out. Its rows go to the history thread
+ * (history-worker.ts), which writes the database, so no commit or disk
+ * stall delays a boundary. Main gets alert events at once and the latest
+ * evaluation per instrument a few times a second.
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -14,12 +15,8 @@ import type { ShownEvaluation } from './ui-evaluation';
 import { pipelineSettingsFrom } from '../pipeline/pipeline-settings';
 import { Analytics, BoundaryScreen } from '../pipeline/analytics';
 import type { BookSample } from '../pipeline/venue-books';
-import { openHistoryDb } from '../storage/history-db';
-import { HistoryWriter } from '../storage/history-writer';
-import { recordCaptureProgress, recordCaptureStart } from '../storage/capture-log';
-import { scheduleRetention } from '../storage/retention';
-import { startBackgroundSync, type SyncLoop } from '../sync/sync-loop';
 import { epochNow } from './epoch-clock';
+import { HistoryThread } from './history-thread';
 import { BoundaryGuard } from './boundary-guard';
 import { BoundaryQueue } from './boundary-queue';
 import { SampleUnpacker } from './packed-samples';
@@ -30,26 +27,16 @@ const data = (workerData as { data: AnalyticsWorkerData }).data;
 const toMain = (message: AnalyticsEvent) => parentPort!.postMessage(message);
 /** UI updates at most this often: the latest evaluation per instrument, older ones coalesced away. */
 const UI_INTERVAL_MS = 250;
-/** History commits in slices of this much work, so a boundary never waits behind a whole second's rows. */
-const HISTORY_SLICE_MS = 4;
-/**
- * Rows the live history may hold unwritten: a minute of the whole market
- * (2,500 instruments a second). Each waiting sample holds about 2 KB of
- * heap, so the writer's default 500,000 let a starved machine's analytics
- * heap reach 1.3 GB before a row was dropped (docs/performance.md, session
- * 5); past the cap the oldest go, and the history alert says so.
- */
-const HISTORY_MAX_PENDING_ROWS = 150_000;
 /** The UI's copies go out in messages of this many evaluations, about this much work between yields. */
 const UI_CHUNK = 32;
 /** A boundary's alerts go out after every this many instruments evaluated. */
 const EVALUATION_CHUNK = 128;
 const UI_SLICE_MS = 4;
 /**
- * Background work stops this long before a live boundary (a slice started
- * just before it ends by then, with room for a starved thread), and waits at
- * most this long after it for its evaluation (a late venue, a worker behind);
- * at 1 s sampling, scaled down with shorter intervals (BoundaryGuard.forInterval).
+ * UI copies stop this long before a live boundary (a slice started just
+ * before it ends by then, with room for a starved thread), and wait at most
+ * this long after it for its evaluation (a late venue, a worker behind); at
+ * 1 s sampling, scaled down with shorter intervals (BoundaryGuard.forInterval).
  */
 const BOUNDARY_LEAD_MS = 25;
 const BOUNDARY_MAX_HOLD_MS = 150;
@@ -63,61 +50,9 @@ const MAX_BOUNDARY_BACKLOG = 10;
 /** Rows no client shows reach main this often (ui-cadence.ts OFFSCREEN_EVERY × SUMMARY_INTERVAL_MS, the client sessions' cadence). */
 const OFFSCREEN_MS = OFFSCREEN_EVERY * SUMMARY_INTERVAL_MS;
 
-/** Failed history writes so far: a feed-integrity condition (the disk is full, the file went away). */
 const MEMORY_REPORT_MS = 5_000;
-let historyFailures = 0;
-let lastHistoryError: string | null = null;
-/** Samples the history writer dropped for its queue's cap, and when that was last logged. */
-let historyDropped = 0;
-let dropLoggedAt = -Infinity;
-// Checked by the console service just before the engine started (quick_check is O(size)).
-const db = data.dbPath ? openHistoryDb(data.dbPath, { integrityCheck: 'off' }) : null;
-/** History slices and UI copies hold off from just before a boundary until its alerts are out. */
+/** UI copies hold off from just before a boundary until its alerts are out. */
 const guard = BoundaryGuard.forInterval(data.config.features.sampling.intervalMs, BOUNDARY_LEAD_MS, BOUNDARY_MAX_HOLD_MS);
-const history = db
-  ? new HistoryWriter(db, {
-      sampleIntervalMs: data.config.features.sampling.intervalMs,
-      sliceMs: HISTORY_SLICE_MS,
-      deferSlice: (slice) => guard.defer(slice),
-      maxPendingRows: HISTORY_MAX_PENDING_ROWS,
-      onError(error) {
-        historyFailures += 1;
-        lastHistoryError = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`history: write failed: ${lastHistoryError}\n`);
-      },
-      // Samples dropped for the queue's cap are lost history: the same critical alert as a failed write, saying so.
-      onDrop(dropped, pending) {
-        historyFailures += 1;
-        historyDropped += dropped;
-        lastHistoryError = `${historyDropped} samples dropped unwritten (${pending} rows still waiting): the history writer cannot keep up with this machine's disk or CPU`;
-        const now = Date.now();
-        if (now - dropLoggedAt >= 10_000) {
-          dropLoggedAt = now;
-          process.stderr.write(`history: ${lastHistoryError}\n`);
-        }
-      },
-    })
-  : null;
-history?.start();
-// Old rows go in small chunks between writes, hourly; a replay's database is never opened here.
-const retention = db
-  ? scheduleRetention(db, {
-      retentionDays: data.config.features.storage.retentionDays,
-      rawRetentionHours: data.config.features.storage.rawRetentionHours,
-      minuteRollupRetentionDays: data.config.features.storage.minuteRollupRetentionDays,
-      sampleIntervalMs: data.config.features.sampling.intervalMs,
-      holdUnsynced: data.config.features.sync.enabled,
-      holdUnsyncedSamples: data.config.features.sync.enabled && data.config.features.sync.sendSamples,
-      onError: (error) => process.stderr.write(`history retention: ${String(error)}\n`),
-    })
-  : null;
-// The central upload, when features.yaml enables it (URL from SURVEIL_PG_URL only).
-let syncLoop: SyncLoop | null = null;
-try {
-  syncLoop = db ? startBackgroundSync(db, data.config.features.sync) : null;
-} catch (error) {
-  process.stderr.write(`sync not started: ${error instanceof Error ? error.message : String(error)}\n`);
-}
 
 /** What goes to main at the next UI tick, per instrument. */
 const latest = new Map<string, ShownEvaluation>();
@@ -143,8 +78,6 @@ function briefDue(key: string, now: ShownEvaluation): boolean {
   const b = now.sample.health;
   return a.bookValid !== b.bookValid || a.stale !== b.stale || (last.zscores.spread_bps?.ready ?? false) !== (now.zscores.spread_bps?.ready ?? false);
 }
-/** Capture path -> its row in the captures table, while recording. */
-const captureIds = new Map<string, number>();
 const analytics = new Analytics(pipelineSettingsFrom(data.config));
 /** Book samples come packed; their instruments only when new or changed. */
 const unpacker = new SampleUnpacker();
@@ -166,12 +99,18 @@ interface PendingBoundary {
 const pending = new Map<number, PendingBoundary>();
 /** Unplanned worker restarts per venue (`engine` for this worker's own): a feed-integrity condition. */
 const workerRestarts: Record<string, { count: number; lastReason: string }> = {};
+/** The history thread, when the engine keeps a history file; a crash of it is an engine worker restart. */
+const history = data.dbPath
+  ? new HistoryThread({ config: data.config, dbPath: data.dbPath }, (reason) => {
+      workerRestarts[ENGINE_SUBJECT] = { count: (workerRestarts[ENGINE_SUBJECT]?.count ?? 0) + 1, lastReason: reason };
+    })
+  : null;
 const venues = new Set<VenueId>(data.venues);
 const ports = new Map<VenueId, MessagePort>();
 
 function onFeedMessage(message: FeedToAnalytics): void {
   if (message.type === 'sync_event') {
-    history?.onSyncEvent(message.key, message.kind, message.time, message.detail);
+    history?.syncEvent(message.key, message.kind, message.time, message.detail);
     return;
   }
   let boundary = pending.get(message.time);
@@ -243,8 +182,8 @@ function evaluateBoundary(time: number, reports: VenueReport[], screen: Boundary
     // Live boundaries are wall-clock instants, so this is how late their evaluation is.
     analyticsLagMs: Date.now() - time,
     shedBoundaries: ready.shed,
-    historyWriteFailures: historyFailures,
-    lastHistoryError,
+    historyWriteFailures: history?.failures ?? 0,
+    lastHistoryError: history?.lastError ?? null,
   };
   const feeds = reports.flatMap((r) => (r.feed ? [r.feed] : []));
   const step = analytics.evaluateFeeds(time, feeds, engine);
@@ -271,7 +210,6 @@ function evaluateBoundary(time: number, reports: VenueReport[], screen: Boundary
   // evaluate() answers in the order of its samples.
   for (let i = 0; i < evaluations.length; i++) {
     const evaluation = evaluations[i]!;
-    history?.onEvaluation(evaluation, samples[i]!.instrument);
     const shown = uiEvaluation(evaluation);
     const key = shown.sample.key;
     current.set(key, shown);
@@ -282,7 +220,9 @@ function evaluateBoundary(time: number, reports: VenueReport[], screen: Boundary
       briefSent.set(key, brief);
     }
   }
-  history?.onFeedAlerts(step);
+  // Its alerts are out: the rows go to the history thread, which may now commit.
+  history?.boundary(time, evaluations, (i) => samples[i]!.instrument);
+  history?.feedAlerts(step);
   guard.evaluated(time);
 }
 
@@ -306,7 +246,7 @@ function completingReport(reports: readonly VenueReport[]): VenueReport | undefi
 let uiPosting = false;
 /** What this thread holds, for the console's memory figures (bench/soak-bench.ts prints them). */
 const memoryTimer = setInterval(() => {
-  toMain({ type: 'memory', heapUsedBytes: getHeapStatistics().used_heap_size, historyPending: history?.stats.pending ?? 0, boundaries: { evaluated: ready.taken, shed: ready.shed, waiting: ready.length } });
+  toMain({ type: 'memory', heapUsedBytes: getHeapStatistics().used_heap_size, historyPending: history?.pending ?? 0, boundaries: { evaluated: ready.taken, shed: ready.shed, waiting: ready.length } });
 }, MEMORY_REPORT_MS);
 memoryTimer.unref();
 
@@ -369,23 +309,20 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
       toMain({ type: 'acknowledged', requestId: command.requestId, event });
       return;
     }
-    case 'capture_log':
-      if (db) {
-        const id = captureIds.get(command.path) ?? recordCaptureStart(db, { path: command.path, venue: command.venue, started: command.started });
-        captureIds.set(command.path, id);
-        if (command.ended !== null) {
-          recordCaptureProgress(db, id, { frames: command.frames, bytes: command.bytes, ended: command.ended });
-          captureIds.delete(command.path);
-        }
-      }
+    case 'capture_log': {
+      const { type: _type, ...entry } = command;
+      history?.captureLog(entry);
       return;
+    }
     case 'worker_restarted':
       if (command.venue !== null) analytics.markVenueGap(command.venue);
       if (!command.planned) {
         const who = command.venue ?? ENGINE_SUBJECT;
-        workerRestarts[who] = { count: (workerRestarts[who]?.count ?? 0) + 1, lastReason: command.reason };
+        // The engine's threads share one subject: its reason says which one restarted.
+        const reason = command.venue === null ? `${command.worker} worker: ${command.reason}` : command.reason;
+        workerRestarts[who] = { count: (workerRestarts[who]?.count ?? 0) + 1, lastReason: reason };
       }
-      history?.recordWorkerRestart(command.worker, command.time, command.reason);
+      history?.workerRestart(command.worker, command.time, command.reason);
       return;
     case 'stop':
       void stopAll();
@@ -394,6 +331,9 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
       setImmediate(() => {
         throw new Error('analytics worker crash requested');
       });
+      return;
+    case 'history_test':
+      history?.test(command.command);
       return;
     case 'stall': {
       const until = Date.now() + command.ms;
@@ -419,16 +359,12 @@ function pushIfKnown(into: ShownEvaluation[], key: string, full: boolean): void 
   else into.push(copy);
 }
 
-/** History flushes, sync finishes its batch, then the thread ends. */
+/** The history thread commits what it was sent and sync finishes its batch, then the thread ends. */
 async function stopAll(): Promise<void> {
   clearInterval(uiTimer);
   clearInterval(memoryTimer);
   for (const port of ports.values()) port.close();
-  retention?.stop();
-  // History first: nothing already received may wait on a slow central server.
-  history?.close();
-  if (syncLoop) await Promise.race([syncLoop.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-  db?.close();
+  await history?.stop();
   toMain({ type: 'stopped' });
   parentPort!.close();
 }

@@ -142,6 +142,11 @@ export class EngineHost {
     this.toAnalytics({ type: 'detail', keys, shown });
   }
 
+  /** Tests: blocks the history thread for `ms`, as a stuck disk would, or makes it fail as a bug would. */
+  testHistory(command: { readonly type: 'stall'; readonly ms: number } | { readonly type: 'crash' }): void {
+    this.toAnalytics({ type: 'history_test', command });
+  }
+
   /** Tests: blocks the analytics worker for `ms`, as an overloaded machine would; boundaries queue up meanwhile. */
   stallAnalytics(ms: number): void {
     this.toAnalytics({ type: 'stall', ms });

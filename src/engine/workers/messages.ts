@@ -137,7 +137,9 @@ export type AnalyticsCommand =
   | { readonly type: 'stop' }
   | { readonly type: 'crash' }
   /** Tests only: blocks the worker this long, as an overloaded machine or a long pause would. */
-  | { readonly type: 'stall'; readonly ms: number };
+  | { readonly type: 'stall'; readonly ms: number }
+  /** Tests only: passed to the history thread (history-protocol.ts): a stuck disk, or a crash. */
+  | { readonly type: 'history_test'; readonly command: { readonly type: 'stall'; readonly ms: number } | { readonly type: 'crash' } };
 
 /** Analytics worker -> main. Alert events are never dropped; evaluations are the latest per instrument. */
 export type AnalyticsEvent =

@@ -322,7 +322,8 @@ function restartReading(engine: EngineFeedObservation | null, who: string, s: Su
   if (!engine) return { value: null, detail: '', gist: '' };
   const restarts = engine.workerRestarts[who];
   const n = s.counter!.observe(time, restarts?.count ?? 0);
-  const worker = who === ENGINE_SUBJECT ? 'analytics worker' : 'feed worker';
+  // The engine's own threads: the analytics worker and its history thread (the reason says which).
+  const worker = who === ENGINE_SUBJECT ? 'engine worker' : 'feed worker';
   const text = `${worker} restarted ${n} ${plural(n, ['time', 'times'])} in ${window}${restarts ? ` (last: ${restarts.lastReason})` : ''}`;
   return { value: n, detail: text, gist: text };
 }

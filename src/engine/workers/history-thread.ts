@@ -1,0 +1,170 @@
+import type { Worker } from 'node:worker_threads';
+import type { FeedAlertStep } from '../../shared/core/feed-integrity';
+import type { Acknowledgement, AlertEvent, Instrument } from '../../shared/core/model';
+import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator';
+import type { SyncEventKind } from '../pipeline/surveillance-pipeline';
+import { sampleParams } from '../storage/sample-row';
+import { spawnWorker } from '../threads/spawn-worker';
+import type { HistoryCommand, HistoryReport, HistoryWorkerData } from './history-protocol';
+
+const HISTORY_ENTRY = new URL(`./history-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+/** A crashed history thread is started again after this long. */
+const RESTART_DELAY_MS = 1_000;
+/** A stop waits this long for the last commit and the sync's batch (the engine host gives the analytics worker 5 s). */
+const STOP_TIMEOUT_MS = 4_000;
+
+/**
+ * The analytics worker's side of the history thread (history-worker.ts):
+ * each boundary's rows reduced to their INSERT parameters and posted once
+ * its alerts are out; failed writes, dropped rows and a thread that died
+ * counted here, where the engine's history alert reads them. A crashed
+ * thread is restarted (an engine worker restart, alerted); what it had not
+ * committed and what came while it was down is lost and counted.
+ */
+export class HistoryThread {
+  private worker: Worker | null = null;
+  /** The instrument last sent per key: a row's instrument crosses only when new or changed. */
+  private readonly sent = new Map<string, Instrument>();
+  private reported = { failures: 0, lastError: null as string | null, dropped: 0, pending: 0 };
+  /** Failures and lost rows of threads that died, beside what the running one reported. */
+  private ownFailures = 0;
+  /** The latest failure in words, whichever side saw it. */
+  private latestError: string | null = null;
+  private lost = 0;
+  private stopping = false;
+  private stopped: (() => void) | null = null;
+
+  constructor(
+    private readonly data: HistoryWorkerData,
+    /** The thread died and is being restarted: `reason` in words (an engine worker restart). */
+    private readonly onRestart: (reason: string) => void,
+  ) {
+    this.start();
+  }
+
+  /** Failed writes, dropped rows and dead threads so far: the engine's history alert counts them. */
+  get failures(): number {
+    return this.reported.failures + this.ownFailures;
+  }
+
+  get lastError(): string | null {
+    return this.latestError;
+  }
+
+  /** Rows waiting in the thread, as it last reported. */
+  get pending(): number {
+    return this.reported.pending;
+  }
+
+  /** One boundary's evaluations (in any order) and their instruments; posted as one message. */
+  boundary(time: number, evaluations: readonly SampleEvaluation[], instrumentOf: (index: number) => Instrument): void {
+    const instruments: [string, Instrument][] = [];
+    const keys = new Array<string>(evaluations.length);
+    const params = new Array<unknown[]>(evaluations.length);
+    const alerts = [];
+    const events = [];
+    for (let i = 0; i < evaluations.length; i++) {
+      const evaluation = evaluations[i]!;
+      const key = evaluation.sample.key;
+      const instrument = instrumentOf(i);
+      if (this.sent.get(key) !== instrument) {
+        this.sent.set(key, instrument);
+        instruments.push([key, instrument]);
+      }
+      keys[i] = key;
+      params[i] = sampleParams(evaluation);
+      for (const alert of evaluation.alerts) alerts.push(alert);
+      for (const event of evaluation.events) events.push(event);
+    }
+    this.post({ type: 'boundary', time, instruments, keys, params, alerts, events }, evaluations.length);
+  }
+
+  feedAlerts(step: Pick<FeedAlertStep, 'alerts' | 'events'>): void {
+    if (step.alerts.length > 0 || step.events.length > 0) this.post({ type: 'feed_alerts', alerts: step.alerts, events: step.events }, 0);
+  }
+
+  syncEvent(key: string, kind: SyncEventKind, time: number, detail?: string): void {
+    this.post({ type: 'sync_event', key, kind, time, ...(detail === undefined ? {} : { detail }) }, 0);
+  }
+
+  acknowledge(alertId: string, ack: Acknowledgement, event: AlertEvent): void {
+    this.post({ type: 'acknowledge', alertId, ack, event }, 0);
+  }
+
+  captureLog(entry: Omit<Extract<HistoryCommand, { type: 'capture_log' }>, 'type'>): void {
+    this.post({ type: 'capture_log', ...entry }, 0);
+  }
+
+  workerRestart(worker: string, time: number, reason: string): void {
+    this.post({ type: 'worker_restart', worker, time, reason }, 0);
+  }
+
+  /** Tests: blocks the thread for `ms`, as a stuck disk would, or makes it fail as a bug would. */
+  test(command: Extract<HistoryCommand, { type: 'stall' | 'crash' }>): void {
+    this.worker?.postMessage(command);
+  }
+
+  /** Everything posted is committed (or the timeout passed), then the thread is gone. */
+  stop(): Promise<void> {
+    this.stopping = true;
+    const worker = this.worker;
+    if (!worker) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+      this.stopped = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      worker.postMessage({ type: 'stop' } satisfies HistoryCommand);
+    });
+  }
+
+  private post(command: HistoryCommand, samples: number): void {
+    if (this.worker) this.worker.postMessage(command);
+    else if (!this.stopping) {
+      // Between a crash and the restart: lost, and said so.
+      this.lost += samples;
+      this.ownFailures += 1;
+      this.latestError = `${this.lost} samples lost while the history thread restarted`;
+    }
+  }
+
+  private start(): void {
+    const worker = spawnWorker(HISTORY_ENTRY, this.data);
+    this.worker = worker;
+    this.sent.clear();
+    worker.on('message', (report: HistoryReport) => {
+      if (report.type !== 'status') return;
+      if (report.failures > this.reported.failures) this.latestError = report.lastError;
+      this.reported = report;
+    });
+    worker.on('error', (error) => this.onExit(worker, `error: ${error.message}`));
+    worker.on('exit', (code) => this.onExit(worker, `exit code ${code}`));
+  }
+
+  private onExit(worker: Worker, reason: string): void {
+    if (this.stopping) {
+      if (this.worker === worker) {
+        this.worker = null;
+        this.stopped?.();
+      }
+      return;
+    }
+    if (this.worker !== worker) return;
+    this.worker = null;
+    void worker.terminate();
+    // What the dead thread had reported stays counted.
+    this.ownFailures += this.reported.failures + 1;
+    this.latestError = `history thread stopped (${reason}): restarted; rows it had not committed are lost`;
+    this.reported = { failures: 0, lastError: null, dropped: 0, pending: 0 };
+    process.stderr.write(`history: ${this.latestError}\n`);
+    this.onRestart(`history thread: ${reason}`);
+    const time = Date.now();
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.start();
+      // The feed log keeps it with the other worker restarts.
+      this.workerRestart('history', time, reason);
+    }, RESTART_DELAY_MS).unref();
+  }
+}
