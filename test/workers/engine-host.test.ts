@@ -89,9 +89,9 @@ describe('EngineHost (feed and analytics worker threads)', () => {
     await waitFor(() => valid().length >= before + 2, 'evaluations after the restart', 15_000);
     expect(exchange.connections.length).toBeGreaterThanOrEqual(2);
     // Each thread's heap, as the workers report it (the analytics worker every 5 s, with its history queue).
-    await waitFor(() => 'analytics' in host.memoryByThread() && 'feed:okx' in host.memoryByThread(), 'memory reports of the workers', 10_000);
+    await waitFor(() => 'analytics' in host.memoryByThread() && 'feed:okx' in host.memoryByThread() && (host.memoryByThread().history?.heapUsedBytes ?? 0) > 0, 'memory reports of the workers', 12_000);
     const memory = host.memoryByThread();
-    for (const thread of ['main', 'analytics', 'feed:okx']) expect(memory[thread]!.heapUsedBytes, thread).toBeGreaterThan(1_000_000);
+    for (const thread of ['main', 'analytics', 'history', 'feed:okx']) expect(memory[thread]!.heapUsedBytes, thread).toBeGreaterThan(1_000_000);
     expect(memory.analytics!.historyPending).toBeGreaterThanOrEqual(0);
 
     await host.stop();

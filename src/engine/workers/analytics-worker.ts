@@ -246,7 +246,7 @@ function completingReport(reports: readonly VenueReport[]): VenueReport | undefi
 let uiPosting = false;
 /** What this thread holds, for the console's memory figures (bench/soak-bench.ts prints them). */
 const memoryTimer = setInterval(() => {
-  toMain({ type: 'memory', heapUsedBytes: getHeapStatistics().used_heap_size, historyPending: history?.pending ?? 0, boundaries: { evaluated: ready.taken, shed: ready.shed, waiting: ready.length } });
+  toMain({ type: 'memory', heapUsedBytes: getHeapStatistics().used_heap_size, historyPending: history?.pending ?? 0, ...(history ? { historyHeapUsedBytes: history.heapUsedBytes } : {}), boundaries: { evaluated: ready.taken, shed: ready.shed, waiting: ready.length } });
 }, MEMORY_REPORT_MS);
 memoryTimer.unref();
 

@@ -287,6 +287,7 @@ export class EngineHost {
         return;
       case 'memory':
         this.memory.set('analytics', { heapUsedBytes: event.heapUsedBytes, historyPending: event.historyPending });
+        if (event.historyHeapUsedBytes !== undefined) this.memory.set('history', { heapUsedBytes: event.historyHeapUsedBytes });
         return;
       case 'stopped':
         return;

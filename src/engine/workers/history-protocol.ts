@@ -44,5 +44,5 @@ export type HistoryReport =
    * alert), the last error in words, and the rows waiting; sent on every
    * failure or drop and with each memory report.
    */
-  | { readonly type: 'status'; readonly failures: number; readonly lastError: string | null; readonly dropped: number; readonly pending: number }
+  | { readonly type: 'status'; readonly failures: number; readonly lastError: string | null; readonly dropped: number; readonly pending: number; readonly heapUsedBytes: number }
   | { readonly type: 'stopped' };

@@ -25,7 +25,7 @@ export class HistoryThread {
   private worker: Worker | null = null;
   /** The instrument last sent per key: a row's instrument crosses only when new or changed. */
   private readonly sent = new Map<string, Instrument>();
-  private reported = { failures: 0, lastError: null as string | null, dropped: 0, pending: 0 };
+  private reported = { failures: 0, lastError: null as string | null, dropped: 0, pending: 0, heapUsedBytes: 0 };
   /** Failures and lost rows of threads that died, beside what the running one reported. */
   private ownFailures = 0;
   /** The latest failure in words, whichever side saw it. */
@@ -49,6 +49,11 @@ export class HistoryThread {
 
   get lastError(): string | null {
     return this.latestError;
+  }
+
+  /** The thread's V8 heap in use, as it last reported. */
+  get heapUsedBytes(): number {
+    return this.reported.heapUsedBytes;
   }
 
   /** Rows waiting in the thread, as it last reported. */
@@ -156,7 +161,7 @@ export class HistoryThread {
     // What the dead thread had reported stays counted.
     this.ownFailures += this.reported.failures + 1;
     this.latestError = `history thread stopped (${reason}): restarted; rows it had not committed are lost`;
-    this.reported = { failures: 0, lastError: null, dropped: 0, pending: 0 };
+    this.reported = { failures: 0, lastError: null, dropped: 0, pending: 0, heapUsedBytes: 0 };
     process.stderr.write(`history: ${this.latestError}\n`);
     this.onRestart(`history thread: ${reason}`);
     const time = Date.now();

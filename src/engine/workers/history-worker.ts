@@ -8,6 +8,7 @@
  * their INSERT parameters; failures and drops go back to it, where they
  * raise the engine's history alert.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Instrument } from '../../shared/core/model';
 import { openHistoryDb } from '../storage/history-db';
@@ -90,7 +91,7 @@ try {
 }
 
 function report(): void {
-  toAnalytics({ type: 'status', failures, lastError, dropped, pending: history.stats.pending });
+  toAnalytics({ type: 'status', failures, lastError, dropped, pending: history.stats.pending, heapUsedBytes: getHeapStatistics().used_heap_size });
 }
 const statusTimer = setInterval(report, 5_000);
 statusTimer.unref();

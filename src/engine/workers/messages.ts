@@ -155,6 +155,8 @@ export type AnalyticsEvent =
       readonly type: 'memory';
       readonly heapUsedBytes: number;
       readonly historyPending: number;
+      /** The history thread's V8 heap in use, as it last reported (absent without a history file). */
+      readonly historyHeapUsedBytes?: number;
       readonly boundaries?: { readonly evaluated: number; readonly shed: number; readonly waiting: number };
     }
   | { readonly type: 'stopped' };
