@@ -6,6 +6,8 @@ import type { SyncEventKind } from '../pipeline/surveillance-pipeline';
 export interface HistoryWorkerData {
   readonly config: Config;
   readonly dbPath: string;
+  /** How often the thread reports its status (ms); default 1 s. */
+  readonly statusIntervalMs?: number;
 }
 
 /** Analytics worker -> history thread, in the order the rows were made. */
@@ -44,5 +46,14 @@ export type HistoryReport =
    * alert), the last error in words, and the rows waiting; sent on every
    * failure or drop and with each memory report.
    */
-  | { readonly type: 'status'; readonly failures: number; readonly lastError: string | null; readonly dropped: number; readonly pending: number; readonly heapUsedBytes: number }
+  | {
+      readonly type: 'status';
+      readonly failures: number;
+      readonly lastError: string | null;
+      readonly dropped: number;
+      readonly pending: number;
+      /** Sample rows taken from the port so far: the sender's measure of how far behind the thread is. */
+      readonly received: number;
+      readonly heapUsedBytes: number;
+    }
   | { readonly type: 'stopped' };

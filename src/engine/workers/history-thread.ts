@@ -12,6 +12,14 @@ const HISTORY_ENTRY = new URL(`./history-worker${import.meta.url.endsWith('.ts')
 const RESTART_DELAY_MS = 1_000;
 /** A stop waits this long for the last commit and the sync's batch (the engine host gives the analytics worker 5 s). */
 const STOP_TIMEOUT_MS = 4_000;
+/**
+ * Sample rows posted and not yet taken by the thread, at most: a minute of
+ * the whole market (2,500 instruments a second). A thread stuck in a write
+ * takes nothing from its port, which would otherwise grow for as long as the
+ * disk is stuck; past this the boundary's samples are dropped and counted
+ * (the history alert says so), its alerts and audit events still sent.
+ */
+export const MAX_ROWS_IN_FLIGHT = 150_000;
 
 /**
  * The analytics worker's side of the history thread (history-worker.ts):
@@ -25,7 +33,9 @@ export class HistoryThread {
   private worker: Worker | null = null;
   /** The instrument last sent per key: a row's instrument crosses only when new or changed. */
   private readonly sent = new Map<string, Instrument>();
-  private reported = { failures: 0, lastError: null as string | null, dropped: 0, pending: 0, heapUsedBytes: 0 };
+  private reported = { failures: 0, lastError: null as string | null, dropped: 0, pending: 0, received: 0, heapUsedBytes: 0 };
+  /** Sample rows posted to the running thread so far. */
+  private posted = 0;
   /** Failures and lost rows of threads that died, beside what the running one reported. */
   private ownFailures = 0;
   /** The latest failure in words, whichever side saw it. */
@@ -38,6 +48,7 @@ export class HistoryThread {
     private readonly data: HistoryWorkerData,
     /** The thread died and is being restarted: `reason` in words (an engine worker restart). */
     private readonly onRestart: (reason: string) => void,
+    private readonly maxRowsInFlight = MAX_ROWS_IN_FLIGHT,
   ) {
     this.start();
   }
@@ -56,6 +67,11 @@ export class HistoryThread {
     return this.reported.heapUsedBytes;
   }
 
+  /** Sample rows posted that the thread had not taken from its port when it last reported. */
+  get behind(): number {
+    return this.posted - this.reported.received;
+  }
+
   /** Rows waiting in the thread, as it last reported. */
   get pending(): number {
     return this.reported.pending;
@@ -63,6 +79,14 @@ export class HistoryThread {
 
   /** One boundary's evaluations (in any order) and their instruments; posted as one message. */
   boundary(time: number, evaluations: readonly SampleEvaluation[], instrumentOf: (index: number) => Instrument): void {
+    const behind = this.behind;
+    if (this.worker && behind + evaluations.length > this.maxRowsInFlight) {
+      this.lose(evaluations.length, `the history thread is ${behind} rows behind (a stuck disk?)`);
+      const alerts = evaluations.flatMap((e) => e.alerts);
+      const events = evaluations.flatMap((e) => e.events);
+      this.post({ type: 'boundary', time, instruments: [], keys: [], params: [], alerts, events }, 0);
+      return;
+    }
     const instruments: [string, Instrument][] = [];
     const keys = new Array<string>(evaluations.length);
     const params = new Array<unknown[]>(evaluations.length);
@@ -82,6 +106,13 @@ export class HistoryThread {
       for (const event of evaluation.events) events.push(event);
     }
     this.post({ type: 'boundary', time, instruments, keys, params, alerts, events }, evaluations.length);
+  }
+
+  /** Samples not stored, and why: a failure the history alert counts. */
+  private lose(samples: number, why: string): void {
+    this.lost += samples;
+    this.ownFailures += 1;
+    this.latestError = `${why}: ${this.lost} samples lost unwritten`;
   }
 
   feedAlerts(step: Pick<FeedAlertStep, 'alerts' | 'events'>): void {
@@ -125,19 +156,17 @@ export class HistoryThread {
   }
 
   private post(command: HistoryCommand, samples: number): void {
-    if (this.worker) this.worker.postMessage(command);
-    else if (!this.stopping) {
-      // Between a crash and the restart: lost, and said so.
-      this.lost += samples;
-      this.ownFailures += 1;
-      this.latestError = `${this.lost} samples lost while the history thread restarted`;
-    }
+    if (this.worker) {
+      this.worker.postMessage(command);
+      this.posted += samples;
+    } else if (!this.stopping) this.lose(samples, 'the history thread was restarting');
   }
 
   private start(): void {
     const worker = spawnWorker(HISTORY_ENTRY, this.data);
     this.worker = worker;
     this.sent.clear();
+    this.posted = 0;
     worker.on('message', (report: HistoryReport) => {
       if (report.type !== 'status') return;
       if (report.failures > this.reported.failures) this.latestError = report.lastError;
@@ -161,7 +190,7 @@ export class HistoryThread {
     // What the dead thread had reported stays counted.
     this.ownFailures += this.reported.failures + 1;
     this.latestError = `history thread stopped (${reason}): restarted; rows it had not committed are lost`;
-    this.reported = { failures: 0, lastError: null, dropped: 0, pending: 0, heapUsedBytes: 0 };
+    this.reported = { failures: 0, lastError: null, dropped: 0, pending: 0, received: 0, heapUsedBytes: 0 };
     process.stderr.write(`history: ${this.latestError}\n`);
     this.onRestart(`history thread: ${reason}`);
     const time = Date.now();

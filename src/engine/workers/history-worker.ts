@@ -91,9 +91,10 @@ try {
 }
 
 function report(): void {
-  toAnalytics({ type: 'status', failures, lastError, dropped, pending: history.stats.pending, heapUsedBytes: getHeapStatistics().used_heap_size });
+  toAnalytics({ type: 'status', failures, lastError, dropped, pending: history.stats.pending, received, heapUsedBytes: getHeapStatistics().used_heap_size });
 }
-const statusTimer = setInterval(report, 5_000);
+// Often enough for the sender to tell a stuck thread (no report, rows piling up in its port) from a busy one.
+const statusTimer = setInterval(report, data.statusIntervalMs ?? 1_000);
 statusTimer.unref();
 
 /** Instruments by key, as the analytics worker last sent them. */
@@ -101,11 +102,14 @@ const instruments = new Map<string, Instrument>();
 /** Capture path -> its row in the captures table, while recording. */
 const captureIds = new Map<string, number>();
 let stopping = false;
+/** Sample rows taken from the port so far. */
+let received = 0;
 
 parentPort!.on('message', (command: HistoryCommand) => {
   if (stopping) return;
   switch (command.type) {
     case 'boundary': {
+      received += command.keys.length;
       for (const [key, instrument] of command.instruments) instruments.set(key, instrument);
       for (let i = 0; i < command.keys.length; i++) {
         const instrument = instruments.get(command.keys[i]!);
