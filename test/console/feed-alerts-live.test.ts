@@ -174,6 +174,7 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
   it('a stuck disk (the history thread held 5 s) holds no boundary back: no analytics lag, rows keep reaching the screen, and every second is stored once it frees', async () => {
     const key = 'binance-usdm:BTCUSDT';
     const lagBefore = transitions('analytics_lag_seconds', 'engine').length;
+    const failuresBefore = transitions('history_write_failures_in_window', 'engine').length;
     const shownTimes = () => client.events.flatMap((e) => (e.type === 'overview' ? e.rows.filter((r) => r.key === key).map((r) => r.time) : []));
     const stalledAt = Date.now();
     running.service.engine.testHistory({ type: 'stall', ms: 5_000 });
@@ -181,6 +182,10 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     await waitFor(() => shownTimes().filter((t) => t > stalledAt).length >= 2, 'rows of boundaries evaluated during the stall', 4_500);
     expect(Date.now() - stalledAt).toBeLessThan(5_000);
     expect(transitions('analytics_lag_seconds', 'engine').slice(lagBefore)).toEqual([]);
+    // A thread that answers nothing with rows waiting is what an operator must hear of: the history alert, within seconds.
+    await waitFor(() => transitions('history_write_failures_in_window', 'engine').slice(failuresBefore).includes('firing'), 'history_write_failures firing on the stuck thread', 10_000);
+    const stuck = alertEvents().flatMap((e) => e.events).filter((ev) => ev.metric === 'history_write_failures_in_window' && ev.kind === 'firing').at(-1)!;
+    expect(stuck.detail).toMatch(/history writes? failed in 3 s: the history thread has not answered for \d s with \d+ rows waiting for it \(a stuck disk\?\)$/);
     const times = (): number[] => {
       const db = new Database(dbPath, { readonly: true });
       try {
@@ -196,6 +201,8 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     await waitFor(() => (times().at(-1) ?? 0) > stalledAt + 7_000, 'rows stored past the stall', 15_000);
     const stored = times();
     for (let i = 1; i < stored.length; i++) expect(stored[i]! - stored[i - 1]!, `after ${stored[i - 1]}`).toBe(1_000);
+    // Answering again, the thread is no failure: the alert resolves.
+    await waitFor(() => transitions('history_write_failures_in_window', 'engine').slice(failuresBefore).includes('resolved'), 'history_write_failures resolved after the stall', 20_000);
   }, 60_000);
 
   it('a crashed history thread: an engine worker_restart alert and the history alert saying so, and rows stored again after its restart', async () => {

@@ -69,6 +69,10 @@ describe('HeldNotifications', () => {
     expect(held.size).toBe(0);
     // Owed once.
     expect(held.release(T + 61_000, now, (a, t) => d.silencing(a, t))).toEqual([]);
+    // An escalation that came down again while silenced is announced as firing at its severity now, not as an escalation.
+    const warning = { ...alert, severity: 'warning' as const, rule: 'depth_warning' };
+    held.hold(firing(alert, 'escalated'), silence);
+    expect(held.release(T + 60_000, () => warning, () => null)).toEqual([expect.objectContaining({ event: expect.objectContaining({ kind: 'firing', severity: 'warning', rule: 'depth_warning' }) })]);
     expect(d.recordReleased(released!.event, silence, T + 60_000)).toMatchObject({ kind: 'silenced', by: 'alice', text: `still critical, notified: silence ${silence.id} is over (ran out at ${new Date(T + 60_000).toISOString()})` });
   });
 

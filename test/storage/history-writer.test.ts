@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { listCaptures, recordCaptureProgress, recordCaptureStart } from '../../src/engine/storage/capture-log';
+import { listCaptures, openCaptureId, recordCaptureProgress, recordCaptureStart } from '../../src/engine/storage/capture-log';
 import { openHistoryDb } from '../../src/engine/storage/history-db';
 import { alertTrail, getAlert, queryAlerts, queryFeedEvents } from '../../src/engine/storage/history-queries';
 import { HistoryWriter } from '../../src/engine/storage/history-writer';
@@ -215,6 +215,17 @@ describe('captures', () => {
       ['/rec/b.jsonl.gz', null, 0],
       ['/rec/okx-1.jsonl.gz', 5000, 25],
     ]);
+    db.close();
+  });
+
+  it('finds a recording still open by its path (a restarted history thread closes the row it had, not a new one)', () => {
+    const db = openHistoryDb(tempDbPath());
+    const first = recordCaptureStart(db, { path: '/rec/okx.jsonl', venue: 'okx', started: 1000 });
+    recordCaptureProgress(db, first, { frames: 5, bytes: 500, ended: 2000 });
+    expect(openCaptureId(db, '/rec/okx.jsonl')).toBeNull();
+    const again = recordCaptureStart(db, { path: '/rec/okx.jsonl', venue: 'okx', started: 3000 });
+    expect(openCaptureId(db, '/rec/okx.jsonl')).toBe(again);
+    expect(openCaptureId(db, '/rec/other.jsonl')).toBeNull();
     db.close();
   });
 });

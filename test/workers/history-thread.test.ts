@@ -24,10 +24,10 @@ afterEach(async () => {
 });
 
 describe('HistoryThread', () => {
-  it('drops samples past the rows allowed in flight while the thread is stuck, says so, still stores their alerts, and commits the rest', async () => {
+  it('drops samples past the rows allowed in flight while the thread is stuck, counts a silent thread as failing, still stores the dropped boundary\'s alerts, and commits the rest', async () => {
     const dbPath = tempDbPath();
     const restarts: string[] = [];
-    const thread = new HistoryThread({ config, dbPath, statusIntervalMs: 100 }, (reason) => restarts.push(reason), 5);
+    const thread = new HistoryThread({ config, dbPath, statusIntervalMs: 100 }, (reason) => restarts.push(reason), { maxRowsInFlight: 5, unresponsiveMs: 500 });
     threads.push(thread);
     await waitFor(() => thread.heapUsedBytes > 0, 'the thread reporting', 10_000);
     const perp = syntheticSamples(PERP);
@@ -46,11 +46,20 @@ describe('HistoryThread', () => {
     const droppedAt = boundary({ alerts: [alert], events: [eventOf({ alertId: alert.id, time: 9 })] });
     expect(thread.failures).toBe(1);
     expect(thread.lastError).toBe('the history thread is 4 rows behind (a stuck disk?): 2 samples lost unwritten');
-    // Freed, it takes what queued; rows are accepted again.
+    // Stuck with rows waiting and silent past its limit: a failure, once a second while it stays so.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    thread.checkResponsive(Date.now());
+    expect(thread.failures).toBe(2);
+    expect(thread.lastError).toMatch(/^the history thread has not answered for [01] s with 4 rows waiting for it \(a stuck disk\?\)$/);
+    thread.checkResponsive(Date.now());
+    expect(thread.failures).toBe(2);
+    // Freed, it takes what queued; rows are accepted again, and a thread that answers is not counted.
     await waitFor(() => thread.behind === 0 && thread.pending === 0, 'the thread caught up', 10_000);
-    expect(thread.failures).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    thread.checkResponsive(Date.now());
+    expect(thread.failures).toBe(2);
     const last = boundary();
-    expect(thread.failures).toBe(1);
+    expect(thread.failures).toBe(2);
     await thread.stop();
     const db = openHistoryDb(dbPath);
     try {

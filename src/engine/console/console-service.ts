@@ -91,6 +91,8 @@ export class ConsoleService implements ConsoleApi {
   private readonly held = new HeldNotifications();
   /** Looks once a second, while something is held, for silences that ran out on their own. */
   private heldTimer: NodeJS.Timeout | null = null;
+  /** Stopping or stopped: alerts still arriving from the engine's stop start no timer and write no case. */
+  private closing = false;
   private replay: ConsoleReplay | null = null;
   /** Seeks and steps in the opened capture, on a worker thread started on the first one. */
   private seeker: SeekClient | null = null;
@@ -156,9 +158,10 @@ export class ConsoleService implements ConsoleApi {
     this.replay = null;
     await this.seeker?.close();
     this.seeker = null;
+    this.closing = true;
+    if (this.started) await this.host.stop();
     if (this.heldTimer) clearInterval(this.heldTimer);
     this.heldTimer = null;
-    if (this.started) await this.host.stop();
     this.history.close();
     this.desk.close();
     this.listeners.clear();
@@ -509,7 +512,7 @@ export class ConsoleService implements ConsoleApi {
   }
 
   private watchHeld(): void {
-    if (this.heldTimer !== null || this.held.size === 0) return;
+    if (this.closing || this.heldTimer !== null || this.held.size === 0) return;
     this.heldTimer = setInterval(() => this.releaseHeld(), HELD_CHECK_MS);
     this.heldTimer.unref();
   }
@@ -521,6 +524,7 @@ export class ConsoleService implements ConsoleApi {
    * per-alert interval apply).
    */
   private releaseHeld(): void {
+    if (this.closing) return;
     const now = Date.now();
     const released = this.held.release(now, (id) => this.live.alert(id), (alert, at) => this.desk.silencing(alert, at));
     if (this.held.size === 0 && this.heldTimer !== null) {

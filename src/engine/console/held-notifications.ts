@@ -55,7 +55,9 @@ export class HeldNotifications {
         continue;
       }
       this.held.delete(id);
-      const event: AlertEvent = { ...held.event, severity: alert.severity, rule: alert.rule, value: alert.value, zscore: alert.zscore, threshold: alert.threshold };
+      // An escalation that has since come down is announced as what it is now: firing at its severity.
+      const kind = held.event.kind === 'escalated' && alert.severity !== held.event.severity ? 'firing' : held.event.kind;
+      const event: AlertEvent = { ...held.event, kind, severity: alert.severity, rule: alert.rule, value: alert.value, zscore: alert.zscore, threshold: alert.threshold };
       out.push({ alert, event, silence: held.silence });
     }
     return out;

@@ -29,6 +29,12 @@ export function recordCaptureStart(
  * Updates a recording's counters; pass `ended` when it stops. Calling it now
  * and then while recording keeps the row useful if the process dies.
  */
+/** The row of a recording of `path` still open (no end), latest first: a restarted writer finds it again. */
+export function openCaptureId(db: HistoryDatabase, path: string): number | null {
+  const id = db.prepare('SELECT id FROM captures WHERE path = ? AND ended IS NULL ORDER BY id DESC LIMIT 1').pluck().get(path) as number | undefined;
+  return id ?? null;
+}
+
 export function recordCaptureProgress(
   db: HistoryDatabase,
   id: number,

@@ -246,6 +246,20 @@ export class HistoryWriter implements PipelineListener {
     return stats;
   }
 
+  /**
+   * Commits queued rows in transactions of about `budgetMs` of work each
+   * until none wait or `deadline` (performance.now()) passes, so a stop cut
+   * short loses only what was left, not one big transaction. True when all
+   * were committed. Throws as {@link flush} does.
+   */
+  drain(budgetMs: number, deadline: number): boolean {
+    while (this.pendingRows() > 0) {
+      if (performance.now() > deadline) return false;
+      this.commit(budgetMs);
+    }
+    return true;
+  }
+
   /** Commits what is queued and stops the timer. The database stays open (its owner closes it). */
   close(): void {
     if (this.closed) return;

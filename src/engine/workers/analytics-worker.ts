@@ -177,6 +177,8 @@ function evaluateBoundary(time: number, reports: VenueReport[], screen: Boundary
   // Feed and engine alerts first: a dead venue or a stalled history is what an operator must act on, and judging them is cheap.
   const events: AlertEvent[] = [];
   const alerts: Alert[] = [];
+  // A history thread stuck in a write answers nothing: counted here, so the history alert fires within seconds.
+  history?.checkResponsive(Date.now());
   const engine: EngineFeedObservation = {
     workerRestarts,
     // Live boundaries are wall-clock instants, so this is how late their evaluation is.

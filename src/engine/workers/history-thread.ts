@@ -8,8 +8,18 @@ import { spawnWorker } from '../threads/spawn-worker';
 import type { HistoryCommand, HistoryReport, HistoryWorkerData } from './history-protocol';
 
 const HISTORY_ENTRY = new URL(`./history-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-/** A crashed history thread is started again after this long. */
+/** A crashed history thread is started again after this long, doubling while it keeps dying young, up to the longest. */
 const RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+/** A thread that ran this long before dying starts its next restart from the shortest delay again. */
+const RESTART_RESET_MS = 60_000;
+/**
+ * A thread that has rows waiting in its port and has not reported for this
+ * long is stuck (a disk that does not answer): counted as a failure every
+ * second it stays so, so the history alert fires within seconds, not when
+ * the rows in flight reach their cap.
+ */
+const UNRESPONSIVE_MS = 3_000;
 /** A stop waits this long for the last commit and the sync's batch (the engine host gives the analytics worker 5 s). */
 const STOP_TIMEOUT_MS = 4_000;
 /**
@@ -43,12 +53,17 @@ export class HistoryThread {
   private lost = 0;
   private stopping = false;
   private stopped: (() => void) | null = null;
+  /** When the running thread last reported, and when a stuck one was last counted (epoch ms). */
+  private lastReportAt = Date.now();
+  private stuckCountedAt = -Infinity;
+  private startedAt = Date.now();
+  private restartDelayMs = RESTART_DELAY_MS;
 
   constructor(
     private readonly data: HistoryWorkerData,
     /** The thread died and is being restarted: `reason` in words (an engine worker restart). */
     private readonly onRestart: (reason: string) => void,
-    private readonly maxRowsInFlight = MAX_ROWS_IN_FLIGHT,
+    private readonly limits: { readonly maxRowsInFlight?: number; readonly unresponsiveMs?: number } = {},
   ) {
     this.start();
   }
@@ -80,7 +95,7 @@ export class HistoryThread {
   /** One boundary's evaluations (in any order) and their instruments; posted as one message. */
   boundary(time: number, evaluations: readonly SampleEvaluation[], instrumentOf: (index: number) => Instrument): void {
     const behind = this.behind;
-    if (this.worker && behind + evaluations.length > this.maxRowsInFlight) {
+    if (this.worker && behind + evaluations.length > (this.limits.maxRowsInFlight ?? MAX_ROWS_IN_FLIGHT)) {
       this.lose(evaluations.length, `the history thread is ${behind} rows behind (a stuck disk?)`);
       const alerts = evaluations.flatMap((e) => e.alerts);
       const events = evaluations.flatMap((e) => e.events);
@@ -106,6 +121,20 @@ export class HistoryThread {
       for (const event of evaluation.events) events.push(event);
     }
     this.post({ type: 'boundary', time, instruments, keys, params, alerts, events }, evaluations.length);
+  }
+
+  /**
+   * Counts a thread that has rows waiting and has not reported for a while
+   * as failing, once a second while it stays so (the caller asks at each
+   * boundary, before it reads {@link failures}).
+   */
+  checkResponsive(now: number): void {
+    if (!this.worker || this.behind <= 0) return;
+    const silentMs = now - this.lastReportAt;
+    if (silentMs < (this.limits.unresponsiveMs ?? UNRESPONSIVE_MS) || now - this.stuckCountedAt < 1_000) return;
+    this.stuckCountedAt = now;
+    this.ownFailures += 1;
+    this.latestError = `the history thread has not answered for ${(silentMs / 1000).toFixed(0)} s with ${this.behind} rows waiting for it (a stuck disk?)`;
   }
 
   /** Samples not stored, and why: a failure the history alert counts. */
@@ -146,7 +175,10 @@ export class HistoryThread {
     const worker = this.worker;
     if (!worker) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+      const timer = setTimeout(() => {
+        process.stderr.write(`history: the history thread had not committed all it was sent ${STOP_TIMEOUT_MS / 1000} s into the stop: ended; its last uncommitted rows are lost\n`);
+        void worker.terminate();
+      }, STOP_TIMEOUT_MS);
       this.stopped = () => {
         clearTimeout(timer);
         resolve();
@@ -159,7 +191,12 @@ export class HistoryThread {
     if (this.worker) {
       this.worker.postMessage(command);
       this.posted += samples;
-    } else if (!this.stopping) this.lose(samples, 'the history thread was restarting');
+    } else if (this.stopping) return;
+    else if (samples > 0) this.lose(samples, 'the history thread was restarting');
+    else {
+      this.ownFailures += 1;
+      this.latestError = `the history thread was restarting: a ${command.type.replace('_', ' ')} message was not stored`;
+    }
   }
 
   private start(): void {
@@ -167,8 +204,10 @@ export class HistoryThread {
     this.worker = worker;
     this.sent.clear();
     this.posted = 0;
+    this.startedAt = this.lastReportAt = Date.now();
     worker.on('message', (report: HistoryReport) => {
-      if (report.type !== 'status') return;
+      if (report.type !== 'status' || this.worker !== worker) return;
+      this.lastReportAt = Date.now();
       if (report.failures > this.reported.failures) this.latestError = report.lastError;
       this.reported = report;
     });
@@ -194,11 +233,13 @@ export class HistoryThread {
     process.stderr.write(`history: ${this.latestError}\n`);
     this.onRestart(`history thread: ${reason}`);
     const time = Date.now();
+    // A thread that cannot start (a file it cannot open) is not restarted every second for ever.
+    this.restartDelayMs = time - this.startedAt >= RESTART_RESET_MS ? RESTART_DELAY_MS : Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2);
     setTimeout(() => {
       if (this.stopping) return;
       this.start();
       // The feed log keeps it with the other worker restarts.
       this.workerRestart('history', time, reason);
-    }, RESTART_DELAY_MS).unref();
+    }, this.restartDelayMs).unref();
   }
 }

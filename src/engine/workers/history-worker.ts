@@ -13,7 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Instrument } from '../../shared/core/model';
 import { openHistoryDb } from '../storage/history-db';
 import { HistoryWriter } from '../storage/history-writer';
-import { recordCaptureProgress, recordCaptureStart } from '../storage/capture-log';
+import { openCaptureId, recordCaptureProgress, recordCaptureStart } from '../storage/capture-log';
 import { scheduleRetention } from '../storage/retention';
 import { startBackgroundSync, type SyncLoop } from '../sync/sync-loop';
 import { BoundaryGuard } from './boundary-guard';
@@ -38,6 +38,8 @@ const HISTORY_MAX_PENDING_ROWS = 150_000;
  */
 const BOUNDARY_LEAD_MS = 25;
 const BOUNDARY_MAX_HOLD_MS = 150;
+/** A stop commits what waits for at most this long (the analytics worker waits 4 s for the whole stop). */
+const STOP_DRAIN_MS = 3_000;
 
 let failures = 0;
 let dropped = 0;
@@ -133,7 +135,12 @@ parentPort!.on('message', (command: HistoryCommand) => {
       return;
     case 'acknowledge':
       try {
-        history.acknowledge(command.alertId, command.ack, command.event);
+        // False: no alert row to mark (its boundary was lost with a crashed thread); said, not skipped.
+        if (!history.acknowledge(command.alertId, command.ack, command.event)) {
+          failures += 1;
+          lastError = `acknowledgement of ${command.alertId} not stored: the alert is not in the history`;
+          report();
+        }
       } catch (error) {
         failures += 1;
         lastError = `acknowledgement of ${command.alertId} not stored: ${error instanceof Error ? error.message : String(error)}`;
@@ -142,7 +149,8 @@ parentPort!.on('message', (command: HistoryCommand) => {
       return;
     case 'capture_log':
       try {
-        const id = captureIds.get(command.path) ?? recordCaptureStart(db, { path: command.path, venue: command.venue, started: command.started });
+        // A thread restarted during a recording finds its row again rather than opening a second one.
+        const id = captureIds.get(command.path) ?? openCaptureId(db, command.path) ?? recordCaptureStart(db, { path: command.path, venue: command.venue, started: command.started });
         captureIds.set(command.path, id);
         if (command.ended !== null) {
           recordCaptureProgress(db, id, { frames: command.frames, bytes: command.bytes, ended: command.ended });
@@ -180,13 +188,19 @@ parentPort!.on('message', (command: HistoryCommand) => {
 async function stopAll(): Promise<void> {
   clearInterval(statusTimer);
   retention.stop();
-  // History first: nothing already received may wait on a slow central server.
+  // History first: nothing already received may wait on a slow central server. In
+  // transactions of 50 ms: if the stop runs out of time, only the tail is lost.
   try {
+    if (!history.drain(50, performance.now() + STOP_DRAIN_MS)) process.stderr.write(`history: ${history.stats.pending} rows still waiting ${STOP_DRAIN_MS / 1000} s into the stop\n`);
     history.close();
   } catch (error) {
     process.stderr.write(`history: final write failed: ${error instanceof Error ? error.message : String(error)}\n`);
   }
-  if (syncLoop) await Promise.race([syncLoop.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  if (syncLoop) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([syncLoop.stop().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+    clearTimeout(timer);
+  }
   db.close();
   toAnalytics({ type: 'stopped' });
   parentPort!.close();
