@@ -145,6 +145,7 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
   }, 60_000);
 
   it('the analytics worker held up: a critical analytics_lag alert on the engine, notified, resolved once it catches up', async () => {
+    const historyBefore = transitions('history_write_failures_in_window', 'engine').length;
     running.service.engine.stallAnalytics(3_000);
     await waitFor(() => transitions('analytics_lag_seconds', 'engine').includes('firing'), 'analytics_lag firing', 20_000);
     const firing = alertEvents().flatMap((e) => e.events).find((ev) => ev.metric === 'analytics_lag_seconds' && ev.kind === 'firing')!;
@@ -152,6 +153,8 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     await waitFor(() => notified('analytics_lag_seconds').length > 0, 'an analytics_lag notification');
     await waitFor(() => transitions('analytics_lag_seconds', 'engine').includes('resolved'), 'analytics_lag resolved', 20_000);
     expect(lines.join('\n')).toMatch(/engine CRIT analytics_lag: analytics \d\.\d s behind/);
+    // The history thread's reports waited unread while analytics was held: that is no stuck history.
+    expect(transitions('history_write_failures_in_window', 'engine').slice(historyBefore)).toEqual([]);
   }, 60_000);
 
   it('history writes failing (a table gone from under the writer): a critical alert saying why, resolved once writes work again', async () => {

@@ -17,6 +17,7 @@ import { PERP, syntheticSamples } from '../storage/fixtures/synthetic';
 import { alertOf, eventOf, tempDbPath } from '../storage/helpers';
 
 const config = loadConfig(join(repoRoot, 'config'));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SPOT = { ...PERP, symbol: 'BTCUSDT', venue: 'binance-spot', type: 'spot', id: 'BTC-USDT' } as const;
 const threads: HistoryThread[] = [];
 afterEach(async () => {
@@ -37,7 +38,8 @@ describe('HistoryThread', () => {
       thread.boundary(pair[0]!.sample.time, pair, (i) => (i === 0 ? PERP : SPOT));
       return pair[0]!.sample.time;
     };
-    thread.test({ type: 'stall', ms: 1_500 });
+    thread.test({ type: 'stall', ms: 3_000 });
+    thread.checkResponsive(Date.now());
     boundary();
     boundary();
     expect(thread.failures).toBe(0);
@@ -47,7 +49,7 @@ describe('HistoryThread', () => {
     expect(thread.failures).toBe(1);
     expect(thread.lastError).toBe('the history thread is 4 rows behind (a stuck disk?): 2 samples lost unwritten');
     // Stuck with rows waiting and silent past its limit: a failure, once a second while it stays so.
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await sleep(800);
     thread.checkResponsive(Date.now());
     expect(thread.failures).toBe(2);
     expect(thread.lastError).toMatch(/^the history thread has not answered for [01] s with 4 rows waiting for it \(a stuck disk\?\)$/);
@@ -55,19 +57,30 @@ describe('HistoryThread', () => {
     expect(thread.failures).toBe(2);
     // Freed, it takes what queued; rows are accepted again, and a thread that answers is not counted.
     await waitFor(() => thread.behind === 0 && thread.pending === 0, 'the thread caught up', 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sleep(1_100);
     thread.checkResponsive(Date.now());
     expect(thread.failures).toBe(2);
-    const last = boundary();
+    // Checks further apart than 2 s mean the caller was held up itself (the thread's reports wait unread): that gap is not the thread's.
+    thread.test({ type: 'stall', ms: 5_000 });
+    const heldUp = boundary();
+    await sleep(2_200);
+    thread.checkResponsive(Date.now());
     expect(thread.failures).toBe(2);
+    await sleep(600);
+    thread.checkResponsive(Date.now());
+    expect(thread.failures).toBe(3);
+    await waitFor(() => thread.behind === 0 && thread.pending === 0, 'the thread caught up again', 10_000);
+    const last = boundary();
+    expect(thread.failures).toBe(3);
     await thread.stop();
     const db = openHistoryDb(dbPath);
     try {
       const times = db.prepare('SELECT s.time FROM samples s JOIN instruments i ON i.id = s.instrument_id WHERE i.key = ? ORDER BY s.time').pluck().all('binance-usdm:BTCUSDT') as number[];
-      expect(times).toHaveLength(3);
+      expect(times).toHaveLength(4);
       expect(times).not.toContain(droppedAt);
+      expect(times).toContain(heldUp);
       expect(times.at(-1)).toBe(last);
-      expect(db.prepare('SELECT count(*) FROM samples').pluck().get()).toBe(6);
+      expect(db.prepare('SELECT count(*) FROM samples').pluck().get()).toBe(8);
       expect(alertTrail(db, alert.id).map((e) => e.kind)).toEqual(['firing']);
     } finally {
       db.close();

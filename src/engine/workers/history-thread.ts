@@ -20,6 +20,8 @@ const RESTART_RESET_MS = 60_000;
  * the rows in flight reach their cap.
  */
 const UNRESPONSIVE_MS = 3_000;
+/** Calls of the stuck check further apart than this mean the caller itself was held up. */
+const CHECK_GAP_MS = 2_000;
 /** A stop waits this long for the last commit and the sync's batch (the engine host gives the analytics worker 5 s). */
 const STOP_TIMEOUT_MS = 4_000;
 /**
@@ -56,6 +58,8 @@ export class HistoryThread {
   /** When the running thread last reported, and when a stuck one was last counted (epoch ms). */
   private lastReportAt = Date.now();
   private stuckCountedAt = -Infinity;
+  /** When {@link checkResponsive} last ran: a gap in its calls is this thread's own absence, not the history thread's. */
+  private checkedAt = -Infinity;
   private startedAt = Date.now();
   private restartDelayMs = RESTART_DELAY_MS;
 
@@ -129,6 +133,10 @@ export class HistoryThread {
    * boundary, before it reads {@link failures}).
    */
   checkResponsive(now: number): void {
+    const away = now - this.checkedAt > CHECK_GAP_MS;
+    this.checkedAt = now;
+    // This thread was held up itself (its reports wait unread in its port): the history thread gets a fresh window.
+    if (away) this.lastReportAt = Math.max(this.lastReportAt, now);
     if (!this.worker || this.behind <= 0) return;
     const silentMs = now - this.lastReportAt;
     if (silentMs < (this.limits.unresponsiveMs ?? UNRESPONSIVE_MS) || now - this.stuckCountedAt < 1_000) return;
