@@ -33,14 +33,6 @@ const UI_CHUNK = 32;
 const EVALUATION_CHUNK = 128;
 const UI_SLICE_MS = 4;
 /**
- * UI copies stop this long before a live boundary (a slice started just
- * before it ends by then, with room for a starved thread), and wait at most
- * this long after it for its evaluation (a late venue, a worker behind); at
- * 1 s sampling, scaled down with shorter intervals (BoundaryGuard.forInterval).
- */
-const BOUNDARY_LEAD_MS = 25;
-const BOUNDARY_MAX_HOLD_MS = 150;
-/**
  * Complete boundaries held for evaluation at most: past it the oldest are
  * shed and counted (boundary-queue.ts). Ten seconds of the market: a burst
  * is absorbed, a machine that cannot keep up stays 10 s late (and alerting)
@@ -52,7 +44,7 @@ const OFFSCREEN_MS = OFFSCREEN_EVERY * SUMMARY_INTERVAL_MS;
 
 const MEMORY_REPORT_MS = 5_000;
 /** UI copies hold off from just before a boundary until its alerts are out. */
-const guard = BoundaryGuard.forInterval(data.config.features.sampling.intervalMs, BOUNDARY_LEAD_MS, BOUNDARY_MAX_HOLD_MS);
+const guard = BoundaryGuard.live(data.config.features.sampling.intervalMs);
 
 /** What goes to main at the next UI tick, per instrument. */
 const latest = new Map<string, ShownEvaluation>();

@@ -28,6 +28,17 @@ export class BoundaryGuard {
   }
 
   /**
+   * The live engine's guard (the analytics worker's UI copies, the history
+   * thread's commits): background work stops 25 ms before a boundary (a
+   * slice started just before it ends by then, with room for a starved
+   * thread) and waits at most 150 ms after it for its evaluation (a late
+   * venue, a worker behind), at 1 s sampling; scaled with shorter intervals.
+   */
+  static live(intervalMs: number): BoundaryGuard {
+    return BoundaryGuard.forInterval(intervalMs, 25, 150);
+  }
+
+  /**
    * A guard for a sampling interval: `leadMs` and `maxHoldMs` as given for
    * the usual 1 s interval, scaled down with shorter intervals so background
    * work keeps at least 82.5 % of every interval.

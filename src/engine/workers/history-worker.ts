@@ -30,14 +30,6 @@ const HISTORY_SLICE_MS = 4;
  * history alert says so (docs/performance.md, session 5).
  */
 const HISTORY_MAX_PENDING_ROWS = 150_000;
-/**
- * Slices hold off from this long before a live boundary until the analytics
- * worker says it was evaluated (at most the hold after it): on a machine with
- * few cores a commit must not take one from the threads a boundary's alerts
- * pass through (boundary-guard.ts).
- */
-const BOUNDARY_LEAD_MS = 25;
-const BOUNDARY_MAX_HOLD_MS = 150;
 /** A stop commits what waits for at most this long (the analytics worker waits 4 s for the whole stop). */
 const STOP_DRAIN_MS = 3_000;
 
@@ -48,7 +40,9 @@ let dropLoggedAt = -Infinity;
 
 // Checked by the console service before the engine started (quick_check is O(size)).
 const db = openHistoryDb(data.dbPath, { integrityCheck: 'off' });
-const guard = BoundaryGuard.forInterval(data.config.features.sampling.intervalMs, BOUNDARY_LEAD_MS, BOUNDARY_MAX_HOLD_MS);
+// Slices hold off a live boundary until the analytics worker says it was evaluated: on a machine
+// with few cores a commit must not take one from the threads a boundary's alerts pass through.
+const guard = BoundaryGuard.live(data.config.features.sampling.intervalMs);
 const history = new HistoryWriter(db, {
   sampleIntervalMs: data.config.features.sampling.intervalMs,
   sliceMs: HISTORY_SLICE_MS,
