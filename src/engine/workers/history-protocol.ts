@@ -44,16 +44,14 @@ export type HistoryReport =
   /**
    * Failed writes and dropped rows so far (both raise the engine's history
    * alert), the last error in words, and the rows waiting; sent on every
-   * failure or drop and with each memory report.
+   * failure or drop and every second. The thread's end is its exit.
    */
-  | {
+  {
       readonly type: 'status';
       readonly failures: number;
       readonly lastError: string | null;
-      readonly dropped: number;
       readonly pending: number;
       /** Sample rows taken from the port so far: the sender's measure of how far behind the thread is. */
       readonly received: number;
       readonly heapUsedBytes: number;
-    }
-  | { readonly type: 'stopped' };
+    };

@@ -45,7 +45,7 @@ export class HistoryThread {
   private worker: Worker | null = null;
   /** The instrument last sent per key: a row's instrument crosses only when new or changed. */
   private readonly sent = new Map<string, Instrument>();
-  private reported = { failures: 0, lastError: null as string | null, dropped: 0, pending: 0, received: 0, heapUsedBytes: 0 };
+  private reported = { failures: 0, lastError: null as string | null, pending: 0, received: 0, heapUsedBytes: 0 };
   /** Sample rows posted to the running thread so far. */
   private posted = 0;
   /** Failures and lost rows of threads that died, beside what the running one reported. */
@@ -214,7 +214,7 @@ export class HistoryThread {
     this.posted = 0;
     this.startedAt = this.lastReportAt = Date.now();
     worker.on('message', (report: HistoryReport) => {
-      if (report.type !== 'status' || this.worker !== worker) return;
+      if (this.worker !== worker) return;
       this.lastReportAt = Date.now();
       if (report.failures > this.reported.failures) this.latestError = report.lastError;
       this.reported = report;
@@ -237,7 +237,7 @@ export class HistoryThread {
     // What the dead thread had reported stays counted.
     this.ownFailures += this.reported.failures + 1;
     this.latestError = `history thread stopped (${reason}): restarted; rows it had not committed are lost`;
-    this.reported = { failures: 0, lastError: null, dropped: 0, pending: 0, received: 0, heapUsedBytes: 0 };
+    this.reported = { failures: 0, lastError: null, pending: 0, received: 0, heapUsedBytes: 0 };
     process.stderr.write(`history: ${this.latestError}\n`);
     this.onRestart(`history thread: ${reason}`);
     const time = Date.now();

@@ -87,7 +87,7 @@ try {
 }
 
 function report(): void {
-  toAnalytics({ type: 'status', failures, lastError, dropped, pending: history.stats.pending, received, heapUsedBytes: getHeapStatistics().used_heap_size });
+  toAnalytics({ type: 'status', failures, lastError, pending: history.stats.pending, received, heapUsedBytes: getHeapStatistics().used_heap_size });
 }
 // Often enough for the sender to tell a stuck thread (no report, rows piling up in its port) from a busy one.
 const statusTimer = setInterval(report, data.statusIntervalMs ?? 1_000);
@@ -196,6 +196,5 @@ async function stopAll(): Promise<void> {
     clearTimeout(timer);
   }
   db.close();
-  toAnalytics({ type: 'stopped' });
   parentPort!.close();
 }
