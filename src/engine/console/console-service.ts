@@ -66,6 +66,9 @@ export interface ConsoleServiceOptions {
   readonly feedLog?: (line: string) => void;
 }
 
+/** How often silences that ran out on their own are looked for, while a notification is held (ms). */
+const HELD_CHECK_MS = 1_000;
+
 /**
  * The engine side of {@link ConsoleApi}: the live engine (EngineHost, its
  * workers and history) or a replayed capture, behind the one contract the
@@ -73,9 +76,6 @@ export interface ConsoleServiceOptions {
  * Live data keeps flowing into history and notifications while a replay is
  * on screen: surveillance does not pause because someone is investigating.
  */
-/** How often silences that ran out on their own are looked for, while a notification is held (ms). */
-const HELD_CHECK_MS = 1_000;
-
 export class ConsoleService implements ConsoleApi {
   private readonly host: EngineHost;
   private readonly context: RowContext;

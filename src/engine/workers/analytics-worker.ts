@@ -91,12 +91,11 @@ interface PendingBoundary {
 const pending = new Map<number, PendingBoundary>();
 /** Unplanned worker restarts per venue (`engine` for this worker's own): a feed-integrity condition. */
 const workerRestarts: Record<string, { count: number; lastReason: string }> = {};
+function countRestart(who: string, reason: string): void {
+  workerRestarts[who] = { count: (workerRestarts[who]?.count ?? 0) + 1, lastReason: reason };
+}
 /** The history thread, when the engine keeps a history file; a crash of it is an engine worker restart. */
-const history = data.dbPath
-  ? new HistoryThread({ config: data.config, dbPath: data.dbPath }, (reason) => {
-      workerRestarts[ENGINE_SUBJECT] = { count: (workerRestarts[ENGINE_SUBJECT]?.count ?? 0) + 1, lastReason: reason };
-    })
-  : null;
+const history = data.dbPath ? new HistoryThread({ config: data.config, dbPath: data.dbPath }, (reason) => countRestart(ENGINE_SUBJECT, reason)) : null;
 const venues = new Set<VenueId>(data.venues);
 const ports = new Map<VenueId, MessagePort>();
 
@@ -314,7 +313,7 @@ parentPort!.on('message', (command: AnalyticsCommand) => {
         const who = command.venue ?? ENGINE_SUBJECT;
         // The engine's threads share one subject: its reason says which one restarted.
         const reason = command.venue === null ? `${command.worker} worker: ${command.reason}` : command.reason;
-        workerRestarts[who] = { count: (workerRestarts[who]?.count ?? 0) + 1, lastReason: reason };
+        countRestart(who, reason);
       }
       history?.workerRestart(command.worker, command.time, command.reason);
       return;
