@@ -177,6 +177,52 @@ export interface FeedView {
   readonly lastWorkerRestart: { readonly time: number; readonly worker: string; readonly reason: string } | null;
 }
 
+/** One thread of the live engine: main, analytics, history, or a venue's feed (`feed:binance`). */
+export interface EngineThreadView {
+  readonly thread: string;
+  /** `restarting`: it died and its restart is pending (feeds: or it is being started afresh on purpose). */
+  readonly state: 'running' | 'restarting';
+  /** V8 heap in use as it last reported, bytes; null before its first report. */
+  readonly heapUsedBytes: number | null;
+  /** Epoch ms of its latest report (every second); null before the first. A thread that stops reporting is stuck. */
+  readonly reportedAt: number | null;
+  /** Unplanned restarts since the engine started. */
+  readonly restarts: number;
+  readonly lastRestart: { readonly time: number; readonly reason: string } | null;
+}
+
+/**
+ * The live engine's threads, as the Feeds view's engine table shows them:
+ * whether each runs and reports, its heap, its restarts; how late analytics
+ * evaluates; what the history thread has not yet written. Sent about once a
+ * second and on every restart; in a replay it is still the live engine's.
+ */
+export interface EngineView {
+  /** Epoch ms main built it. */
+  readonly time: number;
+  readonly threads: readonly EngineThreadView[];
+  /** Null until the analytics worker first reported. */
+  readonly analytics: {
+    /** The latest boundary evaluated (epoch ms) and how late its evaluation began; null before the first. */
+    readonly lastBoundary: { readonly time: number; readonly lagMs: number } | null;
+    readonly evaluated: number;
+    /** Boundaries dropped unevaluated to catch up (the engine alert says so). */
+    readonly shed: number;
+    /** Complete boundaries waiting for evaluation. */
+    readonly waiting: number;
+  } | null;
+  /** Null without a history file, or until analytics first reported. */
+  readonly history: {
+    readonly pendingRows: number;
+    readonly behindRows: number;
+    /** Failed writes, lost rows, crashes and stuck spells, since analytics started it. */
+    readonly failures: number;
+    readonly lastError: string | null;
+    /** When the last error was seen (epoch ms). */
+    readonly lastErrorAt: number | null;
+  } | null;
+}
+
 export type ReplaySpeed = 'max' | number;
 
 export interface ReplayState {
@@ -239,6 +285,8 @@ export interface ConsoleSnapshot {
   readonly captures?: CaptureAccess;
   /** Every silence not expired, and the ones expired in the last day (docs/alerts.md); absent from older engines. */
   readonly silences?: readonly Silence[];
+  /** The live engine's threads; absent from older engines and consoles without an engine. */
+  readonly engine?: EngineView | null;
 }
 
 /**
@@ -284,6 +332,8 @@ export type ConsoleEvent =
   /** Every alert transition, in order; never coalesced or dropped. */
   | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly AlertView[] }
   | { readonly type: 'feeds'; readonly feeds: readonly FeedView[] }
+  /** The live engine's threads: about once a second and on a restart; the latest replaces the one before. */
+  | { readonly type: 'engine'; readonly engine: EngineView }
   /** The book chosen with `watchBook`, a few times a second. */
   | { readonly type: 'book'; readonly ladder: BookLadder }
   | { readonly type: 'replay'; readonly state: ReplayState }

@@ -4,7 +4,8 @@ import { loadConfig } from '../../src/engine/config';
 import { runConsole, type RunningConsole } from '../../src/engine/console/run-console';
 import { startSimServer, type SimServer } from '../../src/engine/simulator';
 import type { Config, FeedRuleConfig } from '../../src/shared/config';
-import type { AlertHistoryRow, ConsoleEvent } from '../../src/shared/contract';
+import type { AlertHistoryRow, ConsoleEvent, EngineView } from '../../src/shared/contract';
+import { engineThreadRows } from '../../src/renderer/src/model/engine-threads';
 import type { Alert, AlertEvent } from '../../src/shared/core/model';
 import { SHIPPED_CONFIG } from '../config/helpers';
 import { waitFor } from '../support/loopback-exchange';
@@ -90,6 +91,9 @@ const alertEvents = (): { events: readonly AlertEvent[]; alerts: readonly Alert[
   client.events.filter((e): e is Extract<ConsoleEvent, { type: 'alerts' }> => e.type === 'alerts');
 const transitions = (metric: string, key: string): string[] =>
   alertEvents().flatMap((e) => e.events.filter((ev) => ev.metric === metric && ev.alertId.startsWith(`${key}/`)).map((ev) => ev.kind));
+const engineViews = (): EngineView[] => client.events.flatMap((e) => (e.type === 'engine' ? [e.engine] : []));
+/** The engine table's row of `thread` as the screen would show it when the view was sent. */
+const threadRow = (view: EngineView, thread: string) => engineThreadRows(view, view.time).find((r) => r.thread === thread);
 const notified = (metric: string): Extract<ConsoleEvent, { type: 'notify' }>[] =>
   client.events.filter((e): e is Extract<ConsoleEvent, { type: 'notify' }> => e.type === 'notify' && e.alert.metric === metric);
 
@@ -141,6 +145,12 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     await waitFor(() => transitions('worker_restarts_in_window', 'okx').includes('firing'), 'worker_restart firing', 20_000);
     const alert = alertEvents().flatMap((e) => e.alerts).find((a) => a.metric === 'worker_restarts_in_window')!;
     expect(alert.detail).toMatch(/^feed worker restarted 1 time in 5 s \(last: (error|exit code).*\)$/);
+    // Its thread's row in the engine table counts it, with the reason; the other threads' rows do not.
+    await waitFor(() => engineViews().some((v) => v.threads.some((t) => t.thread === 'feed:okx' && t.restarts === 1)), 'the restart on feed:okx in the engine table', 5_000);
+    const view = engineViews().find((v) => v.threads.some((t) => t.thread === 'feed:okx' && t.restarts === 1))!;
+    expect(view.threads.find((t) => t.thread === 'feed:okx')!.lastRestart!.reason).toMatch(/^(error|exit code)/);
+    expect(view.threads.filter((t) => t.restarts > 0).map((t) => t.thread)).toEqual(['feed:okx']);
+    expect(view.threads.map((t) => t.thread)).toEqual(['main', 'analytics', 'history', 'feed:binance-coinm', 'feed:binance-spot', 'feed:binance-usdm', 'feed:bybit', 'feed:okx']);
     await waitFor(() => transitions('worker_restarts_in_window', 'okx').includes('resolved'), 'worker_restart resolved', 30_000);
   }, 60_000);
 
@@ -189,6 +199,14 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     await waitFor(() => transitions('history_write_failures_in_window', 'engine').slice(failuresBefore).includes('firing'), 'history_write_failures firing on the stuck thread', 10_000);
     const stuck = alertEvents().flatMap((e) => e.events).filter((ev) => ev.metric === 'history_write_failures_in_window' && ev.kind === 'firing').at(-1)!;
     expect(stuck.detail).toMatch(/history writes? failed in 3 s: the history thread has not answered for \d s with \d+ rows waiting for it \(a stuck disk\?\)$/);
+    // The engine table says which thread: history silent, rows behind it, analytics running and on time.
+    const shownStuck = (v: EngineView) => v.time > stalledAt && threadRow(v, 'history')?.state === 'silent' && /has not answered/.test(v.history?.lastError ?? '');
+    await waitFor(() => engineViews().some(shownStuck), 'the history thread shown silent, with why', 5_000);
+    const during = engineViews().find(shownStuck)!;
+    expect(threadRow(during, 'history')!.stateText).toMatch(/^no report for \d s$/);
+    expect(threadRow(during, 'analytics')!.state).toBe('running');
+    expect(during.history!.behindRows).toBeGreaterThan(0);
+    expect(during.analytics!.lastBoundary!.lagMs).toBeLessThan(1_500);
     const times = (): number[] => {
       const db = new Database(dbPath, { readonly: true });
       try {
@@ -212,6 +230,7 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     const restartsBefore = transitions('worker_restarts_in_window', 'engine').length;
     const failuresBefore = transitions('history_write_failures_in_window', 'engine').length;
     const crashedAt = Date.now();
+    const historyRestarts = (await client.call('snapshot')).engine!.threads.find((t) => t.thread === 'history')!.restarts;
     running.service.engine.testHistory({ type: 'crash' });
     await waitFor(() => transitions('worker_restarts_in_window', 'engine').slice(restartsBefore).includes('firing'), 'worker_restart firing on the engine', 20_000);
     const restart = alertEvents().flatMap((e) => e.alerts).filter((a) => a.metric === 'worker_restarts_in_window' && a.key === 'engine').at(-1)!;
@@ -228,5 +247,12 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     } finally {
       db.close();
     }
+    // The engine table counts the restart on the history thread's row, with its reason, and shows it running and reporting again.
+    const engine = (await client.call('snapshot')).engine!;
+    const history = engine.threads.find((t) => t.thread === 'history')!;
+    expect(history).toMatchObject({ state: 'running', restarts: historyRestarts + 1, lastRestart: { reason: 'error: history thread crash requested' } });
+    expect(history.lastRestart!.time).toBeGreaterThanOrEqual(crashedAt);
+    expect(threadRow(engine, 'history')!.state).toBe('running');
+    expect(engine.threads.find((t) => t.thread === 'analytics')!.restarts).toBe(0);
   }, 60_000);
 });

@@ -13,8 +13,8 @@ import { buildRenderer, CHROMIUM_ARGS, CHROMIUM_PATH, SCREENSHOT_DIR } from './b
  * The book ladder and the Feeds view of the demo console in Chromium
  * (`npm run demo stale_feed`: every OKX instrument goes silent 40 s in, for
  * 20 s): prices to the tick with aligned decimals, size bars, the ladder's
- * sample spread the summary's, sizes to the lot size; every Feeds cell under its header, and the
- * silent OKX connection in red with its age.
+ * sample spread the summary's, sizes to the lot size; every Feeds cell under its header, the
+ * silent OKX connection in red with its age, and the engine's threads under the feeds.
  */
 let running: RunningConsole;
 let browser: Browser;
@@ -230,4 +230,34 @@ describe('book ladder and feeds in the demo console (Chromium)', () => {
     expect(await page.locator('[data-testid="connection-row"][data-connection="okx-rest"] [data-testid="connection-link"]').textContent()).not.toMatch(/stale/);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'feeds-stale.png') });
   }, 90_000);
+  it("shows the engine's threads under the feeds: each running with its heap, and a crashed thread's restart on its own row", async () => {
+    const row = (thread: string) => page.locator(`[data-testid="engine-thread"][data-thread="${thread}"]`);
+    await expect.poll(() => page.getByTestId('engine-thread').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+    const threads = await page.getByTestId('engine-thread').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-thread')));
+    expect(threads.slice(0, 3)).toEqual(['main', 'analytics', 'history']);
+    expect(threads.slice(3)).toEqual(running.service.engine.venues.map((v) => `feed:${v}`).sort());
+    for (const thread of threads) {
+      await expect.poll(() => row(thread!).getAttribute('data-state'), { timeout: 5_000 }).toBe('running');
+      expect(await row(thread!).locator('td').nth(2).textContent(), `${thread} heap`).toMatch(/^\d+\.\d (KB|MB|GB)$/);
+    }
+    await expect.poll(() => row('analytics').getByTestId('engine-thread-backlog').textContent(), { timeout: 5_000 }).toMatch(/^lag \d+ ms · \d+ waiting/);
+    // On screen below the feeds at 1600x1000, not pushed out of sight by them.
+    const box = await page.getByTestId('engine').boundingBox();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(1000);
+
+    const venue = running.service.engine.venues.find((v) => v !== 'okx')!;
+    running.service.engine.crash(venue);
+    await expect.poll(() => row(`feed:${venue}`).getAttribute('data-restarts'), { timeout: 15_000 }).toBe('1');
+    await expect.poll(() => row(`feed:${venue}`).getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
+    expect(await row(`feed:${venue}`).locator('td').nth(4).textContent()).toMatch(/^\d\d:\d\d:\d\dZ (error|exit code)/);
+    running.service.engine.testHistory({ type: 'crash' });
+    await expect.poll(() => row('history').getAttribute('data-restarts'), { timeout: 15_000 }).toBe('1');
+    await expect.poll(() => row('history').getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
+    expect(await row('history').locator('td').nth(4).textContent()).toMatch(/^\d\d:\d\d:\d\dZ error: history thread crash requested$/);
+    // What the crash cost is in its detail, in red: the rows it had not committed, or what came while it was down.
+    expect(await row('history').locator('td').nth(6).textContent()).toMatch(/^\d\d:\d\d:\d\dZ (history thread stopped|the history thread was restarting)/);
+    // The other threads count none.
+    for (const thread of ['main', 'analytics']) expect(await row(thread).getAttribute('data-restarts')).toBe('0');
+    await page.getByTestId('engine').screenshot({ path: join(SCREENSHOT_DIR, 'feeds-engine-threads.png') });
+  }, 60_000);
 });

@@ -47,10 +47,10 @@ describe('the analytics worker under a burst of boundaries', () => {
     const config = loadConfig(SHIPPED_CONFIG);
     const worker: Worker = spawnWorker(ENTRY, { config, venues: ['okx'], dbPath });
     cleanups.push(async () => void (await worker.terminate()));
-    let last: Extract<AnalyticsEvent, { type: 'memory' }> | null = null;
+    let last: Extract<AnalyticsEvent, { type: 'engine_status' }> | null = null;
     const stopped = new Promise<void>((resolve) =>
       worker.on('message', (event: AnalyticsEvent) => {
-        if (event.type === 'memory') last = event;
+        if (event.type === 'engine_status') last = event;
         if (event.type === 'stopped') resolve();
       }),
     );
@@ -65,8 +65,12 @@ describe('the analytics worker under a burst of boundaries', () => {
       port1.postMessage({ type: 'book_samples', venue: 'okx', time, packed: packer.pack(time, [sample(time, i)]) });
     }
     // One venue: each boundary is complete as it arrives.
-    await waitFor(() => last !== null && last.boundaries !== undefined && last.boundaries.waiting === 0 && last.boundaries.evaluated + last.boundaries.shed === N, 'every boundary evaluated or shed', 30_000);
-    const { evaluated, shed } = last!.boundaries!;
+    await waitFor(() => last !== null && last.boundaries.waiting === 0 && last.boundaries.evaluated + last.boundaries.shed === N, 'every boundary evaluated or shed', 30_000);
+    const { evaluated, shed } = last!.boundaries;
+    // The newest boundary is never the one shed; it was about 55 minutes old when evaluated, and the status says so.
+    expect(last!.lastBoundary?.time).toBe(base + (N - 1) * 1000);
+    expect(last!.lastBoundary!.lagMs).toBeGreaterThan(3_300_000 - 1_000);
+    expect(last!.history).toMatchObject({ running: true, restarts: 0, lastRestart: null });
     worker.postMessage({ type: 'stop' });
     await stopped;
     port1.close();

@@ -88,7 +88,11 @@ describe('EngineHost (feed and analytics worker threads)', () => {
     const before = valid().length;
     await waitFor(() => valid().length >= before + 2, 'evaluations after the restart', 15_000);
     expect(exchange.connections.length).toBeGreaterThanOrEqual(2);
-    // Each thread's heap, as the workers report it (the analytics worker every 5 s, with its history queue).
+    // The restart is on its thread's row of the engine view, with its reason; no other thread counts one.
+    const view = host.engineView();
+    expect(view.threads.map((t) => [t.thread, t.restarts])).toEqual([['main', 0], ['analytics', 0], ['history', 0], ['feed:okx', 1]]);
+    expect(view.threads.find((t) => t.thread === 'feed:okx')!.lastRestart).toEqual({ time: restarts[0]!.time, reason: restarts[0]!.reason });
+    // Each thread's heap, as the workers report it (the analytics worker every second, with its history thread's).
     await waitFor(() => 'analytics' in host.memoryByThread() && 'feed:okx' in host.memoryByThread() && (host.memoryByThread().history?.heapUsedBytes ?? 0) > 0, 'memory reports of the workers', 12_000);
     const memory = host.memoryByThread();
     for (const thread of ['main', 'analytics', 'history', 'feed:okx']) expect(memory[thread]!.heapUsedBytes, thread).toBeGreaterThan(1_000_000);

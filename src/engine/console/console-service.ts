@@ -141,6 +141,8 @@ export class ConsoleService implements ConsoleApi {
         onBook: (ladder) => {
           if (!this.replay && ladder.key === this.watched) this.emit({ type: 'book', ladder });
         },
+        // The live engine's threads, during a replay too: surveillance goes on underneath it.
+        onEngine: (engine) => this.emit({ type: 'engine', engine }),
       },
     });
   }
@@ -196,6 +198,7 @@ export class ConsoleService implements ConsoleApi {
       serverTime: Date.now(),
       captures: { folders: this.captureDirs, anyPath: this.options.openAnyCapture === true },
       silences: this.desk.silences(Date.now()),
+      engine: this.started ? this.host.engineView() : null,
     };
   }
 

@@ -42,7 +42,8 @@ const MAX_BOUNDARY_BACKLOG = 10;
 /** Rows no client shows reach main this often (ui-cadence.ts OFFSCREEN_EVERY × SUMMARY_INTERVAL_MS, the client sessions' cadence). */
 const OFFSCREEN_MS = OFFSCREEN_EVERY * SUMMARY_INTERVAL_MS;
 
-const MEMORY_REPORT_MS = 5_000;
+/** The engine table's figures (contract.ts `EngineView`) reach main this often. */
+const STATUS_REPORT_MS = 1_000;
 /** UI copies hold off from just before a boundary until its alerts are out. */
 const guard = BoundaryGuard.live(data.config.features.sampling.intervalMs);
 
@@ -125,11 +126,13 @@ function onFeedMessage(message: FeedToAnalytics): void {
 
 /**
  * Complete boundaries, evaluated one per turn of the event loop so that the
- * history flush, the UI copies and the memory report run between them
+ * history flush, the UI copies and the status report run between them
  * (boundary-queue.ts); past {@link MAX_BOUNDARY_BACKLOG} the oldest are shed.
  */
 const ready = new BoundaryQueue<{ readonly reports: VenueReport[]; readonly screen: BoundaryScreen }>(MAX_BOUNDARY_BACKLOG);
 let evaluationScheduled = false;
+/** The latest boundary evaluated and how late; null before the first. */
+let lastBoundary: { time: number; lagMs: number } | null = null;
 /** Shed boundaries are logged at most every {@link SHED_LOG_MS}: the alert is the operator's signal, the log the engineer's. */
 const SHED_LOG_MS = 10_000;
 let shedLoggedAt = -Infinity;
@@ -170,10 +173,11 @@ function evaluateBoundary(time: number, reports: VenueReport[], screen: Boundary
   const alerts: Alert[] = [];
   // A history thread stuck in a write answers nothing: counted here, so the history alert fires within seconds.
   history?.checkResponsive(Date.now());
+  // Live boundaries are wall-clock instants, so this is how late their evaluation is.
+  lastBoundary = { time, lagMs: Date.now() - time };
   const engine: EngineFeedObservation = {
     workerRestarts,
-    // Live boundaries are wall-clock instants, so this is how late their evaluation is.
-    analyticsLagMs: Date.now() - time,
+    analyticsLagMs: lastBoundary.lagMs,
     shedBoundaries: ready.shed,
     historyWriteFailures: history?.failures ?? 0,
     lastHistoryError: history?.lastError ?? null,
@@ -237,11 +241,17 @@ function completingReport(reports: readonly VenueReport[]): VenueReport | undefi
 
 /** A UI copy still going out in slices: the next tick waits for it, so a newer evaluation never overtakes an older one. */
 let uiPosting = false;
-/** What this thread holds, for the console's memory figures (bench/soak-bench.ts prints them). */
-const memoryTimer = setInterval(() => {
-  toMain({ type: 'memory', heapUsedBytes: getHeapStatistics().used_heap_size, historyPending: history?.pending ?? 0, ...(history ? { historyHeapUsedBytes: history.heapUsedBytes } : {}), boundaries: { evaluated: ready.taken, shed: ready.shed, waiting: ready.length } });
-}, MEMORY_REPORT_MS);
-memoryTimer.unref();
+/** This thread's and its history thread's state, for the console's engine table and memory figures. */
+const statusTimer = setInterval(() => {
+  toMain({
+    type: 'engine_status',
+    heapUsedBytes: getHeapStatistics().used_heap_size,
+    lastBoundary,
+    boundaries: { evaluated: ready.taken, shed: ready.shed, waiting: ready.length },
+    ...(history ? { history: history.status() } : {}),
+  });
+}, STATUS_REPORT_MS);
+statusTimer.unref();
 
 const uiTimer = setInterval(() => {
   if (latest.size === 0 || uiPosting) return;
@@ -355,7 +365,7 @@ function pushIfKnown(into: ShownEvaluation[], key: string, full: boolean): void 
 /** The history thread commits what it was sent and sync finishes its batch, then the thread ends. */
 async function stopAll(): Promise<void> {
   clearInterval(uiTimer);
-  clearInterval(memoryTimer);
+  clearInterval(statusTimer);
   for (const port of ports.values()) port.close();
   await history?.stop();
   toMain({ type: 'stopped' });

@@ -5,7 +5,7 @@
  * message callback) never yields while reports keep coming faster than they
  * are evaluated: Node delivers up to a thousand queued port messages in one
  * go, so on a starved machine the worker evaluated boundary after boundary
- * and its timers (the history flush, the UI copies, the memory report) and
+ * and its timers (the history flush, the UI copies, the status report) and
  * setImmediate slices never ran: history stopped being written and the
  * screen froze while the alerts still went out. Boundaries are queued here
  * instead and evaluated one per turn of the event loop.

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, type Worker } from 'node:worker_threads';
-import type { BookLadder } from '../../shared/contract';
+import type { BookLadder, EngineThreadView, EngineView } from '../../shared/contract';
 import type { Config } from '../../shared/config';
 import { instrumentKey, type Acknowledgement, type Alert, type AlertEvent, type VenueId } from '../../shared/core/model';
 import type { ShownEvaluation } from './ui-evaluation';
@@ -30,6 +30,8 @@ export interface EngineHostListener {
   onWorkerRestart?(restart: WorkerRestart): void;
   /** The book chosen with `watchBook`, a few times a second. */
   onBook?(ladder: BookLadder): void;
+  /** The engine's threads: at each analytics status (every second) and each restart. */
+  onEngine?(view: EngineView): void;
 }
 
 export interface EngineHostOptions {
@@ -50,10 +52,16 @@ export interface EngineHostOptions {
  * its books resync from fresh snapshots and its z-scores start over.
  */
 export class EngineHost {
-  readonly restarts: WorkerRestart[] = [];
   private analytics: Worker | null = null;
   private readonly feeds = new Map<VenueId, Worker>();
-  private readonly memory = new Map<string, { heapUsedBytes: number; historyPending?: number }>();
+  /** Each worker thread's latest report: its heap and when it came (epoch ms). */
+  private readonly reports = new Map<string, { heapUsedBytes: number; reportedAt: number }>();
+  /** The analytics worker's latest status (its boundaries, its history thread). */
+  private analyticsStatus: Extract<AnalyticsEvent, { type: 'engine_status' }> | null = null;
+  /** Unplanned restarts per thread (`analytics`, `history`, `feed:<venue>`). */
+  private readonly restartsOf = new Map<string, { count: number; last: WorkerRestart }>();
+  /** History thread restarts the current analytics worker has reported: a new one counts from 0. */
+  private historyRestartsSeen = 0;
   private readonly statuses = new Map<VenueId, FeedStatus>();
   private readonly recentRestarts = new Map<string, number[]>();
   private readonly pendingAcks = new Map<number, (event: AlertEvent | null) => void>();
@@ -188,7 +196,7 @@ export class EngineHost {
       if (event.type === 'recording_stopped') this.recordingStopped.get(worker)?.(event);
       if (event.type !== 'feed_status') return;
       this.statuses.set(venue, event.status);
-      if (event.heapUsedBytes !== undefined) this.memory.set(`feed:${venue}`, { heapUsedBytes: event.heapUsedBytes });
+      if (event.heapUsedBytes !== undefined) this.reports.set(`feed:${venue}`, { heapUsedBytes: event.heapUsedBytes, reportedAt: Date.now() });
       this.options.listener?.onFeedStatus?.(event);
     });
     worker.on('error', (error) => this.onWorkerExit(worker, `feed:${venue}`, venue, `error: ${error.message}`));
@@ -285,13 +293,59 @@ export class EngineHost {
         this.pendingAcks.get(event.requestId)?.(event.event);
         this.pendingAcks.delete(event.requestId);
         return;
-      case 'memory':
-        this.memory.set('analytics', { heapUsedBytes: event.heapUsedBytes, historyPending: event.historyPending });
-        if (event.historyHeapUsedBytes !== undefined) this.memory.set('history', { heapUsedBytes: event.historyHeapUsedBytes });
+      case 'engine_status':
+        this.onAnalyticsStatus(event);
         return;
       case 'stopped':
         return;
     }
+  }
+
+  private onAnalyticsStatus(status: Extract<AnalyticsEvent, { type: 'engine_status' }>): void {
+    this.analyticsStatus = status;
+    this.reports.set('analytics', { heapUsedBytes: status.heapUsedBytes, reportedAt: Date.now() });
+    const history = status.history;
+    if (history) {
+      if (history.heapUsedBytes > 0) this.reports.set('history', { heapUsedBytes: history.heapUsedBytes, reportedAt: history.reportedAt });
+      // Its restarts are the analytics worker's to make; counted here with the others (several between two reports count as several).
+      if (history.restarts > this.historyRestartsSeen && history.lastRestart) {
+        const count = (this.restartsOf.get('history')?.count ?? 0) + history.restarts - this.historyRestartsSeen;
+        this.restartsOf.set('history', { count, last: { worker: 'history', ...history.lastRestart } });
+        this.historyRestartsSeen = history.restarts;
+      }
+    }
+    this.options.listener?.onEngine?.(this.engineView());
+  }
+
+  /** The engine's threads now: what the console's engine table shows (contract.ts). */
+  engineView(): EngineView {
+    const now = Date.now();
+    const status = this.analyticsStatus;
+    const thread = (name: string, running: boolean): EngineThreadView => {
+      const report = this.reports.get(name);
+      const restarts = this.restartsOf.get(name);
+      return {
+        thread: name,
+        state: running ? 'running' : 'restarting',
+        heapUsedBytes: report?.heapUsedBytes ?? null,
+        reportedAt: report?.reportedAt ?? null,
+        restarts: restarts?.count ?? 0,
+        lastRestart: restarts ? { time: restarts.last.time, reason: restarts.last.reason } : null,
+      };
+    };
+    const threads: EngineThreadView[] = [
+      { ...thread('main', true), heapUsedBytes: getHeapStatistics().used_heap_size, reportedAt: now },
+      thread('analytics', this.analytics !== null),
+    ];
+    if (this.options.dbPath !== null) threads.push(thread('history', this.analytics !== null && (status?.history?.running ?? true)));
+    for (const venue of [...this.subscriptions.keys()].sort()) threads.push(thread(`feed:${venue}`, this.feeds.has(venue)));
+    const history = status?.history;
+    return {
+      time: now,
+      threads,
+      analytics: status ? { lastBoundary: status.lastBoundary, ...status.boundaries } : null,
+      history: history ? { pendingRows: history.pendingRows, behindRows: history.behindRows, failures: history.failures, lastError: history.lastError, lastErrorAt: history.lastErrorAt } : null,
+    };
   }
 
   /**
@@ -300,7 +354,10 @@ export class EngineHost {
    * engine's memory is when RSS grows.
    */
   memoryByThread(): Record<string, { heapUsedBytes: number; historyPending?: number }> {
-    return { main: { heapUsedBytes: getHeapStatistics().used_heap_size }, ...Object.fromEntries(this.memory) };
+    const out: Record<string, { heapUsedBytes: number; historyPending?: number }> = { main: { heapUsedBytes: getHeapStatistics().used_heap_size } };
+    for (const [name, report] of this.reports) out[name] = { heapUsedBytes: report.heapUsedBytes };
+    if (out.analytics) out.analytics = { ...out.analytics, historyPending: this.analyticsStatus?.history?.pendingRows ?? 0 };
+    return out;
   }
 
   /**
@@ -317,8 +374,14 @@ export class EngineHost {
     void current.terminate();
     const time = Date.now();
     const restart: WorkerRestart = { worker: name, reason, time };
-    this.restarts.push(restart);
+    this.restartsOf.set(name, { count: (this.restartsOf.get(name)?.count ?? 0) + 1, last: restart });
+    if (venue === null) {
+      // The new analytics worker starts its history thread afresh, and reports anew.
+      this.historyRestartsSeen = 0;
+      this.analyticsStatus = null;
+    }
     this.options.listener?.onWorkerRestart?.(restart);
+    this.options.listener?.onEngine?.(this.engineView());
     setTimeout(() => this.restart(name, venue, restart), this.restartDelay(name, time)).unref();
   }
 

@@ -33,6 +33,26 @@ const STOP_TIMEOUT_MS = 4_000;
  */
 export const MAX_ROWS_IN_FLIGHT = 150_000;
 
+/** The thread's state as the analytics worker sees it, sent to main with its own status. */
+export interface HistoryThreadStatus {
+  /** False between a crash and its restart. */
+  readonly running: boolean;
+  /** Epoch ms of the thread's latest report (it reports every second; started counts as one). */
+  readonly reportedAt: number;
+  readonly heapUsedBytes: number;
+  /** Rows it holds, not yet committed. */
+  readonly pendingRows: number;
+  /** Rows posted that it had not taken from its port when it last reported. */
+  readonly behindRows: number;
+  readonly failures: number;
+  readonly lastError: string | null;
+  /** When the last error was seen (epoch ms); null when none was. */
+  readonly lastErrorAt: number | null;
+  /** Crashes of it, restarted, since this analytics worker started it. */
+  readonly restarts: number;
+  readonly lastRestart: { readonly time: number; readonly reason: string } | null;
+}
+
 /**
  * The analytics worker's side of the history thread (history-worker.ts):
  * each boundary's rows reduced to their INSERT parameters and posted once
@@ -52,6 +72,8 @@ export class HistoryThread {
   private ownFailures = 0;
   /** The latest failure in words, whichever side saw it. */
   private latestError: string | null = null;
+  /** When {@link latestError} was seen (epoch ms). */
+  private latestErrorAt: number | null = null;
   private lost = 0;
   private stopping = false;
   private stopped: (() => void) | null = null;
@@ -62,6 +84,8 @@ export class HistoryThread {
   private checkedAt = -Infinity;
   private startedAt = Date.now();
   private restartDelayMs = RESTART_DELAY_MS;
+  private restartCount = 0;
+  private latestRestart: { readonly time: number; readonly reason: string } | null = null;
 
   constructor(
     private readonly data: HistoryWorkerData,
@@ -94,6 +118,22 @@ export class HistoryThread {
   /** Rows waiting in the thread, as it last reported. */
   get pending(): number {
     return this.reported.pending;
+  }
+
+  /** What the console's engine table shows of this thread (contract.ts `EngineView.history`). */
+  status(): HistoryThreadStatus {
+    return {
+      running: this.worker !== null,
+      reportedAt: this.lastReportAt,
+      heapUsedBytes: this.reported.heapUsedBytes,
+      pendingRows: this.reported.pending,
+      behindRows: this.worker ? Math.max(0, this.behind) : 0,
+      failures: this.failures,
+      lastError: this.latestError,
+      lastErrorAt: this.latestErrorAt,
+      restarts: this.restartCount,
+      lastRestart: this.latestRestart,
+    };
   }
 
   /** One boundary's evaluations (in any order) and their instruments; posted as one message. */
@@ -142,14 +182,19 @@ export class HistoryThread {
     if (silentMs < (this.limits.unresponsiveMs ?? UNRESPONSIVE_MS) || now - this.stuckCountedAt < 1_000) return;
     this.stuckCountedAt = now;
     this.ownFailures += 1;
-    this.latestError = `the history thread has not answered for ${(silentMs / 1000).toFixed(0)} s with ${this.behind} rows waiting for it (a stuck disk?)`;
+    this.noteError(`the history thread has not answered for ${(silentMs / 1000).toFixed(0)} s with ${this.behind} rows waiting for it (a stuck disk?)`);
+  }
+
+  private noteError(text: string | null): void {
+    this.latestError = text;
+    this.latestErrorAt = Date.now();
   }
 
   /** Samples not stored, and why: a failure the history alert counts. */
   private lose(samples: number, why: string): void {
     this.lost += samples;
     this.ownFailures += 1;
-    this.latestError = `${why}: ${this.lost} samples lost unwritten`;
+    this.noteError(`${why}: ${this.lost} samples lost unwritten`);
   }
 
   feedAlerts(step: Pick<FeedAlertStep, 'alerts' | 'events'>): void {
@@ -203,7 +248,7 @@ export class HistoryThread {
     else if (samples > 0) this.lose(samples, 'the history thread was restarting');
     else {
       this.ownFailures += 1;
-      this.latestError = `the history thread was restarting: a ${command.type.replace('_', ' ')} message was not stored`;
+      this.noteError(`the history thread was restarting: a ${command.type.replace('_', ' ')} message was not stored`);
     }
   }
 
@@ -216,7 +261,7 @@ export class HistoryThread {
     worker.on('message', (report: HistoryReport) => {
       if (this.worker !== worker) return;
       this.lastReportAt = Date.now();
-      if (report.failures > this.reported.failures) this.latestError = report.lastError;
+      if (report.failures > this.reported.failures) this.noteError(report.lastError);
       this.reported = report;
     });
     worker.on('error', (error) => this.onExit(worker, `error: ${error.message}`));
@@ -236,11 +281,13 @@ export class HistoryThread {
     void worker.terminate();
     // What the dead thread had reported stays counted.
     this.ownFailures += this.reported.failures + 1;
-    this.latestError = `history thread stopped (${reason}): restarted; rows it had not committed are lost`;
+    this.noteError(`history thread stopped (${reason}): restarted; rows it had not committed are lost`);
     this.reported = { failures: 0, lastError: null, pending: 0, received: 0, heapUsedBytes: 0 };
     process.stderr.write(`history: ${this.latestError}\n`);
     this.onRestart(`history thread: ${reason}`);
     const time = Date.now();
+    this.restartCount += 1;
+    this.latestRestart = { time, reason };
     // A thread that cannot start (a file it cannot open) is not restarted every second for ever.
     this.restartDelayMs = time - this.startedAt >= RESTART_RESET_MS ? RESTART_DELAY_MS : Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2);
     setTimeout(() => {

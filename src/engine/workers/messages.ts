@@ -15,6 +15,7 @@ import type { Acknowledgement, Alert, AlertEvent, VenueId } from '../../shared/c
 import type { ShownEvaluation } from './ui-evaluation';
 import type { FrameCounters, SyncEventKind, VenueHealth } from '../pipeline/venue-books';
 import type { PackedSamples } from './packed-samples';
+import type { HistoryThreadStatus } from './history-thread';
 import type { FeedSubscription } from '../feed/feed';
 import type { FeedStatus } from '../feed/feed-status';
 
@@ -147,16 +148,18 @@ export type AnalyticsEvent =
   | { readonly type: 'alerts'; readonly events: readonly AlertEvent[]; readonly alerts: readonly Alert[]; readonly timing?: AlertTiming }
   | { readonly type: 'acknowledged'; readonly requestId: number; readonly event: AlertEvent | null }
   /**
-   * Every few seconds: the worker's V8 heap in use, the history rows waiting
-   * for their commit, and its boundaries so far (evaluated, shed to catch up,
-   * waiting: workers/boundary-queue.ts).
+   * Every second: the worker's V8 heap in use, how late its latest boundary
+   * was evaluated, its boundaries so far (evaluated, shed to catch up,
+   * waiting: workers/boundary-queue.ts) and its history thread's state. The
+   * console's engine table and the memory figures of the soak bench read it.
    */
   | {
-      readonly type: 'memory';
+      readonly type: 'engine_status';
       readonly heapUsedBytes: number;
-      readonly historyPending: number;
-      /** The history thread's V8 heap in use, as it last reported (absent without a history file). */
-      readonly historyHeapUsedBytes?: number;
-      readonly boundaries?: { readonly evaluated: number; readonly shed: number; readonly waiting: number };
+      /** The latest boundary evaluated (its instant, epoch ms) and how late its evaluation began; null before the first. */
+      readonly lastBoundary: { readonly time: number; readonly lagMs: number } | null;
+      readonly boundaries: { readonly evaluated: number; readonly shed: number; readonly waiting: number };
+      /** Absent without a history file. */
+      readonly history?: HistoryThreadStatus;
     }
   | { readonly type: 'stopped' };

@@ -26,7 +26,7 @@ export interface EventPump {
  * Gathers engine events between frames and applies them with one store
  * update per frame: overview rows and summaries coalesce per key (only the
  * latest matters to the screen), alert events queue in order and are never dropped, feeds
- * merge by venue, book and replay keep the latest. A burst of events thus
+ * merge by venue, engine, book and replay keep the latest. A burst of events thus
  * costs one render, not one per message.
  */
 export function createEventPump(options: EventPumpOptions): EventPump {
@@ -73,6 +73,9 @@ export function createEventPump(options: EventPumpOptions): EventPump {
         case 'feeds':
           feeds ??= new Map();
           for (const feed of event.feeds) feeds.set(feed.venue, feed);
+          break;
+        case 'engine':
+          batch = { ...batch, engine: event.engine };
           break;
         case 'book':
           batch = { ...batch, book: event.ladder };

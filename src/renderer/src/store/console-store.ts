@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AlertCaseEntry, AlertView, BookLadder, ConsoleMode, ConsoleSnapshot, FeedView, ReplayState, Silence } from '../../../shared/contract';
+import type { AlertCaseEntry, AlertView, BookLadder, ConsoleMode, ConsoleSnapshot, EngineView, FeedView, ReplayState, Silence } from '../../../shared/contract';
 import type { AlertEvent } from '../../../shared/core/model';
 import { sortOverviewKeys } from '../model/overview-columns';
 import { rowFromSummary, type ShownRow } from '../model/summary-rows';
@@ -22,6 +22,8 @@ export interface EventBatch {
   /** Case entries (notes, assignments) of the frame, in order. */
   readonly cases?: readonly AlertCaseEntry[];
   readonly feeds: readonly FeedView[] | null;
+  /** The latest engine report of the frame, if one came. */
+  readonly engine?: EngineView | null;
   readonly book: BookLadder | null;
   readonly replay: ReplayState | null;
   readonly mode: { readonly mode: ConsoleMode; readonly simulated: boolean } | null;
@@ -74,6 +76,7 @@ export function createConsoleStore(prefs: Prefs): ConsoleStore {
         clockOffsetMs: snapshot.serverTime - wallNow,
         dataEpoch: s.dataEpoch + 1,
         feeds: snapshot.feeds,
+        engine: snapshot.engine ?? null,
         replay: snapshot.replay,
         captureAccess: snapshot.captures ?? null,
         silences: snapshot.silences ?? [],
@@ -103,6 +106,7 @@ export function createConsoleStore(prefs: Prefs): ConsoleStore {
       if (batch.silences) patch.silences = batch.silences;
       if (batch.cases && batch.cases.length > 0) patch.caseCounts = reduceCaseEntries(s.caseCounts, batch.cases);
       if (batch.feeds) patch.feeds = reduceFeeds(s.feeds, batch.feeds);
+      if (batch.engine) patch.engine = batch.engine;
       if (batch.book) patch.book = batch.book;
       if (batch.replay) patch.replay = batch.replay;
       if (batch.mode) {

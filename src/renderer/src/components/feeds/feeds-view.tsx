@@ -5,6 +5,7 @@ import { connectionStaleAge, retryText, venueStaleAge } from '../../model/feed-a
 import { driftSummary, feedTotals, rejectedBreakdown, rejectedTotal, symbolCount, venueBooks, venueLinkState } from '../../model/feed-health';
 import { useConsole } from '../context';
 import { useNow } from '../use-now';
+import { EngineTable } from './engine-table';
 
 /**
  * The columns, in order. A venue row holds its totals, its connection rows
@@ -62,6 +63,7 @@ export function FeedsView() {
           </tbody>
         </table>
       </div>
+      <EngineTable />
     </section>
   );
 }
