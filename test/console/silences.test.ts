@@ -31,6 +31,9 @@ const start = async (): Promise<void> => {
 };
 
 let silence: Silence;
+/** Bybit's BTC perp silenced for its first seconds: its critical alert fires under it and is owed once it runs out. */
+let short: Silence;
+const SHORT_MS = 30_000;
 
 beforeAll(async () => {
   dbPath = join(tempDir('surveil-silences-'), 'history.sqlite');
@@ -41,6 +44,13 @@ beforeAll(async () => {
     createdBy: 'alice',
     comment: 'binance futures maintenance',
     endsAt: Date.now() + H,
+  });
+  short = await client.call('createSilence', {
+    matcher: { kind: 'key', value: 'bybit:BTCUSDT' },
+    rule: 'depth_critical',
+    createdBy: 'frank',
+    comment: 'bybit book known thin during the open',
+    endsAt: Date.now() + SHORT_MS,
   });
 }, 60_000);
 
@@ -76,8 +86,8 @@ describe('silences on the live engine (simulator, engine workers, WebSocket API,
     expect(await refused({ ...base, endsAt: now + H, extra: 1 })).toMatch(/createSilence/);
     const expire = await client.send({ kind: 'request', id: 77, method: 'expireSilence', args: [{ id: 'S1; DROP TABLE silences', by: 'x' }] });
     expect(expire).toMatchObject({ ok: false, error: expect.stringContaining('expected a silence id') });
-    // Only the one made at the start.
-    expect((await client.call('snapshot')).silences!.map((s) => s.id)).toEqual([silence.id]);
+    // Only the two made at the start.
+    expect((await client.call('snapshot')).silences!.map((s) => s.id)).toEqual([silence.id, short.id]);
   });
 
   it('silences binance-usdm: its real critical alert is evaluated, stored and shown, raises no notify event, and its case says which silence held it back; okx still notifies', async () => {
@@ -129,6 +139,31 @@ describe('silences on the live engine (simulator, engine workers, WebSocket API,
     expect(empty).toMatchObject({ ok: false });
   });
 
+  it('a silence that runs out on its own, nobody expiring it: what it held back and still fires is notified within seconds, its case says when it ran out', async () => {
+    const firing = () => ofType('alerts').flatMap((e) => e.alerts).find((a) => a.key === 'bybit:BTCUSDT' && a.rule === 'depth_critical' && a.state === 'firing');
+    await waitFor(() => firing() !== undefined, 'the bybit BTC depth alert firing', SHORT_MS);
+    const held = firing()!;
+    expect(Date.now(), 'the alert fired while the silence was on').toBeLessThan(short.endsAt);
+    await waitFor(() => ofType('case').some((e) => e.entry.alertId === held.id && e.entry.kind === 'silenced'), 'the held notification in its case', 5_000);
+    expect(ofType('notify').filter((n) => n.alert.id === held.id)).toEqual([]);
+    // The console looks once a second for silences that ran out: notified within about that of endsAt.
+    await waitFor(() => ofType('notify').some((n) => n.alert.id === held.id), 'the held alert notified after its silence ran out', short.endsAt - Date.now() + 5_000);
+    const notifiedAt = Date.now();
+    expect(notifiedAt).toBeGreaterThanOrEqual(short.endsAt);
+    expect(notifiedAt - short.endsAt).toBeLessThan(3_000);
+    expect(ofType('notify').filter((n) => n.alert.id === held.id)).toEqual([
+      expect.objectContaining({ afterSilence: short.id, alert: expect.objectContaining({ state: 'firing', severity: 'critical' }) }),
+    ]);
+    // Its maker answers for its end; nobody expired it.
+    expect((await client.call('alertCase', held.id)).map((e) => [e.kind, e.by, e.text])).toEqual([
+      ['silenced', 'frank', expect.stringContaining(`firing not notified: silence ${short.id}`)],
+      ['silenced', 'frank', `still critical, notified: silence ${short.id} is over (ran out at ${new Date(short.endsAt).toISOString()})`],
+    ]);
+    const listed = (await client.call('snapshot')).silences!.find((s) => s.id === short.id)!;
+    expect(listed.expiredBy).toBeNull();
+    expect(silenceState(listed, Date.now())).toBe('expired');
+  }, 60_000);
+
   it('expires a silence early, recorded with who did it; silences and cases survive a restart of the console', async () => {
     const expired = await client.call('expireSilence', { id: silence.id, by: 'dave' });
     expect(expired).toMatchObject({ id: silence.id, expiredBy: 'dave' });
@@ -161,6 +196,7 @@ describe('silences on the live engine (simulator, engine workers, WebSocket API,
     const after = await client.call('snapshot');
     expect(after.silences!.map((s) => [s.id, s.createdBy, s.expiredBy])).toEqual([
       [silence.id, 'alice', 'dave'],
+      [short.id, 'frank', null],
       [window.id, 'erin', null],
     ]);
     expect((await client.call('alertCase', alert.id)).map((e) => e.kind)).toEqual(['note', 'assigned']);
