@@ -180,11 +180,15 @@ export interface FeedView {
 /** One thread of the live engine: main, analytics, history, or a venue's feed (`feed:binance`). */
 export interface EngineThreadView {
   readonly thread: string;
-  /** `restarting`: it died and its restart is pending (feeds: or it is being started afresh on purpose). */
+  /** `restarting`: it died and its restart is pending, or (with `planned`) it is being replaced on purpose. */
   readonly state: 'running' | 'restarting';
-  /** V8 heap in use as it last reported, bytes; null before its first report. */
+  /** Why it is being replaced on purpose (`recording to …`, a new selection); null otherwise. Not a restart to count. */
+  readonly planned: string | null;
+  /** When its current instance started (epoch ms); null when not known. */
+  readonly startedAt: number | null;
+  /** V8 heap in use as its current instance last reported, bytes; null before its first report. */
   readonly heapUsedBytes: number | null;
-  /** Epoch ms of its latest report (every second); null before the first. A thread that stops reporting is stuck. */
+  /** Epoch ms of its current instance's latest report (every second); null before the first. A thread that stops reporting is stuck. */
   readonly reportedAt: number | null;
   /** Unplanned restarts since the engine started. */
   readonly restarts: number;
@@ -200,6 +204,8 @@ export interface EngineThreadView {
 export interface EngineView {
   /** Epoch ms main built it. */
   readonly time: number;
+  /** The sampling interval (features.yaml): boundaries are this far apart. */
+  readonly intervalMs: number;
   readonly threads: readonly EngineThreadView[];
   /** Null until the analytics worker first reported. */
   readonly analytics: {

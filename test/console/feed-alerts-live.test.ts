@@ -156,10 +156,18 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
 
   it('the analytics worker held up: a critical analytics_lag alert on the engine, notified, resolved once it catches up', async () => {
     const historyBefore = transitions('history_write_failures_in_window', 'engine').length;
-    running.service.engine.stallAnalytics(3_000);
+    const stalledAt = Date.now();
+    running.service.engine.stallAnalytics(5_000);
+    // The engine table keeps coming from main meanwhile, and says which thread is stuck: analytics; the history it relays unknown; main and the feeds running.
+    const shownStalled = (v: EngineView) => v.time > stalledAt && threadRow(v, 'analytics')?.state === 'silent';
+    await waitFor(() => engineViews().some(shownStalled), 'analytics shown silent in the engine table', 6_000);
+    const during = engineThreadRows(engineViews().find(shownStalled)!, engineViews().find(shownStalled)!.time);
+    expect(during.find((r) => r.thread === 'analytics')!.stateText).toMatch(/^no report for \d s$/);
+    expect(during.find((r) => r.thread === 'history')!.state).toBe('unknown');
+    for (const r of during.filter((r) => r.thread === 'main' || r.thread.startsWith('feed:'))) expect(r.state, r.thread).toBe('running');
     await waitFor(() => transitions('analytics_lag_seconds', 'engine').includes('firing'), 'analytics_lag firing', 20_000);
     const firing = alertEvents().flatMap((e) => e.events).find((ev) => ev.metric === 'analytics_lag_seconds' && ev.kind === 'firing')!;
-    expect(firing.detail).toMatch(/^analytics [23]\.\d s behind$/);
+    expect(firing.detail).toMatch(/^analytics [2-6]\.\d s behind$/);
     await waitFor(() => notified('analytics_lag_seconds').length > 0, 'an analytics_lag notification');
     await waitFor(() => transitions('analytics_lag_seconds', 'engine').includes('resolved'), 'analytics_lag resolved', 20_000);
     expect(lines.join('\n')).toMatch(/engine CRIT analytics_lag: analytics \d\.\d s behind/);
@@ -169,17 +177,24 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
 
   it('history writes failing (a table gone from under the writer): a critical alert saying why, resolved once writes work again', async () => {
     const db = new Database(dbPath);
+    const ddl = db.prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'samples' AND sql IS NOT NULL").pluck().all() as string[];
+    let restored = false;
     try {
-      const ddl = db.prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'samples' AND sql IS NOT NULL").pluck().all() as string[];
       db.exec('DROP TABLE samples');
       await waitFor(() => transitions('history_write_failures_in_window', 'engine').includes('firing'), 'history_write_failures firing', 20_000);
-      const alert = alertEvents().flatMap((e) => e.alerts).find((a) => a.metric === 'history_write_failures_in_window')!;
+      // The detail says why once a write has failed; on a loaded machine the writer may first be counted as slow to answer.
+      const saysWhy = () => alertEvents().flatMap((e) => e.alerts).find((a) => a.metric === 'history_write_failures_in_window' && /no such table/.test(a.detail ?? ''));
+      await waitFor(() => saysWhy() !== undefined, 'the history alert naming the missing table', 10_000);
+      const alert = saysWhy()!;
       expect(alert.severity).toBe('critical');
       expect(alert.detail).toMatch(/^\d+ history writes? failed in 3 s: no such table: (main\.)?samples$/);
       await waitFor(() => notified('history_write_failures_in_window').length > 0, 'a history_write_failures notification');
       for (const sql of ddl) db.exec(sql);
+      restored = true;
       await waitFor(() => transitions('history_write_failures_in_window', 'engine').includes('resolved'), 'history_write_failures resolved', 20_000);
     } finally {
+      // Whatever failed above, the tests after this one need the table back.
+      if (!restored) for (const sql of ddl) db.exec(sql);
       db.close();
     }
   }, 60_000);
@@ -203,10 +218,11 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     const shownStuck = (v: EngineView) => v.time > stalledAt && threadRow(v, 'history')?.state === 'silent' && /has not answered/.test(v.history?.lastError ?? '');
     await waitFor(() => engineViews().some(shownStuck), 'the history thread shown silent, with why', 5_000);
     const during = engineViews().find(shownStuck)!;
-    expect(threadRow(during, 'history')!.stateText).toMatch(/^no report for \d s$/);
+    expect(threadRow(during, 'history')!.stateText).toMatch(/^no report for \d+ s$/);
     expect(threadRow(during, 'analytics')!.state).toBe('running');
     expect(during.history!.behindRows).toBeGreaterThan(0);
-    expect(during.analytics!.lastBoundary!.lagMs).toBeLessThan(1_500);
+    // Analytics itself is not held up (the alert beside it stays quiet): its latest boundary on time.
+    expect(during.analytics!.lastBoundary!.lagMs).toBeLessThan(3_000);
     const times = (): number[] => {
       const db = new Database(dbPath, { readonly: true });
       try {

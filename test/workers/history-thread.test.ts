@@ -4,12 +4,14 @@
  * its port; past the rows allowed in flight the samples are dropped and
  * counted (its alerts still go), and what it was sent before is committed.
  */
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/engine/config';
 import { openHistoryDb } from '../../src/engine/storage/history-db';
 import { alertTrail } from '../../src/engine/storage/history-queries';
 import { HistoryThread } from '../../src/engine/workers/history-thread';
+import { workerErrorText } from '../../src/engine/threads/worker-error';
 import type { SampleEvaluation } from '../../src/shared/core/surveillance-evaluator';
 import { repoRoot } from '../support/shared-data';
 import { waitFor } from '../support/loopback-exchange';
@@ -87,4 +89,30 @@ describe('HistoryThread', () => {
     }
     expect(restarts).toEqual([]);
   }, 30_000);
+  it('a thread that cannot start says why in its restart, with the file, and is shown restarting with the count', async () => {
+    const dbPath = tempDbPath();
+    openHistoryDb(dbPath).close();
+    // A table gone from the file: better-sqlite3's SqliteError would cross to this side without its message.
+    const damage = new Database(dbPath);
+    damage.exec('DROP TABLE samples');
+    damage.close();
+    const restarts: string[] = [];
+    const thread = new HistoryThread({ config, dbPath, statusIntervalMs: 100 }, (reason) => restarts.push(reason));
+    threads.push(thread);
+    await waitFor(() => restarts.length >= 1, 'the failed start counted as a restart', 15_000);
+    expect(restarts[0]).toBe(`history thread: error: history thread could not prepare its writes to ${dbPath}: no such table: samples`);
+    const status = thread.status();
+    expect(status).toMatchObject({ running: false, restarts: 1, lastRestart: { reason: `error: history thread could not prepare its writes to ${dbPath}: no such table: samples` } });
+    expect(status.lastError).toMatch(/^history thread stopped \(error: history thread could not prepare its writes to .*: no such table: samples\): restarted/);
+  }, 30_000);
+});
+
+describe('workerErrorText', () => {
+  it('keeps an error\'s words, and says what there is of a clone that lost them', () => {
+    expect(workerErrorText(new Error('boom'))).toBe('boom');
+    expect(workerErrorText({ code: 'SQLITE_ERROR' })).toBe('SQLITE_ERROR (no message came with it)');
+    expect(workerErrorText({ name: 'SqliteError', code: 'SQLITE_BUSY', message: 'database is locked' })).toBe('SqliteError: SQLITE_BUSY: database is locked');
+    expect(workerErrorText('a string')).toBe('a string');
+    expect(workerErrorText(undefined)).toBe('undefined');
+  });
 });

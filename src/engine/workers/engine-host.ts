@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, type Worker } from 'node:worker_threads';
-import type { BookLadder, EngineThreadView, EngineView } from '../../shared/contract';
+import type { BookLadder, EngineView } from '../../shared/contract';
 import type { Config } from '../../shared/config';
 import { instrumentKey, type Acknowledgement, type Alert, type AlertEvent, type VenueId } from '../../shared/core/model';
 import type { ShownEvaluation } from './ui-evaluation';
@@ -11,16 +11,15 @@ import type { FeedStatus } from '../feed/feed-status';
 import { enabledVenueInstruments } from '../venues/venue-instruments';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, FeedCommand, FeedEvent } from './messages';
 import { spawnWorker } from '../threads/spawn-worker';
+import { workerErrorText } from '../threads/worker-error';
+import { ThreadLedger, type WorkerRestart } from './thread-ledger';
+
+export type { WorkerRestart } from './thread-ledger';
 
 const FEED_ENTRY = new URL(`./feed-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+/** The engine table goes to the console this often. */
+const ENGINE_VIEW_MS = 1_000;
 const ANALYTICS_ENTRY = new URL(`./analytics-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-
-/** A worker that died and was started again: shown to the operator and stored. */
-export interface WorkerRestart {
-  readonly worker: string;
-  readonly reason: string;
-  readonly time: number;
-}
 
 export interface EngineHostListener {
   onEvaluations?(items: readonly ShownEvaluation[]): void;
@@ -30,7 +29,7 @@ export interface EngineHostListener {
   onWorkerRestart?(restart: WorkerRestart): void;
   /** The book chosen with `watchBook`, a few times a second. */
   onBook?(ladder: BookLadder): void;
-  /** The engine's threads: at each analytics status (every second) and each restart. */
+  /** The engine's threads: every second, from this thread's clock, and at each restart. */
   onEngine?(view: EngineView): void;
 }
 
@@ -54,14 +53,11 @@ export interface EngineHostOptions {
 export class EngineHost {
   private analytics: Worker | null = null;
   private readonly feeds = new Map<VenueId, Worker>();
-  /** Each worker thread's latest report: its heap and when it came (epoch ms). */
-  private readonly reports = new Map<string, { heapUsedBytes: number; reportedAt: number }>();
-  /** The analytics worker's latest status (its boundaries, its history thread). */
-  private analyticsStatus: Extract<AnalyticsEvent, { type: 'engine_status' }> | null = null;
-  /** Unplanned restarts per thread (`analytics`, `history`, `feed:<venue>`). */
-  private readonly restartsOf = new Map<string, { count: number; last: WorkerRestart }>();
-  /** History thread restarts the current analytics worker has reported: a new one counts from 0. */
-  private historyRestartsSeen = 0;
+  /** Each thread's current instance, latest report and restarts: the engine table. */
+  private readonly ledger: ThreadLedger;
+  private readonly startedAt = Date.now();
+  /** Sends the engine table every second, whichever worker is silent. */
+  private engineTimer: NodeJS.Timeout | null = null;
   private readonly statuses = new Map<VenueId, FeedStatus>();
   private readonly recentRestarts = new Map<string, number[]>();
   private readonly pendingAcks = new Map<number, (event: AlertEvent | null) => void>();
@@ -80,6 +76,7 @@ export class EngineHost {
   constructor(private readonly options: EngineHostOptions) {
     this.config = options.config;
     this.subscriptions = subscriptionsFromConfig(options.config);
+    this.ledger = new ThreadLedger({ history: options.dbPath !== null, intervalMs: options.config.features.sampling.intervalMs });
   }
 
   /** Venues with a feed worker. */
@@ -90,6 +87,10 @@ export class EngineHost {
   start(): void {
     this.startAnalytics();
     for (const venue of this.subscriptions.keys()) this.startFeed(venue);
+    if (this.options.listener?.onEngine) {
+      this.engineTimer = setInterval(() => this.sendEngine(), ENGINE_VIEW_MS);
+      this.engineTimer.unref();
+    }
   }
 
   /** The latest status each feed worker reported. */
@@ -118,6 +119,8 @@ export class EngineHost {
   /** Stops feeds first (their last samples and captures flush), then analytics (history flushes). */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.engineTimer) clearInterval(this.engineTimer);
+    this.engineTimer = null;
     await Promise.all([...this.feeds.values()].map((w) => stopWorker(w, { type: 'stop' } satisfies FeedCommand)));
     if (this.analytics) await stopWorker(this.analytics, { type: 'stop' } satisfies AnalyticsCommand);
     for (const resolve of this.pendingAcks.values()) resolve(null);
@@ -167,8 +170,10 @@ export class EngineHost {
   private startAnalytics(): void {
     const worker = spawnWorker(ANALYTICS_ENTRY, { config: this.config, venues: this.venues, dbPath: this.options.dbPath });
     this.analytics = worker;
-    worker.on('message', (event: AnalyticsEvent) => this.onAnalyticsEvent(event));
-    worker.on('error', (error) => this.onWorkerExit(worker, 'analytics', null, `error: ${error.message}`));
+    this.ledger.started('analytics', Date.now());
+    // A dead worker's port drains after its 'error': its alerts and answers still count, its status is of a thread gone.
+    worker.on('message', (event: AnalyticsEvent) => this.onAnalyticsEvent(event, this.analytics === worker));
+    worker.on('error', (error) => this.onWorkerExit(worker, 'analytics', null, `error: ${workerErrorText(error)}`));
     worker.on('exit', (code) => this.onWorkerExit(worker, 'analytics', null, `exit code ${code}`));
     if (this.detail !== null) this.toAnalytics({ type: 'detail', keys: this.detail, shown: this.shown });
   }
@@ -188,18 +193,21 @@ export class EngineHost {
       { transferList: [channel.port1] },
     );
     this.feeds.set(venue, worker);
+    this.ledger.started(`feed:${venue}`, Date.now());
     this.toAnalytics({ type: 'attach', venue, port: channel.port2 }, [channel.port2]);
     // A restarted feed worker keeps showing the watched book.
     if (this.watched !== null) worker.postMessage(this.watchCommand(venue));
     worker.on('message', (event: FeedEvent) => {
-      if (event.type === 'book') this.options.listener?.onBook?.(event.ladder);
       if (event.type === 'recording_stopped') this.recordingStopped.get(worker)?.(event);
+      // A worker replaced or dead is not this venue's feed any more: what it still says is dropped.
+      if (this.feeds.get(venue) !== worker) return;
+      if (event.type === 'book') this.options.listener?.onBook?.(event.ladder);
       if (event.type !== 'feed_status') return;
       this.statuses.set(venue, event.status);
-      if (event.heapUsedBytes !== undefined) this.reports.set(`feed:${venue}`, { heapUsedBytes: event.heapUsedBytes, reportedAt: Date.now() });
+      this.ledger.reported(`feed:${venue}`, event.heapUsedBytes ?? 0, Date.now());
       this.options.listener?.onFeedStatus?.(event);
     });
-    worker.on('error', (error) => this.onWorkerExit(worker, `feed:${venue}`, venue, `error: ${error.message}`));
+    worker.on('error', (error) => this.onWorkerExit(worker, `feed:${venue}`, venue, `error: ${workerErrorText(error)}`));
     worker.on('exit', (code) => this.onWorkerExit(worker, `feed:${venue}`, venue, `exit code ${code}`));
   }
 
@@ -215,6 +223,7 @@ export class EngineHost {
     if (this.recordings.has(venue)) throw new Error(`${venue} is already recording to ${this.recordings.get(venue)}`);
     // Out of the map first: its exit is planned, not a crash to restart from.
     this.feeds.delete(venue);
+    this.ledger.replacing(`feed:${venue}`, `recording to ${path}`);
     await stopWorker(old, { type: 'stop' } satisfies FeedCommand);
     this.recordings.set(venue, path);
     this.startFeed(venue, path);
@@ -248,6 +257,7 @@ export class EngineHost {
       if (this.recordings.has(venue)) await this.stopRecording(venue);
       const old = this.feeds.get(venue);
       this.feeds.delete(venue);
+      this.ledger.replacing(`feed:${venue}`, reasons.get(venue) ?? 'instrument selection changed');
       if (old) await stopWorker(old, { type: 'stop' } satisfies FeedCommand);
       if (this.stopping) return;
       this.startFeed(venue);
@@ -279,7 +289,7 @@ export class EngineHost {
     return this.recordings;
   }
 
-  private onAnalyticsEvent(event: AnalyticsEvent): void {
+  private onAnalyticsEvent(event: AnalyticsEvent, current: boolean): void {
     const listener = this.options.listener;
     switch (event.type) {
       case 'evaluations':
@@ -294,58 +304,20 @@ export class EngineHost {
         this.pendingAcks.delete(event.requestId);
         return;
       case 'engine_status':
-        this.onAnalyticsStatus(event);
+        if (current) this.ledger.analyticsStatus(event, Date.now());
         return;
       case 'stopped':
         return;
     }
   }
 
-  private onAnalyticsStatus(status: Extract<AnalyticsEvent, { type: 'engine_status' }>): void {
-    this.analyticsStatus = status;
-    this.reports.set('analytics', { heapUsedBytes: status.heapUsedBytes, reportedAt: Date.now() });
-    const history = status.history;
-    if (history) {
-      if (history.heapUsedBytes > 0) this.reports.set('history', { heapUsedBytes: history.heapUsedBytes, reportedAt: history.reportedAt });
-      // Its restarts are the analytics worker's to make; counted here with the others (several between two reports count as several).
-      if (history.restarts > this.historyRestartsSeen && history.lastRestart) {
-        const count = (this.restartsOf.get('history')?.count ?? 0) + history.restarts - this.historyRestartsSeen;
-        this.restartsOf.set('history', { count, last: { worker: 'history', ...history.lastRestart } });
-        this.historyRestartsSeen = history.restarts;
-      }
-    }
-    this.options.listener?.onEngine?.(this.engineView());
-  }
-
   /** The engine's threads now: what the console's engine table shows (contract.ts). */
   engineView(): EngineView {
-    const now = Date.now();
-    const status = this.analyticsStatus;
-    const thread = (name: string, running: boolean): EngineThreadView => {
-      const report = this.reports.get(name);
-      const restarts = this.restartsOf.get(name);
-      return {
-        thread: name,
-        state: running ? 'running' : 'restarting',
-        heapUsedBytes: report?.heapUsedBytes ?? null,
-        reportedAt: report?.reportedAt ?? null,
-        restarts: restarts?.count ?? 0,
-        lastRestart: restarts ? { time: restarts.last.time, reason: restarts.last.reason } : null,
-      };
-    };
-    const threads: EngineThreadView[] = [
-      { ...thread('main', true), heapUsedBytes: getHeapStatistics().used_heap_size, reportedAt: now },
-      thread('analytics', this.analytics !== null),
-    ];
-    if (this.options.dbPath !== null) threads.push(thread('history', this.analytics !== null && (status?.history?.running ?? true)));
-    for (const venue of [...this.subscriptions.keys()].sort()) threads.push(thread(`feed:${venue}`, this.feeds.has(venue)));
-    const history = status?.history;
-    return {
-      time: now,
-      threads,
-      analytics: status ? { lastBoundary: status.lastBoundary, ...status.boundaries } : null,
-      history: history ? { pendingRows: history.pendingRows, behindRows: history.behindRows, failures: history.failures, lastError: history.lastError, lastErrorAt: history.lastErrorAt } : null,
-    };
+    return this.ledger.view(Date.now(), getHeapStatistics().used_heap_size, [...this.subscriptions.keys()], this.startedAt);
+  }
+
+  private sendEngine(): void {
+    this.options.listener?.onEngine?.(this.engineView());
   }
 
   /**
@@ -354,9 +326,10 @@ export class EngineHost {
    * engine's memory is when RSS grows.
    */
   memoryByThread(): Record<string, { heapUsedBytes: number; historyPending?: number }> {
-    const out: Record<string, { heapUsedBytes: number; historyPending?: number }> = { main: { heapUsedBytes: getHeapStatistics().used_heap_size } };
-    for (const [name, report] of this.reports) out[name] = { heapUsedBytes: report.heapUsedBytes };
-    if (out.analytics) out.analytics = { ...out.analytics, historyPending: this.analyticsStatus?.history?.pendingRows ?? 0 };
+    const view = this.engineView();
+    const out: Record<string, { heapUsedBytes: number; historyPending?: number }> = {};
+    for (const t of view.threads) if (t.heapUsedBytes !== null) out[t.thread] = { heapUsedBytes: t.heapUsedBytes };
+    if (out.analytics) out.analytics = { ...out.analytics, historyPending: view.history?.pendingRows ?? 0 };
     return out;
   }
 
@@ -374,14 +347,9 @@ export class EngineHost {
     void current.terminate();
     const time = Date.now();
     const restart: WorkerRestart = { worker: name, reason, time };
-    this.restartsOf.set(name, { count: (this.restartsOf.get(name)?.count ?? 0) + 1, last: restart });
-    if (venue === null) {
-      // The new analytics worker starts its history thread afresh, and reports anew.
-      this.historyRestartsSeen = 0;
-      this.analyticsStatus = null;
-    }
+    this.ledger.died(restart);
     this.options.listener?.onWorkerRestart?.(restart);
-    this.options.listener?.onEngine?.(this.engineView());
+    this.sendEngine();
     setTimeout(() => this.restart(name, venue, restart), this.restartDelay(name, time)).unref();
   }
 
@@ -393,7 +361,8 @@ export class EngineHost {
       this.feeds.clear();
       this.startAnalytics();
       for (const v of this.subscriptions.keys()) this.startFeed(v);
-    } else {
+    } else if (!this.feeds.has(venue)) {
+      // Not started meanwhile by an analytics restart (which starts every feed): a second worker would be an orphan.
       this.startFeed(venue);
     }
     this.toAnalytics({ type: 'worker_restarted', worker: name, venue, reason: restart.reason, time: restart.time });

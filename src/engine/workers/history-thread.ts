@@ -5,6 +5,7 @@ import type { SampleEvaluation } from '../../shared/core/surveillance-evaluator'
 import type { SyncEventKind } from '../pipeline/surveillance-pipeline';
 import { sampleParams } from '../storage/sample-row';
 import { spawnWorker } from '../threads/spawn-worker';
+import { workerErrorText } from '../threads/worker-error';
 import type { HistoryCommand, HistoryReport, HistoryWorkerData } from './history-protocol';
 
 const HISTORY_ENTRY = new URL(`./history-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -20,7 +21,7 @@ const RESTART_RESET_MS = 60_000;
  * the rows in flight reach their cap.
  */
 const UNRESPONSIVE_MS = 3_000;
-/** Calls of the stuck check further apart than this mean the caller itself was held up. */
+/** Calls of the stuck check further apart than this (or than two sampling intervals) mean the caller itself was held up. */
 const CHECK_GAP_MS = 2_000;
 /** A stop waits this long for the last commit and the sync's batch (the engine host gives the analytics worker 5 s). */
 const STOP_TIMEOUT_MS = 4_000;
@@ -37,8 +38,10 @@ export const MAX_ROWS_IN_FLIGHT = 150_000;
 export interface HistoryThreadStatus {
   /** False between a crash and its restart. */
   readonly running: boolean;
-  /** Epoch ms of the thread's latest report (it reports every second; started counts as one). */
-  readonly reportedAt: number;
+  /** When the running thread started (epoch ms). */
+  readonly startedAt: number;
+  /** Epoch ms of the running thread's latest report (it reports every second); null until its first. */
+  readonly reportedAt: number | null;
   readonly heapUsedBytes: number;
   /** Rows it holds, not yet committed. */
   readonly pendingRows: number;
@@ -77,8 +80,15 @@ export class HistoryThread {
   private lost = 0;
   private stopping = false;
   private stopped: (() => void) | null = null;
-  /** When the running thread last reported, and when a stuck one was last counted (epoch ms). */
-  private lastReportAt = Date.now();
+  /** When the running thread last reported (epoch ms); null until its first report. */
+  private lastReportAt: number | null = null;
+  /**
+   * Where the stuck check's window starts: the latest report, the thread's
+   * start, or the end of a spell when this side was held up itself (its
+   * reports then waited unread in its port). Never shown as a report time.
+   */
+  private quietSince = Date.now();
+  /** When a stuck thread was last counted (epoch ms). */
   private stuckCountedAt = -Infinity;
   /** When {@link checkResponsive} last ran: a gap in its calls is this thread's own absence, not the history thread's. */
   private checkedAt = -Infinity;
@@ -124,6 +134,7 @@ export class HistoryThread {
   status(): HistoryThreadStatus {
     return {
       running: this.worker !== null,
+      startedAt: this.startedAt,
       reportedAt: this.lastReportAt,
       heapUsedBytes: this.reported.heapUsedBytes,
       pendingRows: this.reported.pending,
@@ -173,12 +184,12 @@ export class HistoryThread {
    * boundary, before it reads {@link failures}).
    */
   checkResponsive(now: number): void {
-    const away = now - this.checkedAt > CHECK_GAP_MS;
+    const away = now - this.checkedAt > Math.max(CHECK_GAP_MS, 2 * this.data.config.features.sampling.intervalMs);
     this.checkedAt = now;
     // This thread was held up itself (its reports wait unread in its port): the history thread gets a fresh window.
-    if (away) this.lastReportAt = Math.max(this.lastReportAt, now);
+    if (away) this.quietSince = Math.max(this.quietSince, now);
     if (!this.worker || this.behind <= 0) return;
-    const silentMs = now - this.lastReportAt;
+    const silentMs = now - this.quietSince;
     if (silentMs < (this.limits.unresponsiveMs ?? UNRESPONSIVE_MS) || now - this.stuckCountedAt < 1_000) return;
     this.stuckCountedAt = now;
     this.ownFailures += 1;
@@ -257,14 +268,15 @@ export class HistoryThread {
     this.worker = worker;
     this.sent.clear();
     this.posted = 0;
-    this.startedAt = this.lastReportAt = Date.now();
+    this.startedAt = this.quietSince = Date.now();
+    this.lastReportAt = null;
     worker.on('message', (report: HistoryReport) => {
       if (this.worker !== worker) return;
-      this.lastReportAt = Date.now();
-      if (report.failures > this.reported.failures) this.noteError(report.lastError);
+      this.lastReportAt = this.quietSince = Date.now();
+      if (report.failures > this.reported.failures) this.noteError(report.lastError ?? `${report.failures - this.reported.failures} history writes failed (no words given)`);
       this.reported = report;
     });
-    worker.on('error', (error) => this.onExit(worker, `error: ${error.message}`));
+    worker.on('error', (error) => this.onExit(worker, `error: ${workerErrorText(error)}`));
     worker.on('exit', (code) => this.onExit(worker, `exit code ${code}`));
   }
 

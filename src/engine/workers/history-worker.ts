@@ -38,12 +38,25 @@ let dropped = 0;
 let lastError: string | null = null;
 let dropLoggedAt = -Infinity;
 
+/**
+ * A start that fails is thrown as a plain Error with the file in its words:
+ * a library's error class (SqliteError) reaches the parent as a clone
+ * without its message, and the restart alert would say nothing.
+ */
+function starting<T>(what: string, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    throw new Error(`history thread could not ${what} ${data.dbPath}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 // Checked by the console service before the engine started (quick_check is O(size)).
-const db = openHistoryDb(data.dbPath, { integrityCheck: 'off' });
+const db = starting('open', () => openHistoryDb(data.dbPath, { integrityCheck: 'off' }));
 // Slices hold off a live boundary until the analytics worker says it was evaluated: on a machine
 // with few cores a commit must not take one from the threads a boundary's alerts pass through.
 const guard = BoundaryGuard.live(data.config.features.sampling.intervalMs);
-const history = new HistoryWriter(db, {
+const history = starting('prepare its writes to', () => new HistoryWriter(db, {
   sampleIntervalMs: data.config.features.sampling.intervalMs,
   sliceMs: HISTORY_SLICE_MS,
   deferSlice: (slice) => guard.defer(slice),
@@ -66,7 +79,7 @@ const history = new HistoryWriter(db, {
     }
     report();
   },
-});
+}));
 history.start();
 // Old rows go in small chunks between writes, hourly.
 const retention = scheduleRetention(db, {

@@ -8,12 +8,21 @@ import { formatAge, formatBytes, formatClock, formatLag, plural } from '../forma
  * screen can show the second.
  */
 export const THREAD_SILENT_MS = 3_000;
+/** A thread that has not reported this long after its start is not starting but stuck. */
+export const STARTING_MS = 10_000;
 /** A history error this recent is shown in red; an older one stays on screen, muted, with its time. */
 export const RECENT_ERROR_MS = 60_000;
+/** No boundary evaluated for this long (or three intervals) means analytics judges nothing. */
+export const IDLE_MS = 5_000;
 /** Analytics evaluating a boundary this late is behind the market (boundaries are a second apart). */
 export const ANALYTICS_BEHIND_MS = 2_000;
 
-export type ThreadState = 'running' | 'restarting' | 'silent';
+/**
+ * `starting`: no report yet from a new instance; `replacing`: restarted on
+ * purpose; `unknown`: the history thread while analytics, which relays its
+ * state, is silent itself.
+ */
+export type ThreadState = 'running' | 'starting' | 'restarting' | 'replacing' | 'silent' | 'unknown';
 
 /** One row of the engine table, in words. */
 export interface EngineThreadRow {
@@ -37,11 +46,15 @@ export interface EngineThreadRow {
  * that long, whatever state it last reported.
  */
 export function engineThreadRows(view: EngineView, now: number): EngineThreadRow[] {
+  const states = new Map(view.threads.map((t) => [t.thread, threadState(t, now)]));
+  const analytics = states.get('analytics')?.state;
   return view.threads.map((t) => {
-    const silentFor = t.reportedAt === null ? null : now - t.reportedAt;
-    const state: ThreadState = t.state === 'restarting' ? 'restarting' : silentFor !== null && silentFor >= THREAD_SILENT_MS ? 'silent' : 'running';
-    const stateText =
-      state === 'silent' ? `no report for ${formatAge(silentFor)}` : state === 'running' && t.reportedAt === null ? 'starting' : state;
+    let { state, stateText } = states.get(t.thread)!;
+    // History's state comes through analytics: with analytics silent it is not known, not stuck.
+    if (t.thread === 'history' && (analytics === 'silent' || analytics === 'restarting') && state !== 'restarting') {
+      state = 'unknown';
+      stateText = analytics === 'silent' ? 'unknown: analytics not reporting' : 'unknown: analytics restarting';
+    }
     const { backlog, backlogWarn, detail, detailWarn } = threadWork(t, view, now);
     return {
       thread: t.thread,
@@ -58,14 +71,28 @@ export function engineThreadRows(view: EngineView, now: number): EngineThreadRow
   });
 }
 
+function threadState(t: EngineThreadView, now: number): { state: ThreadState; stateText: string } {
+  if (t.state === 'restarting') return t.planned ? { state: 'replacing', stateText: `replacing: ${t.planned}` } : { state: 'restarting', stateText: 'restarting' };
+  if (t.reportedAt === null) {
+    const since = t.startedAt === null ? null : now - t.startedAt;
+    if (since !== null && since >= STARTING_MS) return { state: 'silent', stateText: `no report in ${formatAge(since)} since its start` };
+    return { state: 'starting', stateText: 'starting' };
+  }
+  const silentFor = now - t.reportedAt;
+  return silentFor >= THREAD_SILENT_MS ? { state: 'silent', stateText: `no report for ${formatAge(silentFor)}` } : { state: 'running', stateText: 'running' };
+}
+
 function threadWork(t: EngineThreadView, view: EngineView, now: number): { backlog: string; backlogWarn: boolean; detail: string; detailWarn: boolean } {
   if (t.thread === 'analytics' && view.analytics) {
     const a = view.analytics;
     const lag = a.lastBoundary?.lagMs ?? null;
-    const parts = [lag === null ? 'no boundary yet' : `lag ${formatLag(lag)}`, `${a.waiting} waiting`];
+    // Boundaries come every interval whatever the market does: none for a few means nothing is being judged.
+    const since = a.lastBoundary === null ? null : now - a.lastBoundary.time;
+    const idle = since !== null && since > Math.max(IDLE_MS, 3 * view.intervalMs);
+    const parts = [lag === null ? 'no boundary yet' : idle ? `last boundary ${formatAge(since)} ago` : `lag ${formatLag(lag)}`, `${a.waiting} waiting`];
     if (a.shed > 0) parts.push(`${a.shed.toLocaleString('en-US')} shed`);
-    const shed = a.shed > 0 ? `${plural(a.shed, 'second')} of the market shed unevaluated to catch up` : '';
-    return { backlog: parts.join(' · '), backlogWarn: (lag ?? 0) >= ANALYTICS_BEHIND_MS || a.waiting > 1 || a.shed > 0, detail: shed, detailWarn: a.shed > 0 };
+    const shed = a.shed > 0 ? `${plural(a.shed, 'boundary', 'boundaries')} shed unevaluated to catch up` : '';
+    return { backlog: parts.join(' · '), backlogWarn: idle || (lag ?? 0) >= ANALYTICS_BEHIND_MS || a.waiting > 1 || a.shed > 0, detail: shed, detailWarn: a.shed > 0 };
   }
   if (t.thread === 'history' && view.history) {
     const h = view.history;

@@ -4,7 +4,11 @@ import { engineThreadRows } from '../../model/engine-threads';
 
 const HEADERS: readonly { readonly label: string; readonly numeric: boolean; readonly title?: string }[] = [
   { label: 'Thread', numeric: false },
-  { label: 'State', numeric: false, title: 'running, restarting after a crash, or silent: no report for 3 s or more (reports come every second)' },
+  {
+    label: 'State',
+    numeric: false,
+    title: 'running; starting (no report yet); restarting after a crash; replacing on purpose (a recording, a new selection); no report for 3 s or more in red (reports come every second); history unknown while analytics, which relays it, is silent',
+  },
   { label: 'Heap', numeric: true, title: 'V8 heap in use, as the thread last reported' },
   { label: 'Restarts', numeric: true, title: 'unplanned restarts since the engine started' },
   { label: 'Last restart', numeric: false },
