@@ -190,6 +190,11 @@ export interface EngineThreadView {
   readonly heapUsedBytes: number | null;
   /** Epoch ms of its current instance's latest report (every second); null before the first. A thread that stops reporting is stuck. */
   readonly reportedAt: number | null;
+  /**
+   * Its worst event-loop delay over about the last second, ms: how long a
+   * frame, a message or a timer on it may have waited. Null before a report.
+   */
+  readonly loopDelayMs: number | null;
   /** Unplanned restarts since the engine started. */
   readonly restarts: number;
   readonly lastRestart: { readonly time: number; readonly reason: string } | null;

@@ -165,6 +165,8 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     expect(during.find((r) => r.thread === 'analytics')!.stateText).toMatch(/^no report for \d s$/);
     expect(during.find((r) => r.thread === 'history')!.state).toBe('unknown');
     for (const r of during.filter((r) => r.thread === 'main' || r.thread.startsWith('feed:'))) expect(r.state, r.thread).toBe('running');
+    // Once it answers again, its first report says how long its event loop was held.
+    await waitFor(() => engineViews().some((v) => (v.threads.find((t) => t.thread === 'analytics')?.loopDelayMs ?? 0) >= 4_000), 'the stall in the analytics loop delay', 10_000);
     await waitFor(() => transitions('analytics_lag_seconds', 'engine').includes('firing'), 'analytics_lag firing', 20_000);
     const firing = alertEvents().flatMap((e) => e.events).find((ev) => ev.metric === 'analytics_lag_seconds' && ev.kind === 'firing')!;
     expect(firing.detail).toMatch(/^analytics [2-6]\.\d s behind$/);
@@ -221,6 +223,8 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     expect(threadRow(during, 'history')!.stateText).toMatch(/^no report for \d+ s$/);
     expect(threadRow(during, 'analytics')!.state).toBe('running');
     expect(during.history!.behindRows).toBeGreaterThan(0);
+    // Its report after the stall says how long its loop was held; analytics' own stayed short.
+    await waitFor(() => engineViews().some((v) => v.time > stalledAt && (v.threads.find((t) => t.thread === 'history')?.loopDelayMs ?? 0) >= 4_000), 'the stall in the history loop delay', 10_000);
     // Analytics itself is not held up (the alert beside it stays quiet): its latest boundary on time.
     expect(during.analytics!.lastBoundary!.lagMs).toBeLessThan(3_000);
     const times = (): number[] => {

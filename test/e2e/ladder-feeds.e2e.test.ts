@@ -239,6 +239,7 @@ describe('book ladder and feeds in the demo console (Chromium)', () => {
     for (const thread of threads) {
       await expect.poll(() => row(thread!).getAttribute('data-state'), { timeout: 5_000 }).toBe('running');
       expect(await row(thread!).locator('td').nth(2).textContent(), `${thread} heap`).toMatch(/^\d+\.\d (KB|MB|GB)$/);
+      await expect.poll(() => row(thread!).getByTestId('engine-thread-loop').textContent(), { timeout: 5_000 }).toMatch(/^\d+ ms$|^\d+\.\d s$/);
     }
     await expect.poll(() => row('analytics').getByTestId('engine-thread-backlog').textContent(), { timeout: 5_000 }).toMatch(/^lag \d+ ms · \d+ waiting/);
     // On screen below the feeds at 1600x1000, not pushed out of sight by them.
@@ -249,13 +250,13 @@ describe('book ladder and feeds in the demo console (Chromium)', () => {
     running.service.engine.crash(venue);
     await expect.poll(() => row(`feed:${venue}`).getAttribute('data-restarts'), { timeout: 15_000 }).toBe('1');
     await expect.poll(() => row(`feed:${venue}`).getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
-    expect(await row(`feed:${venue}`).locator('td').nth(4).textContent()).toMatch(/^\d\d:\d\d:\d\dZ (error|exit code)/);
+    expect(await row(`feed:${venue}`).locator('td').nth(5).textContent()).toMatch(/^\d\d:\d\d:\d\dZ (error|exit code)/);
     running.service.engine.testHistory({ type: 'crash' });
     await expect.poll(() => row('history').getAttribute('data-restarts'), { timeout: 15_000 }).toBe('1');
     await expect.poll(() => row('history').getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
-    expect(await row('history').locator('td').nth(4).textContent()).toMatch(/^\d\d:\d\d:\d\dZ error: history thread crash requested$/);
+    expect(await row('history').locator('td').nth(5).textContent()).toMatch(/^\d\d:\d\d:\d\dZ error: history thread crash requested$/);
     // What the crash cost is in its detail, in red: the rows it had not committed, what came while it was down, or a slow start with rows waiting.
-    expect(await row('history').locator('td').nth(6).textContent()).toMatch(/^\d\d:\d\d:\d\dZ (history thread stopped|the history thread was restarting|the history thread has not answered)/);
+    expect(await row('history').locator('td').nth(7).textContent()).toMatch(/^\d\d:\d\d:\d\dZ (history thread stopped|the history thread was restarting|the history thread has not answered)/);
     // The other threads count none.
     for (const thread of ['main', 'analytics']) expect(await row(thread).getAttribute('data-restarts')).toBe('0');
     await page.getByTestId('engine').screenshot({ path: join(SCREENSHOT_DIR, 'feeds-engine-threads.png') });

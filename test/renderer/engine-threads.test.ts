@@ -8,7 +8,7 @@ import { memoryPrefs } from '../../src/renderer/src/store/prefs';
 const NOW = 1_700_000_000_000;
 
 function thread(name: string, patch: Partial<EngineThreadView> = {}): EngineThreadView {
-  return { thread: name, state: 'running', planned: null, startedAt: NOW - 60_000, heapUsedBytes: 40 * 1024 ** 2, reportedAt: NOW - 500, restarts: 0, lastRestart: null, ...patch };
+  return { thread: name, state: 'running', planned: null, startedAt: NOW - 60_000, heapUsedBytes: 40 * 1024 ** 2, reportedAt: NOW - 500, loopDelayMs: 3, restarts: 0, lastRestart: null, ...patch };
 }
 
 function view(patch: Partial<EngineView> = {}): EngineView {
@@ -36,6 +36,13 @@ describe('engine table rows', () => {
     expect(rowOf(view(), 'analytics')).toMatchObject({ backlog: 'lag 12 ms · 0 waiting', backlogWarn: false, detail: '', detailWarn: false });
     expect(rowOf(view(), 'history')).toMatchObject({ backlog: '2,500 pending', backlogWarn: false, detail: '' });
     expect(rowOf(view(), 'feed:okx').backlog).toBe('');
+    expect(rowOf(view(), 'feed:okx')).toMatchObject({ loopDelay: '3 ms', loopDelayWarn: false });
+  });
+
+  it('a thread whose event loop was held shows how long, in warning colours from 100 ms', () => {
+    expect(rowOf(view({ threads: [thread('feed:okx', { loopDelayMs: 99 })] }), 'feed:okx')).toMatchObject({ loopDelay: '99 ms', loopDelayWarn: false });
+    expect(rowOf(view({ threads: [thread('feed:okx', { loopDelayMs: 4_012.5 })] }), 'feed:okx')).toMatchObject({ loopDelay: '4.0 s', loopDelayWarn: true });
+    expect(rowOf(view({ threads: [thread('feed:okx', { loopDelayMs: null, reportedAt: null })] }), 'feed:okx').loopDelay).toBe('–');
   });
 
   it('a thread whose reports stopped reads as silent for as long, whatever it last said; a new instance is starting until its first report, for 10 s at most', () => {

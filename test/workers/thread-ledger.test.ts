@@ -6,11 +6,11 @@ const T = 1_700_000_000_000;
 const VENUES = ['okx', 'binance-usdm'];
 
 function history(patch: Partial<HistoryThreadStatus> = {}): HistoryThreadStatus {
-  return { running: true, startedAt: T, reportedAt: T + 900, heapUsedBytes: 30e6, pendingRows: 10, behindRows: 0, failures: 0, lastError: null, lastErrorAt: null, restarts: 0, lastRestart: null, ...patch };
+  return { running: true, startedAt: T, reportedAt: T + 900, heapUsedBytes: 30e6, loopDelayMs: 4, pendingRows: 10, behindRows: 0, failures: 0, lastError: null, lastErrorAt: null, restarts: 0, lastRestart: null, ...patch };
 }
 
 function status(patch: Partial<HistoryThreadStatus> = {}): AnalyticsStatus {
-  return { heapUsedBytes: 20e6, lastBoundary: { time: T, lagMs: 5 }, boundaries: { evaluated: 1, shed: 0, waiting: 0 }, history: history(patch) };
+  return { heapUsedBytes: 20e6, loopDelayMs: 2, lastBoundary: { time: T, lagMs: 5 }, boundaries: { evaluated: 1, shed: 0, waiting: 0 }, history: history(patch) };
 }
 
 function started(): ThreadLedger {
@@ -20,12 +20,13 @@ function started(): ThreadLedger {
   return ledger;
 }
 
-const row = (ledger: ThreadLedger, thread: string, now = T + 1_000) => ledger.view(now, 90e6, VENUES, T).threads.find((t) => t.thread === thread)!;
+const MAIN = { heapUsedBytes: 90e6, startedAt: T, loopDelayMs: 1 };
+const row = (ledger: ThreadLedger, thread: string, now = T + 1_000) => ledger.view(now, MAIN, VENUES).threads.find((t) => t.thread === thread)!;
 
 describe('the engine table ledger', () => {
   it('lists main, analytics, history and the feeds in order; a new instance has no report until it sends one', () => {
     const ledger = started();
-    const view = ledger.view(T + 500, 90e6, VENUES, T);
+    const view = ledger.view(T + 500, MAIN, VENUES);
     expect(view.threads.map((t) => [t.thread, t.state, t.reportedAt])).toEqual([
       ['main', 'running', T + 500],
       ['analytics', 'running', null],
@@ -35,11 +36,12 @@ describe('the engine table ledger', () => {
     ]);
     expect(view.analytics).toBeNull();
     ledger.analyticsStatus(status(), T + 1_000);
-    ledger.reported('feed:okx', 15e6, T + 1_000);
-    expect(row(ledger, 'analytics')).toMatchObject({ reportedAt: T + 1_000, heapUsedBytes: 20e6 });
-    expect(row(ledger, 'history')).toMatchObject({ reportedAt: T + 900, heapUsedBytes: 30e6, startedAt: T });
-    expect(row(ledger, 'feed:okx')).toMatchObject({ reportedAt: T + 1_000, heapUsedBytes: 15e6 });
-    expect(ledger.view(T + 1_000, 90e6, VENUES, T).history).toMatchObject({ pendingRows: 10, failures: 0 });
+    ledger.reported('feed:okx', 15e6, T + 1_000, 7);
+    expect(row(ledger, 'main')).toMatchObject({ heapUsedBytes: 90e6, loopDelayMs: 1, startedAt: T });
+    expect(row(ledger, 'analytics')).toMatchObject({ reportedAt: T + 1_000, heapUsedBytes: 20e6, loopDelayMs: 2 });
+    expect(row(ledger, 'history')).toMatchObject({ reportedAt: T + 900, heapUsedBytes: 30e6, startedAt: T, loopDelayMs: 4 });
+    expect(row(ledger, 'feed:okx')).toMatchObject({ reportedAt: T + 1_000, heapUsedBytes: 15e6, loopDelayMs: 7 });
+    expect(ledger.view(T + 1_000, MAIN, VENUES).history).toMatchObject({ pendingRows: 10, failures: 0 });
   });
 
   it('a crashed feed: restarting with its restart counted; its new instance starts without the old one’s report or age', () => {
@@ -79,7 +81,7 @@ describe('the engine table ledger', () => {
     // Its history thread went with it: restarting, nothing relayed; a status arriving late from it is dropped.
     expect(row(ledger, 'history')).toMatchObject({ state: 'restarting', reportedAt: null, heapUsedBytes: null });
     ledger.analyticsStatus(status({ restarts: 3, lastRestart: { time: T + 4_000, reason: 'error: disk' } }), T + 8_100);
-    expect(ledger.view(T + 8_200, 90e6, VENUES, T).analytics).toBeNull();
+    expect(ledger.view(T + 8_200, MAIN, VENUES).analytics).toBeNull();
     expect(row(ledger, 'history').restarts).toBe(3);
     ledger.started('analytics', T + 9_000);
     // The new worker's history thread counts from 0: its first restart is the fourth.
@@ -91,6 +93,6 @@ describe('the engine table ledger', () => {
   it('keeps no history row without a history file', () => {
     const ledger = new ThreadLedger({ history: false, intervalMs: 1_000 });
     ledger.started('analytics', T);
-    expect(ledger.view(T, 1, ['okx'], T).threads.map((t) => t.thread)).toEqual(['main', 'analytics', 'feed:okx']);
+    expect(ledger.view(T, MAIN, ['okx']).threads.map((t) => t.thread)).toEqual(['main', 'analytics', 'feed:okx']);
   });
 });

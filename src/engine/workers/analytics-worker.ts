@@ -19,6 +19,7 @@ import { epochNow } from './epoch-clock';
 import { HistoryThread } from './history-thread';
 import { BoundaryGuard } from './boundary-guard';
 import { BoundaryQueue } from './boundary-queue';
+import { LoopDelay } from '../threads/loop-delay';
 import { SampleUnpacker } from './packed-samples';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, AnalyticsWorkerData, FeedToAnalytics, SampleTrigger } from './messages';
 import { briefEvaluation, uiEvaluation } from './ui-evaluation';
@@ -242,10 +243,12 @@ function completingReport(reports: readonly VenueReport[]): VenueReport | undefi
 /** A UI copy still going out in slices: the next tick waits for it, so a newer evaluation never overtakes an older one. */
 let uiPosting = false;
 /** This thread's and its history thread's state, for the console's engine table and memory figures. */
+const loopDelay = new LoopDelay();
 const statusTimer = setInterval(() => {
   toMain({
     type: 'engine_status',
     heapUsedBytes: getHeapStatistics().used_heap_size,
+    loopDelayMs: loopDelay.take(),
     lastBoundary,
     boundaries: { evaluated: ready.taken, shed: ready.shed, waiting: ready.length },
     ...(history ? { history: history.status() } : {}),
@@ -366,6 +369,7 @@ function pushIfKnown(into: ShownEvaluation[], key: string, full: boolean): void 
 async function stopAll(): Promise<void> {
   clearInterval(uiTimer);
   clearInterval(statusTimer);
+  loopDelay.stop();
   for (const port of ports.values()) port.close();
   await history?.stop();
   toMain({ type: 'stopped' });

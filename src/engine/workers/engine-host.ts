@@ -12,6 +12,7 @@ import { enabledVenueInstruments } from '../venues/venue-instruments';
 import type { AlertTiming, AnalyticsCommand, AnalyticsEvent, FeedCommand, FeedEvent } from './messages';
 import { spawnWorker } from '../threads/spawn-worker';
 import { workerErrorText } from '../threads/worker-error';
+import { LoopDelay } from '../threads/loop-delay';
 import { ThreadLedger, type WorkerRestart } from './thread-ledger';
 
 export type { WorkerRestart } from './thread-ledger';
@@ -58,6 +59,9 @@ export class EngineHost {
   private readonly startedAt = Date.now();
   /** Sends the engine table every second, whichever worker is silent. */
   private engineTimer: NodeJS.Timeout | null = null;
+  /** This thread's own event-loop delay, taken once a second with the table. */
+  private loopDelay: LoopDelay | null = null;
+  private mainLoopDelayMs: number | null = null;
   private readonly statuses = new Map<VenueId, FeedStatus>();
   private readonly recentRestarts = new Map<string, number[]>();
   private readonly pendingAcks = new Map<number, (event: AlertEvent | null) => void>();
@@ -88,7 +92,11 @@ export class EngineHost {
     this.startAnalytics();
     for (const venue of this.subscriptions.keys()) this.startFeed(venue);
     if (this.options.listener?.onEngine) {
-      this.engineTimer = setInterval(() => this.sendEngine(), ENGINE_VIEW_MS);
+      const loopDelay = (this.loopDelay = new LoopDelay());
+      this.engineTimer = setInterval(() => {
+        this.mainLoopDelayMs = loopDelay.take();
+        this.sendEngine();
+      }, ENGINE_VIEW_MS);
       this.engineTimer.unref();
     }
   }
@@ -121,6 +129,7 @@ export class EngineHost {
     this.stopping = true;
     if (this.engineTimer) clearInterval(this.engineTimer);
     this.engineTimer = null;
+    this.loopDelay?.stop();
     await Promise.all([...this.feeds.values()].map((w) => stopWorker(w, { type: 'stop' } satisfies FeedCommand)));
     if (this.analytics) await stopWorker(this.analytics, { type: 'stop' } satisfies AnalyticsCommand);
     for (const resolve of this.pendingAcks.values()) resolve(null);
@@ -204,7 +213,7 @@ export class EngineHost {
       if (event.type === 'book') this.options.listener?.onBook?.(event.ladder);
       if (event.type !== 'feed_status') return;
       this.statuses.set(venue, event.status);
-      this.ledger.reported(`feed:${venue}`, event.heapUsedBytes ?? 0, Date.now());
+      this.ledger.reported(`feed:${venue}`, event.heapUsedBytes ?? 0, Date.now(), event.loopDelayMs ?? null);
       this.options.listener?.onFeedStatus?.(event);
     });
     worker.on('error', (error) => this.onWorkerExit(worker, `feed:${venue}`, venue, `error: ${workerErrorText(error)}`));
@@ -313,7 +322,8 @@ export class EngineHost {
 
   /** The engine's threads now: what the console's engine table shows (contract.ts). */
   engineView(): EngineView {
-    return this.ledger.view(Date.now(), getHeapStatistics().used_heap_size, [...this.subscriptions.keys()], this.startedAt);
+    const main = { heapUsedBytes: getHeapStatistics().used_heap_size, startedAt: this.startedAt, loopDelayMs: this.mainLoopDelayMs };
+    return this.ledger.view(Date.now(), main, [...this.subscriptions.keys()]);
   }
 
   private sendEngine(): void {

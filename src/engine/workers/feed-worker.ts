@@ -14,6 +14,7 @@ import { VenueBooks } from '../pipeline/venue-books';
 import { venueById } from '../venues/registry';
 import { epochNow } from './epoch-clock';
 import { SamplePacker } from './packed-samples';
+import { LoopDelay } from '../threads/loop-delay';
 import type { FeedCommand, FeedEvent, FeedToAnalytics, FeedWorkerData, SampleTrigger } from './messages';
 
 const data = (workerData as { data: FeedWorkerData }).data;
@@ -117,9 +118,10 @@ const session = new LiveSession({
 });
 session.start();
 
+const loopDelay = new LoopDelay();
 const statusTimer = setInterval(() => {
   const [status] = session.status();
-  if (status) toMain({ type: 'feed_status', status, counters: books.counters, venues: books.venueStates(), heapUsedBytes: getHeapStatistics().used_heap_size });
+  if (status) toMain({ type: 'feed_status', status, counters: books.counters, venues: books.venueStates(), heapUsedBytes: getHeapStatistics().used_heap_size, loopDelayMs: loopDelay.take() });
 }, 1000);
 
 /** The book the console watches, if it is one of this venue's. */
@@ -167,6 +169,7 @@ async function stopRecording(): Promise<void> {
 
 async function stop(): Promise<void> {
   clearInterval(statusTimer);
+  loopDelay.stop();
   clearInterval(bookTimer);
   await session.stop();
   await writer?.close();

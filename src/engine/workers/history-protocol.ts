@@ -54,4 +54,6 @@ export type HistoryReport =
       /** Sample rows taken from the port so far: the sender's measure of how far behind the thread is. */
       readonly received: number;
       readonly heapUsedBytes: number;
+      /** The thread's worst event-loop delay since its last status, ms (threads/loop-delay.ts). */
+      readonly loopDelayMs?: number;
     };

@@ -43,6 +43,8 @@ export interface HistoryThreadStatus {
   /** Epoch ms of the running thread's latest report (it reports every second); null until its first. */
   readonly reportedAt: number | null;
   readonly heapUsedBytes: number;
+  /** Its worst event-loop delay since the last status, ms; null before its first report. */
+  readonly loopDelayMs: number | null;
   /** Rows it holds, not yet committed. */
   readonly pendingRows: number;
   /** Rows posted that it had not taken from its port when it last reported. */
@@ -95,6 +97,8 @@ export class HistoryThread {
   private startedAt = Date.now();
   private restartDelayMs = RESTART_DELAY_MS;
   private restartCount = 0;
+  /** The worst loop delay the running thread reported since {@link status} was last read; null before a report. */
+  private loopDelayMs: number | null = null;
   private latestRestart: { readonly time: number; readonly reason: string } | null = null;
 
   constructor(
@@ -137,6 +141,7 @@ export class HistoryThread {
       startedAt: this.startedAt,
       reportedAt: this.lastReportAt,
       heapUsedBytes: this.reported.heapUsedBytes,
+      loopDelayMs: this.takeLoopDelay(),
       pendingRows: this.reported.pending,
       behindRows: this.worker ? Math.max(0, this.behind) : 0,
       failures: this.failures,
@@ -194,6 +199,13 @@ export class HistoryThread {
     this.stuckCountedAt = now;
     this.ownFailures += 1;
     this.noteError(`the history thread has not answered for ${(silentMs / 1000).toFixed(0)} s with ${this.behind} rows waiting for it (a stuck disk?)`);
+  }
+
+  /** Read by each status (every second): the window starts again, a report's figure kept until then. */
+  private takeLoopDelay(): number | null {
+    const worst = this.loopDelayMs;
+    if (this.worker && this.lastReportAt !== null) this.loopDelayMs = 0;
+    return worst;
   }
 
   private noteError(text: string | null): void {
@@ -270,9 +282,11 @@ export class HistoryThread {
     this.posted = 0;
     this.startedAt = this.quietSince = Date.now();
     this.lastReportAt = null;
+    this.loopDelayMs = null;
     worker.on('message', (report: HistoryReport) => {
       if (this.worker !== worker) return;
       this.lastReportAt = this.quietSince = Date.now();
+      if (report.loopDelayMs !== undefined) this.loopDelayMs = Math.max(this.loopDelayMs ?? 0, report.loopDelayMs);
       if (report.failures > this.reported.failures) this.noteError(report.lastError ?? `${report.failures - this.reported.failures} history writes failed (no words given)`);
       this.reported = report;
     });

@@ -17,6 +17,7 @@ import { openCaptureId, recordCaptureProgress, recordCaptureStart } from '../sto
 import { scheduleRetention } from '../storage/retention';
 import { startBackgroundSync, type SyncLoop } from '../sync/sync-loop';
 import { BoundaryGuard } from './boundary-guard';
+import { LoopDelay } from '../threads/loop-delay';
 import type { HistoryCommand, HistoryReport, HistoryWorkerData } from './history-protocol';
 
 const data = (workerData as { data: HistoryWorkerData }).data;
@@ -99,8 +100,9 @@ try {
   process.stderr.write(`sync not started: ${error instanceof Error ? error.message : String(error)}\n`);
 }
 
+const loopDelay = new LoopDelay();
 function report(): void {
-  toAnalytics({ type: 'status', failures, lastError, pending: history.stats.pending, received, heapUsedBytes: getHeapStatistics().used_heap_size });
+  toAnalytics({ type: 'status', failures, lastError, pending: history.stats.pending, received, heapUsedBytes: getHeapStatistics().used_heap_size, loopDelayMs: loopDelay.take() });
 }
 // Often enough for the sender to tell a stuck thread (no report, rows piling up in its port) from a busy one.
 const statusTimer = setInterval(report, data.statusIntervalMs ?? 1_000);
@@ -194,6 +196,7 @@ parentPort!.on('message', (command: HistoryCommand) => {
 /** Everything received is committed, sync finishes its batch, then the thread ends. */
 async function stopAll(): Promise<void> {
   clearInterval(statusTimer);
+  loopDelay.stop();
   retention.stop();
   // History first: nothing already received may wait on a slow central server. In
   // transactions of 50 ms: if the stop runs out of time, only the tail is lost.

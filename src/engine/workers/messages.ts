@@ -106,6 +106,8 @@ export type FeedEvent =
       readonly venues: readonly VenueHealth[];
       /** The worker's V8 heap in use, bytes (its own isolate): which thread holds the memory. */
       readonly heapUsedBytes?: number;
+      /** Its worst event-loop delay since its last status, ms (threads/loop-delay.ts): how long a frame may have waited. */
+      readonly loopDelayMs?: number;
     }
   /** The watched book's ladder (see `watch_book`). */
   | { readonly type: 'book'; readonly ladder: BookLadder }
@@ -156,6 +158,8 @@ export type AnalyticsEvent =
   | {
       readonly type: 'engine_status';
       readonly heapUsedBytes: number;
+      /** Its worst event-loop delay since its last status, ms. */
+      readonly loopDelayMs: number;
       /** The latest boundary evaluated (its instant, epoch ms) and how late its evaluation began; null before the first. */
       readonly lastBoundary: { readonly time: number; readonly lagMs: number } | null;
       readonly boundaries: { readonly evaluated: number; readonly shed: number; readonly waiting: number };

@@ -11,6 +11,7 @@ export interface WorkerRestart {
 /** What the analytics worker says of itself and its history thread every second (messages.ts `engine_status`). */
 export interface AnalyticsStatus {
   readonly heapUsedBytes: number;
+  readonly loopDelayMs: number;
   readonly lastBoundary: { readonly time: number; readonly lagMs: number } | null;
   readonly boundaries: { readonly evaluated: number; readonly shed: number; readonly waiting: number };
   readonly history?: HistoryThreadStatus;
@@ -22,7 +23,7 @@ interface ThreadEntry {
   planned: string | null;
   startedAt: number | null;
   /** The current instance's latest report; null until its first. */
-  report: { heapUsedBytes: number; at: number } | null;
+  report: { heapUsedBytes: number; at: number; loopDelayMs: number | null } | null;
   restarts: number;
   lastRestart: WorkerRestart | null;
 }
@@ -80,17 +81,17 @@ export class ThreadLedger {
   }
 
   /** A report of the current instance of `thread` (callers drop a dead instance's late messages). */
-  reported(thread: string, heapUsedBytes: number, at: number): void {
+  reported(thread: string, heapUsedBytes: number, at: number, loopDelayMs: number | null = null): void {
     const entry = this.entry(thread);
     if (entry.state !== 'running') return;
-    entry.report = { heapUsedBytes, at };
+    entry.report = { heapUsedBytes, at, loopDelayMs };
   }
 
   /** The current analytics worker's status: its own report, and its history thread's state and restarts. */
   analyticsStatus(status: AnalyticsStatus, at: number): void {
     if (this.entry('analytics').state !== 'running') return;
     this.analytics = status;
-    this.reported('analytics', status.heapUsedBytes, at);
+    this.reported('analytics', status.heapUsedBytes, at, status.loopDelayMs);
     const history = status.history;
     if (!history) return;
     const entry = this.entry('history');
@@ -103,7 +104,7 @@ export class ThreadLedger {
     entry.state = history.running ? 'running' : 'restarting';
     entry.planned = null;
     entry.startedAt = history.startedAt;
-    entry.report = history.running && history.reportedAt !== null ? { heapUsedBytes: history.heapUsedBytes, at: history.reportedAt } : null;
+    entry.report = history.running && history.reportedAt !== null ? { heapUsedBytes: history.heapUsedBytes, at: history.reportedAt, loopDelayMs: history.loopDelayMs } : null;
   }
 
   /** Restarts of `thread` so far. */
@@ -117,14 +118,14 @@ export class ThreadLedger {
    * History's row is only as fresh as analytics' last status: while analytics
    * is gone its history thread is too.
    */
-  view(now: number, mainHeapUsedBytes: number, venues: readonly string[], mainStartedAt: number): EngineView {
+  view(now: number, main: { readonly heapUsedBytes: number; readonly startedAt: number; readonly loopDelayMs: number | null }, venues: readonly string[]): EngineView {
     const threads: EngineThreadView[] = [
-      { ...this.threadView('main'), state: 'running', startedAt: mainStartedAt, heapUsedBytes: mainHeapUsedBytes, reportedAt: now },
+      { ...this.threadView('main'), state: 'running', startedAt: main.startedAt, heapUsedBytes: main.heapUsedBytes, reportedAt: now, loopDelayMs: main.loopDelayMs },
       this.threadView('analytics'),
     ];
     if (this.options.history) {
       const history = this.threadView('history');
-      threads.push(this.entry('analytics').state === 'running' ? history : { ...history, state: 'restarting', reportedAt: null, heapUsedBytes: null });
+      threads.push(this.entry('analytics').state === 'running' ? history : { ...history, state: 'restarting', reportedAt: null, heapUsedBytes: null, loopDelayMs: null });
     }
     for (const venue of [...venues].sort()) threads.push(this.threadView(`feed:${venue}`));
     const status = this.analytics;
@@ -149,6 +150,7 @@ export class ThreadLedger {
       startedAt: entry.startedAt,
       heapUsedBytes: entry.report?.heapUsedBytes ?? null,
       reportedAt: entry.report?.at ?? null,
+      loopDelayMs: entry.report?.loopDelayMs ?? null,
       restarts: entry.restarts,
       lastRestart: entry.lastRestart ? { time: entry.lastRestart.time, reason: entry.lastRestart.reason } : null,
     };

@@ -10,6 +10,8 @@ import { formatAge, formatBytes, formatClock, formatLag, plural } from '../forma
 export const THREAD_SILENT_MS = 3_000;
 /** A thread that has not reported this long after its start is not starting but stuck. */
 export const STARTING_MS = 10_000;
+/** An event loop held this long delays what the thread handles enough for an operator to see (a frame, a boundary, a click). */
+export const LOOP_DELAY_WARN_MS = 100;
 /** A history error this recent is shown in red; an older one stays on screen, muted, with its time. */
 export const RECENT_ERROR_MS = 60_000;
 /** No boundary evaluated for this long (or three intervals) means analytics judges nothing. */
@@ -30,6 +32,9 @@ export interface EngineThreadRow {
   readonly state: ThreadState;
   readonly stateText: string;
   readonly heap: string;
+  /** Its worst event-loop delay over about the last second. */
+  readonly loopDelay: string;
+  readonly loopDelayWarn: boolean;
   readonly restarts: number;
   /** `12:03:04Z exit code 1`: when and why; blank when it never restarted. */
   readonly lastRestart: string;
@@ -61,6 +66,8 @@ export function engineThreadRows(view: EngineView, now: number): EngineThreadRow
       state,
       stateText,
       heap: t.heapUsedBytes === null ? '–' : formatBytes(t.heapUsedBytes),
+      loopDelay: t.loopDelayMs === null ? '–' : formatLag(t.loopDelayMs),
+      loopDelayWarn: (t.loopDelayMs ?? 0) >= LOOP_DELAY_WARN_MS,
       restarts: t.restarts,
       lastRestart: t.lastRestart ? `${formatClock(t.lastRestart.time)}Z ${t.lastRestart.reason}` : '',
       backlog,

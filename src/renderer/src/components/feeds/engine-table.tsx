@@ -10,6 +10,7 @@ const HEADERS: readonly { readonly label: string; readonly numeric: boolean; rea
     title: 'running; starting (no report yet); restarting after a crash; replacing on purpose (a recording, a new selection); no report for 3 s or more in red (reports come every second); history unknown while analytics, which relays it, is silent',
   },
   { label: 'Heap', numeric: true, title: 'V8 heap in use, as the thread last reported' },
+  { label: 'Loop delay', numeric: true, title: 'the worst event-loop delay over about the last second: how long a frame, a message or a timer on the thread may have waited' },
   { label: 'Restarts', numeric: true, title: 'unplanned restarts since the engine started' },
   { label: 'Last restart', numeric: false },
   { label: 'Backlog', numeric: false, title: 'analytics: how late the latest boundary was evaluated, boundaries waiting, shed; history: rows not yet committed, behind in its queue, failures' },
@@ -54,6 +55,9 @@ export function EngineTable() {
                     {r.stateText}
                   </td>
                   <td className="num">{r.heap}</td>
+                  <td className={`num${r.loopDelayWarn ? ' warn' : ''}`} data-testid="engine-thread-loop">
+                    {r.loopDelay}
+                  </td>
                   <td className={`num${r.restarts > 0 ? ' warn' : ''}`}>{r.restarts}</td>
                   <td className="txt muted">
                     <span className="clip-text" title={r.lastRestart}>
