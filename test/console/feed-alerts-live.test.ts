@@ -201,13 +201,13 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     }
   }, 60_000);
 
-  it('a stuck disk (the history thread held 5 s) holds no boundary back: no analytics lag, rows keep reaching the screen, and every second is stored once it frees', async () => {
+  it('a stuck disk (the history thread held 8 s) holds no boundary back: no analytics lag, rows keep reaching the screen, and every second is stored once it frees', async () => {
     const key = 'binance-usdm:BTCUSDT';
     const lagBefore = transitions('analytics_lag_seconds', 'engine').length;
     const failuresBefore = transitions('history_write_failures_in_window', 'engine').length;
     const shownTimes = () => client.events.flatMap((e) => (e.type === 'overview' ? e.rows.filter((r) => r.key === key).map((r) => r.time) : []));
     const stalledAt = Date.now();
-    running.service.engine.testHistory({ type: 'stall', ms: 5_000 });
+    running.service.engine.testHistory({ type: 'stall', ms: 8_000 });
     // Boundaries evaluated while the history cannot write: the screen sees them as they come.
     await waitFor(() => shownTimes().filter((t) => t > stalledAt).length >= 2, 'rows of boundaries evaluated during the stall', 4_500);
     expect(Date.now() - stalledAt).toBeLessThan(5_000);
@@ -218,7 +218,7 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
     expect(stuck.detail).toMatch(/history writes? failed in 3 s: the history thread has not answered for \d s with \d+ rows waiting for it \(a stuck disk\?\)$/);
     // The engine table says which thread: history silent, rows behind it, analytics running and on time.
     const shownStuck = (v: EngineView) => v.time > stalledAt && threadRow(v, 'history')?.state === 'silent' && /has not answered/.test(v.history?.lastError ?? '');
-    await waitFor(() => engineViews().some(shownStuck), 'the history thread shown silent, with why', 5_000);
+    await waitFor(() => engineViews().some(shownStuck), 'the history thread shown silent, with why', 8_000);
     const during = engineViews().find(shownStuck)!;
     expect(threadRow(during, 'history')!.stateText).toMatch(/^no report for \d+ s$/);
     expect(threadRow(during, 'analytics')!.state).toBe('running');
@@ -268,11 +268,12 @@ describe('feed-integrity alerts in the live console (simulator over loopback)', 
       db.close();
     }
     // The engine table counts the restart on the history thread's row, with its reason, and shows it running and reporting again.
-    const engine = (await client.call('snapshot')).engine!;
+    const reportingAgain = (v: EngineView) => v.threads.some((t) => t.thread === 'history' && t.restarts === historyRestarts + 1) && threadRow(v, 'history')?.state === 'running';
+    await waitFor(() => engineViews().some(reportingAgain), 'the restarted history thread reporting in the engine table', 10_000);
+    const engine = engineViews().find(reportingAgain)!;
     const history = engine.threads.find((t) => t.thread === 'history')!;
-    expect(history).toMatchObject({ state: 'running', restarts: historyRestarts + 1, lastRestart: { reason: 'error: history thread crash requested' } });
+    expect(history).toMatchObject({ state: 'running', lastRestart: { reason: 'error: history thread crash requested' } });
     expect(history.lastRestart!.time).toBeGreaterThanOrEqual(crashedAt);
-    expect(threadRow(engine, 'history')!.state).toBe('running');
     expect(engine.threads.find((t) => t.thread === 'analytics')!.restarts).toBe(0);
   }, 60_000);
 });

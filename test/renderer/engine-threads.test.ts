@@ -48,9 +48,11 @@ describe('engine table rows', () => {
   it('a thread whose reports stopped reads as silent for as long, whatever it last said; a new instance is starting until its first report, for 10 s at most', () => {
     const v = view({ threads: [thread('analytics'), thread('history', { reportedAt: NOW - 7_400 }), thread('feed:okx', { reportedAt: null, heapUsedBytes: null, startedAt: NOW - 2_000 })] });
     expect(rowOf(v, 'history')).toMatchObject({ state: 'silent', stateText: 'no report for 7 s' });
-    // At the edge: 2.9 s is a late report, 3 s is silence.
-    expect(rowOf(view({ threads: [thread('feed:okx', { reportedAt: NOW - 2_900 })] }), 'feed:okx').state).toBe('running');
-    expect(rowOf(view({ threads: [thread('feed:okx', { reportedAt: NOW - 3_000 })] }), 'feed:okx').state).toBe('silent');
+    // At the edge: 3.9 s is a late report, 4 s is silence; for history, relayed by analytics, 5 s.
+    expect(rowOf(view({ threads: [thread('feed:okx', { reportedAt: NOW - 3_900 })] }), 'feed:okx').state).toBe('running');
+    expect(rowOf(view({ threads: [thread('feed:okx', { reportedAt: NOW - 4_000 })] }), 'feed:okx').state).toBe('silent');
+    expect(rowOf(view({ threads: [thread('analytics'), thread('history', { reportedAt: NOW - 4_900 })] }), 'history').state).toBe('running');
+    expect(rowOf(view({ threads: [thread('analytics'), thread('history', { reportedAt: NOW - 5_000 })] }), 'history').state).toBe('silent');
     expect(rowOf(v, 'feed:okx')).toMatchObject({ state: 'starting', stateText: 'starting', heap: '–' });
     // A new instance that never reports is stuck at its start, not starting for ever.
     const hung = view({ threads: [thread('feed:okx', { reportedAt: null, heapUsedBytes: null, startedAt: NOW - 12_000 })] });

@@ -23,11 +23,22 @@ describe('LoopDelay', () => {
     expect(probe.take()).toBeLessThan(170);
   });
 
-  it('counts a block still under way when taken', async () => {
+  it('counts a block still under way when taken, and only there: the tick after it does not count it again', async () => {
     probe = new LoopDelay();
     await sleep(40);
     probe.take();
     busy(150);
     expect(probe.take()).toBeGreaterThanOrEqual(120);
+    await sleep(100);
+    expect(probe.take()).toBeLessThan(120);
+  });
+
+  it('says how long since its tick ran: long just after a block, short once the loop turns', async () => {
+    probe = new LoopDelay();
+    await sleep(40);
+    busy(300);
+    expect(probe.sinceTickMs()).toBeGreaterThanOrEqual(280);
+    await sleep(60);
+    expect(probe.sinceTickMs()).toBeLessThan(280);
   });
 });

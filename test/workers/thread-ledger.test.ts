@@ -84,6 +84,8 @@ describe('the engine table ledger', () => {
     expect(ledger.view(T + 8_200, MAIN, VENUES).analytics).toBeNull();
     expect(row(ledger, 'history').restarts).toBe(3);
     ledger.started('analytics', T + 9_000);
+    // Until the new worker's first status its history thread is a new one starting, not the dead one's age.
+    expect(row(ledger, 'history', T + 9_500)).toMatchObject({ state: 'running', startedAt: T + 9_000, reportedAt: null, heapUsedBytes: null, loopDelayMs: null });
     // The new worker's history thread counts from 0: its first restart is the fourth.
     ledger.analyticsStatus(status({ restarts: 1, lastRestart: { time: T + 9_500, reason: 'exit code 7' } }), T + 10_000);
     expect(row(ledger, 'history')).toMatchObject({ restarts: 4, lastRestart: { reason: 'exit code 7' } });

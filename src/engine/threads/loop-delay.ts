@@ -23,11 +23,23 @@ export class LoopDelay {
     this.timer.unref();
   }
 
-  /** Milliseconds, since the last call; starts a new window. */
+  /** Milliseconds, since the last call; starts a new window (a block counted here is not counted again by the next tick). */
   take(): number {
-    const worst = Math.max(this.worst, performance.now() - this.last - TICK_MS, 0);
+    const now = performance.now();
+    const under = now - this.last - TICK_MS;
+    const worst = Math.max(this.worst, under, 0);
+    if (under > 0) this.last = now;
     this.worst = 0;
     return Math.round(worst * 10) / 10;
+  }
+
+  /**
+   * How long since the tick last ran, ms: past a few ticks, this thread has
+   * just come out of a block, and what queued for it meanwhile (messages
+   * from other threads) may not have been read yet.
+   */
+  sinceTickMs(): number {
+    return performance.now() - this.last;
   }
 
   stop(): void {

@@ -242,8 +242,9 @@ function completingReport(reports: readonly VenueReport[]): VenueReport | undefi
 
 /** A UI copy still going out in slices: the next tick waits for it, so a newer evaluation never overtakes an older one. */
 let uiPosting = false;
-/** This thread's and its history thread's state, for the console's engine table and memory figures. */
+/** This thread's worst event-loop delay per status. */
 const loopDelay = new LoopDelay();
+/** This thread's and its history thread's state, for the console's engine table and memory figures. */
 const statusTimer = setInterval(() => {
   toMain({
     type: 'engine_status',

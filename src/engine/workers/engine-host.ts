@@ -68,6 +68,8 @@ export class EngineHost {
   private nextRequest = 1;
   private stopping = false;
   private readonly recordings = new Map<VenueId, string>();
+  /** Venues whose feed worker is being replaced on purpose (its old one stopping): an analytics restart leaves them to it. */
+  private readonly replacing = new Set<VenueId>();
   private readonly recordingStopped = new Map<Worker, (event: Extract<FeedEvent, { type: 'recording_stopped' }>) => void>();
   private watched: string | null = null;
   private detail: readonly string[] | null = null;
@@ -232,8 +234,11 @@ export class EngineHost {
     if (this.recordings.has(venue)) throw new Error(`${venue} is already recording to ${this.recordings.get(venue)}`);
     // Out of the map first: its exit is planned, not a crash to restart from.
     this.feeds.delete(venue);
+    this.replacing.add(venue);
     this.ledger.replacing(`feed:${venue}`, `recording to ${path}`);
     await stopWorker(old, { type: 'stop' } satisfies FeedCommand);
+    this.replacing.delete(venue);
+    if (this.stopping) return;
     this.recordings.set(venue, path);
     this.startFeed(venue, path);
     this.toAnalytics({ type: 'capture_log', path, venue, started: Date.now(), ended: null, frames: 0, bytes: 0 });
@@ -266,8 +271,10 @@ export class EngineHost {
       if (this.recordings.has(venue)) await this.stopRecording(venue);
       const old = this.feeds.get(venue);
       this.feeds.delete(venue);
+      this.replacing.add(venue);
       this.ledger.replacing(`feed:${venue}`, reasons.get(venue) ?? 'instrument selection changed');
       if (old) await stopWorker(old, { type: 'stop' } satisfies FeedCommand);
+      this.replacing.delete(venue);
       if (this.stopping) return;
       this.startFeed(venue);
       const reason = reasons.get(venue) ?? 'instrument selection changed';
@@ -369,8 +376,12 @@ export class EngineHost {
       // A new analytics worker needs every feed's port again: restart the feeds too (their books resync).
       for (const worker of this.feeds.values()) void worker.terminate();
       this.feeds.clear();
+      // Their captures end with them, cut short (a restarted worker does not record): said, not left marked as running.
+      for (const [v, path] of this.recordings) process.stderr.write(`engine: the recording of ${v} to ${path} was cut short by the analytics worker's restart\n`);
+      this.recordings.clear();
       this.startAnalytics();
-      for (const v of this.subscriptions.keys()) this.startFeed(v);
+      // A venue being replaced on purpose gets its new worker from that replacement, once its old one has stopped.
+      for (const v of this.subscriptions.keys()) if (!this.replacing.has(v)) this.startFeed(v);
     } else if (!this.feeds.has(venue)) {
       // Not started meanwhile by an analytics restart (which starts every feed): a second worker would be an orphan.
       this.startFeed(venue);

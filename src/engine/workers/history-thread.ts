@@ -6,6 +6,7 @@ import type { SyncEventKind } from '../pipeline/surveillance-pipeline';
 import { sampleParams } from '../storage/sample-row';
 import { spawnWorker } from '../threads/spawn-worker';
 import { workerErrorText } from '../threads/worker-error';
+import { LoopDelay } from '../threads/loop-delay';
 import type { HistoryCommand, HistoryReport, HistoryWorkerData } from './history-protocol';
 
 const HISTORY_ENTRY = new URL(`./history-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -21,8 +22,10 @@ const RESTART_RESET_MS = 60_000;
  * the rows in flight reach their cap.
  */
 const UNRESPONSIVE_MS = 3_000;
-/** Calls of the stuck check further apart than this (or than two sampling intervals) mean the caller itself was held up. */
-const CHECK_GAP_MS = 2_000;
+/** Calls of the stuck check this much further apart than a sampling interval mean the caller itself was held up. */
+const CHECK_GAP_MS = 1_000;
+/** This thread's own timers this late mean it has just come out of a block, its port not yet read. */
+const AWAY_MS = 250;
 /** A stop waits this long for the last commit and the sync's batch (the engine host gives the analytics worker 5 s). */
 const STOP_TIMEOUT_MS = 4_000;
 /**
@@ -97,8 +100,12 @@ export class HistoryThread {
   private startedAt = Date.now();
   private restartDelayMs = RESTART_DELAY_MS;
   private restartCount = 0;
-  /** The worst loop delay the running thread reported since {@link status} was last read; null before a report. */
+  /** This (the analytics) thread's own timers: late ones mean it was held up, not the history thread. */
+  private readonly ownLoop = new LoopDelay();
+  /** The worst loop delay the running thread reported since {@link status} was last read; null when none came since. */
   private loopDelayMs: number | null = null;
+  /** The one before, shown when no report came in a status's window (not an invented 0). */
+  private lastLoopDelayMs: number | null = null;
   private latestRestart: { readonly time: number; readonly reason: string } | null = null;
 
   constructor(
@@ -189,7 +196,7 @@ export class HistoryThread {
    * boundary, before it reads {@link failures}).
    */
   checkResponsive(now: number): void {
-    const away = now - this.checkedAt > Math.max(CHECK_GAP_MS, 2 * this.data.config.features.sampling.intervalMs);
+    const away = this.ownLoop.sinceTickMs() > AWAY_MS || now - this.checkedAt > this.data.config.features.sampling.intervalMs + CHECK_GAP_MS;
     this.checkedAt = now;
     // This thread was held up itself (its reports wait unread in its port): the history thread gets a fresh window.
     if (away) this.quietSince = Math.max(this.quietSince, now);
@@ -203,9 +210,10 @@ export class HistoryThread {
 
   /** Read by each status (every second): the window starts again, a report's figure kept until then. */
   private takeLoopDelay(): number | null {
-    const worst = this.loopDelayMs;
-    if (this.worker && this.lastReportAt !== null) this.loopDelayMs = 0;
-    return worst;
+    if (this.loopDelayMs === null) return this.lastLoopDelayMs;
+    this.lastLoopDelayMs = this.loopDelayMs;
+    this.loopDelayMs = null;
+    return this.lastLoopDelayMs;
   }
 
   private noteError(text: string | null): void {
@@ -248,6 +256,7 @@ export class HistoryThread {
   /** Everything posted is committed (or the timeout passed), then the thread is gone. */
   stop(): Promise<void> {
     this.stopping = true;
+    this.ownLoop.stop();
     const worker = this.worker;
     if (!worker) return Promise.resolve();
     return new Promise((resolve) => {
@@ -282,7 +291,7 @@ export class HistoryThread {
     this.posted = 0;
     this.startedAt = this.quietSince = Date.now();
     this.lastReportAt = null;
-    this.loopDelayMs = null;
+    this.loopDelayMs = this.lastLoopDelayMs = null;
     worker.on('message', (report: HistoryReport) => {
       if (this.worker !== worker) return;
       this.lastReportAt = this.quietSince = Date.now();

@@ -52,9 +52,16 @@ export class ThreadLedger {
     entry.startedAt = at;
     entry.report = null;
     if (thread === 'analytics') {
-      // A new analytics worker starts a new history thread and reports anew.
+      // A new analytics worker starts a new history thread and reports anew: neither inherits the old one's age.
       this.analytics = null;
       this.historyRestartsSeen = 0;
+      if (this.options.history) {
+        const history = this.entry('history');
+        history.state = 'running';
+        history.planned = null;
+        history.startedAt = at;
+        history.report = null;
+      }
     }
   }
 

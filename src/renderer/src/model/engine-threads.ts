@@ -7,7 +7,9 @@ import { formatAge, formatBytes, formatClock, formatLag, plural } from '../forma
  * reach this console. The engine's own alerts see the first; only the
  * screen can show the second.
  */
-export const THREAD_SILENT_MS = 3_000;
+export const THREAD_SILENT_MS = 4_000;
+/** The history thread's reports come through analytics' status: one hop, up to a second, more. */
+export const RELAYED_SILENT_MS = THREAD_SILENT_MS + 1_000;
 /** A thread that has not reported this long after its start is not starting but stuck. */
 export const STARTING_MS = 10_000;
 /** An event loop held this long delays what the thread handles enough for an operator to see (a frame, a boundary, a click). */
@@ -51,14 +53,14 @@ export interface EngineThreadRow {
  * that long, whatever state it last reported.
  */
 export function engineThreadRows(view: EngineView, now: number): EngineThreadRow[] {
-  const states = new Map(view.threads.map((t) => [t.thread, threadState(t, now)]));
+  const states = new Map(view.threads.map((t) => [t.thread, threadState(t, now, t.thread === 'history' ? RELAYED_SILENT_MS : THREAD_SILENT_MS)]));
   const analytics = states.get('analytics')?.state;
   return view.threads.map((t) => {
     let { state, stateText } = states.get(t.thread)!;
-    // History's state comes through analytics: with analytics silent it is not known, not stuck.
-    if (t.thread === 'history' && (analytics === 'silent' || analytics === 'restarting') && state !== 'restarting') {
+    // History's state comes through analytics: with analytics silent it is not known, not stuck (restarting, it restarts with it).
+    if (t.thread === 'history' && analytics === 'silent' && state !== 'restarting') {
       state = 'unknown';
-      stateText = analytics === 'silent' ? 'unknown: analytics not reporting' : 'unknown: analytics restarting';
+      stateText = 'unknown: analytics not reporting';
     }
     const { backlog, backlogWarn, detail, detailWarn } = threadWork(t, view, now);
     return {
@@ -78,7 +80,7 @@ export function engineThreadRows(view: EngineView, now: number): EngineThreadRow
   });
 }
 
-function threadState(t: EngineThreadView, now: number): { state: ThreadState; stateText: string } {
+function threadState(t: EngineThreadView, now: number, silentMs: number): { state: ThreadState; stateText: string } {
   if (t.state === 'restarting') return t.planned ? { state: 'replacing', stateText: `replacing: ${t.planned}` } : { state: 'restarting', stateText: 'restarting' };
   if (t.reportedAt === null) {
     const since = t.startedAt === null ? null : now - t.startedAt;
@@ -86,7 +88,7 @@ function threadState(t: EngineThreadView, now: number): { state: ThreadState; st
     return { state: 'starting', stateText: 'starting' };
   }
   const silentFor = now - t.reportedAt;
-  return silentFor >= THREAD_SILENT_MS ? { state: 'silent', stateText: `no report for ${formatAge(silentFor)}` } : { state: 'running', stateText: 'running' };
+  return silentFor >= silentMs ? { state: 'silent', stateText: `no report for ${formatAge(silentFor)}` } : { state: 'running', stateText: 'running' };
 }
 
 function threadWork(t: EngineThreadView, view: EngineView, now: number): { backlog: string; backlogWarn: boolean; detail: string; detailWarn: boolean } {
@@ -95,7 +97,7 @@ function threadWork(t: EngineThreadView, view: EngineView, now: number): { backl
     const lag = a.lastBoundary?.lagMs ?? null;
     // Boundaries come every interval whatever the market does: none for a few means nothing is being judged.
     const since = a.lastBoundary === null ? null : now - a.lastBoundary.time;
-    const idle = since !== null && since > Math.max(IDLE_MS, 3 * view.intervalMs);
+    const idle = since !== null && since > Math.max(IDLE_MS, 3 * (view.intervalMs ?? 1_000));
     const parts = [lag === null ? 'no boundary yet' : idle ? `last boundary ${formatAge(since)} ago` : `lag ${formatLag(lag)}`, `${a.waiting} waiting`];
     if (a.shed > 0) parts.push(`${a.shed.toLocaleString('en-US')} shed`);
     const shed = a.shed > 0 ? `${plural(a.shed, 'boundary', 'boundaries')} shed unevaluated to catch up` : '';

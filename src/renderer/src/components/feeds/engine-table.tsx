@@ -7,7 +7,7 @@ const HEADERS: readonly { readonly label: string; readonly numeric: boolean; rea
   {
     label: 'State',
     numeric: false,
-    title: 'running; starting (no report yet); restarting after a crash; replacing on purpose (a recording, a new selection); no report for 3 s or more in red (reports come every second); history unknown while analytics, which relays it, is silent',
+    title: 'running; starting (no report yet); restarting after a crash; replacing on purpose (a recording, a new selection); no report for 4 s or more in red (reports come every second; history, relayed by analytics, 5 s); history unknown while analytics, which relays it, is silent',
   },
   { label: 'Heap', numeric: true, title: 'V8 heap in use, as the thread last reported' },
   { label: 'Loop delay', numeric: true, title: 'the worst event-loop delay over about the last second: how long a frame, a message or a timer on the thread may have waited' },
