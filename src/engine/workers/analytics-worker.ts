@@ -96,8 +96,10 @@ const workerRestarts: Record<string, { count: number; lastReason: string }> = {}
 function countRestart(who: string, reason: string): void {
   workerRestarts[who] = { count: (workerRestarts[who]?.count ?? 0) + 1, lastReason: reason };
 }
+/** This thread's worst event-loop delay per status; the history thread's stuck check reads it too. */
+const loopDelay = new LoopDelay();
 /** The history thread, when the engine keeps a history file; a crash of it is an engine worker restart. */
-const history = data.dbPath ? new HistoryThread({ config: data.config, dbPath: data.dbPath }, (reason) => countRestart(ENGINE_SUBJECT, reason)) : null;
+const history = data.dbPath ? new HistoryThread({ config: data.config, dbPath: data.dbPath }, (reason) => countRestart(ENGINE_SUBJECT, reason), { ownLoop: loopDelay }) : null;
 const venues = new Set<VenueId>(data.venues);
 const ports = new Map<VenueId, MessagePort>();
 
@@ -242,8 +244,6 @@ function completingReport(reports: readonly VenueReport[]): VenueReport | undefi
 
 /** A UI copy still going out in slices: the next tick waits for it, so a newer evaluation never overtakes an older one. */
 let uiPosting = false;
-/** This thread's worst event-loop delay per status. */
-const loopDelay = new LoopDelay();
 /** This thread's and its history thread's state, for the console's engine table and memory figures. */
 const statusTimer = setInterval(() => {
   toMain({

@@ -18,9 +18,9 @@ import { ThreadLedger, type WorkerRestart } from './thread-ledger';
 export type { WorkerRestart } from './thread-ledger';
 
 const FEED_ENTRY = new URL(`./feed-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const ANALYTICS_ENTRY = new URL(`./analytics-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 /** The engine table goes to the console this often. */
 const ENGINE_VIEW_MS = 1_000;
-const ANALYTICS_ENTRY = new URL(`./analytics-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 export interface EngineHostListener {
   onEvaluations?(items: readonly ShownEvaluation[]): void;

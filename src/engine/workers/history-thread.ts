@@ -101,7 +101,7 @@ export class HistoryThread {
   private restartDelayMs = RESTART_DELAY_MS;
   private restartCount = 0;
   /** This (the analytics) thread's own timers: late ones mean it was held up, not the history thread. */
-  private readonly ownLoop = new LoopDelay();
+  private readonly ownLoop: LoopDelay;
   /** The worst loop delay the running thread reported since {@link status} was last read; null when none came since. */
   private loopDelayMs: number | null = null;
   /** The one before, shown when no report came in a status's window (not an invented 0). */
@@ -112,8 +112,14 @@ export class HistoryThread {
     private readonly data: HistoryWorkerData,
     /** The thread died and is being restarted: `reason` in words (an engine worker restart). */
     private readonly onRestart: (reason: string) => void,
-    private readonly limits: { readonly maxRowsInFlight?: number; readonly unresponsiveMs?: number } = {},
+    private readonly limits: {
+      readonly maxRowsInFlight?: number;
+      readonly unresponsiveMs?: number;
+      /** The calling thread's loop-delay probe, when it has one (the analytics worker's); else one of its own. */
+      readonly ownLoop?: LoopDelay;
+    } = {},
   ) {
+    this.ownLoop = limits.ownLoop ?? new LoopDelay();
     this.start();
   }
 
@@ -256,7 +262,8 @@ export class HistoryThread {
   /** Everything posted is committed (or the timeout passed), then the thread is gone. */
   stop(): Promise<void> {
     this.stopping = true;
-    this.ownLoop.stop();
+    // A probe the caller lent stays the caller's to stop.
+    if (!this.limits.ownLoop) this.ownLoop.stop();
     const worker = this.worker;
     if (!worker) return Promise.resolve();
     return new Promise((resolve) => {
